@@ -1,0 +1,47 @@
+package io.opsrouter.app;
+
+import io.opsrouter.metrics.RouterMetrics;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.camel.CamelContext;
+import org.apache.camel.Route;
+import org.apache.camel.ServiceStatus;
+
+/** The HTTP surface every router has: {@code /health} and {@code /metrics}, and the routes' and store's health. */
+public final class CoreModule implements RouterModule {
+    private final AtomicReference<CamelContext> camel = new AtomicReference<>();
+
+    @Override
+    public String name() {
+        return "core";
+    }
+
+    @Override
+    public void configure(RouterContext ctx, Beans registry) {
+        registry.bind(RouterMetrics.CAMEL_REGISTRY_NAME, ctx.metrics().prometheus());
+        registry.bind("healthEndpoint", new HealthEndpoint(ctx.health(), ctx.version()));
+        registry.bind("metricsEndpoint", new MetricsEndpoint(ctx.metrics()));
+        registry.bind("stateStore", ctx.store());
+        registry.bind("routerContext", ctx);
+        ctx.health().register("routes", this::routesHealth);
+        ctx.health().register("store", () -> ctx.store().isReachable()
+                ? HealthPart.up("store", ctx.store().dialect().label())
+                : HealthPart.down("store", ctx.store().dialect().label() + " does not answer"));
+    }
+
+    @Override
+    public void started(CamelContext camelContext) {
+        camel.set(camelContext);
+    }
+
+    private HealthPart routesHealth() {
+        CamelContext c = camel.get();
+        if (c == null || !c.isStarted()) return HealthPart.down("routes", "starting");
+        List<Route> routes = c.getRoutes();
+        List<String> stopped = routes.stream()
+                .filter(r -> c.getRouteController().getRouteStatus(r.getRouteId()) != ServiceStatus.Started)
+                .map(Route::getRouteId).toList();
+        if (!stopped.isEmpty()) return HealthPart.down("routes", "not started: " + String.join(", ", stopped));
+        return HealthPart.up("routes", routes.size() + " started");
+    }
+}

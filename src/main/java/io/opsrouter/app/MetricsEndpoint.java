@@ -1,0 +1,19 @@
+package io.opsrouter.app;
+
+import io.opsrouter.metrics.RouterMetrics;
+import org.apache.camel.Exchange;
+
+/** {@code GET /metrics}: the Prometheus text format of every meter. */
+public final class MetricsEndpoint {
+    private final RouterMetrics metrics;
+
+    public MetricsEndpoint(RouterMetrics metrics) {
+        this.metrics = metrics;
+    }
+
+    public void respond(Exchange exchange) {
+        exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, 200);
+        exchange.getMessage().setHeader(Exchange.CONTENT_TYPE, RouterMetrics.PROMETHEUS_CONTENT_TYPE);
+        exchange.getMessage().setBody(metrics.scrape());
+    }
+}

@@ -1,0 +1,13 @@
+package io.opsrouter.app;
+
+import java.util.List;
+
+/** The modules the router runs, in start-up order. A new concern adds one line here. */
+public final class Modules {
+    private Modules() {}
+
+    public static List<RouterModule> all() {
+        return List.of(
+                new CoreModule());
+    }
+}

@@ -1,0 +1,30 @@
+package io.opsrouter.cli;
+
+import io.opsrouter.app.RouterApp;
+import io.opsrouter.app.StartupException;
+import io.opsrouter.config.Env;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+
+@Command(name = "run", description = "Run the router until stopped (the default command).", mixinStandardHelpOptions = true)
+public final class RunCommand implements Callable<Integer> {
+    @Mixin
+    HomeOption home = new HomeOption();
+
+    @Override
+    public Integer call() throws Exception {
+        Env env = Env.system();
+        RouterApp app = RouterApp.standard(home.resolve(env), Map.of(), env);
+        try {
+            app.start();
+        } catch (StartupException e) {
+            System.err.println("ops-router: " + e.getMessage());
+            return 1;
+        }
+        Runtime.getRuntime().addShutdownHook(new Thread(app::stop, "ops-router-shutdown"));
+        app.awaitStop();
+        return 0;
+    }
+}

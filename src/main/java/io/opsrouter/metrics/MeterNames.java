@@ -1,0 +1,51 @@
+package io.opsrouter.metrics;
+
+/**
+ * Every meter the router exposes, in one place. Names follow Prometheus conventions: the
+ * {@code ops_router_} prefix, base units (seconds, bytes), and {@code _total} on counters, which
+ * Micrometer adds itself, so the names here for counters leave it off.
+ * Micrometer turns dots into underscores; these names use underscores already so that what is
+ * written here is what Prometheus shows.
+ */
+public final class MeterNames {
+    private MeterNames() {}
+
+    public static final String PREFIX = "ops_router_";
+
+    // foundation
+    public static final String BUILD_INFO = PREFIX + "build";
+    public static final String HTTP_REQUESTS = PREFIX + "http_requests";                   // counter: endpoint, status
+    public static final String ROUTE_RELOADS = PREFIX + "route_reloads";                   // counter: outcome
+
+    // probes
+    public static final String PROBE_SUCCESS = PREFIX + "probe_success";                   // gauge 0/1: monitor, kind
+    public static final String PROBE_DURATION = PREFIX + "probe_duration_seconds";         // timer: monitor, kind
+    public static final String PROBE_UP = PREFIX + "probe_up";                             // gauge 0/1 after thresholds
+    public static final String PROBE_VALUE = PREFIX + "probe_value";                       // gauge: monitor, kind, value
+    public static final String TLS_CERT_EXPIRY_DAYS = PREFIX + "tls_cert_expiry_days";     // gauge: monitor
+    public static final String PROBE_START_DELAY = PREFIX + "probe_start_delay_seconds";   // timer
+    public static final String SIGNALS = PREFIX + "signals";                               // counter: source, state
+
+    // alerts and notifications
+    public static final String ALERTS_FIRING = PREFIX + "alerts_firing";                   // gauge: severity
+    public static final String ALERTS_RECEIVED = PREFIX + "alerts_received";               // counter: source
+    public static final String NOTIFICATIONS_SENT = PREFIX + "notifications_sent";         // counter: channel
+    public static final String NOTIFICATIONS_FAILED = PREFIX + "notifications_failed";     // counter: channel, reason
+    public static final String OUTBOX_DEPTH = PREFIX + "outbox_depth";                     // gauge
+    public static final String OUTBOX_OLDEST_AGE = PREFIX + "outbox_oldest_age_seconds";   // gauge
+    public static final String ESCALATION_STEPS = PREFIX + "escalation_steps";             // counter: severity
+    public static final String SIGNAL_TO_DELIVERY = PREFIX + "signal_to_delivery_seconds"; // timer: channel
+
+    // ingestion
+    public static final String INGEST_REQUESTS = PREFIX + "ingest_requests";               // counter: endpoint, status
+    public static final String INGEST_REFUSED = PREFIX + "ingest_refused";                 // counter: endpoint, reason
+    public static final String INGEST_TRUNCATED_ALERTS = PREFIX + "ingest_truncated_alerts"; // counter
+
+    // backups
+    public static final String BACKUP_LAST_SUCCESS = PREFIX + "backup_last_success_timestamp_seconds"; // gauge: type
+    public static final String BACKUP_DURATION = PREFIX + "backup_duration_seconds";       // gauge: type
+    public static final String BACKUP_SIZE = PREFIX + "backup_size_bytes";                 // gauge: type
+    public static final String BACKUP_ROWS = PREFIX + "backup_rows";                       // gauge: type
+    public static final String BACKUP_VERIFIED = PREFIX + "backup_verified";               // gauge 0/1: type
+    public static final String BACKUP_FAILURES = PREFIX + "backup_failures";               // counter: type, reason
+}

@@ -1,0 +1,14 @@
+package io.opsrouter.store;
+
+/** Puts H2 in PostgreSQL mode so that the migrations and queries are the ones PostgreSQL runs. */
+final class H2Urls {
+    private H2Urls() {}
+
+    static String withPostgresMode(String url) {
+        String u = url;
+        if (!u.toUpperCase().contains(";MODE=")) u += ";MODE=PostgreSQL";
+        if (!u.toUpperCase().contains("DATABASE_TO_LOWER")) u += ";DATABASE_TO_LOWER=TRUE";
+        if (!u.toUpperCase().contains("DEFAULT_NULL_ORDERING")) u += ";DEFAULT_NULL_ORDERING=HIGH";
+        return u;
+    }
+}

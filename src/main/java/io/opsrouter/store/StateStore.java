@@ -1,0 +1,140 @@
+package io.opsrouter.store;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import io.opsrouter.config.CoreSettings;
+import io.opsrouter.config.SettingsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import javax.sql.DataSource;
+import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.output.MigrateResult;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The router's durable state: alerts, silences, the notification outbox, the backup catalogue.
+ * An embedded H2 file by default, PostgreSQL when {@code ROUTER_DB_URL} names one. The same
+ * migrations and SQL serve both: H2 runs in its PostgreSQL mode. Rows that several replicas could
+ * race for are claimed with row locks or unique keys, never with in-memory state.
+ */
+public final class StateStore implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(StateStore.class);
+    public static final String MIGRATIONS = "classpath:db/migration";
+
+    private final HikariDataSource dataSource;
+    private final Dialect dialect;
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    private StateStore(HikariDataSource dataSource, Dialect dialect) {
+        this.dataSource = dataSource;
+        this.dialect = dialect;
+    }
+
+    /** Opens the pool and brings the schema to the newest migration. */
+    public static StateStore open(CoreSettings settings) {
+        return open(settings.dbUrl(), settings.dbUser().orElse(null), settings.dbPassword().orElse(null), settings.dbPoolSize(),
+                settings.dataDir());
+    }
+
+    public static StateStore open(String url, String user, String password, int poolSize, Path dataDir) {
+        Dialect dialect = Dialect.of(url);
+        String jdbcUrl = url;
+        if (dialect == Dialect.H2) {
+            jdbcUrl = H2Urls.withPostgresMode(url);
+            try {
+                if (dataDir != null) Files.createDirectories(dataDir);
+            } catch (Exception e) {
+                throw new SettingsException("environment", "ROUTER_DATA_DIR", "cannot create " + dataDir + ": " + e.getMessage(),
+                        "point ROUTER_DATA_DIR at a writable folder");
+            }
+        }
+        HikariConfig cfg = new HikariConfig();
+        cfg.setJdbcUrl(jdbcUrl);
+        if (user != null) cfg.setUsername(user);
+        if (password != null) cfg.setPassword(password);
+        cfg.setMaximumPoolSize(poolSize);
+        cfg.setMinimumIdle(Math.min(2, poolSize));
+        cfg.setPoolName("state-store");
+        cfg.setConnectionTimeout(5_000);
+        cfg.setInitializationFailTimeout(5_000);
+        HikariDataSource ds;
+        try {
+            ds = new HikariDataSource(cfg);
+        } catch (RuntimeException e) {
+            throw new SettingsException("environment", "ROUTER_DB_URL", "the state store at " + redact(url) + " cannot be opened: "
+                    + rootMessage(e), "check the URL, user and password, or unset ROUTER_DB_URL for the embedded store", e);
+        }
+        try {
+            MigrateResult result = Flyway.configure()
+                    .dataSource(ds)
+                    .locations(MIGRATIONS)
+                    .loggers("slf4j")
+                    .load()
+                    .migrate();
+            LOG.info("state store {} at schema version {} ({} migrations applied)", dialect.label(), result.targetSchemaVersion,
+                    result.migrationsExecuted);
+        } catch (RuntimeException e) {
+            ds.close();
+            throw new StoreException("state store migration failed: " + rootMessage(e), e);
+        }
+        return new StateStore(ds, dialect);
+    }
+
+    public DataSource dataSource() { return dataSource; }
+    public Dialect dialect() { return dialect; }
+
+    /** Runs {@code work} in one transaction: committed when it returns, rolled back when it throws. */
+    public <T> T inTransaction(SqlWork<T> work) {
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                T result = work.run(c);
+                c.commit();
+                return result;
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw new StoreException("state store: " + e.getMessage(), e);
+        }
+    }
+
+    /** Runs {@code work} on a connection in auto-commit mode, for single reads. */
+    public <T> T read(SqlWork<T> work) {
+        try (Connection c = dataSource.getConnection()) {
+            return work.run(c);
+        } catch (SQLException e) {
+            throw new StoreException("state store: " + e.getMessage(), e);
+        }
+    }
+
+    /** True when a connection answers within two seconds. */
+    public boolean isReachable() {
+        if (closed.get()) return false;
+        try (Connection c = dataSource.getConnection()) {
+            return c.isValid(2);
+        } catch (SQLException | RuntimeException e) {
+            return false;
+        }
+    }
+
+    @Override
+    public void close() {
+        if (closed.compareAndSet(false, true)) dataSource.close();
+    }
+
+    static String redact(String url) {
+        return url.replaceAll("(?i)(password=)[^&;]*", "$1***");
+    }
+
+    static String rootMessage(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) t = t.getCause();
+        return t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+    }
+}

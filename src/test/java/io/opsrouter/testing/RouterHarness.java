@@ -1,0 +1,177 @@
+package io.opsrouter.testing;
+
+import io.opsrouter.app.RouterApp;
+import io.opsrouter.app.RouterModule;
+import io.opsrouter.app.Modules;
+import io.opsrouter.config.Env;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * Runs a whole router in the test JVM: a home folder of its own (a copy of the repository's
+ * {@code routes/} and {@code config/}, or files the test writes), a free HTTP port, the embedded store
+ * unless the test names a database, and an environment the test controls.
+ */
+public final class RouterHarness implements AutoCloseable {
+    public static final Path REPO = Path.of(System.getProperty("project.basedir", ".")).toAbsolutePath().normalize();
+
+    private final Path home;
+    private final Map<String, String> overrides = new HashMap<>();
+    private final Map<String, String> env = new HashMap<>();
+    private Clock clock = Clock.systemUTC();
+    private List<RouterModule> modules = Modules.all();
+    private RouterApp app;
+    private int port;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    private RouterHarness(Path home) {
+        this.home = home;
+    }
+
+    /** A home with copies of the shipped routes/ and config/. */
+    public static RouterHarness shipped(Path tempDir) {
+        RouterHarness h = new RouterHarness(tempDir);
+        copyTree(REPO.resolve("routes"), tempDir.resolve("routes"));
+        copyTree(REPO.resolve("config"), tempDir.resolve("config"));
+        return h;
+    }
+
+    /** A home with empty routes/ and config/ folders, for tests that write their own files. */
+    public static RouterHarness empty(Path tempDir) {
+        try {
+            Files.createDirectories(tempDir.resolve("routes"));
+            Files.createDirectories(tempDir.resolve("config"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return new RouterHarness(tempDir);
+    }
+
+    public RouterHarness withRoutesFrom(Path folder) {
+        copyTree(folder, home.resolve("routes"));
+        return this;
+    }
+
+    public RouterHarness setting(String key, String value) {
+        overrides.put(key, value);
+        return this;
+    }
+
+    public RouterHarness env(String name, String value) {
+        env.put(name, value);
+        return this;
+    }
+
+    public RouterHarness clock(Clock clock) {
+        this.clock = clock;
+        return this;
+    }
+
+    public RouterHarness modules(List<RouterModule> modules) {
+        this.modules = modules;
+        return this;
+    }
+
+    public RouterHarness database(TestPostgres.Database db) {
+        env.put("ROUTER_DB_URL", db.url());
+        env.put("ROUTER_DB_USER", db.user());
+        env.put("ROUTER_DB_PASSWORD", db.password());
+        return this;
+    }
+
+    public RouterHarness writeFile(String relative, String content) {
+        try {
+            Path p = home.resolve(relative);
+            Files.createDirectories(p.getParent());
+            Files.writeString(p, content);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return this;
+    }
+
+    public RouterHarness start() {
+        if (!overrides.containsKey("router.http.port")) {
+            port = freePort();
+            overrides.put("router.http.port", Integer.toString(port));
+        } else {
+            port = Integer.parseInt(overrides.get("router.http.port"));
+        }
+        app = new RouterApp(home, overrides, new Env(env), clock, modules);
+        app.start();
+        return this;
+    }
+
+    public void stop() {
+        if (app != null) app.stop();
+        app = null;
+    }
+
+    /** Stops and starts again on the same home, port and store: a restart. */
+    public RouterHarness restart() {
+        stop();
+        return start();
+    }
+
+    public RouterApp app() { return app; }
+    public Path home() { return home; }
+    public int port() { return port; }
+    public String baseUrl() { return "http://127.0.0.1:" + port; }
+
+    public HttpResponse<String> get(String path) {
+        return send(HttpRequest.newBuilder(URI.create(baseUrl() + path)).GET());
+    }
+
+    public HttpResponse<String> send(HttpRequest.Builder request) {
+        try {
+            return http.send(request.timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public HttpClient http() { return http; }
+
+    @Override
+    public void close() {
+        stop();
+    }
+
+    public static int freePort() {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void copyTree(Path from, Path to) {
+        if (!Files.isDirectory(from)) return;
+        try (Stream<Path> files = Files.walk(from)) {
+            for (Path p : (Iterable<Path>) files::iterator) {
+                Path target = to.resolve(from.relativize(p).toString());
+                if (Files.isDirectory(p)) Files.createDirectories(target);
+                else Files.copy(p, target, StandardCopyOption.REPLACE_EXISTING);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
