@@ -1,0 +1,41 @@
+package io.opsrouter.notify;
+
+import java.util.List;
+
+/**
+ * One message to one channel (and, for SMS and e-mail, one recipient), as the alert pipeline writes it
+ * to the outbox in the same transaction that changes the alert. The dispatcher renders it with the
+ * channel's template and delivers it.
+ *
+ * @param idempotencyKey unique per intended message: the outbox keeps one row per key, and channels that
+ *                       support it pass it on, so a retry is never a second SMS
+ * @param channel        a configured channel name: {@code slack}, {@code email}, {@code sms}, {@code webhook}, {@code log}
+ * @param recipient      the person, for person-addressed channels; null for slack, webhook and log
+ * @param kind           why it is sent
+ * @param severity       P1, P2 or P3
+ * @param groupKey       the group the alerts share (grouping labels and values)
+ * @param alerts         the alerts the message is about (one, or a group)
+ * @param ackUrl         the signed link that acknowledges without an API key; null for resolved messages
+ */
+public record Notification(
+        String idempotencyKey,
+        String channel,
+        Recipient recipient,
+        Kind kind,
+        String severity,
+        String groupKey,
+        List<AlertView> alerts,
+        String ackUrl) {
+
+    public enum Kind {
+        FIRING, ESCALATION, REMINDER, ACKNOWLEDGED, RESOLVED, CHANNEL_FAILURE;
+
+        public String label() {
+            return name().toLowerCase().replace('_', '-');
+        }
+    }
+
+    public Notification {
+        alerts = alerts == null ? List.of() : List.copyOf(alerts);
+    }
+}
