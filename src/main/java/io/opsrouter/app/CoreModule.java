@@ -2,16 +2,22 @@ package io.opsrouter.app;
 
 import io.opsrouter.alert.AlertIntake;
 import io.opsrouter.alert.LoggingAlertIntake;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.opsrouter.metrics.MeterNames;
 import io.opsrouter.metrics.RouterMetrics;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Route;
 import org.apache.camel.ServiceStatus;
+import org.apache.camel.support.RouteWatcherReloadStrategy;
 
 /** The HTTP surface every router has: {@code /health} and {@code /metrics}, and the routes' and store's health. */
 public final class CoreModule implements RouterModule {
     private final AtomicReference<CamelContext> camel = new AtomicReference<>();
+    private final AtomicReference<RouteWatcherReloadStrategy> reloads = new AtomicReference<>();
+    private MeterRegistry meters;
 
     @Override
     public String name() {
@@ -20,6 +26,7 @@ public final class CoreModule implements RouterModule {
 
     @Override
     public void configure(RouterContext ctx, Beans registry) {
+        meters = ctx.metrics().registry();
         registry.bind(RouterMetrics.CAMEL_REGISTRY_NAME, ctx.metrics().prometheus());
         registry.bind("healthEndpoint", new HealthEndpoint(ctx.health(), ctx.version()));
         registry.bind("metricsEndpoint", new MetricsEndpoint(ctx.metrics()));
@@ -35,6 +42,14 @@ public final class CoreModule implements RouterModule {
     @Override
     public void started(CamelContext camelContext) {
         camel.set(camelContext);
+        RouteWatcherReloadStrategy reload = camelContext.hasService(RouteWatcherReloadStrategy.class);
+        if (reload != null) {
+            reloads.set(reload);
+            FunctionCounter.builder(MeterNames.ROUTE_RELOADS, reload, RouteWatcherReloadStrategy::getReloadCounter)
+                    .tag("outcome", "succeeded").description("Route file reloads").register(meters);
+            FunctionCounter.builder(MeterNames.ROUTE_RELOADS, reload, RouteWatcherReloadStrategy::getFailedCounter)
+                    .tag("outcome", "failed").description("Route file reloads").register(meters);
+        }
     }
 
     private HealthPart routesHealth() {
@@ -45,6 +60,11 @@ public final class CoreModule implements RouterModule {
                 .filter(r -> c.getRouteController().getRouteStatus(r.getRouteId()) != ServiceStatus.Started)
                 .map(Route::getRouteId).toList();
         if (!stopped.isEmpty()) return HealthPart.down("routes", "not started: " + String.join(", ", stopped));
+        RouteWatcherReloadStrategy reload = reloads.get();
+        if (reload != null && reload.getLastError() != null) {
+            return HealthPart.up("routes", routes.size() + " started; last reload refused, previous routes kept: "
+                    + reload.lastErrorMessage());
+        }
         return HealthPart.up("routes", routes.size() + " started");
     }
 }

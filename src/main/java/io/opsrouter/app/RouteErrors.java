@@ -39,12 +39,21 @@ final class RouteErrors {
         }
     }
 
-    /** YAML parser messages span lines (with a caret drawing); keep the words, on one line. */
+    /** YAML parser messages span lines, with a location line, a source snippet and a caret; keep the words. */
     private static String firstLine(String s) {
         StringBuilder sb = new StringBuilder();
+        boolean snippetNext = false;
         for (String line : s.strip().split("\\R")) {
             String l = line.strip();
-            if (l.isEmpty() || l.startsWith("^") || l.startsWith("in reader") || l.matches(".*line \\d+, column \\d+:?$")) continue;
+            if (snippetNext) {
+                snippetNext = false;
+                continue;
+            }
+            if (l.matches("in .*line \\d+, column \\d+:?")) {
+                snippetNext = true;
+                continue;
+            }
+            if (l.isEmpty() || l.startsWith("^")) continue;
             if (sb.length() > 0) sb.append("; ");
             sb.append(l);
             if (sb.length() > 200) break;
