@@ -3,6 +3,7 @@ package io.opsrouter.app;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.opsrouter.testing.RouterHarness;
+import io.opsrouter.testing.TestPostgres;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -11,6 +12,32 @@ import org.junit.jupiter.api.io.TempDir;
 class RouterStartupTest {
     @TempDir
     Path home;
+
+    @Test
+    void runsOnPostgresWhenRouterDbUrlIsSet() {
+        try (TestPostgres.Database db = TestPostgres.createDatabase("router");
+             RouterHarness router = RouterHarness.shipped(home).database(db).start()) {
+            HttpResponse<String> health = router.get("/health");
+            assertThat(health.statusCode()).isEqualTo(200);
+            assertThat(health.body()).contains("PostgreSQL");
+        }
+    }
+
+    @Test
+    void everyShippedRouteFileLoads() throws Exception {
+        try (RouterHarness router = RouterHarness.shipped(home).start();
+             var files = java.nio.file.Files.list(home.resolve("routes"))) {
+            var sources = router.app().camel().getRoutes().stream()
+                    .map(r -> r.getSourceResource() == null ? "" : r.getSourceResource().getLocation()).toList();
+            for (Path f : files.filter(f -> f.toString().endsWith(".yaml")).toList()) {
+                boolean defines = java.nio.file.Files.readString(f).contains("- route:")
+                        || java.nio.file.Files.readString(f).contains("- templatedRoute:");
+                if (defines) {
+                    assertThat(sources).as("routes from " + f.getFileName()).anyMatch(s -> s.endsWith(f.getFileName().toString()));
+                }
+            }
+        }
+    }
 
     @Test
     void shippedRouterAnswersHealthAndMetricsOverHttp() {
