@@ -68,6 +68,7 @@ public final class AlertModule implements RouterModule {
         beans.bind("alertSweep", new AlertSweep(engine, new Leases(ctx.store(), holder), timer));
         beans.bind("alertApi", new AlertApi(engine, new BearerAuth(token)));
         beans.bind(ChannelDirectory.BEAN, ChannelDirectory.LOG_ONLY);
+        beans.bind("ackPageHeaders", ackPageHeaders());
         ctx.health().register("alerts", () -> HealthPart.up("alerts", rules.rules().size() + " rules, "
                 + rules.inhibitions().size() + " inhibition rules, " + rules.maintenance().size() + " maintenance windows"));
     }
@@ -77,6 +78,16 @@ public final class AlertModule implements RouterModule {
         ChannelDirectory bound = camel.getRegistry().lookupByNameAndType(ChannelDirectory.BEAN, ChannelDirectory.class);
         if (bound != null) directory = bound;
         engine.refreshMeters();
+    }
+
+    /** Camel's HTTP filter drops Cache-Control; the acknowledgement page must say no-store (it shows a capability link). */
+    static org.apache.camel.spi.HeaderFilterStrategy ackPageHeaders() {
+        org.apache.camel.support.DefaultHeaderFilterStrategy f = new org.apache.camel.support.DefaultHeaderFilterStrategy();
+        f.setLowerCase(true);
+        f.setOutFilterStartsWith(org.apache.camel.support.DefaultHeaderFilterStrategy.CAMEL_FILTER_STARTS_WITH);
+        f.setInFilterStartsWith(org.apache.camel.support.DefaultHeaderFilterStrategy.CAMEL_FILTER_STARTS_WITH);
+        f.getOutFilter().addAll(java.util.List.of("content-length", "content-type", "host", "connection", "transfer-encoding"));
+        return f;
     }
 
     public AlertEngine engine() {

@@ -40,7 +40,7 @@ public record EscalationPolicies(Map<String, Person> people, Rotation rotation, 
     /** Who is primary: members take turns, one week each, counted from start. */
     public record Rotation(List<String> members, LocalDateTime start, ZoneId zone) {
         public String primaryAt(Instant now) {
-            long weeks = Math.floorDiv(Duration.between(start.atZone(zone).toInstant(), now).toDays(), 7);
+            long weeks = Math.floorDiv(Duration.between(start.atZone(zone).toInstant(), now).getSeconds(), 7L * 24 * 3600);
             return members.get((int) Math.floorMod(weeks, (long) members.size()));
         }
     }

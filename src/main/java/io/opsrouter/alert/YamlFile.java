@@ -52,15 +52,45 @@ final class YamlFile {
             if (value == null) throw new SettingsException(name, null, "is empty", "see docs/alerts.md for the format");
             return value;
         } catch (JsonMappingException e) {
+            if (syntax(e)) {
+                throw new SettingsException(name + where(e.getLocation()), null, "is not valid YAML: " + firstLine(e.getOriginalMessage()),
+                        "fix the YAML syntax", e);
+            }
+            JsonLocation at = e.getProcessor() instanceof com.fasterxml.jackson.core.JsonParser p && p.currentTokenLocation() != null
+                    ? p.currentTokenLocation() : e.getLocation();
+            String line = where(at);
+            if (e instanceof com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException u) {
+                line = keyLine(text, u.getPropertyName(), at == null ? Integer.MAX_VALUE : at.getLineNr());
+            }
             String path = e.getPath().stream()
                     .map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
                     .collect(Collectors.joining(".")).replace(".[", "[");
-            throw new SettingsException(name + where(e.getLocation()), path.isEmpty() ? null : path, firstLine(e.getOriginalMessage()),
+            throw new SettingsException(name + line, path.isEmpty() ? null : path, firstLine(e.getOriginalMessage()),
                     "see docs/alerts.md for the keys this file takes", e);
         } catch (JsonProcessingException e) {
             throw new SettingsException(name + where(e.getLocation()), null, "is not valid YAML: " + firstLine(e.getOriginalMessage()),
                     "fix the YAML syntax", e);
         }
+    }
+
+    /** Records are bound from a buffer, so Jackson reports the end of the mapping: find the line the key is on. */
+    private static String keyLine(String text, String key, int notAfter) {
+        Pattern p = Pattern.compile("^[\\s-]*\"?" + Pattern.quote(key) + "\"?\\s*:");
+        String[] lines = text.split("\\R", -1);
+        int found = -1;
+        for (int i = 0; i < lines.length && i < notAfter; i++) {
+            if (p.matcher(lines[i]).find()) found = i + 1;
+        }
+        return found < 0 ? (notAfter == Integer.MAX_VALUE ? "" : ":" + notAfter) : ":" + found;
+    }
+
+    private static boolean syntax(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof com.fasterxml.jackson.core.JsonParseException || t.getClass().getName().startsWith("org.yaml.snakeyaml")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     static String substitute(String text, Env env) {
