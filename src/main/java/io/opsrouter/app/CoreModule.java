@@ -1,7 +1,5 @@
 package io.opsrouter.app;
 
-import io.opsrouter.alert.AlertIntake;
-import io.opsrouter.alert.LoggingAlertIntake;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.opsrouter.metrics.MeterNames;
@@ -32,7 +30,6 @@ public final class CoreModule implements RouterModule {
         registry.bind("metricsEndpoint", new MetricsEndpoint(ctx.metrics()));
         registry.bind("stateStore", ctx.store());
         registry.bind("routerContext", ctx);
-        registry.bind(AlertIntake.BEAN, new LoggingAlertIntake(ctx.metrics().registry()));
         ctx.health().register("routes", this::routesHealth);
         ctx.health().register("store", () -> ctx.store().isReachable()
                 ? HealthPart.up("store", ctx.store().dialect().label())

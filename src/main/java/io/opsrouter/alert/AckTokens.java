@@ -1,0 +1,85 @@
+package io.opsrouter.alert;
+
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.List;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
+/**
+ * Signed, expiring acknowledgement tokens, so a person can acknowledge from a phone without an API key.
+ * A token is {@code base64url(payload).base64url(HMAC-SHA256(payload))[:16 bytes]}; the payload is
+ * {@code v1|<expiry epoch seconds>|<alert id>,<alert id>...}.
+ */
+public final class AckTokens {
+    private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
+    private static final Base64.Decoder D64 = Base64.getUrlDecoder();
+
+    private final byte[] key;
+    private final Duration ttl;
+
+    public AckTokens(byte[] key, Duration ttl) {
+        if (key.length < 16) throw new IllegalArgumentException("acknowledgement key shorter than 16 bytes");
+        this.key = key.clone();
+        this.ttl = ttl;
+    }
+
+    public String issue(List<String> alertIds, Instant now) {
+        String payload = "v1|" + now.plus(ttl).getEpochSecond() + "|" + String.join(",", alertIds);
+        byte[] p = payload.getBytes(StandardCharsets.UTF_8);
+        return B64.encodeToString(p) + "." + B64.encodeToString(sign(p));
+    }
+
+    /** What a token says, or why it is refused. */
+    public sealed interface Check permits Valid, Refused {}
+
+    public record Valid(List<String> alertIds, Instant expires) implements Check {}
+
+    public record Refused(int status, String reason) implements Check {}
+
+    public Check check(String token, Instant now) {
+        if (token == null || token.length() > 2000) return new Refused(400, "This link is not an acknowledgement link.");
+        int dot = token.indexOf('.');
+        if (dot <= 0 || dot != token.lastIndexOf('.')) return new Refused(400, "This link is not an acknowledgement link.");
+        byte[] payload;
+        byte[] mac;
+        try {
+            payload = D64.decode(token.substring(0, dot));
+            mac = D64.decode(token.substring(dot + 1));
+        } catch (IllegalArgumentException e) {
+            return new Refused(400, "This link is not an acknowledgement link.");
+        }
+        if (!MessageDigest.isEqual(mac, sign(payload))) {
+            return new Refused(403, "This link has been altered or was not made by this router.");
+        }
+        String[] parts = new String(payload, StandardCharsets.UTF_8).split("\\|", 3);
+        if (parts.length != 3 || !"v1".equals(parts[0])) return new Refused(400, "This link is not an acknowledgement link.");
+        Instant expires;
+        try {
+            expires = Instant.ofEpochSecond(Long.parseLong(parts[1]));
+        } catch (NumberFormatException e) {
+            return new Refused(400, "This link is not an acknowledgement link.");
+        }
+        if (!now.isBefore(expires)) {
+            return new Refused(410, "This link expired at " + expires + ". Acknowledge in the API or from a newer message.");
+        }
+        List<String> ids = Arrays.stream(parts[2].split(",")).filter(s -> !s.isBlank()).toList();
+        if (ids.isEmpty()) return new Refused(400, "This link names no alert.");
+        return new Valid(ids, expires);
+    }
+
+    private byte[] sign(byte[] payload) {
+        try {
+            Mac m = Mac.getInstance("HmacSHA256");
+            m.init(new SecretKeySpec(key, "HmacSHA256"));
+            return Arrays.copyOf(m.doFinal(payload), 16);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,646 @@
+package io.opsrouter.alert;
+
+import io.opsrouter.app.Json;
+import io.opsrouter.notify.AlertView;
+import io.opsrouter.notify.Notification;
+import io.opsrouter.notify.Notification.Kind;
+import io.opsrouter.notify.Outbox;
+import io.opsrouter.notify.Recipient;
+import io.opsrouter.store.StateStore;
+import io.opsrouter.store.StoreException;
+import java.security.SecureRandom;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.function.Supplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The alert lifecycle: signals in, alerts stored and deduplicated by fingerprint, grouped, muted by silences
+ * and inhibition, announced through the outbox by the escalation policy, escalated and repeated by the sweep,
+ * stopped by acknowledgement, closed by resolution. Every change and the notifications it causes are written
+ * in one transaction; nothing is kept only in memory.
+ */
+public final class AlertEngine implements AlertIntake {
+    private static final Logger LOG = LoggerFactory.getLogger(AlertEngine.class);
+    private static final Pattern PLACEHOLDER = Pattern.compile("\\{\\{\\s*([a-zA-Z_][a-zA-Z0-9_]*)\\s*}}");
+    private static final SecureRandom RANDOM = new SecureRandom();
+    private static final int SWEEP_BATCH = 500;
+
+    private final StateStore store;
+    private final Clock clock;
+    private final AlertRules rules;
+    private final EscalationPolicies policies;
+    private final AckTokens tokens;
+    private final String publicUrl;
+    private final Supplier<ChannelDirectory> channels;
+    private final AlertMeters meters;
+    private final AlertRepository repo;
+    private final SilenceStore silences = new SilenceStore();
+
+    public AlertEngine(StateStore store, Clock clock, AlertRules rules, EscalationPolicies policies, AckTokens tokens, String publicUrl,
+                       Supplier<ChannelDirectory> channels, AlertMeters meters) {
+        this.store = store;
+        this.clock = clock;
+        this.rules = rules;
+        this.policies = policies;
+        this.tokens = tokens;
+        this.publicUrl = publicUrl;
+        this.channels = channels;
+        this.meters = meters;
+        this.repo = new AlertRepository(store.dialect());
+    }
+
+    public Clock clock() { return clock; }
+    public AckTokens tokens() { return tokens; }
+    public AlertRules rules() { return rules; }
+    public EscalationPolicies policies() { return policies; }
+
+    // ------------------------------------------------------------------ intake
+
+    private record In(Signal signal, Map<String, String> labels, String fingerprint) {}
+
+    /** Stores the signals and the notifications they cause in one transaction; idempotent. */
+    @Override
+    public void accept(List<Signal> signals) {
+        if (signals == null || signals.isEmpty()) return;
+        Instant now = clock.instant();
+        List<In> ins = new ArrayList<>(signals.size());
+        boolean anyFiring = false;
+        for (Signal s : signals) {
+            Map<String, String> labels = s.labels();
+            if (!labels.containsKey("alertname")) {
+                labels = new TreeMap<>(labels);
+                labels.put("alertname", s.name());
+            }
+            ins.add(new In(s, labels, Fingerprint.of(labels)));
+            anyFiring |= s.firing();
+            meters.signal(s);
+        }
+        if (!anyFiring) {
+            // probes send RESOLVED on every settle: most name nothing active, and then one read is all it costs
+            Set<String> fps = new LinkedHashSet<>();
+            ins.forEach(i -> fps.add(i.fingerprint()));
+            if (store.read(c -> repo.activeByFingerprint(c, fps, false)).isEmpty()) return;
+        }
+        try {
+            store.inTransaction(c -> apply(c, ins, now));
+        } catch (StoreException e) {
+            // another replica may have created the same alert at the same moment: its row is there now
+            LOG.debug("intake retried after: {}", e.getMessage());
+            store.inTransaction(c -> apply(c, ins, now));
+        }
+    }
+
+    private Void apply(Connection c, List<In> ins, Instant now) throws SQLException {
+        Set<String> fps = new LinkedHashSet<>();
+        ins.forEach(i -> fps.add(i.fingerprint()));
+        Map<String, AlertRow> active = repo.activeByFingerprint(c, fps, true);
+        Map<String, Instant> replay = Map.of();
+        Instant oldest = null;
+        Set<String> unknown = new LinkedHashSet<>();
+        for (In i : ins) {
+            if (i.signal().firing() && !active.containsKey(i.fingerprint())) {
+                unknown.add(i.fingerprint());
+                if (oldest == null || i.signal().at().isBefore(oldest)) oldest = i.signal().at();
+            }
+        }
+        if (!unknown.isEmpty()) replay = repo.recentlyResolved(c, unknown, oldest);
+
+        List<AlertRow> inserts = new ArrayList<>();
+        Set<AlertRow> inserted = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        Set<AlertRow> updates = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        List<AlertRepository.Event> events = new ArrayList<>();
+        List<AlertRow> resolvedTold = new ArrayList<>();
+        Map<String, String[]> touched = new LinkedHashMap<>();
+
+        for (In in : ins) {
+            Signal s = in.signal();
+            AlertRow row = active.get(in.fingerprint());
+            if (s.firing()) {
+                if (row == null) {
+                    Instant resolvedAt = replay.get(in.fingerprint());
+                    if (resolvedAt != null && !s.at().isAfter(resolvedAt)) continue; // a late copy of what was already resolved
+                    row = create(in, now);
+                    inserts.add(row);
+                    inserted.add(row);
+                    active.put(in.fingerprint(), row);
+                    events.add(new AlertRepository.Event(row.id, now, "fired", null, null, s.source(),
+                            row.severity + (row.rule == null ? "" : " by rule " + row.rule)
+                                    + (AlertRow.PENDING.equals(row.status) ? ", pending until " + row.firesAt : "")));
+                    if (AlertRow.FIRING.equals(row.status)) touch(touched, row);
+                } else {
+                    row.lastSeen = now;
+                    if (!s.values().isEmpty()) row.values = s.values();
+                    if (!s.annotations().isEmpty()) row.annotations = s.annotations();
+                    if (row.externalId == null) row.externalId = s.externalId();
+                    Classified k = classify(s, in.labels());
+                    if (k.severity().ordinal() < row.severity.ordinal()) {
+                        events.add(new AlertRepository.Event(row.id, now, "severity", null, null, s.source(),
+                                row.severity + " -> " + k.severity()));
+                        row.severity = k.severity();
+                        row.rule = k.rule();
+                        row.summary = k.summary();
+                        row.runbook = k.runbook();
+                        row.groupId = groupId(row);
+                        if (!AlertRow.PENDING.equals(row.status)) {
+                            row.status = AlertRow.FIRING;
+                            row.notifiedAt = null;
+                            row.step = -1;
+                            row.reminders = 0;
+                            row.nextEscalationAt = null;
+                            row.ackedAt = null;
+                            row.ackedBy = null;
+                            touch(touched, row);
+                        }
+                    }
+                    if (!inserted.contains(row)) updates.add(row);
+                }
+            } else if (row != null) {
+                row.status = AlertRow.RESOLVED;
+                row.resolvedAt = now;
+                row.resolvedBy = s.source();
+                row.lastSeen = now;
+                row.nextEscalationAt = null;
+                active.remove(in.fingerprint());
+                events.add(new AlertRepository.Event(row.id, now, "resolved", null, null, s.source(),
+                        row.notifiedAt == null ? "before anyone was told" : null));
+                if (row.notifiedAt != null) resolvedTold.add(row);
+                if (!inserted.contains(row)) updates.add(row);
+            }
+        }
+        repo.insert(c, inserts);
+        repo.update(c, updates);
+        List<Notification> sent = new ArrayList<>();
+        announceToTold(c, Kind.RESOLVED, resolvedTold, now, events, sent);
+        Map<String, AlertRepository.Group> groups = schedule(c, touched, now);
+        List<String> due = groups.values().stream().filter(g -> g.nextFlushAt() != null && !g.nextFlushAt().isAfter(now))
+                .map(AlertRepository.Group::id).toList();
+        flush(c, due, now, events, sent);
+        repo.history(c, events);
+        return null;
+    }
+
+    private void touch(Map<String, String[]> touched, AlertRow row) {
+        touched.put(row.groupId, new String[] {groupKey(row), row.severity.name()});
+    }
+
+    private AlertRow create(In in, Instant now) {
+        Signal s = in.signal();
+        Classified k = classify(s, in.labels());
+        AlertRow r = new AlertRow();
+        r.id = in.fingerprint() + "-" + Long.toString(RANDOM.nextLong() & Long.MAX_VALUE, 36);
+        r.fingerprint = in.fingerprint();
+        r.severity = k.severity();
+        r.name = s.name();
+        r.source = s.source();
+        r.rule = k.rule();
+        r.summary = k.summary();
+        r.runbook = k.runbook();
+        r.labels = in.labels();
+        r.annotations = s.annotations();
+        r.values = s.values();
+        r.externalId = s.externalId();
+        r.firstSeen = now;
+        r.lastSeen = now;
+        r.firesAt = now.plus(k.forDuration());
+        r.status = k.forDuration().isZero() ? AlertRow.FIRING : AlertRow.PENDING;
+        r.groupId = groupId(r);
+        return r;
+    }
+
+    record Classified(Severity severity, String rule, String summary, String runbook, Duration forDuration) {}
+
+    /** The content-based router: the first rule whose labels and values match decides; an explicit severity wins. */
+    Classified classify(Signal s, Map<String, String> labels) {
+        Map<String, String> seen = labels;
+        if (!labels.containsKey("source")) {
+            seen = new HashMap<>(labels);
+            seen.put("source", s.source());
+        }
+        AlertRules.Rule rule = rules.classify(seen, s.values());
+        Severity sev = s.severity() != null ? s.severity() : rule != null ? rule.severity() : Severity.P3;
+        String summary = rule != null && rule.summary() != null ? render(rule.summary(), labels, s.values())
+                : s.annotations().getOrDefault("summary", s.annotations().getOrDefault("description", s.name()));
+        String runbook = rule != null && rule.runbook() != null ? rule.runbook()
+                : s.annotations().getOrDefault("runbook_url", s.annotations().get("runbook"));
+        return new Classified(sev, rule == null ? null : rule.name(), summary, runbook,
+                rule == null ? Duration.ZERO : rule.forDuration());
+    }
+
+    static String render(String template, Map<String, String> labels, Map<String, Double> values) {
+        Matcher m = PLACEHOLDER.matcher(template);
+        StringBuilder sb = new StringBuilder();
+        while (m.find()) {
+            String k = m.group(1);
+            String v = labels.get(k);
+            if (v == null && values.containsKey(k)) {
+                double d = values.get(k);
+                v = d == Math.rint(d) && Math.abs(d) < 1e15 ? Long.toString((long) d) : String.format("%.3g", d);
+            }
+            m.appendReplacement(sb, Matcher.quoteReplacement(v == null ? "" : v));
+        }
+        m.appendTail(sb);
+        return sb.toString();
+    }
+
+    String groupKey(AlertRow r) {
+        StringBuilder sb = new StringBuilder("severity=").append(r.severity.name());
+        for (String l : rules.grouping().by()) sb.append(',').append(l).append('=').append(r.labels.getOrDefault(l, ""));
+        return sb.toString();
+    }
+
+    private String groupId(AlertRow r) {
+        return Fingerprint.ofText(groupKey(r));
+    }
+
+    // ------------------------------------------------------------------ groups
+
+    /** New firing alerts in a group: the first message after group_wait, later ones no sooner than group_interval apart. */
+    private Map<String, AlertRepository.Group> schedule(Connection c, Map<String, String[]> touched, Instant now) throws SQLException {
+        if (touched.isEmpty()) return Map.of();
+        repo.insertGroups(c, touched);
+        Map<String, AlertRepository.Group> groups = repo.lockGroups(c, touched.keySet());
+        List<AlertRepository.Group> changed = new ArrayList<>();
+        for (var e : groups.entrySet()) {
+            AlertRepository.Group g = e.getValue();
+            if (g.nextFlushAt() != null) continue;
+            Instant next = g.lastFlushAt() == null ? now.plus(rules.grouping().groupWait())
+                    : max(now, g.lastFlushAt().plus(rules.grouping().groupInterval()));
+            g = new AlertRepository.Group(g.id(), g.key(), g.severity(), next, g.lastFlushAt(), g.seq());
+            e.setValue(g);
+            changed.add(g);
+        }
+        repo.updateGroups(c, changed);
+        return groups;
+    }
+
+    private void flush(Connection c, List<String> groupIds, Instant now, List<AlertRepository.Event> events, List<Notification> sent)
+            throws SQLException {
+        Mutes mutes = null;
+        for (String gid : new java.util.TreeSet<>(groupIds)) {
+            List<AlertRow> fresh = repo.where(c, "group_id = ? AND status = 'firing' AND notified_at IS NULL", List.of(gid), 10_000, true);
+            AlertRepository.Group g = repo.lockGroups(c, List.of(gid)).get(gid);
+            if (g == null || g.nextFlushAt() == null || g.nextFlushAt().isAfter(now)) continue;
+            if (mutes == null && !fresh.isEmpty()) mutes = new Mutes(c, now, rules, silences);
+            List<AlertRow> notify = new ArrayList<>();
+            int muted = 0;
+            for (AlertRow a : fresh) {
+                String why = mutes.reason(a);
+                if (why == null) notify.add(a);
+                else {
+                    muted++;
+                    meters.muted(why);
+                }
+            }
+            int seq = g.seq();
+            Instant last = g.lastFlushAt();
+            if (!notify.isEmpty()) {
+                seq++;
+                last = now;
+                notify.sort(java.util.Comparator.comparing((AlertRow a) -> a.firstSeen).thenComparing(a -> a.id));
+                EscalationPolicies.Policy policy = policies.policy(g.severity());
+                sendStep(c, Kind.FIRING, g.severity(), g.key(), notify, policy.steps().get(0).targets(), "fire:" + gid + ":" + seq, now,
+                        events, sent);
+                for (AlertRow a : notify) {
+                    a.notifiedAt = now;
+                    a.step = 0;
+                    a.nextEscalationAt = nextEscalation(policy, 0, now);
+                }
+                repo.update(c, notify);
+            }
+            repo.updateGroups(c, List.of(new AlertRepository.Group(gid, g.key(), g.severity(),
+                    muted > 0 ? now.plus(rules.grouping().groupInterval()) : null, last, seq)));
+        }
+    }
+
+    private static Instant nextEscalation(EscalationPolicies.Policy p, int step, Instant now) {
+        return step + 1 < p.steps().size() ? now.plus(p.steps().get(step + 1).after()) : now.plus(p.repeat());
+    }
+
+    // ------------------------------------------------------------------ notifications
+
+    private record Delivery(String channel, String recipientKey, Recipient recipient) {}
+
+    private void sendStep(Connection c, Kind kind, Severity severity, String groupKey, List<AlertRow> alerts,
+                          List<EscalationPolicies.Target> targets, String keyBase, Instant now, List<AlertRepository.Event> events,
+                          List<Notification> sent) throws SQLException {
+        ChannelDirectory dir = channels.get();
+        Map<String, Delivery> deliveries = new LinkedHashMap<>();
+        boolean office = policies.businessHours().contains(now);
+        for (EscalationPolicies.Target t : targets) {
+            if (t.businessHoursOnly() && !office) continue;
+            if (t.to() == null) {
+                String ch = dir.enabled(t.channel()) ? t.channel() : "log";
+                deliveries.putIfAbsent(ch + ":-", new Delivery(ch, "-", null));
+                continue;
+            }
+            for (EscalationPolicies.Person p : policies.resolve(t.to(), now)) {
+                boolean reachable = "sms".equals(t.channel()) ? p.phone() != null : !"email".equals(t.channel()) || p.email() != null;
+                String ch = reachable && dir.enabled(t.channel()) ? t.channel() : "log";
+                deliveries.putIfAbsent(ch + ":" + p.id(), new Delivery(ch, p.id(), p.recipient()));
+            }
+        }
+        deliver(c, kind, severity, groupKey, alerts, deliveries.values(), keyBase, now, events, sent, true);
+    }
+
+    /** Acknowledged, resolved and reminder notices go to exactly the channels and people told before. */
+    private void announceToTold(Connection c, Kind kind, List<AlertRow> alerts, Instant now, List<AlertRepository.Event> events,
+                                List<Notification> sent) throws SQLException {
+        if (alerts.isEmpty()) return;
+        ChannelDirectory dir = channels.get();
+        Map<String, AlertRow> byId = new HashMap<>();
+        alerts.forEach(a -> byId.put(a.id, a));
+        // one message per group and recipient, listing that group's alerts
+        Map<String, Map<String, Delivery>> perGroup = new TreeMap<>();
+        Map<String, List<AlertRow>> groupAlerts = new TreeMap<>();
+        Map<String, Set<String>> alertsPerDelivery = new HashMap<>();
+        for (AlertRepository.Told t : repo.toldAbout(c, byId.keySet())) {
+            AlertRow a = byId.get(t.alertId());
+            String ch = "log".equals(t.channel()) || dir.enabled(t.channel()) ? t.channel() : "log";
+            Recipient r = recipient(t.recipientJson());
+            String gk = a.groupId;
+            perGroup.computeIfAbsent(gk, k -> new LinkedHashMap<>()).putIfAbsent(ch + ":" + t.recipientKey(),
+                    new Delivery(ch, t.recipientKey(), r));
+            alertsPerDelivery.computeIfAbsent(gk + "|" + ch + ":" + t.recipientKey(), k -> new LinkedHashSet<>()).add(a.id);
+        }
+        for (AlertRow a : alerts) groupAlerts.computeIfAbsent(a.groupId, k -> new ArrayList<>()).add(a);
+        for (var e : perGroup.entrySet()) {
+            for (Delivery d : e.getValue().values()) {
+                List<AlertRow> told = groupAlerts.get(e.getKey()).stream()
+                        .filter(a -> alertsPerDelivery.get(e.getKey() + "|" + d.channel() + ":" + d.recipientKey()).contains(a.id))
+                        .sorted(java.util.Comparator.comparing(a -> a.id)).toList();
+                AlertRow first = told.get(0);
+                String keyBase = kind.label() + ":" + first.id + (kind == Kind.REMINDER ? ":" + first.reminders : "");
+                deliver(c, kind, first.severity, groupKey(first), told, List.of(d), keyBase, now, events, sent, kind == Kind.REMINDER);
+            }
+        }
+    }
+
+    private void deliver(Connection c, Kind kind, Severity severity, String groupKey, List<AlertRow> alerts, Collection<Delivery> to,
+                         String keyBase, Instant now, List<AlertRepository.Event> events, List<Notification> sent, boolean ackable)
+            throws SQLException {
+        if (to.isEmpty() || alerts.isEmpty()) return;
+        List<AlertView> views = alerts.stream().map(AlertRow::view).toList();
+        String ackUrl = ackable ? publicUrl + "/ack/" + tokens.issue(alerts.stream().map(a -> a.id).toList(), now) : null;
+        List<AlertRepository.Told> told = new ArrayList<>();
+        for (Delivery d : to) {
+            Notification n = new Notification(keyBase + ":" + d.channel() + ":" + d.recipientKey(), d.channel(), d.recipient(), kind,
+                    severity.name(), groupKey, views, ackUrl);
+            if (!Outbox.enqueue(c, n, now)) continue;
+            sent.add(n);
+            String who = d.recipient() == null ? null : d.recipient().name();
+            for (AlertRow a : alerts) {
+                events.add(new AlertRepository.Event(a.id, now, "notified", d.channel(), who, null,
+                        kind.label() + (a.step >= 0 && kind != Kind.RESOLVED && kind != Kind.ACKNOWLEDGED ? " step " + a.step : "")));
+                if (kind != Kind.RESOLVED && kind != Kind.ACKNOWLEDGED) {
+                    told.add(new AlertRepository.Told(a.id, d.channel(), d.recipientKey(),
+                            d.recipient() == null ? null : Json.write(d.recipient())));
+                }
+            }
+        }
+        repo.told(c, told);
+    }
+
+    // ------------------------------------------------------------------ the sweep
+
+    /** What one sweep did, for logs and tests. */
+    public record SweepResult(int promoted, int groupsFlushed, int escalated, int reminded) {}
+
+    /** Promotes pending alerts whose {@code for} has passed, sends due group messages, escalates and repeats. */
+    public SweepResult sweep() {
+        Instant now = clock.instant();
+        int promoted = store.inTransaction(c -> {
+            List<AlertRow> due = repo.where(c, "status = 'pending' AND fires_at <= ?", List.of(now), SWEEP_BATCH, true);
+            Map<String, String[]> touched = new LinkedHashMap<>();
+            List<AlertRepository.Event> events = new ArrayList<>();
+            for (AlertRow a : due) {
+                a.status = AlertRow.FIRING;
+                touch(touched, a);
+                events.add(new AlertRepository.Event(a.id, now, "firing", null, null, null, "pending for " + Duration.between(a.firstSeen, now)));
+            }
+            repo.update(c, due);
+            schedule(c, touched, now);
+            repo.history(c, events);
+            return due.size();
+        });
+        List<String> dueGroups = store.read(c -> repo.dueGroups(c, now, SWEEP_BATCH));
+        for (String gid : dueGroups) {
+            store.inTransaction(c -> {
+                List<AlertRepository.Event> events = new ArrayList<>();
+                flush(c, List.of(gid), now, events, new ArrayList<>());
+                repo.history(c, events);
+                return null;
+            });
+        }
+        int[] counts = store.inTransaction(c -> escalate(c, now));
+        meters.refresh(store, repo);
+        return new SweepResult(promoted, dueGroups.size(), counts[0], counts[1]);
+    }
+
+    private int[] escalate(Connection c, Instant now) throws SQLException {
+        List<AlertRow> due = repo.where(c, "status = 'firing' AND next_escalation_at <= ?", List.of(now), SWEEP_BATCH, true);
+        if (due.isEmpty()) return new int[] {0, 0};
+        Mutes mutes = new Mutes(c, now, rules, silences);
+        Map<String, List<AlertRow>> batches = new TreeMap<>();
+        for (AlertRow a : due) {
+            if (mutes.reason(a) != null) continue;
+            EscalationPolicies.Policy p = policies.policy(a.severity);
+            boolean reminder = a.step + 1 >= p.steps().size();
+            String key = a.groupId + "|" + (reminder ? "r" + a.reminders : "s" + a.step);
+            batches.computeIfAbsent(key, k -> new ArrayList<>()).add(a);
+        }
+        List<AlertRepository.Event> events = new ArrayList<>();
+        List<Notification> sent = new ArrayList<>();
+        List<AlertRow> changed = new ArrayList<>();
+        int escalated = 0;
+        int reminded = 0;
+        for (List<AlertRow> batch : batches.values()) {
+            batch.sort(java.util.Comparator.comparing(a -> a.id));
+            AlertRow first = batch.get(0);
+            EscalationPolicies.Policy p = policies.policy(first.severity);
+            int next = first.step + 1;
+            if (next < p.steps().size()) {
+                for (AlertRow a : batch) a.step = next;
+                sendStep(c, Kind.ESCALATION, first.severity, groupKey(first), batch, p.steps().get(next).targets(),
+                        "esc:" + first.id + ":" + next, now, events, sent);
+                for (AlertRow a : batch) {
+                    a.nextEscalationAt = nextEscalation(p, next, now);
+                    events.add(new AlertRepository.Event(a.id, now, "escalated", null, null, null, "step " + next));
+                }
+                escalated += batch.size();
+                meters.escalation(first.severity);
+            } else {
+                for (AlertRow a : batch) {
+                    a.reminders++;
+                    a.nextEscalationAt = now.plus(p.repeat());
+                }
+                announceToTold(c, Kind.REMINDER, batch, now, events, sent);
+                reminded += batch.size();
+            }
+            changed.addAll(batch);
+        }
+        repo.update(c, changed);
+        repo.history(c, events);
+        return new int[] {escalated, reminded};
+    }
+
+    // ------------------------------------------------------------------ people acting
+
+    /** What acknowledging or resolving did to each alert named. */
+    public record Outcome(List<Map<String, Object>> changed, List<String> unchanged, List<String> notFound, List<String> resolved) {}
+
+    public Outcome acknowledge(List<String> ids, String by) {
+        return act(ids, by, true);
+    }
+
+    public Outcome resolve(List<String> ids, String by) {
+        return act(ids, by, false);
+    }
+
+    private Outcome act(List<String> ids, String by, boolean ack) {
+        Instant now = clock.instant();
+        Outcome o = store.inTransaction(c -> {
+            List<AlertRow> changed = new ArrayList<>();
+            List<String> unchanged = new ArrayList<>();
+            List<String> notFound = new ArrayList<>();
+            List<String> resolved = new ArrayList<>();
+            for (String id : new java.util.TreeSet<>(ids)) {
+                AlertRow r = repo.byId(c, id, true);
+                if (r == null) notFound.add(id);
+                else if (AlertRow.RESOLVED.equals(r.status)) resolved.add(id);
+                else if (ack && AlertRow.ACKNOWLEDGED.equals(r.status)) unchanged.add(id);
+                else changed.add(r);
+            }
+            List<AlertRepository.Event> events = new ArrayList<>();
+            for (AlertRow r : changed) {
+                if (ack) {
+                    r.status = AlertRow.ACKNOWLEDGED;
+                    r.ackedAt = now;
+                    r.ackedBy = by;
+                } else {
+                    r.status = AlertRow.RESOLVED;
+                    r.resolvedAt = now;
+                    r.resolvedBy = by;
+                }
+                r.nextEscalationAt = null;
+                events.add(new AlertRepository.Event(r.id, now, ack ? "acknowledged" : "resolved", null, null, by, null));
+            }
+            repo.update(c, changed);
+            announceToTold(c, ack ? Kind.ACKNOWLEDGED : Kind.RESOLVED, changed.stream().filter(r -> r.notifiedAt != null).toList(), now,
+                    events, new ArrayList<>());
+            repo.history(c, events);
+            List<Map<String, Object>> views = new ArrayList<>();
+            for (AlertRow r : changed) views.add(AlertJson.of(r));
+            return new Outcome(views, unchanged, notFound, resolved);
+        });
+        meters.refresh(store, repo);
+        return o;
+    }
+
+    // ------------------------------------------------------------------ reading
+
+    public void refreshMeters() {
+        meters.refresh(store, repo);
+    }
+
+    public List<Map<String, Object>> list(String status, Severity severity, Map<String, String> labels, int limit) {
+        List<String> cond = new ArrayList<>();
+        List<Object> params = new ArrayList<>();
+        if (status != null) {
+            cond.add("status = ?");
+            params.add(status);
+        }
+        if (severity != null) {
+            cond.add("severity = ?");
+            params.add(severity.name());
+        }
+        String where = cond.isEmpty() ? "1 = 1" : String.join(" AND ", cond);
+        // label filters are checked on the decoded labels; read a wider page when they narrow the result
+        int page = labels.isEmpty() ? limit : Math.max(limit, 5000);
+        List<AlertRow> rows = store.read(c -> repo.where(c, where, params, page, false));
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (AlertRow r : rows) {
+            if (!labels.entrySet().stream().allMatch(e -> e.getValue().equals(r.labels.get(e.getKey())))) continue;
+            out.add(AlertJson.of(r));
+            if (out.size() >= limit) break;
+        }
+        return out;
+    }
+
+    /** The alert with its history, or null. */
+    public Map<String, Object> get(String id) {
+        return store.read(c -> {
+            AlertRow r = repo.byId(c, id, false);
+            if (r == null) return null;
+            Map<String, Object> m = AlertJson.of(r);
+            List<Map<String, Object>> history = new ArrayList<>();
+            for (AlertRepository.Event e : repo.historyOf(c, id)) history.add(AlertJson.of(e));
+            m.put("history", history);
+            return m;
+        });
+    }
+
+    /** Short descriptions of alerts for the acknowledgement page. */
+    public List<Map<String, Object>> describe(List<String> ids) {
+        return store.read(c -> {
+            List<Map<String, Object>> out = new ArrayList<>();
+            for (String id : ids) {
+                AlertRow r = repo.byId(c, id, false);
+                if (r != null) out.add(AlertJson.of(r));
+            }
+            return out;
+        });
+    }
+
+    // ------------------------------------------------------------------ silences
+
+    public Silence silence(Map<String, String> match, Map<String, String> matchRe, Instant startsAt, Instant endsAt, String createdBy,
+                           String comment) {
+        Instant now = clock.instant();
+        Silence s = new Silence("s-" + Long.toString(RANDOM.nextLong() & Long.MAX_VALUE, 36), match, matchRe,
+                startsAt == null ? now : startsAt, endsAt, createdBy, comment, now);
+        store.inTransaction(c -> {
+            silences.insert(c, s);
+            return null;
+        });
+        return s;
+    }
+
+    public List<Silence> silences(boolean includeExpired) {
+        Instant now = clock.instant();
+        return store.read(c -> silences.list(c, includeExpired ? null : now));
+    }
+
+    public boolean expireSilence(String id) {
+        Instant now = clock.instant();
+        return store.inTransaction(c -> silences.expire(c, id, now));
+    }
+
+    private static Recipient recipient(String json) {
+        if (json == null) return null;
+        try {
+            return Json.MAPPER.readValue(json, Recipient.class);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException("stored recipient unreadable", e);
+        }
+    }
+
+    private static Instant max(Instant a, Instant b) {
+        return a.isAfter(b) ? a : b;
+    }
+}

@@ -1,0 +1,57 @@
+package io.opsrouter.alert;
+
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.opsrouter.metrics.MeterNames;
+import io.opsrouter.store.StateStore;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+
+/** The alert pipeline's meters: signals and alerts received, alerts firing by severity, escalation steps, muted alerts. */
+public final class AlertMeters {
+    private final MeterRegistry registry;
+    private final Map<Severity, AtomicLong> firing = new EnumMap<>(Severity.class);
+
+    public AlertMeters(MeterRegistry registry) {
+        this.registry = registry;
+        for (Severity s : Severity.values()) {
+            AtomicLong n = new AtomicLong();
+            firing.put(s, n);
+            Gauge.builder(MeterNames.ALERTS_FIRING, n, AtomicLong::get).tag("severity", s.name())
+                    .description("Alerts firing and not acknowledged, by severity").register(registry);
+        }
+    }
+
+    void signal(Signal s) {
+        registry.counter(MeterNames.SIGNALS, "source", s.source(), "state", s.state().name().toLowerCase()).increment();
+        if (s.firing()) registry.counter(MeterNames.ALERTS_RECEIVED, "source", s.source()).increment();
+    }
+
+    void escalation(Severity s) {
+        registry.counter(MeterNames.ESCALATION_STEPS, "severity", s.name()).increment();
+    }
+
+    void muted(String reason) {
+        String kind = reason.startsWith("silenced") ? "silence" : reason.startsWith("maintenance") ? "maintenance" : "inhibition";
+        registry.counter(MeterNames.ALERTS_MUTED, "reason", kind).increment();
+    }
+
+    void refresh(StateStore store, AlertRepository repo) {
+        Map<Severity, Long> counts = store.read(c -> {
+            Map<Severity, Long> m = new EnumMap<>(Severity.class);
+            try (PreparedStatement ps = c.prepareStatement("SELECT severity, COUNT(*) FROM alerts WHERE status = 'firing' GROUP BY severity");
+                 ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) m.put(Severity.parse(rs.getString(1)), rs.getLong(2));
+            }
+            return m;
+        });
+        for (Severity s : Severity.values()) firing.get(s).set(counts.getOrDefault(s, 0L));
+    }
+
+    public long firing(Severity s) {
+        return firing.get(s).get();
+    }
+}

@@ -1,0 +1,133 @@
+package io.opsrouter.alert;
+
+import io.opsrouter.app.Beans;
+import io.opsrouter.app.BearerAuth;
+import io.opsrouter.app.HealthPart;
+import io.opsrouter.app.RouterContext;
+import io.opsrouter.app.RouterModule;
+import io.opsrouter.config.SettingsException;
+import io.opsrouter.config.SettingsSource;
+import io.opsrouter.store.Leases;
+import io.opsrouter.store.StateStore;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.Base64;
+import java.util.Optional;
+import java.util.UUID;
+import org.apache.camel.CamelContext;
+
+/**
+ * The alert pipeline: loads and validates {@code config/alert-rules.yaml} and {@code config/escalation.yaml}, binds
+ * the intake ({@code alertIntake}), the sweep, the API and a log-only {@link ChannelDirectory} that the notify
+ * module replaces.
+ */
+public final class AlertModule implements RouterModule {
+    public static final String ACK_TTL = "alerts.ack-link-ttl";
+    public static final String SWEEP_TIMER = "alerts.sweep-timer";
+    public static final String API_TOKEN = "router.api.token";
+
+    private volatile ChannelDirectory directory = ChannelDirectory.LOG_ONLY;
+    private AlertEngine engine;
+
+    @Override
+    public String name() {
+        return "alerts";
+    }
+
+    @Override
+    public void configure(RouterContext ctx, Beans beans) {
+        SettingsSource s = ctx.settings();
+        Path home = s.home();
+        Path rulesFile = home.resolve(AlertRules.FILE);
+        Path policyFile = home.resolve(EscalationPolicies.FILE);
+        for (Path p : new Path[] {rulesFile, policyFile}) {
+            if (!Files.isRegularFile(p)) {
+                throw new SettingsException(home.relativize(p).toString(), null, "is missing",
+                        "copy it from the repository's config/ folder (see docs/alerts.md)");
+            }
+        }
+        AlertRules rules = AlertRules.load(rulesFile, ctx.env());
+        EscalationPolicies policies = EscalationPolicies.load(policyFile, ctx.env(), rules.grouping().repeatInterval());
+        Duration ttl = s.duration(ACK_TTL, "ALERTS_ACK_LINK_TTL", Duration.ofHours(24));
+        AckTokens tokens = new AckTokens(ackKey(s, ctx.store()), ttl);
+        AlertMeters meters = new AlertMeters(ctx.metrics().registry());
+        engine = new AlertEngine(ctx.store(), ctx.clock(), rules, policies, tokens, ctx.core().publicUrl(), () -> directory, meters);
+        Optional<String> token = s.secret(API_TOKEN, "ROUTER_API_TOKEN");
+        boolean timer = s.bool(SWEEP_TIMER, "ALERTS_SWEEP_TIMER", true);
+        String holder = hostname() + "-" + UUID.randomUUID().toString().substring(0, 8);
+
+        beans.bind(AlertIntake.BEAN, engine);
+        beans.bind("alertEngine", engine);
+        beans.bind("alertSweep", new AlertSweep(engine, new Leases(ctx.store(), holder), timer));
+        beans.bind("alertApi", new AlertApi(engine, new BearerAuth(token)));
+        beans.bind(ChannelDirectory.BEAN, ChannelDirectory.LOG_ONLY);
+        beans.bind("ackPageHeaders", ackPageHeaders());
+        ctx.health().register("alerts", () -> HealthPart.up("alerts", rules.rules().size() + " rules, "
+                + rules.inhibitions().size() + " inhibition rules, " + rules.maintenance().size() + " maintenance windows"));
+    }
+
+    @Override
+    public void started(CamelContext camel) {
+        ChannelDirectory bound = camel.getRegistry().lookupByNameAndType(ChannelDirectory.BEAN, ChannelDirectory.class);
+        if (bound != null) directory = bound;
+        engine.refreshMeters();
+    }
+
+    /** Camel's HTTP filter drops Cache-Control; the acknowledgement page must say no-store (it shows a capability link). */
+    static org.apache.camel.spi.HeaderFilterStrategy ackPageHeaders() {
+        org.apache.camel.support.DefaultHeaderFilterStrategy f = new org.apache.camel.support.DefaultHeaderFilterStrategy();
+        f.setLowerCase(true);
+        f.setOutFilterStartsWith(org.apache.camel.support.DefaultHeaderFilterStrategy.CAMEL_FILTER_STARTS_WITH);
+        f.setInFilterStartsWith(org.apache.camel.support.DefaultHeaderFilterStrategy.CAMEL_FILTER_STARTS_WITH);
+        f.getOutFilter().addAll(java.util.List.of("content-length", "content-type", "host", "connection", "transfer-encoding"));
+        return f;
+    }
+
+    public AlertEngine engine() {
+        return engine;
+    }
+
+    /** ROUTER_ACK_SECRET when set; otherwise a random key kept in the store, so links survive a restart and work on every replica. */
+    static byte[] ackKey(SettingsSource s, StateStore store) {
+        Optional<String> secret = s.secret("router.ack-secret", "ROUTER_ACK_SECRET");
+        if (secret.isPresent()) {
+            if (secret.get().length() < 16) {
+                throw new SettingsException("environment", "ROUTER_ACK_SECRET", "is shorter than 16 characters",
+                        "use a long random value, e.g. openssl rand -hex 32");
+            }
+            return secret.get().getBytes(StandardCharsets.UTF_8);
+        }
+        byte[] fresh = new byte[32];
+        new SecureRandom().nextBytes(fresh);
+        String encoded = Base64.getEncoder().encodeToString(fresh);
+        String stored = store.inTransaction(c -> {
+            try (PreparedStatement ins = c.prepareStatement(
+                    "INSERT INTO router_meta (meta_key, meta_value, updated_at) VALUES ('alerts.ack-key', ?, ?) ON CONFLICT DO NOTHING")) {
+                ins.setString(1, encoded);
+                ins.setObject(2, OffsetDateTime.now(ZoneOffset.UTC));
+                ins.executeUpdate();
+            }
+            try (PreparedStatement sel = c.prepareStatement("SELECT meta_value FROM router_meta WHERE meta_key = 'alerts.ack-key'");
+                 ResultSet rs = sel.executeQuery()) {
+                rs.next();
+                return rs.getString(1);
+            }
+        });
+        return Base64.getDecoder().decode(stored);
+    }
+
+    private static String hostname() {
+        try {
+            return java.net.InetAddress.getLocalHost().getHostName();
+        } catch (java.io.IOException e) {
+            return "router";
+        }
+    }
+}

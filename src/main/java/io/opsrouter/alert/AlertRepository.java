@@ -1,0 +1,359 @@
+package io.opsrouter.alert;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import io.opsrouter.app.Json;
+import io.opsrouter.store.Dialect;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.sql.Types;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** The SQL of the alert pipeline. Every method runs on the caller's connection, inside its transaction. */
+final class AlertRepository {
+    private static final int CHUNK = 500;
+    private static final TypeReference<Map<String, String>> STRINGS = new TypeReference<>() {};
+    private static final TypeReference<Map<String, Double>> NUMBERS = new TypeReference<>() {};
+    private static final String COLUMNS = "id, fingerprint, status, severity, name, source, rule_name, summary, runbook, labels,"
+            + " annotations, vals, external_id, group_id, first_seen, last_seen, fires_at, notified_at, escalation_step, reminders,"
+            + " next_escalation_at, acked_at, acked_by, resolved_at, resolved_by";
+
+    private final Dialect dialect;
+
+    AlertRepository(Dialect dialect) {
+        this.dialect = dialect;
+    }
+
+    // ---- alerts ----
+
+    Map<String, AlertRow> activeByFingerprint(Connection c, Collection<String> fingerprints, boolean lock) throws SQLException {
+        Map<String, AlertRow> out = new LinkedHashMap<>();
+        List<String> sorted = new ArrayList<>(fingerprints);
+        Collections.sort(sorted);
+        for (int i = 0; i < sorted.size(); i += CHUNK) {
+            List<String> part = sorted.subList(i, Math.min(sorted.size(), i + CHUNK));
+            String sql = "SELECT " + COLUMNS + " FROM alerts WHERE active_fp IN (" + marks(part.size()) + ") ORDER BY active_fp"
+                    + (lock ? " FOR UPDATE" : "");
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                for (int j = 0; j < part.size(); j++) ps.setString(j + 1, part.get(j));
+                for (AlertRow r : rows(ps)) out.put(r.fingerprint, r);
+            }
+        }
+        return out;
+    }
+
+    /** Fingerprints resolved at or after {@code since}: a late FIRING for them is a replay, not a new problem. */
+    Map<String, Instant> recentlyResolved(Connection c, Collection<String> fingerprints, Instant since) throws SQLException {
+        Map<String, Instant> out = new java.util.HashMap<>();
+        List<String> all = new ArrayList<>(fingerprints);
+        for (int i = 0; i < all.size(); i += CHUNK) {
+            List<String> part = all.subList(i, Math.min(all.size(), i + CHUNK));
+            try (PreparedStatement ps = c.prepareStatement("SELECT fingerprint, resolved_at FROM alerts WHERE fingerprint IN ("
+                    + marks(part.size()) + ") AND resolved_at >= ?")) {
+                int j = 1;
+                for (String f : part) ps.setString(j++, f);
+                ps.setObject(j, ts(since));
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) out.merge(rs.getString(1), instant(rs, 2), (a, b) -> a.isAfter(b) ? a : b);
+                }
+            }
+        }
+        return out;
+    }
+
+    AlertRow byId(Connection c, String id, boolean lock) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM alerts WHERE id = ?" + (lock ? " FOR UPDATE" : ""))) {
+            ps.setString(1, id);
+            List<AlertRow> r = rows(ps);
+            return r.isEmpty() ? null : r.get(0);
+        }
+    }
+
+    List<AlertRow> where(Connection c, String condition, List<Object> params, int limit, boolean lock) throws SQLException {
+        String sql = "SELECT " + COLUMNS + " FROM alerts WHERE " + condition + " ORDER BY first_seen DESC, id LIMIT " + limit
+                + (lock ? " FOR UPDATE" : "");
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            for (int i = 0; i < params.size(); i++) ps.setObject(i + 1, params.get(i) instanceof Instant t ? ts(t) : params.get(i));
+            return rows(ps);
+        }
+    }
+
+    void insert(Connection c, List<AlertRow> rows) throws SQLException {
+        if (rows.isEmpty()) return;
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO alerts (" + COLUMNS + ", active_fp) VALUES (" + marks(26) + ")")) {
+            for (AlertRow r : rows) {
+                bind(ps, r);
+                ps.setString(26, r.active() ? r.fingerprint : null);
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
+    }
+
+    void update(Connection c, Collection<AlertRow> rows) throws SQLException {
+        if (rows.isEmpty()) return;
+        try (PreparedStatement ps = c.prepareStatement("UPDATE alerts SET fingerprint = ?, status = ?, severity = ?, name = ?, source = ?,"
+                + " rule_name = ?, summary = ?, runbook = ?, labels = ?, annotations = ?, vals = ?, external_id = ?, group_id = ?,"
+                + " first_seen = ?, last_seen = ?, fires_at = ?, notified_at = ?, escalation_step = ?, reminders = ?,"
+                + " next_escalation_at = ?, acked_at = ?, acked_by = ?, resolved_at = ?, resolved_by = ?, active_fp = ? WHERE id = ?")) {
+            for (AlertRow r : rows) {
+                bindAfterId(ps, r, 1);
+                ps.setString(25, r.active() ? r.fingerprint : null);
+                ps.setString(26, r.id);
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
+    }
+
+    private void bind(PreparedStatement ps, AlertRow r) throws SQLException {
+        ps.setString(1, r.id);
+        bindAfterId(ps, r, 2);
+    }
+
+    private void bindAfterId(PreparedStatement ps, AlertRow r, int i) throws SQLException {
+        ps.setString(i++, r.fingerprint);
+        ps.setString(i++, r.status);
+        ps.setString(i++, r.severity.name());
+        ps.setString(i++, cut(r.name, 200));
+        ps.setString(i++, cut(r.source, 50));
+        ps.setString(i++, r.rule);
+        ps.setString(i++, cut(r.summary, 1000));
+        ps.setString(i++, cut(r.runbook, 1000));
+        ps.setString(i++, Json.write(r.labels));
+        ps.setString(i++, Json.write(r.annotations));
+        ps.setString(i++, Json.write(r.values));
+        ps.setString(i++, cut(r.externalId, 200));
+        ps.setString(i++, r.groupId);
+        ps.setObject(i++, ts(r.firstSeen));
+        ps.setObject(i++, ts(r.lastSeen));
+        ps.setObject(i++, ts(r.firesAt));
+        setTs(ps, i++, r.notifiedAt);
+        ps.setInt(i++, r.step);
+        ps.setInt(i++, r.reminders);
+        setTs(ps, i++, r.nextEscalationAt);
+        setTs(ps, i++, r.ackedAt);
+        ps.setString(i++, cut(r.ackedBy, 200));
+        setTs(ps, i++, r.resolvedAt);
+        ps.setString(i, cut(r.resolvedBy, 200));
+    }
+
+    private List<AlertRow> rows(PreparedStatement ps) throws SQLException {
+        List<AlertRow> out = new ArrayList<>();
+        try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                AlertRow r = new AlertRow();
+                r.id = rs.getString(1);
+                r.fingerprint = rs.getString(2);
+                r.status = rs.getString(3);
+                r.severity = Severity.parse(rs.getString(4));
+                r.name = rs.getString(5);
+                r.source = rs.getString(6);
+                r.rule = rs.getString(7);
+                r.summary = rs.getString(8);
+                r.runbook = rs.getString(9);
+                r.labels = read(rs.getString(10), STRINGS);
+                r.annotations = read(rs.getString(11), STRINGS);
+                r.values = read(rs.getString(12), NUMBERS);
+                r.externalId = rs.getString(13);
+                r.groupId = rs.getString(14);
+                r.firstSeen = instant(rs, 15);
+                r.lastSeen = instant(rs, 16);
+                r.firesAt = instant(rs, 17);
+                r.notifiedAt = instant(rs, 18);
+                r.step = rs.getInt(19);
+                r.reminders = rs.getInt(20);
+                r.nextEscalationAt = instant(rs, 21);
+                r.ackedAt = instant(rs, 22);
+                r.ackedBy = rs.getString(23);
+                r.resolvedAt = instant(rs, 24);
+                r.resolvedBy = rs.getString(25);
+                out.add(r);
+            }
+        }
+        return out;
+    }
+
+    // ---- groups ----
+
+    record Group(String id, String key, Severity severity, Instant nextFlushAt, Instant lastFlushAt, int seq) {}
+
+    Map<String, Group> lockGroups(Connection c, Collection<String> ids) throws SQLException {
+        Map<String, Group> out = new LinkedHashMap<>();
+        List<String> sorted = new ArrayList<>(ids);
+        Collections.sort(sorted);
+        for (int i = 0; i < sorted.size(); i += CHUNK) {
+            List<String> part = sorted.subList(i, Math.min(sorted.size(), i + CHUNK));
+            try (PreparedStatement ps = c.prepareStatement("SELECT group_id, group_key, severity, next_flush_at, last_flush_at, seq"
+                    + " FROM alert_groups WHERE group_id IN (" + marks(part.size()) + ") ORDER BY group_id FOR UPDATE")) {
+                for (int j = 0; j < part.size(); j++) ps.setString(j + 1, part.get(j));
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.put(rs.getString(1), new Group(rs.getString(1), rs.getString(2), Severity.parse(rs.getString(3)),
+                                instant(rs, 4), instant(rs, 5), rs.getInt(6)));
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
+    void insertGroups(Connection c, Map<String, String[]> idToKeyAndSeverity) throws SQLException {
+        if (idToKeyAndSeverity.isEmpty()) return;
+        try (PreparedStatement ps = c.prepareStatement(
+                "INSERT INTO alert_groups (group_id, group_key, severity, seq) VALUES (?, ?, ?, 0) ON CONFLICT DO NOTHING")) {
+            for (var e : new java.util.TreeMap<>(idToKeyAndSeverity).entrySet()) {
+                ps.setString(1, e.getKey());
+                ps.setString(2, cut(e.getValue()[0], 1000));
+                ps.setString(3, e.getValue()[1]);
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
+    }
+
+    void updateGroups(Connection c, Collection<Group> groups) throws SQLException {
+        if (groups.isEmpty()) return;
+        try (PreparedStatement ps = c.prepareStatement(
+                "UPDATE alert_groups SET next_flush_at = ?, last_flush_at = ?, seq = ? WHERE group_id = ?")) {
+            for (Group g : groups) {
+                setTs(ps, 1, g.nextFlushAt());
+                setTs(ps, 2, g.lastFlushAt());
+                ps.setInt(3, g.seq());
+                ps.setString(4, g.id());
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
+    }
+
+    List<String> dueGroups(Connection c, Instant now, int limit) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT group_id FROM alert_groups WHERE next_flush_at <= ? ORDER BY next_flush_at LIMIT " + limit)) {
+            ps.setObject(1, ts(now));
+            List<String> out = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) out.add(rs.getString(1));
+            }
+            return out;
+        }
+    }
+
+    // ---- who was told ----
+
+    record Told(String alertId, String channel, String recipientKey, String recipientJson) {}
+
+    void told(Connection c, List<Told> told) throws SQLException {
+        if (told.isEmpty()) return;
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO alert_recipients (alert_id, channel, recipient_key, recipient)"
+                + " VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING")) {
+            for (Told t : told) {
+                ps.setString(1, t.alertId());
+                ps.setString(2, t.channel());
+                ps.setString(3, t.recipientKey());
+                ps.setString(4, t.recipientJson());
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
+    }
+
+    List<Told> toldAbout(Connection c, Collection<String> alertIds) throws SQLException {
+        List<Told> out = new ArrayList<>();
+        List<String> all = new ArrayList<>(alertIds);
+        for (int i = 0; i < all.size(); i += CHUNK) {
+            List<String> part = all.subList(i, Math.min(all.size(), i + CHUNK));
+            try (PreparedStatement ps = c.prepareStatement("SELECT alert_id, channel, recipient_key, recipient FROM alert_recipients"
+                    + " WHERE alert_id IN (" + marks(part.size()) + ") ORDER BY alert_id, channel, recipient_key")) {
+                for (int j = 0; j < part.size(); j++) ps.setString(j + 1, part.get(j));
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) out.add(new Told(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4)));
+                }
+            }
+        }
+        return out;
+    }
+
+    // ---- history ----
+
+    record Event(String alertId, Instant at, String event, String channel, String recipient, String actor, String detail) {}
+
+    void history(Connection c, List<Event> events) throws SQLException {
+        if (events.isEmpty()) return;
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO alert_history (alert_id, at, event, channel, recipient, actor, detail)"
+                + " VALUES (?, ?, ?, ?, ?, ?, ?)")) {
+            for (Event e : events) {
+                ps.setString(1, e.alertId());
+                ps.setObject(2, ts(e.at()));
+                ps.setString(3, e.event());
+                ps.setString(4, e.channel());
+                ps.setString(5, cut(e.recipient(), 300));
+                ps.setString(6, cut(e.actor(), 200));
+                ps.setString(7, cut(e.detail(), 1000));
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
+    }
+
+    List<Event> historyOf(Connection c, String alertId) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT alert_id, at, event, channel, recipient, actor, detail FROM alert_history"
+                + " WHERE alert_id = ? ORDER BY id")) {
+            ps.setString(1, alertId);
+            List<Event> out = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(new Event(rs.getString(1), instant(rs, 2), rs.getString(3), rs.getString(4), rs.getString(5),
+                            rs.getString(6), rs.getString(7)));
+                }
+            }
+            return out;
+        }
+    }
+
+    // ---- helpers ----
+
+    static String marks(int n) {
+        return String.join(", ", Collections.nCopies(n, "?"));
+    }
+
+    static OffsetDateTime ts(Instant t) {
+        return t == null ? null : OffsetDateTime.ofInstant(t, ZoneOffset.UTC);
+    }
+
+    static void setTs(PreparedStatement ps, int i, Instant t) throws SQLException {
+        if (t == null) ps.setNull(i, Types.TIMESTAMP_WITH_TIMEZONE);
+        else ps.setObject(i, ts(t));
+    }
+
+    static Instant instant(ResultSet rs, int i) throws SQLException {
+        Object o = rs.getObject(i);
+        if (o == null) return null;
+        if (o instanceof OffsetDateTime odt) return odt.toInstant();
+        if (o instanceof Timestamp t) return t.toInstant();
+        if (o instanceof java.time.ZonedDateTime z) return z.toInstant();
+        return rs.getObject(i, OffsetDateTime.class).toInstant();
+    }
+
+    private static <T> T read(String json, TypeReference<T> type) {
+        try {
+            return Json.MAPPER.readValue(json, type);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException("stored alert JSON unreadable: " + e.getMessage(), e);
+        }
+    }
+
+    private static String cut(String s, int max) {
+        return s == null || s.length() <= max ? s : s.substring(0, max);
+    }
+}

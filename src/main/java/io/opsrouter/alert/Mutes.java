@@ -1,0 +1,64 @@
+package io.opsrouter.alert;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/** Decides, for one moment, whether an alert is silenced (API silence or maintenance window) or inhibited. */
+final class Mutes {
+    private final Connection c;
+    private final Instant now;
+    private final AlertRules rules;
+    private final List<Silence> silences;
+    private List<Map<String, String>> sources;
+
+    Mutes(Connection c, Instant now, AlertRules rules, SilenceStore silenceStore) throws SQLException {
+        this.c = c;
+        this.now = now;
+        this.rules = rules;
+        this.silences = silenceStore.list(c, now).stream().filter(s -> s.activeAt(now)).toList();
+    }
+
+    /** Why the alert must not be announced now, or null. */
+    String reason(AlertRow a) throws SQLException {
+        for (Silence s : silences) {
+            if (s.matcher().matches(a.labels)) return "silenced by " + s.id();
+        }
+        for (AlertRules.MaintenanceWindow w : rules.maintenance()) {
+            if (w.matcher().matches(a.labels) && w.activeAt(now)) return "maintenance window " + w.name();
+        }
+        for (AlertRules.Inhibition i : rules.inhibitions()) {
+            if (!i.target().matches(a.labels)) continue;
+            for (Map<String, String> src : sources()) {
+                if (src.equals(a.labels) || !i.source().matches(src)) continue;
+                boolean equal = true;
+                for (String l : i.equal()) {
+                    if (!Objects.equals(src.getOrDefault(l, ""), a.labels.getOrDefault(l, ""))) equal = false;
+                }
+                if (equal) return "inhibited by " + i.name();
+            }
+        }
+        return null;
+    }
+
+    private List<Map<String, String>> sources() throws SQLException {
+        if (sources != null) return sources;
+        sources = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT labels FROM alerts WHERE status IN ('firing', 'acknowledged')");
+             ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                sources.add(io.opsrouter.app.Json.MAPPER.readValue(rs.getString(1),
+                        new com.fasterxml.jackson.core.type.TypeReference<Map<String, String>>() {}));
+            }
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+        return sources;
+    }
+}

@@ -1,0 +1,66 @@
+package io.opsrouter.alert;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import io.opsrouter.app.Json;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/** Silences in the state store. */
+final class SilenceStore {
+    private static final TypeReference<Map<String, Map<String, String>>> MATCHERS = new TypeReference<>() {};
+
+    void insert(Connection c, Silence s) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO silences (id, matchers, starts_at, ends_at, created_by, comment,"
+                + " created_at) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
+            ps.setString(1, s.id());
+            ps.setString(2, Json.write(Map.of("match", s.match(), "matchRe", s.matchRe())));
+            ps.setObject(3, AlertRepository.ts(s.startsAt()));
+            ps.setObject(4, AlertRepository.ts(s.endsAt()));
+            ps.setString(5, s.createdBy());
+            ps.setString(6, s.comment());
+            ps.setObject(7, AlertRepository.ts(s.createdAt()));
+            ps.executeUpdate();
+        }
+    }
+
+    /** Silences that have not ended by {@code now} (active and future), or all when {@code now} is null. */
+    List<Silence> list(Connection c, Instant now) throws SQLException {
+        String sql = "SELECT id, matchers, starts_at, ends_at, created_by, comment, created_at FROM silences"
+                + (now == null ? "" : " WHERE ends_at > ?") + " ORDER BY starts_at, id";
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            if (now != null) ps.setObject(1, AlertRepository.ts(now));
+            List<Silence> out = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    Map<String, Map<String, String>> m;
+                    try {
+                        m = Json.MAPPER.readValue(rs.getString(2), MATCHERS);
+                    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                        throw new IllegalStateException(e);
+                    }
+                    out.add(new Silence(rs.getString(1), m.getOrDefault("match", Map.of()), m.getOrDefault("matchRe", Map.of()),
+                            AlertRepository.instant(rs, 3), AlertRepository.instant(rs, 4), rs.getString(5), rs.getString(6),
+                            AlertRepository.instant(rs, 7)));
+                }
+            }
+            return out;
+        }
+    }
+
+    /** Ends a silence now; false when there is none with that id. */
+    boolean expire(Connection c, String id, Instant now) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
+                "UPDATE silences SET ends_at = CASE WHEN ends_at > ? THEN ? ELSE ends_at END WHERE id = ?")) {
+            ps.setObject(1, AlertRepository.ts(now));
+            ps.setObject(2, AlertRepository.ts(now));
+            ps.setString(3, id);
+            return ps.executeUpdate() == 1;
+        }
+    }
+}

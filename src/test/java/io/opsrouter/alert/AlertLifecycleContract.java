@@ -1,0 +1,377 @@
+package io.opsrouter.alert;
+
+import static io.opsrouter.alert.AlertFixture.firing;
+import static io.opsrouter.alert.AlertFixture.resolved;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.opsrouter.notify.Notification;
+import io.opsrouter.store.StateStore;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** The alert lifecycle, run on each store (H2 and PostgreSQL) by a subclass. */
+abstract class AlertLifecycleContract {
+    static final String PAT_SMS = "sms +15145550001";
+    static final String PAT_MAIL = "email pat@example.com";
+    static final String SAM_SMS = "sms +15145550002";
+    static final String SAM_MAIL = "email sam@example.com";
+
+    MovableClock clock = new MovableClock(AlertFixture.NIGHT);
+    AlertFixture f;
+
+    /** A store on a fresh database; called again by the restart test to reopen the same one. */
+    abstract StateStore openStore();
+
+    AlertFixture fixture(ChannelDirectory channels) {
+        f = new AlertFixture(openStore(), clock, AlertFixture.RULES, channels);
+        return f;
+    }
+
+    @AfterEach
+    void closeFixture() {
+        if (f != null) f.close();
+    }
+
+    AlertEngine.SweepResult after(Duration d) {
+        clock.advance(d);
+        return f.engine.sweep();
+    }
+
+    @Test
+    void repeatedSignalsMakeOneAlertAndOneMessagePerTarget() {
+        fixture(AlertFixture.ALL);
+        f.engine.accept(List.of(firing("frontend", "frontend"), firing("frontend", "frontend")));
+        f.engine.accept(List.of(firing("frontend", "frontend")));
+        clock.advance(Duration.ofSeconds(10));
+        f.engine.accept(List.of(firing("frontend", "frontend")));
+        assertThat(f.engine.list(null, null, Map.of(), 100)).hasSize(1);
+        assertThat(f.sent()).isEmpty(); // group_wait has not passed
+
+        after(Duration.ofSeconds(20));
+        assertThat(f.sent()).containsExactly("slack - firing", PAT_SMS + " firing", PAT_MAIL + " firing");
+        f.engine.accept(List.of(firing("frontend", "frontend")));
+        after(Duration.ofSeconds(30));
+        assertThat(f.sent()).hasSize(3);
+        Map<String, Object> a = f.only("firing");
+        assertThat(a.get("severity")).isEqualTo("P1");
+        assertThat(a.get("summary")).isEqualTo("frontend is unreachable");
+        assertThat(a.get("lastSeen")).isEqualTo(AlertFixture.NIGHT.plusSeconds(30));
+    }
+
+    @Test
+    void acceptingTheSameBatchTwiceIsIdempotent() {
+        fixture(AlertFixture.ALL);
+        List<Signal> batch = List.of(firing("frontend", "frontend"), firing("supabase-rest", "backend"));
+        f.engine.accept(batch);
+        after(Duration.ofSeconds(30));
+        int sent = f.sent().size();
+        f.engine.accept(batch);
+        after(Duration.ofSeconds(30));
+        assertThat(f.sent()).hasSize(sent);
+        assertThat(f.engine.list(null, null, Map.of(), 100)).hasSize(2);
+
+        List<Signal> resolve = List.of(resolved("frontend", "frontend"));
+        f.engine.accept(resolve);
+        f.engine.accept(resolve);
+        assertThat(f.sent().stream().filter(s -> s.endsWith("resolved"))).hasSize(3);
+        // a late copy of the firing signal (Alertmanager retries) does not reopen it
+        f.engine.accept(List.of(firing("frontend", "frontend")));
+        assertThat(f.engine.list("firing", null, Map.of(), 100)).hasSize(1);
+    }
+
+    @Test
+    void fingerprintIsTheSameWhicheverSourceSendsTheLabels() {
+        fixture(AlertFixture.ALL);
+        Map<String, String> labels = Map.of("alertname", "frontend", "monitor", "frontend", "service", "frontend", "kind", "http");
+        f.engine.accept(List.of(new Signal("probe", "frontend", labels, Map.of(), Map.of(), Signal.State.FIRING, null, clock.instant(), null)));
+        f.engine.accept(List.of(new Signal("alertmanager", "frontend", labels, Map.of(), Map.of(), Signal.State.RESOLVED, Severity.P1,
+                clock.instant(), "am-fp-123")));
+        Map<String, Object> a = f.only("resolved");
+        assertThat(a.get("fingerprint")).isEqualTo(Fingerprint.of(labels));
+        assertThat(a.get("resolvedBy")).isEqualTo("alertmanager");
+    }
+
+    @Test
+    void alertsSharingGroupLabelsGoOutAsOneMessage() {
+        fixture(AlertFixture.ALL);
+        f.engine.accept(List.of(firing("supabase-rest", "backend")));
+        clock.advance(Duration.ofSeconds(10));
+        f.engine.accept(List.of(firing("supabase-auth", "backend")));
+        after(Duration.ofSeconds(20));
+        List<AlertFixture.Row> rows = f.outbox();
+        assertThat(rows).hasSize(3);
+        for (AlertFixture.Row r : rows) {
+            assertThat(r.notification().alerts()).extracting(v -> v.name()).containsExactly("supabase-rest", "supabase-auth");
+            assertThat(r.notification().groupKey()).isEqualTo("severity=P1,service=backend");
+        }
+        // a newcomer to a group already announced waits for group_interval after the last message
+        f.engine.accept(List.of(firing("supabase-functions", "backend")));
+        after(Duration.ofMinutes(4));
+        assertThat(f.sent().stream().filter(s -> s.endsWith("firing"))).hasSize(3);
+        after(Duration.ofMinutes(1));
+        List<AlertFixture.Row> later = f.outbox().stream().filter(r -> r.kind().equals("firing")).toList();
+        assertThat(later).hasSize(6);
+        assertThat(later.get(5).notification().alerts()).extracting(v -> v.name()).containsExactly("supabase-functions");
+    }
+
+    @Test
+    void anAlertResolvedInsideGroupWaitIsNeverSent() {
+        fixture(AlertFixture.ALL);
+        f.engine.accept(List.of(firing("frontend", "frontend")));
+        clock.advance(Duration.ofSeconds(10));
+        f.engine.accept(List.of(resolved("frontend", "frontend")));
+        after(Duration.ofMinutes(1));
+        after(Duration.ofHours(1));
+        assertThat(f.sent()).isEmpty();
+        assertThat(f.only("resolved").get("notifiedAt")).isNull();
+    }
+
+    @Test
+    void forDurationKeepsAnAlertPendingUntilItHasLasted() {
+        fixture(AlertFixture.ALL);
+        f.engine.accept(List.of(firing("slow", "frontend")));
+        assertThat(f.only("pending")).isNotNull();
+        after(Duration.ofMinutes(1));
+        assertThat(f.sent()).isEmpty();
+        after(Duration.ofMinutes(1)); // for: 2m has passed: firing, group_wait starts
+        assertThat(f.only("firing")).isNotNull();
+        assertThat(f.sent()).isEmpty();
+        after(Duration.ofSeconds(30));
+        assertThat(f.sent()).containsExactly("slack - firing", PAT_SMS + " firing", PAT_MAIL + " firing");
+    }
+
+    @Test
+    void fullP1EscalationUntilAcknowledged() {
+        fixture(AlertFixture.ALL);
+        f.engine.accept(List.of(firing("frontend", "frontend")));
+        after(Duration.ofSeconds(30));
+        assertThat(f.sent()).containsExactly("slack - firing", PAT_SMS + " firing", PAT_MAIL + " firing");
+        String id = (String) f.only("firing").get("id");
+
+        after(Duration.ofSeconds(59));
+        assertThat(f.sent()).hasSize(3);
+        after(Duration.ofSeconds(1)); // step 1: the secondary
+        assertThat(f.sentSince(3)).containsExactly(SAM_SMS + " escalation", SAM_MAIL + " escalation");
+        after(Duration.ofMinutes(1)); // step 2: SMS to everyone (the rotation and the secondary)
+        assertThat(f.sentSince(5)).containsExactly(PAT_SMS + " escalation", SAM_SMS + " escalation");
+        assertThat(f.only("firing").get("escalationStep")).isEqualTo(2);
+        after(Duration.ofMinutes(14));
+        assertThat(f.sent()).hasSize(7);
+        after(Duration.ofMinutes(1)); // reminders every 15 minutes to everyone told
+        assertThat(f.sentSince(7)).containsExactlyInAnyOrder("slack - reminder", PAT_SMS + " reminder", PAT_MAIL + " reminder",
+                SAM_SMS + " reminder", SAM_MAIL + " reminder");
+        after(Duration.ofMinutes(15));
+        assertThat(f.sent()).hasSize(17);
+
+        AlertEngine.Outcome o = f.engine.acknowledge(List.of(id), "pat");
+        assertThat(o.changed()).hasSize(1);
+        assertThat(f.sentSince(17)).containsExactlyInAnyOrder("slack - acknowledged", PAT_SMS + " acknowledged",
+                PAT_MAIL + " acknowledged", SAM_SMS + " acknowledged", SAM_MAIL + " acknowledged");
+        after(Duration.ofHours(2));
+        assertThat(f.sent()).hasSize(22);
+        assertThat(f.engine.acknowledge(List.of(id), "sam").unchanged()).containsExactly(id);
+        assertThat(f.sent()).hasSize(22);
+
+        f.engine.accept(List.of(resolved("frontend", "frontend")));
+        assertThat(f.sentSince(22)).hasSize(5).allMatch(s -> s.endsWith("resolved"));
+        assertThat(f.metrics.registry().counter(io.opsrouter.metrics.MeterNames.ESCALATION_STEPS, "severity", "P1").count())
+                .isEqualTo(2.0);
+
+        Map<String, Object> withHistory = f.engine.get(id);
+        @SuppressWarnings("unchecked")
+        List<Map<String, Object>> history = (List<Map<String, Object>>) withHistory.get("history");
+        assertThat(history).extracting(h -> h.get("event")).contains("fired", "notified", "escalated", "acknowledged", "resolved");
+        assertThat(history).filteredOn(h -> "acknowledged".equals(h.get("event"))).extracting(h -> h.get("by")).containsExactly("pat");
+    }
+
+    @Test
+    void resolvedMessagesGoOnlyToThoseWhoWereTold() {
+        fixture(AlertFixture.ALL);
+        f.engine.accept(List.of(firing("frontend", "frontend")));
+        after(Duration.ofSeconds(30));
+        f.engine.accept(List.of(resolved("frontend", "frontend")));
+        assertThat(f.sentSince(3)).containsExactlyInAnyOrder("slack - resolved", PAT_MAIL + " resolved", PAT_SMS + " resolved");
+        List<AlertFixture.Row> rows = f.outbox();
+        assertThat(rows.get(3).notification().ackUrl()).isNull();
+        assertThat(rows.get(3).notification().alerts().get(0).status()).isEqualTo("resolved");
+        after(Duration.ofHours(1));
+        assertThat(f.sent()).hasSize(6);
+    }
+
+    @Test
+    void repeatIntervalRemindsUnacknowledgedAlerts() {
+        fixture(AlertFixture.ALL);
+        f.engine.accept(List.of(new Signal("webhook", "disk-usage", Map.of("alertname", "disk-usage", "service", "db"), Map.of(),
+                Map.of(), Signal.State.FIRING, Severity.P3, clock.instant(), null)));
+        after(Duration.ofSeconds(30));
+        assertThat(f.sent()).containsExactly("slack - firing");
+        after(Duration.ofMinutes(59));
+        assertThat(f.sent()).hasSize(1);
+        after(Duration.ofMinutes(1));
+        assertThat(f.sent()).containsExactly("slack - firing", "slack - reminder");
+        after(Duration.ofMinutes(30));
+        assertThat(f.sent()).hasSize(2);
+        after(Duration.ofMinutes(30));
+        assertThat(f.sent()).hasSize(3);
+        assertThat(f.outbox()).extracting(AlertFixture.Row::key).doesNotHaveDuplicates();
+    }
+
+    @Test
+    void silenceMutesUntilItEnds() {
+        fixture(AlertFixture.ALL);
+        Silence s = f.engine.silence(Map.of("service", "frontend"), Map.of(), null, clock.instant().plus(Duration.ofHours(1)), "ops",
+                "deploy");
+        assertThat(f.engine.silences(false)).extracting(Silence::id).containsExactly(s.id());
+        f.engine.accept(List.of(firing("frontend", "frontend"), firing("supabase-rest", "backend")));
+        after(Duration.ofSeconds(30));
+        assertThat(f.outbox()).allMatch(r -> r.notification().alerts().get(0).name().equals("supabase-rest")).hasSize(3);
+        after(Duration.ofMinutes(30));
+        assertThat(f.outbox()).allMatch(r -> !r.notification().alerts().get(0).name().equals("frontend"));
+        after(Duration.ofMinutes(31)); // the silence ended: the next group check announces it
+        assertThat(f.outbox()).anyMatch(r -> r.notification().alerts().get(0).name().equals("frontend"));
+
+        assertThat(f.engine.expireSilence(s.id())).isTrue();
+        assertThat(f.engine.expireSilence("s-nope")).isFalse();
+        assertThat(f.engine.silences(false)).isEmpty();
+        assertThat(f.engine.silences(true)).hasSize(1);
+    }
+
+    @Test
+    void maintenanceWindowMutesMatchingAlerts() {
+        fixture(AlertFixture.ALL);
+        clock.set(Instant.parse("2026-11-24T01:30:00Z"));
+        f.engine.accept(List.of(new Signal("webhook", "batch-late", Map.of("alertname", "batch-late", "service", "batch"), Map.of(),
+                Map.of(), Signal.State.FIRING, Severity.P2, clock.instant(), null)));
+        after(Duration.ofMinutes(1));
+        assertThat(f.sent()).isEmpty();
+        after(Duration.ofMinutes(90)); // 03:01: the window (01:00 for 2h) is over
+        assertThat(f.sent()).contains("slack - firing");
+    }
+
+    @Test
+    void frontendDownInhibitsItsLatencyAlertButNotAnotherServices() {
+        fixture(AlertFixture.ALL);
+        f.engine.accept(List.of(firing("frontend", "frontend")));
+        after(Duration.ofSeconds(30));
+        f.engine.accept(List.of(firing("frontend-latency", "frontend"), firing("api-latency", "backend")));
+        after(Duration.ofMinutes(6));
+        List<String> announced = f.outbox().stream().filter(r -> r.kind().equals("firing"))
+                .flatMap(r -> r.notification().alerts().stream()).map(v -> v.name()).distinct().toList();
+        assertThat(announced).containsExactlyInAnyOrder("frontend", "api-latency");
+        // once the source is resolved, the target is announced
+        f.engine.accept(List.of(resolved("frontend", "frontend")));
+        after(Duration.ofMinutes(6));
+        assertThat(f.outbox()).anyMatch(r -> r.kind().equals("firing") && r.notification().alerts().get(0).name().equals("frontend-latency"));
+    }
+
+    @Test
+    void disabledChannelsFallBackToTheLogChannel() {
+        fixture(ChannelDirectory.LOG_ONLY);
+        f.engine.accept(List.of(firing("frontend", "frontend")));
+        after(Duration.ofSeconds(30));
+        List<AlertFixture.Row> rows = f.outbox();
+        assertThat(rows).extracting(AlertFixture.Row::channel).containsOnly("log");
+        assertThat(rows).extracting(AlertFixture.Row::recipient).containsExactly(null, "+15145550001");
+        assertThat(rows.get(1).notification().recipient().email()).isEqualTo("pat@example.com");
+        f.engine.accept(List.of(resolved("frontend", "frontend")));
+        assertThat(f.sentSince(2)).containsExactlyInAnyOrder("log - resolved", "log +15145550001 resolved");
+    }
+
+    @Test
+    void explicitSeverityIsKeptRulesDecideOtherwiseAndUnmatchedIsP3() {
+        fixture(AlertFixture.ALL);
+        f.engine.accept(List.of(
+                new Signal("alertmanager", "HighLoad", Map.of("alertname", "HighLoad", "monitor", "frontend"), Map.of("summary", "load"),
+                        Map.of(), Signal.State.FIRING, Severity.P2, clock.instant(), "abc"),
+                new Signal("webhook", "something", Map.of("alertname", "something"), Map.of(), Map.of(), Signal.State.FIRING, null,
+                        clock.instant(), null),
+                AlertFixture.probe("tls-domain", "frontend", Signal.State.FIRING, Map.of("days_left", 20.0))));
+        Map<String, String> sev = new java.util.HashMap<>();
+        f.engine.list(null, null, Map.of(), 100).forEach(a -> sev.put((String) a.get("name"), (String) a.get("severity")));
+        assertThat(sev).containsEntry("HighLoad", "P2").containsEntry("something", "P3");
+        // tls-domain's labels say kind=http in this helper: only a kind=tls signal meets the TLS rules
+        f.engine.accept(List.of(new Signal("probe", "tls-domain", Map.of("alertname", "tls-domain", "kind", "tls", "service", "frontend"),
+                Map.of(), Map.of("days_left", 20.0), Signal.State.FIRING, null, clock.instant(), null)));
+        assertThat(f.engine.list(null, null, Map.of("kind", "tls"), 10)).extracting(a -> a.get("severity")).containsExactly("P2");
+        after(Duration.ofSeconds(30));
+        int before = f.sent().size();
+        // the certificate gets closer: the same alert becomes P1 and is announced as a P1
+        f.engine.accept(List.of(new Signal("probe", "tls-domain", Map.of("alertname", "tls-domain", "kind", "tls", "service", "frontend"),
+                Map.of(), Map.of("days_left", 5.0), Signal.State.FIRING, null, clock.instant(), null)));
+        assertThat(f.engine.list(null, null, Map.of("kind", "tls"), 10)).extracting(a -> a.get("severity")).containsExactly("P1");
+        after(Duration.ofSeconds(30));
+        assertThat(f.sentSince(before)).contains("slack - firing", PAT_SMS + " firing");
+    }
+
+    @Test
+    void p2TextsOnlyInBusinessHours() {
+        fixture(AlertFixture.ALL);
+        f.engine.accept(List.of(new Signal("webhook", "errors", Map.of("alertname", "errors", "service", "api"), Map.of(), Map.of(),
+                Signal.State.FIRING, Severity.P2, clock.instant(), null)));
+        after(Duration.ofSeconds(30));
+        assertThat(f.sent()).containsExactly("slack - firing", PAT_MAIL + " firing");
+        clock.set(Instant.parse("2026-11-24T15:00:00Z")); // Tuesday 10:00 in Toronto
+        f.engine.accept(List.of(new Signal("webhook", "errors", Map.of("alertname", "errors", "service", "web"), Map.of(), Map.of(),
+                Signal.State.FIRING, Severity.P2, clock.instant(), null)));
+        after(Duration.ofSeconds(30));
+        assertThat(f.sentSince(2)).contains("slack - firing", PAT_MAIL + " firing", PAT_SMS + " firing");
+    }
+
+    @Test
+    void outboxRowsCarryDeterministicKeysAndTheAlert() {
+        fixture(AlertFixture.ALL);
+        f.engine.accept(List.of(firing("frontend", "frontend")));
+        after(Duration.ofSeconds(30));
+        after(Duration.ofMinutes(1));
+        String id = (String) f.only("firing").get("id");
+        String group = Fingerprint.ofText("severity=P1,service=frontend");
+        assertThat(f.outbox()).extracting(AlertFixture.Row::key).containsExactly(
+                "fire:" + group + ":1:slack:-", "fire:" + group + ":1:sms:primary", "fire:" + group + ":1:email:primary",
+                "esc:" + id + ":1:sms:secondary", "esc:" + id + ":1:email:secondary");
+        Notification n = f.outbox().get(1).notification();
+        assertThat(n.kind()).isEqualTo(Notification.Kind.FIRING);
+        assertThat(n.severity()).isEqualTo("P1");
+        assertThat(n.recipient().name()).isEqualTo("Pat Primary");
+        assertThat(n.ackUrl()).startsWith("https://ops.example.com/ack/");
+        assertThat(n.alerts().get(0).runbook()).isEqualTo("docs/alerts.md#site-unreachable");
+        assertThat(n.alerts().get(0).labels()).containsEntry("monitor", "frontend");
+        AckTokens.Check check = f.engine.tokens().check(n.ackUrl().substring(n.ackUrl().lastIndexOf('/') + 1), clock.instant());
+        assertThat(check).isInstanceOfSatisfying(AckTokens.Valid.class, v -> assertThat(v.alertIds()).containsExactly(id));
+    }
+
+    @Test
+    void aRestartKeepsAlertsAndEscalationState() {
+        fixture(AlertFixture.ALL);
+        f.engine.accept(List.of(firing("frontend", "frontend")));
+        after(Duration.ofSeconds(30));
+        String id = (String) f.only("firing").get("id");
+        f.close();
+
+        f = new AlertFixture(openStore(), clock, AlertFixture.RULES, AlertFixture.ALL);
+        assertThat(f.sent()).hasSize(3);
+        after(Duration.ofMinutes(1));
+        assertThat(f.sentSince(3)).containsExactly(SAM_SMS + " escalation", SAM_MAIL + " escalation");
+        f.engine.accept(List.of(firing("frontend", "frontend")));
+        assertThat(f.only("firing").get("id")).isEqualTo(id);
+        f.engine.acknowledge(List.of(id), "pat");
+        f.close();
+
+        f = new AlertFixture(openStore(), clock, AlertFixture.RULES, AlertFixture.ALL);
+        int n = f.sent().size();
+        after(Duration.ofHours(1));
+        assertThat(f.sent()).hasSize(n);
+        assertThat(f.only("acknowledged").get("acknowledgedBy")).isEqualTo("pat");
+    }
+
+    @Test
+    void resolvedSignalsForUnknownAlertsCostNothing() {
+        fixture(AlertFixture.ALL);
+        f.engine.accept(List.of(resolved("frontend", "frontend"), resolved("supabase-rest", "backend")));
+        assertThat(f.engine.list(null, null, Map.of(), 100)).isEmpty();
+        assertThat(f.sent()).isEmpty();
+    }
+}
