@@ -9,6 +9,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.opsrouter.ingest.IngestSettings.Limits;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeFormatter;
@@ -37,8 +41,16 @@ final class StrictJson {
 
     static JsonNode parse(byte[] raw) {
         if (raw.length == 0) throw IngestRefusal.invalid("body", "the request body is empty");
+        String text;
         try {
-            JsonNode node = MAPPER.readTree(raw);
+            // JSON on the network is UTF-8 (RFC 8259); the parser alone lets some invalid sequences through
+            text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(raw)).toString();
+        } catch (CharacterCodingException e) {
+            throw IngestRefusal.invalid("body", "the request body is not valid UTF-8");
+        }
+        try {
+            JsonNode node = MAPPER.readTree(text);
             if (node == null || node.isMissingNode()) throw IngestRefusal.invalid("body", "the request body is empty");
             return node;
         } catch (StreamConstraintsException e) {
