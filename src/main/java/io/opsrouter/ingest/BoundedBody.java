@@ -21,6 +21,9 @@ import org.apache.camel.Exchange;
  */
 public final class BoundedBody {
     public static final String RAW = "ingestRawBody";
+    static final String REQUEST = "ingestRequest";
+    /** A refused body up to this many times the limit is drained so the sender reads the answer; a bigger one closes. */
+    private static final long DRAIN_FACTOR = 16;
 
     private final int maxBytes;
     private final Duration timeout;
@@ -35,7 +38,10 @@ public final class BoundedBody {
         byte[] raw = exchange.getProperty(RAW, byte[].class);
         if (raw != null) return raw;
         Object body = exchange.getMessage().getBody();
-        if (body instanceof HttpServerRequest request) raw = fromVertx(request);
+        if (body instanceof HttpServerRequest request) {
+            exchange.setProperty(REQUEST, request);
+            raw = fromVertx(request);
+        }
         else if (body instanceof byte[] bytes) raw = checked(bytes);
         else if (body instanceof String s) raw = checked(s.getBytes(StandardCharsets.UTF_8));
         else if (body instanceof InputStream in) raw = fromStream(in);
@@ -55,10 +61,7 @@ public final class BoundedBody {
             } catch (NumberFormatException e) {
                 throw IngestRefusal.invalid("Content-Length", "Content-Length is not a number");
             }
-            if (n > maxBytes) {
-                discardRest(request);
-                throw tooLarge();
-            }
+            if (n > maxBytes) throw tooLarge();
             initial = (int) Math.max(0, n);
         }
         if (request.isEnded()) return new byte[0];
@@ -89,14 +92,24 @@ public final class BoundedBody {
     }
 
     /**
-     * Lets a refused body arrive and drops it as it comes, so the sender, still writing, gets to read the 413
-     * on the same connection; nothing of it is kept.
+     * After a refusal: a body not read yet is let in and dropped as it comes, so a sender still writing gets to
+     * read the answer on the same connection; nothing of it is kept. Returns false when the body is too big
+     * even to drain, and the connection should close after the answer.
      */
-    private static void discardRest(HttpServerRequest request) {
-        if (request.isEnded()) return;
+    boolean settle(Exchange exchange) {
+        HttpServerRequest request = exchange.getProperty(REQUEST, HttpServerRequest.class);
+        if (request == null && exchange.getIn().getBody() instanceof HttpServerRequest r) request = r;
+        if (request == null || request.isEnded()) return true;
+        String declared = request.getHeader("Content-Length");
+        try {
+            if (declared != null && Long.parseLong(declared.trim()) > DRAIN_FACTOR * maxBytes) return false;
+        } catch (NumberFormatException e) {
+            return false;
+        }
         request.handler(chunk -> { });
         request.exceptionHandler(e -> { });
         request.resume();
+        return true;
     }
 
     private byte[] fromStream(InputStream in) {

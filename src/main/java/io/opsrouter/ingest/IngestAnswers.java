@@ -20,10 +20,12 @@ public final class IngestAnswers {
 
     private final IngestMeters meters;
     private final HealthService health;
+    private final IngestGate gate;
 
-    public IngestAnswers(IngestMeters meters, HealthService health) {
+    public IngestAnswers(IngestMeters meters, HealthService health, IngestGate gate) {
         this.meters = meters;
         this.health = health;
+        this.gate = gate;
     }
 
     /** The webhook and event answer: 200 with the count of alerts taken. */
@@ -55,13 +57,14 @@ public final class IngestAnswers {
         Throwable e = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
         String endpoint = endpoint(exchange);
         String client = IngestGate.clientOf(exchange);
+        boolean keepAlive = gate.settle(exchange);
         if (e instanceof IngestRefusal r) {
             ApiErrors.respond(exchange, r.status(), r.getMessage(), r.field());
             if (r.retryAfterSeconds() > 0) exchange.getMessage().setHeader("Retry-After", Long.toString(r.retryAfterSeconds()));
             if (r.status() == 401 && "Authorization".equals(r.field())) {
                 exchange.getMessage().setHeader("WWW-Authenticate", "Bearer realm=\"ops-router\"");
             }
-            if (r.status() == 408) exchange.getMessage().setHeader("Connection", "close");
+            if (r.status() == 408 || !keepAlive) exchange.getMessage().setHeader("Connection", "close");
             meters.refused(endpoint, r.reason());
             meters.request(endpoint, r.status());
             LOG.info("refused {} from {}: {} {} (field {})", endpoint, client, r.status(), r.getMessage(), r.field());

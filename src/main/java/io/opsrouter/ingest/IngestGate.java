@@ -23,6 +23,9 @@ public final class IngestGate {
     }
 
     public void limitRate(Exchange exchange) {
+        if (exchange.getIn().getBody() instanceof io.vertx.core.http.HttpServerRequest request) {
+            exchange.setProperty(BoundedBody.REQUEST, request);
+        }
         long wait = limiter.tryAcquire(clientOf(exchange));
         if (wait > 0) throw IngestRefusal.rateLimited(wait);
     }
@@ -53,6 +56,11 @@ public final class IngestGate {
 
     public byte[] read(Exchange exchange) {
         return body.read(exchange);
+    }
+
+    /** Lets an unread body drain after a refusal; false when the connection should close instead. */
+    boolean settle(Exchange exchange) {
+        return body.settle(exchange);
     }
 
     /** The remote address the connection came from (a proxy in front makes every sender one client). */

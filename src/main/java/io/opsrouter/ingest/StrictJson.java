@@ -56,7 +56,7 @@ final class StrictJson {
         } catch (StreamConstraintsException e) {
             throw IngestRefusal.invalid("body", "the JSON is nested too deep or holds a number too long");
         } catch (IOException e) {
-            throw IngestRefusal.invalid("body", "the request body is not valid UTF-8 JSON");
+            throw IngestRefusal.invalid("body", "the request body is not valid JSON");
         }
     }
 

@@ -113,6 +113,16 @@ class AlertmanagerWebhookTest {
     }
 
     @Test
+    void aLargeUnauthenticatedBodyIsAnswered401WithoutBeingKept() {
+        String padded = vector("firing.json").replace("\"receiver\": \"ops-router\"",
+                "\"receiver\": \"" + "r".repeat(900 * 1024) + "\"");
+        for (int i = 0; i < 3; i++) {
+            assertThat(router.send(post(router, "/webhooks/alertmanager", padded)).statusCode()).isEqualTo(401);
+        }
+        assertThat(webhook(vector("firing.json")).statusCode()).isEqualTo(200);
+    }
+
+    @Test
     void basicAuthWithTheTokenAsPasswordIsAccepted() {
         String basic = Base64.getEncoder().encodeToString(("alertmanager:" + TOKEN).getBytes(StandardCharsets.UTF_8));
         HttpResponse<String> r = router.send(post(router, "/webhooks/alertmanager", vector("firing.json"))
