@@ -9,6 +9,7 @@ public final class Modules {
     public static List<RouterModule> all() {
         return List.of(
                 new CoreModule(),
-                new io.opsrouter.alert.AlertModule());
+                new io.opsrouter.alert.AlertModule(),
+                new io.opsrouter.ingest.IngestModule());
     }
 }

@@ -1,0 +1,134 @@
+package io.opsrouter.ingest;
+
+import static io.opsrouter.ingest.StrictJson.boundedString;
+import static io.opsrouter.ingest.StrictJson.object;
+import static io.opsrouter.ingest.StrictJson.optionalCount;
+import static io.opsrouter.ingest.StrictJson.optionalString;
+import static io.opsrouter.ingest.StrictJson.optionalTime;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.opsrouter.alert.Signal;
+import io.opsrouter.ingest.IngestSettings.Limits;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Turns Alertmanager's two formats into signals: the webhook payload (version "4", what a {@code webhook_config}
+ * receiver gets) and the API v2 alert list (what Prometheus posts to {@code /api/v2/alerts}). Fields a newer
+ * Alertmanager adds are ignored.
+ */
+public final class AlertmanagerPayloads {
+    private static final Logger LOG = LoggerFactory.getLogger(AlertmanagerPayloads.class);
+    private static final Pattern FINGERPRINT = Pattern.compile("[0-9a-fA-F]{1,64}");
+    private static final int MAX_URL = 4096;
+
+    private final int maxAlerts;
+    private final Limits limits;
+    private final SeverityMapping severities;
+    private final Clock clock;
+    private final IngestMeters meters;
+
+    public AlertmanagerPayloads(int maxAlerts, Limits limits, SeverityMapping severities, Clock clock, IngestMeters meters) {
+        this.maxAlerts = maxAlerts;
+        this.limits = limits;
+        this.severities = severities;
+        this.clock = clock;
+        this.meters = meters;
+    }
+
+    /** The webhook payload: an object with {@code version}, {@code status} and {@code alerts[]}. */
+    public List<Signal> fromWebhook(byte[] raw) {
+        return Guard.parsing("alertmanager", () -> webhook(raw));
+    }
+
+    /** The API v2 list: a JSON array of alerts; an alert whose endsAt has passed is resolved. */
+    public List<Signal> fromApiV2(byte[] raw) {
+        return Guard.parsing("api_v2", () -> apiV2(raw));
+    }
+
+    private List<Signal> webhook(byte[] raw) {
+        JsonNode root = object(StrictJson.parse(raw), "body");
+        String version = optionalString(root, "version", "");
+        if (!"4".equals(version)) throw IngestRefusal.invalid("version", "version must be \"4\" (Alertmanager's webhook format)");
+        String status = optionalString(root, "status", "");
+        if (status != null && !status.equals("firing") && !status.equals("resolved")) {
+            throw IngestRefusal.invalid("status", "status must be firing or resolved");
+        }
+        int truncated = optionalCount(root, "truncatedAlerts", "");
+        boundedString(root, "groupKey", "", MAX_URL);
+        boundedString(root, "receiver", "", MAX_URL);
+        boundedString(root, "externalURL", "", MAX_URL);
+        JsonNode alerts = alertList(root.get("alerts"), "alerts");
+        if (truncated > 0) {
+            meters.truncated(truncated);
+            LOG.warn("Alertmanager truncated {} alerts from a webhook (its max_alerts); only {} arrived", truncated, alerts.size());
+        }
+        List<Signal> signals = new ArrayList<>(alerts.size());
+        for (int i = 0; i < alerts.size(); i++) {
+            String path = "alerts[" + i + "].";
+            JsonNode a = object(alerts.get(i), "alerts[" + i + "]");
+            String alertStatus = optionalString(a, "status", path);
+            if (alertStatus == null) throw IngestRefusal.invalid(path + "status", path + "status is required");
+            if (!alertStatus.equals("firing") && !alertStatus.equals("resolved")) {
+                throw IngestRefusal.invalid(path + "status", path + "status must be firing or resolved");
+            }
+            Instant startsAt = optionalTime(a, "startsAt", path);
+            Instant endsAt = optionalTime(a, "endsAt", path);
+            boolean resolved = alertStatus.equals("resolved");
+            signals.add(signal("alertmanager", a, path, resolved, startsAt, endsAt));
+        }
+        return signals;
+    }
+
+    private List<Signal> apiV2(byte[] raw) {
+        JsonNode alerts = alertList(StrictJson.parse(raw), "body");
+        Instant now = clock.instant();
+        List<Signal> signals = new ArrayList<>(alerts.size());
+        for (int i = 0; i < alerts.size(); i++) {
+            String path = "[" + i + "].";
+            JsonNode a = object(alerts.get(i), "[" + i + "]");
+            Instant startsAt = optionalTime(a, "startsAt", path);
+            Instant endsAt = optionalTime(a, "endsAt", path);
+            boolean resolved = endsAt != null && !endsAt.isAfter(now);
+            signals.add(signal("prometheus", a, path, resolved, startsAt, endsAt));
+        }
+        return signals;
+    }
+
+    private JsonNode alertList(JsonNode alerts, String field) {
+        if (alerts == null || alerts.isNull()) throw IngestRefusal.invalid(field, field + " is required");
+        if (!alerts.isArray()) throw IngestRefusal.invalid(field, field + " must be a list of alerts");
+        if (alerts.isEmpty()) throw IngestRefusal.invalid(field, field + " is empty");
+        if (alerts.size() > maxAlerts) {
+            throw IngestRefusal.tooLarge(field, field + " holds more than " + maxAlerts + " alerts (" + IngestSettings.MAX_ALERTS + ")");
+        }
+        return alerts;
+    }
+
+    private Signal signal(String source, JsonNode a, String path, boolean resolved, Instant startsAt, Instant endsAt) {
+        Map<String, String> labels = StrictJson.labels(a, "labels", path, limits, true);
+        String name = labels.get("alertname");
+        if (name == null || name.isBlank()) {
+            throw IngestRefusal.invalid(path + "labels.alertname", path + "labels.alertname is required");
+        }
+        Map<String, String> annotations = new HashMap<>(StrictJson.annotations(a, "annotations", path, limits));
+        String generatorUrl = boundedString(a, "generatorURL", path, MAX_URL);
+        if (generatorUrl != null && !generatorUrl.isEmpty()) annotations.put("generatorURL", generatorUrl);
+        String fingerprint = optionalString(a, "fingerprint", path);
+        if (fingerprint == null || fingerprint.isEmpty()) {
+            fingerprint = Fingerprint.of(labels);
+        } else if (!FINGERPRINT.matcher(fingerprint).matches()) {
+            throw IngestRefusal.invalid(path + "fingerprint", path + "fingerprint must be hexadecimal");
+        }
+        Instant at = resolved ? (endsAt != null ? endsAt : clock.instant()) : (startsAt != null ? startsAt : clock.instant());
+        return new Signal(source, name, labels, annotations, Map.of(), resolved ? Signal.State.RESOLVED : Signal.State.FIRING,
+                severities.of(labels), at, fingerprint.toLowerCase());
+    }
+}

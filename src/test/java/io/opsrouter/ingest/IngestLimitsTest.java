@@ -1,0 +1,107 @@
+package io.opsrouter.ingest;
+
+import static io.opsrouter.ingest.IngestHttp.post;
+import static io.opsrouter.ingest.IngestHttp.vector;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.opsrouter.config.Env;
+import io.opsrouter.config.SettingsException;
+import io.opsrouter.config.SettingsSource;
+import io.opsrouter.testing.RouterHarness;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class IngestLimitsTest {
+    @TempDir
+    Path home;
+
+    @Test
+    void theRateLimitRefusesWith429AndRetryAfterPerClient() {
+        RecordingIntake intake = new RecordingIntake();
+        try (RouterHarness router = RouterHarness.shipped(home).modules(intake.modules())
+                .setting(IngestSettings.RATE_LIMIT, "3").setting(IngestSettings.RATE_PERIOD, "1h").start()) {
+            for (int i = 0; i < 3; i++) {
+                assertThat(router.send(post(router, "/webhooks/alertmanager", vector("firing.json"))).statusCode()).isEqualTo(200);
+            }
+            HttpResponse<String> limited = router.send(post(router, "/api/v2/alerts", vector("api-v2.json")));
+            assertThat(limited.statusCode()).isEqualTo(429);
+            assertThat(limited.headers().firstValue("Retry-After")).hasValueSatisfying(v ->
+                    assertThat(Long.parseLong(v)).isBetween(1L, 1200L));
+            assertThat(limited.body()).contains("\"error\"");
+            assertThat(intake.signals).hasSize(3);
+            assertThat(router.get("/metrics").body())
+                    .contains("ops_router_ingest_refused_total{endpoint=\"api_v2\",reason=\"rate_limited\"} 1.0")
+                    .contains("ops_router_ingest_requests_total{endpoint=\"api_v2\",status=\"429\"} 1.0");
+            // health and metrics are not rate limited
+            assertThat(router.get("/-/ready").statusCode()).isEqualTo(200);
+        }
+    }
+
+    @Test
+    void withoutASecretSignedEventsAreRefused() {
+        try (RouterHarness router = RouterHarness.shipped(home).modules(new RecordingIntake().modules()).start()) {
+            HttpResponse<String> r = router.send(post(router, "/webhooks/events", "{\"source\":\"s\",\"name\":\"n\"}")
+                    .header("X-Timestamp", "1").header("X-Signature", "sha256=00"));
+            assertThat(r.statusCode()).isEqualTo(403);
+            assertThat(r.body()).contains("ROUTER_WEBHOOK_SECRET").doesNotContain("Exception");
+        }
+    }
+
+    @Test
+    void aSmallerBodyLimitIsASetting() {
+        try (RouterHarness router = RouterHarness.shipped(home).modules(new RecordingIntake().modules())
+                .setting(IngestSettings.MAX_BODY, "2048").start()) {
+            String padded = vector("firing.json").replace("\"receiver\": \"ops-router\"",
+                    "\"receiver\": \"" + "r".repeat(2048) + "\"");
+            HttpResponse<String> r = router.send(post(router, "/webhooks/alertmanager", padded.getBytes(StandardCharsets.UTF_8)));
+            assertThat(r.statusCode()).isEqualTo(413);
+            assertThat(router.send(post(router, "/webhooks/alertmanager", vector("firing.json"))).statusCode()).isEqualTo(200);
+        }
+    }
+
+    @Test
+    void badSettingsStopStartUpNamingTheKeyAndTheFix() {
+        assertRefusedSetting(IngestSettings.MAX_BODY, "0");
+        assertRefusedSetting(IngestSettings.MAX_ALERTS, "lots");
+        assertRefusedSetting(IngestSettings.RATE_LIMIT, "-5");
+        assertRefusedSetting(IngestSettings.RATE_PERIOD, "0s");
+        assertRefusedSetting(IngestSettings.SIGNATURE_TOLERANCE, "2d");
+        assertRefusedSetting(IngestSettings.SEVERITY_MAP, "critical=P9");
+        assertRefusedSetting(IngestSettings.SEVERITY_MAP, "critical");
+        assertRefusedSetting(IngestSettings.SEVERITY_DEFAULT, "P0");
+        assertRefusedSetting(IngestSettings.MAX_LABELS, "100000");
+    }
+
+    @Test
+    void theSeverityMappingIsASetting() {
+        IngestSettings s = IngestSettings.from(new SettingsSource(home,
+                Map.of(IngestSettings.SEVERITY_MAP, "critical=P1, page=P1, warning=P3", IngestSettings.SEVERITY_DEFAULT, "P2"),
+                Map.of(), new Env(Map.of())));
+        assertThat(s.severities().of(Map.of("severity", "PAGE"))).hasToString("P1");
+        assertThat(s.severities().of(Map.of("severity", "warning"))).hasToString("P3");
+        assertThat(s.severities().of(Map.of("severity", "info"))).hasToString("P2");
+        assertThat(s.severities().of(Map.of())).hasToString("P2");
+        assertThat(s.severities().of(Map.of("severity", "info", "priority", "p1"))).hasToString("P1");
+        assertThat(s.severities().of(Map.of("severity", "critical", "priority", "high"))).hasToString("P1");
+    }
+
+    @Test
+    void aTokenInTheSettingsFileIsRefused() {
+        assertThatThrownBy(() -> IngestSettings.from(new SettingsSource(home, Map.of(IngestSettings.TOKEN, "plain-text-token"),
+                Map.of(), new Env(Map.of())))).isInstanceOf(SettingsException.class).hasMessageContaining("ROUTER_WEBHOOK_TOKEN");
+    }
+
+    private void assertRefusedSetting(String key, String value) {
+        SettingsSource source = new SettingsSource(home, Map.of(key, value), Map.of(), new Env(Map.of()));
+        assertThatThrownBy(() -> IngestSettings.from(source))
+                .isInstanceOf(SettingsException.class)
+                .hasMessageContaining(SettingsSource.FILE)
+                .hasMessageContaining(key)
+                .hasMessageContaining("fix:");
+    }
+}
