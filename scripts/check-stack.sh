@@ -33,6 +33,7 @@ missing=()
 { have prometheus && have promtool; } || missing+=(prometheus)
 { have amtool && { have alertmanager || have prometheus-alertmanager; }; } || missing+=(prometheus-alertmanager)
 have docker-compose || missing+=(docker-compose)
+/usr/bin/python3 -c 'import jsonschema, yaml' >/dev/null 2>&1 || missing+=(python3-jsonschema python3-yaml)
 if ((${#missing[@]})); then
   ((install)) || fail "missing ${missing[*]} and --no-install given"
   step "installing ${missing[*]} from the Debian archive"
@@ -49,7 +50,7 @@ if ((${#missing[@]})); then
   fi
   trap '[[ $made_policy -eq 1 ]] && $sudo rm -f "$policy"' EXIT
   $sudo apt-get update -q
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q --no-install-recommends "${missing[@]}"
+  DEBIAN_FRONTEND=noninteractive NEEDRESTART_MODE=a $sudo apt-get install -y -q --no-install-recommends "${missing[@]}"
   if have systemctl && [[ -d /run/systemd/system ]]; then
     for unit in prometheus prometheus-alertmanager prometheus-node-exporter; do
       $sudo systemctl disable --now "$unit" >/dev/null 2>&1 || true
@@ -101,14 +102,29 @@ python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(sys.argv[1], 
   || node -e 'const d=JSON.parse(require("fs").readFileSync(process.argv[1]));console.log(process.argv[1],"has",d.panels.length,"panels")' \
        config/grafana/dashboards/ops-router.json
 
+# --- the routes against Camel's YAML DSL schema (shipped inside the router's jar) ------------------------------
+jar=target/ops-router.jar
+if [[ ! -f $jar ]] || [[ -n $(find pom.xml src/main -newer "$jar" -type f -print -quit) ]]; then
+  step "building $jar"
+  # shellcheck disable=SC2086
+  mvn -B -q ${MVN_ARGS:-} package -DskipTests
+fi
+step "routes/*.yaml against Camel's YAML DSL schema"
+/usr/bin/python3 - "$jar" routes/*.yaml <<'PY'
+import json, sys, yaml, jsonschema, zipfile
+validator = jsonschema.Draft4Validator(json.loads(zipfile.ZipFile(sys.argv[1]).read("schema/camelYamlDsl.json")))
+bad = 0
+for name in sys.argv[2:]:
+    errors = sorted(validator.iter_errors(yaml.safe_load(open(name))), key=lambda e: list(e.absolute_path))
+    for e in errors:
+        print(f"{name}: at /{'/'.join(map(str, e.absolute_path))}: {e.message[:300]}")
+    print(f"{'ok     ' if not errors else 'INVALID'} {name}")
+    bad += bool(errors)
+sys.exit(1 if bad else 0)
+PY
+
 # --- the end-to-end test -------------------------------------------------------------------------------------
 if ((e2e)); then
-  jar=target/ops-router.jar
-  if [[ ! -f $jar ]] || [[ -n $(find pom.xml src/main -newer "$jar" -type f -print -quit) ]]; then
-    step "building $jar"
-    # shellcheck disable=SC2086
-    mvn -B -q ${MVN_ARGS:-} package -DskipTests
-  fi
   step "end-to-end test: the router jar, real Prometheus and Alertmanager (JUnit tag e2e), and the dashboard and rules against MeterNames"
   # both classes, whatever their tags: the e2e one is excluded from the default run by surefire.excludedGroups
   # shellcheck disable=SC2086
