@@ -50,7 +50,7 @@ if ((${#missing[@]})); then
   fi
   trap '[[ $made_policy -eq 1 ]] && $sudo rm -f "$policy"' EXIT
   $sudo apt-get update -q
-  DEBIAN_FRONTEND=noninteractive NEEDRESTART_MODE=a $sudo apt-get install -y -q --no-install-recommends "${missing[@]}"
+  $sudo env DEBIAN_FRONTEND=noninteractive NEEDRESTART_MODE=a apt-get install -y -q --no-install-recommends "${missing[@]}"
   if have systemctl && [[ -d /run/systemd/system ]]; then
     for unit in prometheus prometheus-alertmanager prometheus-node-exporter; do
       $sudo systemctl disable --now "$unit" >/dev/null 2>&1 || true
@@ -74,6 +74,20 @@ promtool test rules config/prometheus/tests/*.yml
 
 step "amtool check-config config/alertmanager/alertmanager.yml"
 amtool check-config config/alertmanager/alertmanager.yml
+
+step "amtool config routes test: every shipped alert, critical or warning, reaches the router"
+/usr/bin/python3 - config/prometheus/alerts.yml <<'PY' | while read -r labels; do
+import sys, yaml
+for group in yaml.safe_load(open(sys.argv[1]))["groups"]:
+    for rule in group["rules"]:
+        if "alert" in rule:
+            print(" ".join([f"alertname={rule['alert']}"] + [f"{k}={v}" for k, v in rule.get("labels", {}).items()]))
+PY
+  # shellcheck disable=SC2086
+  receiver=$(amtool config routes test --config.file=config/alertmanager/alertmanager.yml \
+      --verify.receivers=ops-router $labels 2>/dev/null) || fail "alert $labels does not reach the router"
+  printf '%-70s -> %s\n' "$labels" "$receiver"
+done
 
 step "docker-compose config -q (with a .env made from .env.example)"
 tmp=$(mktemp -d)
