@@ -1,6 +1,9 @@
 package io.opsrouter.probe;
 
+import com.jayway.jsonpath.Configuration;
 import com.jayway.jsonpath.InvalidPathException;
+import com.jayway.jsonpath.spi.json.JacksonJsonProvider;
+import com.jayway.jsonpath.spi.mapper.JacksonMappingProvider;
 import com.jayway.jsonpath.JsonPath;
 import com.jayway.jsonpath.PathNotFoundException;
 import java.math.BigDecimal;
@@ -20,6 +23,10 @@ public final class Condition {
             "^\\s*(\\S+)\\s+(==|!=|<=|>=|<|>|!contains|contains|matches)\\s+(.+?)\\s*$");
     private static final Pattern NAME = Pattern.compile("[a-z_][a-z0-9_]*");
     private static final Pattern DURATION = Pattern.compile("(\\d+(?:\\.\\d+)?)(ms|s|m|h)");
+    /** Jackson parses strictly: a page of HTML is "not JSON", not a string. */
+    private static final Configuration JSON = Configuration.builder()
+            .jsonProvider(new JacksonJsonProvider(new com.fasterxml.jackson.databind.ObjectMapper()))
+            .mappingProvider(new JacksonMappingProvider()).build();
     private static final Set<String> TLS_VALUES = Set.of(TlsProber.DAYS_LEFT, TlsProber.TRUSTED);
 
     enum Op {
@@ -196,7 +203,7 @@ public final class Condition {
         if (o.body() == null || o.body().isBlank()) return new Outcome(text, false, "empty body");
         Object v;
         try {
-            v = jsonPath.read(o.body());
+            v = JsonPath.using(JSON).parse(o.body()).read(jsonPath);
         } catch (PathNotFoundException e) {
             return new Outcome(text, false, "no value at " + jsonPath.getPath() + (o.bodyTruncated() ? " (body cut at the limit)" : ""));
         } catch (RuntimeException e) {
