@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
         versionProvider = VersionProvider.class,
         subcommands = {
                 RunCommand.class,
-                OpsRouterCli.Check.class,
+                CheckCommand.class,
                 OpsRouterCli.Backup.class,
                 OpsRouterCli.Verify.class,
                 OpsRouterCli.Restore.class,
@@ -36,9 +36,6 @@ public final class OpsRouterCli implements Callable<Integer> {
     public static int execute(String... args) {
         return new CommandLine(new OpsRouterCli()).execute(args);
     }
-
-    @Command(name = "check", description = "Run every enabled monitor once and print a table.")
-    static final class Check extends NotBuiltYet {}
 
     @Command(name = "backup", description = "Take one backup by hand and print the archive path.")
     static final class Backup extends NotBuiltYet {}

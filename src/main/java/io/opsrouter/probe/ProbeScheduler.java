@@ -1,0 +1,166 @@
+package io.opsrouter.probe;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.Date;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
+import org.quartz.CronExpression;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Starts every enabled monitor on time: one timer thread for all monitors (it only hands runs to the probe pool),
+ * first runs spread evenly over the interval so that a thousand monitors with the same interval do not fire in the
+ * same millisecond, and a monitor whose previous run has not finished skips a turn instead of piling up.
+ * Cron monitors use Quartz's cron syntax.
+ */
+public final class ProbeScheduler implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(ProbeScheduler.class);
+
+    private final ProbeRunner runner;
+    private final ProbeMeters meters;
+    private final Consumer<ProbeResult> sink;
+    private final Clock clock;
+    private final ScheduledExecutorService timer;
+    private final List<Slot> slots = new ArrayList<>();
+    private volatile boolean stopped;
+
+    public ProbeScheduler(ProbeRunner runner, ProbeMeters meters, Consumer<ProbeResult> sink, Clock clock) {
+        this.runner = runner;
+        this.meters = meters;
+        this.sink = sink;
+        this.clock = clock;
+        ScheduledThreadPoolExecutor t = new ScheduledThreadPoolExecutor(1, r -> {
+            Thread th = new Thread(r, "probe-scheduler");
+            th.setDaemon(true);
+            return th;
+        });
+        t.setRemoveOnCancelPolicy(true);
+        this.timer = t;
+    }
+
+    private final class Slot {
+        final Monitor monitor;
+        final CronExpression cron;
+        final AtomicBoolean running = new AtomicBoolean();
+        long dueNanos;
+
+        Slot(Monitor monitor) {
+            this.monitor = monitor;
+            try {
+                this.cron = monitor.cron() == null ? null : new CronExpression(monitor.cron());
+            } catch (java.text.ParseException e) {
+                throw new IllegalArgumentException(e);
+            }
+        }
+    }
+
+    public void start(List<Monitor> monitors) {
+        Map<Duration, List<Monitor>> byInterval = new LinkedHashMap<>();
+        for (Monitor m : monitors) {
+            if (!m.enabled()) continue;
+            Slot s = new Slot(m);
+            slots.add(s);
+            if (s.cron != null) {
+                scheduleCron(s);
+            } else {
+                byInterval.computeIfAbsent(m.interval(), k -> new ArrayList<>()).add(m);
+            }
+        }
+        long now = System.nanoTime();
+        for (Map.Entry<Duration, List<Monitor>> group : byInterval.entrySet()) {
+            List<Monitor> ms = new ArrayList<>(group.getValue());
+            ms.sort(Comparator.comparing(Monitor::id));
+            long interval = group.getKey().toNanos();
+            for (int i = 0; i < ms.size(); i++) {
+                Slot s = slot(ms.get(i));
+                s.dueNanos = now + interval * i / ms.size();
+                schedule(s);
+            }
+        }
+        LOG.info("probes: {} monitors scheduled", slots.size());
+    }
+
+    private Slot slot(Monitor m) {
+        for (Slot s : slots) if (s.monitor == m) return s;
+        throw new IllegalStateException(m.id());
+    }
+
+    private void scheduleCron(Slot s) {
+        Date next = s.cron.getNextValidTimeAfter(Date.from(clock.instant()));
+        if (next == null) return;
+        s.dueNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(next.getTime() - clock.millis());
+        schedule(s);
+    }
+
+    private void schedule(Slot s) {
+        if (stopped) return;
+        try {
+            timer.schedule(() -> fire(s), Math.max(0, s.dueNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
+        } catch (RejectedExecutionException e) {
+            // stopping
+        }
+    }
+
+    private void fire(Slot s) {
+        long due = s.dueNanos;
+        if (s.running.compareAndSet(false, true)) {
+            try {
+                runner.workers().execute(() -> runOnce(s, due));
+            } catch (RejectedExecutionException e) {
+                s.running.set(false);
+                LOG.warn("probe pool full: monitor {} skipped a run", s.monitor.id());
+            }
+        } else {
+            LOG.debug("monitor {} still running: skipped a run", s.monitor.id());
+        }
+        if (s.cron != null) {
+            scheduleCron(s);
+        } else {
+            long interval = s.monitor.interval().toNanos();
+            long next = due + interval;
+            long now = System.nanoTime();
+            if (next < now) next += ((now - next) / interval + 1) * interval;
+            s.dueNanos = next;
+            schedule(s);
+        }
+    }
+
+    private void runOnce(Slot s, long due) {
+        meters.startDelay(System.nanoTime() - due);
+        try {
+            runner.run(s.monitor).whenCompleteAsync((r, e) -> {
+                s.running.set(false);
+                if (r != null && !stopped) deliver(r);
+                if (e != null) LOG.warn("monitor {}: {}", s.monitor.id(), e.toString());
+            }, runner.workers());
+        } catch (RuntimeException e) {
+            s.running.set(false);
+            LOG.warn("monitor {}: {}", s.monitor.id(), e.toString());
+        }
+    }
+
+    private void deliver(ProbeResult r) {
+        try {
+            sink.accept(r);
+        } catch (RuntimeException e) {
+            LOG.warn("monitor {}: the result could not be recorded: {}", r.monitor().id(), e.getMessage());
+        }
+    }
+
+    @Override
+    public void close() {
+        stopped = true;
+        timer.shutdownNow();
+    }
+}
