@@ -97,8 +97,7 @@ public final class BoundedBody {
      * even to drain, and the connection should close after the answer.
      */
     boolean settle(Exchange exchange) {
-        HttpServerRequest request = exchange.getProperty(REQUEST, HttpServerRequest.class);
-        if (request == null && exchange.getIn().getBody() instanceof HttpServerRequest r) request = r;
+        HttpServerRequest request = request(exchange);
         if (request == null || request.isEnded()) return true;
         String declared = request.getHeader("Content-Length");
         try {
@@ -110,6 +109,24 @@ public final class BoundedBody {
         request.exceptionHandler(e -> { });
         request.resume();
         return true;
+    }
+
+    /**
+     * Asks Vert.x to close the connection once the answer is written (Camel's header filter drops a
+     * {@code Connection} header set on the message, so it goes on the Vert.x response itself).
+     */
+    static void closeAfterAnswer(Exchange exchange) {
+        HttpServerRequest request = request(exchange);
+        if (request == null || request.response().headWritten()) return;
+        request.response().putHeader("Connection", "close");
+        // a request whose body was left unread keeps the connection otherwise
+        request.response().endHandler(v -> request.connection().close());
+    }
+
+    private static HttpServerRequest request(Exchange exchange) {
+        HttpServerRequest request = exchange.getProperty(REQUEST, HttpServerRequest.class);
+        if (request == null && exchange.getIn().getBody() instanceof HttpServerRequest r) request = r;
+        return request;
     }
 
     private byte[] fromStream(InputStream in) {

@@ -43,6 +43,19 @@ class IngestLimitsTest {
     }
 
     @Test
+    void aHugeDeclaredBodyIs413BeforeItIsSentAndTheConnectionCloses() throws Exception {
+        try (RouterHarness router = RouterHarness.shipped(home).modules(new RecordingIntake().modules()).start();
+             java.net.Socket socket = new java.net.Socket("127.0.0.1", router.port())) {
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write(("POST /webhooks/alertmanager HTTP/1.1\r\nHost: router\r\n"
+                    + "Content-Type: application/json\r\nContent-Length: 104857600\r\n\r\n{\"version\":").getBytes(StandardCharsets.US_ASCII));
+            socket.getOutputStream().flush();
+            String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(answer).startsWith("HTTP/1.1 413").containsIgnoringCase("connection: close").contains("\"field\":\"body\"");
+        }
+    }
+
+    @Test
     void withoutASecretSignedEventsAreRefused() {
         try (RouterHarness router = RouterHarness.shipped(home).modules(new RecordingIntake().modules()).start()) {
             HttpResponse<String> r = router.send(post(router, "/webhooks/events", "{\"source\":\"s\",\"name\":\"n\"}")
