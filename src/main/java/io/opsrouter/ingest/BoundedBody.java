@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.camel.Exchange;
@@ -25,12 +26,20 @@ public final class BoundedBody {
     /** A refused body up to this many times the limit is drained so the sender reads the answer; a bigger one closes. */
     private static final long DRAIN_FACTOR = 16;
 
+    private static final long PERMIT_WAIT_MILLIS = 1000;
+
     private final int maxBytes;
     private final Duration timeout;
+    private final Semaphore reads;
 
-    public BoundedBody(int maxBytes, Duration timeout) {
+    /**
+     * @param concurrentReads how many bodies may be arriving at once: each holds one of Vert.x's worker threads
+     *                        (shared by every HTTP route) until its last byte, so slow senders must not take them all
+     */
+    public BoundedBody(int maxBytes, Duration timeout, int concurrentReads) {
         this.maxBytes = maxBytes;
         this.timeout = timeout;
+        this.reads = new Semaphore(concurrentReads);
     }
 
     /** Reads the body into the exchange property {@link #RAW} and returns it. */
@@ -65,6 +74,20 @@ public final class BoundedBody {
             initial = (int) Math.max(0, n);
         }
         if (request.isEnded()) return new byte[0];
+        try {
+            if (!reads.tryAcquire(PERMIT_WAIT_MILLIS, TimeUnit.MILLISECONDS)) throw IngestRefusal.busy();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw IngestRefusal.busy();
+        }
+        try {
+            return receive(request, initial);
+        } finally {
+            reads.release();
+        }
+    }
+
+    private byte[] receive(HttpServerRequest request, int initial) {
         CompletableFuture<byte[]> done = new CompletableFuture<>();
         Buffer buffer = Buffer.buffer(initial);
         request.handler(chunk -> {
