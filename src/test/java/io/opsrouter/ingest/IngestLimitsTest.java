@@ -86,6 +86,28 @@ class IngestLimitsTest {
     }
 
     @Test
+    void readyIs503WhileAPartOfTheRouterIsDownAndHealthyStays200() {
+        java.util.List<io.opsrouter.app.RouterModule> modules = new java.util.ArrayList<>(new RecordingIntake().modules());
+        modules.add(new io.opsrouter.app.RouterModule() {
+            @Override
+            public String name() {
+                return "broken-part";
+            }
+
+            @Override
+            public void configure(io.opsrouter.app.RouterContext ctx, io.opsrouter.app.Beans beans) {
+                ctx.health().register("broken-part", () -> io.opsrouter.app.HealthPart.down("broken-part", "on purpose"));
+            }
+        });
+        try (RouterHarness router = RouterHarness.shipped(home).modules(modules).start()) {
+            HttpResponse<String> ready = router.get("/-/ready");
+            assertThat(ready.statusCode()).isEqualTo(503);
+            assertThat(ready.body()).isEqualTo("Service Unavailable");
+            assertThat(router.get("/-/healthy").statusCode()).isEqualTo(200);
+        }
+    }
+
+    @Test
     void withoutASecretSignedEventsAreRefused() {
         try (RouterHarness router = RouterHarness.shipped(home).modules(new RecordingIntake().modules()).start()) {
             HttpResponse<String> r = router.send(post(router, "/webhooks/events", "{\"source\":\"s\",\"name\":\"n\"}")
