@@ -104,6 +104,7 @@ public final class BoundedBody {
         try {
             return done.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
+            done.cancel(false); // what still arrives is dropped
             throw new IngestRefusal(408, "timeout", "the request body did not arrive within " + timeout.toSeconds() + "s", "body");
         } catch (ExecutionException e) {
             if (e.getCause() instanceof IngestRefusal r) throw r;
@@ -116,19 +117,25 @@ public final class BoundedBody {
 
     /**
      * After a refusal: a body not read yet is let in and dropped as it comes, so a sender still writing gets to
-     * read the answer on the same connection; nothing of it is kept. Returns false when the body is too big
-     * even to drain, and the connection should close after the answer.
+     * read the answer on the same connection; nothing of it is kept. A body declared bigger than
+     * {@value #DRAIN_FACTOR} times the limit is not read at all (returns false: close after the answer), and one
+     * of unknown length (chunked) that passes that size while draining has its connection closed.
      */
     boolean settle(Exchange exchange) {
         HttpServerRequest request = request(exchange);
         if (request == null || request.isEnded()) return true;
+        long cap = DRAIN_FACTOR * maxBytes;
         String declared = request.getHeader("Content-Length");
         try {
-            if (declared != null && Long.parseLong(declared.trim()) > DRAIN_FACTOR * maxBytes) return false;
+            if (declared != null && Long.parseLong(declared.trim()) > cap) return false;
         } catch (NumberFormatException e) {
             return false;
         }
-        request.handler(chunk -> { });
+        long[] drained = {0};
+        request.handler(chunk -> {
+            drained[0] += chunk.length();
+            if (drained[0] > cap) request.connection().close();
+        });
         request.exceptionHandler(e -> { });
         request.resume();
         return true;
