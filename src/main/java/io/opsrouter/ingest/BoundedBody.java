@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.camel.Exchange;
@@ -25,12 +26,20 @@ public final class BoundedBody {
     /** A refused body up to this many times the limit is drained so the sender reads the answer; a bigger one closes. */
     private static final long DRAIN_FACTOR = 16;
 
+    private static final long PERMIT_WAIT_MILLIS = 1000;
+
     private final int maxBytes;
     private final Duration timeout;
+    private final Semaphore reads;
 
-    public BoundedBody(int maxBytes, Duration timeout) {
+    /**
+     * @param concurrentReads how many bodies may be arriving at once: each holds one of Vert.x's worker threads
+     *                        (shared by every HTTP route) until its last byte, so slow senders must not take them all
+     */
+    public BoundedBody(int maxBytes, Duration timeout, int concurrentReads) {
         this.maxBytes = maxBytes;
         this.timeout = timeout;
+        this.reads = new Semaphore(concurrentReads);
     }
 
     /** Reads the body into the exchange property {@link #RAW} and returns it. */
@@ -65,6 +74,20 @@ public final class BoundedBody {
             initial = (int) Math.max(0, n);
         }
         if (request.isEnded()) return new byte[0];
+        try {
+            if (!reads.tryAcquire(PERMIT_WAIT_MILLIS, TimeUnit.MILLISECONDS)) throw IngestRefusal.busy();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw IngestRefusal.busy();
+        }
+        try {
+            return receive(request, initial);
+        } finally {
+            reads.release();
+        }
+    }
+
+    private byte[] receive(HttpServerRequest request, int initial) {
         CompletableFuture<byte[]> done = new CompletableFuture<>();
         Buffer buffer = Buffer.buffer(initial);
         request.handler(chunk -> {
@@ -81,6 +104,7 @@ public final class BoundedBody {
         try {
             return done.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
+            done.cancel(false); // what still arrives is dropped
             throw new IngestRefusal(408, "timeout", "the request body did not arrive within " + timeout.toSeconds() + "s", "body");
         } catch (ExecutionException e) {
             if (e.getCause() instanceof IngestRefusal r) throw r;
@@ -93,23 +117,46 @@ public final class BoundedBody {
 
     /**
      * After a refusal: a body not read yet is let in and dropped as it comes, so a sender still writing gets to
-     * read the answer on the same connection; nothing of it is kept. Returns false when the body is too big
-     * even to drain, and the connection should close after the answer.
+     * read the answer on the same connection; nothing of it is kept. A body declared bigger than
+     * {@value #DRAIN_FACTOR} times the limit is not read at all (returns false: close after the answer), and one
+     * of unknown length (chunked) that passes that size while draining has its connection closed.
      */
     boolean settle(Exchange exchange) {
-        HttpServerRequest request = exchange.getProperty(REQUEST, HttpServerRequest.class);
-        if (request == null && exchange.getIn().getBody() instanceof HttpServerRequest r) request = r;
+        HttpServerRequest request = request(exchange);
         if (request == null || request.isEnded()) return true;
+        long cap = DRAIN_FACTOR * maxBytes;
         String declared = request.getHeader("Content-Length");
         try {
-            if (declared != null && Long.parseLong(declared.trim()) > DRAIN_FACTOR * maxBytes) return false;
+            if (declared != null && Long.parseLong(declared.trim()) > cap) return false;
         } catch (NumberFormatException e) {
             return false;
         }
-        request.handler(chunk -> { });
+        long[] drained = {0};
+        request.handler(chunk -> {
+            drained[0] += chunk.length();
+            if (drained[0] > cap) request.connection().close();
+        });
         request.exceptionHandler(e -> { });
         request.resume();
         return true;
+    }
+
+    /**
+     * Asks Vert.x to close the connection once the answer is written (Camel's header filter drops a
+     * {@code Connection} header set on the message, so it goes on the Vert.x response itself).
+     */
+    static void closeAfterAnswer(Exchange exchange) {
+        HttpServerRequest request = request(exchange);
+        if (request == null || request.response().headWritten()) return;
+        request.response().putHeader("Connection", "close");
+        // a request whose body was left unread keeps the connection otherwise
+        request.response().endHandler(v -> request.connection().close());
+    }
+
+    private static HttpServerRequest request(Exchange exchange) {
+        HttpServerRequest request = exchange.getProperty(REQUEST, HttpServerRequest.class);
+        if (request == null && exchange.getIn().getBody() instanceof HttpServerRequest r) request = r;
+        return request;
     }
 
     private byte[] fromStream(InputStream in) {

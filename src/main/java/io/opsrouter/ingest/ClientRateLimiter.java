@@ -3,6 +3,7 @@ package io.opsrouter.ingest;
 import io.github.bucket4j.Bandwidth;
 import io.github.bucket4j.Bucket;
 import io.github.bucket4j.ConsumptionProbe;
+import io.github.bucket4j.TimeMeter;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -22,9 +23,16 @@ public final class ClientRateLimiter {
     private final Map<String, Bucket> buckets = new ConcurrentHashMap<>();
     private final AtomicLong calls = new AtomicLong();
 
+    private final TimeMeter time;
+
     public ClientRateLimiter(long limit, Duration period) {
+        this(limit, period, TimeMeter.SYSTEM_MILLISECONDS);
+    }
+
+    ClientRateLimiter(long limit, Duration period, TimeMeter time) {
         this.limit = limit;
         this.period = period;
+        this.time = time;
     }
 
     /** Zero when the request may pass, else the whole seconds to wait (at least 1). */
@@ -47,6 +55,7 @@ public final class ClientRateLimiter {
     private Bucket newBucket() {
         return Bucket.builder()
                 .addLimit(Bandwidth.builder().capacity(limit).refillGreedy(limit, period).build())
+                .withCustomTimePrecision(time)
                 .build();
     }
 }

@@ -64,7 +64,7 @@ public final class IngestAnswers {
             if (r.status() == 401 && "Authorization".equals(r.field())) {
                 exchange.getMessage().setHeader("WWW-Authenticate", "Bearer realm=\"ops-router\"");
             }
-            if (r.status() == 408 || !keepAlive) exchange.getMessage().setHeader("Connection", "close");
+            if (r.status() == 408 || !keepAlive) BoundedBody.closeAfterAnswer(exchange);
             meters.refused(endpoint, r.reason());
             meters.request(endpoint, r.status());
             LOG.info("refused {} from {}: {} {} (field {})", endpoint, client, r.status(), r.getMessage(), r.field());

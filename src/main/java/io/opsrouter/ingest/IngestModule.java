@@ -23,7 +23,7 @@ public final class IngestModule implements RouterModule {
     public void configure(RouterContext ctx, Beans beans) {
         IngestSettings s = IngestSettings.from(ctx.settings());
         IngestMeters meters = new IngestMeters(ctx.metrics().registry());
-        BoundedBody body = new BoundedBody(s.maxBodyBytes(), s.readTimeout());
+        BoundedBody body = new BoundedBody(s.maxBodyBytes(), s.readTimeout(), s.concurrentReads());
         EventSignature signature = new EventSignature(s.secret(), s.signatureTolerance(), ctx.clock());
         IngestGate gate = new IngestGate(new ClientRateLimiter(s.rateLimit(), s.ratePeriod()), new BearerAuth(s.token()), signature,
                 body);

@@ -35,6 +35,11 @@ public final class IngestRefusal extends RuntimeException {
                 null, retryAfterSeconds);
     }
 
+    /** More bodies arriving at once than the router reads in parallel: a slow sender cannot take every worker. */
+    public static IngestRefusal busy() {
+        return new IngestRefusal(503, "busy", "too many request bodies are arriving at once; retry", null, 1);
+    }
+
     public int status() { return status; }
     public String field() { return field; }
     public String reason() { return reason; }

@@ -18,6 +18,7 @@ public record IngestSettings(
         Limits limits,
         Duration signatureTolerance,
         Duration readTimeout,
+        int concurrentReads,
         SeverityMapping severities) {
 
     /** Bounds on one alert's labels and annotations. */
@@ -37,6 +38,7 @@ public record IngestSettings(
     public static final String MAX_ANNOTATION_VALUE = "router.ingest.max-annotation-value-length";
     public static final String SIGNATURE_TOLERANCE = "router.ingest.signature-tolerance";
     public static final String READ_TIMEOUT = "router.ingest.read-timeout";
+    public static final String CONCURRENT_READS = "router.ingest.concurrent-reads";
     public static final String SEVERITY_MAP = "router.ingest.severity-map";
     public static final String SEVERITY_DEFAULT = "router.ingest.severity-default";
 
@@ -58,7 +60,9 @@ public record IngestSettings(
                 Duration.ofSeconds(1), Duration.ofHours(1));
         Duration readTimeout = bounded(s, READ_TIMEOUT, "ROUTER_INGEST_READ_TIMEOUT", Duration.ofSeconds(10), Duration.ofMillis(100),
                 Duration.ofMinutes(5));
-        return new IngestSettings(token, secret, maxBody, maxAlerts, rate, period, limits, tolerance, readTimeout, severities(s));
+        int concurrentReads = s.integer(CONCURRENT_READS, "ROUTER_INGEST_CONCURRENT_READS", 8, 1, 1000);
+        return new IngestSettings(token, secret, maxBody, maxAlerts, rate, period, limits, tolerance, readTimeout, concurrentReads,
+                severities(s));
     }
 
     private static Duration bounded(SettingsSource s, String key, String env, Duration fallback, Duration min, Duration max) {

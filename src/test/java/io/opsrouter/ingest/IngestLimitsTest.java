@@ -43,6 +43,71 @@ class IngestLimitsTest {
     }
 
     @Test
+    void aHugeDeclaredBodyIs413BeforeItIsSentAndTheConnectionCloses() throws Exception {
+        try (RouterHarness router = RouterHarness.shipped(home).modules(new RecordingIntake().modules()).start();
+             java.net.Socket socket = new java.net.Socket("127.0.0.1", router.port())) {
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write(("POST /webhooks/alertmanager HTTP/1.1\r\nHost: router\r\n"
+                    + "Content-Type: application/json\r\nContent-Length: 104857600\r\n\r\n{\"version\":").getBytes(StandardCharsets.US_ASCII));
+            socket.getOutputStream().flush();
+            String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(answer).startsWith("HTTP/1.1 413").containsIgnoringCase("connection: close").contains("\"field\":\"body\"");
+        }
+    }
+
+    @Test
+    void slowSendersCannotTakeEveryWorker() throws Exception {
+        RecordingIntake intake = new RecordingIntake();
+        try (RouterHarness router = RouterHarness.shipped(home).modules(intake.modules())
+                .setting(IngestSettings.CONCURRENT_READS, "2").setting(IngestSettings.READ_TIMEOUT, "1m")
+                .setting(IngestSettings.RATE_LIMIT, "100000").start()) {
+            java.util.List<java.net.Socket> slow = new java.util.ArrayList<>();
+            try {
+                for (int i = 0; i < 2; i++) {
+                    java.net.Socket s = new java.net.Socket("127.0.0.1", router.port());
+                    s.getOutputStream().write(("POST /webhooks/alertmanager HTTP/1.1\r\nHost: router\r\n"
+                            + "Content-Type: application/json\r\nContent-Length: 1000\r\n\r\n{\"vers").getBytes(StandardCharsets.US_ASCII));
+                    s.getOutputStream().flush();
+                    slow.add(s);
+                }
+                // once both slow bodies hold their read slots, a third sender is told to come back (503, Retry-After)
+                org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(20)).until(() ->
+                        router.send(post(router, "/webhooks/alertmanager", vector("firing.json"))).statusCode() == 503);
+                HttpResponse<String> busy = router.send(post(router, "/webhooks/alertmanager", vector("firing.json")));
+                assertThat(busy.statusCode()).isEqualTo(503);
+                assertThat(busy.headers().firstValue("Retry-After")).hasValue("1");
+                assertThat(router.get("/health").statusCode()).isEqualTo(200);
+            } finally {
+                for (java.net.Socket s : slow) s.close();
+            }
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(20)).until(() ->
+                    router.send(post(router, "/webhooks/alertmanager", vector("firing.json"))).statusCode() == 200);
+        }
+    }
+
+    @Test
+    void readyIs503WhileAPartOfTheRouterIsDownAndHealthyStays200() {
+        java.util.List<io.opsrouter.app.RouterModule> modules = new java.util.ArrayList<>(new RecordingIntake().modules());
+        modules.add(new io.opsrouter.app.RouterModule() {
+            @Override
+            public String name() {
+                return "broken-part";
+            }
+
+            @Override
+            public void configure(io.opsrouter.app.RouterContext ctx, io.opsrouter.app.Beans beans) {
+                ctx.health().register("broken-part", () -> io.opsrouter.app.HealthPart.down("broken-part", "on purpose"));
+            }
+        });
+        try (RouterHarness router = RouterHarness.shipped(home).modules(modules).start()) {
+            HttpResponse<String> ready = router.get("/-/ready");
+            assertThat(ready.statusCode()).isEqualTo(503);
+            assertThat(ready.body()).isEqualTo("Service Unavailable");
+            assertThat(router.get("/-/healthy").statusCode()).isEqualTo(200);
+        }
+    }
+
+    @Test
     void withoutASecretSignedEventsAreRefused() {
         try (RouterHarness router = RouterHarness.shipped(home).modules(new RecordingIntake().modules()).start()) {
             HttpResponse<String> r = router.send(post(router, "/webhooks/events", "{\"source\":\"s\",\"name\":\"n\"}")
