@@ -31,7 +31,7 @@ COPY config /opt/ops-router/config
 ENV ROUTER_HOME=/opt/ops-router \
     ROUTER_HTTP_PORT=8080 \
     ROUTER_DATA_DIR=/var/lib/ops-router \
-    JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=75 -XX:InitialRAMPercentage=25 -XX:+ExitOnOutOfMemoryError -Djava.security.egd=file:/dev/urandom"
+    JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=75 -XX:InitialRAMPercentage=25 -XX:+ExitOnOutOfMemoryError"
 
 # state (embedded store, notifications.jsonl) and backup archives outlive the container
 VOLUME ["/var/lib/ops-router", "/var/backups/ops-router"]

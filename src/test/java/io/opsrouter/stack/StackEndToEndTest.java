@@ -250,7 +250,9 @@ class StackEndToEndTest {
         Map<String, Object> receiver = ((List<Map<String, Object>>) config.get("receivers")).get(0);
         List<Map<String, Object>> hooks = (List<Map<String, Object>>) receiver.get("webhook_configs");
         Map<String, Object> toRouter = hooks.get(0);
-        toRouter.put("url", String.valueOf(toRouter.get("url")).replace("http://router:8080", "http://127.0.0.1:" + routerPort));
+        String shippedUrl = String.valueOf(toRouter.get("url"));
+        assertThat(shippedUrl).as("the shipped webhook URL (docker-compose's router service)").startsWith("http://router:8080/");
+        toRouter.put("url", shippedUrl.replace("http://router:8080", "http://127.0.0.1:" + routerPort));
         ((Map<String, Object>) ((Map<String, Object>) toRouter.get("http_config")).get("authorization"))
                 .put("credentials_file", tokenFile.toString());
         // a second copy of the router's webhook to a recorder, so the test sees exactly what the router is sent
