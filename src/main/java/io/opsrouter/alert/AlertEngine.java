@@ -124,6 +124,7 @@ public final class AlertEngine implements AlertIntake {
         List<AlertRow> inserts = new ArrayList<>();
         Set<AlertRow> inserted = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
         Set<AlertRow> updates = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        Set<AlertRow> seen = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
         List<AlertRepository.Event> events = new ArrayList<>();
         List<AlertRow> resolvedTold = new ArrayList<>();
         Map<String, String[]> touched = new LinkedHashMap<>();
@@ -149,7 +150,8 @@ public final class AlertEngine implements AlertIntake {
                     if (!s.annotations().isEmpty()) row.annotations = s.annotations();
                     if (row.externalId == null) row.externalId = s.externalId();
                     Classified k = classify(s, in.labels());
-                    if (k.severity().ordinal() < row.severity.ordinal()) {
+                    boolean changed = k.severity().ordinal() < row.severity.ordinal();
+                    if (changed) {
                         events.add(new AlertRepository.Event(row.id, now, "severity", null, null, s.source(),
                                 row.severity + " -> " + k.severity()));
                         row.severity = k.severity();
@@ -168,7 +170,7 @@ public final class AlertEngine implements AlertIntake {
                             touch(touched, row);
                         }
                     }
-                    if (!inserted.contains(row)) updates.add(row);
+                    if (!inserted.contains(row)) (changed ? updates : seen).add(row);
                 }
             } else if (row != null) {
                 row.status = AlertRow.RESOLVED;
@@ -183,8 +185,10 @@ public final class AlertEngine implements AlertIntake {
                 if (!inserted.contains(row)) updates.add(row);
             }
         }
+        seen.removeAll(updates);
         repo.insert(c, inserts);
         repo.update(c, updates);
+        repo.updateSeen(c, seen);
         List<Notification> sent = new ArrayList<>();
         announceToTold(c, Kind.RESOLVED, resolvedTold, now, events, sent);
         Map<String, AlertRepository.Group> groups = schedule(c, touched, now);
