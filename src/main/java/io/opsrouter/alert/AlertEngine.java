@@ -427,8 +427,16 @@ public final class AlertEngine implements AlertIntake {
 
     /** Promotes pending alerts whose {@code for} has passed, sends due group messages, escalates and repeats. */
     public SweepResult sweep() {
+        int promoted = startPendingThatLasted();
+        int flushed = sendDueGroupMessages();
+        int[] counts = escalateUnacknowledged();
+        return new SweepResult(promoted, flushed, counts[0], counts[1]);
+    }
+
+    /** Pending alerts whose rule's {@code for} has passed start firing (their group's wait starts). */
+    public int startPendingThatLasted() {
         Instant now = clock.instant();
-        int promoted = store.inTransaction(c -> {
+        return store.inTransaction(c -> {
             List<AlertRow> due = repo.where(c, "status = 'pending' AND fires_at <= ?", List.of(now), SWEEP_BATCH, true);
             Map<String, String[]> touched = new LinkedHashMap<>();
             List<AlertRepository.Event> events = new ArrayList<>();
@@ -442,6 +450,11 @@ public final class AlertEngine implements AlertIntake {
             repo.history(c, events);
             return due.size();
         });
+    }
+
+    /** Groups whose group_wait or group_interval has passed: one message for their new alerts. */
+    public int sendDueGroupMessages() {
+        Instant now = clock.instant();
         List<String> dueGroups = store.read(c -> repo.dueGroups(c, now, SWEEP_BATCH));
         for (String gid : dueGroups) {
             store.inTransaction(c -> {
@@ -451,9 +464,15 @@ public final class AlertEngine implements AlertIntake {
                 return null;
             });
         }
+        return dueGroups.size();
+    }
+
+    /** Unacknowledged alerts due: the next step of their policy, or a reminder after the last; {escalated, reminded}. */
+    public int[] escalateUnacknowledged() {
+        Instant now = clock.instant();
         int[] counts = store.inTransaction(c -> escalate(c, now));
         meters.refresh(store, repo);
-        return new SweepResult(promoted, dueGroups.size(), counts[0], counts[1]);
+        return counts;
     }
 
     private int[] escalate(Connection c, Instant now) throws SQLException {

@@ -78,4 +78,17 @@ class AlertWiringTest {
             assertThat(outbox(r)).containsExactly("slack null firing", "sms +15145550001 firing", "email +15145550001 firing");
         }
     }
+
+    @Test
+    void theTimerRouteSweepsOnTheRouterClock() {
+        MovableClock clock = new MovableClock(AlertFixture.NIGHT);
+        try (RouterHarness r = RouterHarness.shipped(home).clock(clock).setting("alerts.sweep-period-ms", "200").start()) {
+            engine(r).accept(List.of(AlertFixture.probe("p1-unprocessed", "calls", Signal.State.FIRING,
+                    java.util.Map.of("unprocessed_p1", 1.0))));
+            assertThat(outbox(r)).isEmpty();
+            clock.advance(Duration.ofSeconds(30));
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> outbox(r).size() == 2);
+            assertThat(outbox(r)).containsExactly("log null firing", "log null firing");
+        }
+    }
 }
