@@ -171,6 +171,10 @@ abstract class AlertLifecycleContract {
         assertThat(o.changed()).hasSize(1);
         assertThat(f.sentSince(17)).containsExactlyInAnyOrder("slack - acknowledged", PAT_SMS + " acknowledged",
                 PAT_MAIL + " acknowledged", SAM_SMS + " acknowledged", SAM_MAIL + " acknowledged");
+        AlertFixture.Row ackRow = f.outbox().get(17);
+        assertThat(ackRow.notification().alerts().get(0).annotations()).containsEntry("acknowledged_by", "pat");
+        assertThat(ackRow.notification().alerts().get(0).status()).isEqualTo("acknowledged");
+        assertThat(ackRow.notification().ackUrl()).isNull();
         after(Duration.ofHours(2));
         assertThat(f.sent()).hasSize(22);
         assertThat(f.engine.acknowledge(List.of(id), "sam").unchanged()).containsExactly(id);
