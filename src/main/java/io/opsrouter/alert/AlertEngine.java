@@ -480,8 +480,14 @@ public final class AlertEngine implements AlertIntake {
         if (due.isEmpty()) return new int[] {0, 0};
         Mutes mutes = new Mutes(c, now, rules, silences);
         Map<String, List<AlertRow>> batches = new TreeMap<>();
+        List<AlertRow> changed = new ArrayList<>();
         for (AlertRow a : due) {
-            if (mutes.reason(a) != null) continue;
+            if (mutes.reason(a) != null) {
+                // silenced or inhibited now: look again later, without holding a place in every sweep's batch
+                a.nextEscalationAt = now.plus(rules.grouping().groupInterval());
+                changed.add(a);
+                continue;
+            }
             EscalationPolicies.Policy p = policies.policy(a.severity);
             boolean reminder = a.step + 1 >= p.steps().size();
             String key = a.groupId + "|" + (reminder ? "r" + a.reminders : "s" + a.step);
@@ -489,7 +495,6 @@ public final class AlertEngine implements AlertIntake {
         }
         List<AlertRepository.Event> events = new ArrayList<>();
         List<Notification> sent = new ArrayList<>();
-        List<AlertRow> changed = new ArrayList<>();
         int escalated = 0;
         int reminded = 0;
         for (List<AlertRow> batch : batches.values()) {

@@ -245,6 +245,20 @@ abstract class AlertLifecycleContract {
     }
 
     @Test
+    void aSilenceMadeAfterTheFirstMessageHoldsTheEscalation() {
+        fixture(AlertFixture.ALL);
+        f.engine.accept(List.of(firing("frontend", "frontend")));
+        after(Duration.ofSeconds(30));
+        assertThat(f.sent()).hasSize(3);
+        f.engine.silence(Map.of(), Map.of("monitor", "front.*"), null, clock.instant().plus(Duration.ofMinutes(20)), "pat", "on it");
+        after(Duration.ofMinutes(1));
+        after(Duration.ofMinutes(10));
+        assertThat(f.sent()).hasSize(3);
+        after(Duration.ofMinutes(10)); // the silence has ended: the escalation resumes where it was
+        assertThat(f.sentSince(3)).containsExactly(SAM_SMS + " escalation", SAM_MAIL + " escalation");
+    }
+
+    @Test
     void maintenanceWindowMutesMatchingAlerts() {
         fixture(AlertFixture.ALL);
         clock.set(Instant.parse("2026-11-24T01:30:00Z"));
