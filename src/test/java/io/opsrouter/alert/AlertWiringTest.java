@@ -91,4 +91,27 @@ class AlertWiringTest {
             assertThat(outbox(r)).containsExactly("log null firing", "log null firing");
         }
     }
+
+    @Test
+    void aRestartedRouterOnPostgresKeepsEscalatingWhereItStopped() {
+        MovableClock clock = new MovableClock(AlertFixture.NIGHT);
+        try (io.opsrouter.testing.TestPostgres.Database db = io.opsrouter.testing.TestPostgres.createDatabase("alertrestart");
+             RouterHarness r = RouterHarness.shipped(home).clock(clock).database(db).setting(AlertModule.SWEEP_TIMER, "false")
+                     .env("ONCALL_PRIMARY_PHONE", "+15145550001").env("ONCALL_SECONDARY_PHONE", "+15145550002")
+                     .env("ESCALATION_P1_DELAY", "2m").start()) {
+            r.app().camel().createProducerTemplate().sendBody(Signal.ENDPOINT, AlertFixture.probe("p1-unprocessed", "calls",
+                    Signal.State.FIRING, java.util.Map.of("unprocessed_p1", 3.0)));
+            clock.advance(Duration.ofSeconds(30));
+            engine(r).sweep();
+            assertThat(outbox(r)).containsExactly("log null firing", "log +15145550001 firing");
+
+            r.restart();
+            clock.advance(Duration.ofMinutes(2));
+            engine(r).sweep();
+            assertThat(outbox(r)).containsExactly("log null firing", "log +15145550001 firing", "log +15145550002 escalation");
+            r.app().camel().createProducerTemplate().sendBody(Signal.ENDPOINT, AlertFixture.probe("p1-unprocessed", "calls",
+                    Signal.State.RESOLVED, java.util.Map.of()));
+            assertThat(outbox(r)).hasSize(6).last().isEqualTo("log +15145550002 resolved");
+        }
+    }
 }
