@@ -389,7 +389,8 @@ public final class AlertEngine implements AlertIntake {
                         .filter(a -> alertsPerDelivery.get(e.getKey() + "|" + d.channel() + ":" + d.recipientKey()).contains(a.id))
                         .sorted(java.util.Comparator.comparing(a -> a.id)).toList();
                 AlertRow first = told.get(0);
-                String keyBase = kind.label() + ":" + first.id + (kind == Kind.REMINDER ? ":" + first.reminders : "");
+                // the severity is part of the key: an alert raised from P2 to P1 starts its reminders and notices afresh
+                String keyBase = kind.label() + ":" + first.id + ":" + first.severity + (kind == Kind.REMINDER ? ":" + first.reminders : "");
                 deliver(c, kind, first.severity, groupKey(first), told, List.of(d), keyBase, now, events, sent, kind == Kind.REMINDER);
             }
         }
@@ -505,7 +506,7 @@ public final class AlertEngine implements AlertIntake {
             if (next < p.steps().size()) {
                 for (AlertRow a : batch) a.step = next;
                 sendStep(c, Kind.ESCALATION, first.severity, groupKey(first), batch, p.steps().get(next).targets(),
-                        "esc:" + first.id + ":" + next, now, events, sent);
+                        "esc:" + first.id + ":" + first.severity + ":" + next, now, events, sent);
                 for (AlertRow a : batch) {
                     a.nextEscalationAt = nextEscalation(p, next, now);
                     events.add(new AlertRepository.Event(a.id, now, "escalated", null, null, null, "step " + next));
