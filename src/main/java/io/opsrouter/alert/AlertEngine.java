@@ -124,6 +124,7 @@ public final class AlertEngine implements AlertIntake {
         List<AlertRow> inserts = new ArrayList<>();
         Set<AlertRow> inserted = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
         Set<AlertRow> updates = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        Set<AlertRow> seen = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
         List<AlertRepository.Event> events = new ArrayList<>();
         List<AlertRow> resolvedTold = new ArrayList<>();
         Map<String, String[]> touched = new LinkedHashMap<>();
@@ -149,7 +150,8 @@ public final class AlertEngine implements AlertIntake {
                     if (!s.annotations().isEmpty()) row.annotations = s.annotations();
                     if (row.externalId == null) row.externalId = s.externalId();
                     Classified k = classify(s, in.labels());
-                    if (k.severity().ordinal() < row.severity.ordinal()) {
+                    boolean changed = k.severity().ordinal() < row.severity.ordinal();
+                    if (changed) {
                         events.add(new AlertRepository.Event(row.id, now, "severity", null, null, s.source(),
                                 row.severity + " -> " + k.severity()));
                         row.severity = k.severity();
@@ -168,7 +170,7 @@ public final class AlertEngine implements AlertIntake {
                             touch(touched, row);
                         }
                     }
-                    if (!inserted.contains(row)) updates.add(row);
+                    if (!inserted.contains(row)) (changed ? updates : seen).add(row);
                 }
             } else if (row != null) {
                 row.status = AlertRow.RESOLVED;
@@ -183,8 +185,10 @@ public final class AlertEngine implements AlertIntake {
                 if (!inserted.contains(row)) updates.add(row);
             }
         }
+        seen.removeAll(updates);
         repo.insert(c, inserts);
         repo.update(c, updates);
+        repo.updateSeen(c, seen);
         List<Notification> sent = new ArrayList<>();
         announceToTold(c, Kind.RESOLVED, resolvedTold, now, events, sent);
         Map<String, AlertRepository.Group> groups = schedule(c, touched, now);
@@ -385,7 +389,8 @@ public final class AlertEngine implements AlertIntake {
                         .filter(a -> alertsPerDelivery.get(e.getKey() + "|" + d.channel() + ":" + d.recipientKey()).contains(a.id))
                         .sorted(java.util.Comparator.comparing(a -> a.id)).toList();
                 AlertRow first = told.get(0);
-                String keyBase = kind.label() + ":" + first.id + (kind == Kind.REMINDER ? ":" + first.reminders : "");
+                // the severity is part of the key: an alert raised from P2 to P1 starts its reminders and notices afresh
+                String keyBase = kind.label() + ":" + first.id + ":" + first.severity + (kind == Kind.REMINDER ? ":" + first.reminders : "");
                 deliver(c, kind, first.severity, groupKey(first), told, List.of(d), keyBase, now, events, sent, kind == Kind.REMINDER);
             }
         }
@@ -423,8 +428,16 @@ public final class AlertEngine implements AlertIntake {
 
     /** Promotes pending alerts whose {@code for} has passed, sends due group messages, escalates and repeats. */
     public SweepResult sweep() {
+        int promoted = startPendingThatLasted();
+        int flushed = sendDueGroupMessages();
+        int[] counts = escalateUnacknowledged();
+        return new SweepResult(promoted, flushed, counts[0], counts[1]);
+    }
+
+    /** Pending alerts whose rule's {@code for} has passed start firing (their group's wait starts). */
+    public int startPendingThatLasted() {
         Instant now = clock.instant();
-        int promoted = store.inTransaction(c -> {
+        return store.inTransaction(c -> {
             List<AlertRow> due = repo.where(c, "status = 'pending' AND fires_at <= ?", List.of(now), SWEEP_BATCH, true);
             Map<String, String[]> touched = new LinkedHashMap<>();
             List<AlertRepository.Event> events = new ArrayList<>();
@@ -438,6 +451,11 @@ public final class AlertEngine implements AlertIntake {
             repo.history(c, events);
             return due.size();
         });
+    }
+
+    /** Groups whose group_wait or group_interval has passed: one message for their new alerts. */
+    public int sendDueGroupMessages() {
+        Instant now = clock.instant();
         List<String> dueGroups = store.read(c -> repo.dueGroups(c, now, SWEEP_BATCH));
         for (String gid : dueGroups) {
             store.inTransaction(c -> {
@@ -447,9 +465,15 @@ public final class AlertEngine implements AlertIntake {
                 return null;
             });
         }
+        return dueGroups.size();
+    }
+
+    /** Unacknowledged alerts due: the next step of their policy, or a reminder after the last; {escalated, reminded}. */
+    public int[] escalateUnacknowledged() {
+        Instant now = clock.instant();
         int[] counts = store.inTransaction(c -> escalate(c, now));
         meters.refresh(store, repo);
-        return new SweepResult(promoted, dueGroups.size(), counts[0], counts[1]);
+        return counts;
     }
 
     private int[] escalate(Connection c, Instant now) throws SQLException {
@@ -457,8 +481,14 @@ public final class AlertEngine implements AlertIntake {
         if (due.isEmpty()) return new int[] {0, 0};
         Mutes mutes = new Mutes(c, now, rules, silences);
         Map<String, List<AlertRow>> batches = new TreeMap<>();
+        List<AlertRow> changed = new ArrayList<>();
         for (AlertRow a : due) {
-            if (mutes.reason(a) != null) continue;
+            if (mutes.reason(a) != null) {
+                // silenced or inhibited now: look again later, without holding a place in every sweep's batch
+                a.nextEscalationAt = now.plus(rules.grouping().groupInterval());
+                changed.add(a);
+                continue;
+            }
             EscalationPolicies.Policy p = policies.policy(a.severity);
             boolean reminder = a.step + 1 >= p.steps().size();
             String key = a.groupId + "|" + (reminder ? "r" + a.reminders : "s" + a.step);
@@ -466,7 +496,6 @@ public final class AlertEngine implements AlertIntake {
         }
         List<AlertRepository.Event> events = new ArrayList<>();
         List<Notification> sent = new ArrayList<>();
-        List<AlertRow> changed = new ArrayList<>();
         int escalated = 0;
         int reminded = 0;
         for (List<AlertRow> batch : batches.values()) {
@@ -477,7 +506,7 @@ public final class AlertEngine implements AlertIntake {
             if (next < p.steps().size()) {
                 for (AlertRow a : batch) a.step = next;
                 sendStep(c, Kind.ESCALATION, first.severity, groupKey(first), batch, p.steps().get(next).targets(),
-                        "esc:" + first.id + ":" + next, now, events, sent);
+                        "esc:" + first.id + ":" + first.severity + ":" + next, now, events, sent);
                 for (AlertRow a : batch) {
                     a.nextEscalationAt = nextEscalation(p, next, now);
                     events.add(new AlertRepository.Event(a.id, now, "escalated", null, null, null, "step " + next));

@@ -29,6 +29,7 @@ import org.apache.camel.CamelContext;
  * module replaces.
  */
 public final class AlertModule implements RouterModule {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(AlertModule.class);
     public static final String ACK_TTL = "alerts.ack-link-ttl";
     public static final String SWEEP_TIMER = "alerts.sweep-timer";
     public static final String API_TOKEN = "router.api.token";
@@ -75,8 +76,14 @@ public final class AlertModule implements RouterModule {
 
     @Override
     public void started(CamelContext camel) {
-        ChannelDirectory bound = camel.getRegistry().lookupByNameAndType(ChannelDirectory.BEAN, ChannelDirectory.class);
-        if (bound != null) directory = bound;
+        // Camel's registry keeps one bean per name AND class: the notify module's directory sits beside this
+        // module's log-only default under the same name, so take the one that is not the default
+        for (var e : camel.getRegistry().findByTypeWithName(ChannelDirectory.class).entrySet()) {
+            if (e.getValue() != ChannelDirectory.LOG_ONLY) {
+                directory = e.getValue();
+                LOG.info("alert channels from bean {}", e.getKey());
+            }
+        }
         engine.refreshMeters();
     }
 

@@ -116,6 +116,23 @@ final class AlertRepository {
         }
     }
 
+    /** The common case, a repeated FIRING: only what was seen changes. */
+    void updateSeen(Connection c, Collection<AlertRow> rows) throws SQLException {
+        if (rows.isEmpty()) return;
+        try (PreparedStatement ps = c.prepareStatement(
+                "UPDATE alerts SET last_seen = ?, vals = ?, annotations = ?, external_id = ? WHERE id = ?")) {
+            for (AlertRow r : rows) {
+                ps.setObject(1, ts(r.lastSeen));
+                ps.setString(2, Json.write(r.values));
+                ps.setString(3, Json.write(r.annotations));
+                ps.setString(4, cut(r.externalId, 200));
+                ps.setString(5, r.id);
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
+    }
+
     private void bind(PreparedStatement ps, AlertRow r) throws SQLException {
         ps.setString(1, r.id);
         bindAfterId(ps, r, 2);

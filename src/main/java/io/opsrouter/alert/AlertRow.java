@@ -41,8 +41,15 @@ final class AlertRow {
         return !RESOLVED.equals(status);
     }
 
+    /** As messages show it; who acknowledged or resolved rides in the annotations ({@code acknowledged_by}, {@code resolved_by}). */
     AlertView view() {
-        return new AlertView(id, fingerprint, status, severity.name(), name, summary, runbook, labels, annotations, values, firstSeen,
+        Map<String, String> notes = annotations;
+        if (ackedBy != null || resolvedBy != null) {
+            notes = new java.util.TreeMap<>(annotations);
+            if (ackedBy != null) notes.put("acknowledged_by", ackedBy);
+            if (resolvedBy != null) notes.put("resolved_by", resolvedBy);
+        }
+        return new AlertView(id, fingerprint, status, severity.name(), name, summary, runbook, labels, notes, values, firstSeen,
                 lastSeen);
     }
 }

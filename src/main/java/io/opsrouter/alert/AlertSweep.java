@@ -23,10 +23,14 @@ public final class AlertSweep {
         this.enabled = enabled;
     }
 
-    /** One sweep if this replica holds the lease; false when it does not (or the timer is switched off). */
+    /** True when this replica should sweep now: the timer is on and this replica holds (or renewed) the lease. */
+    public boolean leader() {
+        return enabled && leases.tryAcquire(LEASE, Duration.ofSeconds(30));
+    }
+
+    /** One whole sweep if this replica is the leader; false when it is not. */
     public boolean run() {
-        if (!enabled) return false;
-        if (!leases.tryAcquire(LEASE, Duration.ofSeconds(30))) return false;
+        if (!leader()) return false;
         AlertEngine.SweepResult r = engine.sweep();
         if (r.promoted() + r.groupsFlushed() + r.escalated() + r.reminded() > 0) {
             LOG.info("alert sweep: {} now firing, {} group messages, {} escalated, {} reminded", r.promoted(), r.groupsFlushed(),

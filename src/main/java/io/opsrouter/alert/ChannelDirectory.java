@@ -7,8 +7,10 @@ import java.util.Set;
  * {@code sms} and {@code webhook}; a step whose channel is not enabled goes to {@code log} instead, so the
  * embedded default with no channel configured writes what would have been sent to data/notifications.jsonl.
  * <p>
- * Bound in Camel's registry as {@value #BEAN}. The alert module binds {@link #LOG_ONLY}; the notify module,
- * which starts after it, binds its own under the same name, and the alert pipeline looks it up each time.
+ * Bound in Camel's registry as {@value #BEAN}. The alert module binds {@link #LOG_ONLY}; the notify module binds
+ * its own under the same name (a different class). Once Camel has started, the alert module uses the bound
+ * directory that is not {@link #LOG_ONLY}, or {@link #LOG_ONLY} when there is none. {@link #enabled} is asked
+ * for each message written, so it must be cheap.
  */
 @FunctionalInterface
 public interface ChannelDirectory {

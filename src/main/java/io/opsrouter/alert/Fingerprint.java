@@ -32,6 +32,7 @@ public final class Fingerprint {
     }
 
     private static long add(long h, String s) {
+        if (s == null) return h;
         for (byte b : s.getBytes(StandardCharsets.UTF_8)) h = addByte(h, b & 0xFF);
         return h;
     }

@@ -114,6 +114,9 @@ class AlertApiTest {
         fire(new Signal("webhook", "disk", Map.of("alertname", "disk", "service", "db"), Map.of(), Map.of(), Signal.State.FIRING,
                 Severity.P3, clock.instant(), null));
 
+        router.app().camel().getRegistry().lookupByNameAndType("alertEngine", AlertEngine.class).refreshMeters();
+        assertThat(router.get("/metrics").body()).contains("ops_router_alerts_firing{severity=\"P1\"} 2.0")
+                .contains("ops_router_alerts_firing{severity=\"P3\"} 1.0");
         JsonNode all = json(api("GET", "/api/alerts", null));
         assertThat(all.get("count").asInt()).isEqualTo(3);
         JsonNode p1 = json(api("GET", "/api/alerts?status=firing&severity=P1&label=service=frontend", null));
@@ -219,6 +222,9 @@ class AlertApiTest {
         char last = token.charAt(token.length() - 1);
         String tampered = token.substring(0, token.length() - 1) + (last == 'A' ? 'B' : 'A');
         assertThat(router.get("/ack/" + tampered).statusCode()).isEqualTo(403);
+        int mid = token.indexOf('.') + 5;
+        String tamperedMid = token.substring(0, mid) + (token.charAt(mid) == 'x' ? 'y' : 'x') + token.substring(mid + 1);
+        assertThat(router.get("/ack/" + tamperedMid).statusCode()).isEqualTo(403);
         String otherPayload = java.util.Base64.getUrlEncoder().withoutPadding()
                 .encodeToString("v1|9999999999|someone-else".getBytes()) + token.substring(token.indexOf('.'));
         assertThat(router.send(HttpRequest.newBuilder(URI.create(router.baseUrl() + "/ack/" + otherPayload))

@@ -171,6 +171,10 @@ abstract class AlertLifecycleContract {
         assertThat(o.changed()).hasSize(1);
         assertThat(f.sentSince(17)).containsExactlyInAnyOrder("slack - acknowledged", PAT_SMS + " acknowledged",
                 PAT_MAIL + " acknowledged", SAM_SMS + " acknowledged", SAM_MAIL + " acknowledged");
+        AlertFixture.Row ackRow = f.outbox().get(17);
+        assertThat(ackRow.notification().alerts().get(0).annotations()).containsEntry("acknowledged_by", "pat");
+        assertThat(ackRow.notification().alerts().get(0).status()).isEqualTo("acknowledged");
+        assertThat(ackRow.notification().ackUrl()).isNull();
         after(Duration.ofHours(2));
         assertThat(f.sent()).hasSize(22);
         assertThat(f.engine.acknowledge(List.of(id), "sam").unchanged()).containsExactly(id);
@@ -241,6 +245,20 @@ abstract class AlertLifecycleContract {
     }
 
     @Test
+    void aSilenceMadeAfterTheFirstMessageHoldsTheEscalation() {
+        fixture(AlertFixture.ALL);
+        f.engine.accept(List.of(firing("frontend", "frontend")));
+        after(Duration.ofSeconds(30));
+        assertThat(f.sent()).hasSize(3);
+        f.engine.silence(Map.of(), Map.of("monitor", "front.*"), null, clock.instant().plus(Duration.ofMinutes(20)), "pat", "on it");
+        after(Duration.ofMinutes(1));
+        after(Duration.ofMinutes(10));
+        assertThat(f.sent()).hasSize(3);
+        after(Duration.ofMinutes(10)); // the silence has ended: the escalation resumes where it was
+        assertThat(f.sentSince(3)).containsExactly(SAM_SMS + " escalation", SAM_MAIL + " escalation");
+    }
+
+    @Test
     void maintenanceWindowMutesMatchingAlerts() {
         fixture(AlertFixture.ALL);
         clock.set(Instant.parse("2026-11-24T01:30:00Z"));
@@ -308,6 +326,24 @@ abstract class AlertLifecycleContract {
     }
 
     @Test
+    void anAlertRaisedFromP2ToP1EscalatesAfreshAsP1() {
+        fixture(AlertFixture.ALL);
+        Map<String, String> tls = Map.of("alertname", "tls-domain", "kind", "tls", "service", "web");
+        f.engine.accept(List.of(new Signal("probe", "tls-domain", tls, Map.of(), Map.of("days_left", 20.0), Signal.State.FIRING, null,
+                clock.instant(), null)));
+        after(Duration.ofSeconds(30));
+        after(Duration.ofMinutes(30));
+        assertThat(f.sent()).containsExactly("slack - firing", PAT_MAIL + " firing", SAM_MAIL + " escalation");
+        f.engine.accept(List.of(new Signal("probe", "tls-domain", tls, Map.of(), Map.of("days_left", 5.0), Signal.State.FIRING, null,
+                clock.instant(), null)));
+        after(Duration.ofSeconds(30));
+        after(Duration.ofMinutes(1));
+        assertThat(f.sentSince(3)).containsExactly("slack - firing", PAT_SMS + " firing", PAT_MAIL + " firing",
+                SAM_SMS + " escalation", SAM_MAIL + " escalation");
+        assertThat(f.outbox().get(7).severity()).isEqualTo("P1");
+    }
+
+    @Test
     void p2TextsOnlyInBusinessHours() {
         fixture(AlertFixture.ALL);
         f.engine.accept(List.of(new Signal("webhook", "errors", Map.of("alertname", "errors", "service", "api"), Map.of(), Map.of(),
@@ -331,7 +367,7 @@ abstract class AlertLifecycleContract {
         String group = Fingerprint.ofText("severity=P1,service=frontend");
         assertThat(f.outbox()).extracting(AlertFixture.Row::key).containsExactly(
                 "fire:" + group + ":1:slack:-", "fire:" + group + ":1:sms:primary", "fire:" + group + ":1:email:primary",
-                "esc:" + id + ":1:sms:secondary", "esc:" + id + ":1:email:secondary");
+                "esc:" + id + ":P1:1:sms:secondary", "esc:" + id + ":P1:1:email:secondary");
         Notification n = f.outbox().get(1).notification();
         assertThat(n.kind()).isEqualTo(Notification.Kind.FIRING);
         assertThat(n.severity()).isEqualTo("P1");
