@@ -14,7 +14,7 @@ import java.util.Map;
 public record Observation(Duration latency, Integer statusCode, String body, boolean bodyTruncated,
                           Map<String, Double> values, String error) {
     public Observation {
-        values = values == null ? Map.of() : Map.copyOf(values);
+        values = values == null ? Map.of() : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(values));
     }
 
     public static Observation failed(Duration latency, String error) {

@@ -13,11 +13,14 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Probes: loads {@code config/monitors.yaml} (a bad monitor stops start-up), runs every enabled monitor on its
- * schedule, and hands each result to {@code direct:probe-result} ({@code routes/probes.yaml}), which records it and
- * sends the due signals to the alert pipeline.
+ * schedule, applies the thresholds and records the meters of each result ({@link ProbeResults}), and sends the due
+ * signals to {@code direct:probe-signal} ({@code routes/probes.yaml}), which hands them to the alert pipeline.
+ * Results do not travel through Camel one by one: camel-micrometer's exchange notifier searches every meter on each
+ * exchange, which at 2,000 monitors cost more CPU than the probes themselves (see docs/probes.md).
  */
 public final class ProbeModule implements RouterModule {
-    public static final String RESULT_ENDPOINT = "direct:probe-result";
+    /** Where due signals go ({@code routes/probes.yaml} forwards them to the alert pipeline). */
+    public static final String SIGNAL_ENDPOINT = "direct:probe-signal";
     private static final Logger LOG = LoggerFactory.getLogger(ProbeModule.class);
 
     private RouterContext ctx;
@@ -26,6 +29,7 @@ public final class ProbeModule implements RouterModule {
     private ProbeMeters meters;
     private ProbeScheduler scheduler;
     private ProducerTemplate producer;
+    private ProbeResults results;
 
     @Override
     public String name() {
@@ -45,7 +49,7 @@ public final class ProbeModule implements RouterModule {
                 ? TargetDb.fromEnv(ctx.env(), settings.targetPoolSize()) : null;
         runner = new ProbeRunner(settings.workers(), ctx.clock(), db, settings.bodyLimitBytes());
         meters = new ProbeMeters(ctx.metrics().registry(), enabled);
-        ProbeResults results = new ProbeResults(monitors, meters);
+        results = new ProbeResults(monitors, meters);
         beans.bind(ProbeResults.BEAN, results);
         beans.bind(MonitorsApi.BEAN, new MonitorsApi(results, new BearerAuth(ctx.env().get(MonitorsApi.TOKEN_ENV))));
         ctx.health().register("probes", () -> HealthPart.up("probes",
@@ -55,7 +59,10 @@ public final class ProbeModule implements RouterModule {
     @Override
     public void started(CamelContext camel) {
         producer = camel.createProducerTemplate();
-        scheduler = new ProbeScheduler(runner, meters, r -> producer.sendBody(RESULT_ENDPOINT, r), ctx.clock());
+        scheduler = new ProbeScheduler(runner, meters, r -> {
+            io.opsrouter.alert.Signal signal = results.record(r);
+            if (signal != null) producer.sendBody(SIGNAL_ENDPOINT, signal);
+        }, ctx.clock());
         scheduler.start(monitors);
     }
 

@@ -10,9 +10,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Bean {@code probeResults}, called by {@code routes/probes.yaml} for every result: applies the thresholds,
- * records the meters, and answers the signal to send (or null when none is due). Also holds every monitor's
- * state for {@code GET /api/monitors}.
+ * Every result of every monitor: applies the thresholds, records the meters, and answers the signal to send (or
+ * null when none is due). Also holds every monitor's state for {@code GET /api/monitors} (bean {@code probeResults}).
  */
 public final class ProbeResults {
     public static final String BEAN = "probeResults";

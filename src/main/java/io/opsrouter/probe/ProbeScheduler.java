@@ -66,7 +66,7 @@ public final class ProbeScheduler implements AutoCloseable {
     }
 
     public void start(List<Monitor> monitors) {
-        Map<Duration, List<Monitor>> byInterval = new LinkedHashMap<>();
+        Map<Duration, List<Slot>> byInterval = new LinkedHashMap<>();
         for (Monitor m : monitors) {
             if (!m.enabled()) continue;
             Slot s = new Slot(m);
@@ -74,26 +74,21 @@ public final class ProbeScheduler implements AutoCloseable {
             if (s.cron != null) {
                 scheduleCron(s);
             } else {
-                byInterval.computeIfAbsent(m.interval(), k -> new ArrayList<>()).add(m);
+                byInterval.computeIfAbsent(m.interval(), k -> new ArrayList<>()).add(s);
             }
         }
         long now = System.nanoTime();
-        for (Map.Entry<Duration, List<Monitor>> group : byInterval.entrySet()) {
-            List<Monitor> ms = new ArrayList<>(group.getValue());
-            ms.sort(Comparator.comparing(Monitor::id));
+        for (Map.Entry<Duration, List<Slot>> group : byInterval.entrySet()) {
+            List<Slot> ss = new ArrayList<>(group.getValue());
+            ss.sort(Comparator.comparing(s -> s.monitor.id()));
             long interval = group.getKey().toNanos();
-            for (int i = 0; i < ms.size(); i++) {
-                Slot s = slot(ms.get(i));
-                s.dueNanos = now + interval * i / ms.size();
+            for (int i = 0; i < ss.size(); i++) {
+                Slot s = ss.get(i);
+                s.dueNanos = now + interval * i / ss.size();
                 schedule(s);
             }
         }
         LOG.info("probes: {} monitors scheduled", slots.size());
-    }
-
-    private Slot slot(Monitor m) {
-        for (Slot s : slots) if (s.monitor == m) return s;
-        throw new IllegalStateException(m.id());
     }
 
     private void scheduleCron(Slot s) {

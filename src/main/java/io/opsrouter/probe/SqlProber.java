@@ -22,7 +22,8 @@ public final class SqlProber implements Prober {
     Observation run(Monitor m) {
         long start = System.nanoTime();
         try {
-            return Observation.values(HttpProber.since(start), db.oneRow(m.query(), m.timeout()));
+            java.util.Map<String, Double> row = db.oneRow(m.query(), m.timeout());
+            return Observation.values(HttpProber.since(start), row);
         } catch (SQLException e) {
             return Observation.failed(HttpProber.since(start), TargetDb.describe(e, m.timeout()));
         } catch (TargetDb.ProbeException e) {
