@@ -106,15 +106,13 @@ public final class AlertEngine implements AlertIntake {
         ins.forEach(i -> fps.add(i.fingerprint()));
         Map<String, AlertRow> active = repo.activeByFingerprint(c, fps, true);
         Map<String, Instant> replay = Map.of();
-        Instant oldest = null;
         Set<String> unknown = new LinkedHashSet<>();
         for (In i : ins) {
-            if (i.signal().firing() && !active.containsKey(i.fingerprint())) {
-                unknown.add(i.fingerprint());
-                if (oldest == null || i.signal().at().isBefore(oldest)) oldest = i.signal().at();
-            }
+            if (i.signal().firing() && !active.containsKey(i.fingerprint())) unknown.add(i.fingerprint());
         }
-        if (!unknown.isEmpty()) replay = repo.recentlyResolved(c, unknown, oldest);
+        // senders retry (Alertmanager re-sends a webhook that failed): within group_interval of a RESOLVED signal,
+        // a FIRING no newer than it is a late copy; after that, the problem is back and makes a new alert
+        if (!unknown.isEmpty()) replay = repo.recentlyResolved(c, unknown, now.minus(rules.grouping().groupInterval()));
 
         List<AlertRow> inserts = new ArrayList<>();
         Set<AlertRow> inserted = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
@@ -171,6 +169,7 @@ public final class AlertEngine implements AlertIntake {
                 row.status = AlertRow.RESOLVED;
                 row.resolvedAt = now;
                 row.resolvedBy = s.source();
+                row.resolvedSignalAt = s.at();
                 row.lastSeen = now;
                 row.nextEscalationAt = null;
                 active.remove(in.fingerprint());
