@@ -92,12 +92,16 @@ public final class AlertEngine implements AlertIntake {
             ins.forEach(i -> fps.add(i.fingerprint()));
             if (store.read(c -> repo.activeByFingerprint(c, fps, false)).isEmpty()) return;
         }
-        try {
-            store.inTransaction(c -> apply(c, ins, now));
-        } catch (StoreException e) {
-            // another replica may have created the same alert at the same moment: its row is there now
-            LOG.debug("intake retried after: {}", e.getMessage());
-            store.inTransaction(c -> apply(c, ins, now));
+        for (int attempt = 1; ; attempt++) {
+            try {
+                store.inTransaction(c -> apply(c, ins, now));
+                return;
+            } catch (StoreException e) {
+                // another replica created the same alert at the same moment (its row is there now), or the
+                // database chose this transaction as a deadlock victim: the whole batch runs again
+                if (attempt == 3) throw e;
+                LOG.debug("intake attempt {} failed, retrying: {}", attempt, e.getMessage());
+            }
         }
     }
 

@@ -83,8 +83,9 @@ final class AlertRepository {
     }
 
     List<AlertRow> where(Connection c, String condition, List<Object> params, int limit, boolean lock) throws SQLException {
-        String sql = "SELECT " + COLUMNS + " FROM alerts WHERE " + condition + " ORDER BY first_seen DESC, id LIMIT " + limit
-                + (lock ? " FOR UPDATE" : "");
+        // rows to lock are taken in fingerprint order, the order intake locks them in, so two transactions never wait on each other in a circle
+        String sql = "SELECT " + COLUMNS + " FROM alerts WHERE " + condition + (lock ? " ORDER BY active_fp" : " ORDER BY first_seen DESC, id")
+                + " LIMIT " + limit + (lock ? " FOR UPDATE" : "");
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             for (int i = 0; i < params.size(); i++) ps.setObject(i + 1, params.get(i) instanceof Instant t ? ts(t) : params.get(i));
             return rows(ps);
