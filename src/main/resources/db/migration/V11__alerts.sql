@@ -27,7 +27,8 @@ CREATE TABLE alerts (
     acked_at           TIMESTAMP WITH TIME ZONE,
     acked_by           VARCHAR(200),
     resolved_at        TIMESTAMP WITH TIME ZONE,
-    resolved_by        VARCHAR(200)
+    resolved_by        VARCHAR(200),
+    resolved_signal_at TIMESTAMP WITH TIME ZONE  -- the "at" of the RESOLVED signal that closed it, if one did
 );
 CREATE INDEX alerts_fingerprint ON alerts (fingerprint, resolved_at);
 CREATE INDEX alerts_status ON alerts (status, first_seen);

@@ -94,7 +94,12 @@ public final class AlertApi {
         if (!authorized(ex)) return;
         JsonNode body = jsonBody(ex, !ack);
         if (body == null && ex.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE) != null) return;
-        String by = body == null || body.get("by") == null || body.get("by").isNull() ? null : body.get("by").asText();
+        JsonNode byNode = body == null ? null : body.get("by");
+        if (byNode != null && !byNode.isNull() && !byNode.isTextual()) {
+            ApiErrors.respond(ex, 400, "by must be a string: {\"by\": \"your name\"}", "by");
+            return;
+        }
+        String by = byNode == null || byNode.isNull() ? null : byNode.asText();
         if (by == null && ack) {
             ApiErrors.respond(ex, 400, "say who acknowledges: {\"by\": \"your name\"}", "by");
             return;
@@ -186,7 +191,7 @@ public final class AlertApi {
             ApiErrors.respond(ex, 400, "the silence must end after it starts and in the future", "endsAt");
             return;
         }
-        String by = b.hasNonNull("createdBy") ? b.get("createdBy").asText() : null;
+        String by = b.hasNonNull("createdBy") && b.get("createdBy").isTextual() ? b.get("createdBy").asText() : null;
         if (by == null || !ACTOR.matcher(by).matches()) {
             ApiErrors.respond(ex, 400, "createdBy must name who silences (1 to 100 letters, digits, spaces or . _ @ + ' ( ) -)", "createdBy");
             return;

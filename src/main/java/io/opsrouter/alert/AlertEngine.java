@@ -1,11 +1,7 @@
 package io.opsrouter.alert;
 
-import io.opsrouter.app.Json;
-import io.opsrouter.notify.AlertView;
 import io.opsrouter.notify.Notification;
 import io.opsrouter.notify.Notification.Kind;
-import io.opsrouter.notify.Outbox;
-import io.opsrouter.notify.Recipient;
 import io.opsrouter.store.StateStore;
 import io.opsrouter.store.StoreException;
 import java.security.SecureRandom;
@@ -15,8 +11,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collection;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -24,8 +18,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Supplier;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,7 +29,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class AlertEngine implements AlertIntake {
     private static final Logger LOG = LoggerFactory.getLogger(AlertEngine.class);
-    private static final Pattern PLACEHOLDER = Pattern.compile("\\{\\{\\s*([a-zA-Z_][a-zA-Z0-9_]*)\\s*}}");
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final int SWEEP_BATCH = 500;
 
@@ -51,6 +42,8 @@ public final class AlertEngine implements AlertIntake {
     private final AlertMeters meters;
     private final AlertRepository repo;
     private final SilenceStore silences = new SilenceStore();
+    private final Classifier classifier;
+    private final Announcer announcer;
 
     public AlertEngine(StateStore store, Clock clock, AlertRules rules, EscalationPolicies policies, AckTokens tokens, String publicUrl,
                        Supplier<ChannelDirectory> channels, AlertMeters meters) {
@@ -63,6 +56,8 @@ public final class AlertEngine implements AlertIntake {
         this.channels = channels;
         this.meters = meters;
         this.repo = new AlertRepository(store.dialect());
+        this.classifier = new Classifier(rules);
+        this.announcer = new Announcer(repo, policies, tokens, publicUrl, channels, classifier);
     }
 
     public Clock clock() { return clock; }
@@ -97,12 +92,16 @@ public final class AlertEngine implements AlertIntake {
             ins.forEach(i -> fps.add(i.fingerprint()));
             if (store.read(c -> repo.activeByFingerprint(c, fps, false)).isEmpty()) return;
         }
-        try {
-            store.inTransaction(c -> apply(c, ins, now));
-        } catch (StoreException e) {
-            // another replica may have created the same alert at the same moment: its row is there now
-            LOG.debug("intake retried after: {}", e.getMessage());
-            store.inTransaction(c -> apply(c, ins, now));
+        for (int attempt = 1; ; attempt++) {
+            try {
+                store.inTransaction(c -> apply(c, ins, now));
+                return;
+            } catch (StoreException e) {
+                // another replica created the same alert at the same moment (its row is there now), or the
+                // database chose this transaction as a deadlock victim: the whole batch runs again
+                if (attempt == 3) throw e;
+                LOG.debug("intake attempt {} failed, retrying: {}", attempt, e.getMessage());
+            }
         }
     }
 
@@ -111,15 +110,13 @@ public final class AlertEngine implements AlertIntake {
         ins.forEach(i -> fps.add(i.fingerprint()));
         Map<String, AlertRow> active = repo.activeByFingerprint(c, fps, true);
         Map<String, Instant> replay = Map.of();
-        Instant oldest = null;
         Set<String> unknown = new LinkedHashSet<>();
         for (In i : ins) {
-            if (i.signal().firing() && !active.containsKey(i.fingerprint())) {
-                unknown.add(i.fingerprint());
-                if (oldest == null || i.signal().at().isBefore(oldest)) oldest = i.signal().at();
-            }
+            if (i.signal().firing() && !active.containsKey(i.fingerprint())) unknown.add(i.fingerprint());
         }
-        if (!unknown.isEmpty()) replay = repo.recentlyResolved(c, unknown, oldest);
+        // senders retry (Alertmanager re-sends a webhook that failed): within group_interval of a RESOLVED signal,
+        // a FIRING no newer than it is a late copy; after that, the problem is back and makes a new alert
+        if (!unknown.isEmpty()) replay = repo.recentlyResolved(c, unknown, now.minus(rules.grouping().groupInterval()));
 
         List<AlertRow> inserts = new ArrayList<>();
         Set<AlertRow> inserted = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
@@ -149,7 +146,7 @@ public final class AlertEngine implements AlertIntake {
                     if (!s.values().isEmpty()) row.values = s.values();
                     if (!s.annotations().isEmpty()) row.annotations = s.annotations();
                     if (row.externalId == null) row.externalId = s.externalId();
-                    Classified k = classify(s, in.labels());
+                    Classifier.Classified k = classifier.classify(s, in.labels());
                     boolean changed = k.severity().ordinal() < row.severity.ordinal();
                     if (changed) {
                         events.add(new AlertRepository.Event(row.id, now, "severity", null, null, s.source(),
@@ -158,7 +155,7 @@ public final class AlertEngine implements AlertIntake {
                         row.rule = k.rule();
                         row.summary = k.summary();
                         row.runbook = k.runbook();
-                        row.groupId = groupId(row);
+                        row.groupId = classifier.groupId(row);
                         if (!AlertRow.PENDING.equals(row.status)) {
                             row.status = AlertRow.FIRING;
                             row.notifiedAt = null;
@@ -176,6 +173,7 @@ public final class AlertEngine implements AlertIntake {
                 row.status = AlertRow.RESOLVED;
                 row.resolvedAt = now;
                 row.resolvedBy = s.source();
+                row.resolvedSignalAt = s.at();
                 row.lastSeen = now;
                 row.nextEscalationAt = null;
                 active.remove(in.fingerprint());
@@ -190,7 +188,7 @@ public final class AlertEngine implements AlertIntake {
         repo.update(c, updates);
         repo.updateSeen(c, seen);
         List<Notification> sent = new ArrayList<>();
-        announceToTold(c, Kind.RESOLVED, resolvedTold, now, events, sent);
+        announcer.toTold(c, Kind.RESOLVED, resolvedTold, now, events, sent);
         Map<String, AlertRepository.Group> groups = schedule(c, touched, now);
         List<String> due = groups.values().stream().filter(g -> g.nextFlushAt() != null && !g.nextFlushAt().isAfter(now))
                 .map(AlertRepository.Group::id).toList();
@@ -200,12 +198,12 @@ public final class AlertEngine implements AlertIntake {
     }
 
     private void touch(Map<String, String[]> touched, AlertRow row) {
-        touched.put(row.groupId, new String[] {groupKey(row), row.severity.name()});
+        touched.put(row.groupId, new String[] {classifier.groupKey(row), row.severity.name()});
     }
 
     private AlertRow create(In in, Instant now) {
         Signal s = in.signal();
-        Classified k = classify(s, in.labels());
+        Classifier.Classified k = classifier.classify(s, in.labels());
         AlertRow r = new AlertRow();
         r.id = in.fingerprint() + "-" + Long.toString(RANDOM.nextLong() & Long.MAX_VALUE, 36);
         r.fingerprint = in.fingerprint();
@@ -223,53 +221,8 @@ public final class AlertEngine implements AlertIntake {
         r.lastSeen = now;
         r.firesAt = now.plus(k.forDuration());
         r.status = k.forDuration().isZero() ? AlertRow.FIRING : AlertRow.PENDING;
-        r.groupId = groupId(r);
+        r.groupId = classifier.groupId(r);
         return r;
-    }
-
-    record Classified(Severity severity, String rule, String summary, String runbook, Duration forDuration) {}
-
-    /** The content-based router: the first rule whose labels and values match decides; an explicit severity wins. */
-    Classified classify(Signal s, Map<String, String> labels) {
-        Map<String, String> seen = labels;
-        if (!labels.containsKey("source")) {
-            seen = new HashMap<>(labels);
-            seen.put("source", s.source());
-        }
-        AlertRules.Rule rule = rules.classify(seen, s.values());
-        Severity sev = s.severity() != null ? s.severity() : rule != null ? rule.severity() : Severity.P3;
-        String summary = rule != null && rule.summary() != null ? render(rule.summary(), labels, s.values())
-                : s.annotations().getOrDefault("summary", s.annotations().getOrDefault("description", s.name()));
-        String runbook = rule != null && rule.runbook() != null ? rule.runbook()
-                : s.annotations().getOrDefault("runbook_url", s.annotations().get("runbook"));
-        return new Classified(sev, rule == null ? null : rule.name(), summary, runbook,
-                rule == null ? Duration.ZERO : rule.forDuration());
-    }
-
-    static String render(String template, Map<String, String> labels, Map<String, Double> values) {
-        Matcher m = PLACEHOLDER.matcher(template);
-        StringBuilder sb = new StringBuilder();
-        while (m.find()) {
-            String k = m.group(1);
-            String v = labels.get(k);
-            if (v == null && values.containsKey(k)) {
-                double d = values.get(k);
-                v = d == Math.rint(d) && Math.abs(d) < 1e15 ? Long.toString((long) d) : String.format("%.3g", d);
-            }
-            m.appendReplacement(sb, Matcher.quoteReplacement(v == null ? "" : v));
-        }
-        m.appendTail(sb);
-        return sb.toString();
-    }
-
-    String groupKey(AlertRow r) {
-        StringBuilder sb = new StringBuilder("severity=").append(r.severity.name());
-        for (String l : rules.grouping().by()) sb.append(',').append(l).append('=').append(r.labels.getOrDefault(l, ""));
-        return sb.toString();
-    }
-
-    private String groupId(AlertRow r) {
-        return Fingerprint.ofText(groupKey(r));
     }
 
     // ------------------------------------------------------------------ groups
@@ -318,7 +271,7 @@ public final class AlertEngine implements AlertIntake {
                 last = now;
                 notify.sort(java.util.Comparator.comparing((AlertRow a) -> a.firstSeen).thenComparing(a -> a.id));
                 EscalationPolicies.Policy policy = policies.policy(g.severity());
-                sendStep(c, Kind.FIRING, g.severity(), g.key(), notify, policy.steps().get(0).targets(), "fire:" + gid + ":" + seq, now,
+                announcer.toTargets(c, Kind.FIRING, g.severity(), g.key(), notify, policy.steps().get(0).targets(), "fire:" + gid + ":" + seq, now,
                         events, sent);
                 for (AlertRow a : notify) {
                     a.notifiedAt = now;
@@ -334,91 +287,6 @@ public final class AlertEngine implements AlertIntake {
 
     private static Instant nextEscalation(EscalationPolicies.Policy p, int step, Instant now) {
         return step + 1 < p.steps().size() ? now.plus(p.steps().get(step + 1).after()) : now.plus(p.repeat());
-    }
-
-    // ------------------------------------------------------------------ notifications
-
-    private record Delivery(String channel, String recipientKey, Recipient recipient) {}
-
-    private void sendStep(Connection c, Kind kind, Severity severity, String groupKey, List<AlertRow> alerts,
-                          List<EscalationPolicies.Target> targets, String keyBase, Instant now, List<AlertRepository.Event> events,
-                          List<Notification> sent) throws SQLException {
-        ChannelDirectory dir = channels.get();
-        Map<String, Delivery> deliveries = new LinkedHashMap<>();
-        boolean office = policies.businessHours().contains(now);
-        for (EscalationPolicies.Target t : targets) {
-            if (t.businessHoursOnly() && !office) continue;
-            if (t.to() == null) {
-                String ch = dir.enabled(t.channel()) ? t.channel() : "log";
-                deliveries.putIfAbsent(ch + ":-", new Delivery(ch, "-", null));
-                continue;
-            }
-            for (EscalationPolicies.Person p : policies.resolve(t.to(), now)) {
-                boolean reachable = "sms".equals(t.channel()) ? p.phone() != null : !"email".equals(t.channel()) || p.email() != null;
-                String ch = reachable && dir.enabled(t.channel()) ? t.channel() : "log";
-                deliveries.putIfAbsent(ch + ":" + p.id(), new Delivery(ch, p.id(), p.recipient()));
-            }
-        }
-        deliver(c, kind, severity, groupKey, alerts, deliveries.values(), keyBase, now, events, sent, true);
-    }
-
-    /** Acknowledged, resolved and reminder notices go to exactly the channels and people told before. */
-    private void announceToTold(Connection c, Kind kind, List<AlertRow> alerts, Instant now, List<AlertRepository.Event> events,
-                                List<Notification> sent) throws SQLException {
-        if (alerts.isEmpty()) return;
-        ChannelDirectory dir = channels.get();
-        Map<String, AlertRow> byId = new HashMap<>();
-        alerts.forEach(a -> byId.put(a.id, a));
-        // one message per group and recipient, listing that group's alerts
-        Map<String, Map<String, Delivery>> perGroup = new TreeMap<>();
-        Map<String, List<AlertRow>> groupAlerts = new TreeMap<>();
-        Map<String, Set<String>> alertsPerDelivery = new HashMap<>();
-        for (AlertRepository.Told t : repo.toldAbout(c, byId.keySet())) {
-            AlertRow a = byId.get(t.alertId());
-            String ch = "log".equals(t.channel()) || dir.enabled(t.channel()) ? t.channel() : "log";
-            Recipient r = recipient(t.recipientJson());
-            String gk = a.groupId;
-            perGroup.computeIfAbsent(gk, k -> new LinkedHashMap<>()).putIfAbsent(ch + ":" + t.recipientKey(),
-                    new Delivery(ch, t.recipientKey(), r));
-            alertsPerDelivery.computeIfAbsent(gk + "|" + ch + ":" + t.recipientKey(), k -> new LinkedHashSet<>()).add(a.id);
-        }
-        for (AlertRow a : alerts) groupAlerts.computeIfAbsent(a.groupId, k -> new ArrayList<>()).add(a);
-        for (var e : perGroup.entrySet()) {
-            for (Delivery d : e.getValue().values()) {
-                List<AlertRow> told = groupAlerts.get(e.getKey()).stream()
-                        .filter(a -> alertsPerDelivery.get(e.getKey() + "|" + d.channel() + ":" + d.recipientKey()).contains(a.id))
-                        .sorted(java.util.Comparator.comparing(a -> a.id)).toList();
-                AlertRow first = told.get(0);
-                // the severity is part of the key: an alert raised from P2 to P1 starts its reminders and notices afresh
-                String keyBase = kind.label() + ":" + first.id + ":" + first.severity + (kind == Kind.REMINDER ? ":" + first.reminders : "");
-                deliver(c, kind, first.severity, groupKey(first), told, List.of(d), keyBase, now, events, sent, kind == Kind.REMINDER);
-            }
-        }
-    }
-
-    private void deliver(Connection c, Kind kind, Severity severity, String groupKey, List<AlertRow> alerts, Collection<Delivery> to,
-                         String keyBase, Instant now, List<AlertRepository.Event> events, List<Notification> sent, boolean ackable)
-            throws SQLException {
-        if (to.isEmpty() || alerts.isEmpty()) return;
-        List<AlertView> views = alerts.stream().map(AlertRow::view).toList();
-        String ackUrl = ackable ? publicUrl + "/ack/" + tokens.issue(alerts.stream().map(a -> a.id).toList(), now) : null;
-        List<AlertRepository.Told> told = new ArrayList<>();
-        for (Delivery d : to) {
-            Notification n = new Notification(keyBase + ":" + d.channel() + ":" + d.recipientKey(), d.channel(), d.recipient(), kind,
-                    severity.name(), groupKey, views, ackUrl);
-            if (!Outbox.enqueue(c, n, now)) continue;
-            sent.add(n);
-            String who = d.recipient() == null ? null : d.recipient().name();
-            for (AlertRow a : alerts) {
-                events.add(new AlertRepository.Event(a.id, now, "notified", d.channel(), who, null,
-                        kind.label() + (a.step >= 0 && kind != Kind.RESOLVED && kind != Kind.ACKNOWLEDGED ? " step " + a.step : "")));
-                if (kind != Kind.RESOLVED && kind != Kind.ACKNOWLEDGED) {
-                    told.add(new AlertRepository.Told(a.id, d.channel(), d.recipientKey(),
-                            d.recipient() == null ? null : Json.write(d.recipient())));
-                }
-            }
-        }
-        repo.told(c, told);
     }
 
     // ------------------------------------------------------------------ the sweep
@@ -505,7 +373,7 @@ public final class AlertEngine implements AlertIntake {
             int next = first.step + 1;
             if (next < p.steps().size()) {
                 for (AlertRow a : batch) a.step = next;
-                sendStep(c, Kind.ESCALATION, first.severity, groupKey(first), batch, p.steps().get(next).targets(),
+                announcer.toTargets(c, Kind.ESCALATION, first.severity, classifier.groupKey(first), batch, p.steps().get(next).targets(),
                         "esc:" + first.id + ":" + first.severity + ":" + next, now, events, sent);
                 for (AlertRow a : batch) {
                     a.nextEscalationAt = nextEscalation(p, next, now);
@@ -518,7 +386,7 @@ public final class AlertEngine implements AlertIntake {
                     a.reminders++;
                     a.nextEscalationAt = now.plus(p.repeat());
                 }
-                announceToTold(c, Kind.REMINDER, batch, now, events, sent);
+                announcer.toTold(c, Kind.REMINDER, batch, now, events, sent);
                 reminded += batch.size();
             }
             changed.addAll(batch);
@@ -570,7 +438,7 @@ public final class AlertEngine implements AlertIntake {
                 events.add(new AlertRepository.Event(r.id, now, ack ? "acknowledged" : "resolved", null, null, by, null));
             }
             repo.update(c, changed);
-            announceToTold(c, ack ? Kind.ACKNOWLEDGED : Kind.RESOLVED, changed.stream().filter(r -> r.notifiedAt != null).toList(), now,
+            announcer.toTold(c, ack ? Kind.ACKNOWLEDGED : Kind.RESOLVED, changed.stream().filter(r -> r.notifiedAt != null).toList(), now,
                     events, new ArrayList<>());
             repo.history(c, events);
             List<Map<String, Object>> views = new ArrayList<>();
@@ -658,15 +526,6 @@ public final class AlertEngine implements AlertIntake {
     public boolean expireSilence(String id) {
         Instant now = clock.instant();
         return store.inTransaction(c -> silences.expire(c, id, now));
-    }
-
-    private static Recipient recipient(String json) {
-        if (json == null) return null;
-        try {
-            return Json.MAPPER.readValue(json, Recipient.class);
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new IllegalStateException("stored recipient unreadable", e);
-        }
     }
 
     private static Instant max(Instant a, Instant b) {

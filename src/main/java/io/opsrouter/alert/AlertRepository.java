@@ -26,7 +26,7 @@ final class AlertRepository {
     private static final TypeReference<Map<String, Double>> NUMBERS = new TypeReference<>() {};
     private static final String COLUMNS = "id, fingerprint, status, severity, name, source, rule_name, summary, runbook, labels,"
             + " annotations, vals, external_id, group_id, first_seen, last_seen, fires_at, notified_at, escalation_step, reminders,"
-            + " next_escalation_at, acked_at, acked_by, resolved_at, resolved_by";
+            + " next_escalation_at, acked_at, acked_by, resolved_at, resolved_by, resolved_signal_at";
 
     private final Dialect dialect;
 
@@ -52,14 +52,17 @@ final class AlertRepository {
         return out;
     }
 
-    /** Fingerprints resolved at or after {@code since}: a late FIRING for them is a replay, not a new problem. */
+    /**
+     * For fingerprints closed by a RESOLVED signal at or after {@code since} (router time), that signal's own time:
+     * a FIRING observed no later than it is a late copy (a sender's retry), not a new problem.
+     */
     Map<String, Instant> recentlyResolved(Connection c, Collection<String> fingerprints, Instant since) throws SQLException {
         Map<String, Instant> out = new java.util.HashMap<>();
         List<String> all = new ArrayList<>(fingerprints);
         for (int i = 0; i < all.size(); i += CHUNK) {
             List<String> part = all.subList(i, Math.min(all.size(), i + CHUNK));
-            try (PreparedStatement ps = c.prepareStatement("SELECT fingerprint, resolved_at FROM alerts WHERE fingerprint IN ("
-                    + marks(part.size()) + ") AND resolved_at >= ?")) {
+            try (PreparedStatement ps = c.prepareStatement("SELECT fingerprint, resolved_signal_at FROM alerts WHERE fingerprint IN ("
+                    + marks(part.size()) + ") AND resolved_at >= ? AND resolved_signal_at IS NOT NULL")) {
                 int j = 1;
                 for (String f : part) ps.setString(j++, f);
                 ps.setObject(j, ts(since));
@@ -80,8 +83,9 @@ final class AlertRepository {
     }
 
     List<AlertRow> where(Connection c, String condition, List<Object> params, int limit, boolean lock) throws SQLException {
-        String sql = "SELECT " + COLUMNS + " FROM alerts WHERE " + condition + " ORDER BY first_seen DESC, id LIMIT " + limit
-                + (lock ? " FOR UPDATE" : "");
+        // rows to lock are taken in fingerprint order, the order intake locks them in, so two transactions never wait on each other in a circle
+        String sql = "SELECT " + COLUMNS + " FROM alerts WHERE " + condition + (lock ? " ORDER BY active_fp" : " ORDER BY first_seen DESC, id")
+                + " LIMIT " + limit + (lock ? " FOR UPDATE" : "");
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             for (int i = 0; i < params.size(); i++) ps.setObject(i + 1, params.get(i) instanceof Instant t ? ts(t) : params.get(i));
             return rows(ps);
@@ -90,10 +94,10 @@ final class AlertRepository {
 
     void insert(Connection c, List<AlertRow> rows) throws SQLException {
         if (rows.isEmpty()) return;
-        try (PreparedStatement ps = c.prepareStatement("INSERT INTO alerts (" + COLUMNS + ", active_fp) VALUES (" + marks(26) + ")")) {
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO alerts (" + COLUMNS + ", active_fp) VALUES (" + marks(27) + ")")) {
             for (AlertRow r : rows) {
                 bind(ps, r);
-                ps.setString(26, r.active() ? r.fingerprint : null);
+                ps.setString(27, r.active() ? r.fingerprint : null);
                 ps.addBatch();
             }
             ps.executeBatch();
@@ -105,11 +109,11 @@ final class AlertRepository {
         try (PreparedStatement ps = c.prepareStatement("UPDATE alerts SET fingerprint = ?, status = ?, severity = ?, name = ?, source = ?,"
                 + " rule_name = ?, summary = ?, runbook = ?, labels = ?, annotations = ?, vals = ?, external_id = ?, group_id = ?,"
                 + " first_seen = ?, last_seen = ?, fires_at = ?, notified_at = ?, escalation_step = ?, reminders = ?,"
-                + " next_escalation_at = ?, acked_at = ?, acked_by = ?, resolved_at = ?, resolved_by = ?, active_fp = ? WHERE id = ?")) {
+                + " next_escalation_at = ?, acked_at = ?, acked_by = ?, resolved_at = ?, resolved_by = ?, resolved_signal_at = ?, active_fp = ? WHERE id = ?")) {
             for (AlertRow r : rows) {
                 bindAfterId(ps, r, 1);
-                ps.setString(25, r.active() ? r.fingerprint : null);
-                ps.setString(26, r.id);
+                ps.setString(26, r.active() ? r.fingerprint : null);
+                ps.setString(27, r.id);
                 ps.addBatch();
             }
             ps.executeBatch();
@@ -162,7 +166,8 @@ final class AlertRepository {
         setTs(ps, i++, r.ackedAt);
         ps.setString(i++, cut(r.ackedBy, 200));
         setTs(ps, i++, r.resolvedAt);
-        ps.setString(i, cut(r.resolvedBy, 200));
+        ps.setString(i++, cut(r.resolvedBy, 200));
+        setTs(ps, i, r.resolvedSignalAt);
     }
 
     private List<AlertRow> rows(PreparedStatement ps) throws SQLException {
@@ -195,6 +200,7 @@ final class AlertRepository {
                 r.ackedBy = rs.getString(23);
                 r.resolvedAt = instant(rs, 24);
                 r.resolvedBy = rs.getString(25);
+                r.resolvedSignalAt = instant(rs, 26);
                 out.add(r);
             }
         }

@@ -31,6 +31,7 @@ final class AlertRow {
     String ackedBy;
     Instant resolvedAt;
     String resolvedBy;
+    Instant resolvedSignalAt;
 
     static final String PENDING = "pending";
     static final String FIRING = "firing";

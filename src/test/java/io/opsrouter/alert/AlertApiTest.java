@@ -155,6 +155,15 @@ class AlertApiTest {
         assertThat(api("POST", "/api/alerts/" + id + "/ack", "{\"by\": \"pat\"}").statusCode()).isEqualTo(409);
         assertThat(api("POST", "/api/alerts/" + id + "/resolve", "{\"by\": \"pat\"}").statusCode()).isEqualTo(409);
         assertThat(api("DELETE", "/api/alerts/" + id, null).statusCode()).isEqualTo(405);
+
+        // hostile input: answered with JSON, never a stack trace
+        assertThat(api("GET", "/api/alerts/%27%20OR%201%3D1--", null).statusCode()).isEqualTo(404);
+        assertThat(json(api("GET", "/api/alerts?label=service=%E2%9C%93%27%22%3C", null)).get("count").asInt()).isZero();
+        HttpResponse<String> huge = api("GET", "/api/alerts?status=" + "x".repeat(4000), null);
+        assertThat(huge.statusCode()).isBetween(400, 431);
+        assertThat(huge.body()).doesNotContain("Exception");
+        assertThat(api("POST", "/api/alerts/" + id + "/ack", "{\"by\": 42}").statusCode()).isEqualTo(400);
+        assertThat(api("POST", "/api/alerts/" + id + "/ack", "{\"by\": {\"a\": 1}}").statusCode()).isEqualTo(400);
     }
 
     @Test

@@ -159,7 +159,7 @@ class AlertConfigTest {
 
     @Test
     void summariesFillPlaceholdersFromLabelsAndValues() {
-        assertThat(AlertEngine.render("{{monitor}} expires in {{days_left}} days ({{ ratio }}, {{missing}})",
+        assertThat(Classifier.render("{{monitor}} expires in {{days_left}} days ({{ ratio }}, {{missing}})",
                 Map.of("monitor", "tls-domain"), Map.of("days_left", 6.0, "ratio", 0.9567)))
                 .isEqualTo("tls-domain expires in 6 days (0.957, )");
     }

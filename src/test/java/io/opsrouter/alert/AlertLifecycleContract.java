@@ -84,6 +84,29 @@ abstract class AlertLifecycleContract {
     }
 
     @Test
+    void aLateCopyIsIgnoredOnlyShortlyAfterAResolvedSignal() {
+        fixture(AlertFixture.ALL);
+        Instant started = clock.instant();
+        Map<String, String> labels = Map.of("alertname", "HighErrors", "service", "api");
+        Signal firing = new Signal("alertmanager", "HighErrors", labels, Map.of(), Map.of(), Signal.State.FIRING, Severity.P2, started, "fp");
+        f.engine.accept(List.of(firing));
+        clock.advance(Duration.ofMinutes(1));
+        f.engine.accept(List.of(new Signal("alertmanager", "HighErrors", labels, Map.of(), Map.of(), Signal.State.RESOLVED, Severity.P2,
+                clock.instant(), "fp")));
+        f.engine.accept(List.of(firing)); // Alertmanager retrying the earlier webhook
+        assertThat(f.engine.list(null, null, Map.of(), 10)).extracting(a -> a.get("status")).containsExactly("resolved");
+        clock.advance(Duration.ofMinutes(6)); // past group_interval: the same start time again means it is still firing
+        f.engine.accept(List.of(firing));
+        assertThat(f.engine.list("firing", null, Map.of(), 10)).hasSize(1);
+
+        // resolved by a person while the sender still says firing: the next copy reopens it at once
+        String id = (String) f.only("firing").get("id");
+        f.engine.resolve(List.of(id), "pat");
+        f.engine.accept(List.of(firing));
+        assertThat(f.engine.list("firing", null, Map.of(), 10)).hasSize(1);
+    }
+
+    @Test
     void fingerprintIsTheSameWhicheverSourceSendsTheLabels() {
         fixture(AlertFixture.ALL);
         Map<String, String> labels = Map.of("alertname", "frontend", "monitor", "frontend", "service", "frontend", "kind", "http");

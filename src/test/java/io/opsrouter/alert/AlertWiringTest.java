@@ -33,6 +33,14 @@ class AlertWiringTest {
         });
     }
 
+    static String read(Path p) {
+        try {
+            return java.nio.file.Files.readString(p);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     static AlertEngine engine(RouterHarness r) {
         return r.app().camel().getRegistry().lookupByNameAndType("alertEngine", AlertEngine.class);
     }
@@ -68,7 +76,13 @@ class AlertWiringTest {
                 beans.bind(ChannelDirectory.BEAN, ChannelDirectory.of(Set.of("slack", "sms", "email", "log")));
             }
         };
-        try (RouterHarness r = RouterHarness.shipped(home).clock(clock).setting(AlertModule.SWEEP_TIMER, "false")
+        // only the alert pipeline's routes: other concerns' routes need their own modules' beans
+        RouterHarness h = RouterHarness.empty(home);
+        for (String f : List.of("routes/http.yaml", "routes/signals.yaml", "routes/alerts.yaml", "config/alert-rules.yaml",
+                "config/escalation.yaml", "config/application.properties")) {
+            h.writeFile(f, read(RouterHarness.REPO.resolve(f)));
+        }
+        try (RouterHarness r = h.clock(clock).setting(AlertModule.SWEEP_TIMER, "false")
                 .env("ONCALL_PRIMARY_PHONE", "+15145550001").env("ONCALL_PRIMARY_EMAIL", "pat@example.com")
                 .modules(List.of(new CoreModule(), new AlertModule(), notify)).start()) {
             engine(r).accept(List.of(AlertFixture.probe("p1-unprocessed", "calls", Signal.State.FIRING,

@@ -1,0 +1,138 @@
+package io.opsrouter.alert;
+
+import io.opsrouter.app.Json;
+import io.opsrouter.notify.AlertView;
+import io.opsrouter.notify.Notification;
+import io.opsrouter.notify.Notification.Kind;
+import io.opsrouter.notify.Outbox;
+import io.opsrouter.notify.Recipient;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.function.Supplier;
+
+/**
+ * Writes the messages an alert change causes into the outbox, on the caller's connection and transaction: to a
+ * policy step's targets (falling back to {@code log} for a channel that is not enabled or a person without that
+ * contact), or to exactly those told before. Records who was told and the history.
+ */
+final class Announcer {
+    private final AlertRepository repo;
+    private final EscalationPolicies policies;
+    private final AckTokens tokens;
+    private final String publicUrl;
+    private final Supplier<ChannelDirectory> channels;
+    private final Classifier classifier;
+
+    Announcer(AlertRepository repo, EscalationPolicies policies, AckTokens tokens, String publicUrl, Supplier<ChannelDirectory> channels,
+              Classifier classifier) {
+        this.repo = repo;
+        this.policies = policies;
+        this.tokens = tokens;
+        this.publicUrl = publicUrl;
+        this.channels = channels;
+        this.classifier = classifier;
+    }
+
+
+    private record Delivery(String channel, String recipientKey, Recipient recipient) {}
+
+    void toTargets(Connection c, Kind kind, Severity severity, String groupKey, List<AlertRow> alerts,
+                          List<EscalationPolicies.Target> targets, String keyBase, Instant now, List<AlertRepository.Event> events,
+                          List<Notification> sent) throws SQLException {
+        ChannelDirectory dir = channels.get();
+        Map<String, Delivery> deliveries = new LinkedHashMap<>();
+        boolean office = policies.businessHours().contains(now);
+        for (EscalationPolicies.Target t : targets) {
+            if (t.businessHoursOnly() && !office) continue;
+            if (t.to() == null) {
+                String ch = dir.enabled(t.channel()) ? t.channel() : "log";
+                deliveries.putIfAbsent(ch + ":-", new Delivery(ch, "-", null));
+                continue;
+            }
+            for (EscalationPolicies.Person p : policies.resolve(t.to(), now)) {
+                boolean reachable = "sms".equals(t.channel()) ? p.phone() != null : !"email".equals(t.channel()) || p.email() != null;
+                String ch = reachable && dir.enabled(t.channel()) ? t.channel() : "log";
+                deliveries.putIfAbsent(ch + ":" + p.id(), new Delivery(ch, p.id(), p.recipient()));
+            }
+        }
+        deliver(c, kind, severity, groupKey, alerts, deliveries.values(), keyBase, now, events, sent, true);
+    }
+
+    /** Acknowledged, resolved and reminder notices go to exactly the channels and people told before. */
+    void toTold(Connection c, Kind kind, List<AlertRow> alerts, Instant now, List<AlertRepository.Event> events,
+                                List<Notification> sent) throws SQLException {
+        if (alerts.isEmpty()) return;
+        ChannelDirectory dir = channels.get();
+        Map<String, AlertRow> byId = new HashMap<>();
+        alerts.forEach(a -> byId.put(a.id, a));
+        // one message per group and recipient, listing that group's alerts
+        Map<String, Map<String, Delivery>> perGroup = new TreeMap<>();
+        Map<String, List<AlertRow>> groupAlerts = new TreeMap<>();
+        Map<String, Set<String>> alertsPerDelivery = new HashMap<>();
+        for (AlertRepository.Told t : repo.toldAbout(c, byId.keySet())) {
+            AlertRow a = byId.get(t.alertId());
+            String ch = "log".equals(t.channel()) || dir.enabled(t.channel()) ? t.channel() : "log";
+            Recipient r = recipient(t.recipientJson());
+            String gk = a.groupId;
+            perGroup.computeIfAbsent(gk, k -> new LinkedHashMap<>()).putIfAbsent(ch + ":" + t.recipientKey(),
+                    new Delivery(ch, t.recipientKey(), r));
+            alertsPerDelivery.computeIfAbsent(gk + "|" + ch + ":" + t.recipientKey(), k -> new LinkedHashSet<>()).add(a.id);
+        }
+        for (AlertRow a : alerts) groupAlerts.computeIfAbsent(a.groupId, k -> new ArrayList<>()).add(a);
+        for (var e : perGroup.entrySet()) {
+            for (Delivery d : e.getValue().values()) {
+                List<AlertRow> told = groupAlerts.get(e.getKey()).stream()
+                        .filter(a -> alertsPerDelivery.get(e.getKey() + "|" + d.channel() + ":" + d.recipientKey()).contains(a.id))
+                        .sorted(java.util.Comparator.comparing(a -> a.id)).toList();
+                AlertRow first = told.get(0);
+                // the severity is part of the key: an alert raised from P2 to P1 starts its reminders and notices afresh
+                String keyBase = kind.label() + ":" + first.id + ":" + first.severity + (kind == Kind.REMINDER ? ":" + first.reminders : "");
+                deliver(c, kind, first.severity, classifier.groupKey(first), told, List.of(d), keyBase, now, events, sent, kind == Kind.REMINDER);
+            }
+        }
+    }
+
+    private void deliver(Connection c, Kind kind, Severity severity, String groupKey, List<AlertRow> alerts, Collection<Delivery> to,
+                         String keyBase, Instant now, List<AlertRepository.Event> events, List<Notification> sent, boolean ackable)
+            throws SQLException {
+        if (to.isEmpty() || alerts.isEmpty()) return;
+        List<AlertView> views = alerts.stream().map(AlertRow::view).toList();
+        String ackUrl = ackable ? publicUrl + "/ack/" + tokens.issue(alerts.stream().map(a -> a.id).toList(), now) : null;
+        List<AlertRepository.Told> told = new ArrayList<>();
+        for (Delivery d : to) {
+            Notification n = new Notification(keyBase + ":" + d.channel() + ":" + d.recipientKey(), d.channel(), d.recipient(), kind,
+                    severity.name(), groupKey, views, ackUrl);
+            if (!Outbox.enqueue(c, n, now)) continue;
+            sent.add(n);
+            String who = d.recipient() == null ? null : d.recipient().name();
+            for (AlertRow a : alerts) {
+                events.add(new AlertRepository.Event(a.id, now, "notified", d.channel(), who, null,
+                        kind.label() + (a.step >= 0 && kind != Kind.RESOLVED && kind != Kind.ACKNOWLEDGED ? " step " + a.step : "")));
+                if (kind != Kind.RESOLVED && kind != Kind.ACKNOWLEDGED) {
+                    told.add(new AlertRepository.Told(a.id, d.channel(), d.recipientKey(),
+                            d.recipient() == null ? null : Json.write(d.recipient())));
+                }
+            }
+        }
+        repo.told(c, told);
+    }
+
+    private static Recipient recipient(String json) {
+        if (json == null) return null;
+        try {
+            return Json.MAPPER.readValue(json, Recipient.class);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException("stored recipient unreadable", e);
+        }
+    }
+}
