@@ -38,6 +38,7 @@ public final class ProbeModule implements RouterModule {
     private ProbeSettings settings;
     private Path file;
     private byte[] loadedContent;
+    private byte[] pendingContent;
     private ProbeMeters meters;
     private ProbeResults results;
     private ProducerTemplate producer;
@@ -113,12 +114,23 @@ public final class ProbeModule implements RouterModule {
         if (signal != null) producer.sendBody(SIGNAL_ENDPOINT, signal);
     }
 
-    /** Reloads the monitors file when its content changed; a file that does not validate keeps the running monitors. */
+    /**
+     * Reloads the monitors file when its content changed and then stayed the same for one more check (so a file
+     * caught half-written by an editor is not applied); a file that does not validate keeps the running monitors.
+     */
     synchronized void reloadIfChanged() {
         try {
             byte[] now = read(file);
-            if (Arrays.equals(now, loadedContent)) return;
+            if (Arrays.equals(now, loadedContent)) {
+                pendingContent = null;
+                return;
+            }
+            if (!Arrays.equals(now, pendingContent)) {
+                pendingContent = now;
+                return;
+            }
             loadedContent = now;
+            pendingContent = null;
             List<Monitor> monitors;
             try {
                 monitors = MonitorsFile.load(ctx.core().home(), settings.file(), ctx.env());

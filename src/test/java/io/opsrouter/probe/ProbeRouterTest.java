@@ -197,6 +197,14 @@ class ProbeRouterTest {
     }
 
     @Test
+    void aTargetDatabaseUrlThatIsNotPostgresStopsStartUp() {
+        RouterHarness r = router("monitors:\n  - id: postgres\n    kind: pg\n").env("TARGET_DB_URL", "postgres://db:5432/calls");
+        assertThatThrownBy(r::start).isInstanceOf(StartupException.class)
+                .hasMessageContaining("TARGET_DB_URL: 'postgres://db:5432/calls' is not a PostgreSQL JDBC URL");
+        r.close();
+    }
+
+    @Test
     void theMonitorsApiIsOffUntilATokenIsSet() {
         try (RouterHarness r = router("monitors: []\n").start()) {
             HttpResponse<String> res = r.get("/api/monitors");
