@@ -25,6 +25,7 @@ public final class MeterNames {
     public static final String TLS_CERT_EXPIRY_DAYS = PREFIX + "tls_cert_expiry_days";     // gauge: monitor
     public static final String PROBE_START_DELAY = PREFIX + "probe_start_delay_seconds";   // timer
     public static final String SIGNALS = PREFIX + "signals";                               // counter: source, state
+    public static final String MONITOR_RELOADS = PREFIX + "monitor_reloads";               // counter: outcome (applied, refused)
 
     // alerts and notifications
     public static final String ALERTS_FIRING = PREFIX + "alerts_firing";                   // gauge: severity

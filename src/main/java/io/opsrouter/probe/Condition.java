@@ -276,4 +276,15 @@ public final class Condition {
     public String toString() {
         return text;
     }
+
+    /** Same text, same condition: a reloaded monitor with unchanged conditions is the same monitor. */
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Condition c && c.text.equals(text);
+    }
+
+    @Override
+    public int hashCode() {
+        return text.hashCode();
+    }
 }

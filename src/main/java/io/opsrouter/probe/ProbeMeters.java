@@ -21,7 +21,7 @@ import java.util.concurrent.atomic.AtomicReference;
  */
 public final class ProbeMeters {
     private final MeterRegistry registry;
-    private final Set<String> labelNames;
+    private volatile Set<String> labelNames;
     private final Map<String, PerMonitor> byMonitor = new ConcurrentHashMap<>();
     private final Timer startDelay;
 
@@ -36,6 +36,24 @@ public final class ProbeMeters {
                 .register(registry);
     }
 
+    /**
+     * After a reload: drops the meters of monitors that changed or left; when the set of label names changed,
+     * drops every monitor's meters so that each name keeps one label set.
+     */
+    public synchronized void update(Collection<Monitor> monitors) {
+        Set<String> names = new TreeSet<>();
+        monitors.forEach(m -> names.addAll(m.labels().keySet()));
+        boolean relabel = !names.equals(labelNames);
+        java.util.Set<Monitor> keep = new java.util.HashSet<>(monitors);
+        for (PerMonitor p : List.copyOf(byMonitor.values())) {
+            if (relabel || !keep.contains(p.monitor)) {
+                p.remove();
+                byMonitor.remove(p.monitor.id(), p);
+            }
+        }
+        labelNames = names;
+    }
+
     public void startDelay(long nanos) {
         startDelay.record(Math.max(0, nanos), java.util.concurrent.TimeUnit.NANOSECONDS);
     }
@@ -46,6 +64,7 @@ public final class ProbeMeters {
 
     public void record(ProbeResult r, MonitorState.Health health) {
         PerMonitor p = byMonitor.computeIfAbsent(r.monitor().id(), id -> new PerMonitor(r.monitor()));
+        if (!p.monitor.equals(r.monitor())) return; // a late run of a definition reloaded away
         p.success.set(r.success() ? 1.0 : 0.0);
         p.up.set(switch (health) {
             case UP -> 1.0;
@@ -71,6 +90,7 @@ public final class ProbeMeters {
         final AtomicReference<Double> up = new AtomicReference<>(Double.NaN);
         final Timer duration;
         final Map<String, AtomicReference<Double>> values = new ConcurrentHashMap<>();
+        final List<io.micrometer.core.instrument.Meter> registered = new java.util.concurrent.CopyOnWriteArrayList<>();
 
         PerMonitor(Monitor m) {
             monitor = m;
@@ -78,6 +98,11 @@ public final class ProbeMeters {
             gauge(MeterNames.PROBE_SUCCESS, tags, success, "1 when the last run passed every condition");
             gauge(MeterNames.PROBE_UP, tags, up, "1 when the monitor is up after thresholds, 0 when down");
             duration = Timer.builder(MeterNames.PROBE_DURATION).tags(tags).description("How long a probe run took").register(registry);
+            registered.add(duration);
+        }
+
+        void remove() {
+            registered.forEach(registry::remove);
         }
 
         AtomicReference<Double> value(String name) {
@@ -95,8 +120,8 @@ public final class ProbeMeters {
         }
 
         private void gauge(String name, List<Tag> t, AtomicReference<Double> ref, String description) {
-            Gauge.builder(name, ref, r -> r.get() == null ? Double.NaN : r.get())
-                    .tags(t).description(description).strongReference(true).register(registry);
+            registered.add(Gauge.builder(name, ref, r -> r.get() == null ? Double.NaN : r.get())
+                    .tags(t).description(description).strongReference(true).register(registry));
         }
     }
 }

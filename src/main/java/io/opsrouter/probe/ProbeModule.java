@@ -1,11 +1,21 @@
 package io.opsrouter.probe;
 
+import io.opsrouter.alert.Signal;
 import io.opsrouter.app.BearerAuth;
 import io.opsrouter.app.Beans;
 import io.opsrouter.app.HealthPart;
 import io.opsrouter.app.RouterContext;
 import io.opsrouter.app.RouterModule;
+import io.opsrouter.config.SettingsException;
+import io.opsrouter.metrics.MeterNames;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.apache.camel.CamelContext;
 import org.apache.camel.ProducerTemplate;
 import org.slf4j.Logger;
@@ -17,6 +27,7 @@ import org.slf4j.LoggerFactory;
  * signals to {@code direct:probe-signal} ({@code routes/probes.yaml}), which hands them to the alert pipeline.
  * Results do not travel through Camel one by one: camel-micrometer's exchange notifier searches every meter on each
  * exchange, which at 2,000 monitors cost more CPU than the probes themselves (see docs/probes.md).
+ * When the file changes it is reloaded; a file that does not validate is refused and the running monitors stay.
  */
 public final class ProbeModule implements RouterModule {
     /** Where due signals go ({@code routes/probes.yaml} forwards them to the alert pipeline). */
@@ -24,12 +35,24 @@ public final class ProbeModule implements RouterModule {
     private static final Logger LOG = LoggerFactory.getLogger(ProbeModule.class);
 
     private RouterContext ctx;
-    private List<Monitor> monitors;
-    private ProbeRunner runner;
+    private ProbeSettings settings;
+    private Path file;
+    private byte[] loadedContent;
+    private byte[] pendingContent;
     private ProbeMeters meters;
-    private ProbeScheduler scheduler;
-    private ProducerTemplate producer;
     private ProbeResults results;
+    private ProducerTemplate producer;
+    private ScheduledExecutorService watcher;
+    private volatile Generation running;
+    private volatile Generation prepared;
+
+    /** The monitors of one version of the file, with the runner and scheduler that run them. */
+    private record Generation(List<Monitor> monitors, ProbeRunner runner, ProbeScheduler[] scheduler) {
+        void close() {
+            if (scheduler[0] != null) scheduler[0].close();
+            runner.close();
+        }
+    }
 
     @Override
     public String name() {
@@ -39,37 +62,117 @@ public final class ProbeModule implements RouterModule {
     @Override
     public void configure(RouterContext ctx, Beans beans) {
         this.ctx = ctx;
-        ProbeSettings settings = ProbeSettings.from(ctx.settings());
-        monitors = MonitorsFile.load(ctx.core().home(), settings.file(), ctx.env());
-        for (Monitor m : monitors) {
-            if (!m.enabled()) LOG.info("monitor {} is disabled: {}", m.id(), m.disabledReason());
-        }
+        settings = ProbeSettings.from(ctx.settings());
+        file = ctx.core().home().resolve(settings.file());
+        loadedContent = read(file);
+        List<Monitor> monitors = MonitorsFile.load(ctx.core().home(), settings.file(), ctx.env());
+        logDisabled(monitors);
         List<Monitor> enabled = monitors.stream().filter(Monitor::enabled).toList();
-        TargetDb db = enabled.stream().anyMatch(m -> m.kind().usesTargetDb())
-                ? TargetDb.fromEnv(ctx.env(), settings.targetPoolSize()) : null;
-        runner = new ProbeRunner(settings.workers(), ctx.clock(), db, settings.bodyLimitBytes());
         meters = new ProbeMeters(ctx.metrics().registry(), enabled);
         results = new ProbeResults(monitors, meters);
+        prepared = generation(monitors);
         beans.bind(ProbeResults.BEAN, results);
         beans.bind(MonitorsApi.BEAN, new MonitorsApi(results, new BearerAuth(ctx.env().get(MonitorsApi.TOKEN_ENV))));
-        ctx.health().register("probes", () -> HealthPart.up("probes",
-                enabled.size() + " monitors enabled, " + (monitors.size() - enabled.size()) + " disabled"));
+        ctx.health().register("probes", () -> {
+            Generation g = running != null ? running : prepared;
+            long on = g.monitors().stream().filter(Monitor::enabled).count();
+            return HealthPart.up("probes", on + " monitors enabled, " + (g.monitors().size() - on) + " disabled");
+        });
+    }
+
+    private Generation generation(List<Monitor> monitors) {
+        boolean needsDb = monitors.stream().anyMatch(m -> m.enabled() && m.kind().usesTargetDb());
+        TargetDb db = needsDb ? TargetDb.fromEnv(ctx.env(), settings.targetPoolSize()) : null;
+        return new Generation(monitors, new ProbeRunner(settings.workers(), ctx.clock(), db, settings.bodyLimitBytes()),
+                new ProbeScheduler[1]);
     }
 
     @Override
     public void started(CamelContext camel) {
         producer = camel.createProducerTemplate();
-        scheduler = new ProbeScheduler(runner, meters, r -> {
-            io.opsrouter.alert.Signal signal = results.record(r);
-            if (signal != null) producer.sendBody(SIGNAL_ENDPOINT, signal);
-        }, ctx.clock());
-        scheduler.start(monitors);
+        start(prepared);
+        long every = settings.reloadInterval().toMillis();
+        if (every > 0) {
+            watcher = Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "probe-reload");
+                t.setDaemon(true);
+                return t;
+            });
+            watcher.scheduleWithFixedDelay(this::reloadIfChanged, every, every, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private void start(Generation g) {
+        ProbeScheduler s = new ProbeScheduler(g.runner(), meters, this::deliver, ctx.clock());
+        g.scheduler()[0] = s;
+        running = g;
+        s.start(g.monitors());
+    }
+
+    private void deliver(ProbeResult r) {
+        Signal signal = results.record(r);
+        if (signal != null) producer.sendBody(SIGNAL_ENDPOINT, signal);
+    }
+
+    /**
+     * Reloads the monitors file when its content changed and then stayed the same for one more check (so a file
+     * caught half-written by an editor is not applied); a file that does not validate keeps the running monitors.
+     */
+    synchronized void reloadIfChanged() {
+        try {
+            byte[] now = read(file);
+            if (Arrays.equals(now, loadedContent)) {
+                pendingContent = null;
+                return;
+            }
+            if (!Arrays.equals(now, pendingContent)) {
+                pendingContent = now;
+                return;
+            }
+            loadedContent = now;
+            pendingContent = null;
+            List<Monitor> monitors;
+            try {
+                monitors = MonitorsFile.load(ctx.core().home(), settings.file(), ctx.env());
+            } catch (SettingsException e) {
+                ctx.metrics().registry().counter(MeterNames.MONITOR_RELOADS, "outcome", "refused").increment();
+                LOG.error("{} not reloaded, the running monitors stay: {}", settings.file(), e.getMessage());
+                return;
+            }
+            logDisabled(monitors);
+            Generation next = generation(monitors);
+            Generation old = running;
+            results.replace(monitors);
+            meters.update(monitors.stream().filter(Monitor::enabled).toList());
+            if (old != null) old.close();
+            start(next);
+            ctx.metrics().registry().counter(MeterNames.MONITOR_RELOADS, "outcome", "applied").increment();
+            LOG.info("{} reloaded: {} monitors, {} enabled", settings.file(), monitors.size(),
+                    monitors.stream().filter(Monitor::enabled).count());
+        } catch (RuntimeException e) {
+            LOG.error("reloading {} failed, the running monitors stay: {}", settings.file(), e.toString());
+        }
+    }
+
+    private static byte[] read(Path p) {
+        try {
+            return Files.isRegularFile(p) ? Files.readAllBytes(p) : new byte[0];
+        } catch (IOException e) {
+            return new byte[0];
+        }
+    }
+
+    private static void logDisabled(List<Monitor> monitors) {
+        for (Monitor m : monitors) {
+            if (!m.enabled()) LOG.info("monitor {} is disabled: {}", m.id(), m.disabledReason());
+        }
     }
 
     @Override
     public void stop() {
-        if (scheduler != null) scheduler.close();
-        if (runner != null) runner.close();
+        if (watcher != null) watcher.shutdownNow();
+        Generation g = running != null ? running : prepared;
+        if (g != null) g.close();
         if (producer != null) {
             try {
                 producer.stop();

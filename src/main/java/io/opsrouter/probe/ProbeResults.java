@@ -17,18 +17,29 @@ public final class ProbeResults {
     public static final String BEAN = "probeResults";
     private static final Logger LOG = LoggerFactory.getLogger(ProbeResults.class);
 
-    private final Map<String, MonitorState> states = new LinkedHashMap<>();
+    private volatile Map<String, MonitorState> states;
     private final ProbeMeters meters;
     private final AtomicLong results = new AtomicLong();
 
     public ProbeResults(Collection<Monitor> monitors, ProbeMeters meters) {
-        monitors.forEach(m -> states.put(m.id(), new MonitorState(m)));
         this.meters = meters;
+        replace(monitors);
+    }
+
+    /** After a reload: a monitor whose definition did not change keeps its state, so it sends no new signal. */
+    public synchronized void replace(Collection<Monitor> monitors) {
+        Map<String, MonitorState> old = states == null ? Map.of() : states;
+        Map<String, MonitorState> next = new LinkedHashMap<>();
+        for (Monitor m : monitors) {
+            MonitorState kept = old.get(m.id());
+            next.put(m.id(), kept != null && kept.monitor().equals(m) ? kept : new MonitorState(m));
+        }
+        states = java.util.Collections.unmodifiableMap(next);
     }
 
     public Signal record(ProbeResult r) {
         MonitorState state = states.get(r.monitor().id());
-        if (state == null) return null;
+        if (state == null || !state.monitor().equals(r.monitor())) return null; // a run of a definition reloaded away
         MonitorState.Step step = state.apply(r);
         results.incrementAndGet();
         meters.record(r, step.after());

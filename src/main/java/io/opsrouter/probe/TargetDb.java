@@ -41,7 +41,12 @@ public final class TargetDb implements AutoCloseable {
     }
 
     public static TargetDb fromEnv(io.opsrouter.config.Env env, int poolSize) {
-        return new TargetDb(env.get(URL_ENV).orElseThrow(), env.get(USER_ENV).orElse(null), env.get(PASSWORD_ENV).orElse(null), poolSize);
+        String url = env.get(URL_ENV).orElseThrow();
+        if (!url.startsWith("jdbc:postgresql:")) {
+            throw new io.opsrouter.config.SettingsException("environment", URL_ENV, "'" + url.replaceAll("password=[^&]*", "password=***")
+                    + "' is not a PostgreSQL JDBC URL", "write it like jdbc:postgresql://db.example.com:5432/postgres");
+        }
+        return new TargetDb(url, env.get(USER_ENV).orElse(null), env.get(PASSWORD_ENV).orElse(null), poolSize);
     }
 
     /** Runs a query that returns one row and gives each column as a number, named by its lower-case label. */

@@ -153,6 +153,58 @@ class ProbeRouterTest {
     }
 
     @Test
+    void aChangedMonitorsFileIsReloadedAndABrokenOneKeepsTheRunningMonitors() throws Exception {
+        String a = """
+                monitors:
+                  - id: a
+                    kind: http
+                    url: %s
+                    interval: 100ms
+                    labels: {service: x}
+                """;
+        String b = """
+                  - id: b
+                    kind: http
+                    url: %s
+                    interval: 100ms
+                    labels: {service: y, team: t}
+                """;
+        try (TestHttpServer web = new TestHttpServer();
+             RouterHarness r = router(a.formatted(web.url("/ok"))).setting("router.probes.reload-interval", "100ms").start()) {
+            ProbeResults results = (ProbeResults) r.app().camel().getRegistry().lookupByName(ProbeResults.BEAN);
+            await().atMost(Duration.ofSeconds(10)).until(() -> !intake.of("a").isEmpty());
+
+            r.writeFile("config/monitors.yaml", "monitors:\n  - id: a\n    kind: http\n    url: nope\n");
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> r.get("/metrics").body().contains("ops_router_monitor_reloads_total{outcome=\"refused\"} 1.0"));
+            int hits = web.hits.get("/ok").get();
+            await().atMost(Duration.ofSeconds(10)).until(() -> web.hits.get("/ok").get() > hits + 2);
+            assertThat(results.state("a").monitor().http().url().toString()).isEqualTo(web.url("/ok"));
+
+            r.writeFile("config/monitors.yaml", a.formatted(web.url("/ok")) + b.formatted(web.url("/switch")));
+            await().atMost(Duration.ofSeconds(10)).until(() -> !intake.of("b").isEmpty());
+            assertThat(intake.of("a")).hasSize(1); // unchanged, so it kept its state and sent nothing new
+            await().atMost(Duration.ofSeconds(10)).until(() -> r.get("/metrics").body()
+                    .contains("ops_router_probe_success{kind=\"http\",monitor=\"a\",service=\"x\",team=\"\"} 1.0"));
+            assertThat(r.get("/metrics").body())
+                    .contains("ops_router_probe_success{kind=\"http\",monitor=\"b\",service=\"y\",team=\"t\"} 1.0")
+                    .contains("ops_router_monitor_reloads_total{outcome=\"applied\"} 1.0");
+
+            r.writeFile("config/monitors.yaml", "monitors:\n" + b.formatted(web.url("/switch")));
+            await().atMost(Duration.ofSeconds(10)).until(() -> results.state("a") == null);
+            await().atMost(Duration.ofSeconds(10)).until(() -> !r.get("/metrics").body().contains("monitor=\"a\""));
+        }
+    }
+
+    @Test
+    void aTargetDatabaseUrlThatIsNotPostgresStopsStartUp() {
+        RouterHarness r = router("monitors:\n  - id: postgres\n    kind: pg\n").env("TARGET_DB_URL", "postgres://db:5432/calls");
+        assertThatThrownBy(r::start).isInstanceOf(StartupException.class)
+                .hasMessageContaining("TARGET_DB_URL: 'postgres://db:5432/calls' is not a PostgreSQL JDBC URL");
+        r.close();
+    }
+
+    @Test
     void theMonitorsApiIsOffUntilATokenIsSet() {
         try (RouterHarness r = router("monitors: []\n").start()) {
             HttpResponse<String> res = r.get("/api/monitors");
