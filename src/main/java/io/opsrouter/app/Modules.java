@@ -1,5 +1,6 @@
 package io.opsrouter.app;
 
+import io.opsrouter.notify.NotifyModule;
 import java.util.List;
 
 /** The modules the router runs, in start-up order. A new concern adds one line here. */
@@ -8,6 +9,7 @@ public final class Modules {
 
     public static List<RouterModule> all() {
         return List.of(
-                new CoreModule());
+                new CoreModule(),
+                new NotifyModule());
     }
 }

@@ -1,0 +1,21 @@
+package io.opsrouter.notify;
+
+import org.apache.camel.CamelContext;
+
+/**
+ * One way of telling people (like Alertmanager's notify.Notifier): it sends one rendered message or
+ * says, through {@link ChannelException}, whether trying again later could help.
+ * A new channel is one class implementing this and one line in {@link ChannelSettings}.
+ */
+public interface Channel {
+    /** The name notifications address: {@code slack}, {@code email}, {@code sms}, {@code webhook}, {@code log}. */
+    String name();
+
+    /** Sends once. Returns when the far side accepted the message. */
+    void send(RenderedMessage message) throws ChannelException;
+
+    /** Called once Camel runs, before the first send. */
+    default void start(CamelContext camel) throws Exception {}
+
+    default void stop() {}
+}
