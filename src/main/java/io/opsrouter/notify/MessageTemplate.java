@@ -67,7 +67,8 @@ public final class MessageTemplate {
             }
             if (open > i) parts.add(new Line(s.substring(i, open), null));
             int close = s.indexOf('}', open);
-            if (close < 0) {
+            int nextOpen = s.indexOf("${", open + 2);
+            if (close < 0 || (nextOpen >= 0 && nextOpen < close)) {
                 throw new SettingsException(file, "line " + lineNo, "'${' at column " + (open + 1) + " is never closed",
                         "close the placeholder with '}'");
             }
