@@ -31,8 +31,6 @@ class ChannelMessagesTest {
     static final String SID = "AC0123456789abcdef0123456789abcdef";
     static final String SECRET = "a-webhook-secret-of-32-characters!";
 
-    @TempDir
-    Path home;
     FakeApi slack;
     FakeApi twilio;
     FakeApi hook;
@@ -40,7 +38,7 @@ class ChannelMessagesTest {
     RouterHarness router;
 
     @BeforeAll
-    void start() {
+    void start(@TempDir Path home) {
         slack = new FakeApi();
         twilio = new FakeApi().okBody("{\"sid\": \"SM123\", \"status\": \"queued\"}");
         hook = new FakeApi();
@@ -66,7 +64,7 @@ class ChannelMessagesTest {
 
     @AfterAll
     void stop() {
-        router.close();
+        if (router != null) router.close();
         slack.close();
         twilio.close();
         hook.close();
