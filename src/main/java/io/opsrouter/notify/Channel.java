@@ -14,6 +14,15 @@ public interface Channel {
     /** Sends once. Returns when the far side accepted the message. */
     void send(RenderedMessage message) throws ChannelException;
 
+    /**
+     * Whether accepted messages may be marked sent a few at a time (one transaction for several rows). A
+     * crash between the send and the mark resends those few; channels where a repeat is costly (SMS) say no
+     * and each accepted row is marked before the next is sent.
+     */
+    default boolean batchMarks() {
+        return true;
+    }
+
     /** Called once Camel runs, before the first send. */
     default void start(CamelContext camel) throws Exception {}
 

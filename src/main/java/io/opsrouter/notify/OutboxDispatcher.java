@@ -45,6 +45,7 @@ public final class OutboxDispatcher implements ChannelDirectory {
     public static final String FALLBACK = "log";
     private static final Logger LOG = LoggerFactory.getLogger(OutboxDispatcher.class);
     private static final Duration NUDGE_WINDOW = Duration.ofMillis(100);
+    private static final int MARK_BATCH = 20;
     private static final Set<String> CHANNEL_LEVEL_REASONS = Set.of("http_401", "http_403", "auth");
 
     private final OutboxQueue queue;
@@ -145,12 +146,19 @@ public final class OutboxDispatcher implements ChannelDirectory {
                 }
                 return;
             }
-            for (int i = 0; i < rows.size(); i++) {
-                if (!isRunning() || !deliverOne(st, rows.get(i))) {
-                    Instant next = st.pausedUntil.isAfter(clock.instant()) ? st.pausedUntil : clock.instant();
-                    queue.release(rows.subList(i + (isRunning() ? 1 : 0), rows.size()), next);
-                    return;
+            List<Long> accepted = new ArrayList<>();
+            try {
+                for (int i = 0; i < rows.size(); i++) {
+                    if (!isRunning() || !deliverOne(st, rows.get(i), accepted)) {
+                        markSentDurably(accepted);
+                        Instant next = st.pausedUntil.isAfter(clock.instant()) ? st.pausedUntil : clock.instant();
+                        queue.release(rows.subList(i + (isRunning() ? 1 : 0), rows.size()), next);
+                        return;
+                    }
+                    if (!st.channel.batchMarks() || accepted.size() >= MARK_BATCH) markSentDurably(accepted);
                 }
+            } finally {
+                markSentDurably(accepted);
             }
         }
     }
@@ -161,7 +169,7 @@ public final class OutboxDispatcher implements ChannelDirectory {
     }
 
     /** False when the channel must wait: the caller gives the rest of the batch back. */
-    private boolean deliverOne(ChannelState st, OutboxRow row) {
+    private boolean deliverOne(ChannelState st, OutboxRow row, List<Long> accepted) {
         String name = st.name();
         Notification n;
         RenderedMessage m;
@@ -184,9 +192,8 @@ public final class OutboxDispatcher implements ChannelDirectory {
         try {
             sendWithTimeout(st.channel, m);
             st.breaker.onSuccess(System.nanoTime() - t0, TimeUnit.NANOSECONDS);
-            Instant sentAt = clock.instant();
-            markSentDurably(row, attempts, sentAt);
-            sent(name, n, sentAt);
+            accepted.add(row.id());
+            sent(name, n, clock.instant());
             if (st.failing) channelRecovered(st);
             return true;
         } catch (ChannelException e) {
@@ -237,15 +244,17 @@ public final class OutboxDispatcher implements ChannelDirectory {
         }
     }
 
-    /** The far side accepted it: it must never be sent again, so the mark is retried until the store takes it. */
-    private void markSentDurably(OutboxRow row, int attempts, Instant at) {
+    /** The far side accepted them: they must never be sent again, so the mark is retried until the store takes it. */
+    private void markSentDurably(List<Long> ids) {
+        if (ids.isEmpty()) return;
         for (int i = 0; ; i++) {
             try {
-                queue.markSent(row.id(), attempts, at);
+                queue.markSent(ids, clock.instant());
+                ids.clear();
                 return;
             } catch (RuntimeException e) {
                 if (i >= 50) throw e;
-                LOG.warn("cannot mark notification {} sent yet: {}", row.idempotencyKey(), e.getMessage());
+                LOG.warn("cannot mark {} accepted notifications sent yet: {}", ids.size(), e.getMessage());
                 LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(100L * (i + 1)));
             }
         }

@@ -80,8 +80,21 @@ public final class OutboxQueue {
         return i;
     }
 
-    public void markSent(long id, int attempts, Instant at) {
-        update("UPDATE outbox SET status = 'sent', attempts = ?, sent_at = ?, last_error = NULL WHERE id = ?", attempts, ts(at), id);
+    /** Marks rows the far side accepted, in one transaction. */
+    public void markSent(List<Long> ids, Instant at) {
+        if (ids.isEmpty()) return;
+        store.inTransaction(c -> {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "UPDATE outbox SET status = 'sent', attempts = attempts + 1, sent_at = ?, last_error = NULL WHERE id = ?")) {
+                for (Long id : ids) {
+                    ps.setObject(1, ts(at));
+                    ps.setLong(2, id);
+                    ps.addBatch();
+                }
+                ps.executeBatch();
+            }
+            return null;
+        });
     }
 
     public void markRetry(long id, int attempts, Instant next, String error) {

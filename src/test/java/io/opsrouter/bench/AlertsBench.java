@@ -125,6 +125,27 @@ public final class AlertsBench {
                 got.size(), ms(sLast - s0), got.size() / (ms(sLast - s0) / 1000), pct(lat2, 50), pct(lat2, 99), pct(lat2, 100));
         System.out.printf("  outbox depth while running: median %d, max %d; duplicates at the sink: %d%n", depth2.median(),
                 depth2.max(), sink.count(STAGE) - got.size());
+
+        // phase 3: latency at a steady, moderate rate (what a real incident looks like)
+        int paced = Integer.parseInt(a.getOrDefault("paced-messages", "300"));
+        int rate = Integer.parseInt(a.getOrDefault("paced-rate", "100"));
+        sink.clear();
+        long[] committed3 = new long[paced];
+        long p0 = System.nanoTime();
+        for (int i = 0; i < paced; i++) {
+            long due = p0 + i * 1_000_000_000L / rate;
+            while (System.nanoTime() < due) Thread.onSpinWait();
+            Notification n = stageNotification(i);
+            store.inTransaction(c -> Outbox.enqueue(c, n, Instant.now()));
+            committed3[i] = System.nanoTime();
+        }
+        waitForQuiet(sink, store, STAGE, paced, 30_000);
+        Map<Integer, Long> got3 = sink.firstArrivals(STAGE);
+        List<Double> lat3 = new ArrayList<>();
+        got3.forEach((n, at) -> lat3.add(ms(at - committed3[n])));
+        System.out.printf("phase 3, paced at %d/s: %d of %d delivered; commit -> delivery p50 %.1f ms, p99 %.1f ms, max %.1f ms%n",
+                rate, got3.size(), paced, pct(lat3, 50), pct(lat3, 99), pct(lat3, 100));
+        System.out.printf("(load average while measuring: %s)%n", Files.readString(Path.of("/proc/loadavg")).trim());
         app.stop();
         sink.close();
         System.exit(0);

@@ -34,6 +34,11 @@ public final class SmsChannel implements Channel {
     public String name() { return "sms"; }
 
     @Override
+    public boolean batchMarks() {
+        return false;
+    }
+
+    @Override
     public void start(CamelContext camel) {
         http.start(camel);
     }
