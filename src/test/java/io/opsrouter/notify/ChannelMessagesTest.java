@@ -74,8 +74,8 @@ class ChannelMessagesTest {
     @Test
     void slackGetsTheRenderedP1TemplateThroughTheIncomingWebhook() throws Exception {
         Notifications.enqueue(router.app().context().store(), Notifications.of("s-1", "slack", null, "P1", "Front end unreachable"));
-        await().atMost(Duration.ofSeconds(10)).until(() -> slack.accepted().size() == 1);
-        FakeApi.Request r = slack.accepted().get(0);
+        await().atMost(Duration.ofSeconds(10)).until(() -> slack.accepted().stream().anyMatch(x -> x.body().contains("Front end unreachable")));
+        FakeApi.Request r = slack.accepted().stream().filter(x -> x.body().contains("Front end unreachable")).findFirst().orElseThrow();
         assertThat(r.method()).isEqualTo("POST");
         assertThat(r.path()).isEqualTo("/services/T000/B000/XXXX");
         String text = Json.MAPPER.readTree(r.body()).get("text").asText();
@@ -110,8 +110,8 @@ class ChannelMessagesTest {
     @Test
     void webhookIsSignedJsonWithAnIdempotencyKey() throws Exception {
         Notifications.enqueue(router.app().context().store(), Notifications.of("w-1", "webhook"));
-        await().atMost(Duration.ofSeconds(10)).until(() -> hook.accepted().size() == 1);
-        FakeApi.Request r = hook.accepted().get(0);
+        await().atMost(Duration.ofSeconds(10)).until(() -> hook.accepted().stream().anyMatch(x -> "w-1".equals(x.header("Idempotency-Key"))));
+        FakeApi.Request r = hook.accepted().stream().filter(x -> "w-1".equals(x.header("Idempotency-Key"))).findFirst().orElseThrow();
         assertThat(r.path()).isEqualTo("/ops/hook");
         assertThat(r.header("Content-Type")).startsWith("application/json");
         assertThat(r.header("Idempotency-Key")).isEqualTo("w-1");
@@ -133,8 +133,8 @@ class ChannelMessagesTest {
     void emailGoesOverSmtpWithSubjectLinkAndMessageId() throws Exception {
         Recipient ana = new Recipient("Ana", "+15145550123", "ana@example.com");
         Notifications.enqueue(router.app().context().store(), Notifications.of("e-1", "email", ana, "P1", "Backups missing"));
-        await().atMost(Duration.ofSeconds(10)).until(() -> smtp.getReceivedMessages().length == 1);
-        MimeMessage m = smtp.getReceivedMessages()[0];
+        await().atMost(Duration.ofSeconds(10)).until(() -> Arrays.stream(smtp.getReceivedMessages()).anyMatch(x -> id(x).equals("<e-1@ops-router>")));
+        MimeMessage m = Arrays.stream(smtp.getReceivedMessages()).filter(x -> id(x).equals("<e-1@ops-router>")).findFirst().orElseThrow();
         assertThat(m.getSubject()).isEqualTo("[P1] firing: Backups missing");
         assertThat(m.getAllRecipients()[0].toString()).isEqualTo("ana@example.com");
         assertThat(m.getFrom()[0].toString()).isEqualTo("ops-router@example.com");
@@ -145,11 +145,72 @@ class ChannelMessagesTest {
     }
 
     @Test
+    void hostileAlertTextCannotPingEveryoneOnSlackNorAddMailHeaders() throws Exception {
+        var store = router.app().context().store();
+        Notifications.enqueue(store, Notifications.of("h-slack", "slack", null, "P2", "<!channel> ping & <https://evil.example|click>"));
+        Recipient ana = new Recipient("Ana", null, "ana@example.com");
+        Notifications.enqueue(store, Notifications.of("h-mail", "email", ana, "P2", "Disk full\r\nBcc: victim@example.com"));
+        await().atMost(Duration.ofSeconds(10)).until(() -> slack.accepted().stream().anyMatch(r -> r.body().contains("ping")));
+        String text = slack.accepted().stream().filter(r -> r.body().contains("ping")).findFirst().orElseThrow().body();
+        String slackText = Json.MAPPER.readTree(text).get("text").asText();
+        assertThat(slackText).contains("&lt;!channel&gt; ping &amp; &lt;https://evil.example|click&gt;").doesNotContain("<!channel>");
+        await().atMost(Duration.ofSeconds(10)).until(() -> Arrays.stream(smtp.getReceivedMessages()).anyMatch(m -> {
+            try {
+                return m.getSubject().contains("Disk full");
+            } catch (Exception e) {
+                return false;
+            }
+        }));
+        MimeMessage m = Arrays.stream(smtp.getReceivedMessages()).filter(x -> {
+            try {
+                return x.getSubject().contains("Disk full");
+            } catch (Exception e) {
+                return false;
+            }
+        }).findFirst().orElseThrow();
+        assertThat(m.getSubject()).isEqualTo("[P2] firing: Disk full Bcc: victim@example.com");
+        assertThat(m.getAllRecipients()).extracting(Object::toString).containsExactly("ana@example.com");
+        assertThat(smtp.getReceivedMessagesForDomain("example.com")).noneMatch(x -> {
+            try {
+                return x.getAllRecipients()[0].toString().contains("victim");
+            } catch (Exception e) {
+                return true;
+            }
+        });
+    }
+
+    @Test
+    void anUnreadableOutboxRowIsDeadAndDoesNotBlockTheChannel() {
+        var store = router.app().context().store();
+        store.inTransaction(c -> {
+            try (var ps = c.prepareStatement("INSERT INTO outbox (idempotency_key, channel, kind, severity, payload, status, attempts,"
+                    + " next_attempt_at, created_at) VALUES ('garbage-1', 'webhook', 'firing', 'P1', '{not json', 'pending', 0, ?, ?)")) {
+                var now = java.time.OffsetDateTime.now();
+                ps.setObject(1, now);
+                ps.setObject(2, now);
+                return ps.executeUpdate();
+            }
+        });
+        Notifications.enqueue(store, Notifications.of("after-garbage", "webhook"));
+        await().atMost(Duration.ofSeconds(10)).until(() -> hook.accepted().stream().anyMatch(r -> "after-garbage".equals(r.header("Idempotency-Key"))));
+        assertThat(Notifications.status(store, "garbage-1")).isEqualTo("dead");
+        assertThat(router.get("/metrics").body()).contains("channel=\"webhook\",reason=\"unreadable\"");
+    }
+
+    @Test
     void everyEnabledChannelHasAHealthPart() {
         String health = router.get("/health").body();
         assertThat(health).contains("channel-slack").contains("channel-email").contains("channel-sms")
                 .contains("channel-webhook").contains("channel-log");
         assertThat(health).doesNotContain("twilio-token").doesNotContain("mail-password").doesNotContain(SECRET);
+    }
+
+    static String id(MimeMessage m) {
+        try {
+            return String.valueOf(m.getMessageID());
+        } catch (Exception e) {
+            return "";
+        }
     }
 
     static Map<String, String> form(String body) {

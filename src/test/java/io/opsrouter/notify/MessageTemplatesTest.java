@@ -48,6 +48,12 @@ class MessageTemplatesTest {
     }
 
     @Test
+    void aValueThatLooksLikeAPlaceholderIsNotExpanded() {
+        MessageTemplate t = MessageTemplate.parse("t", "${summary} ${ackUrl}", false);
+        assertThat(t.render(Map.of("summary", "${ackUrl}", "ackUrl", "https://x"))).isEqualTo("${ackUrl} https://x");
+    }
+
+    @Test
     void fieldsComeFromTheNotificationAndItsAlerts() {
         Notification n = Notifications.of("k1", "slack", new Recipient("Ana", "+15145550123", null), "P1", "Site down");
         Map<String, String> f = MessageFields.of(n);

@@ -67,13 +67,19 @@ public final class EmailChannel implements Channel {
         Exchange out = producer.request(endpoint, ex -> {
             ex.getIn().setHeader("To", m.recipient().email());
             ex.getIn().setHeader("From", from);
-            ex.getIn().setHeader("Subject", m.subject() == null ? "[" + m.severity() + "] ops-router" : m.subject());
+            ex.getIn().setHeader("Subject", oneLine(m.subject() == null ? "[" + m.severity() + "] ops-router" : m.subject()));
             ex.getIn().setHeader("Message-ID", "<" + m.idempotencyKey().replaceAll("[^A-Za-z0-9._-]", "_") + "@ops-router>");
             ex.getIn().setHeader("X-Ops-Router-Idempotency-Key", m.idempotencyKey());
             ex.getIn().setBody(m.text());
         });
         Exception e = out.getException();
         if (e != null) throw classify(e);
+    }
+
+    /** A subject built from outside text must not smuggle in header lines. */
+    static String oneLine(String s) {
+        String t = s.replaceAll("[\\r\\n\\t\\x00-\\x1f]+", " ").trim();
+        return t.length() > 200 ? t.substring(0, 197) + "..." : t;
     }
 
     static ChannelException classify(Exception e) {

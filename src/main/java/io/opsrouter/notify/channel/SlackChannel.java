@@ -66,7 +66,7 @@ public final class SlackChannel implements Channel {
     @Override
     public void send(RenderedMessage m) throws ChannelException {
         Exchange ex = endpoint.createExchange();
-        ex.getIn().setBody(m.text());
+        ex.getIn().setBody(escape(m.text()));
         try {
             producer.process(ex);
         } catch (Exception e) {
@@ -84,6 +84,14 @@ public final class SlackChannel implements Channel {
             throw ChannelException.permanent("rejected", "Slack refused the message: " + abbreviate(msg), e);
         }
         throw HttpPost.classify(e);
+    }
+
+    /**
+     * Slack's control characters: alert text comes from outside (webhooks, Alertmanager), and an unescaped
+     * {@code <!channel>} or {@code <https://evil|link>} in a summary would ping everyone or disguise a link.
+     */
+    public static String escape(String text) {
+        return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
     }
 
     private static String bodyOf(String msg) {
