@@ -86,7 +86,10 @@ class DeliveryTest {
         assertThat(failedWhileDown).as("the breaker spares a down channel from a request per notification").isLessThan(60);
         assertThat(router.get("/metrics").body()).contains("ops_router_notifications_failed_total{channel=\"slack\",reason=\"http_500\"}")
                 .contains("ops_router_notifications_sent_total{channel=\"slack\"} 20.0")
-                .contains("ops_router_outbox_depth 0.0");
+                .contains("ops_router_outbox_depth 0.0")
+                .contains("ops_router_outbox_oldest_age_seconds 0.0")
+                .contains("ops_router_signal_to_delivery_seconds_count{channel=\"slack\"} 20")
+                .contains("ops_router_signal_to_delivery_seconds_count{channel=\"webhook\"} 20");
         await().atMost(WAIT).until(() -> router.get("/health").statusCode() == 200);
     }
 

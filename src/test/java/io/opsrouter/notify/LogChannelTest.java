@@ -39,6 +39,10 @@ class LogChannelTest {
             assertThat(Notifications.status(store, "k-log")).isEqualTo("sent");
             assertThat(Notifications.status(store, "k-sms")).isEqualTo("sent");
             assertThat(router.get("/health").body()).contains("channel-log");
+            var directory = router.app().camel().getRegistry().lookupByNameAndType("channelDirectory", io.opsrouter.alert.ChannelDirectory.class);
+            assertThat(directory.enabled("log")).isTrue();
+            assertThat(directory.enabled("sms")).isFalse();
+            assertThat(directory.enabled("slack")).isFalse();
         }
     }
 }
