@@ -10,6 +10,7 @@ public final class Modules {
         return List.of(
                 new CoreModule(),
                 new io.opsrouter.alert.AlertModule(),
+                new io.opsrouter.notify.NotifyModule(),
                 new io.opsrouter.ingest.IngestModule(),
                 new io.opsrouter.probe.ProbeModule());
     }

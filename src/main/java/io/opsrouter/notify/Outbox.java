@@ -30,7 +30,9 @@ public final class Outbox {
             ps.setString(7, Json.write(n));
             ps.setObject(8, ts);
             ps.setObject(9, ts);
-            return ps.executeUpdate() == 1;
+            boolean added = ps.executeUpdate() == 1;
+            if (added) OutboxWake.enqueued(n.channel());
+            return added;
         }
     }
 

@@ -1,0 +1,50 @@
+package io.opsrouter.notify;
+
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
+import io.opsrouter.app.HealthPart;
+import java.time.Instant;
+
+/**
+ * What the dispatcher knows about one channel: its circuit breaker, until when it waits (backoff or
+ * Retry-After), whether it was reported failing, and the last error, for health.
+ * The breaker is resilience4j's own, used directly rather than through camel-resilience4j's EIP: the
+ * dispatcher must tell a channel outage (counted) from a refused recipient (not counted), and keep rows
+ * unclaimed while the circuit is open, which a breaker inside a route cannot decide.
+ */
+final class ChannelState {
+    final Channel channel;
+    final CircuitBreaker breaker;
+    volatile Instant pausedUntil = Instant.EPOCH;
+    volatile Instant nudgedAt = Instant.EPOCH;
+    volatile boolean failing;
+    volatile String lastError;
+
+    ChannelState(Channel channel, DispatchSettings d) {
+        this.channel = channel;
+        this.breaker = CircuitBreaker.of("notify-" + channel.name(), CircuitBreakerConfig.custom()
+                .slidingWindowType(CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)
+                .slidingWindowSize(d.breakerFailures())
+                .minimumNumberOfCalls(d.breakerFailures())
+                .failureRateThreshold(100f)
+                .waitDurationInOpenState(d.breakerOpenFor())
+                .permittedNumberOfCallsInHalfOpenState(1)
+                .automaticTransitionFromOpenToHalfOpenEnabled(false)
+                .build());
+    }
+
+    String name() { return channel.name(); }
+
+    HealthPart health() {
+        String part = "channel-" + name();
+        CircuitBreaker.State s = breaker.getState();
+        if (s == CircuitBreaker.State.OPEN || s == CircuitBreaker.State.FORCED_OPEN) {
+            return HealthPart.down(part, "circuit open after " + breaker.getMetrics().getNumberOfFailedCalls()
+                    + " failed sends: " + (lastError == null ? "unknown error" : lastError));
+        }
+        if (s == CircuitBreaker.State.HALF_OPEN) {
+            return HealthPart.up(part, "circuit half-open, trying again; last error: " + lastError);
+        }
+        return HealthPart.up(part, failing ? "delivering; a notification went dead: " + lastError : "delivering");
+    }
+}

@@ -1,0 +1,90 @@
+package io.opsrouter.notify;
+
+import io.opsrouter.config.SettingsException;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/**
+ * The templates in {@code config/templates/}: {@code <channel>.txt}, and {@code <channel>-P1.txt} (P2, P3)
+ * for one severity. A channel without a file of its own uses a built-in plain template. A file that does
+ * not parse, names an unknown field or an unknown channel stops start-up.
+ */
+public final class MessageTemplates {
+    public static final String DIR = "config/templates";
+    private static final Pattern NAME = Pattern.compile("([a-z][a-z0-9_-]*?)(?:-(P[123]))?\\.txt");
+    static final String BUILT_IN = "[${severity}] ${kind}: ${summary}\n${alerts}\nRunbook: ${runbook}\nAcknowledge: ${ackUrl}";
+    static final String BUILT_IN_EMAIL = "Subject: [${severity}] ${kind}: ${summary}\n" + BUILT_IN;
+
+    private final Map<String, MessageTemplate> byKey;
+
+    private MessageTemplates(Map<String, MessageTemplate> byKey) {
+        this.byKey = byKey;
+    }
+
+    public static MessageTemplates load(Path home, Set<String> channels) {
+        Map<String, MessageTemplate> m = new HashMap<>();
+        Path dir = home.resolve(DIR);
+        if (Files.isDirectory(dir)) {
+            try (Stream<Path> files = Files.list(dir)) {
+                for (Path p : files.sorted().toList()) {
+                    String fileName = p.getFileName().toString();
+                    String rel = DIR + "/" + fileName;
+                    if (Files.isDirectory(p) || fileName.startsWith(".") || fileName.endsWith(".md")) continue;
+                    Matcher mt = NAME.matcher(fileName);
+                    if (!mt.matches()) {
+                        throw new SettingsException(rel, null, "is not a template name",
+                                "name templates <channel>.txt or <channel>-P1.txt (P2, P3)");
+                    }
+                    String channel = mt.group(1);
+                    if (!channels.contains(channel)) {
+                        throw new SettingsException(rel, null, "names an unknown channel '" + channel + "'",
+                                "use one of " + String.join(", ", channels.stream().sorted().toList()) + ", or remove the file");
+                    }
+                    String text;
+                    try {
+                        text = Files.readString(p, StandardCharsets.UTF_8);
+                    } catch (IOException e) {
+                        throw new SettingsException(rel, null, "cannot be read: " + e.getMessage(), "make it readable UTF-8 text");
+                    }
+                    String key = mt.group(2) == null ? channel : channel + "-" + mt.group(2);
+                    m.put(key, MessageTemplate.parse(rel, text, "email".equals(channel)));
+                }
+            } catch (IOException e) {
+                throw new SettingsException(DIR, null, "cannot be listed: " + e.getMessage(), "make the folder readable");
+            }
+        }
+        return new MessageTemplates(m);
+    }
+
+    public MessageTemplate forMessage(String channel, String severity) {
+        MessageTemplate t = byKey.get(channel + "-" + severity);
+        if (t == null) t = byKey.get(channel);
+        if (t == null) {
+            t = "email".equals(channel)
+                    ? MessageTemplate.parse("built-in", BUILT_IN_EMAIL, true)
+                    : MessageTemplate.parse("built-in", BUILT_IN, false);
+        }
+        return t;
+    }
+
+    public RenderedMessage render(Notification n) {
+        MessageTemplate t = forMessage(n.channel(), n.severity());
+        Map<String, String> fields = MessageFields.of(n);
+        return new RenderedMessage(n.idempotencyKey(), n, t.renderSubject(fields), t.render(fields));
+    }
+
+    /** Renders for a channel other than the one the notification names (the log fallback). */
+    public RenderedMessage renderAs(String channel, Notification n) {
+        MessageTemplate t = forMessage(channel, n.severity());
+        Map<String, String> fields = MessageFields.of(n);
+        return new RenderedMessage(n.idempotencyKey(), n, t.renderSubject(fields), t.render(fields));
+    }
+}

@@ -1,0 +1,75 @@
+package io.opsrouter.notify;
+
+import io.opsrouter.app.Beans;
+import io.opsrouter.app.RouterContext;
+import io.opsrouter.app.RouterModule;
+import io.opsrouter.notify.channel.HttpPost;
+import java.util.HashSet;
+import java.util.List;
+import org.apache.camel.CamelContext;
+import org.apache.camel.builder.TemplatedRouteBuilder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Notification channels and the outbox dispatcher: validates the channel settings and templates, binds
+ * {@code notifyDispatcher} and {@code channelDirectory}, and adds one delivery route per channel from the
+ * {@code notify-channel} template in {@code routes/notify.yaml}.
+ */
+public final class NotifyModule implements RouterModule {
+    private static final Logger LOG = LoggerFactory.getLogger(NotifyModule.class);
+    public static final String CHANNEL_TEMPLATE = "notify-channel";
+
+    private OutboxDispatcher dispatcher;
+    private HttpPost http;
+
+    @Override
+    public String name() {
+        return "notify";
+    }
+
+    public static String queueUri(String channel) {
+        return "seda:notify-" + channel + "?size=1&discardWhenFull=true&discardIfNoConsumers=true&waitForTaskToComplete=Never";
+    }
+
+    @Override
+    public void configure(RouterContext ctx, Beans beans) {
+        DispatchSettings d = DispatchSettings.from(ctx.settings());
+        http = new HttpPost(d.sendTimeout());
+        List<Channel> channels = ChannelSettings.channels(ctx.settings(), ctx.core(), d, http, ctx.clock());
+        MessageTemplates templates = MessageTemplates.load(ctx.core().home(), new HashSet<>(ChannelSettings.NAMES));
+        dispatcher = new OutboxDispatcher(new OutboxQueue(ctx.store()), channels, templates, d, ctx.clock(), ctx.metrics().registry());
+        beans.bind(HttpPost.CLIENT_BEAN, http.client());
+        beans.bind(OutboxDispatcher.BEAN, dispatcher);
+        beans.bind("channelDirectory", dispatcher);
+        for (ChannelState s : dispatcher.states().values()) {
+            ctx.health().register("channel-" + s.name(), s::health);
+        }
+        LOG.info("notification channels: {}", String.join(", ", dispatcher.channelNames()));
+    }
+
+    @Override
+    public void started(CamelContext camel) throws Exception {
+        if (((org.apache.camel.model.ModelCamelContext) camel).getRouteTemplateDefinition(CHANNEL_TEMPLATE) == null) {
+            throw new IllegalStateException("routes/notify.yaml with the route template '" + CHANNEL_TEMPLATE
+                    + "' is missing: notifications would never be delivered (restore routes/notify.yaml)");
+        }
+        for (String channel : dispatcher.channelNames()) {
+            TemplatedRouteBuilder.builder(camel, CHANNEL_TEMPLATE)
+                    .routeId("notify-" + channel)
+                    .parameter("channel", channel)
+                    .add();
+        }
+        dispatcher.start(camel);
+    }
+
+    @Override
+    public void stop() {
+        if (dispatcher != null) dispatcher.stop();
+        if (http != null) http.close();
+    }
+
+    public OutboxDispatcher dispatcher() {
+        return dispatcher;
+    }
+}

@@ -1,0 +1,182 @@
+package io.opsrouter.notify;
+
+import io.opsrouter.store.StateStore;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The dispatcher's side of the outbox table. A claim takes due rows of one channel with row locks that
+ * other replicas skip ({@code FOR UPDATE SKIP LOCKED} on PostgreSQL) and marks them {@code sending} with
+ * {@code next_attempt_at} moved to the end of a lease: a claimer that dies leaves rows that are due again
+ * when the lease ends. Rows are taken oldest first (created_at, id), so a retried message keeps its place.
+ * Statuses: pending, sending (claimed), sent, dead.
+ */
+public final class OutboxQueue {
+    private final StateStore store;
+
+    public OutboxQueue(StateStore store) {
+        this.store = store;
+    }
+
+    /**
+     * Claims up to {@code limit} due rows for {@code channel}; with {@code others} set, rows addressed to any
+     * channel not in {@code others} instead (what the log fallback takes).
+     */
+    public List<OutboxRow> claim(String channel, Collection<String> others, int limit, Instant now, Duration lease) {
+        OffsetDateTime nowTs = ts(now);
+        OffsetDateTime until = ts(now.plus(lease));
+        return store.inTransaction(c -> {
+            List<OutboxRow> rows = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT id, idempotency_key, channel, payload, attempts, created_at FROM outbox"
+                            + " WHERE status IN ('pending', 'sending') AND next_attempt_at <= ? AND " + channelFilter(channel, others)
+                            + " ORDER BY created_at, id LIMIT ?" + store.dialect().skipLocked())) {
+                int i = 1;
+                ps.setObject(i++, nowTs);
+                i = bindChannels(ps, i, channel, others);
+                ps.setInt(i, limit);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        rows.add(new OutboxRow(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getInt(5),
+                                rs.getObject(6, OffsetDateTime.class).toInstant()));
+                    }
+                }
+            }
+            if (rows.isEmpty()) return rows;
+            List<OutboxRow> claimed = new ArrayList<>(rows.size());
+            try (PreparedStatement up = c.prepareStatement(
+                    "UPDATE outbox SET status = 'sending', next_attempt_at = ?"
+                            + " WHERE id = ? AND status IN ('pending', 'sending') AND next_attempt_at <= ?")) {
+                for (OutboxRow r : rows) {
+                    up.setObject(1, until);
+                    up.setLong(2, r.id());
+                    up.setObject(3, nowTs);
+                    if (up.executeUpdate() == 1) claimed.add(r);
+                }
+            }
+            return claimed;
+        });
+    }
+
+    private static String channelFilter(String channel, Collection<String> others) {
+        if (others == null) return "channel = ?";
+        if (others.isEmpty()) return "1 = 1";
+        return "(channel = ? OR channel NOT IN (" + String.join(", ", others.stream().map(o -> "?").toList()) + "))";
+    }
+
+    private static int bindChannels(PreparedStatement ps, int i, String channel, Collection<String> others) throws SQLException {
+        if (others != null && others.isEmpty()) return i;
+        ps.setString(i++, channel);
+        if (others != null) for (String o : others) ps.setString(i++, o);
+        return i;
+    }
+
+    /** Marks rows the far side accepted, in one transaction. */
+    public void markSent(List<Long> ids, Instant at) {
+        if (ids.isEmpty()) return;
+        store.inTransaction(c -> {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "UPDATE outbox SET status = 'sent', attempts = attempts + 1, sent_at = ?, last_error = NULL WHERE id = ?")) {
+                for (Long id : ids) {
+                    ps.setObject(1, ts(at));
+                    ps.setLong(2, id);
+                    ps.addBatch();
+                }
+                ps.executeBatch();
+            }
+            return null;
+        });
+    }
+
+    public void markRetry(long id, int attempts, Instant next, String error) {
+        update("UPDATE outbox SET status = 'pending', attempts = ?, next_attempt_at = ?, last_error = ? WHERE id = ?",
+                attempts, ts(next), cut(error), id);
+    }
+
+    public void markDead(long id, int attempts, Instant at, String error) {
+        update("UPDATE outbox SET status = 'dead', attempts = ?, next_attempt_at = ?, last_error = ? WHERE id = ?",
+                attempts, ts(at), cut(error), id);
+    }
+
+    /** Gives claimed rows back unsent, due at {@code next}. */
+    public void release(List<OutboxRow> rows, Instant next) {
+        if (rows.isEmpty()) return;
+        store.inTransaction(c -> {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "UPDATE outbox SET status = 'pending', next_attempt_at = ? WHERE id = ? AND status = 'sending'")) {
+                for (OutboxRow r : rows) {
+                    ps.setObject(1, ts(next));
+                    ps.setLong(2, r.id());
+                    ps.addBatch();
+                }
+                ps.executeBatch();
+            }
+            return null;
+        });
+    }
+
+    /** Rows not yet delivered nor dead. */
+    public long depth() {
+        return store.read(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM outbox WHERE status IN ('pending', 'sending')");
+                 ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        });
+    }
+
+    /** When the oldest undelivered row was written. */
+    public Optional<Instant> oldestPending() {
+        return store.read(c -> {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT MIN(created_at) FROM outbox WHERE status IN ('pending', 'sending')");
+                 ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                OffsetDateTime t = rs.getObject(1, OffsetDateTime.class);
+                return Optional.ofNullable(t == null ? null : t.toInstant());
+            }
+        });
+    }
+
+    /** True when the channel's newest finished row is dead (it failed and has not delivered since). */
+    public boolean lastFinishedDead(String channel) {
+        return store.read(c -> {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT status FROM outbox WHERE channel = ? AND status IN ('sent', 'dead')"
+                            + " ORDER BY COALESCE(sent_at, next_attempt_at) DESC, id DESC LIMIT 1")) {
+                ps.setString(1, channel);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() && "dead".equals(rs.getString(1));
+                }
+            }
+        });
+    }
+
+    private void update(String sql, Object... args) {
+        store.inTransaction(c -> {
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                for (int i = 0; i < args.length; i++) ps.setObject(i + 1, args[i]);
+                return ps.executeUpdate();
+            }
+        });
+    }
+
+    private static OffsetDateTime ts(Instant i) {
+        return OffsetDateTime.ofInstant(i, ZoneOffset.UTC);
+    }
+
+    private static String cut(String s) {
+        if (s == null) return null;
+        return s.length() > 1000 ? s.substring(0, 997) + "..." : s;
+    }
+}

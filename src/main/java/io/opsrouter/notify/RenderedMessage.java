@@ -1,0 +1,13 @@
+package io.opsrouter.notify;
+
+/**
+ * A notification as one channel will send it: its template applied.
+ *
+ * @param subject the first line, for e-mail; null elsewhere
+ * @param text    the message text
+ */
+public record RenderedMessage(String idempotencyKey, Notification notification, String subject, String text) {
+    public String channel() { return notification.channel(); }
+    public Recipient recipient() { return notification.recipient(); }
+    public String severity() { return notification.severity(); }
+}

@@ -1,0 +1,308 @@
+package io.opsrouter.bench;
+
+import com.sun.net.httpserver.HttpServer;
+import io.opsrouter.alert.Signal;
+import io.opsrouter.app.Modules;
+import io.opsrouter.app.RouterApp;
+import io.opsrouter.config.Env;
+import io.opsrouter.notify.AlertView;
+import io.opsrouter.notify.Notification;
+import io.opsrouter.notify.Outbox;
+import io.opsrouter.store.StateStore;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.apache.camel.ProducerTemplate;
+
+/**
+ * bench/alerts: signals through whatever alert pipeline is bound, the outbox and the Slack channel to a
+ * local HTTP sink standing in for Slack. Prints alerts/s end to end, p50/p99 from signal to delivery and
+ * the outbox depth while it runs. A second phase measures the outbox-to-Slack stage alone.
+ */
+public final class AlertsBench {
+    private static final Pattern E2E = Pattern.compile("e2e-alert-(\\d+)");
+    private static final Pattern STAGE = Pattern.compile("outbox-msg-(\\d+)");
+
+    public static void main(String[] args) throws Exception {
+        Map<String, String> a = args(args);
+        int signals = Integer.parseInt(a.getOrDefault("signals", "10000"));
+        int alerts = Integer.parseInt(a.getOrDefault("alerts", "2000"));
+        int stageMessages = Integer.parseInt(a.getOrDefault("outbox-messages", "2000"));
+        Path repo = Path.of(a.getOrDefault("repo", ".")).toAbsolutePath().normalize();
+        Path home = Files.createTempDirectory("bench-alerts");
+        copy(repo.resolve("routes"), home.resolve("routes"));
+        copy(repo.resolve("config"), home.resolve("config"));
+
+        Sink sink = new Sink();
+        Map<String, String> env = new HashMap<>();
+        env.put("SLACK_WEBHOOK_URL", sink.url() + "/services/bench");
+        if (System.getenv("ROUTER_DB_URL") != null) {
+            env.put("ROUTER_DB_URL", System.getenv("ROUTER_DB_URL"));
+            if (System.getenv("ROUTER_DB_USER") != null) env.put("ROUTER_DB_USER", System.getenv("ROUTER_DB_USER"));
+            if (System.getenv("ROUTER_DB_PASSWORD") != null) env.put("ROUTER_DB_PASSWORD", System.getenv("ROUTER_DB_PASSWORD"));
+        }
+        Map<String, String> overrides = Map.of("router.http.port", Integer.toString(freePort()));
+        RouterApp app = new RouterApp(home, overrides, new Env(env), Clock.systemUTC(), Modules.all());
+        app.start();
+        StateStore store = app.context().store();
+        Object intake = app.camel().getRegistry().lookupByName("alertIntake");
+        System.out.printf("store: %s; alert intake: %s%n", store.dialect().label(), intake.getClass().getName());
+
+        // phase 1: end to end
+        ProducerTemplate producer = app.camel().createProducerTemplate();
+        long[] firstSignal = new long[alerts];
+        Arrays.fill(firstSignal, -1);
+        DepthSampler depth = new DepthSampler(store);
+        depth.start();
+        long t0 = System.nanoTime();
+        for (int i = 0; i < signals; i++) {
+            int n = i % alerts;
+            if (firstSignal[n] < 0) firstSignal[n] = System.nanoTime();
+            producer.sendBody(Signal.ENDPOINT, new Signal("bench", "BenchAlert",
+                    Map.of("alertname", "BenchAlert", "instance", "e2e-alert-" + n),
+                    Map.of("summary", "bench alert e2e-alert-" + n), Map.of("value", (double) i),
+                    Signal.State.FIRING, io.opsrouter.alert.Severity.P2, Instant.now(), null));
+        }
+        long tSignals = System.nanoTime();
+        waitForQuiet(sink, store, E2E, alerts, 30_000);
+        depth.stop();
+        Map<Integer, Long> arrivals = sink.firstArrivals(E2E);
+        System.out.printf("phase 1, end to end: %d signals for %d alerts pushed in %.0f ms (%.0f signals/s into the intake)%n",
+                signals, alerts, ms(tSignals - t0), signals / (ms(tSignals - t0) / 1000));
+        if (arrivals.isEmpty()) {
+            System.out.println("  no alert reached the Slack sink: the bound alert intake writes no notifications "
+                    + "(on this branch the logging stand-in); re-run after the alert pipeline is merged");
+        } else {
+            long last = arrivals.values().stream().mapToLong(Long::longValue).max().orElse(t0);
+            List<Double> lat = new ArrayList<>();
+            arrivals.forEach((n, at) -> { if (n < alerts && firstSignal[n] > 0) lat.add(ms(at - firstSignal[n])); });
+            System.out.printf("  %d of %d alerts delivered to the sink in %.0f ms: %.0f alerts/s end to end%n", arrivals.size(), alerts,
+                    ms(last - t0), arrivals.size() / (ms(last - t0) / 1000));
+            System.out.printf("  first signal -> Slack delivery: p50 %.1f ms, p99 %.1f ms, max %.1f ms (%d messages)%n",
+                    pct(lat, 50), pct(lat, 99), pct(lat, 100), sink.count(E2E));
+        }
+        System.out.printf("  outbox depth while running: median %d, max %d%n", depth.median(), depth.max());
+
+        // phase 2: the outbox stage alone, notifications written as the alert pipeline writes them
+        sink.clear();
+        long[] committed = new long[stageMessages];
+        DepthSampler depth2 = new DepthSampler(store);
+        depth2.start();
+        long s0 = System.nanoTime();
+        for (int i = 0; i < stageMessages; i++) {
+            Notification n = stageNotification(i);
+            store.inTransaction(c -> Outbox.enqueue(c, n, Instant.now()));
+            committed[i] = System.nanoTime();
+        }
+        long sEnq = System.nanoTime();
+        waitForQuiet(sink, store, STAGE, stageMessages, 30_000);
+        depth2.stop();
+        Map<Integer, Long> got = sink.firstArrivals(STAGE);
+        long sLast = got.values().stream().mapToLong(Long::longValue).max().orElse(s0);
+        List<Double> lat2 = new ArrayList<>();
+        got.forEach((n, at) -> lat2.add(ms(at - committed[n])));
+        System.out.printf("phase 2, outbox -> Slack sink: %d notifications committed one per transaction in %.0f ms%n",
+                stageMessages, ms(sEnq - s0));
+        System.out.printf("  %d delivered in %.0f ms: %.0f notifications/s; commit -> delivery p50 %.1f ms, p99 %.1f ms, max %.1f ms%n",
+                got.size(), ms(sLast - s0), got.size() / (ms(sLast - s0) / 1000), pct(lat2, 50), pct(lat2, 99), pct(lat2, 100));
+        System.out.printf("  outbox depth while running: median %d, max %d; duplicates at the sink: %d%n", depth2.median(),
+                depth2.max(), sink.count(STAGE) - got.size());
+
+        // phase 3: latency at a steady, moderate rate (what a real incident looks like)
+        int paced = Integer.parseInt(a.getOrDefault("paced-messages", "300"));
+        int rate = Integer.parseInt(a.getOrDefault("paced-rate", "100"));
+        sink.clear();
+        long[] committed3 = new long[paced];
+        long p0 = System.nanoTime();
+        for (int i = 0; i < paced; i++) {
+            long due = p0 + i * 1_000_000_000L / rate;
+            while (System.nanoTime() < due) Thread.onSpinWait();
+            Notification n = stageNotification(i);
+            store.inTransaction(c -> Outbox.enqueue(c, n, Instant.now()));
+            committed3[i] = System.nanoTime();
+        }
+        waitForQuiet(sink, store, STAGE, paced, 30_000);
+        Map<Integer, Long> got3 = sink.firstArrivals(STAGE);
+        List<Double> lat3 = new ArrayList<>();
+        got3.forEach((n, at) -> lat3.add(ms(at - committed3[n])));
+        System.out.printf("phase 3, paced at %d/s: %d of %d delivered; commit -> delivery p50 %.1f ms, p99 %.1f ms, max %.1f ms%n",
+                rate, got3.size(), paced, pct(lat3, 50), pct(lat3, 99), pct(lat3, 100));
+        System.out.printf("(load average while measuring: %s)%n", Files.readString(Path.of("/proc/loadavg")).trim());
+        app.stop();
+        sink.close();
+        System.exit(0);
+    }
+
+    static Notification stageNotification(int i) {
+        AlertView v = new AlertView("bench-" + i, "fp" + i, "firing", "P2", "BenchStage", "outbox-msg-" + i, null,
+                Map.of("alertname", "BenchStage"), Map.of(), Map.of(), Instant.now(), Instant.now());
+        return new Notification("bench-stage-" + i + "-" + System.nanoTime(), "slack", null, Notification.Kind.FIRING, "P2",
+                "alertname=BenchStage", List.of(v), null);
+    }
+
+    static void waitForQuiet(Sink sink, StateStore store, Pattern p, int expected, long maxMs) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + maxMs;
+        int lastSeen = -1;
+        long lastChange = System.currentTimeMillis();
+        while (System.currentTimeMillis() < deadline) {
+            int seen = sink.firstArrivals(p).size();
+            if (seen >= expected) return;
+            if (seen != lastSeen) {
+                lastSeen = seen;
+                lastChange = System.currentTimeMillis();
+            } else if (System.currentTimeMillis() - lastChange > 3000 && depth(store) == 0) {
+                return;
+            }
+            Thread.sleep(20);
+        }
+    }
+
+    static long depth(StateStore store) {
+        return store.read(c -> {
+            try (var rs = c.createStatement().executeQuery("SELECT COUNT(*) FROM outbox WHERE status IN ('pending', 'sending')")) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        });
+    }
+
+    static final class DepthSampler {
+        private final StateStore store;
+        private final List<Long> samples = new CopyOnWriteArrayList<>();
+        private final AtomicBoolean running = new AtomicBoolean(true);
+        private Thread thread;
+
+        DepthSampler(StateStore store) {
+            this.store = store;
+        }
+
+        void start() {
+            thread = new Thread(() -> {
+                while (running.get()) {
+                    samples.add(depth(store));
+                    try {
+                        Thread.sleep(50);
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                }
+            }, "depth-sampler");
+            thread.setDaemon(true);
+            thread.start();
+        }
+
+        void stop() throws InterruptedException {
+            running.set(false);
+            thread.join();
+        }
+
+        long median() {
+            List<Long> s = samples.stream().sorted().toList();
+            return s.isEmpty() ? 0 : s.get(s.size() / 2);
+        }
+
+        long max() {
+            return samples.stream().mapToLong(Long::longValue).max().orElse(0);
+        }
+    }
+
+    static final class Sink implements AutoCloseable {
+        private final HttpServer server;
+        private final List<Object[]> received = new CopyOnWriteArrayList<>();
+
+        Sink() throws IOException {
+            server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 200);
+            server.setExecutor(Executors.newFixedThreadPool(8));
+            server.createContext("/", ex -> {
+                long at = System.nanoTime();
+                String body = new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+                received.add(new Object[] {at, body});
+                byte[] ok = "ok".getBytes(StandardCharsets.UTF_8);
+                ex.sendResponseHeaders(200, ok.length);
+                ex.getResponseBody().write(ok);
+                ex.close();
+            });
+            server.start();
+        }
+
+        String url() {
+            return "http://127.0.0.1:" + server.getAddress().getPort();
+        }
+
+        void clear() {
+            received.clear();
+        }
+
+        int count(Pattern p) {
+            int n = 0;
+            for (Object[] r : received) if (p.matcher((String) r[1]).find()) n++;
+            return n;
+        }
+
+        Map<Integer, Long> firstArrivals(Pattern p) {
+            Map<Integer, Long> first = new ConcurrentHashMap<>();
+            for (Object[] r : received) {
+                Matcher m = p.matcher((String) r[1]);
+                while (m.find()) first.merge(Integer.parseInt(m.group(1)), (Long) r[0], Math::min);
+            }
+            return first;
+        }
+
+        @Override
+        public void close() {
+            server.stop(0);
+        }
+    }
+
+    static double ms(long nanos) {
+        return nanos / 1_000_000.0;
+    }
+
+    static double pct(List<Double> values, int p) {
+        if (values.isEmpty()) return Double.NaN;
+        List<Double> s = values.stream().sorted().toList();
+        int i = (int) Math.ceil(p / 100.0 * s.size()) - 1;
+        return s.get(Math.max(0, Math.min(s.size() - 1, i)));
+    }
+
+    static Map<String, String> args(String[] args) {
+        Map<String, String> m = new HashMap<>();
+        for (String s : args) if (s.startsWith("--") && s.contains("=")) m.put(s.substring(2, s.indexOf('=')), s.substring(s.indexOf('=') + 1));
+        return m;
+    }
+
+    static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    static void copy(Path from, Path to) throws IOException {
+        if (!Files.isDirectory(from)) return;
+        try (Stream<Path> files = Files.walk(from)) {
+            for (Path p : (Iterable<Path>) files::iterator) {
+                Path target = to.resolve(from.relativize(p).toString());
+                if (Files.isDirectory(p)) Files.createDirectories(target);
+                else Files.copy(p, target, StandardCopyOption.REPLACE_EXISTING);
+            }
+        }
+    }
+}

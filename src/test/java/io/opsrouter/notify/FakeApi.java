@@ -1,0 +1,127 @@
+package io.opsrouter.notify;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * Stands in for Slack's, Twilio's or a webhook receiver's API: records every request and answers as told
+ * (200, 500, 429 with Retry-After, or hang until released).
+ */
+final class FakeApi implements AutoCloseable {
+    record Request(String method, String path, Map<String, String> headers, String body, Instant at, int answeredWith) {
+        String header(String name) {
+            return headers.get(name.toLowerCase());
+        }
+    }
+
+    enum Mode { OK, FAIL_500, RATE_LIMITED, HANG, BAD_REQUEST, UNAUTHORIZED }
+
+    private final HttpServer server;
+    private final List<Request> requests = new CopyOnWriteArrayList<>();
+    private final AtomicReference<Mode> mode = new AtomicReference<>(Mode.OK);
+    private final AtomicInteger retryAfterSeconds = new AtomicInteger(1);
+    private final AtomicInteger hangsLeft = new AtomicInteger();
+    private final CountDownLatch release = new CountDownLatch(1);
+    private volatile String okBody = "ok";
+
+    static {
+        // the JDK server otherwise sends headers and body in two packets and waits for the delayed ACK (40 ms)
+        System.setProperty("sun.net.httpserver.nodelay", "true");
+    }
+
+    FakeApi() {
+        try {
+            server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        server.setExecutor(Executors.newCachedThreadPool());
+        server.createContext("/", this::handle);
+        server.start();
+    }
+
+    String url() {
+        return "http://127.0.0.1:" + server.getAddress().getPort();
+    }
+
+    FakeApi mode(Mode m) {
+        mode.set(m);
+        return this;
+    }
+
+    FakeApi retryAfter(int seconds) {
+        retryAfterSeconds.set(seconds);
+        return this;
+    }
+
+    /** The next {@code n} requests hang until {@link #close}; later ones answer 200. */
+    FakeApi hangNext(int n) {
+        hangsLeft.set(n);
+        return this;
+    }
+
+    FakeApi okBody(String body) {
+        okBody = body;
+        return this;
+    }
+
+    List<Request> requests() {
+        return new ArrayList<>(requests);
+    }
+
+    List<Request> accepted() {
+        return requests.stream().filter(r -> r.answeredWith() / 100 == 2).toList();
+    }
+
+    private void handle(HttpExchange ex) throws IOException {
+        String body = new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+        Map<String, String> headers = new TreeMap<>();
+        ex.getRequestHeaders().forEach((k, v) -> headers.put(k.toLowerCase(), String.join(",", v)));
+        Instant at = Instant.now();
+        if (hangsLeft.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+            requests.add(new Request(ex.getRequestMethod(), ex.getRequestURI().toString(), headers, body, at, 0));
+            try {
+                release.await(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            ex.close();
+            return;
+        }
+        Mode m = mode.get();
+        int status = switch (m) {
+            case OK, HANG -> 200;
+            case FAIL_500 -> 500;
+            case RATE_LIMITED -> 429;
+            case BAD_REQUEST -> 400;
+            case UNAUTHORIZED -> 401;
+        };
+        requests.add(new Request(ex.getRequestMethod(), ex.getRequestURI().toString(), headers, body, at, status));
+        if (m == Mode.RATE_LIMITED) ex.getResponseHeaders().add("Retry-After", Integer.toString(retryAfterSeconds.get()));
+        byte[] out = (status == 200 ? okBody : "{\"code\": 21211, \"message\": \"error " + status + "\"}").getBytes(StandardCharsets.UTF_8);
+        ex.sendResponseHeaders(status, out.length);
+        ex.getResponseBody().write(out);
+        ex.close();
+    }
+
+    @Override
+    public void close() {
+        release.countDown();
+        server.stop(0);
+    }
+}

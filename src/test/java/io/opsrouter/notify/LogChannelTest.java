@@ -1,0 +1,48 @@
+package io.opsrouter.notify;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.opsrouter.app.Json;
+import io.opsrouter.testing.RouterHarness;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class LogChannelTest {
+    @TempDir
+    Path home;
+
+    @Test
+    void withNoChannelConfiguredEveryNotificationIsWrittenToNotificationsJsonl() throws Exception {
+        try (RouterHarness router = RouterHarness.shipped(home).start()) {
+            var store = router.app().context().store();
+            Notifications.enqueue(store,
+                    Notifications.of("k-log", "log"),
+                    Notifications.of("k-sms", "sms", new Recipient("Ana", "+15145550123", null), "P1", "Emergency call waiting"));
+            Path file = home.resolve("data/notifications.jsonl");
+            await().atMost(Duration.ofSeconds(10)).until(() -> Files.exists(file) && Files.readAllLines(file).size() == 2);
+            List<String> lines = Files.readAllLines(file);
+            JsonNode first = Json.MAPPER.readTree(lines.get(0));
+            assertThat(first.get("channel").asText()).isEqualTo("log");
+            assertThat(first.get("idempotencyKey").asText()).isEqualTo("k-log");
+            assertThat(first.get("text").asText()).contains("[P2] firing: Site down: k-log")
+                    .contains("Acknowledge: https://ops.example.com/ack/tok-k-log");
+            JsonNode second = Json.MAPPER.readTree(lines.get(1));
+            assertThat(second.get("channel").asText()).as("what would have gone by SMS").isEqualTo("sms");
+            assertThat(second.get("recipient").get("phone").asText()).isEqualTo("+15145550123");
+            assertThat(second.get("text").asText()).contains("Emergency call waiting");
+            assertThat(Notifications.status(store, "k-log")).isEqualTo("sent");
+            assertThat(Notifications.status(store, "k-sms")).isEqualTo("sent");
+            assertThat(router.get("/health").body()).contains("channel-log");
+            var directory = router.app().camel().getRegistry().lookupByNameAndType("channelDirectory", io.opsrouter.alert.ChannelDirectory.class);
+            assertThat(directory.enabled("log")).isTrue();
+            assertThat(directory.enabled("sms")).isFalse();
+            assertThat(directory.enabled("slack")).isFalse();
+        }
+    }
+}

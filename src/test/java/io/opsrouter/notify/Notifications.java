@@ -1,0 +1,42 @@
+package io.opsrouter.notify;
+
+import io.opsrouter.store.StateStore;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+/** Builds notifications as the alert pipeline would, and writes them to the outbox. */
+final class Notifications {
+    private Notifications() {}
+
+    static Notification of(String key, String channel, Recipient recipient, String severity, String summary) {
+        AlertView alert = new AlertView("a-" + key, "fp" + key, "firing", severity, "SiteDown", summary,
+                "https://runbooks.example.com/site-down", Map.of("alertname", "SiteDown", "service", "web"),
+                Map.of("description", "front end unreachable"), Map.of("latency_seconds", 2.5, "status", 503.0),
+                Instant.parse("2026-11-24T10:00:00Z"), Instant.now());
+        return new Notification(key, channel, recipient, Notification.Kind.FIRING, severity, "service=web", List.of(alert),
+                "https://ops.example.com/ack/tok-" + key);
+    }
+
+    static Notification of(String key, String channel) {
+        return of(key, channel, null, "P2", "Site down: " + key);
+    }
+
+    static void enqueue(StateStore store, Notification... ns) {
+        store.inTransaction(c -> {
+            for (Notification n : ns) Outbox.enqueue(c, n, Instant.now());
+            return null;
+        });
+    }
+
+    static String status(StateStore store, String key) {
+        return store.read(c -> {
+            try (var ps = c.prepareStatement("SELECT status FROM outbox WHERE idempotency_key = ?")) {
+                ps.setString(1, key);
+                try (var rs = ps.executeQuery()) {
+                    return rs.next() ? rs.getString(1) : null;
+                }
+            }
+        });
+    }
+}

@@ -1,0 +1,91 @@
+package io.opsrouter.notify;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.opsrouter.store.StateStore;
+import io.opsrouter.testing.RouterHarness;
+import io.opsrouter.testing.TestPostgres;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The outbox on a real PostgreSQL, shared by several dispatchers as replicas would share it. */
+class PostgresDispatchTest {
+    @TempDir
+    Path homeA;
+    @TempDir
+    Path homeB;
+
+    RouterHarness replica(Path home, TestPostgres.Database db, FakeApi hook) {
+        return RouterHarness.shipped(home).database(db)
+                .env("WEBHOOK_URL", hook.url() + "/hook")
+                .env("WEBHOOK_SECRET", "0123456789abcdef0123456789abcdef")
+                .setting("notify.poll-interval", "20ms")
+                .setting("notify.batch-size", "5")
+                .setting("notify.retry.initial", "20ms")
+                .setting("notify.retry.max", "100ms");
+    }
+
+    @Test
+    void twoDispatchersOnOneDatabaseNeverDeliverARowTwice() {
+        try (TestPostgres.Database db = TestPostgres.createDatabase("notify_two");
+             FakeApi hook = new FakeApi();
+             RouterHarness a = replica(homeA, db, hook).start();
+             RouterHarness b = replica(homeB, db, hook).start()) {
+            StateStore storeA = a.app().context().store();
+            StateStore storeB = b.app().context().store();
+            List<String> keys = new ArrayList<>();
+            for (int i = 0; i < 150; i++) {
+                String ka = "pg-a-" + i;
+                String kb = "pg-b-" + i;
+                keys.add(ka);
+                keys.add(kb);
+                Notifications.enqueue(storeA, Notifications.of(ka, "webhook"));
+                Notifications.enqueue(storeB, Notifications.of(kb, "webhook"));
+            }
+            await().atMost(Duration.ofSeconds(30)).until(() -> hook.accepted().size() >= keys.size()
+                    && storeA.read(c -> {
+                        try (var rs = c.createStatement().executeQuery("SELECT COUNT(*) FROM outbox WHERE status <> 'sent'")) {
+                            rs.next();
+                            return rs.getLong(1) == 0;
+                        }
+                    }));
+            Map<String, Long> perKey = hook.accepted().stream()
+                    .collect(Collectors.groupingBy(r -> r.header("Idempotency-Key"), Collectors.counting()));
+            assertThat(perKey.keySet()).containsExactlyInAnyOrderElementsOf(keys);
+            assertThat(perKey.values()).allMatch(n -> n == 1L);
+            assertThat(hook.accepted()).hasSize(keys.size());
+        }
+    }
+
+    @Test
+    void concurrentClaimsTakeDisjointRowsAndAnExpiredLeaseMakesRowsDueAgain() throws Exception {
+        try (TestPostgres.Database db = TestPostgres.createDatabase("notify_claim");
+             StateStore store = StateStore.open(db.url(), db.user(), db.password(), 4, null)) {
+            for (int i = 0; i < 40; i++) Notifications.enqueue(store, Notifications.of("c-" + i, "slack"));
+            OutboxQueue q = new OutboxQueue(store);
+            Instant now = Instant.now().plusSeconds(1);
+            var pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+            List<java.util.concurrent.Future<List<OutboxRow>>> claims = new ArrayList<>();
+            for (int i = 0; i < 4; i++) claims.add(pool.submit(() -> q.claim("slack", null, 10, now, Duration.ofSeconds(30))));
+            List<Long> ids = new ArrayList<>();
+            for (var f : claims) ids.addAll(f.get().stream().map(OutboxRow::id).toList());
+            pool.shutdown();
+            assertThat(new HashSet<>(ids)).hasSize(ids.size());
+            assertThat(ids).hasSize(40);
+            assertThat(q.claim("slack", null, 10, now, Duration.ofSeconds(30))).as("claimed rows are not due").isEmpty();
+            List<OutboxRow> again = q.claim("slack", null, 100, now.plusSeconds(31), Duration.ofSeconds(30));
+            assertThat(again).as("after the lease, a dead claimer's rows are due").hasSize(40);
+            assertThat(again).extracting(OutboxRow::idempotencyKey).startsWith("c-0", "c-1", "c-2");
+            assertThat(q.depth()).isEqualTo(40);
+        }
+    }
+}
