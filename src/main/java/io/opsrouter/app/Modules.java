@@ -8,6 +8,7 @@ public final class Modules {
 
     public static List<RouterModule> all() {
         return List.of(
-                new CoreModule());
+                new CoreModule(),
+                new io.opsrouter.backup.BackupModule());
     }
 }

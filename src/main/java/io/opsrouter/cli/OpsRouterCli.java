@@ -12,10 +12,10 @@ import picocli.CommandLine.Command;
         subcommands = {
                 RunCommand.class,
                 OpsRouterCli.Check.class,
-                OpsRouterCli.Backup.class,
-                OpsRouterCli.Verify.class,
-                OpsRouterCli.Restore.class,
-                OpsRouterCli.Backups.class,
+                BackupCommand.class,
+                VerifyCommand.class,
+                RestoreCommand.class,
+                BackupsCommand.class,
         })
 public final class OpsRouterCli implements Callable<Integer> {
 
@@ -39,16 +39,4 @@ public final class OpsRouterCli implements Callable<Integer> {
 
     @Command(name = "check", description = "Run every enabled monitor once and print a table.")
     static final class Check extends NotBuiltYet {}
-
-    @Command(name = "backup", description = "Take one backup by hand and print the archive path.")
-    static final class Backup extends NotBuiltYet {}
-
-    @Command(name = "verify", description = "Recompute every checksum of a backup archive.")
-    static final class Verify extends NotBuiltYet {}
-
-    @Command(name = "restore", description = "Restore a backup archive into an empty database.")
-    static final class Restore extends NotBuiltYet {}
-
-    @Command(name = "backups", description = "List the backup catalogue.")
-    static final class Backups extends NotBuiltYet {}
 }
