@@ -115,7 +115,7 @@ public final class BackupService {
         Optional<Instant> last = Optional.empty();
         if (catalogue != null) last = catalogue.lastGoodDatabase().map(Catalogue.Row::snapshotAt);
         if (last.isEmpty()) last = newestInFolder(s.output());
-        return last.map(t -> t.minus(s.changeOverlap())).orElse(null);
+        return last.orElse(null);
     }
 
     private static Optional<Instant> newestInFolder(Path out) {

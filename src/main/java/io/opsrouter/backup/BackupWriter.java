@@ -62,10 +62,11 @@ public final class BackupWriter {
     }
 
     /**
-     * Takes one backup. For an incremental, {@code since} is the time from which changed rows are taken
-     * (null: every table whole).
+     * Takes one backup. For an incremental, {@code base} is the snapshot time of the backup it follows; rows changed
+     * since then (less the configured overlap) are taken (null: every table whole).
      */
-    public Result write(BackupType type, Instant since) {
+    public Result write(BackupType type, Instant base) {
+        Instant since = base == null ? null : base.minus(settings.changeOverlap());
         Path out = settings.output();
         try {
             Files.createDirectories(out);
@@ -127,7 +128,8 @@ public final class BackupWriter {
                     List<Manifest.TableInfo> counted = tables.stream().map(t -> withRows(t, entries)).toList();
                     List<Manifest.Entry> listed = expected.stream().map(entries::get).sorted(Comparator.comparing(Manifest.Entry::name)).toList();
                     manifest = new Manifest(Manifest.FORMAT, type.label(), createdAt, clock.instant(), routerVersion, pgVersion,
-                            type.hasDatabase() ? db.database() : null, snapshotId, effectiveSince, schemaSource, counted, sequences,
+                            type.hasDatabase() ? db.database() : null, snapshotId, effectiveSince,
+                            type == BackupType.INCREMENTAL ? base : null, schemaSource, counted, sequences,
                             listing.missing(), listed);
                     ZipArchiveEntry me = entry(Manifest.NAME);
                     zos.putArchiveEntry(me);

@@ -9,6 +9,7 @@ import java.util.List;
  *
  * @param createdAt  when the backup's snapshot was taken (retention and incremental chains order by this, never by file name)
  * @param since      for an incremental: rows changed at or after this time are in it; null otherwise
+ * @param base       for an incremental: the snapshot time of the backup it follows (its changes start there, less an overlap)
  */
 public record Manifest(
         int format,
@@ -20,6 +21,7 @@ public record Manifest(
         String database,
         String snapshotId,
         Instant since,
+        Instant base,
         String schemaSource,
         List<TableInfo> tables,
         List<SequenceInfo> sequences,

@@ -64,8 +64,8 @@ public final class Restorer {
             if (m.backupType() != BackupType.INCREMENTAL) {
                 throw new BackupException("target", p.getFileName() + " is a " + m.type() + " backup: only incrementals may follow the full one");
             }
-            if (m.since() == null || m.since().isAfter(prev.createdAt())) {
-                throw new BackupException("target", p.getFileName() + " holds changes since " + m.since() + ", after the previous archive's "
+            if (m.base() == null || m.base().isAfter(prev.createdAt())) {
+                throw new BackupException("target", p.getFileName() + " follows a backup of " + m.base() + ", after the previous archive's "
                         + prev.createdAt() + ": an incremental between them is missing");
             }
             prev = m;
