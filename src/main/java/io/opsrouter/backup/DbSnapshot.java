@@ -106,7 +106,8 @@ final class DbSnapshot implements AutoCloseable {
     /** The tables the settings include, each checked for the SELECT right and locked (ACCESS SHARE) against DROP/ALTER. */
     List<Table> tables(BackupSettings settings) {
         List<Table> out = new ArrayList<>();
-        String sql = "SELECT c.oid, n.nspname, c.relname, pg_relation_size(c.oid), "
+        int blockSize = 8192;
+        String sql = "SELECT c.oid, n.nspname, c.relname, 0, "
                 + "has_table_privilege(c.oid, 'SELECT'), current_user, current_setting('block_size')::int, "
                 + "(SELECT array_agg(a.attname ORDER BY a.attnum) FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attnum > 0 "
                 + "  AND NOT a.attisdropped AND a.attgenerated = ''), "
@@ -114,7 +115,7 @@ final class DbSnapshot implements AutoCloseable {
                 + "  JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = ANY(i.indkey) WHERE i.indrelid = c.oid AND i.indisprimary) "
                 + "FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
                 + "WHERE c.relkind = 'r' AND n.nspname = ANY(?) AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.objid = c.oid "
-                + "  AND d.classid = 'pg_class'::regclass AND d.deptype = 'e') ORDER BY pg_relation_size(c.oid) DESC, n.nspname, c.relname";
+                + "  AND d.classid = 'pg_class'::regclass AND d.deptype = 'e') ORDER BY n.nspname, c.relname";
         try (PreparedStatement ps = coordinator.prepareStatement(sql)) {
             ps.setArray(1, coordinator.createArrayOf("text", settings.schemas().toArray()));
             try (ResultSet rs = ps.executeQuery()) {
@@ -127,24 +128,31 @@ final class DbSnapshot implements AutoCloseable {
                                 + " (fix: GRANT SELECT ON " + schema + "." + name + " TO " + rs.getString(6)
                                 + ", or exclude the table under tables.exclude in " + BackupSettings.FILE + ")");
                     }
-                    long bytes = rs.getLong(4);
+                    blockSize = rs.getInt(7);
                     List<String> cols = rs.getArray(8) == null ? List.of() : Arrays.asList((String[]) rs.getArray(8).getArray());
                     List<String> pk = rs.getArray(9) == null ? List.of() : Arrays.asList((String[]) rs.getArray(9).getArray());
-                    out.add(new Table(rs.getLong(1), schema, name, cols, pk, bytes, bytes / rs.getInt(7)));
+                    out.add(new Table(rs.getLong(1), schema, name, cols, pk, 0, 0));
                 }
             }
         } catch (SQLException e) {
             throw Failures.fromSql(e, null, "cannot list the tables of the source database");
         }
+        List<Table> sized = new ArrayList<>();
         for (Table t : out) {
             try (Statement st = coordinator.createStatement()) {
                 st.execute("LOCK TABLE " + t.qualified() + " IN ACCESS SHARE MODE");
+                try (ResultSet rs = st.executeQuery("SELECT pg_relation_size(" + t.oid() + ")")) {
+                    rs.next();
+                    long bytes = rs.getLong(1);
+                    sized.add(new Table(t.oid(), t.schema(), t.name(), t.columns(), t.primaryKey(), bytes, bytes / blockSize));
+                }
             } catch (SQLException e) {
                 throw Failures.fromSql(e, t.label(), "cannot lock table " + t.label());
             }
         }
-        LOG.debug("snapshot {} covers {} tables", snapshotId, out.size());
-        return out;
+        sized.sort(java.util.Comparator.comparingLong(Table::bytes).reversed());
+        LOG.debug("snapshot {} covers {} tables", snapshotId, sized.size());
+        return sized;
     }
 
     /** Every sequence's value as the snapshot's session sees it, for setval on restore. */

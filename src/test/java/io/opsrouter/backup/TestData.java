@@ -104,10 +104,11 @@ final class TestData {
     }
 
     static io.opsrouter.config.Env env(TestPostgres.Database db, Map<String, String> more) {
-        Map<String, String> m = new java.util.HashMap<>(more);
+        Map<String, String> m = new java.util.HashMap<>();
         m.put(SourceDb.URL, db.url());
         m.put(SourceDb.USER, db.user());
         if (db.password() != null) m.put(SourceDb.PASSWORD, db.password());
+        m.putAll(more);
         return new io.opsrouter.config.Env(m);
     }
 }
