@@ -44,7 +44,7 @@ final class CopyOutStream extends InputStream {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted before COPY of " + what);
         } catch (SQLException e) {
-            throw new IOException(new WrappedBackupFailure(Failures.fromSql(e, what, "COPY of " + what + " failed")));
+            throw new IOException(new WrappedBackupFailure(Failures.fromSql(e, null, "COPY of " + what + " failed")));
         }
         hashing = new HashingInputStream(copy);
     }
@@ -72,7 +72,7 @@ final class CopyOutStream extends InputStream {
         } catch (IOException e) {
             aborted.set(true);
             Throwable cause = e.getCause() instanceof SQLException s ? s : e;
-            if (cause instanceof SQLException s) throw new IOException(new WrappedBackupFailure(Failures.fromSql(s, what, "COPY of " + what + " failed")));
+            if (cause instanceof SQLException s) throw new IOException(new WrappedBackupFailure(Failures.fromSql(s, null, "COPY of " + what + " failed")));
             throw new IOException(new WrappedBackupFailure(new BackupException("connection", "COPY of " + what + " failed: "
                     + Failures.rootMessage(e), e)));
         }
