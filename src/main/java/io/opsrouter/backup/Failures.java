@@ -28,7 +28,8 @@ final class Failures {
 
     static BackupException fromIo(IOException e, String doing) {
         String msg = rootMessage(e);
-        if (msg != null && msg.toLowerCase().contains("no space left")) {
+        if (msg != null && (msg.toLowerCase().contains("no space left") || msg.toLowerCase().contains("file too large")
+                || msg.toLowerCase().contains("quota"))) {
             return new BackupException("disk", doing + ": the disk is full (" + msg + ")", e);
         }
         return new BackupException("io", doing + ": " + msg, e);
