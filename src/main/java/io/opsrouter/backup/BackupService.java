@@ -84,7 +84,7 @@ public final class BackupService {
                 fail(type, start, "error", "backup " + type.label() + " failed: " + e, null);
                 throw e;
             }
-            ArchiveVerifier.Report report = ArchiveVerifier.verify(r.archive());
+            ArchiveVerifier.Report report = ArchiveVerifier.verify(r.archive(), s.workers(), false);
             if (!report.ok()) {
                 Path aside = r.archive().resolveSibling(r.archive().getFileName() + ".unverified");
                 try {

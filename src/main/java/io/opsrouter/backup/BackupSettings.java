@@ -75,7 +75,7 @@ public record BackupSettings(
             if (!KEYS.contains(k)) throw err(k, "is not a known key", "use one of " + new java.util.TreeSet<>(KEYS));
         }
         Path output = home.resolve(text(root, "output", "data/backups")).normalize();
-        int level = integer(root, "deflateLevel", 3, 0, 9);
+        int level = integer(root, "deflateLevel", 1, 0, 9);
         int workers = integer(root, "workers", 2, 1, 32);
         long split = integer(root, "splitTableMb", 64, 1, 1_000_000) * 1024L * 1024L;
         Duration lockTimeout = duration(root, "lockTimeout", Duration.ofSeconds(30), false);

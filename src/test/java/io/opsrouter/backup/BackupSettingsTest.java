@@ -25,7 +25,7 @@ class BackupSettingsTest {
         assertThat(s.folders()).extracting(FolderSpec::name).contains("config", "functions", "frontend", "logs");
         assertThat(s.maxAge().get(BackupType.FULL)).isEqualTo(Duration.ofHours(26));
         Files.delete(home.resolve("config/backups.yaml"));
-        assertThat(BackupSettings.load(home).deflateLevel()).isEqualTo(3);
+        assertThat(BackupSettings.load(home).deflateLevel()).isEqualTo(1);
     }
 
     @ParameterizedTest(name = "{0}")
