@@ -29,8 +29,17 @@ public final class BackupModule implements RouterModule {
         }
         service = new BackupService(settings, ctx.env(), new Catalogue(ctx.store()), ctx.metrics().registry(),
                 s -> LOG.error("backup signal before the routes started: {} {}", s.labels(), s.state()), ctx.clock(), ctx.version());
+        service.leases(new io.opsrouter.store.Leases(ctx.store(), hostName() + ":" + ProcessHandle.current().pid()));
         beans.bind(BackupService.BEAN, service);
         ctx.health().register("backup", () -> HealthPart.up("backup", "output " + settings.output()));
+    }
+
+    private static String hostName() {
+        try {
+            return java.net.InetAddress.getLocalHost().getHostName();
+        } catch (java.io.IOException e) {
+            return "unknown-host";
+        }
     }
 
     @Override

@@ -36,6 +36,7 @@ public final class BackupService {
     private final String version;
     private final Instant startedAt;
     private final ReentrantLock running = new ReentrantLock();
+    private volatile io.opsrouter.store.Leases leases;
 
     public BackupService(BackupSettings settings, Env env, Catalogue catalogue, io.micrometer.core.instrument.MeterRegistry registry,
                          Consumer<Signal> signals, Clock clock, String version) {
@@ -47,6 +48,11 @@ public final class BackupService {
         this.clock = clock;
         this.version = version;
         this.startedAt = clock.instant();
+    }
+
+    /** With several replicas on one store, only the holder of the backup lease runs a scheduled backup. */
+    void leases(io.opsrouter.store.Leases l) {
+        this.leases = l;
     }
 
     void signals(Consumer<Signal> sink) {
@@ -197,10 +203,20 @@ public final class BackupService {
 
     /** For a scheduled route: runs the backup and never lets the failure escape as an exception (it is alerted). */
     public String runScheduled(String type) {
+        io.opsrouter.store.Leases l = leases;
+        if (l != null && !l.tryAcquire("backup", Duration.ofHours(6))) return "skipped: another replica is taking a backup";
         try {
             return run(type);
         } catch (RuntimeException e) {
             return "failed: " + e.getMessage();
+        } finally {
+            if (l != null) {
+                try {
+                    l.release("backup");
+                } catch (RuntimeException e) {
+                    LOG.warn("cannot release the backup lease: {}", e.getMessage());
+                }
+            }
         }
     }
 }

@@ -91,6 +91,7 @@ public final class BackupWriter {
             try {
                 List<Manifest.TableInfo> tables = List.of();
                 List<Manifest.SequenceInfo> sequences = List.of();
+                List<Manifest.ExtensionInfo> extensions = List.of();
                 String snapshotId = null;
                 String pgVersion = null;
                 String schemaSource = null;
@@ -103,6 +104,7 @@ public final class BackupWriter {
                     createdAt = snap.snapshotTime();
                     List<DbSnapshot.Table> dbTables = snap.tables(settings);
                     sequences = snap.sequences(settings);
+                    extensions = snap.extensions();
                     SchemaDump.Result schema = SchemaDump.take(snap, db, settings, dbTables);
                     schemaSource = schema.source();
                     addBytes(creator, "schema/pre-data.sql", schema.preData(), entries, expected);
@@ -130,7 +132,7 @@ public final class BackupWriter {
                     manifest = new Manifest(Manifest.FORMAT, type.label(), createdAt, clock.instant(), routerVersion, pgVersion,
                             type.hasDatabase() ? db.database() : null, snapshotId, effectiveSince,
                             type == BackupType.INCREMENTAL ? base : null, schemaSource, counted, sequences,
-                            listing.missing(), listed);
+                            extensions, listing.missing(), listed);
                     ZipArchiveEntry me = entry(Manifest.NAME);
                     zos.putArchiveEntry(me);
                     zos.write(Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(manifest));

@@ -178,6 +178,18 @@ final class DbSnapshot implements AutoCloseable {
         return out;
     }
 
+    List<Manifest.ExtensionInfo> extensions() {
+        List<Manifest.ExtensionInfo> out = new ArrayList<>();
+        try (Statement st = coordinator.createStatement();
+             ResultSet rs = st.executeQuery("SELECT e.extname, n.nspname FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace "
+                     + "WHERE e.extname <> 'plpgsql' ORDER BY 1")) {
+            while (rs.next()) out.add(new Manifest.ExtensionInfo(rs.getString(1), rs.getString(2)));
+        } catch (SQLException e) {
+            throw Failures.fromSql(e, null, "cannot list the extensions");
+        }
+        return out;
+    }
+
     @Override
     public void close() {
         for (Connection c : all) {

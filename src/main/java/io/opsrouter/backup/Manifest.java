@@ -25,6 +25,7 @@ public record Manifest(
         String schemaSource,
         List<TableInfo> tables,
         List<SequenceInfo> sequences,
+        List<ExtensionInfo> extensions,
         List<String> missingPaths,
         List<Entry> entries) {
 
@@ -50,6 +51,9 @@ public record Manifest(
     }
 
     public record SequenceInfo(String schema, String name, long lastValue, boolean isCalled) {}
+
+    /** An extension the source had: restore creates it (in its schema) before the tables that may use its types. */
+    public record ExtensionInfo(String name, String schema) {}
 
     public BackupType backupType() {
         return BackupType.parse(type);

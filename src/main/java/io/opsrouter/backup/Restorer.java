@@ -144,6 +144,14 @@ public final class Restorer {
             }
             for (String s : schemas) st.execute("CREATE SCHEMA IF NOT EXISTS " + Sql.ident(s));
         }
+        for (Manifest.ExtensionInfo x : m.extensions() == null ? List.<Manifest.ExtensionInfo>of() : m.extensions()) {
+            try (Statement st = c.createStatement()) {
+                st.execute("CREATE SCHEMA IF NOT EXISTS " + Sql.ident(x.schema()));
+                st.execute("CREATE EXTENSION IF NOT EXISTS " + Sql.ident(x.name()) + " WITH SCHEMA " + Sql.ident(x.schema()));
+            } catch (SQLException e) {
+                warn("extension " + x.name() + " not created: " + e.getMessage().split("\n")[0]);
+            }
+        }
     }
 
     private void runBlocksInOrder(Connection c, SchemaScript script, boolean tolerant) throws SQLException {

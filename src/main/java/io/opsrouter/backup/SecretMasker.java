@@ -36,7 +36,11 @@ public final class SecretMasker {
     public static SecretMasker from(Env env, List<String> secretEnv) {
         List<String> vals = new ArrayList<>();
         for (Map.Entry<String, String> e : env.asMap().entrySet()) {
-            if (secretEnv.contains(e.getKey()) || SECRET_NAME.matcher(e.getKey()).matches()) vals.add(e.getValue());
+            String v = e.getValue();
+            if (v == null) continue;
+            if (secretEnv.contains(e.getKey())) vals.add(v);
+            // a variable only named like a secret: skip short or plain values (true, 8080) that would mask ordinary text
+            else if (SECRET_NAME.matcher(e.getKey()).matches() && v.length() >= 8 && !v.matches("(?i)true|false|[0-9.]+|/[^ ]*")) vals.add(v);
         }
         return new SecretMasker(vals);
     }
