@@ -124,6 +124,23 @@ class BackupFaultsTest {
                     .hasMessageContaining("public.settings_kv").hasMessageContaining("GRANT SELECT");
             assertThat(Files.exists(home.resolve("data/backups")) ? archives() : List.of()).isEmpty();
             assertThat(signals).singleElement().satisfies(s -> assertThat(s.labels()).containsEntry("alertname", "backup-failed"));
+
+            // row-level security would silently hide rows from this role: with row_security = off it is an error instead
+            try (Connection c = source.connect(); Statement st = c.createStatement()) {
+                st.execute("GRANT SELECT ON settings_kv TO " + role);
+                st.execute("ALTER TABLE calls ENABLE ROW LEVEL SECURITY");
+                st.execute("CREATE POLICY only_urgent ON calls FOR SELECT USING (priority = 0)");
+            }
+            try {
+                assertThatThrownBy(() -> svc.run("full")).isInstanceOf(BackupException.class)
+                        .hasMessageContaining("public.calls").hasMessageContaining("row-level security");
+            } finally {
+                try (Connection c = source.connect(); Statement st = c.createStatement()) {
+                    st.execute("DROP POLICY only_urgent ON calls");
+                    st.execute("ALTER TABLE calls DISABLE ROW LEVEL SECURITY");
+                }
+            }
+            assertThat(Files.exists(home.resolve("data/backups")) ? archives() : List.of()).isEmpty();
         } finally {
             try (Connection c = source.connect(); Statement st = c.createStatement()) {
                 st.execute("DROP OWNED BY " + role);

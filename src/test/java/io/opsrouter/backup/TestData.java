@@ -24,6 +24,7 @@ final class TestData {
 
     static void createSchema(TestPostgres.Database db) throws SQLException {
         try (Connection c = db.connect(); Statement st = c.createStatement()) {
+            st.execute("CREATE SCHEMA extensions; CREATE EXTENSION citext WITH SCHEMA extensions");
             st.execute("""
                 CREATE TABLE customers (id bigserial PRIMARY KEY, name text NOT NULL, email text UNIQUE, phone text,
                     notes text, created_at timestamptz NOT NULL DEFAULT now(), updated_at timestamptz NOT NULL DEFAULT now());
@@ -33,7 +34,7 @@ final class TestData {
                 CREATE TABLE call_events (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, call_id bigint NOT NULL REFERENCES calls(id),
                     kind text NOT NULL, detail text, created_at timestamptz NOT NULL DEFAULT now());
                 CREATE INDEX call_events_kind ON call_events (kind, created_at);
-                CREATE TABLE settings_kv (key text PRIMARY KEY, value text);
+                CREATE TABLE settings_kv (key text PRIMARY KEY, value text, label extensions.citext);
                 CREATE TABLE ticks (seq bigint PRIMARY KEY, note text);
                 CREATE TABLE tick_counter (id int PRIMARY KEY, value bigint NOT NULL);
                 INSERT INTO tick_counter VALUES (1, 0);
@@ -49,7 +50,7 @@ final class TestData {
                        now() - (g || ' minutes')::interval
                 FROM generate_series(1, 2000) g
                 """);
-            st.execute("INSERT INTO settings_kv VALUES ('greeting', 'Hello – “quoted” ☎'), ('empty', ''), ('null', NULL)");
+            st.execute("INSERT INTO settings_kv VALUES ('greeting', 'Hello – “quoted” ☎', 'Mixed Case'), ('empty', '', NULL), ('null', NULL, 'x')");
         }
         addCalls(db, 1, 3000);
     }
