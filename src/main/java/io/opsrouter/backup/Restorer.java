@@ -82,9 +82,11 @@ public final class Restorer {
                 List<Manifest.TableInfo> chosen = chosen(base);
                 rows += copyData(zip, base, chosen);
                 tables = chosen.size();
+                progress.accept("data loaded: " + rows + " rows");
                 setSequences(admin, base);
                 progress.accept("keys and indexes: " + post.blocks.size() + " objects");
                 runPostData(post);
+                progress.accept("keys and indexes done");
             }
             for (Path p : ordered.subList(1, ordered.size())) {
                 progress.accept("applying " + p.getFileName());

@@ -45,7 +45,7 @@ public final class RestoreCommand implements Callable<Integer> {
         long t0 = System.nanoTime();
         try {
             Restorer.Summary s = new Restorer(new Restorer.Options(new SourceDb(url, user, pw), tables, clean, Math.max(1, jobs)),
-                    msg -> System.err.println("restore: " + msg)).restore(archives);
+                    msg -> System.err.printf("restore %6.1fs: %s%n", (System.nanoTime() - t0) / 1e9, msg)).restore(archives);
             s.warnings().forEach(w -> System.err.println("warning: " + w));
             System.out.printf("restored %d tables, %d rows in %.1f s%n", s.tables(), s.rows(), (System.nanoTime() - t0) / 1e9);
             return 0;
