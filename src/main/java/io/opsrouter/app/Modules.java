@@ -12,6 +12,7 @@ public final class Modules {
                 new io.opsrouter.alert.AlertModule(),
                 new io.opsrouter.notify.NotifyModule(),
                 new io.opsrouter.ingest.IngestModule(),
-                new io.opsrouter.probe.ProbeModule());
+                new io.opsrouter.probe.ProbeModule(),
+                new io.opsrouter.backup.BackupModule());
     }
 }

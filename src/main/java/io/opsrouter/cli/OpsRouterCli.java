@@ -12,10 +12,10 @@ import picocli.CommandLine.Command;
         subcommands = {
                 RunCommand.class,
                 CheckCommand.class,
-                OpsRouterCli.Backup.class,
-                OpsRouterCli.Verify.class,
-                OpsRouterCli.Restore.class,
-                OpsRouterCli.Backups.class,
+                BackupCommand.class,
+                VerifyCommand.class,
+                RestoreCommand.class,
+                BackupsCommand.class,
         })
 public final class OpsRouterCli implements Callable<Integer> {
 
@@ -37,15 +37,4 @@ public final class OpsRouterCli implements Callable<Integer> {
         return new CommandLine(new OpsRouterCli()).execute(args);
     }
 
-    @Command(name = "backup", description = "Take one backup by hand and print the archive path.")
-    static final class Backup extends NotBuiltYet {}
-
-    @Command(name = "verify", description = "Recompute every checksum of a backup archive.")
-    static final class Verify extends NotBuiltYet {}
-
-    @Command(name = "restore", description = "Restore a backup archive into an empty database.")
-    static final class Restore extends NotBuiltYet {}
-
-    @Command(name = "backups", description = "List the backup catalogue.")
-    static final class Backups extends NotBuiltYet {}
 }

@@ -1,0 +1,141 @@
+package io.opsrouter.backup;
+
+import io.opsrouter.app.Json;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Enumeration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipException;
+import java.util.zip.ZipFile;
+
+/**
+ * Re-reads an archive and recomputes every entry's SHA-256 against its manifest, and the whole file's against the
+ * {@code .sha256} sidecar when there is one. The first problem found is named: the entry, or the archive itself.
+ */
+public final class ArchiveVerifier {
+    /** The outcome: ok, or the entry (or "archive") that is wrong and why. */
+    public record Report(boolean ok, String entry, String problem, Manifest manifest) {
+        public String describe() {
+            return ok ? "ok" : entry + ": " + problem;
+        }
+    }
+
+    private ArchiveVerifier() {}
+
+    public static Report verify(Path archive) {
+        return verify(archive, 2, true);
+    }
+
+    /**
+     * Checks every entry, {@code threads} at a time; {@code checkSidecar} also rehashes the whole file against its
+     * {@code .sha256} (the backup itself skips that: it has just computed the sidecar from the file on disk).
+     */
+    public static Report verify(Path archive, int threads, boolean checkSidecar) {
+        if (!Files.isRegularFile(archive)) return bad("archive", "no such file " + archive, null);
+        Manifest manifest;
+        try (ZipFile zip = new ZipFile(archive.toFile(), StandardCharsets.UTF_8)) {
+            ZipEntry me = zip.getEntry(Manifest.NAME);
+            if (me == null) return bad(Manifest.NAME, "missing: the archive was not finished by ops-router", null);
+            try (InputStream in = zip.getInputStream(me)) {
+                manifest = Json.MAPPER.readValue(in, Manifest.class);
+            } catch (IOException e) {
+                return bad(Manifest.NAME, "unreadable: " + e.getMessage().split("\n")[0], null);
+            }
+            if (manifest.entries() == null) return bad(Manifest.NAME, "lists no entries", manifest);
+            Set<String> listed = new HashSet<>();
+            for (Manifest.Entry e : manifest.entries()) {
+                listed.add(e.name());
+                if (zip.getEntry(e.name()) == null) return bad(e.name(), "listed in the manifest but missing from the archive", manifest);
+            }
+            Report entryProblem = checkAll(zip, manifest, Math.max(1, threads));
+            if (entryProblem != null) return entryProblem;
+            for (Enumeration<? extends ZipEntry> en = zip.entries(); en.hasMoreElements(); ) {
+                String n = en.nextElement().getName();
+                if (!n.equals(Manifest.NAME) && !listed.contains(n)) return bad(n, "in the archive but not in the manifest", manifest);
+            }
+        } catch (ZipException e) {
+            return bad("archive", "not a complete zip (cut short or damaged): " + e.getMessage(), null);
+        } catch (IOException e) {
+            return bad("archive", "cannot be read: " + e.getMessage(), null);
+        }
+        Path side = archive.resolveSibling(archive.getFileName() + ".sha256");
+        if (checkSidecar && Files.isRegularFile(side)) {
+            try {
+                String expected = Files.readString(side, StandardCharsets.UTF_8).trim().split("\\s+")[0];
+                String actual = BackupWriter.sha256(archive);
+                if (!expected.equalsIgnoreCase(actual)) {
+                    return bad("archive", "SHA-256 " + actual + " differs from " + side.getFileName() + " (" + expected + ")", manifest);
+                }
+            } catch (IOException e) {
+                return bad("archive", "cannot read " + side + ": " + e.getMessage(), manifest);
+            }
+        }
+        return new Report(true, null, null, manifest);
+    }
+
+    private static Report checkAll(ZipFile zip, Manifest manifest, int threads) {
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads, BackupWriter.daemonThreads("verify"));
+        try {
+            List<java.util.concurrent.Future<String>> results = new ArrayList<>();
+            for (Manifest.Entry e : manifest.entries()) results.add(pool.submit(() -> check(zip, zip.getEntry(e.name()), e)));
+            for (int i = 0; i < results.size(); i++) {
+                String problem = results.get(i).get();
+                if (problem != null) return bad(manifest.entries().get(i).name(), problem, manifest);
+            }
+            return null;
+        } catch (java.util.concurrent.ExecutionException e) {
+            return bad("archive", "cannot be read: " + Failures.rootMessage(e), manifest);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return bad("archive", "verify interrupted", manifest);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private static String check(ZipFile zip, ZipEntry ze, Manifest.Entry e) {
+        try (HashingInputStream h = new HashingInputStream(zip.getInputStream(ze))) {
+            byte[] buf = new byte[1 << 16];
+            while (h.read(buf, 0, buf.length) >= 0) {
+                // hashing as it reads
+            }
+            if (h.bytes() != e.size()) return "size " + h.bytes() + " differs from the manifest's " + e.size();
+            String sha = h.hex();
+            if (!sha.equalsIgnoreCase(e.sha256())) return "SHA-256 " + sha + " differs from the manifest's " + e.sha256();
+            if (e.rows() != null && h.lines() != e.rows()) return h.lines() + " rows differ from the manifest's " + e.rows();
+            return null;
+        } catch (IOException | RuntimeException ex) {
+            return "cannot be decompressed: " + ex.getMessage();
+        }
+    }
+
+    private static Report bad(String entry, String problem, Manifest m) {
+        return new Report(false, entry, problem, m);
+    }
+
+    /** Reads only the manifest (for listing and ordering), or throws naming what is wrong. */
+    public static Manifest readManifest(Path archive) {
+        try (ZipFile zip = new ZipFile(archive.toFile(), StandardCharsets.UTF_8)) {
+            ZipEntry me = zip.getEntry(Manifest.NAME);
+            if (me == null) throw new BackupException("corrupt", archive + ": " + Manifest.NAME + " missing");
+            try (InputStream in = zip.getInputStream(me)) {
+                return Json.MAPPER.readValue(in, Manifest.class);
+            }
+        } catch (IOException e) {
+            throw new BackupException("corrupt", archive + ": not a readable backup archive: " + e.getMessage(), e);
+        }
+    }
+
+    static List<String> names(Manifest m) {
+        List<String> out = new ArrayList<>();
+        for (Manifest.Entry e : m.entries()) out.add(e.name());
+        return out;
+    }
+}

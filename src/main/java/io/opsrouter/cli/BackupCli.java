@@ -1,0 +1,43 @@
+package io.opsrouter.cli;
+
+import io.opsrouter.app.Version;
+import io.opsrouter.backup.BackupService;
+import io.opsrouter.backup.BackupSettings;
+import io.opsrouter.backup.Catalogue;
+import io.opsrouter.config.CoreSettings;
+import io.opsrouter.config.Env;
+import io.opsrouter.config.SettingsSource;
+import io.opsrouter.store.StateStore;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Map;
+
+/** What the backup commands share: the settings, the catalogue (when the state store opens) and a service without Camel. */
+final class BackupCli implements AutoCloseable {
+    final Env env;
+    final BackupSettings settings;
+    final StateStore store;
+    final BackupService service;
+
+    BackupCli(Path home, Path out) {
+        env = Env.system();
+        BackupSettings s = BackupSettings.load(home);
+        settings = out == null ? s : s.withOutput(out.toAbsolutePath().normalize());
+        StateStore opened = null;
+        try {
+            opened = StateStore.open(CoreSettings.from(SettingsSource.load(home, Map.of(), env)));
+        } catch (RuntimeException e) {
+            System.err.println("ops-router: the state store cannot be opened (" + e.getMessage() + "); the catalogue is not updated");
+        }
+        store = opened;
+        service = new BackupService(settings, env, store == null ? null : new Catalogue(store), null,
+                sig -> System.err.println("ops-router: P1 " + sig.labels().get("alertname") + " " + sig.state() + ": "
+                        + sig.annotations().getOrDefault("description", sig.annotations().get("summary"))),
+                Clock.systemUTC(), Version.get());
+    }
+
+    @Override
+    public void close() {
+        if (store != null) store.close();
+    }
+}
