@@ -236,7 +236,9 @@ public final class AlertEngine implements AlertIntake {
         for (var e : groups.entrySet()) {
             AlertRepository.Group g = e.getValue();
             if (g.nextFlushAt() != null) continue;
-            Instant next = g.lastFlushAt() == null ? now.plus(rules.grouping().groupWait())
+            // like Alertmanager, a group whose announced alerts are all gone starts over with group_wait
+            boolean fresh = g.lastFlushAt() == null || !repo.hasAnnouncedActive(c, g.id());
+            Instant next = fresh ? now.plus(rules.grouping().groupWait())
                     : max(now, g.lastFlushAt().plus(rules.grouping().groupInterval()));
             g = new AlertRepository.Group(g.id(), g.key(), g.severity(), next, g.lastFlushAt(), g.seq());
             e.setValue(g);

@@ -142,6 +142,21 @@ abstract class AlertLifecycleContract {
     }
 
     @Test
+    void aGroupWhoseAlertsAreAllResolvedStartsOverWithGroupWait() {
+        fixture(AlertFixture.ALL);
+        f.engine.accept(List.of(firing("frontend", "frontend")));
+        after(Duration.ofSeconds(30));
+        f.engine.accept(List.of(resolved("frontend", "frontend")));
+        after(Duration.ofMinutes(10));
+        int before = f.sent().size();
+        f.engine.accept(List.of(firing("frontend", "frontend")));
+        after(Duration.ofSeconds(29));
+        assertThat(f.sent()).hasSize(before);
+        after(Duration.ofSeconds(1));
+        assertThat(f.sentSince(before)).containsExactly("slack - firing", PAT_SMS + " firing", PAT_MAIL + " firing");
+    }
+
+    @Test
     void anAlertResolvedInsideGroupWaitIsNeverSent() {
         fixture(AlertFixture.ALL);
         f.engine.accept(List.of(firing("frontend", "frontend")));
