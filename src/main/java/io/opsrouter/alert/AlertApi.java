@@ -276,10 +276,10 @@ public final class AlertApi {
             page(ex, r.status(), "Link refused", "<p>" + esc(r.reason()) + "</p>");
             return;
         }
-        AckTokens.Valid v = (AckTokens.Valid) check;
+        List<String> ids = engine.ackTargets((AckTokens.Valid) check);
         if (!"POST".equals(method(ex))) {
             StringBuilder sb = new StringBuilder("<ul>");
-            for (Map<String, Object> a : engine.describe(v.alertIds())) {
+            for (Map<String, Object> a : engine.describe(ids)) {
                 sb.append("<li><b>").append(esc(String.valueOf(a.get("severity")))).append("</b> ")
                         .append(esc(String.valueOf(a.get("summary")))).append(" <i>(").append(esc(String.valueOf(a.get("status"))))
                         .append(")</i></li>");
@@ -296,7 +296,7 @@ public final class AlertApi {
             page(ex, 400, "Name refused", "<p>Use 1 to 100 letters, digits or spaces for your name.</p>");
             return;
         }
-        AlertEngine.Outcome o = engine.acknowledge(v.alertIds(), by);
+        AlertEngine.Outcome o = engine.acknowledge(ids, by);
         int done = o.changed().size() + o.unchanged().size();
         String text = done > 0 ? "Acknowledged by " + by + ": escalation stopped for " + done + " alert" + (done == 1 ? "" : "s") + "."
                 : "Nothing to acknowledge: the alert is already resolved.";

@@ -494,6 +494,13 @@ public final class AlertEngine implements AlertIntake {
         });
     }
 
+    /** The alerts an acknowledgement link means: those it names, or its group's alerts announced by its moment. */
+    public List<String> ackTargets(AckTokens.Valid v) {
+        if (v.groupId() == null) return v.alertIds();
+        return store.read(c -> repo.where(c, "group_id = ? AND status IN ('firing', 'acknowledged') AND notified_at IS NOT NULL AND notified_at <= ?",
+                List.of(v.groupId(), v.announcedBy()), 1000, false)).stream().map(a -> a.id).sorted().toList();
+    }
+
     /** Short descriptions of alerts for the acknowledgement page. */
     public List<Map<String, Object>> describe(List<String> ids) {
         return store.read(c -> {
