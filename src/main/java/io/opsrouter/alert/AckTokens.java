@@ -14,7 +14,9 @@ import javax.crypto.spec.SecretKeySpec;
 /**
  * Signed, expiring acknowledgement tokens, so a person can acknowledge from a phone without an API key.
  * A token is {@code base64url(payload).base64url(HMAC-SHA256(payload))[:16 bytes]}; the payload is
- * {@code v1|<expiry epoch seconds>|<alert id>,<alert id>...}.
+ * {@code v1|<expiry epoch seconds>|<alert id>,<alert id>...}, or for a message about many alerts (so the link
+ * stays short enough for an SMS) {@code g1|<expiry>|<group id>|<epoch millis>}: every alert of that group
+ * announced by that moment.
  */
 public final class AckTokens {
     private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
@@ -30,7 +32,15 @@ public final class AckTokens {
     }
 
     public String issue(List<String> alertIds, Instant now) {
-        String payload = "v1|" + now.plus(ttl).getEpochSecond() + "|" + String.join(",", alertIds);
+        return sealed("v1|" + now.plus(ttl).getEpochSecond() + "|" + String.join(",", alertIds));
+    }
+
+    /** A token for the alerts of a group announced up to {@code announcedBy}. */
+    public String issueForGroup(String groupId, Instant announcedBy, Instant now) {
+        return sealed("g1|" + now.plus(ttl).getEpochSecond() + "|" + groupId + "|" + announcedBy.toEpochMilli());
+    }
+
+    private String sealed(String payload) {
         byte[] p = payload.getBytes(StandardCharsets.UTF_8);
         return B64.encodeToString(p) + "." + B64.encodeToString(sign(p));
     }
@@ -38,7 +48,8 @@ public final class AckTokens {
     /** What a token says, or why it is refused. */
     public sealed interface Check permits Valid, Refused {}
 
-    public record Valid(List<String> alertIds, Instant expires) implements Check {}
+    /** Either alert ids, or a group id with the moment up to which its announced alerts are meant. */
+    public record Valid(List<String> alertIds, String groupId, Instant announcedBy, Instant expires) implements Check {}
 
     public record Refused(int status, String reason) implements Check {}
 
@@ -59,8 +70,10 @@ public final class AckTokens {
         if (!canonical || !MessageDigest.isEqual(mac, sign(payload))) {
             return new Refused(403, "This link has been altered or was not made by this router.");
         }
-        String[] parts = new String(payload, StandardCharsets.UTF_8).split("\\|", 3);
-        if (parts.length != 3 || !"v1".equals(parts[0])) return new Refused(400, "This link is not an acknowledgement link.");
+        String[] parts = new String(payload, StandardCharsets.UTF_8).split("\\|", 4);
+        boolean ids = "v1".equals(parts[0]) && parts.length == 3;
+        boolean group = "g1".equals(parts[0]) && parts.length == 4;
+        if (!ids && !group) return new Refused(400, "This link is not an acknowledgement link.");
         Instant expires;
         try {
             expires = Instant.ofEpochSecond(Long.parseLong(parts[1]));
@@ -70,9 +83,16 @@ public final class AckTokens {
         if (!now.isBefore(expires)) {
             return new Refused(410, "This link expired at " + expires + ". Acknowledge in the API or from a newer message.");
         }
-        List<String> ids = Arrays.stream(parts[2].split(",")).filter(s -> !s.isBlank()).toList();
-        if (ids.isEmpty()) return new Refused(400, "This link names no alert.");
-        return new Valid(ids, expires);
+        if (group) {
+            try {
+                return new Valid(List.of(), parts[2], Instant.ofEpochMilli(Long.parseLong(parts[3])), expires);
+            } catch (NumberFormatException e) {
+                return new Refused(400, "This link is not an acknowledgement link.");
+            }
+        }
+        List<String> alertIds = Arrays.stream(parts[2].split(",")).filter(s -> !s.isBlank()).toList();
+        if (alertIds.isEmpty()) return new Refused(400, "This link names no alert.");
+        return new Valid(alertIds, null, null, expires);
     }
 
     private byte[] sign(byte[] payload) {

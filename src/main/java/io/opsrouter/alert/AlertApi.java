@@ -24,6 +24,7 @@ import org.apache.camel.Exchange;
  * and the acknowledgement link page ({@code /ack/{token}}, no API key: the signed token is the permission).
  */
 public final class AlertApi {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(AlertApi.class);
     private static final int MAX_BODY = 64 * 1024;
     private static final Pattern ACTOR = Pattern.compile("[\\p{L}\\p{N} ._@+'()-]{1,100}");
 
@@ -35,9 +36,36 @@ public final class AlertApi {
         this.auth = auth;
     }
 
+
+    // ---- the doors: every answer is JSON (or the ack page), never a stack trace ----
+
+    public void alerts(Exchange ex) { guard(ex, this::doAlerts, false); }
+
+    public void alert(Exchange ex) { guard(ex, this::doAlert, false); }
+
+    public void acknowledge(Exchange ex) { guard(ex, this::doAcknowledge, false); }
+
+    public void resolve(Exchange ex) { guard(ex, this::doResolve, false); }
+
+    public void silences(Exchange ex) { guard(ex, this::doSilences, false); }
+
+    public void silence(Exchange ex) { guard(ex, this::doSilence, false); }
+
+    public void ackLink(Exchange ex) { guard(ex, this::doAckLink, true); }
+
+    private static void guard(Exchange ex, java.util.function.Consumer<Exchange> handler, boolean html) {
+        try {
+            handler.accept(ex);
+        } catch (RuntimeException e) {
+            LOG.error("{} {} failed: {}", method(ex), ex.getMessage().getHeader(Exchange.HTTP_PATH, String.class), e.toString());
+            if (html) page(ex, 503, "Try again", "<p>The router could not do that just now. Try again in a minute.</p>");
+            else ApiErrors.respond(ex, 503, "the router could not do that just now (" + e.getClass().getSimpleName() + "); try again", null);
+        }
+    }
+
     // ---- /api/alerts ----
 
-    public void alerts(Exchange ex) {
+    private void doAlerts(Exchange ex) {
         if (!authorized(ex)) return;
         String status = header(ex, "status");
         if (status != null && !List.of("pending", "firing", "acknowledged", "resolved").contains(status)) {
@@ -75,18 +103,18 @@ public final class AlertApi {
         ApiErrors.json(ex, 200, Map.of("alerts", alerts, "count", alerts.size()));
     }
 
-    public void alert(Exchange ex) {
+    private void doAlert(Exchange ex) {
         if (!authorized(ex)) return;
         Map<String, Object> a = engine.get(header(ex, "id"));
         if (a == null) ApiErrors.respond(ex, 404, "no alert with id " + header(ex, "id"), "id");
         else ApiErrors.json(ex, 200, a);
     }
 
-    public void acknowledge(Exchange ex) {
+    private void doAcknowledge(Exchange ex) {
         act(ex, true);
     }
 
-    public void resolve(Exchange ex) {
+    private void doResolve(Exchange ex) {
         act(ex, false);
     }
 
@@ -122,7 +150,7 @@ public final class AlertApi {
 
     // ---- /api/silences ----
 
-    public void silences(Exchange ex) {
+    private void doSilences(Exchange ex) {
         if (!authorized(ex)) return;
         if ("POST".equals(method(ex))) {
             createSilence(ex);
@@ -134,7 +162,7 @@ public final class AlertApi {
         ApiErrors.json(ex, 200, Map.of("silences", out, "count", out.size()));
     }
 
-    public void silence(Exchange ex) {
+    private void doSilence(Exchange ex) {
         if (!authorized(ex)) return;
         String id = header(ex, "id");
         if (!engine.expireSilence(id)) ApiErrors.respond(ex, 404, "no silence with id " + id, "id");
@@ -240,7 +268,7 @@ public final class AlertApi {
 
     // ---- /ack/{token}: a GET shows, only a POST acknowledges (link previews fetch URLs) ----
 
-    public void ackLink(Exchange ex) {
+    private void doAckLink(Exchange ex) {
         String token = header(ex, "token");
         Instant now = engine.clock().instant();
         AckTokens.Check check = engine.tokens().check(token, now);
@@ -248,10 +276,10 @@ public final class AlertApi {
             page(ex, r.status(), "Link refused", "<p>" + esc(r.reason()) + "</p>");
             return;
         }
-        AckTokens.Valid v = (AckTokens.Valid) check;
+        List<String> ids = engine.ackTargets((AckTokens.Valid) check);
         if (!"POST".equals(method(ex))) {
             StringBuilder sb = new StringBuilder("<ul>");
-            for (Map<String, Object> a : engine.describe(v.alertIds())) {
+            for (Map<String, Object> a : engine.describe(ids)) {
                 sb.append("<li><b>").append(esc(String.valueOf(a.get("severity")))).append("</b> ")
                         .append(esc(String.valueOf(a.get("summary")))).append(" <i>(").append(esc(String.valueOf(a.get("status"))))
                         .append(")</i></li>");
@@ -268,7 +296,7 @@ public final class AlertApi {
             page(ex, 400, "Name refused", "<p>Use 1 to 100 letters, digits or spaces for your name.</p>");
             return;
         }
-        AlertEngine.Outcome o = engine.acknowledge(v.alertIds(), by);
+        AlertEngine.Outcome o = engine.acknowledge(ids, by);
         int done = o.changed().size() + o.unchanged().size();
         String text = done > 0 ? "Acknowledged by " + by + ": escalation stopped for " + done + " alert" + (done == 1 ? "" : "s") + "."
                 : "Nothing to acknowledge: the alert is already resolved.";

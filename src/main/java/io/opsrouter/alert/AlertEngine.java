@@ -236,7 +236,9 @@ public final class AlertEngine implements AlertIntake {
         for (var e : groups.entrySet()) {
             AlertRepository.Group g = e.getValue();
             if (g.nextFlushAt() != null) continue;
-            Instant next = g.lastFlushAt() == null ? now.plus(rules.grouping().groupWait())
+            // like Alertmanager, a group whose announced alerts are all gone starts over with group_wait
+            boolean fresh = g.lastFlushAt() == null || !repo.hasAnnouncedActive(c, g.id());
+            Instant next = fresh ? now.plus(rules.grouping().groupWait())
                     : max(now, g.lastFlushAt().plus(rules.grouping().groupInterval()));
             g = new AlertRepository.Group(g.id(), g.key(), g.severity(), next, g.lastFlushAt(), g.seq());
             e.setValue(g);
@@ -490,6 +492,13 @@ public final class AlertEngine implements AlertIntake {
             m.put("history", history);
             return m;
         });
+    }
+
+    /** The alerts an acknowledgement link means: those it names, or its group's alerts announced by its moment. */
+    public List<String> ackTargets(AckTokens.Valid v) {
+        if (v.groupId() == null) return v.alertIds();
+        return store.read(c -> repo.where(c, "group_id = ? AND status IN ('firing', 'acknowledged') AND notified_at IS NOT NULL AND notified_at <= ?",
+                List.of(v.groupId(), v.announcedBy()), 1000, false)).stream().map(a -> a.id).sorted().toList();
     }
 
     /** Short descriptions of alerts for the acknowledgement page. */

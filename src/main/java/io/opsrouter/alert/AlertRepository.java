@@ -260,6 +260,16 @@ final class AlertRepository {
         }
     }
 
+    boolean hasAnnouncedActive(Connection c, String groupId) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM alerts WHERE group_id = ? AND status IN ('firing', 'acknowledged')"
+                + " AND notified_at IS NOT NULL LIMIT 1")) {
+            ps.setString(1, groupId);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next();
+            }
+        }
+    }
+
     List<String> dueGroups(Connection c, Instant now, int limit) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(
                 "SELECT group_id FROM alert_groups WHERE next_flush_at <= ? ORDER BY next_flush_at LIMIT " + limit)) {

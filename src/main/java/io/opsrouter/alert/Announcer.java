@@ -26,6 +26,7 @@ import java.util.function.Supplier;
  * contact), or to exactly those told before. Records who was told and the history.
  */
 final class Announcer {
+    static final int MAX_IDS_IN_LINK = 3;
     private final AlertRepository repo;
     private final EscalationPolicies policies;
     private final AckTokens tokens;
@@ -107,7 +108,7 @@ final class Announcer {
             throws SQLException {
         if (to.isEmpty() || alerts.isEmpty()) return;
         List<AlertView> views = alerts.stream().map(AlertRow::view).toList();
-        String ackUrl = ackable ? publicUrl + "/ack/" + tokens.issue(alerts.stream().map(a -> a.id).toList(), now) : null;
+        String ackUrl = ackable ? publicUrl + "/ack/" + ackToken(alerts, now) : null;
         List<AlertRepository.Told> told = new ArrayList<>();
         for (Delivery d : to) {
             Notification n = new Notification(keyBase + ":" + d.channel() + ":" + d.recipientKey(), d.channel(), d.recipient(), kind,
@@ -134,5 +135,12 @@ final class Announcer {
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalStateException("stored recipient unreadable", e);
         }
+    }
+
+    /** Up to three alerts are named in the link; for more, the link names their group, so it fits in an SMS. */
+    private String ackToken(List<AlertRow> alerts, Instant now) {
+        boolean oneGroup = alerts.stream().allMatch(a -> a.groupId.equals(alerts.get(0).groupId));
+        if (alerts.size() <= MAX_IDS_IN_LINK || !oneGroup) return tokens.issue(alerts.stream().map(a -> a.id).toList(), now);
+        return tokens.issueForGroup(alerts.get(0).groupId, now, now);
     }
 }

@@ -250,6 +250,22 @@ class AlertApiTest {
     }
 
     @Test
+    void aStoreThatDoesNotAnswerGivesA503InJsonNotAStackTrace() {
+        start(true);
+        fire(AlertFixture.firing("frontend", "frontend"));
+        String path = ackUrl();
+        path = path.substring(path.indexOf("/ack/"));
+        router.app().context().store().close();
+        HttpResponse<String> r = api("GET", "/api/alerts", null);
+        assertThat(r.statusCode()).isEqualTo(503);
+        assertThat(json(r).get("error").asText()).contains("try again");
+        assertThat(r.body()).doesNotContain("at io.opsrouter");
+        HttpResponse<String> page = router.get(path);
+        assertThat(page.statusCode()).isEqualTo(503);
+        assertThat(page.body()).contains("Try again");
+    }
+
+    @Test
     void aBrokenRulesFileStopsStartUpNamingTheFile() {
         router = RouterHarness.shipped(home).writeFile("config/alert-rules.yaml", "rules:\n  - name: x\n    match: {a: b}\n    severity: P7\n");
         assertThatThrownBy(() -> router.start()).isInstanceOf(StartupException.class)

@@ -142,6 +142,21 @@ abstract class AlertLifecycleContract {
     }
 
     @Test
+    void aGroupWhoseAlertsAreAllResolvedStartsOverWithGroupWait() {
+        fixture(AlertFixture.ALL);
+        f.engine.accept(List.of(firing("frontend", "frontend")));
+        after(Duration.ofSeconds(30));
+        f.engine.accept(List.of(resolved("frontend", "frontend")));
+        after(Duration.ofMinutes(10));
+        int before = f.sent().size();
+        f.engine.accept(List.of(firing("frontend", "frontend")));
+        after(Duration.ofSeconds(29));
+        assertThat(f.sent()).hasSize(before);
+        after(Duration.ofSeconds(1));
+        assertThat(f.sentSince(before)).containsExactly("slack - firing", PAT_SMS + " firing", PAT_MAIL + " firing");
+    }
+
+    @Test
     void anAlertResolvedInsideGroupWaitIsNeverSent() {
         fixture(AlertFixture.ALL);
         f.engine.accept(List.of(firing("frontend", "frontend")));
@@ -400,6 +415,28 @@ abstract class AlertLifecycleContract {
         assertThat(n.alerts().get(0).labels()).containsEntry("monitor", "frontend");
         AckTokens.Check check = f.engine.tokens().check(n.ackUrl().substring(n.ackUrl().lastIndexOf('/') + 1), clock.instant());
         assertThat(check).isInstanceOfSatisfying(AckTokens.Valid.class, v -> assertThat(v.alertIds()).containsExactly(id));
+    }
+
+    @Test
+    void aMessageAboutManyAlertsCarriesAShortLinkForTheirGroup() {
+        fixture(AlertFixture.ALL);
+        f.engine.accept(List.of(firing("supabase-a", "backend"), firing("supabase-b", "backend"), firing("supabase-c", "backend"),
+                firing("supabase-d", "backend"), firing("frontend", "frontend")));
+        after(Duration.ofSeconds(30));
+        String url = f.outbox().stream().filter(r -> r.notification().alerts().size() == 4).findFirst().orElseThrow()
+                .notification().ackUrl();
+        assertThat(url.length()).isLessThan(140);
+        // a newcomer to the group, announced later, is not covered by the earlier link
+        f.engine.accept(List.of(firing("supabase-e", "backend")));
+        after(Duration.ofMinutes(5));
+        AckTokens.Valid v = (AckTokens.Valid) f.engine.tokens().check(url.substring(url.lastIndexOf('/') + 1), clock.instant());
+        List<String> ids = f.engine.ackTargets(v);
+        assertThat(ids).hasSize(4);
+        f.engine.acknowledge(ids, "pat");
+        assertThat(f.engine.list("acknowledged", null, Map.of(), 10)).extracting(a -> a.get("name"))
+                .containsExactlyInAnyOrder("supabase-a", "supabase-b", "supabase-c", "supabase-d");
+        assertThat(f.engine.list("firing", null, Map.of(), 10)).extracting(a -> a.get("name"))
+                .containsExactlyInAnyOrder("frontend", "supabase-e");
     }
 
     @Test
