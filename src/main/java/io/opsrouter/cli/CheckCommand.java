@@ -68,6 +68,22 @@ public final class CheckCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (!json) return run();
+        // the console appender writes to stdout: keep --json output parseable by silencing logs while it runs
+        ch.qos.logback.classic.LoggerContext logs = (ch.qos.logback.classic.LoggerContext) org.slf4j.LoggerFactory.getILoggerFactory();
+        Map<ch.qos.logback.classic.Logger, ch.qos.logback.classic.Level> levels = new java.util.HashMap<>();
+        for (ch.qos.logback.classic.Logger l : logs.getLoggerList()) {
+            levels.put(l, l.getLevel());
+            l.setLevel(ch.qos.logback.classic.Level.OFF);
+        }
+        try {
+            return run();
+        } finally {
+            levels.forEach(ch.qos.logback.classic.Logger::setLevel);
+        }
+    }
+
+    private int run() {
         Path h = home.resolve(env);
         List<Monitor> monitors;
         ProbeSettings settings;

@@ -33,7 +33,7 @@ public final class MonitorState {
 
     public synchronized Step apply(ProbeResult r) {
         Health before = health;
-        last = r;
+        last = r.withoutBody();
         if (r.success()) {
             successes++;
             failures = 0;

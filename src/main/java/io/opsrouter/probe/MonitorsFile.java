@@ -51,6 +51,7 @@ public final class MonitorsFile {
             Kind.TCP, Set.of("host", "port"),
             Kind.SQL, Set.of("query"),
             Kind.PG, Set.of());
+    private static final Set<String> RESTRICTED_HEADERS = Set.of("connection", "content-length", "expect", "host", "upgrade");
     private static final Set<String> METHODS = Set.of("GET", "HEAD", "POST", "PUT", "OPTIONS", "PATCH", "DELETE");
 
     private final String file;
@@ -236,6 +237,9 @@ public final class MonitorsFile {
                 String v = fill(YamlNodes.scalar(e.getValue()), missing);
                 if (v == null) throw error(e.getValue(), id, "header " + e.getKey() + " has no value", "give it a value");
                 if (!e.getKey().matches("[A-Za-z0-9!#$%&'*+.^_`|~-]+")) throw error(e.getValue(), id, "bad header name " + e.getKey(), "fix its spelling");
+                if (RESTRICTED_HEADERS.contains(e.getKey().toLowerCase(java.util.Locale.ROOT))) {
+                    throw error(e.getValue(), id, "header " + e.getKey() + " is set by the HTTP client", "remove it");
+                }
                 headers.put(e.getKey(), v);
             }
         }

@@ -21,12 +21,12 @@ public final class PgMetricsProber implements Prober {
     static final String QUERY = """
             SELECT
               (SELECT count(*) FROM pg_stat_activity)::float8 / current_setting('max_connections')::float8 AS connections_used_ratio,
-              coalesce((SELECT extract(epoch FROM max(now() - query_start)) FROM pg_stat_activity
-                         WHERE state = 'active' AND pid <> pg_backend_pid() AND backend_type = 'client backend'), 0)::float8
+              greatest(coalesce((SELECT extract(epoch FROM max(clock_timestamp() - query_start)) FROM pg_stat_activity
+                         WHERE state = 'active' AND pid <> pg_backend_pid() AND backend_type = 'client backend'), 0), 0)::float8
                 AS longest_query_seconds,
-              coalesce((SELECT extract(epoch FROM max(now() - state_change)) FROM pg_stat_activity
-                         WHERE state LIKE 'idle in transaction%'), 0)::float8 AS longest_idle_in_transaction_seconds,
-              (CASE WHEN pg_is_in_recovery() THEN coalesce(extract(epoch FROM now() - pg_last_xact_replay_timestamp()), 0)
+              greatest(coalesce((SELECT extract(epoch FROM max(clock_timestamp() - state_change)) FROM pg_stat_activity
+                         WHERE state LIKE 'idle in transaction%'), 0), 0)::float8 AS longest_idle_in_transaction_seconds,
+              (CASE WHEN pg_is_in_recovery() THEN greatest(coalesce(extract(epoch FROM clock_timestamp() - pg_last_xact_replay_timestamp()), 0), 0)
                     ELSE coalesce((SELECT extract(epoch FROM max(replay_lag)) FROM pg_stat_replication), 0) END)::float8
                 AS replication_lag_seconds,
               pg_database_size(current_database())::float8 AS database_size_bytes,

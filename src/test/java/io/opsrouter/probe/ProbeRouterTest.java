@@ -148,6 +148,13 @@ class ProbeRouterTest {
                 HttpResponse<String> wrong = r.send(HttpRequest.newBuilder(URI.create(r.baseUrl() + "/api/monitors"))
                         .header("Authorization", "Bearer nope").GET());
                 assertThat(wrong.statusCode()).isEqualTo(401);
+                HttpResponse<String> basicWrong = r.send(HttpRequest.newBuilder(URI.create(r.baseUrl() + "/api/monitors"))
+                        .header("Authorization", "Basic !!!not-base64" + "A".repeat(4000)).GET());
+                assertThat(basicWrong.statusCode()).isEqualTo(401);
+                HttpResponse<String> post = r.send(HttpRequest.newBuilder(URI.create(r.baseUrl() + "/api/monitors"))
+                        .header("Authorization", "Bearer s3cret").POST(HttpRequest.BodyPublishers.ofString("{}")));
+                assertThat(post.statusCode()).isEqualTo(405);
+                assertThat(post.body()).doesNotContain("\"monitors\"");
             }
         }
     }

@@ -82,6 +82,9 @@ class SqlProbersTest {
         assertThat(v.get("database_size_bytes")).isGreaterThan(1_000_000.0);
         assertThat(v.get("cache_hit_ratio")).isBetween(0.0, 1.0);
         assertThat(v.get("dead_tuple_ratio_max")).isBetween(0.0, 1.0);
+        assertThat(v.get("longest_query_seconds")).isGreaterThanOrEqualTo(0.0);
+        assertThat(v.get("longest_idle_in_transaction_seconds")).isGreaterThanOrEqualTo(0.0);
+        assertThat(v.get("replication_lag_seconds")).isGreaterThanOrEqualTo(0.0);
         assertThat(v).containsEntry("deadlocks", 0.0).containsEntry("rollbacks", 0.0);
         try (java.sql.Connection c = db.connect()) {
             c.setAutoCommit(false);

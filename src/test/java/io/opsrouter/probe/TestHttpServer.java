@@ -22,6 +22,7 @@ final class TestHttpServer implements AutoCloseable {
     final AtomicInteger switchStatus = new AtomicInteger(200);
     final Map<String, AtomicInteger> hits = new ConcurrentHashMap<>();
     final Map<String, String> lastHeaders = new ConcurrentHashMap<>();
+    final AtomicInteger hangsStarted = new AtomicInteger();
     private final CountDownLatch release = new CountDownLatch(1);
 
     TestHttpServer() throws IOException {
@@ -40,6 +41,7 @@ final class TestHttpServer implements AutoCloseable {
         });
         server.createContext("/badjson", ex -> send(ex, 200, "{\"status\": \"ok\", oops"));
         server.createContext("/hang", ex -> {
+            hangsStarted.incrementAndGet();
             try {
                 release.await(30, TimeUnit.SECONDS);
             } catch (InterruptedException e) {
