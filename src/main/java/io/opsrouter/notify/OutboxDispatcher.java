@@ -74,6 +74,7 @@ public final class OutboxDispatcher implements ChannelDirectory {
         for (ChannelState s : states.values()) {
             s.channel.start(camelContext);
             s.failing = queue.lastFinishedDead(s.name());
+            s.queue = camelContext.getEndpoint(NotifyModule.queueUri(s.name()));
         }
         running = true;
         OutboxWake.listen(wakeListener);
@@ -111,8 +112,9 @@ public final class OutboxDispatcher implements ChannelDirectory {
         if (s == null || !running) return;
         s.nudgedAt = Instant.now();
         ProducerTemplate p = producer;
-        if (p != null && !s.pausedUntil.isAfter(clock.instant())) {
-            p.sendBody(NotifyModule.queueUri(s.name()), s.name());
+        org.apache.camel.Endpoint queue = s.queue;
+        if (p != null && queue != null && !s.pausedUntil.isAfter(clock.instant())) {
+            p.sendBody(queue, s.name());
         }
     }
 
