@@ -86,6 +86,11 @@ public final class OutboxDispatcher implements ChannelDirectory {
         for (ChannelState s : states.values()) s.channel.stop();
     }
 
+    /** The poll interval in milliseconds, for the timer in routes/notify.yaml (whichever place set it). */
+    public long pollMillis() {
+        return settings.pollInterval().toMillis();
+    }
+
     public List<String> channelNames() {
         return List.copyOf(states.keySet());
     }

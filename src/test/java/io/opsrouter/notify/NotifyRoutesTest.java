@@ -22,6 +22,14 @@ class NotifyRoutesTest {
     }
 
     @Test
+    void thePollIntervalComesFromTheEnvironmentToo() {
+        try (RouterHarness router = RouterHarness.shipped(home).env("NOTIFY_POLL_INTERVAL", "75ms").start()) {
+            var timer = (org.apache.camel.component.timer.TimerEndpoint) router.app().camel().getRoute("notify-poll").getEndpoint();
+            assertThat(timer.getPeriod()).isEqualTo(75L);
+        }
+    }
+
+    @Test
     void aBareHomeWithOnlyTheLogChannelStartsAndKeepsNotificationsInTheOutbox() {
         try (RouterHarness router = RouterHarness.empty(home).start()) {
             Notifications.enqueue(router.app().context().store(), Notifications.of("bare-1", "log"));
