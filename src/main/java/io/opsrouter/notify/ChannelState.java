@@ -19,6 +19,7 @@ final class ChannelState {
     volatile Instant nudgedAt = Instant.EPOCH;
     volatile boolean failing;
     volatile String lastError;
+    volatile org.apache.camel.Endpoint queue;
 
     ChannelState(Channel channel, DispatchSettings d) {
         this.channel = channel;

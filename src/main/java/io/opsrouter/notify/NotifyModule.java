@@ -51,8 +51,13 @@ public final class NotifyModule implements RouterModule {
     @Override
     public void started(CamelContext camel) throws Exception {
         if (((org.apache.camel.model.ModelCamelContext) camel).getRouteTemplateDefinition(CHANNEL_TEMPLATE) == null) {
-            throw new IllegalStateException("routes/notify.yaml with the route template '" + CHANNEL_TEMPLATE
-                    + "' is missing: notifications would never be delivered (restore routes/notify.yaml)");
+            String problem = "routes/notify.yaml with the route template '" + CHANNEL_TEMPLATE
+                    + "' is missing: notifications are not delivered (restore routes/notify.yaml)";
+            // with a real channel configured this is a deployment that must deliver; with only the log channel
+            // (a bare test home, a first try) the outbox keeps the notifications until the file is back
+            if (dispatcher.channelNames().size() > 1) throw new IllegalStateException(problem);
+            LOG.warn(problem);
+            return;
         }
         for (String channel : dispatcher.channelNames()) {
             TemplatedRouteBuilder.builder(camel, CHANNEL_TEMPLATE)

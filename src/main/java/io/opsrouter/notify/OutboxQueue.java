@@ -52,6 +52,8 @@ public final class OutboxQueue {
                 }
             }
             if (rows.isEmpty()) return rows;
+            // the WHERE repeats the due test: on H2, FOR UPDATE waits instead of skipping, and a row another
+            // claimer took meanwhile must not be taken again
             List<OutboxRow> claimed = new ArrayList<>(rows.size());
             try (PreparedStatement up = c.prepareStatement(
                     "UPDATE outbox SET status = 'sending', next_attempt_at = ?"
@@ -60,8 +62,10 @@ public final class OutboxQueue {
                     up.setObject(1, until);
                     up.setLong(2, r.id());
                     up.setObject(3, nowTs);
-                    if (up.executeUpdate() == 1) claimed.add(r);
+                    up.addBatch();
                 }
+                int[] counts = up.executeBatch();
+                for (int i = 0; i < counts.length; i++) if (counts[i] == 1 || counts[i] == java.sql.Statement.SUCCESS_NO_INFO) claimed.add(rows.get(i));
             }
             return claimed;
         });

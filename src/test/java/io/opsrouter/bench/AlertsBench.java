@@ -224,21 +224,35 @@ public final class AlertsBench {
         }
     }
 
+    /** The Slack stand-in: notes when each alert (or message) first arrives, as requests come in. */
     static final class Sink implements AutoCloseable {
         private final HttpServer server;
-        private final List<Object[]> received = new CopyOnWriteArrayList<>();
+        private final Map<Pattern, Map<Integer, Long>> first = new ConcurrentHashMap<>();
+        private final Map<Pattern, java.util.concurrent.atomic.AtomicInteger> counts = new ConcurrentHashMap<>();
 
         Sink() throws IOException {
+            for (Pattern p : List.of(E2E, STAGE)) {
+                first.put(p, new ConcurrentHashMap<>());
+                counts.put(p, new java.util.concurrent.atomic.AtomicInteger());
+            }
             server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 200);
             server.setExecutor(Executors.newFixedThreadPool(8));
             server.createContext("/", ex -> {
                 long at = System.nanoTime();
                 String body = new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
-                received.add(new Object[] {at, body});
                 byte[] ok = "ok".getBytes(StandardCharsets.UTF_8);
                 ex.sendResponseHeaders(200, ok.length);
                 ex.getResponseBody().write(ok);
                 ex.close();
+                for (Pattern p : List.of(E2E, STAGE)) {
+                    Matcher m = p.matcher(body);
+                    boolean any = false;
+                    while (m.find()) {
+                        any = true;
+                        first.get(p).merge(Integer.parseInt(m.group(1)), at, Math::min);
+                    }
+                    if (any) counts.get(p).incrementAndGet();
+                }
             });
             server.start();
         }
@@ -248,22 +262,16 @@ public final class AlertsBench {
         }
 
         void clear() {
-            received.clear();
+            first.values().forEach(Map::clear);
+            counts.values().forEach(c -> c.set(0));
         }
 
         int count(Pattern p) {
-            int n = 0;
-            for (Object[] r : received) if (p.matcher((String) r[1]).find()) n++;
-            return n;
+            return counts.get(p).get();
         }
 
         Map<Integer, Long> firstArrivals(Pattern p) {
-            Map<Integer, Long> first = new ConcurrentHashMap<>();
-            for (Object[] r : received) {
-                Matcher m = p.matcher((String) r[1]);
-                while (m.find()) first.merge(Integer.parseInt(m.group(1)), (Long) r[0], Math::min);
-            }
-            return first;
+            return first.get(p);
         }
 
         @Override

@@ -67,6 +67,31 @@ class PostgresDispatchTest {
     }
 
     @Test
+    void anOutageAcrossARestartLosesNothingAndRepeatsNothing() {
+        try (TestPostgres.Database db = TestPostgres.createDatabase("notify_restart");
+             FakeApi hook = new FakeApi()) {
+            hook.mode(FakeApi.Mode.FAIL_500);
+            RouterHarness a = replica(homeA, db, hook).start();
+            List<String> keys = new ArrayList<>();
+            for (int i = 0; i < 10; i++) {
+                keys.add("pgr-" + i);
+                Notifications.enqueue(a.app().context().store(), Notifications.of("pgr-" + i, "webhook"));
+            }
+            await().atMost(Duration.ofSeconds(15)).until(() -> hook.requests().size() >= 2);
+            a.stop();
+            hook.mode(FakeApi.Mode.OK);
+            RouterHarness b = replica(homeB, db, hook).start();
+            try {
+                await().atMost(Duration.ofSeconds(15)).until(() -> hook.accepted().size() >= keys.size());
+                assertThat(hook.accepted()).extracting(r -> r.header("Idempotency-Key")).containsExactlyElementsOf(keys);
+                assertThat(keys).allMatch(k -> "sent".equals(Notifications.status(b.app().context().store(), k)));
+            } finally {
+                b.close();
+            }
+        }
+    }
+
+    @Test
     void concurrentClaimsTakeDisjointRowsAndAnExpiredLeaseMakesRowsDueAgain() throws Exception {
         try (TestPostgres.Database db = TestPostgres.createDatabase("notify_claim");
              StateStore store = StateStore.open(db.url(), db.user(), db.password(), 4, null)) {
