@@ -109,6 +109,35 @@ class BackupFaultsTest {
     }
 
     @Test
+    void anArchiveThatDoesNotVerifyIsSetAsideRecordedAndRaisesP1() throws Exception {
+        BackupService svc = service("", Map.of());
+        Path good = Path.of(svc.run("full"));
+        signals.clear();
+        svc.verifier((archive, s) -> {
+            try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(archive.toFile(), "rw")) {
+                f.seek(f.length() / 3);
+                int b = f.read();
+                f.seek(f.length() / 3);
+                f.write(b ^ 0x40);
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+            return ArchiveVerifier.verify(archive, 2, false);
+        });
+        assertThatThrownBy(() -> svc.run("full")).isInstanceOf(BackupException.class).hasMessageContaining("did not verify");
+        assertThat(archives()).filteredOn(p -> p.toString().endsWith(".zip")).containsExactly(good);
+        assertThat(archives()).anySatisfy(p -> assertThat(p.getFileName().toString()).endsWith(".zip.unverified"));
+        assertThat(ArchiveVerifier.verify(good).ok()).isTrue();
+        assertThat(new Catalogue(store).list().get(0).status()).isEqualTo("unverified");
+        assertThat(new Catalogue(store).lastGood(BackupType.FULL)).hasValueSatisfying(r -> assertThat(r.path()).isEqualTo(good.toString()));
+        assertThat(signals).singleElement().satisfies(s -> {
+            assertThat(s.state()).isEqualTo(Signal.State.FIRING);
+            assertThat(s.labels()).containsEntry("alertname", "backup-failed");
+        });
+        assertThat(meters.get(MeterNames.BACKUP_VERIFIED).tag("type", "full").gauge().value()).isZero();
+    }
+
+    @Test
     void aRoleWithoutTheRightToReadATableGetsAnErrorNamingTheTable() throws Exception {
         String role = "bk_limited_" + Long.toHexString(System.nanoTime());
         try (Connection c = source.connect(); Statement st = c.createStatement()) {
