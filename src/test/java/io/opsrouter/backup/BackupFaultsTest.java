@@ -179,6 +179,30 @@ class BackupFaultsTest {
     }
 
     @Test
+    void aManagedDatabasesShortStatementTimeoutDoesNotCutTheBackupShort() throws Exception {
+        String role = "bk_managed_" + Long.toHexString(System.nanoTime());
+        try (Connection c = source.connect(); Statement st = c.createStatement()) {
+            st.execute("CREATE ROLE " + role + " LOGIN PASSWORD 'pw-" + role + "'");
+            st.execute("GRANT USAGE ON SCHEMA public, extensions TO " + role);
+            st.execute("GRANT SELECT ON ALL TABLES IN SCHEMA public TO " + role);
+            st.execute("GRANT SELECT ON ALL SEQUENCES IN SCHEMA public TO " + role);
+            st.execute("ALTER ROLE " + role + " SET statement_timeout = '2ms'");
+        }
+        try {
+            BackupService svc = service("workers: 1\n", Map.of(SourceDb.USER, role, SourceDb.PASSWORD, "pw-" + role));
+            Path archive = Path.of(svc.run("full"));
+            Manifest m = ArchiveVerifier.verify(archive).manifest();
+            assertThat(m.tables()).filteredOn(t -> t.name().equals("calls")).singleElement()
+                    .satisfies(t -> assertThat(t.rows()).isEqualTo(3000));
+        } finally {
+            try (Connection c = source.connect(); Statement st = c.createStatement()) {
+                st.execute("DROP OWNED BY " + role);
+                st.execute("DROP ROLE " + role);
+            }
+        }
+    }
+
+    @Test
     void aConnectionDroppedMidCopyLeavesNoArchiveAndRaisesP1() throws Exception {
         try (Connection c = source.connect(); Statement st = c.createStatement()) {
             st.execute("CREATE TABLE big_notes AS SELECT g AS id, repeat(md5(g::text) || ' ' || '" + TestData.WORDS.substring(0, 200)
