@@ -37,6 +37,8 @@ public final class BackupService {
     private final Instant startedAt;
     private final ReentrantLock running = new ReentrantLock();
     private volatile io.opsrouter.store.Leases leases;
+    private volatile java.util.function.BiFunction<Path, BackupSettings, ArchiveVerifier.Report> verifier =
+            (archive, s) -> ArchiveVerifier.verify(archive, s.workers(), false);
 
     public BackupService(BackupSettings settings, Env env, Catalogue catalogue, io.micrometer.core.instrument.MeterRegistry registry,
                          Consumer<Signal> signals, Clock clock, String version) {
@@ -53,6 +55,11 @@ public final class BackupService {
     /** With several replicas on one store, only the holder of the backup lease runs a scheduled backup. */
     void leases(io.opsrouter.store.Leases l) {
         this.leases = l;
+    }
+
+    /** Tests put a step between writing and verifying (to damage the archive on purpose). */
+    void verifier(java.util.function.BiFunction<Path, BackupSettings, ArchiveVerifier.Report> v) {
+        this.verifier = v;
     }
 
     void signals(Consumer<Signal> sink) {
@@ -90,7 +97,7 @@ public final class BackupService {
                 fail(type, start, "error", "backup " + type.label() + " failed: " + e, null);
                 throw e;
             }
-            ArchiveVerifier.Report report = ArchiveVerifier.verify(r.archive(), s.workers(), false);
+            ArchiveVerifier.Report report = verifier.apply(r.archive(), s);
             if (!report.ok()) {
                 Path aside = r.archive().resolveSibling(r.archive().getFileName() + ".unverified");
                 try {

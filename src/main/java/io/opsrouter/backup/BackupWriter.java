@@ -145,10 +145,18 @@ public final class BackupWriter {
                 if (snap != null) snap.close();
             }
             Files.move(tmp, archive, StandardCopyOption.ATOMIC_MOVE);
-            String sha = sha256(archive);
-            writeSidecar(archive, sha);
-            syncDir(out);
-            long size = Files.size(archive);
+            String sha;
+            long size;
+            try {
+                sha = sha256(archive);
+                writeSidecar(archive, sha);
+                syncDir(out);
+                size = Files.size(archive);
+            } catch (IOException | RuntimeException e) {
+                deleteQuietly(archive);
+                deleteQuietly(archive.resolveSibling("." + archive.getFileName() + ".sha256.partial"));
+                throw e;
+            }
             LOG.info("backup {} written: {} ({} bytes, {} rows)", type.label(), archive, size, manifest.totalRows());
             return new Result(archive, manifest, size, sha);
         } catch (BackupException e) {

@@ -107,7 +107,7 @@ final class DbSnapshot implements AutoCloseable {
     List<Table> tables(BackupSettings settings) {
         List<Table> out = new ArrayList<>();
         int blockSize = 8192;
-        String sql = "SELECT c.oid, n.nspname, c.relname, 0, "
+        String sql = "SELECT c.oid, n.nspname, c.relname, "
                 + "has_table_privilege(c.oid, 'SELECT'), current_user, current_setting('block_size')::int, "
                 + "(SELECT array_agg(a.attname ORDER BY a.attnum) FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attnum > 0 "
                 + "  AND NOT a.attisdropped AND a.attgenerated = ''), "
@@ -123,14 +123,14 @@ final class DbSnapshot implements AutoCloseable {
                     String schema = rs.getString(2);
                     String name = rs.getString(3);
                     if (!settings.tableIncluded(schema, name)) continue;
-                    if (!rs.getBoolean(5)) {
-                        throw new BackupException("permission", "role " + rs.getString(6) + " has no SELECT right on table " + schema + "." + name
-                                + " (fix: GRANT SELECT ON " + schema + "." + name + " TO " + rs.getString(6)
+                    if (!rs.getBoolean(4)) {
+                        throw new BackupException("permission", "role " + rs.getString(5) + " has no SELECT right on table " + schema + "." + name
+                                + " (fix: GRANT SELECT ON " + schema + "." + name + " TO " + rs.getString(5)
                                 + ", or exclude the table under tables.exclude in " + BackupSettings.FILE + ")");
                     }
-                    blockSize = rs.getInt(7);
-                    List<String> cols = rs.getArray(8) == null ? List.of() : Arrays.asList((String[]) rs.getArray(8).getArray());
-                    List<String> pk = rs.getArray(9) == null ? List.of() : Arrays.asList((String[]) rs.getArray(9).getArray());
+                    blockSize = rs.getInt(6);
+                    List<String> cols = rs.getArray(7) == null ? List.of() : Arrays.asList((String[]) rs.getArray(7).getArray());
+                    List<String> pk = rs.getArray(8) == null ? List.of() : Arrays.asList((String[]) rs.getArray(8).getArray());
                     out.add(new Table(rs.getLong(1), schema, name, cols, pk, 0, 0));
                 }
             }

@@ -109,6 +109,35 @@ class BackupFaultsTest {
     }
 
     @Test
+    void anArchiveThatDoesNotVerifyIsSetAsideRecordedAndRaisesP1() throws Exception {
+        BackupService svc = service("", Map.of());
+        Path good = Path.of(svc.run("full"));
+        signals.clear();
+        svc.verifier((archive, s) -> {
+            try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(archive.toFile(), "rw")) {
+                f.seek(f.length() / 3);
+                int b = f.read();
+                f.seek(f.length() / 3);
+                f.write(b ^ 0x40);
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+            return ArchiveVerifier.verify(archive, 2, false);
+        });
+        assertThatThrownBy(() -> svc.run("full")).isInstanceOf(BackupException.class).hasMessageContaining("did not verify");
+        assertThat(archives()).filteredOn(p -> p.toString().endsWith(".zip")).containsExactly(good);
+        assertThat(archives()).anySatisfy(p -> assertThat(p.getFileName().toString()).endsWith(".zip.unverified"));
+        assertThat(ArchiveVerifier.verify(good).ok()).isTrue();
+        assertThat(new Catalogue(store).list().get(0).status()).isEqualTo("unverified");
+        assertThat(new Catalogue(store).lastGood(BackupType.FULL)).hasValueSatisfying(r -> assertThat(r.path()).isEqualTo(good.toString()));
+        assertThat(signals).singleElement().satisfies(s -> {
+            assertThat(s.state()).isEqualTo(Signal.State.FIRING);
+            assertThat(s.labels()).containsEntry("alertname", "backup-failed");
+        });
+        assertThat(meters.get(MeterNames.BACKUP_VERIFIED).tag("type", "full").gauge().value()).isZero();
+    }
+
+    @Test
     void aRoleWithoutTheRightToReadATableGetsAnErrorNamingTheTable() throws Exception {
         String role = "bk_limited_" + Long.toHexString(System.nanoTime());
         try (Connection c = source.connect(); Statement st = c.createStatement()) {
@@ -141,6 +170,30 @@ class BackupFaultsTest {
                 }
             }
             assertThat(Files.exists(home.resolve("data/backups")) ? archives() : List.of()).isEmpty();
+        } finally {
+            try (Connection c = source.connect(); Statement st = c.createStatement()) {
+                st.execute("DROP OWNED BY " + role);
+                st.execute("DROP ROLE " + role);
+            }
+        }
+    }
+
+    @Test
+    void aManagedDatabasesShortStatementTimeoutDoesNotCutTheBackupShort() throws Exception {
+        String role = "bk_managed_" + Long.toHexString(System.nanoTime());
+        try (Connection c = source.connect(); Statement st = c.createStatement()) {
+            st.execute("CREATE ROLE " + role + " LOGIN PASSWORD 'pw-" + role + "'");
+            st.execute("GRANT USAGE ON SCHEMA public, extensions TO " + role);
+            st.execute("GRANT SELECT ON ALL TABLES IN SCHEMA public TO " + role);
+            st.execute("GRANT SELECT ON ALL SEQUENCES IN SCHEMA public TO " + role);
+            st.execute("ALTER ROLE " + role + " SET statement_timeout = '2ms'");
+        }
+        try {
+            BackupService svc = service("workers: 1\n", Map.of(SourceDb.USER, role, SourceDb.PASSWORD, "pw-" + role));
+            Path archive = Path.of(svc.run("full"));
+            Manifest m = ArchiveVerifier.verify(archive).manifest();
+            assertThat(m.tables()).filteredOn(t -> t.name().equals("calls")).singleElement()
+                    .satisfies(t -> assertThat(t.rows()).isEqualTo(3000));
         } finally {
             try (Connection c = source.connect(); Statement st = c.createStatement()) {
                 st.execute("DROP OWNED BY " + role);
