@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -78,15 +79,19 @@ public final class RouterApp implements AutoCloseable {
         main.setInitialProperties(camelProperties(settings, core));
         main.configure().setName("ops-router");
         main.configure().withRoutesIncludePattern("file:" + core.routesDir() + "/*.yaml");
+        // Camel's registry keeps one bean per name and class and answers the first bound; a later module
+        // (or a test's stand-in) must replace an earlier binding, so bindings are collected first.
+        Map<String, Object> beans = new LinkedHashMap<>();
         for (RouterModule m : modules) {
             try {
-                m.configure(context, main::bind);
+                m.configure(context, beans::put);
             } catch (RuntimeException e) {
                 throw e;
             } catch (Exception e) {
                 throw new IllegalStateException("module " + m.name() + ": " + e.getMessage(), e);
             }
         }
+        beans.forEach(main::bind);
         main.start();
         CamelContext camel = main.getCamelContext();
         if (camel == null || !camel.isStarted()) {

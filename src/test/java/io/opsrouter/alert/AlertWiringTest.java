@@ -84,7 +84,7 @@ class AlertWiringTest {
         }
         try (RouterHarness r = h.clock(clock).setting(AlertModule.SWEEP_TIMER, "false")
                 .env("ONCALL_PRIMARY_PHONE", "+15145550001").env("ONCALL_PRIMARY_EMAIL", "pat@example.com")
-                .modules(List.of(new CoreModule(), new AlertModule(), notify)).start()) {
+                .onlyModules(List.of(new CoreModule(), new AlertModule(), notify)).start()) {
             engine(r).accept(List.of(AlertFixture.probe("p1-unprocessed", "calls", Signal.State.FIRING,
                     java.util.Map.of("unprocessed_p1", 1.0))));
             clock.advance(Duration.ofSeconds(30));

@@ -53,7 +53,7 @@ class RouteReloadTest {
             await().atMost(Duration.ofSeconds(5)).until(() -> "v1".equals(consumer.receiveBody("seda:beats", 200, String.class)));
             assertThat(router.get("/health").statusCode()).isEqualTo(200);
             assertThat(router.get("/health").body()).contains("last reload refused, previous routes kept");
-            assertThat(router.get("/metrics").body()).contains("ops_router_route_reloads_total{outcome=\"failed\"} 1.0");
+            assertThat(router.get("/metrics").body()).containsPattern("ops_router_route_reloads_total\\{outcome=\"failed\"} [1-9]");
 
             Files.writeString(home.resolve("routes/heartbeat.yaml"), GOOD.formatted("v2"));
             await().atMost(Duration.ofSeconds(20)).until(() -> "v2".equals(consumer.receiveBody("seda:beats", 200, String.class)));

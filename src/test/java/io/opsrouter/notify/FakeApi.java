@@ -89,6 +89,14 @@ final class FakeApi implements AutoCloseable {
     }
 
     private void handle(HttpExchange ex) throws IOException {
+        if ("GET".equals(ex.getRequestMethod())) {
+            // the router's own probe of the API (monitor twilio-api / slack-api): healthy, and not a delivery
+            byte[] ok = "{}".getBytes(StandardCharsets.UTF_8);
+            ex.sendResponseHeaders(200, ok.length);
+            ex.getResponseBody().write(ok);
+            ex.close();
+            return;
+        }
         String body = new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
         Map<String, String> headers = new TreeMap<>();
         ex.getRequestHeaders().forEach((k, v) -> headers.put(k.toLowerCase(), String.join(",", v)));

@@ -30,9 +30,9 @@ class ProbeRouterTest {
 
     private RouterHarness router(String monitorsYaml) {
         return RouterHarness.empty(home)
-                .withRoutesFrom(RouterHarness.REPO.resolve("routes"))
+                .withShippedRoutes("http.yaml", "signals.yaml", "probes.yaml", "api-monitors.yaml")
                 .writeFile("config/monitors.yaml", monitorsYaml)
-                .modules(List.of(intake, new CoreModule(), new ProbeModule())); // Camel's registry answers the first bean bound under a name
+                .onlyModules(List.of(intake, new CoreModule(), new ProbeModule())); // the home holds only the probe routes
     }
 
     private static List<Signal.State> states(List<Signal> signals) {

@@ -61,6 +61,18 @@ public final class RouterHarness implements AutoCloseable {
         return new RouterHarness(tempDir);
     }
 
+    /** Copies only these shipped route files (names under the repository's routes/). */
+    public RouterHarness withShippedRoutes(String... files) {
+        for (String f : files) {
+            try {
+                writeFile("routes/" + f, Files.readString(REPO.resolve("routes").resolve(f)));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return this;
+    }
+
     public RouterHarness withRoutesFrom(Path folder) {
         copyTree(folder, home.resolve("routes"));
         return this;
@@ -81,7 +93,22 @@ public final class RouterHarness implements AutoCloseable {
         return this;
     }
 
+    /**
+     * Runs these modules as well as every standard module whose class is not among them; the given ones come
+     * last, so the beans they bind (a recording intake, a stand-in channel directory) replace the standard ones.
+     */
     public RouterHarness modules(List<RouterModule> modules) {
+        List<RouterModule> all = new java.util.ArrayList<>();
+        for (RouterModule standard : Modules.all()) {
+            if (modules.stream().noneMatch(m -> m.getClass() == standard.getClass())) all.add(standard);
+        }
+        all.addAll(modules);
+        this.modules = all;
+        return this;
+    }
+
+    /** Runs exactly these modules, for tests whose home holds only the routes these modules serve. */
+    public RouterHarness onlyModules(List<RouterModule> modules) {
         this.modules = modules;
         return this;
     }
