@@ -169,7 +169,7 @@ if ((e2e)); then
   # both classes, whatever their tags: the e2e one is excluded from the default run by surefire.excludedGroups
   # shellcheck disable=SC2086
   mvn -B --no-transfer-progress ${MVN_ARGS:-} test -Dsurefire.excludedGroups=bench \
-      -Dtest='MonitoringConfigTest,StackEndToEndTest' -Dsurefire.failIfNoSpecifiedTests=false \
+      -Dtest='MonitoringConfigTest,StackEndToEndTest,RealAlertmanagerE2eTest' -Dsurefire.failIfNoSpecifiedTests=false \
     || fail "end-to-end test (reports in target/surefire-reports)"
 fi
 

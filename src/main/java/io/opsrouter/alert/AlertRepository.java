@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import io.opsrouter.app.Json;
 import io.opsrouter.store.Dialect;
 import java.sql.Connection;
+import org.slf4j.MDC;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -21,6 +22,8 @@ import java.util.Map;
 
 /** The SQL of the alert pipeline. Every method runs on the caller's connection, inside its transaction. */
 final class AlertRepository {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(AlertRepository.class);
+
     private static final int CHUNK = 500;
     private static final TypeReference<Map<String, String>> STRINGS = new TypeReference<>() {};
     private static final TypeReference<Map<String, Double>> NUMBERS = new TypeReference<>() {};
@@ -336,6 +339,15 @@ final class AlertRepository {
                 ps.addBatch();
             }
             ps.executeBatch();
+        }
+        for (Event e : events) {
+            if (e.channel() != null) continue; // one line per alert event; each notification is logged when delivered
+            MDC.put("alert", e.alertId());
+            try {
+                LOG.info("alert {} {}{}", e.alertId(), e.event(), e.detail() == null ? "" : ": " + e.detail());
+            } finally {
+                MDC.remove("alert");
+            }
         }
     }
 

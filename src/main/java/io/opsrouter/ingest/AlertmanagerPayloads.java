@@ -1,5 +1,6 @@
 package io.opsrouter.ingest;
 
+import io.opsrouter.alert.Fingerprint;
 import static io.opsrouter.ingest.StrictJson.boundedString;
 import static io.opsrouter.ingest.StrictJson.object;
 import static io.opsrouter.ingest.StrictJson.optionalCount;

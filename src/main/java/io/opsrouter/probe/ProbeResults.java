@@ -44,7 +44,12 @@ public final class ProbeResults {
         results.incrementAndGet();
         meters.record(r, step.after());
         if (step.changed()) {
-            LOG.info("monitor {} is {} (was {}): {}", r.monitor().id(), step.after(), step.before(), r.detail());
+            org.slf4j.MDC.put("monitor", r.monitor().id());
+            try {
+                LOG.info("monitor {} is {} (was {}): {}", r.monitor().id(), step.after(), step.before(), r.detail());
+            } finally {
+                org.slf4j.MDC.remove("monitor");
+            }
         }
         return ProbeSignals.due(step) ? ProbeSignals.of(r, step.after()) : null;
     }

@@ -1,5 +1,7 @@
 package io.opsrouter.ingest;
 
+import io.opsrouter.alert.Fingerprint;
+import io.opsrouter.testing.RecordingIntake;
 import static io.opsrouter.ingest.IngestHttp.post;
 import static io.opsrouter.ingest.IngestHttp.signed;
 import static io.opsrouter.ingest.IngestHttp.vector;

@@ -1,5 +1,6 @@
 package io.opsrouter.ingest;
 
+import io.opsrouter.testing.RecordingIntake;
 import static io.opsrouter.ingest.IngestHttp.post;
 import static io.opsrouter.ingest.IngestHttp.vector;
 import static org.assertj.core.api.Assertions.assertThat;

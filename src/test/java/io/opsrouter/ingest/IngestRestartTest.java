@@ -1,5 +1,6 @@
 package io.opsrouter.ingest;
 
+import io.opsrouter.testing.RecordingIntake;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 

@@ -10,12 +10,16 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class NotifyRoutesTest {
+    /** A home without the other concerns' settings files runs only the notify module. */
+    private static final java.util.List<io.opsrouter.app.RouterModule> NOTIFY_ONLY =
+            java.util.List.of(new io.opsrouter.app.CoreModule(), new NotifyModule());
+
     @TempDir
     Path home;
 
     @Test
     void withARealChannelARouterWithoutRoutesNotifyYamlDoesNotStart() {
-        RouterHarness router = RouterHarness.empty(home).env("WEBHOOK_URL", "http://127.0.0.1:9/hook")
+        RouterHarness router = RouterHarness.empty(home).onlyModules(NOTIFY_ONLY).env("WEBHOOK_URL", "http://127.0.0.1:9/hook")
                 .env("WEBHOOK_SECRET", "0123456789abcdef0123456789abcdef");
         assertThatThrownBy(router::start).isInstanceOf(StartupException.class).hasMessageContaining("routes/notify.yaml");
         router.close();
@@ -31,7 +35,7 @@ class NotifyRoutesTest {
 
     @Test
     void aBareHomeWithOnlyTheLogChannelStartsAndKeepsNotificationsInTheOutbox() {
-        try (RouterHarness router = RouterHarness.empty(home).start()) {
+        try (RouterHarness router = RouterHarness.empty(home).onlyModules(NOTIFY_ONLY).start()) {
             Notifications.enqueue(router.app().context().store(), Notifications.of("bare-1", "log"));
             assertThat(Notifications.status(router.app().context().store(), "bare-1")).isEqualTo("pending");
         }

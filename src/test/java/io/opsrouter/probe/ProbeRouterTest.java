@@ -1,5 +1,6 @@
 package io.opsrouter.probe;
 
+import io.opsrouter.testing.RecordingIntake;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;

@@ -1,4 +1,4 @@
-package io.opsrouter.ingest;
+package io.opsrouter.alert;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
