@@ -84,7 +84,9 @@ class PostgresDispatchTest {
             try {
                 await().atMost(Duration.ofSeconds(15)).until(() -> hook.accepted().size() >= keys.size());
                 assertThat(hook.accepted()).extracting(r -> r.header("Idempotency-Key")).containsExactlyElementsOf(keys);
-                assertThat(keys).allMatch(k -> "sent".equals(Notifications.status(b.app().context().store(), k)));
+                // accepted rows are marked sent in small batches just after delivery
+                await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+                        assertThat(keys).allMatch(k -> "sent".equals(Notifications.status(b.app().context().store(), k))));
             } finally {
                 b.close();
             }
