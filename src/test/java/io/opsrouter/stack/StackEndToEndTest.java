@@ -58,7 +58,7 @@ class StackEndToEndTest {
     private static final Duration STARTUP = Duration.ofSeconds(120);
     private static final Duration DELIVERY = Duration.ofSeconds(90);
     private static final String WEBHOOK_TOKEN = "e2e-" + UUID.randomUUID();
-    private static final String TWILIO_SID = "ACe2e0000000000000000000000000000";
+    private static final String TWILIO_SID = "AC0e2e0000000000000000000000000000";
     private static final String PRIMARY_PHONE = "+15145550101";
     private static final String PRIMARY_EMAIL = "primary@example.com";
     private static final String TOOLING = "E2ECanaryTooling";
@@ -215,6 +215,7 @@ class StackEndToEndTest {
         env.put("SMTP_USERNAME", "ops-router");
         env.put("SMTP_PASSWORD", "smtp-secret");
         env.put("SMTP_FROM", "ops-router@example.com");
+        env.put("SMTP_STARTTLS", "false"); // GreenMail speaks plain SMTP
         env.put("ONCALL_PRIMARY_NAME", "Primary E2E");
         env.put("ONCALL_PRIMARY_PHONE", PRIMARY_PHONE);
         env.put("ONCALL_PRIMARY_EMAIL", PRIMARY_EMAIL);
@@ -367,11 +368,10 @@ class StackEndToEndTest {
     /** Waits for the condition; on time-out fails with the last lines of every process' output. */
     private void within(Duration limit, String what, ThrowingRunnable assertion) {
         try {
-            await(what).atMost(limit).pollInterval(Duration.ofMillis(250)).ignoreExceptions().untilAsserted(() -> {
-                for (ManagedProcess p : processes) assertThat(p.alive()).as(p.tail()).isTrue();
-                assertion.run();
-            });
-        } catch (ConditionTimeoutException e) {
+            await(what).atMost(limit).pollInterval(Duration.ofMillis(250))
+                    .failFast("a process of the stack exited", () -> processes.stream().anyMatch(p -> !p.alive()))
+                    .ignoreExceptions().untilAsserted(assertion::run);
+        } catch (ConditionTimeoutException | org.awaitility.core.TerminalFailureException e) {
             StringBuilder logs = new StringBuilder();
             for (ManagedProcess p : processes) logs.append("\n--- ").append(p.tail());
             throw new AssertionError(what + ": " + e.getMessage() + logs, e);
