@@ -20,12 +20,12 @@ class ConfigBackupSecretsTest {
     @TempDir
     Path home;
 
-    static final List<String> SECRETS = List.of("xoxb-file-secret-1", "https://hooks.slack.com/services/T0/B0/WEBHOOKSECRET2", "hunter2-secret-3",
-            "tw-auth-secret-4", "key-secret-5", "xoxb-env-secret-6", "custom-secret-7", "AC0123456789sid8");
+    static final List<String> SECRETS = List.of("slacktok-file-secret-1", "https://hooks.slack.com/services/T0/B0/WEBHOOKSECRET2", "hunter2-secret-3",
+            "tw-auth-secret-4", "key-secret-5", "slacktok-env-secret-6", "custom-secret-7", "AC0123456789sid8");
 
     @Test
     void configBackupMasksSecretKeysAndEverySecretEnvironmentValue() throws Exception {
-        write("config/application.properties", "router.http.port = 8080\nslack.bot-token = xoxb-file-secret-1\ntwilio.auth-token=tw-auth-secret-4\n");
+        write("config/application.properties", "router.http.port = 8080\nslack.bot-token = slacktok-file-secret-1\ntwilio.auth-token=tw-auth-secret-4\n");
         write("config/channels.yaml", """
                 slack:
                   webhookUrl: https://hooks.slack.com/services/T0/B0/WEBHOOKSECRET2
@@ -35,16 +35,16 @@ class ConfigBackupSecretsTest {
                 twilio:
                   accountSid: AC0123456789sid8
                   from: "+15550001111"
-                notes: the token for the pager is xoxb-env-secret-6 and custom-secret-7 is in here too
+                notes: the token for the pager is slacktok-env-secret-6 and custom-secret-7 is in here too
                 """);
         write("config/vapi.json", "{\n  \"apiKey\": \"key-secret-5\",\n  \"assistant\": \"drains\"\n}\n");
         write("routes/alerts.yaml", "- route:\n    from:\n      uri: \"https://example.com/?auth=custom-secret-7\"\n");
         byte[] binary = new byte[] {0, 1, 2, (byte) 0xff, 'k', 'e', 'y', '=', 'v'};
         Files.createDirectories(home.resolve("supabase/functions/notify"));
         Files.write(home.resolve("supabase/functions/notify/logo.bin"), binary);
-        write("supabase/functions/notify/index.ts", "const url = Deno.env.get('SUPABASE_URL');\nconst serviceRoleKey = 'xoxb-env-secret-6';\n");
+        write("supabase/functions/notify/index.ts", "const url = Deno.env.get('SUPABASE_URL');\nconst serviceRoleKey = 'slacktok-env-secret-6';\n");
 
-        Env env = new Env(Map.of("SLACK_BOT_TOKEN", "xoxb-env-secret-6", "CUSTOM_VAR", "custom-secret-7", "HOME", "/root"));
+        Env env = new Env(Map.of("SLACK_BOT_TOKEN", "slacktok-env-secret-6", "CUSTOM_VAR", "custom-secret-7", "HOME", "/root"));
         BackupSettings s = TestData.settings(home, """
                 secretEnv: [CUSTOM_VAR]
                 folders:

