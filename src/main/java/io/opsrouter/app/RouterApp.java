@@ -104,8 +104,8 @@ public final class RouterApp implements AutoCloseable {
                 throw new IllegalStateException("module " + m.name() + " failed to start: " + e.getMessage(), e);
             }
         }
-        LOG.info("ops-router {} ready on port {} with {} routes from {}", version, core.httpPort(), camel.getRoutes().size(),
-                core.routesDir());
+        LOG.info("ops-router {} ready on port {} with {} routes from {} ({} ms after the JVM started)", version, core.httpPort(),
+                camel.getRoutes().size(), core.routesDir(), java.lang.management.ManagementFactory.getRuntimeMXBean().getUptime());
     }
 
     private static Properties camelProperties(SettingsSource settings, CoreSettings core) {
