@@ -69,7 +69,7 @@ class MonitorsFileTest {
     void shippedMonitorsTakeUrlsAndKeysFromTheEnvironment() {
         Map<String, String> env = Map.of("FRONTEND_URL", "https://drains.example.com/", "FRONTEND_HOST", "drains.example.com",
                 "SUPABASE_URL", "https://abc.supabase.co", "SUPABASE_ANON_KEY", "anon-key",
-                "TWILIO_ACCOUNT_SID", "AC123", "TWILIO_AUTH_TOKEN", "tok", "VAPI_API_KEY", "vk", "SLACK_BOT_TOKEN", "xoxb",
+                "TWILIO_ACCOUNT_SID", "AC123", "TWILIO_AUTH_TOKEN", "tok", "VAPI_API_KEY", "vk", "SLACK_TOKEN", "xoxb",
                 "TARGET_DB_URL", "jdbc:postgresql://db/calls");
         List<Monitor> ms = MonitorsFile.load(RouterHarness.REPO, MonitorsFile.DEFAULT_FILE, new Env(env));
         assertThat(ms).allMatch(Monitor::enabled);
