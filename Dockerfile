@@ -18,8 +18,8 @@ FROM eclipse-temurin:17-jre-alpine AS runtime
 RUN apk add --no-cache tini \
  && addgroup -S -g 10001 opsrouter \
  && adduser -S -D -H -u 10001 -G opsrouter -h /opt/ops-router opsrouter \
- && mkdir -p /opt/ops-router /var/lib/ops-router /var/backups/ops-router \
- && chown opsrouter:opsrouter /var/lib/ops-router /var/backups/ops-router
+ && mkdir -p /opt/ops-router /var/lib/ops-router/backups \
+ && chown opsrouter:opsrouter /var/lib/ops-router /var/lib/ops-router/backups
 
 WORKDIR /opt/ops-router
 COPY --from=build /ops-router.jar /opt/ops-router/ops-router.jar
@@ -34,7 +34,7 @@ ENV ROUTER_HOME=/opt/ops-router \
     JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=75 -XX:InitialRAMPercentage=25 -XX:+ExitOnOutOfMemoryError"
 
 # state (embedded store, notifications.jsonl) and backup archives outlive the container
-VOLUME ["/var/lib/ops-router", "/var/backups/ops-router"]
+VOLUME ["/var/lib/ops-router", "/var/lib/ops-router/backups"]
 EXPOSE 8080
 USER 10001:10001
 

@@ -23,7 +23,7 @@ public final class BackupModule implements RouterModule {
 
     @Override
     public void configure(RouterContext ctx, Beans beans) {
-        BackupSettings settings = BackupSettings.load(ctx.settings().home());
+        BackupSettings settings = BackupSettings.load(ctx.settings().home(), ctx.core().dataDir());
         for (FolderSpec f : settings.folders()) {
             if (!java.nio.file.Files.isDirectory(f.path())) LOG.warn("{}: folders.{}: {} does not exist; backups will report it", BackupSettings.FILE, f.name(), f.path());
         }

@@ -49,10 +49,11 @@ public record BackupSettings(
 
     /** Defaults for a home without {@code config/backups.yaml}. */
     public static BackupSettings defaults(Path home) {
-        return load(home);
+        return load(home, home.resolve("data"));
     }
 
-    public static BackupSettings load(Path home) {
+    /** Reads config/backups.yaml; without an {@code output} key, archives go to {@code <dataDir>/backups}. */
+    public static BackupSettings load(Path home, Path dataDir) {
         Path file = home.resolve(FILE);
         JsonNode root;
         if (Files.isRegularFile(file)) {
@@ -66,15 +67,20 @@ public record BackupSettings(
         } else {
             root = com.fasterxml.jackson.databind.node.MissingNode.getInstance();
         }
-        return parse(home, root);
+        return parse(home, dataDir, root);
     }
 
     static BackupSettings parse(Path home, JsonNode root) {
+        return parse(home, home.resolve("data"), root);
+    }
+
+    static BackupSettings parse(Path home, Path dataDir, JsonNode root) {
         for (Iterator<String> it = root.fieldNames(); it.hasNext(); ) {
             String k = it.next();
             if (!KEYS.contains(k)) throw err(k, "is not a known key", "use one of " + new java.util.TreeSet<>(KEYS));
         }
-        Path output = home.resolve(text(root, "output", "data/backups")).normalize();
+        String out = text(root, "output", null);
+        Path output = (out == null ? dataDir.resolve("backups") : home.resolve(out)).normalize();
         int level = integer(root, "deflateLevel", 1, 0, 9);
         int workers = integer(root, "workers", 2, 1, 32);
         long split = integer(root, "splitTableMb", 64, 1, 1_000_000) * 1024L * 1024L;

@@ -21,11 +21,12 @@ final class BackupCli implements AutoCloseable {
 
     BackupCli(Path home, Path out) {
         env = Env.system();
-        BackupSettings s = BackupSettings.load(home);
+        CoreSettings core = CoreSettings.from(SettingsSource.load(home, Map.of(), env));
+        BackupSettings s = BackupSettings.load(home, core.dataDir());
         settings = out == null ? s : s.withOutput(out.toAbsolutePath().normalize());
         StateStore opened = null;
         try {
-            opened = StateStore.open(CoreSettings.from(SettingsSource.load(home, Map.of(), env)));
+            opened = StateStore.open(core);
         } catch (RuntimeException e) {
             System.err.println("ops-router: the state store cannot be opened (" + e.getMessage() + "); the catalogue is not updated");
         }

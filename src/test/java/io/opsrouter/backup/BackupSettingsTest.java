@@ -20,12 +20,12 @@ class BackupSettingsTest {
     void shippedFileLoadsAndAMissingFileMeansDefaults() throws Exception {
         Files.createDirectories(home.resolve("config"));
         Files.copy(io.opsrouter.testing.RouterHarness.REPO.resolve("config/backups.yaml"), home.resolve("config/backups.yaml"));
-        BackupSettings s = BackupSettings.load(home);
-        assertThat(s.output()).isEqualTo(home.resolve("data/backups"));
+        BackupSettings s = BackupSettings.load(home, home.resolve("state"));
+        assertThat(s.output()).as("no output key: under the router's data folder").isEqualTo(home.resolve("state/backups"));
         assertThat(s.folders()).extracting(FolderSpec::name).contains("config", "functions", "frontend", "logs");
         assertThat(s.maxAge().get(BackupType.FULL)).isEqualTo(Duration.ofHours(26));
         Files.delete(home.resolve("config/backups.yaml"));
-        assertThat(BackupSettings.load(home).deflateLevel()).isEqualTo(1);
+        assertThat(BackupSettings.load(home, home.resolve("data")).deflateLevel()).isEqualTo(1);
     }
 
     @ParameterizedTest(name = "{0}")
@@ -47,7 +47,7 @@ class BackupSettingsTest {
     void badSettingsNameTheFileKeyAndFix(String yaml, String key, String problem) throws Exception {
         Files.createDirectories(home.resolve("config"));
         Files.writeString(home.resolve("config/backups.yaml"), yaml + "\n");
-        assertThatThrownBy(() -> BackupSettings.load(home)).isInstanceOf(SettingsException.class)
+        assertThatThrownBy(() -> BackupSettings.load(home, home.resolve("data"))).isInstanceOf(SettingsException.class)
                 .satisfies(e -> {
                     SettingsException se = (SettingsException) e;
                     assertThat(se.file()).isEqualTo("config/backups.yaml");
@@ -61,7 +61,7 @@ class BackupSettingsTest {
     void brokenYamlIsReportedWithTheFile() throws Exception {
         Files.createDirectories(home.resolve("config"));
         Files.writeString(home.resolve("config/backups.yaml"), "workers: [1\n");
-        assertThatThrownBy(() -> BackupSettings.load(home)).isInstanceOf(SettingsException.class).hasMessageStartingWith("config/backups.yaml: ");
+        assertThatThrownBy(() -> BackupSettings.load(home, home.resolve("data"))).isInstanceOf(SettingsException.class).hasMessageStartingWith("config/backups.yaml: ");
     }
 
     @Test
