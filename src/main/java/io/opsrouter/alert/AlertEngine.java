@@ -61,6 +61,14 @@ public final class AlertEngine implements AlertIntake {
     }
 
     public Clock clock() { return clock; }
+
+    /**
+     * The clock cut to what the store keeps (microseconds): a time written and read back must compare equal,
+     * or a group due "now" reads back a rounded-up instant, looks not yet due, and waits for the next sweep.
+     */
+    private Instant now() {
+        return clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MICROS);
+    }
     public AckTokens tokens() { return tokens; }
     public AlertRules rules() { return rules; }
     public EscalationPolicies policies() { return policies; }
@@ -73,7 +81,7 @@ public final class AlertEngine implements AlertIntake {
     @Override
     public void accept(List<Signal> signals) {
         if (signals == null || signals.isEmpty()) return;
-        Instant now = clock.instant();
+        Instant now = now();
         List<In> ins = new ArrayList<>(signals.size());
         boolean anyFiring = false;
         for (Signal s : signals) {
@@ -306,7 +314,7 @@ public final class AlertEngine implements AlertIntake {
 
     /** Pending alerts whose rule's {@code for} has passed start firing (their group's wait starts). */
     public int startPendingThatLasted() {
-        Instant now = clock.instant();
+        Instant now = now();
         return store.inTransaction(c -> {
             List<AlertRow> due = repo.where(c, "status = 'pending' AND fires_at <= ?", List.of(now), SWEEP_BATCH, true);
             Map<String, String[]> touched = new LinkedHashMap<>();
@@ -325,7 +333,7 @@ public final class AlertEngine implements AlertIntake {
 
     /** Groups whose group_wait or group_interval has passed: one message for their new alerts. */
     public int sendDueGroupMessages() {
-        Instant now = clock.instant();
+        Instant now = now();
         List<String> dueGroups = store.read(c -> repo.dueGroups(c, now, SWEEP_BATCH));
         for (String gid : dueGroups) {
             store.inTransaction(c -> {
@@ -340,7 +348,7 @@ public final class AlertEngine implements AlertIntake {
 
     /** Unacknowledged alerts due: the next step of their policy, or a reminder after the last; {escalated, reminded}. */
     public int[] escalateUnacknowledged() {
-        Instant now = clock.instant();
+        Instant now = now();
         int[] counts = store.inTransaction(c -> escalate(c, now));
         meters.refresh(store, repo);
         return counts;
@@ -412,7 +420,7 @@ public final class AlertEngine implements AlertIntake {
     }
 
     private Outcome act(List<String> ids, String by, boolean ack) {
-        Instant now = clock.instant();
+        Instant now = now();
         Outcome o = store.inTransaction(c -> {
             List<AlertRow> changed = new ArrayList<>();
             List<String> unchanged = new ArrayList<>();
@@ -517,7 +525,7 @@ public final class AlertEngine implements AlertIntake {
 
     public Silence silence(Map<String, String> match, Map<String, String> matchRe, Instant startsAt, Instant endsAt, String createdBy,
                            String comment) {
-        Instant now = clock.instant();
+        Instant now = now();
         Silence s = new Silence("s-" + Long.toString(RANDOM.nextLong() & Long.MAX_VALUE, 36), match, matchRe,
                 startsAt == null ? now : startsAt, endsAt, createdBy, comment, now);
         store.inTransaction(c -> {
@@ -528,12 +536,12 @@ public final class AlertEngine implements AlertIntake {
     }
 
     public List<Silence> silences(boolean includeExpired) {
-        Instant now = clock.instant();
+        Instant now = now();
         return store.read(c -> silences.list(c, includeExpired ? null : now));
     }
 
     public boolean expireSilence(String id) {
-        Instant now = clock.instant();
+        Instant now = now();
         return store.inTransaction(c -> silences.expire(c, id, now));
     }
 
