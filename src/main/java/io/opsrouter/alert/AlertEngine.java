@@ -31,6 +31,7 @@ public final class AlertEngine implements AlertIntake {
     private static final Logger LOG = LoggerFactory.getLogger(AlertEngine.class);
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final int SWEEP_BATCH = 500;
+    private static final int FLUSH_CHUNK = 200;
 
     private final StateStore store;
     private final Clock clock;
@@ -256,42 +257,60 @@ public final class AlertEngine implements AlertIntake {
         return groups;
     }
 
+    /**
+     * One message per due group for its alerts not yet announced. The groups' alerts and rows are read and
+     * locked a chunk of groups at a time (alerts in fingerprint order, then groups, as intake locks them),
+     * and the changes are written back in one batch per table, not a handful of statements per group.
+     */
     private void flush(Connection c, List<String> groupIds, Instant now, List<AlertRepository.Event> events, List<Notification> sent)
             throws SQLException {
+        List<String> ids = new ArrayList<>(new java.util.TreeSet<>(groupIds));
         Mutes mutes = null;
-        for (String gid : new java.util.TreeSet<>(groupIds)) {
-            List<AlertRow> fresh = repo.where(c, "group_id = ? AND status = 'firing' AND notified_at IS NULL", List.of(gid), 10_000, true);
-            AlertRepository.Group g = repo.lockGroups(c, List.of(gid)).get(gid);
-            if (g == null || g.nextFlushAt() == null || g.nextFlushAt().isAfter(now)) continue;
-            if (mutes == null && !fresh.isEmpty()) mutes = new Mutes(c, now, rules, silences);
-            List<AlertRow> notify = new ArrayList<>();
-            int muted = 0;
-            for (AlertRow a : fresh) {
-                String why = mutes.reason(a);
-                if (why == null) notify.add(a);
-                else {
-                    muted++;
-                    meters.muted(why);
+        for (int from = 0; from < ids.size(); from += FLUSH_CHUNK) {
+            List<String> part = ids.subList(from, Math.min(ids.size(), from + FLUSH_CHUNK));
+            List<AlertRow> unannounced = repo.where(c, "group_id IN (" + AlertRepository.marks(part.size())
+                    + ") AND status = 'firing' AND notified_at IS NULL", new ArrayList<>(part), 10_000 * part.size(), true);
+            Map<String, List<AlertRow>> freshByGroup = new java.util.HashMap<>();
+            for (AlertRow a : unannounced) freshByGroup.computeIfAbsent(a.groupId, k -> new ArrayList<>()).add(a);
+            Map<String, AlertRepository.Group> locked = repo.lockGroups(c, part);
+            List<AlertRow> announced = new ArrayList<>();
+            List<AlertRepository.Group> flushed = new ArrayList<>();
+            for (String gid : part) {
+                List<AlertRow> fresh = freshByGroup.getOrDefault(gid, List.of());
+                AlertRepository.Group g = locked.get(gid);
+                if (g == null || g.nextFlushAt() == null || g.nextFlushAt().isAfter(now)) continue;
+                if (mutes == null && !fresh.isEmpty()) mutes = new Mutes(c, now, rules, silences);
+                List<AlertRow> notify = new ArrayList<>();
+                int muted = 0;
+                for (AlertRow a : fresh) {
+                    String why = mutes.reason(a);
+                    if (why == null) notify.add(a);
+                    else {
+                        muted++;
+                        meters.muted(why);
+                    }
                 }
-            }
-            int seq = g.seq();
-            Instant last = g.lastFlushAt();
-            if (!notify.isEmpty()) {
-                seq++;
-                last = now;
-                notify.sort(java.util.Comparator.comparing((AlertRow a) -> a.firstSeen).thenComparing(a -> a.id));
-                EscalationPolicies.Policy policy = policies.policy(g.severity());
-                announcer.toTargets(c, Kind.FIRING, g.severity(), g.key(), notify, policy.steps().get(0).targets(), "fire:" + gid + ":" + seq, now,
-                        events, sent);
-                for (AlertRow a : notify) {
-                    a.notifiedAt = now;
-                    a.step = 0;
-                    a.nextEscalationAt = nextEscalation(policy, 0, now);
+                int seq = g.seq();
+                Instant last = g.lastFlushAt();
+                if (!notify.isEmpty()) {
+                    seq++;
+                    last = now;
+                    notify.sort(java.util.Comparator.comparing((AlertRow a) -> a.firstSeen).thenComparing(a -> a.id));
+                    EscalationPolicies.Policy policy = policies.policy(g.severity());
+                    announcer.toTargets(c, Kind.FIRING, g.severity(), g.key(), notify, policy.steps().get(0).targets(), "fire:" + gid + ":" + seq, now,
+                            events, sent);
+                    for (AlertRow a : notify) {
+                        a.notifiedAt = now;
+                        a.step = 0;
+                        a.nextEscalationAt = nextEscalation(policy, 0, now);
+                    }
+                    announced.addAll(notify);
                 }
-                repo.update(c, notify);
+                flushed.add(new AlertRepository.Group(gid, g.key(), g.severity(),
+                        muted > 0 ? now.plus(rules.grouping().groupInterval()) : null, last, seq));
             }
-            repo.updateGroups(c, List.of(new AlertRepository.Group(gid, g.key(), g.severity(),
-                    muted > 0 ? now.plus(rules.grouping().groupInterval()) : null, last, seq)));
+            repo.update(c, announced);
+            repo.updateGroups(c, flushed);
         }
     }
 
