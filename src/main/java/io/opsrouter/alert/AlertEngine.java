@@ -31,6 +31,7 @@ public final class AlertEngine implements AlertIntake {
     private static final Logger LOG = LoggerFactory.getLogger(AlertEngine.class);
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final int SWEEP_BATCH = 500;
+    private static final int FLUSH_CHUNK = 200;
 
     private final StateStore store;
     private final Clock clock;
@@ -61,6 +62,14 @@ public final class AlertEngine implements AlertIntake {
     }
 
     public Clock clock() { return clock; }
+
+    /**
+     * The clock cut to what the store keeps (microseconds): a time written and read back must compare equal,
+     * or a group due "now" reads back a rounded-up instant, looks not yet due, and waits for the next sweep.
+     */
+    private Instant now() {
+        return clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MICROS);
+    }
     public AckTokens tokens() { return tokens; }
     public AlertRules rules() { return rules; }
     public EscalationPolicies policies() { return policies; }
@@ -73,7 +82,7 @@ public final class AlertEngine implements AlertIntake {
     @Override
     public void accept(List<Signal> signals) {
         if (signals == null || signals.isEmpty()) return;
-        Instant now = clock.instant();
+        Instant now = now();
         List<In> ins = new ArrayList<>(signals.size());
         boolean anyFiring = false;
         for (Signal s : signals) {
@@ -248,42 +257,60 @@ public final class AlertEngine implements AlertIntake {
         return groups;
     }
 
+    /**
+     * One message per due group for its alerts not yet announced. The groups' alerts and rows are read and
+     * locked a chunk of groups at a time (alerts in fingerprint order, then groups, as intake locks them),
+     * and the changes are written back in one batch per table, not a handful of statements per group.
+     */
     private void flush(Connection c, List<String> groupIds, Instant now, List<AlertRepository.Event> events, List<Notification> sent)
             throws SQLException {
+        List<String> ids = new ArrayList<>(new java.util.TreeSet<>(groupIds));
         Mutes mutes = null;
-        for (String gid : new java.util.TreeSet<>(groupIds)) {
-            List<AlertRow> fresh = repo.where(c, "group_id = ? AND status = 'firing' AND notified_at IS NULL", List.of(gid), 10_000, true);
-            AlertRepository.Group g = repo.lockGroups(c, List.of(gid)).get(gid);
-            if (g == null || g.nextFlushAt() == null || g.nextFlushAt().isAfter(now)) continue;
-            if (mutes == null && !fresh.isEmpty()) mutes = new Mutes(c, now, rules, silences);
-            List<AlertRow> notify = new ArrayList<>();
-            int muted = 0;
-            for (AlertRow a : fresh) {
-                String why = mutes.reason(a);
-                if (why == null) notify.add(a);
-                else {
-                    muted++;
-                    meters.muted(why);
+        for (int from = 0; from < ids.size(); from += FLUSH_CHUNK) {
+            List<String> part = ids.subList(from, Math.min(ids.size(), from + FLUSH_CHUNK));
+            List<AlertRow> unannounced = repo.where(c, "group_id IN (" + AlertRepository.marks(part.size())
+                    + ") AND status = 'firing' AND notified_at IS NULL", new ArrayList<>(part), 10_000 * part.size(), true);
+            Map<String, List<AlertRow>> freshByGroup = new java.util.HashMap<>();
+            for (AlertRow a : unannounced) freshByGroup.computeIfAbsent(a.groupId, k -> new ArrayList<>()).add(a);
+            Map<String, AlertRepository.Group> locked = repo.lockGroups(c, part);
+            List<AlertRow> announced = new ArrayList<>();
+            List<AlertRepository.Group> flushed = new ArrayList<>();
+            for (String gid : part) {
+                List<AlertRow> fresh = freshByGroup.getOrDefault(gid, List.of());
+                AlertRepository.Group g = locked.get(gid);
+                if (g == null || g.nextFlushAt() == null || g.nextFlushAt().isAfter(now)) continue;
+                if (mutes == null && !fresh.isEmpty()) mutes = new Mutes(c, now, rules, silences);
+                List<AlertRow> notify = new ArrayList<>();
+                int muted = 0;
+                for (AlertRow a : fresh) {
+                    String why = mutes.reason(a);
+                    if (why == null) notify.add(a);
+                    else {
+                        muted++;
+                        meters.muted(why);
+                    }
                 }
-            }
-            int seq = g.seq();
-            Instant last = g.lastFlushAt();
-            if (!notify.isEmpty()) {
-                seq++;
-                last = now;
-                notify.sort(java.util.Comparator.comparing((AlertRow a) -> a.firstSeen).thenComparing(a -> a.id));
-                EscalationPolicies.Policy policy = policies.policy(g.severity());
-                announcer.toTargets(c, Kind.FIRING, g.severity(), g.key(), notify, policy.steps().get(0).targets(), "fire:" + gid + ":" + seq, now,
-                        events, sent);
-                for (AlertRow a : notify) {
-                    a.notifiedAt = now;
-                    a.step = 0;
-                    a.nextEscalationAt = nextEscalation(policy, 0, now);
+                int seq = g.seq();
+                Instant last = g.lastFlushAt();
+                if (!notify.isEmpty()) {
+                    seq++;
+                    last = now;
+                    notify.sort(java.util.Comparator.comparing((AlertRow a) -> a.firstSeen).thenComparing(a -> a.id));
+                    EscalationPolicies.Policy policy = policies.policy(g.severity());
+                    announcer.toTargets(c, Kind.FIRING, g.severity(), g.key(), notify, policy.steps().get(0).targets(), "fire:" + gid + ":" + seq, now,
+                            events, sent);
+                    for (AlertRow a : notify) {
+                        a.notifiedAt = now;
+                        a.step = 0;
+                        a.nextEscalationAt = nextEscalation(policy, 0, now);
+                    }
+                    announced.addAll(notify);
                 }
-                repo.update(c, notify);
+                flushed.add(new AlertRepository.Group(gid, g.key(), g.severity(),
+                        muted > 0 ? now.plus(rules.grouping().groupInterval()) : null, last, seq));
             }
-            repo.updateGroups(c, List.of(new AlertRepository.Group(gid, g.key(), g.severity(),
-                    muted > 0 ? now.plus(rules.grouping().groupInterval()) : null, last, seq)));
+            repo.update(c, announced);
+            repo.updateGroups(c, flushed);
         }
     }
 
@@ -306,7 +333,7 @@ public final class AlertEngine implements AlertIntake {
 
     /** Pending alerts whose rule's {@code for} has passed start firing (their group's wait starts). */
     public int startPendingThatLasted() {
-        Instant now = clock.instant();
+        Instant now = now();
         return store.inTransaction(c -> {
             List<AlertRow> due = repo.where(c, "status = 'pending' AND fires_at <= ?", List.of(now), SWEEP_BATCH, true);
             Map<String, String[]> touched = new LinkedHashMap<>();
@@ -325,7 +352,7 @@ public final class AlertEngine implements AlertIntake {
 
     /** Groups whose group_wait or group_interval has passed: one message for their new alerts. */
     public int sendDueGroupMessages() {
-        Instant now = clock.instant();
+        Instant now = now();
         List<String> dueGroups = store.read(c -> repo.dueGroups(c, now, SWEEP_BATCH));
         for (String gid : dueGroups) {
             store.inTransaction(c -> {
@@ -340,7 +367,7 @@ public final class AlertEngine implements AlertIntake {
 
     /** Unacknowledged alerts due: the next step of their policy, or a reminder after the last; {escalated, reminded}. */
     public int[] escalateUnacknowledged() {
-        Instant now = clock.instant();
+        Instant now = now();
         int[] counts = store.inTransaction(c -> escalate(c, now));
         meters.refresh(store, repo);
         return counts;
@@ -412,7 +439,7 @@ public final class AlertEngine implements AlertIntake {
     }
 
     private Outcome act(List<String> ids, String by, boolean ack) {
-        Instant now = clock.instant();
+        Instant now = now();
         Outcome o = store.inTransaction(c -> {
             List<AlertRow> changed = new ArrayList<>();
             List<String> unchanged = new ArrayList<>();
@@ -517,7 +544,7 @@ public final class AlertEngine implements AlertIntake {
 
     public Silence silence(Map<String, String> match, Map<String, String> matchRe, Instant startsAt, Instant endsAt, String createdBy,
                            String comment) {
-        Instant now = clock.instant();
+        Instant now = now();
         Silence s = new Silence("s-" + Long.toString(RANDOM.nextLong() & Long.MAX_VALUE, 36), match, matchRe,
                 startsAt == null ? now : startsAt, endsAt, createdBy, comment, now);
         store.inTransaction(c -> {
@@ -528,12 +555,12 @@ public final class AlertEngine implements AlertIntake {
     }
 
     public List<Silence> silences(boolean includeExpired) {
-        Instant now = clock.instant();
+        Instant now = now();
         return store.read(c -> silences.list(c, includeExpired ? null : now));
     }
 
     public boolean expireSilence(String id) {
-        Instant now = clock.instant();
+        Instant now = now();
         return store.inTransaction(c -> silences.expire(c, id, now));
     }
 

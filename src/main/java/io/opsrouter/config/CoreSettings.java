@@ -39,7 +39,9 @@ public record CoreSettings(
         boolean reload = s.bool(ROUTES_RELOAD, "ROUTER_ROUTES_RELOAD", false);
         String url = s.string(DB_URL, "ROUTER_DB_URL", null);
         if (url == null) {
-            url = "jdbc:h2:file:" + data.toAbsolutePath().resolve("router") + ";AUTO_SERVER=FALSE;DB_CLOSE_ON_EXIT=FALSE";
+            // QUERY_CACHE_SIZE: H2 re-parses any statement outside its per-session cache (8 by default), and the
+            // alert intake alone prepares more distinct statements than that per transaction
+            url = "jdbc:h2:file:" + data.toAbsolutePath().resolve("router") + ";AUTO_SERVER=FALSE;DB_CLOSE_ON_EXIT=FALSE;QUERY_CACHE_SIZE=256";
         } else if (!url.startsWith("jdbc:postgresql:") && !url.startsWith("jdbc:h2:")) {
             throw s.error(DB_URL, "ROUTER_DB_URL", "'" + url + "' is neither a PostgreSQL nor an H2 JDBC URL",
                     "use jdbc:postgresql://host:5432/db, or leave it unset for the embedded store");

@@ -103,6 +103,8 @@ public final class AlertsBench {
         long tSignals = System.nanoTime();
         waitForQuiet(sink, store, E2E, alerts, 30_000);
         depth.stop();
+        System.out.println("  store after phase 1: outbox " + counts(store, "SELECT channel || ':' || kind || ':' || status, COUNT(*) FROM outbox GROUP BY 1")
+                + ", alerts " + counts(store, "SELECT status, COUNT(*) FROM alerts GROUP BY 1"));
         Map<Integer, Long> arrivals = sink.firstArrivals(E2E);
         System.out.printf("phase 1, end to end, batches of %d: %d signals for %d alerts pushed in %.0f ms (%.0f signals/s into the intake)%n",
                 batch, signals, alerts, ms(tSignals - t0), signals / (ms(tSignals - t0) / 1000));
@@ -187,11 +189,31 @@ public final class AlertsBench {
             if (seen != lastSeen) {
                 lastSeen = seen;
                 lastChange = System.currentTimeMillis();
-            } else if (System.currentTimeMillis() - lastChange > 3000 && depth(store) == 0) {
+            } else if (System.currentTimeMillis() - lastChange > 3000 && depth(store) == 0 && unannounced(store) == 0) {
                 return;
             }
             Thread.sleep(20);
         }
+    }
+
+    static Map<String, Long> counts(StateStore store, String sql) {
+        return store.read(c -> {
+            Map<String, Long> m = new java.util.TreeMap<>();
+            try (var rs = c.createStatement().executeQuery(sql)) {
+                while (rs.next()) m.put(rs.getString(1), rs.getLong(2));
+            }
+            return m;
+        });
+    }
+
+    /** Firing alerts no message has gone out for yet (a group waiting for the sweep): not quiet yet. */
+    static long unannounced(StateStore store) {
+        return store.read(c -> {
+            try (var rs = c.createStatement().executeQuery("SELECT COUNT(*) FROM alerts WHERE status = 'firing' AND notified_at IS NULL")) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        });
     }
 
     static long depth(StateStore store) {
