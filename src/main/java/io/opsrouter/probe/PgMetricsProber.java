@@ -1,6 +1,5 @@
 package io.opsrouter.probe;
 
-import java.sql.SQLException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -54,23 +53,15 @@ public final class PgMetricsProber implements Prober {
     }
 
     Observation run(Monitor m) {
-        long start = System.nanoTime();
-        try {
-            Map<String, Double> row = db.oneRow(QUERY, m.timeout());
+        return db.observe(QUERY, m.timeout(), row -> {
             double deadlocks = row.remove("deadlocks_total");
             double rollbacks = row.remove("rollbacks_total");
             double[] before = previousTotals.put(m.id(), new double[] {deadlocks, rollbacks});
             Map<String, Double> values = new LinkedHashMap<>(row);
             values.put("deadlocks", before == null ? 0 : delta(before[0], deadlocks));
             values.put("rollbacks", before == null ? 0 : delta(before[1], rollbacks));
-            return Observation.values(HttpProber.since(start), values);
-        } catch (SQLException e) {
-            return Observation.failed(HttpProber.since(start), TargetDb.describe(e, m.timeout()));
-        } catch (TargetDb.ProbeException e) {
-            return Observation.failed(HttpProber.since(start), e.getMessage());
-        } catch (RuntimeException e) {
-            return Observation.failed(HttpProber.since(start), HttpProber.describe(e, m.timeout()));
-        }
+            return values;
+        });
     }
 
     /** A statistics reset makes the total smaller: then everything since the reset is new. */

@@ -1,6 +1,5 @@
 package io.opsrouter.probe;
 
-import java.sql.SQLException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 
@@ -20,16 +19,6 @@ public final class SqlProber implements Prober {
     }
 
     Observation run(Monitor m) {
-        long start = System.nanoTime();
-        try {
-            java.util.Map<String, Double> row = db.oneRow(m.query(), m.timeout());
-            return Observation.values(HttpProber.since(start), row);
-        } catch (SQLException e) {
-            return Observation.failed(HttpProber.since(start), TargetDb.describe(e, m.timeout()));
-        } catch (TargetDb.ProbeException e) {
-            return Observation.failed(HttpProber.since(start), e.getMessage());
-        } catch (RuntimeException e) {
-            return Observation.failed(HttpProber.since(start), HttpProber.describe(e, m.timeout()));
-        }
+        return db.observe(m.query(), m.timeout(), row -> row);
     }
 }

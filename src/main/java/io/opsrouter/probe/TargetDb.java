@@ -50,6 +50,23 @@ public final class TargetDb implements AutoCloseable {
     }
 
     /** Runs a query that returns one row and gives each column as a number, named by its lower-case label. */
+    /**
+     * Runs {@code sql} as a probe: its one row, shaped by {@code values}, is the observation; a failure, a refused
+     * write or the timeout is a failed observation naming why.
+     */
+    public Observation observe(String sql, Duration timeout, java.util.function.UnaryOperator<Map<String, Double>> values) {
+        long start = System.nanoTime();
+        try {
+            return Observation.values(HttpProber.since(start), values.apply(oneRow(sql, timeout)));
+        } catch (SQLException e) {
+            return Observation.failed(HttpProber.since(start), describe(e, timeout));
+        } catch (ProbeException e) {
+            return Observation.failed(HttpProber.since(start), e.getMessage());
+        } catch (RuntimeException e) {
+            return Observation.failed(HttpProber.since(start), HttpProber.describe(e, timeout));
+        }
+    }
+
     public Map<String, Double> oneRow(String sql, Duration timeout) throws SQLException, ProbeException {
         try (Connection c = pool.getConnection()) {
             try (Statement st = c.createStatement()) {

@@ -164,8 +164,13 @@ public final class RouterHarness implements AutoCloseable {
     }
 
     public HttpResponse<String> send(HttpRequest.Builder request) {
+        return send(http, request);
+    }
+
+    /** Sends with a 10 s timeout; I/O failures become unchecked so tests can call it inside lambdas. */
+    public static HttpResponse<String> send(HttpClient client, HttpRequest.Builder request) {
         try {
-            return http.send(request.timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+            return client.send(request.timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {
