@@ -2,6 +2,7 @@ package io.opsrouter.alert;
 
 import io.opsrouter.notify.Notification;
 import io.opsrouter.notify.Notification.Kind;
+import io.opsrouter.store.GroupCommit;
 import io.opsrouter.store.StateStore;
 import io.opsrouter.store.StoreException;
 import java.security.SecureRandom;
@@ -32,6 +33,7 @@ public final class AlertEngine implements AlertIntake {
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final int SWEEP_BATCH = 500;
     private static final int FLUSH_CHUNK = 200;
+    private static final int MAX_SIGNALS_PER_TRANSACTION = 1000;
 
     private final StateStore store;
     private final Clock clock;
@@ -45,6 +47,7 @@ public final class AlertEngine implements AlertIntake {
     private final SilenceStore silences = new SilenceStore();
     private final Classifier classifier;
     private final Announcer announcer;
+    private final GroupCommit<In> writer = new GroupCommit<>(this::write, MAX_SIGNALS_PER_TRANSACTION);
 
     public AlertEngine(StateStore store, Clock clock, AlertRules rules, EscalationPolicies policies, AckTokens tokens, String publicUrl,
                        Supplier<ChannelDirectory> channels, AlertMeters meters) {
@@ -78,11 +81,13 @@ public final class AlertEngine implements AlertIntake {
 
     private record In(Signal signal, Map<String, String> labels, String fingerprint) {}
 
-    /** Stores the signals and the notifications they cause in one transaction; idempotent. */
+    /**
+     * Stores the signals and the notifications they cause in one transaction, shared with other callers of the
+     * same moment; returns once they are committed. Idempotent.
+     */
     @Override
     public void accept(List<Signal> signals) {
         if (signals == null || signals.isEmpty()) return;
-        Instant now = now();
         List<In> ins = new ArrayList<>(signals.size());
         boolean anyFiring = false;
         for (Signal s : signals) {
@@ -101,7 +106,13 @@ public final class AlertEngine implements AlertIntake {
             ins.forEach(i -> fps.add(i.fingerprint()));
             if (store.read(c -> repo.activeByFingerprint(c, fps, false)).isEmpty()) return;
         }
+        writer.submit(ins);
+    }
+
+    /** One transaction over signals from one or several callers (see {@link GroupCommit}). */
+    private void write(List<In> ins) {
         for (int attempt = 1; ; attempt++) {
+            Instant now = now();
             try {
                 store.inTransaction(c -> apply(c, ins, now));
                 return;
@@ -193,8 +204,9 @@ public final class AlertEngine implements AlertIntake {
             }
         }
         seen.removeAll(updates);
-        repo.insert(c, inserts);
+        // updates first: an alert resolved in this batch frees its fingerprint for one that fires again after it
         repo.update(c, updates);
+        repo.insert(c, inserts);
         repo.updateSeen(c, seen);
         List<Notification> sent = new ArrayList<>();
         announcer.toTold(c, Kind.RESOLVED, resolvedTold, now, events, sent);
@@ -268,8 +280,9 @@ public final class AlertEngine implements AlertIntake {
         Mutes mutes = null;
         for (int from = 0; from < ids.size(); from += FLUSH_CHUNK) {
             List<String> part = ids.subList(from, Math.min(ids.size(), from + FLUSH_CHUNK));
-            List<AlertRow> unannounced = repo.where(c, "group_id IN (" + AlertRepository.marks(part.size())
-                    + ") AND status = 'firing' AND notified_at IS NULL", new ArrayList<>(part), 10_000 * part.size(), true);
+            List<String> inList = AlertRepository.padded(part);
+            List<AlertRow> unannounced = repo.where(c, "group_id IN (" + AlertRepository.marks(inList.size())
+                    + ") AND status = 'firing' AND notified_at IS NULL", new ArrayList<>(inList), 10_000 * inList.size(), true);
             Map<String, List<AlertRow>> freshByGroup = new java.util.HashMap<>();
             for (AlertRow a : unannounced) freshByGroup.computeIfAbsent(a.groupId, k -> new ArrayList<>()).add(a);
             Map<String, AlertRepository.Group> locked = repo.lockGroups(c, part);

@@ -44,7 +44,7 @@ final class AlertRepository {
         List<String> sorted = new ArrayList<>(fingerprints);
         Collections.sort(sorted);
         for (int i = 0; i < sorted.size(); i += CHUNK) {
-            List<String> part = sorted.subList(i, Math.min(sorted.size(), i + CHUNK));
+            List<String> part = padded(sorted.subList(i, Math.min(sorted.size(), i + CHUNK)));
             String sql = "SELECT " + COLUMNS + " FROM alerts WHERE active_fp IN (" + marks(part.size()) + ") ORDER BY active_fp"
                     + (lock ? " FOR UPDATE" : "");
             try (PreparedStatement ps = c.prepareStatement(sql)) {
@@ -63,7 +63,7 @@ final class AlertRepository {
         Map<String, Instant> out = new java.util.HashMap<>();
         List<String> all = new ArrayList<>(fingerprints);
         for (int i = 0; i < all.size(); i += CHUNK) {
-            List<String> part = all.subList(i, Math.min(all.size(), i + CHUNK));
+            List<String> part = padded(all.subList(i, Math.min(all.size(), i + CHUNK)));
             try (PreparedStatement ps = c.prepareStatement("SELECT fingerprint, resolved_signal_at FROM alerts WHERE fingerprint IN ("
                     + marks(part.size()) + ") AND resolved_at >= ? AND resolved_signal_at IS NOT NULL")) {
                 int j = 1;
@@ -219,7 +219,7 @@ final class AlertRepository {
         List<String> sorted = new ArrayList<>(ids);
         Collections.sort(sorted);
         for (int i = 0; i < sorted.size(); i += CHUNK) {
-            List<String> part = sorted.subList(i, Math.min(sorted.size(), i + CHUNK));
+            List<String> part = padded(sorted.subList(i, Math.min(sorted.size(), i + CHUNK)));
             try (PreparedStatement ps = c.prepareStatement("SELECT group_id, group_key, severity, next_flush_at, last_flush_at, seq"
                     + " FROM alert_groups WHERE group_id IN (" + marks(part.size()) + ") ORDER BY group_id FOR UPDATE")) {
                 for (int j = 0; j < part.size(); j++) ps.setString(j + 1, part.get(j));
@@ -308,7 +308,7 @@ final class AlertRepository {
         List<Told> out = new ArrayList<>();
         List<String> all = new ArrayList<>(alertIds);
         for (int i = 0; i < all.size(); i += CHUNK) {
-            List<String> part = all.subList(i, Math.min(all.size(), i + CHUNK));
+            List<String> part = padded(all.subList(i, Math.min(all.size(), i + CHUNK)));
             try (PreparedStatement ps = c.prepareStatement("SELECT alert_id, channel, recipient_key, recipient FROM alert_recipients"
                     + " WHERE alert_id IN (" + marks(part.size()) + ") ORDER BY alert_id, channel, recipient_key")) {
                 for (int j = 0; j < part.size(); j++) ps.setString(j + 1, part.get(j));
@@ -367,6 +367,19 @@ final class AlertRepository {
     }
 
     // ---- helpers ----
+
+    /**
+     * The values of an IN list, repeated at the end up to the next power of two: a handful of statement texts
+     * instead of one per list length, so the database's statement cache keeps them parsed.
+     */
+    static List<String> padded(List<String> values) {
+        int n = Integer.highestOneBit(Math.max(1, values.size() - 1)) << 1;
+        if (values.size() <= 1 || values.size() == n) return values;
+        List<String> out = new ArrayList<>(n);
+        out.addAll(values);
+        while (out.size() < n) out.add(values.get(values.size() - 1));
+        return out;
+    }
 
     static String marks(int n) {
         return String.join(", ", Collections.nCopies(n, "?"));

@@ -84,6 +84,45 @@ abstract class AlertLifecycleContract {
     }
 
     @Test
+    void manyCallersAtOnceShareTransactionsAndStillMakeOneAlertAndOneMessageEach() throws Exception {
+        fixture(AlertFixture.ALL);
+        List<String> services = List.of("frontend", "supabase-rest", "supabase-auth", "vapi", "twilio", "slack-api");
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(8);
+        try {
+            List<java.util.concurrent.Future<?>> callers = new java.util.ArrayList<>();
+            for (int t = 0; t < 8; t++) {
+                callers.add(pool.submit(() -> {
+                    for (int i = 0; i < 30; i++) {
+                        String s = services.get(i % services.size());
+                        f.engine.accept(List.of(firing(s, s)));
+                        // accept returned: the alert is stored
+                        assertThat(f.engine.list("firing", null, Map.of("service", s), 10)).hasSize(1);
+                    }
+                    return null;
+                }));
+            }
+            for (var c : callers) c.get(60, java.util.concurrent.TimeUnit.SECONDS);
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(f.engine.list(null, null, Map.of(), 100)).hasSize(services.size());
+        after(Duration.ofSeconds(30));
+        assertThat(f.sent().stream().filter(s -> s.startsWith("slack"))).hasSize(services.size());
+    }
+
+    @Test
+    void aBatchThatResolvesAndThenFiresTheSameAlertClosesItAndOpensANewOne() {
+        fixture(AlertFixture.ALL);
+        f.engine.accept(List.of(firing("frontend", "frontend")));
+        after(Duration.ofSeconds(30));
+        f.engine.accept(List.of(resolved("frontend", "frontend"), firing("frontend", "frontend")));
+        assertThat(f.engine.list("resolved", null, Map.of(), 10)).hasSize(1);
+        assertThat(f.engine.list("firing", null, Map.of(), 10)).hasSize(1);
+        assertThat(f.engine.list("firing", null, Map.of(), 10).get(0).get("id"))
+                .isNotEqualTo(f.engine.list("resolved", null, Map.of(), 10).get(0).get("id"));
+    }
+
+    @Test
     void aLateCopyIsIgnoredOnlyShortlyAfterAResolvedSignal() {
         fixture(AlertFixture.ALL);
         Instant started = clock.instant();

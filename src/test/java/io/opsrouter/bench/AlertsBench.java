@@ -27,6 +27,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -40,6 +41,7 @@ import org.apache.camel.ProducerTemplate;
 public final class AlertsBench {
     private static final Pattern E2E = Pattern.compile("e2e-alert-(\\d+)");
     private static final Pattern STAGE = Pattern.compile("outbox-msg-(\\d+)");
+    private static final Pattern WARM = Pattern.compile("warm-alert-(\\d+)");
 
     public static void main(String[] args) throws Exception {
         Map<String, String> a = args(args);
@@ -71,52 +73,44 @@ public final class AlertsBench {
         Object intake = app.camel().getRegistry().lookupByName("alertIntake");
         System.out.printf("store: %s; alert intake: %s%n", store.dialect().label(), intake.getClass().getName());
 
-        // phase 1: end to end
+        // phase 1: end to end, after a warm-up round on other alerts (a running router's code is compiled)
         ProducerTemplate producer = app.camel().createProducerTemplate();
-        long[] firstSignal = new long[alerts];
-        Arrays.fill(firstSignal, -1);
+        io.opsrouter.alert.AlertIntake direct = app.camel().getRegistry().lookupByNameAndType("alertIntake", io.opsrouter.alert.AlertIntake.class);
+        // --batch=1 sends each signal through direct:signals (as probes do); a larger batch hands that many to the
+        // intake at once, as a webhook payload does. --senders=N pushes from N threads at once (probes and webhooks
+        // of one moment), each waiting for its signals to be stored before it sends the next.
+        int batch = Integer.parseInt(a.getOrDefault("batch", "1"));
+        int senders = Integer.parseInt(a.getOrDefault("senders", "8"));
+        int warmup = Integer.parseInt(a.getOrDefault("warmup", "10000"));
+        if (warmup > 0) {
+            push(producer, direct, "warm-alert-", warmup, alerts, batch, senders, new AtomicLongArray(alerts));
+            waitForQuiet(sink, store, WARM, alerts, 30_000);
+            System.out.printf("warm-up: %d signals for %d other alerts%n", warmup, alerts);
+        }
+        AtomicLongArray firstSignal = new AtomicLongArray(alerts);
         DepthSampler depth = new DepthSampler(store);
         depth.start();
         long t0 = System.nanoTime();
-        // --batch=1 sends each signal through direct:signals (as probes do); a larger batch hands that many to the
-        // intake at once, as a webhook payload does
-        int batch = Integer.parseInt(a.getOrDefault("batch", "1"));
-        io.opsrouter.alert.AlertIntake direct = app.camel().getRegistry().lookupByNameAndType("alertIntake", io.opsrouter.alert.AlertIntake.class);
-        List<Signal> pending = new ArrayList<>();
-        for (int i = 0; i < signals; i++) {
-            int n = i % alerts;
-            if (firstSignal[n] < 0) firstSignal[n] = System.nanoTime();
-            Signal s = new Signal("bench", "BenchAlert",
-                    Map.of("alertname", "BenchAlert", "instance", "e2e-alert-" + n),
-                    Map.of("summary", "bench alert e2e-alert-" + n), Map.of("value", (double) i),
-                    Signal.State.FIRING, io.opsrouter.alert.Severity.P2, Instant.now(), null);
-            if (batch <= 1) {
-                producer.sendBody(Signal.ENDPOINT, s);
-            } else {
-                pending.add(s);
-                if (pending.size() == batch || i == signals - 1) {
-                    direct.accept(List.copyOf(pending));
-                    pending.clear();
-                }
-            }
-        }
+        push(producer, direct, "e2e-alert-", signals, alerts, batch, senders, firstSignal);
         long tSignals = System.nanoTime();
         waitForQuiet(sink, store, E2E, alerts, 30_000);
         depth.stop();
         System.out.println("  store after phase 1: outbox " + counts(store, "SELECT channel || ':' || kind || ':' || status, COUNT(*) FROM outbox GROUP BY 1")
                 + ", alerts " + counts(store, "SELECT status, COUNT(*) FROM alerts GROUP BY 1"));
         Map<Integer, Long> arrivals = sink.firstArrivals(E2E);
-        System.out.printf("phase 1, end to end, batches of %d: %d signals for %d alerts pushed in %.0f ms (%.0f signals/s into the intake)%n",
-                batch, signals, alerts, ms(tSignals - t0), signals / (ms(tSignals - t0) / 1000));
+        System.out.printf("phase 1, end to end, %d sender(s), batches of %d: %d signals for %d alerts stored in %.0f ms (%.0f signals/s into the intake)%n",
+                senders, batch, signals, alerts, ms(tSignals - t0), signals / (ms(tSignals - t0) / 1000));
         if (arrivals.isEmpty()) {
-            System.out.println("  no alert reached the Slack sink: the bound alert intake writes no notifications "
-                    + "(on this branch the logging stand-in); re-run after the alert pipeline is merged");
+            System.out.println("  no alert reached the Slack sink: the bound alert intake writes no notifications");
         } else {
             long last = arrivals.values().stream().mapToLong(Long::longValue).max().orElse(t0);
+            long done = Math.max(last, tSignals);
             List<Double> lat = new ArrayList<>();
-            arrivals.forEach((n, at) -> { if (n < alerts && firstSignal[n] > 0) lat.add(ms(at - firstSignal[n])); });
-            System.out.printf("  %d of %d alerts delivered to the sink in %.0f ms: %.0f alerts/s end to end%n", arrivals.size(), alerts,
+            arrivals.forEach((n, at) -> { if (n < alerts && firstSignal.get(n) != 0) lat.add(ms(at - firstSignal.get(n))); });
+            System.out.printf("  %d of %d alerts delivered to the sink in %.0f ms: %.0f distinct alerts/s end to end%n", arrivals.size(), alerts,
                     ms(last - t0), arrivals.size() / (ms(last - t0) / 1000));
+            System.out.printf("  all %d signals stored and their messages delivered in %.0f ms: %.0f signals (fed-in alerts)/s end to end%n",
+                    signals, ms(done - t0), signals / (ms(done - t0) / 1000));
             System.out.printf("  first signal -> Slack delivery: p50 %.1f ms, p99 %.1f ms, max %.1f ms (%d messages)%n",
                     pct(lat, 50), pct(lat, 99), pct(lat, 100), sink.count(E2E));
         }
@@ -170,6 +164,39 @@ public final class AlertsBench {
         app.stop();
         sink.close();
         System.exit(0);
+    }
+
+    /** Signal i is for alert i % alerts; sender k sends signals k, k + senders, ...; records each alert's first send. */
+    static void push(ProducerTemplate producer, io.opsrouter.alert.AlertIntake direct, String prefix, int signals, int alerts, int batch,
+                     int senders, AtomicLongArray firstSignal) throws Exception {
+        var pool = Executors.newFixedThreadPool(senders);
+        List<java.util.concurrent.Future<?>> running = new ArrayList<>();
+        for (int k = 0; k < senders; k++) {
+            int sender = k;
+            running.add(pool.submit(() -> {
+                List<Signal> pending = new ArrayList<>();
+                for (int i = sender; i < signals; i += senders) {
+                    int n = i % alerts;
+                    firstSignal.compareAndSet(n, 0, System.nanoTime());
+                    Signal s = new Signal("bench", "BenchAlert",
+                            Map.of("alertname", "BenchAlert", "instance", prefix + n),
+                            Map.of("summary", "bench alert " + prefix + n), Map.of("value", (double) i),
+                            Signal.State.FIRING, io.opsrouter.alert.Severity.P2, Instant.now(), null);
+                    if (batch <= 1) {
+                        producer.sendBody(Signal.ENDPOINT, s);
+                    } else {
+                        pending.add(s);
+                        if (pending.size() == batch || i + senders >= signals) {
+                            direct.accept(List.copyOf(pending));
+                            pending.clear();
+                        }
+                    }
+                }
+                return null;
+            }));
+        }
+        for (var f : running) f.get();
+        pool.shutdown();
     }
 
     static Notification stageNotification(int i) {
@@ -272,7 +299,7 @@ public final class AlertsBench {
         private final Map<Pattern, java.util.concurrent.atomic.AtomicInteger> counts = new ConcurrentHashMap<>();
 
         Sink() throws IOException {
-            for (Pattern p : List.of(E2E, STAGE)) {
+            for (Pattern p : List.of(E2E, STAGE, WARM)) {
                 first.put(p, new ConcurrentHashMap<>());
                 counts.put(p, new java.util.concurrent.atomic.AtomicInteger());
             }
@@ -285,7 +312,7 @@ public final class AlertsBench {
                 ex.sendResponseHeaders(200, ok.length);
                 ex.getResponseBody().write(ok);
                 ex.close();
-                for (Pattern p : List.of(E2E, STAGE)) {
+                for (Pattern p : List.of(E2E, STAGE, WARM)) {
                     Matcher m = p.matcher(body);
                     boolean any = false;
                     while (m.find()) {

@@ -1,0 +1,145 @@
+package io.opsrouter.store;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
+
+/**
+ * Group commit for writers that call at the same time: each caller's items are written in one transaction with
+ * those of the callers waiting beside it, and {@link #submit} returns only once its own items are committed (or
+ * throws what writing them threw). No thread of its own: the first caller in line writes for everyone queued
+ * behind it (up to {@code maxItems}), goes on with those queued meanwhile for a few milliseconds, then hands the
+ * writing to the next in line. A
+ * caller alone writes at once. When a group fails, each caller's items are written again on their own, so a
+ * caller whose items cannot be written fails alone.
+ */
+public final class GroupCommit<T> {
+    private final Consumer<List<T>> write;
+    private final int maxItems;
+    private static final long LEAD_NANOS = 5_000_000;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final ArrayDeque<Request<T>> queue = new ArrayDeque<>();
+    private boolean writing;
+
+    /** {@code write} runs one transaction over the items, in the order given; it throws to roll back. */
+    public GroupCommit(Consumer<List<T>> write, int maxItems) {
+        if (maxItems < 1) throw new IllegalArgumentException("maxItems must be at least 1");
+        this.write = write;
+        this.maxItems = maxItems;
+    }
+
+    private static final class Request<T> {
+        final List<T> items;
+        final Condition turn;
+        boolean done;
+        boolean written;
+        RuntimeException failure;
+
+        Request(List<T> items, Condition turn) {
+            this.items = items;
+            this.turn = turn;
+        }
+    }
+
+    public void submit(List<T> items) {
+        if (items.isEmpty()) return;
+        Request<T> me = new Request<>(items, lock.newCondition());
+        lock.lock();
+        try {
+            queue.add(me);
+            while (!me.done && (writing || queue.peekFirst() != me)) me.turn.awaitUninterruptibly();
+            if (me.done) {
+                rethrow(me);
+                return;
+            }
+            writing = true;
+        } finally {
+            lock.unlock();
+        }
+        // the writer goes on with the groups queued meanwhile for a short while: handing over to a parked thread
+        // costs a wake-up on the writing path, which on a busy machine is longer than writing a group
+        long until = System.nanoTime() + LEAD_NANOS;
+        boolean more = true;
+        while (more) {
+            List<Request<T>> group = take();
+            boolean ok = false;
+            try {
+                writeGroup(group);
+                ok = true;
+            } finally {
+                lock.lock();
+                try {
+                    for (Request<T> r : group) {
+                        if (!r.written && r.failure == null) r.failure = new StoreException("not written: the writer stopped", null);
+                        r.done = true;
+                        if (r != me) r.turn.signal();
+                    }
+                    more = ok && !queue.isEmpty() && System.nanoTime() < until;
+                    if (!more) {
+                        writing = false;
+                        Request<T> next = queue.peekFirst();
+                        if (next != null) next.turn.signal();
+                    }
+                } finally {
+                    lock.unlock();
+                }
+            }
+        }
+        rethrow(me);
+    }
+
+    /** Callers waiting for their turn, for tests. */
+    int queued() {
+        lock.lock();
+        try {
+            return queue.size();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private List<Request<T>> take() {
+        List<Request<T>> group = new ArrayList<>();
+        lock.lock();
+        try {
+            int n = 0;
+            while (!queue.isEmpty() && (group.isEmpty() || n + queue.peekFirst().items.size() <= maxItems)) {
+                Request<T> r = queue.pollFirst();
+                group.add(r);
+                n += r.items.size();
+            }
+        } finally {
+            lock.unlock();
+        }
+        return group;
+    }
+
+    private void writeGroup(List<Request<T>> group) {
+        if (group.size() > 1) {
+            List<T> all = new ArrayList<>();
+            for (Request<T> r : group) all.addAll(r.items);
+            try {
+                write.accept(all);
+                for (Request<T> r : group) r.written = true;
+                return;
+            } catch (RuntimeException e) {
+                // written again one caller at a time below, so that only the caller whose items fail hears of it
+            }
+        }
+        for (Request<T> r : group) {
+            try {
+                write.accept(r.items);
+                r.written = true;
+            } catch (RuntimeException e) {
+                r.failure = e;
+            }
+        }
+    }
+
+    private static <T> void rethrow(Request<T> r) {
+        if (r.failure != null) throw r.failure;
+    }
+}
