@@ -37,31 +37,25 @@ public final class AlertEngine implements AlertIntake {
 
     private final StateStore store;
     private final Clock clock;
-    private final AlertRules rules;
-    private final EscalationPolicies policies;
     private final AckTokens tokens;
     private final String publicUrl;
     private final Supplier<ChannelDirectory> channels;
     private final AlertMeters meters;
     private final AlertRepository repo;
     private final SilenceStore silences = new SilenceStore();
-    private final Classifier classifier;
-    private final Announcer announcer;
+    private volatile Config config;
     private final GroupCommit<In> writer = new GroupCommit<>(this::write, MAX_SIGNALS_PER_TRANSACTION);
 
     public AlertEngine(StateStore store, Clock clock, AlertRules rules, EscalationPolicies policies, AckTokens tokens, String publicUrl,
                        Supplier<ChannelDirectory> channels, AlertMeters meters) {
         this.store = store;
         this.clock = clock;
-        this.rules = rules;
-        this.policies = policies;
         this.tokens = tokens;
         this.publicUrl = publicUrl;
         this.channels = channels;
         this.meters = meters;
         this.repo = new AlertRepository(store.dialect());
-        this.classifier = new Classifier(rules);
-        this.announcer = new Announcer(repo, policies, tokens, publicUrl, channels, classifier);
+        this.config = config(rules, policies);
     }
 
     public Clock clock() { return clock; }
@@ -74,8 +68,21 @@ public final class AlertEngine implements AlertIntake {
         return clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MICROS);
     }
     public AckTokens tokens() { return tokens; }
-    public AlertRules rules() { return rules; }
-    public EscalationPolicies policies() { return policies; }
+    public AlertRules rules() { return config.rules(); }
+    public EscalationPolicies policies() { return config.policies(); }
+
+    /** The rules and policies in force, with what is built from them; replaced whole by a reload, read once per operation. */
+    private record Config(AlertRules rules, EscalationPolicies policies, Classifier classifier, Announcer announcer) {}
+
+    private Config config(AlertRules rules, EscalationPolicies policies) {
+        Classifier classifier = new Classifier(rules);
+        return new Config(rules, policies, classifier, new Announcer(repo, policies, tokens, publicUrl, channels, classifier));
+    }
+
+    /** Puts reloaded rules and policies in force; operations under way finish with the ones they started with. */
+    public void replaceConfig(AlertRules rules, EscalationPolicies policies) {
+        config = config(rules, policies);
+    }
 
     // ------------------------------------------------------------------ intake
 
@@ -113,8 +120,9 @@ public final class AlertEngine implements AlertIntake {
     private void write(List<In> ins) {
         for (int attempt = 1; ; attempt++) {
             Instant now = now();
+            Config cfg = config;
             try {
-                store.inTransaction(c -> apply(c, ins, now));
+                store.inTransaction(c -> apply(cfg, c, ins, now));
                 return;
             } catch (StoreException e) {
                 // another replica created the same alert at the same moment (its row is there now), or the
@@ -125,7 +133,7 @@ public final class AlertEngine implements AlertIntake {
         }
     }
 
-    private Void apply(Connection c, List<In> ins, Instant now) throws SQLException {
+    private Void apply(Config cfg, Connection c, List<In> ins, Instant now) throws SQLException {
         Set<String> fps = new LinkedHashSet<>();
         ins.forEach(i -> fps.add(i.fingerprint()));
         Map<String, AlertRow> active = repo.activeByFingerprint(c, fps, true);
@@ -136,7 +144,7 @@ public final class AlertEngine implements AlertIntake {
         }
         // senders retry (Alertmanager re-sends a webhook that failed): within group_interval of a RESOLVED signal,
         // a FIRING no newer than it is a late copy; after that, the problem is back and makes a new alert
-        if (!unknown.isEmpty()) replay = repo.recentlyResolved(c, unknown, now.minus(rules.grouping().groupInterval()));
+        if (!unknown.isEmpty()) replay = repo.recentlyResolved(c, unknown, now.minus(cfg.rules().grouping().groupInterval()));
 
         List<AlertRow> inserts = new ArrayList<>();
         Set<AlertRow> inserted = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
@@ -153,20 +161,20 @@ public final class AlertEngine implements AlertIntake {
                 if (row == null) {
                     Instant resolvedAt = replay.get(in.fingerprint());
                     if (resolvedAt != null && !s.at().isAfter(resolvedAt)) continue; // a late copy of what was already resolved
-                    row = create(in, now);
+                    row = create(cfg, in, now);
                     inserts.add(row);
                     inserted.add(row);
                     active.put(in.fingerprint(), row);
                     events.add(new AlertRepository.Event(row.id, now, "fired", null, null, s.source(),
                             row.severity + (row.rule == null ? "" : " by rule " + row.rule)
                                     + (AlertRow.PENDING.equals(row.status) ? ", pending until " + row.firesAt : "")));
-                    if (AlertRow.FIRING.equals(row.status)) touch(touched, row);
+                    if (AlertRow.FIRING.equals(row.status)) touch(cfg, touched, row);
                 } else {
                     row.lastSeen = now;
                     if (!s.values().isEmpty()) row.values = s.values();
                     if (!s.annotations().isEmpty()) row.annotations = s.annotations();
                     if (row.externalId == null) row.externalId = s.externalId();
-                    Classifier.Classified k = classifier.classify(s, in.labels());
+                    Classifier.Classified k = cfg.classifier().classify(s, in.labels());
                     boolean changed = k.severity().ordinal() < row.severity.ordinal();
                     if (changed) {
                         events.add(new AlertRepository.Event(row.id, now, "severity", null, null, s.source(),
@@ -175,7 +183,7 @@ public final class AlertEngine implements AlertIntake {
                         row.rule = k.rule();
                         row.summary = k.summary();
                         row.runbook = k.runbook();
-                        row.groupId = classifier.groupId(row);
+                        row.groupId = cfg.classifier().groupId(row);
                         if (!AlertRow.PENDING.equals(row.status)) {
                             row.status = AlertRow.FIRING;
                             row.notifiedAt = null;
@@ -184,7 +192,7 @@ public final class AlertEngine implements AlertIntake {
                             row.nextEscalationAt = null;
                             row.ackedAt = null;
                             row.ackedBy = null;
-                            touch(touched, row);
+                            touch(cfg, touched, row);
                         }
                     }
                     if (!inserted.contains(row)) (changed ? updates : seen).add(row);
@@ -209,22 +217,22 @@ public final class AlertEngine implements AlertIntake {
         repo.insert(c, inserts);
         repo.updateSeen(c, seen);
         List<Notification> sent = new ArrayList<>();
-        announcer.toTold(c, Kind.RESOLVED, resolvedTold, now, events, sent);
-        Map<String, AlertRepository.Group> groups = schedule(c, touched, now);
+        cfg.announcer().toTold(c, Kind.RESOLVED, resolvedTold, now, events, sent);
+        Map<String, AlertRepository.Group> groups = schedule(cfg, c, touched, now);
         List<String> due = groups.values().stream().filter(g -> g.nextFlushAt() != null && !g.nextFlushAt().isAfter(now))
                 .map(AlertRepository.Group::id).toList();
-        flush(c, due, now, events, sent);
+        flush(cfg, c, due, now, events, sent);
         repo.history(c, events);
         return null;
     }
 
-    private void touch(Map<String, String[]> touched, AlertRow row) {
-        touched.put(row.groupId, new String[] {classifier.groupKey(row), row.severity.name()});
+    private void touch(Config cfg, Map<String, String[]> touched, AlertRow row) {
+        touched.put(row.groupId, new String[] {cfg.classifier().groupKey(row), row.severity.name()});
     }
 
-    private AlertRow create(In in, Instant now) {
+    private AlertRow create(Config cfg, In in, Instant now) {
         Signal s = in.signal();
-        Classifier.Classified k = classifier.classify(s, in.labels());
+        Classifier.Classified k = cfg.classifier().classify(s, in.labels());
         AlertRow r = new AlertRow();
         r.id = in.fingerprint() + "-" + Long.toString(RANDOM.nextLong() & Long.MAX_VALUE, 36);
         r.fingerprint = in.fingerprint();
@@ -242,14 +250,14 @@ public final class AlertEngine implements AlertIntake {
         r.lastSeen = now;
         r.firesAt = now.plus(k.forDuration());
         r.status = k.forDuration().isZero() ? AlertRow.FIRING : AlertRow.PENDING;
-        r.groupId = classifier.groupId(r);
+        r.groupId = cfg.classifier().groupId(r);
         return r;
     }
 
     // ------------------------------------------------------------------ groups
 
     /** New firing alerts in a group: the first message after group_wait, later ones no sooner than group_interval apart. */
-    private Map<String, AlertRepository.Group> schedule(Connection c, Map<String, String[]> touched, Instant now) throws SQLException {
+    private Map<String, AlertRepository.Group> schedule(Config cfg, Connection c, Map<String, String[]> touched, Instant now) throws SQLException {
         if (touched.isEmpty()) return Map.of();
         repo.insertGroups(c, touched);
         Map<String, AlertRepository.Group> groups = repo.lockGroups(c, touched.keySet());
@@ -259,8 +267,8 @@ public final class AlertEngine implements AlertIntake {
             if (g.nextFlushAt() != null) continue;
             // like Alertmanager, a group whose announced alerts are all gone starts over with group_wait
             boolean fresh = g.lastFlushAt() == null || !repo.hasAnnouncedActive(c, g.id());
-            Instant next = fresh ? now.plus(rules.grouping().groupWait())
-                    : max(now, g.lastFlushAt().plus(rules.grouping().groupInterval()));
+            Instant next = fresh ? now.plus(cfg.rules().grouping().groupWait())
+                    : max(now, g.lastFlushAt().plus(cfg.rules().grouping().groupInterval()));
             g = new AlertRepository.Group(g.id(), g.key(), g.severity(), next, g.lastFlushAt(), g.seq());
             e.setValue(g);
             changed.add(g);
@@ -274,7 +282,7 @@ public final class AlertEngine implements AlertIntake {
      * locked a chunk of groups at a time (alerts in fingerprint order, then groups, as intake locks them),
      * and the changes are written back in one batch per table, not a handful of statements per group.
      */
-    private void flush(Connection c, List<String> groupIds, Instant now, List<AlertRepository.Event> events, List<Notification> sent)
+    private void flush(Config cfg, Connection c, List<String> groupIds, Instant now, List<AlertRepository.Event> events, List<Notification> sent)
             throws SQLException {
         List<String> ids = new ArrayList<>(new java.util.TreeSet<>(groupIds));
         Mutes mutes = null;
@@ -292,7 +300,7 @@ public final class AlertEngine implements AlertIntake {
                 List<AlertRow> fresh = freshByGroup.getOrDefault(gid, List.of());
                 AlertRepository.Group g = locked.get(gid);
                 if (g == null || g.nextFlushAt() == null || g.nextFlushAt().isAfter(now)) continue;
-                if (mutes == null && !fresh.isEmpty()) mutes = new Mutes(c, now, rules, silences);
+                if (mutes == null && !fresh.isEmpty()) mutes = new Mutes(c, now, cfg.rules(), silences);
                 List<AlertRow> notify = new ArrayList<>();
                 int muted = 0;
                 for (AlertRow a : fresh) {
@@ -309,8 +317,8 @@ public final class AlertEngine implements AlertIntake {
                     seq++;
                     last = now;
                     notify.sort(java.util.Comparator.comparing((AlertRow a) -> a.firstSeen).thenComparing(a -> a.id));
-                    EscalationPolicies.Policy policy = policies.policy(g.severity());
-                    announcer.toTargets(c, Kind.FIRING, g.severity(), g.key(), notify, policy.steps().get(0).targets(), "fire:" + gid + ":" + seq, now,
+                    EscalationPolicies.Policy policy = cfg.policies().policy(g.severity());
+                    cfg.announcer().toTargets(c, Kind.FIRING, g.severity(), g.key(), notify, policy.steps().get(0).targets(), "fire:" + gid + ":" + seq, now,
                             events, sent);
                     for (AlertRow a : notify) {
                         a.notifiedAt = now;
@@ -320,7 +328,7 @@ public final class AlertEngine implements AlertIntake {
                     announced.addAll(notify);
                 }
                 flushed.add(new AlertRepository.Group(gid, g.key(), g.severity(),
-                        muted > 0 ? now.plus(rules.grouping().groupInterval()) : null, last, seq));
+                        muted > 0 ? now.plus(cfg.rules().grouping().groupInterval()) : null, last, seq));
             }
             repo.update(c, announced);
             repo.updateGroups(c, flushed);
@@ -347,17 +355,18 @@ public final class AlertEngine implements AlertIntake {
     /** Pending alerts whose rule's {@code for} has passed start firing (their group's wait starts). */
     public int startPendingThatLasted() {
         Instant now = now();
+        Config cfg = config;
         return store.inTransaction(c -> {
             List<AlertRow> due = repo.where(c, "status = 'pending' AND fires_at <= ?", List.of(now), SWEEP_BATCH, true);
             Map<String, String[]> touched = new LinkedHashMap<>();
             List<AlertRepository.Event> events = new ArrayList<>();
             for (AlertRow a : due) {
                 a.status = AlertRow.FIRING;
-                touch(touched, a);
+                touch(cfg, touched, a);
                 events.add(new AlertRepository.Event(a.id, now, "firing", null, null, null, "pending for " + Duration.between(a.firstSeen, now)));
             }
             repo.update(c, due);
-            schedule(c, touched, now);
+            schedule(cfg, c, touched, now);
             repo.history(c, events);
             return due.size();
         });
@@ -366,11 +375,12 @@ public final class AlertEngine implements AlertIntake {
     /** Groups whose group_wait or group_interval has passed: one message for their new alerts. */
     public int sendDueGroupMessages() {
         Instant now = now();
+        Config cfg = config;
         List<String> dueGroups = store.read(c -> repo.dueGroups(c, now, SWEEP_BATCH));
         for (String gid : dueGroups) {
             store.inTransaction(c -> {
                 List<AlertRepository.Event> events = new ArrayList<>();
-                flush(c, List.of(gid), now, events, new ArrayList<>());
+                flush(cfg, c, List.of(gid), now, events, new ArrayList<>());
                 repo.history(c, events);
                 return null;
             });
@@ -381,25 +391,26 @@ public final class AlertEngine implements AlertIntake {
     /** Unacknowledged alerts due: the next step of their policy, or a reminder after the last; {escalated, reminded}. */
     public int[] escalateUnacknowledged() {
         Instant now = now();
-        int[] counts = store.inTransaction(c -> escalate(c, now));
+        Config cfg = config;
+        int[] counts = store.inTransaction(c -> escalate(cfg, c, now));
         meters.refresh(store, repo);
         return counts;
     }
 
-    private int[] escalate(Connection c, Instant now) throws SQLException {
+    private int[] escalate(Config cfg, Connection c, Instant now) throws SQLException {
         List<AlertRow> due = repo.where(c, "status = 'firing' AND next_escalation_at <= ?", List.of(now), SWEEP_BATCH, true);
         if (due.isEmpty()) return new int[] {0, 0};
-        Mutes mutes = new Mutes(c, now, rules, silences);
+        Mutes mutes = new Mutes(c, now, cfg.rules(), silences);
         Map<String, List<AlertRow>> batches = new TreeMap<>();
         List<AlertRow> changed = new ArrayList<>();
         for (AlertRow a : due) {
             if (mutes.reason(a) != null) {
                 // silenced or inhibited now: look again later, without holding a place in every sweep's batch
-                a.nextEscalationAt = now.plus(rules.grouping().groupInterval());
+                a.nextEscalationAt = now.plus(cfg.rules().grouping().groupInterval());
                 changed.add(a);
                 continue;
             }
-            EscalationPolicies.Policy p = policies.policy(a.severity);
+            EscalationPolicies.Policy p = cfg.policies().policy(a.severity);
             boolean reminder = a.step + 1 >= p.steps().size();
             String key = a.groupId + "|" + (reminder ? "r" + a.reminders : "s" + a.step);
             batches.computeIfAbsent(key, k -> new ArrayList<>()).add(a);
@@ -411,11 +422,11 @@ public final class AlertEngine implements AlertIntake {
         for (List<AlertRow> batch : batches.values()) {
             batch.sort(java.util.Comparator.comparing(a -> a.id));
             AlertRow first = batch.get(0);
-            EscalationPolicies.Policy p = policies.policy(first.severity);
+            EscalationPolicies.Policy p = cfg.policies().policy(first.severity);
             int next = first.step + 1;
             if (next < p.steps().size()) {
                 for (AlertRow a : batch) a.step = next;
-                announcer.toTargets(c, Kind.ESCALATION, first.severity, classifier.groupKey(first), batch, p.steps().get(next).targets(),
+                cfg.announcer().toTargets(c, Kind.ESCALATION, first.severity, cfg.classifier().groupKey(first), batch, p.steps().get(next).targets(),
                         "esc:" + first.id + ":" + first.severity + ":" + next, now, events, sent);
                 for (AlertRow a : batch) {
                     a.nextEscalationAt = nextEscalation(p, next, now);
@@ -428,7 +439,7 @@ public final class AlertEngine implements AlertIntake {
                     a.reminders++;
                     a.nextEscalationAt = now.plus(p.repeat());
                 }
-                announcer.toTold(c, Kind.REMINDER, batch, now, events, sent);
+                cfg.announcer().toTold(c, Kind.REMINDER, batch, now, events, sent);
                 reminded += batch.size();
             }
             changed.addAll(batch);
@@ -453,6 +464,7 @@ public final class AlertEngine implements AlertIntake {
 
     private Outcome act(List<String> ids, String by, boolean ack) {
         Instant now = now();
+        Config cfg = config;
         Outcome o = store.inTransaction(c -> {
             List<AlertRow> changed = new ArrayList<>();
             List<String> unchanged = new ArrayList<>();
@@ -480,7 +492,7 @@ public final class AlertEngine implements AlertIntake {
                 events.add(new AlertRepository.Event(r.id, now, ack ? "acknowledged" : "resolved", null, null, by, null));
             }
             repo.update(c, changed);
-            announcer.toTold(c, ack ? Kind.ACKNOWLEDGED : Kind.RESOLVED, changed.stream().filter(r -> r.notifiedAt != null).toList(), now,
+            cfg.announcer().toTold(c, ack ? Kind.ACKNOWLEDGED : Kind.RESOLVED, changed.stream().filter(r -> r.notifiedAt != null).toList(), now,
                     events, new ArrayList<>());
             repo.history(c, events);
             List<Map<String, Object>> views = new ArrayList<>();

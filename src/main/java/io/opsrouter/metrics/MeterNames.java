@@ -26,6 +26,7 @@ public final class MeterNames {
     public static final String PROBE_START_DELAY = PREFIX + "probe_start_delay_seconds";   // timer
     public static final String SIGNALS = PREFIX + "signals";                               // counter: source, state
     public static final String MONITOR_RELOADS = PREFIX + "monitor_reloads";               // counter: outcome (applied, refused)
+    public static final String CONFIG_RELOADS = PREFIX + "config_reloads";                 // counter: config (alerts, templates), outcome
 
     // alerts and notifications
     public static final String ALERTS_FIRING = PREFIX + "alerts_firing";                   // gauge: severity

@@ -7,15 +7,12 @@ import io.opsrouter.app.HealthPart;
 import io.opsrouter.app.RouterContext;
 import io.opsrouter.app.RouterModule;
 import io.opsrouter.config.SettingsException;
+import io.opsrouter.config.WatchedFiles;
 import io.opsrouter.metrics.MeterNames;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import org.apache.camel.CamelContext;
 import org.apache.camel.ProducerTemplate;
 import org.slf4j.Logger;
@@ -37,8 +34,7 @@ public final class ProbeModule implements RouterModule {
     private RouterContext ctx;
     private ProbeSettings settings;
     private Path file;
-    private byte[] loadedContent;
-    private byte[] pendingContent;
+    private WatchedFiles watched;
     private ProbeMeters meters;
     private ProbeResults results;
     private ProducerTemplate producer;
@@ -64,7 +60,7 @@ public final class ProbeModule implements RouterModule {
         this.ctx = ctx;
         settings = ProbeSettings.from(ctx.settings());
         file = ctx.core().home().resolve(settings.file());
-        loadedContent = read(file);
+        watched = new WatchedFiles(List.of(file));
         List<Monitor> monitors = MonitorsFile.load(ctx.core().home(), settings.file(), ctx.env());
         logDisabled(monitors);
         List<Monitor> enabled = monitors.stream().filter(Monitor::enabled).toList();
@@ -91,15 +87,7 @@ public final class ProbeModule implements RouterModule {
     public void started(CamelContext camel) {
         producer = camel.createProducerTemplate();
         start(prepared);
-        long every = settings.reloadInterval().toMillis();
-        if (every > 0) {
-            watcher = Executors.newSingleThreadScheduledExecutor(r -> {
-                Thread t = new Thread(r, "probe-reload");
-                t.setDaemon(true);
-                return t;
-            });
-            watcher.scheduleWithFixedDelay(this::reloadIfChanged, every, every, TimeUnit.MILLISECONDS);
-        }
+        watcher = WatchedFiles.every(settings.reloadInterval(), "probe-reload", this::reloadIfChanged);
     }
 
     private void start(Generation g) {
@@ -120,17 +108,7 @@ public final class ProbeModule implements RouterModule {
      */
     synchronized void reloadIfChanged() {
         try {
-            byte[] now = read(file);
-            if (Arrays.equals(now, loadedContent)) {
-                pendingContent = null;
-                return;
-            }
-            if (!Arrays.equals(now, pendingContent)) {
-                pendingContent = now;
-                return;
-            }
-            loadedContent = now;
-            pendingContent = null;
+            if (!watched.changedAndSettled()) return;
             List<Monitor> monitors;
             try {
                 monitors = MonitorsFile.load(ctx.core().home(), settings.file(), ctx.env());
@@ -151,14 +129,6 @@ public final class ProbeModule implements RouterModule {
                     monitors.stream().filter(Monitor::enabled).count());
         } catch (RuntimeException e) {
             LOG.error("reloading {} failed, the running monitors stay: {}", settings.file(), e.toString());
-        }
-    }
-
-    private static byte[] read(Path p) {
-        try {
-            return Files.isRegularFile(p) ? Files.readAllBytes(p) : new byte[0];
-        } catch (IOException e) {
-            return new byte[0];
         }
     }
 
