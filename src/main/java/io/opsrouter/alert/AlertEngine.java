@@ -216,12 +216,13 @@ public final class AlertEngine implements AlertIntake {
         repo.update(c, updates);
         repo.insert(c, inserts);
         repo.updateSeen(c, seen);
-        List<Notification> sent = new ArrayList<>();
-        cfg.announcer().toTold(c, Kind.RESOLVED, resolvedTold, now, events, sent);
+        Outgoing out = new Outgoing();
+        cfg.announcer().toTold(c, Kind.RESOLVED, resolvedTold, now, out);
         Map<String, AlertRepository.Group> groups = schedule(cfg, c, touched, now);
         List<String> due = groups.values().stream().filter(g -> g.nextFlushAt() != null && !g.nextFlushAt().isAfter(now))
                 .map(AlertRepository.Group::id).toList();
-        flush(cfg, c, due, now, events, sent);
+        flush(cfg, c, due, now, out);
+        out.write(c, repo, now, events);
         repo.history(c, events);
         return null;
     }
@@ -282,7 +283,7 @@ public final class AlertEngine implements AlertIntake {
      * locked a chunk of groups at a time (alerts in fingerprint order, then groups, as intake locks them),
      * and the changes are written back in one batch per table, not a handful of statements per group.
      */
-    private void flush(Config cfg, Connection c, List<String> groupIds, Instant now, List<AlertRepository.Event> events, List<Notification> sent)
+    private void flush(Config cfg, Connection c, List<String> groupIds, Instant now, Outgoing out)
             throws SQLException {
         List<String> ids = new ArrayList<>(new java.util.TreeSet<>(groupIds));
         Mutes mutes = null;
@@ -318,8 +319,7 @@ public final class AlertEngine implements AlertIntake {
                     last = now;
                     notify.sort(java.util.Comparator.comparing((AlertRow a) -> a.firstSeen).thenComparing(a -> a.id));
                     EscalationPolicies.Policy policy = cfg.policies().policy(g.severity());
-                    cfg.announcer().toTargets(c, Kind.FIRING, g.severity(), g.key(), notify, policy.steps().get(0).targets(), "fire:" + gid + ":" + seq, now,
-                            events, sent);
+                    cfg.announcer().toTargets(c, Kind.FIRING, g.severity(), g.key(), notify, policy.steps().get(0).targets(), "fire:" + gid + ":" + seq, now, out);
                     for (AlertRow a : notify) {
                         a.notifiedAt = now;
                         a.step = 0;
@@ -380,7 +380,9 @@ public final class AlertEngine implements AlertIntake {
         for (String gid : dueGroups) {
             store.inTransaction(c -> {
                 List<AlertRepository.Event> events = new ArrayList<>();
-                flush(cfg, c, List.of(gid), now, events, new ArrayList<>());
+                Outgoing out = new Outgoing();
+                flush(cfg, c, List.of(gid), now, out);
+                out.write(c, repo, now, events);
                 repo.history(c, events);
                 return null;
             });
@@ -416,7 +418,7 @@ public final class AlertEngine implements AlertIntake {
             batches.computeIfAbsent(key, k -> new ArrayList<>()).add(a);
         }
         List<AlertRepository.Event> events = new ArrayList<>();
-        List<Notification> sent = new ArrayList<>();
+        Outgoing out = new Outgoing();
         int escalated = 0;
         int reminded = 0;
         for (List<AlertRow> batch : batches.values()) {
@@ -427,7 +429,7 @@ public final class AlertEngine implements AlertIntake {
             if (next < p.steps().size()) {
                 for (AlertRow a : batch) a.step = next;
                 cfg.announcer().toTargets(c, Kind.ESCALATION, first.severity, cfg.classifier().groupKey(first), batch, p.steps().get(next).targets(),
-                        "esc:" + first.id + ":" + first.severity + ":" + next, now, events, sent);
+                        "esc:" + first.id + ":" + first.severity + ":" + next, now, out);
                 for (AlertRow a : batch) {
                     a.nextEscalationAt = nextEscalation(p, next, now);
                     events.add(new AlertRepository.Event(a.id, now, "escalated", null, null, null, "step " + next));
@@ -439,12 +441,13 @@ public final class AlertEngine implements AlertIntake {
                     a.reminders++;
                     a.nextEscalationAt = now.plus(p.repeat());
                 }
-                cfg.announcer().toTold(c, Kind.REMINDER, batch, now, events, sent);
+                cfg.announcer().toTold(c, Kind.REMINDER, batch, now, out);
                 reminded += batch.size();
             }
             changed.addAll(batch);
         }
         repo.update(c, changed);
+        out.write(c, repo, now, events);
         repo.history(c, events);
         return new int[] {escalated, reminded};
     }
@@ -492,8 +495,10 @@ public final class AlertEngine implements AlertIntake {
                 events.add(new AlertRepository.Event(r.id, now, ack ? "acknowledged" : "resolved", null, null, by, null));
             }
             repo.update(c, changed);
+            Outgoing out = new Outgoing();
             cfg.announcer().toTold(c, ack ? Kind.ACKNOWLEDGED : Kind.RESOLVED, changed.stream().filter(r -> r.notifiedAt != null).toList(), now,
-                    events, new ArrayList<>());
+                    out);
+            out.write(c, repo, now, events);
             repo.history(c, events);
             List<Map<String, Object>> views = new ArrayList<>();
             for (AlertRow r : changed) views.add(AlertJson.of(r));

@@ -48,8 +48,7 @@ final class Announcer {
     private record Delivery(String channel, String recipientKey, Recipient recipient) {}
 
     void toTargets(Connection c, Kind kind, Severity severity, String groupKey, List<AlertRow> alerts,
-                          List<EscalationPolicies.Target> targets, String keyBase, Instant now, List<AlertRepository.Event> events,
-                          List<Notification> sent) throws SQLException {
+                          List<EscalationPolicies.Target> targets, String keyBase, Instant now, Outgoing out) throws SQLException {
         ChannelDirectory dir = channels.get();
         Map<String, Delivery> deliveries = new LinkedHashMap<>();
         boolean office = policies.businessHours().contains(now);
@@ -66,12 +65,11 @@ final class Announcer {
                 deliveries.putIfAbsent(ch + ":" + p.id(), new Delivery(ch, p.id(), p.recipient()));
             }
         }
-        deliver(c, kind, severity, groupKey, alerts, deliveries.values(), keyBase, now, events, sent, true);
+        deliver(c, kind, severity, groupKey, alerts, deliveries.values(), keyBase, now, out, true);
     }
 
     /** Acknowledged, resolved and reminder notices go to exactly the channels and people told before. */
-    void toTold(Connection c, Kind kind, List<AlertRow> alerts, Instant now, List<AlertRepository.Event> events,
-                                List<Notification> sent) throws SQLException {
+    void toTold(Connection c, Kind kind, List<AlertRow> alerts, Instant now, Outgoing out) throws SQLException {
         if (alerts.isEmpty()) return;
         ChannelDirectory dir = channels.get();
         Map<String, AlertRow> byId = new HashMap<>();
@@ -98,34 +96,33 @@ final class Announcer {
                 AlertRow first = told.get(0);
                 // the severity is part of the key: an alert raised from P2 to P1 starts its reminders and notices afresh
                 String keyBase = kind.label() + ":" + first.id + ":" + first.severity + (kind == Kind.REMINDER ? ":" + first.reminders : "");
-                deliver(c, kind, first.severity, classifier.groupKey(first), told, List.of(d), keyBase, now, events, sent, kind == Kind.REMINDER);
+                deliver(c, kind, first.severity, classifier.groupKey(first), told, List.of(d), keyBase, now, out, kind == Kind.REMINDER);
             }
         }
     }
 
     private void deliver(Connection c, Kind kind, Severity severity, String groupKey, List<AlertRow> alerts, Collection<Delivery> to,
-                         String keyBase, Instant now, List<AlertRepository.Event> events, List<Notification> sent, boolean ackable)
+                         String keyBase, Instant now, Outgoing out, boolean ackable)
             throws SQLException {
         if (to.isEmpty() || alerts.isEmpty()) return;
         List<AlertView> views = alerts.stream().map(AlertRow::view).toList();
         String ackUrl = ackable ? publicUrl + "/ack/" + ackToken(alerts, now) : null;
-        List<AlertRepository.Told> told = new ArrayList<>();
         for (Delivery d : to) {
             Notification n = new Notification(keyBase + ":" + d.channel() + ":" + d.recipientKey(), d.channel(), d.recipient(), kind,
                     severity.name(), groupKey, views, ackUrl);
-            if (!Outbox.enqueue(c, n, now)) continue;
-            sent.add(n);
             String who = d.recipient() == null ? null : d.recipient().name();
+            List<AlertRepository.Event> notified = new ArrayList<>(alerts.size());
+            List<AlertRepository.Told> told = new ArrayList<>(alerts.size());
             for (AlertRow a : alerts) {
-                events.add(new AlertRepository.Event(a.id, now, "notified", d.channel(), who, null,
+                notified.add(new AlertRepository.Event(a.id, now, "notified", d.channel(), who, null,
                         kind.label() + (a.step >= 0 && kind != Kind.RESOLVED && kind != Kind.ACKNOWLEDGED ? " step " + a.step : "")));
                 if (kind != Kind.RESOLVED && kind != Kind.ACKNOWLEDGED) {
                     told.add(new AlertRepository.Told(a.id, d.channel(), d.recipientKey(),
                             d.recipient() == null ? null : Json.write(d.recipient())));
                 }
             }
+            out.add(n, notified, told);
         }
-        repo.told(c, told);
     }
 
     private static Recipient recipient(String json) {

@@ -23,7 +23,7 @@ public final class MessageTemplates {
     static final String BUILT_IN = "[${severity}] ${kind}: ${summary}\n${alerts}\nRunbook: ${runbook}\nAcknowledge: ${ackUrl}";
     static final String BUILT_IN_EMAIL = "Subject: [${severity}] ${kind}: ${summary}\n" + BUILT_IN;
 
-    private final Map<String, MessageTemplate> byKey;
+    private volatile Map<String, MessageTemplate> byKey;
 
     private MessageTemplates(Map<String, MessageTemplate> byKey) {
         this.byKey = byKey;
@@ -64,9 +64,15 @@ public final class MessageTemplates {
         return new MessageTemplates(m);
     }
 
+    /** Puts reloaded templates in force; a message being rendered finishes with the ones it started with. */
+    public void replaceWith(MessageTemplates reloaded) {
+        this.byKey = reloaded.byKey;
+    }
+
     public MessageTemplate forMessage(String channel, String severity) {
-        MessageTemplate t = byKey.get(channel + "-" + severity);
-        if (t == null) t = byKey.get(channel);
+        Map<String, MessageTemplate> m = byKey;
+        MessageTemplate t = m.get(channel + "-" + severity);
+        if (t == null) t = m.get(channel);
         if (t == null) {
             t = "email".equals(channel)
                     ? MessageTemplate.parse("built-in", BUILT_IN_EMAIL, true)

@@ -1,0 +1,38 @@
+package io.opsrouter.alert;
+
+import io.opsrouter.notify.Notification;
+import io.opsrouter.notify.Outbox;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The messages one transaction causes, gathered while its alerts change and written to the outbox in one batch
+ * before it commits. What a message records (its history events, who was told) is kept only for messages the
+ * outbox did not already hold under the same idempotency key.
+ */
+final class Outgoing {
+    private record Pending(Notification notification, List<AlertRepository.Event> events, List<AlertRepository.Told> told) {}
+
+    private final List<Pending> pending = new ArrayList<>();
+
+    void add(Notification n, List<AlertRepository.Event> events, List<AlertRepository.Told> told) {
+        pending.add(new Pending(n, events, told));
+    }
+
+    /** Inserts the messages; the events of those added join {@code events}, their recipients are recorded. */
+    void write(Connection c, AlertRepository repo, Instant now, List<AlertRepository.Event> events) throws SQLException {
+        if (pending.isEmpty()) return;
+        boolean[] added = Outbox.enqueueAll(c, pending.stream().map(Pending::notification).toList(), now);
+        List<AlertRepository.Told> told = new ArrayList<>();
+        for (int i = 0; i < added.length; i++) {
+            if (!added[i]) continue;
+            events.addAll(pending.get(i).events());
+            told.addAll(pending.get(i).told());
+        }
+        repo.told(c, told);
+        pending.clear();
+    }
+}
