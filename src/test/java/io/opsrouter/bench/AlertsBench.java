@@ -90,10 +90,13 @@ public final class AlertsBench {
         AtomicLongArray firstSignal = new AtomicLongArray(alerts);
         DepthSampler depth = new DepthSampler(store);
         depth.start();
+        Profiler profiler = new Profiler(a.get("profile"));
+        profiler.start();
         long t0 = System.nanoTime();
         push(producer, direct, "e2e-alert-", signals, alerts, batch, senders, firstSignal);
         long tSignals = System.nanoTime();
         waitForQuiet(sink, store, E2E, alerts, 30_000);
+        profiler.stop();
         depth.stop();
         System.out.println("  store after phase 1: outbox " + counts(store, "SELECT channel || ':' || kind || ':' || status, COUNT(*) FROM outbox GROUP BY 1")
                 + ", alerts " + counts(store, "SELECT status, COUNT(*) FROM alerts GROUP BY 1"));
@@ -197,6 +200,32 @@ public final class AlertsBench {
         }
         for (var f : running) f.get();
         pool.shutdown();
+    }
+
+    /**
+     * --profile=FILE: async-profiler over phase 1 only, collapsed stacks into FILE. Needs its jar on the boot class
+     * path and its library: BENCH_JAVA_OPTS="-Xbootclasspath/a:async-profiler.jar -Dbench.profiler.lib=libasyncProfiler.so".
+     */
+    static final class Profiler {
+        private final String file;
+        private Object instance;
+
+        Profiler(String file) {
+            this.file = file;
+        }
+
+        void start() throws Exception {
+            if (file == null) return;
+            Class<?> c = Class.forName("one.profiler.AsyncProfiler");
+            instance = c.getMethod("getInstance", String.class).invoke(null, System.getProperty("bench.profiler.lib"));
+            String event = System.getProperty("bench.profiler.event", "itimer");
+            c.getMethod("execute", String.class).invoke(instance, "start,event=" + event + ",interval=1ms,threads");
+        }
+
+        void stop() throws Exception {
+            if (instance == null) return;
+            instance.getClass().getMethod("execute", String.class).invoke(instance, "stop,collapsed,threads,file=" + file);
+        }
     }
 
     static Notification stageNotification(int i) {
