@@ -24,7 +24,7 @@ final class ChannelState {
     volatile boolean failing;
     volatile String lastError;
     volatile org.apache.camel.Endpoint queue;
-    /** Runs all lanes but the first, which runs on the channel's own thread; null with one lane. */
+    /** Runs the lanes of a batch while the channel's own thread claims the next one. */
     volatile ExecutorService lanes;
 
     ChannelState(Channel channel, DispatchSettings d) {
@@ -48,9 +48,8 @@ final class ChannelState {
     }
 
     void startLanes(int n) {
-        if (n <= 1) return;
         AtomicInteger count = new AtomicInteger();
-        ThreadPoolExecutor pool = new ThreadPoolExecutor(n - 1, n - 1, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
+        ThreadPoolExecutor pool = new ThreadPoolExecutor(n, n, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
             Thread t = new Thread(r, "notify-" + name() + "-lane-" + count.incrementAndGet());
             t.setDaemon(true);
             return t;

@@ -132,21 +132,40 @@ public final class OutboxDispatcher implements ChannelDirectory {
 
     /**
      * Claims and sends the channel's due notifications, oldest first, until none is due or it must wait.
-     * Each claimed batch is split into lanes by {@link #laneKey}; the lanes run at once, each in claim order.
+     * Each claimed batch is split into lanes by {@link #laneKey}; the lanes run at once, each in claim order,
+     * while this thread claims the next batch. The next batch starts when the last lane of this one is done.
      */
     public void deliverDue(String channel) {
         ChannelState st = states.get(channel);
         if (st == null) return;
         List<String> others = FALLBACK.equals(channel) ? List.copyOf(states.keySet()) : null;
-        while (isRunning()) {
-            Instant now = clock.instant();
-            if (st.pausedUntil.isAfter(now)) return;
-            List<OutboxRow> rows = queue.claim(channel, others, settings.batchSize(), now, settings.lease());
-            if (rows.isEmpty()) return;
-            deliver(st, rows);
-            // a short batch took all that was due; a later enqueue wakes the channel again
-            if (rows.size() < settings.batchSize()) return;
+        List<OutboxRow> rows = claim(st, others);
+        while (!rows.isEmpty()) {
+            Batch batch = new Batch();
+            List<OutboxRow> next = List.of();
+            try {
+                List<Future<?>> lanes = start(st, rows, batch);
+                try {
+                    // a short batch took all that was due; a later enqueue wakes the channel again
+                    if (rows.size() >= settings.batchSize()) next = claim(st, others);
+                } finally {
+                    awaitAll(lanes);
+                }
+            } finally {
+                if (batch.stopped || !isRunning() || st.pausedUntil.isAfter(clock.instant())) {
+                    batch.untried(next);
+                    next = List.of();
+                }
+                writeBack(st, batch);
+            }
+            rows = next;
         }
+    }
+
+    private List<OutboxRow> claim(ChannelState st, List<String> others) {
+        Instant now = clock.instant();
+        if (!isRunning() || st.pausedUntil.isAfter(now)) return List.of();
+        return queue.claim(st.name(), others, settings.batchSize(), now, settings.lease());
     }
 
     /**
@@ -159,32 +178,25 @@ public final class OutboxDispatcher implements ChannelDirectory {
         return n.groupKey() + "\n" + who;
     }
 
-    private void deliver(ChannelState st, List<OutboxRow> rows) {
-        Batch batch = new Batch();
-        try {
-            List<List<Item>> lanes = lanes(st, rows, batch);
-            if (lanes.isEmpty()) return;
-            ExecutorService pool = st.lanes;
-            List<Future<?>> others = new ArrayList<>();
-            for (List<Item> lane : lanes.subList(1, lanes.size())) {
-                if (pool == null) {
-                    runLane(st, lane, batch);
-                    continue;
-                }
-                try {
-                    others.add(pool.submit(() -> runLane(st, lane, batch)));
-                } catch (RejectedExecutionException e) {
-                    batch.untried(lane.stream().map(Item::row).toList());
-                }
+    private List<Future<?>> start(ChannelState st, List<OutboxRow> rows, Batch batch) {
+        List<Future<?>> running = new ArrayList<>();
+        ExecutorService pool = st.lanes;
+        for (List<Item> lane : lanes(st, rows, batch)) {
+            try {
+                running.add(pool.submit(() -> runLane(st, lane, batch)));
+            } catch (RejectedExecutionException e) {
+                batch.untried(lane.stream().map(Item::row).toList());
             }
-            runLane(st, lanes.get(0), batch);
-            awaitAll(others);
-        } finally {
-            Instant now = clock.instant();
-            Instant releaseAt = st.pausedUntil.isAfter(now) ? st.pausedUntil : now;
-            durably("write back " + rows.size() + " claimed notifications",
-                    () -> queue.finish(batch.sent, now, batch.failures, batch.untried, releaseAt));
         }
+        return running;
+    }
+
+    /** Accepted rows sent, failed ones due again or dead, the rest given back: one transaction per batch. */
+    private void writeBack(ChannelState st, Batch batch) {
+        Instant now = clock.instant();
+        Instant releaseAt = st.pausedUntil.isAfter(now) ? st.pausedUntil : now;
+        durably("write back " + (batch.sent.size() + batch.failures.size() + batch.untried.size()) + " claimed notifications",
+                () -> queue.finish(batch.sent, now, batch.failures, batch.untried, releaseAt));
     }
 
     /** Reads the batch and splits it into lanes; one lane while the circuit is not closed, so one trial send decides. */
@@ -215,7 +227,9 @@ public final class OutboxDispatcher implements ChannelDirectory {
             }
             batch.untried(lane.subList(i, lane.size()).stream().map(Item::row).toList());
         } catch (RuntimeException e) {
-            // the row in hand may have gone out: this lane's rows wait for their lease, so none overtakes it
+            // the row in hand may have gone out: this lane's rows wait for their lease, and the channel with
+            // them, so no later message of their groups overtakes them
+            st.pauseUntil(clock.instant().plus(settings.lease()));
             batch.stopped = true;
             LOG.error("{}: delivering notification {} failed; it and the {} after it in its lane are retried when their lease ends",
                     st.name(), lane.get(Math.max(0, i - 1)).row().idempotencyKey(), lane.size() - i, e);
