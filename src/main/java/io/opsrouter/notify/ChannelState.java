@@ -4,6 +4,11 @@ import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.opsrouter.app.HealthPart;
 import java.time.Instant;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * What the dispatcher knows about one channel: its circuit breaker, until when it waits (backoff or
@@ -16,10 +21,11 @@ final class ChannelState {
     final Channel channel;
     final CircuitBreaker breaker;
     volatile Instant pausedUntil = Instant.EPOCH;
-    volatile Instant nudgedAt = Instant.EPOCH;
     volatile boolean failing;
     volatile String lastError;
     volatile org.apache.camel.Endpoint queue;
+    /** Runs the lanes of a batch while the channel's own thread claims the next one. */
+    volatile ExecutorService lanes;
 
     ChannelState(Channel channel, DispatchSettings d) {
         this.channel = channel;
@@ -35,6 +41,27 @@ final class ChannelState {
     }
 
     String name() { return channel.name(); }
+
+    /** Waits at least until {@code t}: of several lanes failing at once, the longest wait holds. */
+    synchronized void pauseUntil(Instant t) {
+        if (t.isAfter(pausedUntil)) pausedUntil = t;
+    }
+
+    void startLanes(int n) {
+        AtomicInteger count = new AtomicInteger();
+        ThreadPoolExecutor pool = new ThreadPoolExecutor(n, n, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
+            Thread t = new Thread(r, "notify-" + name() + "-lane-" + count.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+        pool.allowCoreThreadTimeOut(true);
+        lanes = pool;
+    }
+
+    void stopLanes() {
+        ExecutorService pool = lanes;
+        if (pool != null) pool.shutdown();
+    }
 
     HealthPart health() {
         String part = "channel-" + name();

@@ -15,6 +15,8 @@ import java.time.Duration;
  * @param maxAttempts     retry budget per notification, after which it is dead
  * @param breakerFailures failed sends in a row that open a channel's circuit
  * @param breakerOpenFor  how long an open circuit waits before one trial send
+ * @param concurrency     lanes per channel: messages of different groups sent at once
+ * @param smsConcurrency  lanes for SMS, at most {@code concurrency}
  */
 public record DispatchSettings(
         Duration pollInterval,
@@ -25,7 +27,10 @@ public record DispatchSettings(
         Duration retryMax,
         int maxAttempts,
         int breakerFailures,
-        Duration breakerOpenFor) {
+        Duration breakerOpenFor,
+        int concurrency,
+        int smsConcurrency) {
+    public static final int MAX_CONCURRENCY = 64;
 
     public static DispatchSettings from(SettingsSource s) {
         Duration poll = s.duration("notify.poll-interval", "NOTIFY_POLL_INTERVAL", Duration.ofMillis(200));
@@ -37,6 +42,8 @@ public record DispatchSettings(
         int attempts = s.integer("notify.retry.attempts", "NOTIFY_RETRY_ATTEMPTS", 12, 1, 1000);
         int failures = s.integer("notify.breaker.failures", "NOTIFY_BREAKER_FAILURES", 5, 1, 1000);
         Duration openFor = s.duration("notify.breaker.open-for", "NOTIFY_BREAKER_OPEN_FOR", Duration.ofSeconds(30));
+        int concurrency = s.integer("notify.concurrency", "NOTIFY_CONCURRENCY", 8, 1, MAX_CONCURRENCY);
+        int sms = s.integer("notify.sms.concurrency", "NOTIFY_SMS_CONCURRENCY", 2, 1, MAX_CONCURRENCY);
         positive(s, "notify.poll-interval", "NOTIFY_POLL_INTERVAL", poll);
         positive(s, "notify.send-timeout", "NOTIFY_SEND_TIMEOUT", timeout);
         positive(s, "notify.retry.initial", "NOTIFY_RETRY_INITIAL", initial);
@@ -49,11 +56,24 @@ public record DispatchSettings(
             throw s.error("notify.lease", "NOTIFY_LEASE", "is shorter than three send timeouts (" + timeout.multipliedBy(3) + ")",
                     "make the lease longer than 3 x notify.send-timeout, or a claimed row could be sent twice");
         }
-        return new DispatchSettings(poll, batch, lease, timeout, initial, max, attempts, failures, openFor);
+        return new DispatchSettings(poll, batch, lease, timeout, initial, max, attempts, failures, openFor, concurrency,
+                Math.min(sms, concurrency));
     }
 
     private static void positive(SettingsSource s, String key, String env, Duration d) {
         if (d.isZero() || d.isNegative()) throw s.error(key, env, "must be longer than zero", "write e.g. 200ms, 10s or 5m");
+    }
+
+    /**
+     * How many messages the channel sends at once. The log channel appends to one file a line at a time:
+     * lanes would only shuffle its lines.
+     */
+    public int lanes(String channel) {
+        return switch (channel) {
+            case "sms" -> smsConcurrency;
+            case "log" -> 1;
+            default -> concurrency;
+        };
     }
 
     /** Exponential backoff with jitter for the n-th failed attempt (1-based): half fixed, half random. */

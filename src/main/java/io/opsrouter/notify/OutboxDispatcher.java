@@ -1,5 +1,6 @@
 package io.opsrouter.notify;
 
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -17,6 +18,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
@@ -27,10 +32,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Delivers the outbox, one channel at a time per channel: {@link #dueChannels} says which channels may
- * look for work, {@link #deliverDue} claims that channel's due rows and sends them in order. A retryable
- * failure makes only that channel wait (exponential backoff with jitter, or the server's Retry-After) and
- * gives its remaining claimed rows back untried; other channels go on. After the retry budget a row is
+ * Delivers the outbox, each channel on its own: {@link #dueChannels} says which channels may look for work,
+ * {@link #deliverDue} claims that channel's due rows and sends them in lanes, several messages at once
+ * ({@code notify.concurrency}), each group's messages in order within one lane. A retryable failure makes
+ * only that channel wait (exponential backoff with jitter, or the server's Retry-After) and gives its
+ * remaining claimed rows back untried; other channels go on. After the retry budget a row is
  * dead and the router raises a P1 about the channel itself; the next delivery resolves it.
  * Bound as {@code notifyDispatcher}; {@code routes/notify.yaml} drives it.
  */
@@ -38,8 +44,6 @@ public final class OutboxDispatcher implements ChannelDirectory {
     public static final String BEAN = "notifyDispatcher";
     public static final String FALLBACK = "log";
     private static final Logger LOG = LoggerFactory.getLogger(OutboxDispatcher.class);
-    private static final Duration NUDGE_WINDOW = Duration.ofMillis(100);
-    private static final int MARK_BATCH = 20;
     private static final Set<String> CHANNEL_LEVEL_REASONS = Set.of("http_401", "http_403", "auth");
 
     private final OutboxQueue queue;
@@ -75,6 +79,7 @@ public final class OutboxDispatcher implements ChannelDirectory {
             s.channel.start(camelContext);
             s.failing = queue.lastFinishedDead(s.name());
             s.queue = camelContext.getEndpoint(NotifyModule.queueUri(s.name()));
+            s.startLanes(settings.lanes(s.name()));
         }
         running = true;
         OutboxWake.listen(wakeListener);
@@ -83,7 +88,10 @@ public final class OutboxDispatcher implements ChannelDirectory {
     public void stop() {
         running = false;
         OutboxWake.remove(wakeListener);
-        for (ChannelState s : states.values()) s.channel.stop();
+        for (ChannelState s : states.values()) {
+            s.stopLanes();
+            s.channel.stop();
+        }
     }
 
     /** The poll interval in milliseconds, for the timer in routes/notify.yaml (whichever place set it). */
@@ -111,11 +119,10 @@ public final class OutboxDispatcher implements ChannelDirectory {
         return due;
     }
 
-    /** An enqueue in this process: wake the channel that will deliver it. */
+    /** An enqueue in this process committed: wake the channel that will deliver it. */
     void wake(String channel) {
         ChannelState s = states.getOrDefault(channel, states.get(FALLBACK));
         if (s == null || !running) return;
-        s.nudgedAt = Instant.now();
         ProducerTemplate p = producer;
         org.apache.camel.Endpoint queue = s.queue;
         if (p != null && queue != null && !s.pausedUntil.isAfter(clock.instant())) {
@@ -123,37 +130,128 @@ public final class OutboxDispatcher implements ChannelDirectory {
         }
     }
 
-    /** Claims and sends the channel's due notifications, oldest first, until none is due or it must wait. */
+    /**
+     * Claims and sends the channel's due notifications, oldest first, until none is due or it must wait.
+     * Each claimed batch is split into lanes by {@link #laneKey}; the lanes run at once, each in claim order,
+     * while this thread claims the next batch. The next batch starts when the last lane of this one is done.
+     */
     public void deliverDue(String channel) {
         ChannelState st = states.get(channel);
         if (st == null) return;
         List<String> others = FALLBACK.equals(channel) ? List.copyOf(states.keySet()) : null;
-        while (isRunning()) {
-            Instant now = clock.instant();
-            if (st.pausedUntil.isAfter(now)) return;
-            List<OutboxRow> rows = queue.claim(channel, others, settings.batchSize(), now, settings.lease());
-            if (rows.isEmpty()) {
-                if (Duration.between(st.nudgedAt, Instant.now()).compareTo(NUDGE_WINDOW) < 0) {
-                    LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(2));
-                    continue;
-                }
-                return;
-            }
-            List<Long> accepted = new ArrayList<>();
+        List<OutboxRow> rows = claim(st, others);
+        while (!rows.isEmpty()) {
+            Batch batch = new Batch();
+            List<OutboxRow> next = List.of();
             try {
-                for (int i = 0; i < rows.size(); i++) {
-                    if (!isRunning() || !deliverOne(st, rows.get(i), accepted)) {
-                        markSentDurably(accepted);
-                        Instant next = st.pausedUntil.isAfter(clock.instant()) ? st.pausedUntil : clock.instant();
-                        queue.release(rows.subList(i + (isRunning() ? 1 : 0), rows.size()), next);
-                        return;
-                    }
-                    if (!st.channel.batchMarks() || accepted.size() >= MARK_BATCH) markSentDurably(accepted);
+                List<Future<?>> lanes = start(st, rows, batch);
+                try {
+                    // a short batch took all that was due; a later enqueue wakes the channel again
+                    if (rows.size() >= settings.batchSize()) next = claim(st, others);
+                } finally {
+                    awaitAll(lanes);
                 }
             } finally {
-                markSentDurably(accepted);
+                if (batch.stopped || !isRunning() || st.pausedUntil.isAfter(clock.instant())) {
+                    batch.untried(next);
+                    next = List.of();
+                }
+                writeBack(st, batch);
+            }
+            rows = next;
+        }
+    }
+
+    private List<OutboxRow> claim(ChannelState st, List<String> others) {
+        Instant now = clock.instant();
+        if (!isRunning() || st.pausedUntil.isAfter(now)) return List.of();
+        return queue.claim(st.name(), others, settings.batchSize(), now, settings.lease());
+    }
+
+    /**
+     * Messages with the same lane key keep their order; others may overtake each other. Same group, and for
+     * person-addressed channels the same person: each person reads one group's messages in order.
+     */
+    static String laneKey(Notification n) {
+        Recipient r = n.recipient();
+        String who = r == null ? "" : r.phone() != null ? r.phone() : String.valueOf(r.email());
+        return n.groupKey() + "\n" + who;
+    }
+
+    private List<Future<?>> start(ChannelState st, List<OutboxRow> rows, Batch batch) {
+        List<Future<?>> running = new ArrayList<>();
+        ExecutorService pool = st.lanes;
+        for (List<Item> lane : lanes(st, rows, batch)) {
+            try {
+                running.add(pool.submit(() -> runLane(st, lane, batch)));
+            } catch (RejectedExecutionException e) {
+                batch.untried(lane.stream().map(Item::row).toList());
             }
         }
+        return running;
+    }
+
+    /** Accepted rows sent, failed ones due again or dead, the rest given back: one transaction per batch. */
+    private void writeBack(ChannelState st, Batch batch) {
+        Instant now = clock.instant();
+        Instant releaseAt = st.pausedUntil.isAfter(now) ? st.pausedUntil : now;
+        durably("write back " + (batch.sent.size() + batch.failures.size() + batch.untried.size()) + " claimed notifications",
+                () -> queue.finish(batch.sent, now, batch.failures, batch.untried, releaseAt));
+    }
+
+    /** Reads the batch and splits it into lanes; one lane while the circuit is not closed, so one trial send decides. */
+    private List<List<Item>> lanes(ChannelState st, List<OutboxRow> rows, Batch batch) {
+        int n = st.breaker.getState() == CircuitBreaker.State.CLOSED ? settings.lanes(st.name()) : 1;
+        Map<Integer, List<Item>> lanes = new LinkedHashMap<>();
+        for (OutboxRow row : rows) {
+            Notification note;
+            try {
+                note = Json.MAPPER.readValue(row.payload(), Notification.class);
+            } catch (Exception e) {
+                unreadable(st, row, e, batch);
+                continue;
+            }
+            int lane = n == 1 ? 0 : Math.floorMod(laneKey(note).hashCode(), n);
+            lanes.computeIfAbsent(lane, k -> new ArrayList<>()).add(new Item(row, note));
+        }
+        return new ArrayList<>(lanes.values());
+    }
+
+    /** Sends one lane in order; stops at the first failure after which the channel must wait, or when any lane stopped. */
+    private void runLane(ChannelState st, List<Item> lane, Batch batch) {
+        int i = 0;
+        try {
+            while (i < lane.size() && !batch.stopped && isRunning()) {
+                boolean goOn = deliverOne(st, lane.get(i++), batch);
+                if (!goOn) batch.stopped = true;
+            }
+            batch.untried(lane.subList(i, lane.size()).stream().map(Item::row).toList());
+        } catch (RuntimeException e) {
+            // the row in hand may have gone out: this lane's rows wait for their lease, and the channel with
+            // them, so no later message of their groups overtakes them
+            st.pauseUntil(clock.instant().plus(settings.lease()));
+            batch.stopped = true;
+            LOG.error("{}: delivering notification {} failed; it and the {} after it in its lane are retried when their lease ends",
+                    st.name(), lane.get(Math.max(0, i - 1)).row().idempotencyKey(), lane.size() - i, e);
+        }
+    }
+
+    private static void awaitAll(List<Future<?>> lanes) {
+        boolean interrupted = false;
+        for (Future<?> f : lanes) {
+            while (true) {
+                try {
+                    f.get();
+                    break;
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                } catch (ExecutionException e) {
+                    LOG.error("a delivery lane failed", e.getCause());
+                    break;
+                }
+            }
+        }
+        if (interrupted) Thread.currentThread().interrupt();
     }
 
     private boolean isRunning() {
@@ -161,23 +259,27 @@ public final class OutboxDispatcher implements ChannelDirectory {
         return running && c != null && !c.isStopping() && !c.isStopped();
     }
 
+    private void unreadable(ChannelState st, OutboxRow row, Exception e, Batch batch) {
+        LOG.error("outbox row {} ({}) cannot be read or rendered, marking it dead: {}", row.id(), row.idempotencyKey(), e.getMessage());
+        failed(st.name(), "unreadable");
+        batch.failed(new OutboxQueue.Failure(row.id(), row.attempts(), true, clock.instant(), "unreadable: " + e.getMessage()));
+    }
+
     /** False when the channel must wait: the caller gives the rest of the batch back. */
-    private boolean deliverOne(ChannelState st, OutboxRow row, List<Long> accepted) {
+    private boolean deliverOne(ChannelState st, Item item, Batch batch) {
         String name = st.name();
-        Notification n;
+        OutboxRow row = item.row();
+        Notification n = item.notification();
         RenderedMessage m;
         try {
-            n = Json.MAPPER.readValue(row.payload(), Notification.class);
             m = templates.render(n);
-        } catch (Exception e) {
-            LOG.error("outbox row {} ({}) cannot be read or rendered, marking it dead: {}", row.id(), row.idempotencyKey(), e.getMessage());
-            failed(name, "unreadable");
-            queue.markDead(row.id(), row.attempts(), clock.instant(), "unreadable: " + e.getMessage());
+        } catch (RuntimeException e) {
+            unreadable(st, row, e, batch);
             return true;
         }
         if (!st.breaker.tryAcquirePermission()) {
-            st.pausedUntil = clock.instant().plus(settings.breakerOpenFor());
-            queue.release(List.of(row), st.pausedUntil);
+            st.pauseUntil(clock.instant().plus(settings.breakerOpenFor()));
+            batch.untried(List.of(row));
             return false;
         }
         long t0 = System.nanoTime();
@@ -185,7 +287,8 @@ public final class OutboxDispatcher implements ChannelDirectory {
         try {
             send(st.channel, m);
             st.breaker.onSuccess(System.nanoTime() - t0, TimeUnit.NANOSECONDS);
-            accepted.add(row.id());
+            if (st.channel.batchMarks()) batch.sent(row.id());
+            else durably("mark an accepted notification sent", () -> queue.markSent(List.of(row.id()), clock.instant()));
             sent(name, n, clock.instant());
             if (st.failing) channelRecovered(st);
             return true;
@@ -196,22 +299,23 @@ public final class OutboxDispatcher implements ChannelDirectory {
             if (!e.isRetryable()) {
                 st.breaker.releasePermission();
                 LOG.warn("{} notification {} refused, not retried: {}", name, row.idempotencyKey(), e.getMessage());
-                queue.markDead(row.id(), attempts, now, e.reason() + ": " + e.getMessage());
+                batch.failed(new OutboxQueue.Failure(row.id(), attempts, true, now, e.reason() + ": " + e.getMessage()));
                 if (CHANNEL_LEVEL_REASONS.contains(e.reason())) channelFailing(st, e.getMessage());
                 return true;
             }
             st.breaker.onError(System.nanoTime() - t0, TimeUnit.NANOSECONDS, e);
             Duration wait = e.retryAfter() != null ? e.retryAfter()
                     : settings.backoff(attempts, ThreadLocalRandom.current().nextDouble());
-            st.pausedUntil = now.plus(wait);
+            Instant next = now.plus(wait);
+            st.pauseUntil(next);
             if (attempts >= settings.maxAttempts()) {
                 LOG.error("{} notification {} dead after {} attempts: {}", name, row.idempotencyKey(), attempts, e.getMessage());
-                queue.markDead(row.id(), attempts, now, e.reason() + ": " + e.getMessage());
+                batch.failed(new OutboxQueue.Failure(row.id(), attempts, true, now, e.reason() + ": " + e.getMessage()));
                 channelFailing(st, e.getMessage());
             } else {
                 LOG.info("{} notification {} failed (attempt {}), next try in {} ms: {}", name, row.idempotencyKey(), attempts,
                         wait.toMillis(), e.getMessage());
-                queue.markRetry(row.id(), attempts, st.pausedUntil, e.reason() + ": " + e.getMessage());
+                batch.failed(new OutboxQueue.Failure(row.id(), attempts, false, next, e.reason() + ": " + e.getMessage()));
             }
             return false;
         }
@@ -232,17 +336,18 @@ public final class OutboxDispatcher implements ChannelDirectory {
         }
     }
 
-    /** The far side accepted them: they must never be sent again, so the mark is retried until the store takes it. */
-    private void markSentDurably(List<Long> ids) {
-        if (ids.isEmpty()) return;
+    /**
+     * Writes back what the far side accepted: such rows must never be sent again, so the write is retried
+     * until the store takes it.
+     */
+    private static void durably(String what, Runnable write) {
         for (int i = 0; ; i++) {
             try {
-                queue.markSent(ids, clock.instant());
-                ids.clear();
+                write.run();
                 return;
             } catch (RuntimeException e) {
                 if (i >= 50) throw e;
-                LOG.warn("cannot mark {} accepted notifications sent yet: {}", ids.size(), e.getMessage());
+                LOG.warn("cannot {} yet: {}", what, e.getMessage());
                 LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(100L * (i + 1)));
             }
         }
@@ -266,12 +371,31 @@ public final class OutboxDispatcher implements ChannelDirectory {
     }
 
     private void channelFailing(ChannelState st, String reason) {
-        if (st.failing) return;
-        if (signal(st.name(), Signal.State.FIRING, reason)) st.failing = true;
+        synchronized (st) {
+            if (st.failing) return;
+            if (signal(st.name(), Signal.State.FIRING, reason)) st.failing = true;
+        }
     }
 
     private void channelRecovered(ChannelState st) {
-        if (signal(st.name(), Signal.State.RESOLVED, null)) st.failing = false;
+        synchronized (st) {
+            if (!st.failing) return;
+            if (signal(st.name(), Signal.State.RESOLVED, null)) st.failing = false;
+        }
+    }
+
+    private record Item(OutboxRow row, Notification notification) {}
+
+    /** What the lanes of one claimed batch did, written back in one transaction when they are all done. */
+    private static final class Batch {
+        final List<Long> sent = new ArrayList<>();
+        final List<OutboxQueue.Failure> failures = new ArrayList<>();
+        final List<OutboxRow> untried = new ArrayList<>();
+        volatile boolean stopped;
+
+        synchronized void sent(long id) { sent.add(id); }
+        synchronized void failed(OutboxQueue.Failure f) { failures.add(f); }
+        synchronized void untried(List<OutboxRow> rows) { untried.addAll(rows); }
     }
 
     private boolean signal(String channel, Signal.State state, String reason) {

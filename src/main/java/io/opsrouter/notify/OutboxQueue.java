@@ -1,6 +1,7 @@
 package io.opsrouter.notify;
 
 import io.opsrouter.store.StateStore;
+import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -84,48 +85,79 @@ public final class OutboxQueue {
         return i;
     }
 
+    /** A send that failed: due again at {@code at} with {@code attempts}, or dead since {@code at}. */
+    public record Failure(long id, int attempts, boolean dead, Instant at, String error) {}
+
     /** Marks rows the far side accepted, in one transaction. */
     public void markSent(List<Long> ids, Instant at) {
         if (ids.isEmpty()) return;
         store.inTransaction(c -> {
-            try (PreparedStatement ps = c.prepareStatement(
-                    "UPDATE outbox SET status = 'sent', attempts = attempts + 1, sent_at = ?, last_error = NULL WHERE id = ?")) {
-                for (Long id : ids) {
-                    ps.setObject(1, ts(at));
-                    ps.setLong(2, id);
-                    ps.addBatch();
-                }
-                ps.executeBatch();
-            }
+            markSent(c, ids, at);
             return null;
         });
     }
 
     public void markRetry(long id, int attempts, Instant next, String error) {
-        update("UPDATE outbox SET status = 'pending', attempts = ?, next_attempt_at = ?, last_error = ? WHERE id = ?",
-                attempts, ts(next), cut(error), id);
+        finish(List.of(), null, List.of(new Failure(id, attempts, false, next, error)), List.of(), null);
     }
 
     public void markDead(long id, int attempts, Instant at, String error) {
-        update("UPDATE outbox SET status = 'dead', attempts = ?, next_attempt_at = ?, last_error = ? WHERE id = ?",
-                attempts, ts(at), cut(error), id);
+        finish(List.of(), null, List.of(new Failure(id, attempts, true, at, error)), List.of(), null);
     }
 
     /** Gives claimed rows back unsent, due at {@code next}. */
     public void release(List<OutboxRow> rows, Instant next) {
-        if (rows.isEmpty()) return;
+        finish(List.of(), null, List.of(), rows, next);
+    }
+
+    /**
+     * Writes what one delivered batch leaves behind, in one transaction: the accepted rows sent, the failed
+     * ones due again or dead, the untried ones given back due at {@code releaseAt}.
+     */
+    public void finish(List<Long> sent, Instant sentAt, List<Failure> failures, List<OutboxRow> untried, Instant releaseAt) {
+        if (sent.isEmpty() && failures.isEmpty() && untried.isEmpty()) return;
         store.inTransaction(c -> {
-            try (PreparedStatement ps = c.prepareStatement(
-                    "UPDATE outbox SET status = 'pending', next_attempt_at = ? WHERE id = ? AND status = 'sending'")) {
-                for (OutboxRow r : rows) {
-                    ps.setObject(1, ts(next));
-                    ps.setLong(2, r.id());
-                    ps.addBatch();
+            markSent(c, sent, sentAt);
+            if (!failures.isEmpty()) {
+                try (PreparedStatement ps = c.prepareStatement(
+                        "UPDATE outbox SET status = ?, attempts = ?, next_attempt_at = ?, last_error = ? WHERE id = ?")) {
+                    for (Failure f : failures) {
+                        ps.setString(1, f.dead() ? "dead" : "pending");
+                        ps.setInt(2, f.attempts());
+                        ps.setObject(3, ts(f.at()));
+                        ps.setString(4, cut(f.error()));
+                        ps.setLong(5, f.id());
+                        ps.addBatch();
+                    }
+                    ps.executeBatch();
                 }
-                ps.executeBatch();
+            }
+            if (!untried.isEmpty()) {
+                try (PreparedStatement ps = c.prepareStatement(
+                        "UPDATE outbox SET status = 'pending', next_attempt_at = ? WHERE id = ? AND status = 'sending'")) {
+                    for (OutboxRow r : untried) {
+                        ps.setObject(1, ts(releaseAt));
+                        ps.setLong(2, r.id());
+                        ps.addBatch();
+                    }
+                    ps.executeBatch();
+                }
             }
             return null;
         });
+    }
+
+    private static void markSent(Connection c, List<Long> ids, Instant at) throws SQLException {
+        if (ids.isEmpty()) return;
+        try (PreparedStatement ps = c.prepareStatement(
+                "UPDATE outbox SET status = 'sent', attempts = attempts + 1, sent_at = ?, last_error = NULL WHERE id = ?")) {
+            for (Long id : ids) {
+                ps.setObject(1, ts(at));
+                ps.setLong(2, id);
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
     }
 
     /** Rows not yet delivered nor dead. */
@@ -162,15 +194,6 @@ public final class OutboxQueue {
                 try (ResultSet rs = ps.executeQuery()) {
                     return rs.next() && "dead".equals(rs.getString(1));
                 }
-            }
-        });
-    }
-
-    private void update(String sql, Object... args) {
-        store.inTransaction(c -> {
-            try (PreparedStatement ps = c.prepareStatement(sql)) {
-                for (int i = 0; i < args.length; i++) ps.setObject(i + 1, args[i]);
-                return ps.executeUpdate();
             }
         });
     }

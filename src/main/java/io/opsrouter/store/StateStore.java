@@ -8,6 +8,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.LinkedHashSet;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
@@ -24,6 +28,8 @@ import org.slf4j.LoggerFactory;
 public final class StateStore implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(StateStore.class);
     public static final String MIGRATIONS = "classpath:db/migration";
+
+    private static final ThreadLocal<Deque<Set<Runnable>>> AFTER_COMMIT = ThreadLocal.withInitial(ArrayDeque::new);
 
     private final HikariDataSource dataSource;
     private final Dialect dialect;
@@ -87,20 +93,55 @@ public final class StateStore implements AutoCloseable {
     public DataSource dataSource() { return dataSource; }
     public Dialect dialect() { return dialect; }
 
-    /** Runs {@code work} in one transaction: committed when it returns, rolled back when it throws. */
+    /**
+     * Runs {@code work} in one transaction: committed when it returns, rolled back when it throws. Hooks
+     * {@link #afterCommit registered} while it runs are run after the commit, on this thread.
+     */
     public <T> T inTransaction(SqlWork<T> work) {
+        Deque<Set<Runnable>> open = AFTER_COMMIT.get();
+        Set<Runnable> hooks = new LinkedHashSet<>();
+        open.push(hooks);
+        T result;
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
             try {
-                T result = work.run(c);
+                result = work.run(c);
                 c.commit();
-                return result;
             } catch (SQLException | RuntimeException e) {
                 c.rollback();
                 throw e;
             }
         } catch (SQLException e) {
             throw new StoreException("state store: " + e.getMessage(), e);
+        } finally {
+            open.pop();
+            if (open.isEmpty()) AFTER_COMMIT.remove();
+        }
+        for (Runnable hook : hooks) run(hook);
+        return result;
+    }
+
+    /**
+     * Runs {@code hook} once the transaction this thread is in (the innermost {@link #inTransaction}) has
+     * committed, after its connection went back to the pool; never if it rolls back. The same hook object
+     * registered twice in one transaction runs once. Outside a transaction it runs at once: there is
+     * nothing to wait for. A hook that throws is logged; the commit stands.
+     */
+    public static void afterCommit(Runnable hook) {
+        Deque<Set<Runnable>> open = AFTER_COMMIT.get();
+        if (open.isEmpty()) {
+            AFTER_COMMIT.remove();
+            run(hook);
+            return;
+        }
+        open.peek().add(hook);
+    }
+
+    private static void run(Runnable hook) {
+        try {
+            hook.run();
+        } catch (RuntimeException e) {
+            LOG.warn("after-commit hook failed (the transaction is committed): {}", e.toString());
         }
     }
 

@@ -14,9 +14,11 @@ import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * Stands in for Slack's, Twilio's or a webhook receiver's API: records every request and answers as told
@@ -37,6 +39,10 @@ final class FakeApi implements AutoCloseable {
     private final AtomicInteger retryAfterSeconds = new AtomicInteger(1);
     private final AtomicInteger hangsLeft = new AtomicInteger();
     private final CountDownLatch release = new CountDownLatch(1);
+    private final AtomicInteger inFlight = new AtomicInteger();
+    private final AtomicInteger maxInFlight = new AtomicInteger();
+    private final AtomicInteger failAfter = new AtomicInteger(-1);
+    private volatile int delayUpToMillis;
     private volatile String okBody = "ok";
 
     static {
@@ -75,6 +81,23 @@ final class FakeApi implements AutoCloseable {
         return this;
     }
 
+    /** Each answer comes after a random pause of up to {@code millis}, so requests in flight overlap and race. */
+    FakeApi delayUpTo(int millis) {
+        delayUpToMillis = millis;
+        return this;
+    }
+
+    /** Answers 200 to the next {@code n} deliveries, then switches to {@link Mode#FAIL_500}, as a server going down. */
+    FakeApi failAfter(int n) {
+        failAfter.set(n);
+        return this;
+    }
+
+    /** The most deliveries (POSTs) that were in flight at the same moment. */
+    int maxInFlight() {
+        return maxInFlight.get();
+    }
+
     FakeApi okBody(String body) {
         okBody = body;
         return this;
@@ -97,6 +120,11 @@ final class FakeApi implements AutoCloseable {
             ex.close();
             return;
         }
+        maxInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
+        deliver(ex);
+    }
+
+    private void deliver(HttpExchange ex) throws IOException {
         String body = new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
         Map<String, String> headers = new TreeMap<>();
         ex.getRequestHeaders().forEach((k, v) -> headers.put(k.toLowerCase(), String.join(",", v)));
@@ -108,9 +136,11 @@ final class FakeApi implements AutoCloseable {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
+            inFlight.decrementAndGet();
             ex.close();
             return;
         }
+        if (failAfter.get() >= 0 && failAfter.getAndDecrement() == 0) mode.set(Mode.FAIL_500);
         Mode m = mode.get();
         int status = switch (m) {
             case OK, HANG -> 200;
@@ -120,8 +150,12 @@ final class FakeApi implements AutoCloseable {
             case UNAUTHORIZED -> 401;
         };
         requests.add(new Request(ex.getRequestMethod(), ex.getRequestURI().toString(), headers, body, at, status));
+        int delay = delayUpToMillis;
+        if (delay > 0) LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(ThreadLocalRandom.current().nextInt(delay + 1)));
         if (m == Mode.RATE_LIMITED) ex.getResponseHeaders().add("Retry-After", Integer.toString(retryAfterSeconds.get()));
         byte[] out = (status == 200 ? okBody : "{\"code\": 21211, \"message\": \"error " + status + "\"}").getBytes(StandardCharsets.UTF_8);
+        // before the answer leaves: the client may send its next request the moment it has the answer
+        inFlight.decrementAndGet();
         ex.sendResponseHeaders(status, out.length);
         ex.getResponseBody().write(out);
         ex.close();

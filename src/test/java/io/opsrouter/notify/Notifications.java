@@ -18,6 +18,12 @@ final class Notifications {
                 "https://ops.example.com/ack/tok-" + key);
     }
 
+    /** A notification of group {@code group} (its alert's summary is the key). */
+    static Notification inGroup(String key, String channel, String group) {
+        Notification n = of(key, channel, null, "P2", key);
+        return new Notification(n.idempotencyKey(), n.channel(), n.recipient(), n.kind(), n.severity(), group, n.alerts(), n.ackUrl());
+    }
+
     static Notification of(String key, String channel) {
         return of(key, channel, null, "P2", "Site down: " + key);
     }

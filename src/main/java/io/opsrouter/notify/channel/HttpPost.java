@@ -1,6 +1,7 @@
 package io.opsrouter.notify.channel;
 
 import io.opsrouter.notify.ChannelException;
+import io.opsrouter.notify.DispatchSettings;
 import java.io.InterruptedIOException;
 import java.net.ConnectException;
 import java.net.SocketTimeoutException;
@@ -32,7 +33,7 @@ public final class HttpPost implements AutoCloseable {
         this.client = HttpClients.custom()
                 .setConnectionManager(PoolingHttpClientConnectionManagerBuilder.create()
                         .setDefaultConnectionConfig(ConnectionConfig.custom().setConnectTimeout(t).setSocketTimeout(t).build())
-                        .setMaxConnPerRoute(20).setMaxConnTotal(100).build())
+                        .setMaxConnPerRoute(DispatchSettings.MAX_CONCURRENCY).setMaxConnTotal(200).build())
                 .setDefaultRequestConfig(RequestConfig.custom().setConnectionRequestTimeout(t).setResponseTimeout(t).build())
                 .disableAutomaticRetries()
                 .disableRedirectHandling()

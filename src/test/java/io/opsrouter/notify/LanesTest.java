@@ -1,0 +1,197 @@
+package io.opsrouter.notify;
+
+import static java.util.stream.Collectors.groupingBy;
+import static java.util.stream.Collectors.toList;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import io.opsrouter.app.StartupException;
+import io.opsrouter.config.Env;
+import io.opsrouter.config.SettingsException;
+import io.opsrouter.config.SettingsSource;
+import io.opsrouter.store.StateStore;
+import io.opsrouter.testing.RouterHarness;
+import io.opsrouter.testing.TestPostgres;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.locks.LockSupport;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** Lanes: a channel sends several messages at once, and each group's messages in the order they were written. */
+class LanesTest {
+    static final Duration WAIT = Duration.ofSeconds(30);
+
+    @TempDir
+    Path home;
+    final FakeApi hook = new FakeApi();
+    RouterHarness router;
+
+    RouterHarness router(String concurrency) {
+        router = RouterHarness.shipped(home)
+                .env("WEBHOOK_URL", hook.url() + "/hook")
+                .env("WEBHOOK_SECRET", "0123456789abcdef0123456789abcdef")
+                .setting("notify.poll-interval", "50ms")
+                .setting("notify.retry.initial", "20ms")
+                .setting("notify.retry.max", "100ms")
+                .setting("notify.breaker.failures", "3")
+                .setting("notify.breaker.open-for", "150ms");
+        if (concurrency != null) router.env("NOTIFY_CONCURRENCY", concurrency);
+        return router;
+    }
+
+    @AfterEach
+    void close() {
+        if (router != null) router.close();
+        hook.close();
+    }
+
+    StateStore store() {
+        return router.app().context().store();
+    }
+
+    /** {@code perGroup} webhook messages for each of {@code groups} groups, the groups interleaved, five per transaction. */
+    List<String> enqueue(int groups, int perGroup) {
+        List<String> keys = new ArrayList<>();
+        List<Notification> tx = new ArrayList<>();
+        for (int i = 0; i < perGroup; i++) {
+            for (int g = 0; g < groups; g++) {
+                String key = String.format("g%02d-%03d", g, i);
+                keys.add(key);
+                tx.add(Notifications.inGroup(key, "webhook", "service=svc-" + g));
+                if (tx.size() == 5) {
+                    Notifications.enqueue(store(), tx.toArray(Notification[]::new));
+                    tx.clear();
+                }
+            }
+        }
+        if (!tx.isEmpty()) Notifications.enqueue(store(), tx.toArray(Notification[]::new));
+        return keys;
+    }
+
+    static Map<String, List<String>> byGroup(List<String> keys) {
+        return keys.stream().collect(groupingBy(k -> k.substring(0, k.indexOf('-')), LinkedHashMap::new, toList()));
+    }
+
+    List<String> acceptedKeys() {
+        return hook.accepted().stream().map(r -> r.header("Idempotency-Key")).toList();
+    }
+
+    boolean allSent(List<String> keys) {
+        return store().read(c -> {
+            try (var rs = c.createStatement().executeQuery("SELECT COUNT(*) FROM outbox WHERE status <> 'sent'")) {
+                rs.next();
+                return rs.getLong(1) == 0;
+            }
+        }) && acceptedKeys().size() >= keys.size();
+    }
+
+    @Test
+    void groupsGoOutAtOnceAndEachGroupsMessagesArriveInTheOrderTheyWereWritten() {
+        router(null).start();
+        hook.delayUpTo(3);
+        List<String> keys = enqueue(24, 12);
+        await().atMost(WAIT).until(() -> allSent(keys));
+        assertThat(acceptedKeys()).as("each message once").containsExactlyInAnyOrderElementsOf(keys);
+        assertThat(byGroup(acceptedKeys())).as("per group, in the order written").isEqualTo(byGroup(keys));
+        assertThat(hook.maxInFlight()).as("several messages in flight at once").isGreaterThan(1);
+    }
+
+    @Test
+    void withConcurrencyOneAChannelSendsOneMessageAtATimeInTheOrderWritten() {
+        router("1").start();
+        hook.delayUpTo(2);
+        List<String> keys = enqueue(10, 6);
+        await().atMost(WAIT).until(() -> allSent(keys));
+        assertThat(acceptedKeys()).containsExactlyElementsOf(keys);
+        assertThat(hook.maxInFlight()).isEqualTo(1);
+    }
+
+    @Test
+    void anOutageInTheMiddleOfAConcurrentBatchDeliversEverythingOnceAndEachGroupInOrder() {
+        router(null).start();
+        hook.delayUpTo(2).failAfter(40);
+        List<String> keys = enqueue(24, 10);
+        await().atMost(WAIT).until(() -> hook.requests().stream().filter(r -> r.answeredWith() == 500).count() >= 3);
+        await().atMost(WAIT).until(() -> router.get("/health").body().contains("circuit open"));
+        hook.mode(FakeApi.Mode.OK);
+        await().atMost(WAIT).until(() -> allSent(keys));
+        assertThat(acceptedKeys()).as("each message once").containsExactlyInAnyOrderElementsOf(keys);
+        assertThat(byGroup(acceptedKeys())).as("per group, in the order written").isEqualTo(byGroup(keys));
+        assertThat(router.get("/metrics").body()).contains("ops_router_notifications_sent_total{channel=\"webhook\"} 240.0");
+    }
+
+    @Test
+    void lanesOnPostgresqlDeliverEachMessageOnceAndEachGroupInOrderAcrossAnOutage() {
+        try (TestPostgres.Database db = TestPostgres.createDatabase("notify_lanes")) {
+            router(null).database(db).start();
+            hook.delayUpTo(2).failAfter(25);
+            List<String> keys = enqueue(16, 8);
+            await().atMost(WAIT).until(() -> hook.requests().stream().anyMatch(r -> r.answeredWith() == 500));
+            hook.mode(FakeApi.Mode.OK);
+            await().atMost(WAIT).until(() -> allSent(keys));
+            assertThat(acceptedKeys()).containsExactlyInAnyOrderElementsOf(keys);
+            assertThat(byGroup(acceptedKeys())).isEqualTo(byGroup(keys));
+            router.close();
+            router = null;
+        }
+    }
+
+    @Test
+    void anEnqueueWakesItsChannelWhenItsTransactionCommitsNotBeforeAndNotForTheNextPoll() {
+        router(null).setting("notify.poll-interval", "1h").start();
+        assertThatThrownBy(() -> store().inTransaction(c -> {
+            Outbox.enqueue(c, Notifications.inGroup("rolled-back", "webhook", "service=a"), Instant.now());
+            throw new IllegalStateException("the alert change failed");
+        })).hasMessageContaining("alert change failed");
+        store().inTransaction(c -> {
+            Outbox.enqueue(c, Notifications.inGroup("slow-commit", "webhook", "service=a"), Instant.now());
+            LockSupport.parkNanos(Duration.ofMillis(300).toNanos());
+            assertThat(hook.requests()).as("nothing goes out before the commit").isEmpty();
+            return null;
+        });
+        Instant committed = Instant.now();
+        await().atMost(Duration.ofSeconds(5)).until(() -> hook.accepted().size() == 1);
+        assertThat(acceptedKeys()).containsExactly("slow-commit");
+        assertThat(Duration.between(committed, hook.accepted().get(0).at())).isLessThan(Duration.ofSeconds(2));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"0", "65", "x"})
+    void aBadConcurrencyIsRefusedAtLoadNamingTheVariableAndTheFix(String value) {
+        SettingsSource s = new SettingsSource(home, Map.of(), Map.of(), new Env(Map.of("NOTIFY_CONCURRENCY", value)));
+        assertThatThrownBy(() -> DispatchSettings.from(s)).isInstanceOf(SettingsException.class)
+                .hasMessageContaining("NOTIFY_CONCURRENCY").hasMessageContaining("'" + value + "'")
+                .hasMessageContaining("(fix: set it to a number from 1 to 64)");
+    }
+
+    @Test
+    void aBadConcurrencyStopsStartUp() {
+        assertThatThrownBy(() -> router("0").start()).isInstanceOf(StartupException.class).hasMessageContaining("NOTIFY_CONCURRENCY");
+        router = null;
+    }
+
+    @Test
+    void channelsDefaultToEightLanesSmsToTwoAndTheLogFileToOne() {
+        DispatchSettings d = DispatchSettings.from(new SettingsSource(home, Map.of(), Map.of(), new Env(Map.of())));
+        assertThat(d.lanes("slack")).isEqualTo(8);
+        assertThat(d.lanes("webhook")).isEqualTo(8);
+        assertThat(d.lanes("sms")).isEqualTo(2);
+        assertThat(d.lanes("log")).isEqualTo(1);
+        DispatchSettings one = DispatchSettings.from(new SettingsSource(home, Map.of(), Map.of(), new Env(Map.of("NOTIFY_CONCURRENCY", "1"))));
+        assertThat(one.lanes("slack")).isEqualTo(1);
+        assertThat(one.lanes("sms")).as("never more than notify.concurrency").isEqualTo(1);
+        DispatchSettings sms = DispatchSettings.from(new SettingsSource(home, Map.of(), Map.of(),
+                new Env(Map.of("NOTIFY_SMS_CONCURRENCY", "4"))));
+        assertThat(sms.lanes("sms")).isEqualTo(4);
+    }
+}
