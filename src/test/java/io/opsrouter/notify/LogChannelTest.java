@@ -45,4 +45,27 @@ class LogChannelTest {
             assertThat(directory.enabled("slack")).isFalse();
         }
     }
+
+    @Test
+    void anEditedTemplateAppliesToTheNextMessageAndABrokenOneKeepsTheTemplatesInForce() throws Exception {
+        try (RouterHarness router = RouterHarness.shipped(home).setting("router.config.reload-interval", "50ms").start()) {
+            var store = router.app().context().store();
+            Path file = home.resolve("data/notifications.jsonl");
+            Files.writeString(home.resolve(MessageTemplates.DIR).resolve("log.txt"), "edited: ${summary}");
+            await().atMost(Duration.ofSeconds(10)).until(() -> router.get("/metrics").body()
+                    .contains("ops_router_config_reloads_total{config=\"templates\",outcome=\"applied\"} 1.0"));
+            Notifications.enqueue(store, Notifications.of("k-edited", "log"));
+            await().atMost(Duration.ofSeconds(10)).until(() -> Files.exists(file) && Files.readAllLines(file).size() == 1);
+            assertThat(Json.MAPPER.readTree(Files.readAllLines(file).get(0)).get("text").asText()).isEqualTo("edited: Site down: k-edited");
+
+            Files.writeString(home.resolve(MessageTemplates.DIR).resolve("log.txt"), "broken: ${sumary}");
+            await().atMost(Duration.ofSeconds(10)).until(() -> router.get("/metrics").body()
+                    .contains("ops_router_config_reloads_total{config=\"templates\",outcome=\"refused\"} 1.0"));
+            assertThat(router.get("/health").body()).contains("last reload refused").contains("config/templates/log.txt")
+                    .contains("unknown field");
+            Notifications.enqueue(store, Notifications.of("k-kept", "log"));
+            await().atMost(Duration.ofSeconds(10)).until(() -> Files.readAllLines(file).size() == 2);
+            assertThat(Json.MAPPER.readTree(Files.readAllLines(file).get(1)).get("text").asText()).isEqualTo("edited: Site down: k-kept");
+        }
+    }
 }
