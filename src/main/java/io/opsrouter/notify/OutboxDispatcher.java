@@ -143,11 +143,12 @@ public final class OutboxDispatcher implements ChannelDirectory {
         while (!rows.isEmpty()) {
             Batch batch = new Batch();
             List<OutboxRow> next = List.of();
+            // a short batch took all that was due; a later enqueue wakes the channel again
+            boolean more = rows.size() >= settings.batchSize();
             try {
-                List<Future<?>> lanes = start(st, rows, batch);
+                List<Future<?>> lanes = start(st, rows, batch, more);
                 try {
-                    // a short batch took all that was due; a later enqueue wakes the channel again
-                    if (rows.size() >= settings.batchSize()) next = claim(st, others);
+                    if (more) next = claim(st, others);
                 } finally {
                     awaitAll(lanes);
                 }
@@ -178,10 +179,16 @@ public final class OutboxDispatcher implements ChannelDirectory {
         return n.groupKey() + "\n" + who;
     }
 
-    private List<Future<?>> start(ChannelState st, List<OutboxRow> rows, Batch batch) {
+    /** Starts the batch's lanes; a single lane with no next batch to claim meanwhile runs on this thread, at once. */
+    private List<Future<?>> start(ChannelState st, List<OutboxRow> rows, Batch batch, boolean claimMeanwhile) {
+        List<List<Item>> lanes = lanes(st, rows, batch);
+        if (lanes.size() == 1 && !claimMeanwhile) {
+            runLane(st, lanes.get(0), batch);
+            return List.of();
+        }
         List<Future<?>> running = new ArrayList<>();
         ExecutorService pool = st.lanes;
-        for (List<Item> lane : lanes(st, rows, batch)) {
+        for (List<Item> lane : lanes) {
             try {
                 running.add(pool.submit(() -> runLane(st, lane, batch)));
             } catch (RejectedExecutionException e) {
