@@ -34,7 +34,7 @@ public final class Outbox {
             for (Notification n : ns) {
                 ps.setString(1, n.idempotencyKey());
                 ps.setString(2, n.channel());
-                ps.setString(3, recipientKey(n.recipient()));
+                ps.setString(3, address(n));
                 ps.setString(4, n.alerts().isEmpty() ? null : n.alerts().get(0).id());
                 ps.setString(5, n.kind().label());
                 ps.setString(6, n.severity());
@@ -54,9 +54,12 @@ public final class Outbox {
         }
     }
 
-    private static String recipientKey(Recipient r) {
+    /** Where the message goes: the e-mail address for e-mail, the phone for SMS; null for channels with no person. */
+    private static String address(Notification n) {
+        Recipient r = n.recipient();
         if (r == null) return null;
-        if (r.phone() != null) return r.phone();
-        return r.email();
+        if ("email".equals(n.channel())) return r.email();
+        if ("sms".equals(n.channel())) return r.phone();
+        return r.phone() != null ? r.phone() : r.email();
     }
 }

@@ -89,7 +89,7 @@ class AlertWiringTest {
                     java.util.Map.of("unprocessed_p1", 1.0))));
             clock.advance(Duration.ofSeconds(30));
             engine(r).sweep();
-            assertThat(outbox(r)).containsExactly("slack null firing", "sms +15145550001 firing", "email +15145550001 firing");
+            assertThat(outbox(r)).containsExactly("slack null firing", "sms +15145550001 firing", "email pat@example.com firing");
         }
     }
 

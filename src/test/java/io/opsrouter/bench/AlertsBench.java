@@ -80,7 +80,7 @@ public final class AlertsBench {
         // intake at once, as a webhook payload does. --senders=N pushes from N threads at once (probes and webhooks
         // of one moment), each waiting for its signals to be stored before it sends the next.
         int batch = Integer.parseInt(a.getOrDefault("batch", "1"));
-        int senders = Integer.parseInt(a.getOrDefault("senders", "8"));
+        int senders = Integer.parseInt(a.getOrDefault("senders", "16"));
         int warmup = Integer.parseInt(a.getOrDefault("warmup", "10000"));
         if (warmup > 0) {
             push(producer, direct, "warm-alert-", warmup, alerts, batch, senders, new AtomicLongArray(alerts));
@@ -232,7 +232,7 @@ public final class AlertsBench {
         AlertView v = new AlertView("bench-" + i, "fp" + i, "firing", "P2", "BenchStage", "outbox-msg-" + i, null,
                 Map.of("alertname", "BenchStage"), Map.of(), Map.of(), Instant.now(), Instant.now());
         return new Notification("bench-stage-" + i + "-" + System.nanoTime(), "slack", null, Notification.Kind.FIRING, "P2",
-                "alertname=BenchStage", List.of(v), null);
+                "alertname=BenchStage,instance=outbox-msg-" + i, List.of(v), null);
     }
 
     static void waitForQuiet(Sink sink, StateStore store, Pattern p, int expected, long maxMs) throws InterruptedException {
