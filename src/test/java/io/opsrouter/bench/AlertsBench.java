@@ -41,7 +41,7 @@ import org.apache.camel.ProducerTemplate;
 public final class AlertsBench {
     private static final Pattern E2E = Pattern.compile("e2e-alert-(\\d+)");
     private static final Pattern STAGE = Pattern.compile("outbox-msg-(\\d+)");
-    private static final Pattern WARM = Pattern.compile("warm-alert-(\\d+)");
+    private static final Pattern WARM = Pattern.compile("warm-alert-\\d+-(\\d+)");
 
     public static void main(String[] args) throws Exception {
         Map<String, String> a = args(args);
@@ -82,10 +82,12 @@ public final class AlertsBench {
         int batch = Integer.parseInt(a.getOrDefault("batch", "1"));
         int senders = Integer.parseInt(a.getOrDefault("senders", "16"));
         int warmup = Integer.parseInt(a.getOrDefault("warmup", "10000"));
-        if (warmup > 0) {
-            push(producer, direct, "warm-alert-", warmup, alerts, batch, senders, new AtomicLongArray(alerts));
+        int rounds = Integer.parseInt(a.getOrDefault("warmup-rounds", "3"));
+        for (int r = 0; r < rounds && warmup > 0; r++) {
+            sink.clear();
+            push(producer, direct, "warm-alert-" + r + "-", warmup, alerts, batch, senders, new AtomicLongArray(alerts));
             waitForQuiet(sink, store, WARM, alerts, 30_000);
-            System.out.printf("warm-up: %d signals for %d other alerts%n", warmup, alerts);
+            System.out.printf("warm-up round %d: %d signals for %d other alerts%n", r + 1, warmup, alerts);
         }
         AtomicLongArray firstSignal = new AtomicLongArray(alerts);
         DepthSampler depth = new DepthSampler(store);
