@@ -340,8 +340,14 @@ final class AlertRepository {
             }
             ps.executeBatch();
         }
+        // one line per alert event (each notification is logged when delivered), once the events are committed:
+        // a transaction rolled back and run again logs them once
+        List<Event> logged = events.stream().filter(e -> e.channel() == null).toList();
+        if (!logged.isEmpty()) io.opsrouter.store.StateStore.afterCommit(() -> log(logged));
+    }
+
+    private static void log(List<Event> events) {
         for (Event e : events) {
-            if (e.channel() != null) continue; // one line per alert event; each notification is logged when delivered
             MDC.put("alert", e.alertId());
             try {
                 LOG.info("alert {} {}{}", e.alertId(), e.event(), e.detail() == null ? "" : ": " + e.detail());
