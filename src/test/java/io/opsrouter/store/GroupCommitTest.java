@@ -32,57 +32,59 @@ class GroupCommitTest {
         assertThat(writes).containsExactly(List.of("a", "b"));
     }
 
+    /** A group commit whose write of "first" waits until released, so callers queue behind it in a known order. */
+    final class Held {
+        final CountDownLatch started = new CountDownLatch(1);
+        final CountDownLatch release = new CountDownLatch(1);
+        final GroupCommit<String> commit;
+        final Future<?> first;
+
+        Held(int maxItems) throws InterruptedException {
+            commit = new GroupCommit<>(items -> {
+                if (items.contains("first")) {
+                    started.countDown();
+                    hold(release);
+                }
+                if (items.contains("bad")) throw new IllegalStateException("cannot store bad");
+                writes.add(List.copyOf(items));
+            }, maxItems);
+            first = pool.submit(() -> commit.submit(List.of("first")));
+            assertThat(started.await(5, TimeUnit.SECONDS)).isTrue();
+        }
+
+        /** Submits from another thread and returns once that caller waits in line. */
+        Future<?> queue(List<String> items) {
+            int before = commit.queued();
+            Future<?> f = pool.submit(() -> commit.submit(items));
+            await().atMost(Duration.ofSeconds(5)).until(() -> commit.queued() == before + 1);
+            return f;
+        }
+
+        void releaseFirst() throws Exception {
+            release.countDown();
+            first.get(5, TimeUnit.SECONDS);
+        }
+    }
+
     @Test
     void callersArrivingDuringAWriteShareTheNextTransactionInArrivalOrder() throws Exception {
-        CountDownLatch firstWriteStarted = new CountDownLatch(1);
-        CountDownLatch releaseFirstWrite = new CountDownLatch(1);
-        GroupCommit<String> g = new GroupCommit<>(items -> {
-            if (items.contains("first")) {
-                firstWriteStarted.countDown();
-                hold(releaseFirstWrite);
-            }
-            writes.add(List.copyOf(items));
-        }, 100);
-        Future<?> first = pool.submit(() -> g.submit(List.of("first")));
-        assertThat(firstWriteStarted.await(5, TimeUnit.SECONDS)).isTrue();
+        Held held = new Held(100);
         List<Future<?>> later = new ArrayList<>();
-        for (int i = 0; i < 5; i++) {
-            String item = "later-" + i;
-            later.add(pool.submit(() -> g.submit(List.of(item))));
-            // each caller is queued before the next one starts, so the arrival order is known
-            int queued = i + 1;
-            await().atMost(Duration.ofSeconds(5)).until(() -> queuedCallers(g) == queued);
-        }
+        for (int i = 0; i < 5; i++) later.add(held.queue(List.of("later-" + i)));
         assertThat(later).noneMatch(Future::isDone);
-        releaseFirstWrite.countDown();
-        first.get(5, TimeUnit.SECONDS);
+        held.releaseFirst();
         for (Future<?> f : later) f.get(5, TimeUnit.SECONDS);
         assertThat(writes).containsExactly(List.of("first"), List.of("later-0", "later-1", "later-2", "later-3", "later-4"));
     }
 
     @Test
     void aGroupNeverExceedsMaxItemsUnlessOneCallerAloneDoes() throws Exception {
-        CountDownLatch firstWriteStarted = new CountDownLatch(1);
-        CountDownLatch releaseFirstWrite = new CountDownLatch(1);
-        GroupCommit<String> g = new GroupCommit<>(items -> {
-            if (items.contains("first")) {
-                firstWriteStarted.countDown();
-                hold(releaseFirstWrite);
-            }
-            writes.add(List.copyOf(items));
-        }, 3);
-        Future<?> first = pool.submit(() -> g.submit(List.of("first")));
-        assertThat(firstWriteStarted.await(5, TimeUnit.SECONDS)).isTrue();
-        List<List<String>> batches = List.of(List.of("a1", "a2"), List.of("b1", "b2"), List.of("c1", "c2", "c3", "c4"), List.of("d1"));
+        Held held = new Held(3);
         List<Future<?>> later = new ArrayList<>();
-        for (int i = 0; i < batches.size(); i++) {
-            List<String> b = batches.get(i);
-            later.add(pool.submit(() -> g.submit(b)));
-            int queued = i + 1;
-            await().atMost(Duration.ofSeconds(5)).until(() -> queuedCallers(g) == queued);
+        for (List<String> b : List.of(List.of("a1", "a2"), List.of("b1", "b2"), List.of("c1", "c2", "c3", "c4"), List.of("d1"))) {
+            later.add(held.queue(b));
         }
-        releaseFirstWrite.countDown();
-        first.get(5, TimeUnit.SECONDS);
+        held.releaseFirst();
         for (Future<?> f : later) f.get(5, TimeUnit.SECONDS);
         assertThat(writes).containsExactly(List.of("first"), List.of("a1", "a2"), List.of("b1", "b2"), List.of("c1", "c2", "c3", "c4"),
                 List.of("d1"));
@@ -90,26 +92,11 @@ class GroupCommitTest {
 
     @Test
     void whenAGroupFailsEachCallerIsWrittenAloneAndOnlyTheBadOneFails() throws Exception {
-        CountDownLatch firstWriteStarted = new CountDownLatch(1);
-        CountDownLatch releaseFirstWrite = new CountDownLatch(1);
-        GroupCommit<String> g = new GroupCommit<>(items -> {
-            if (items.contains("first")) {
-                firstWriteStarted.countDown();
-                hold(releaseFirstWrite);
-            }
-            if (items.contains("bad")) throw new IllegalStateException("cannot store bad");
-            writes.add(List.copyOf(items));
-        }, 100);
-        Future<?> first = pool.submit(() -> g.submit(List.of("first")));
-        assertThat(firstWriteStarted.await(5, TimeUnit.SECONDS)).isTrue();
-        Future<?> good1 = pool.submit(() -> g.submit(List.of("good-1")));
-        await().atMost(Duration.ofSeconds(5)).until(() -> queuedCallers(g) == 1);
-        Future<?> bad = pool.submit(() -> g.submit(List.of("bad")));
-        await().atMost(Duration.ofSeconds(5)).until(() -> queuedCallers(g) == 2);
-        Future<?> good2 = pool.submit(() -> g.submit(List.of("good-2")));
-        await().atMost(Duration.ofSeconds(5)).until(() -> queuedCallers(g) == 3);
-        releaseFirstWrite.countDown();
-        first.get(5, TimeUnit.SECONDS);
+        Held held = new Held(100);
+        Future<?> good1 = held.queue(List.of("good-1"));
+        Future<?> bad = held.queue(List.of("bad"));
+        Future<?> good2 = held.queue(List.of("good-2"));
+        held.releaseFirst();
         good1.get(5, TimeUnit.SECONDS);
         good2.get(5, TimeUnit.SECONDS);
         assertThatThrownBy(() -> bad.get(5, TimeUnit.SECONDS)).hasRootCauseMessage("cannot store bad");
@@ -141,10 +128,6 @@ class GroupCommitTest {
             List<Integer> order = flat.stream().filter(s -> s.startsWith(prefix)).map(s -> Integer.parseInt(s.substring(prefix.length()))).toList();
             assertThat(order).isSorted();
         }
-    }
-
-    private static int queuedCallers(GroupCommit<?> g) {
-        return g.queued();
     }
 
     private static void hold(CountDownLatch latch) {
