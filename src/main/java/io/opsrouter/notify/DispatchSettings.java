@@ -17,6 +17,7 @@ import java.time.Duration;
  * @param breakerOpenFor  how long an open circuit waits before one trial send
  * @param concurrency     lanes per channel: messages of different groups sent at once
  * @param smsConcurrency  lanes for SMS, at most {@code concurrency}
+ * @param retention       how long delivered and dead notifications stay in the outbox; zero keeps them forever
  */
 public record DispatchSettings(
         Duration pollInterval,
@@ -29,11 +30,17 @@ public record DispatchSettings(
         int breakerFailures,
         Duration breakerOpenFor,
         int concurrency,
-        int smsConcurrency) {
+        int smsConcurrency,
+        Duration retention) {
     public static final int MAX_CONCURRENCY = 64;
 
     public static DispatchSettings from(SettingsSource s) {
         Duration poll = s.duration("notify.poll-interval", "NOTIFY_POLL_INTERVAL", Duration.ofMillis(200));
+        Duration retention = s.duration("notify.retention", "NOTIFY_RETENTION", Duration.ofDays(30));
+        if (!retention.isZero() && retention.compareTo(Duration.ofHours(1)) < 0) {
+            throw s.error("notify.retention", "NOTIFY_RETENTION", "is shorter than one hour",
+                    "keep delivered notifications at least 1h (e.g. 30d), or write 0s to keep them forever");
+        }
         int batch = s.integer("notify.batch-size", "NOTIFY_BATCH_SIZE", 50, 1, 1000);
         Duration timeout = s.duration("notify.send-timeout", "NOTIFY_SEND_TIMEOUT", Duration.ofSeconds(10));
         Duration lease = s.duration("notify.lease", "NOTIFY_LEASE", Duration.ofSeconds(60));
@@ -57,7 +64,7 @@ public record DispatchSettings(
                     "make the lease longer than 3 x notify.send-timeout, or a claimed row could be sent twice");
         }
         return new DispatchSettings(poll, batch, lease, timeout, initial, max, attempts, failures, openFor, concurrency,
-                Math.min(sms, concurrency));
+                Math.min(sms, concurrency), retention);
     }
 
     private static void positive(SettingsSource s, String key, String env, Duration d) {

@@ -54,6 +54,7 @@ public final class NotifyModule implements RouterModule {
         dispatcher = new OutboxDispatcher(new OutboxQueue(ctx.store()), channels, templates, d, ctx.clock(), ctx.metrics().registry());
         beans.bind(HttpPost.CLIENT_BEAN, http.client());
         beans.bind(OutboxDispatcher.BEAN, dispatcher);
+        beans.bind(OutboxRetention.BEAN, new OutboxRetention(ctx.store(), d.retention(), ctx.clock(), ctx.metrics().registry()));
         beans.bind("channelDirectory", dispatcher);
         for (ChannelState s : dispatcher.states().values()) {
             ctx.health().register("channel-" + s.name(), s::health);

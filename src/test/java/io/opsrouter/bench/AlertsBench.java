@@ -82,7 +82,7 @@ public final class AlertsBench {
         int batch = Integer.parseInt(a.getOrDefault("batch", "1"));
         int senders = Integer.parseInt(a.getOrDefault("senders", "16"));
         int warmup = Integer.parseInt(a.getOrDefault("warmup", "10000"));
-        int rounds = Integer.parseInt(a.getOrDefault("warmup-rounds", "3"));
+        int rounds = Integer.parseInt(a.getOrDefault("warmup-rounds", "8"));
         for (int r = 0; r < rounds && warmup > 0; r++) {
             sink.clear();
             push(producer, direct, "warm-alert-" + r + "-", warmup, alerts, batch, senders, new AtomicLongArray(alerts));
