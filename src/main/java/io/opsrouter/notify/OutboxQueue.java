@@ -36,21 +36,25 @@ public final class OutboxQueue {
         OffsetDateTime nowTs = ts(now);
         OffsetDateTime until = ts(now.plus(lease));
         return store.inTransaction(c -> {
-            List<OutboxRow> rows = new ArrayList<>();
-            try (PreparedStatement ps = c.prepareStatement(
-                    "SELECT id, idempotency_key, channel, payload, attempts, created_at FROM outbox"
-                            + " WHERE status IN ('pending', 'sending') AND next_attempt_at <= ? AND " + channelFilter(channel, others)
-                            + " ORDER BY created_at, id LIMIT ?" + store.dialect().skipLocked())) {
-                int i = 1;
-                ps.setObject(i++, nowTs);
-                i = bindChannels(ps, i, channel, others);
-                ps.setInt(i, limit);
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        rows.add(new OutboxRow(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getInt(5),
-                                rs.getObject(6, OffsetDateTime.class).toInstant()));
-                    }
+            List<OutboxRow> rows;
+            if (others == null) {
+                // one ordered index range per status (outbox_claim): the cost stays that of the rows taken, however
+                // deep the backlog; 'sending' rows are due again only when a claimer's lease ran out
+                rows = new ArrayList<>(select(c, "channel = ? AND status = 'pending' AND next_attempt_at <= ?",
+                        "channel, status, created_at, id", limit, channel, nowTs));
+                rows.addAll(select(c, "channel = ? AND status = 'sending' AND next_attempt_at <= ?",
+                        "channel, status, created_at, id", limit, channel, nowTs));
+                rows.sort(java.util.Comparator.comparing(OutboxRow::createdAt).thenComparingLong(OutboxRow::id));
+                if (rows.size() > limit) rows = new ArrayList<>(rows.subList(0, limit));
+            } else {
+                List<Object> args = new ArrayList<>();
+                args.add(nowTs);
+                if (!others.isEmpty()) {
+                    args.add(channel);
+                    args.addAll(others);
                 }
+                rows = select(c, "status IN ('pending', 'sending') AND next_attempt_at <= ? AND " + channelFilter(channel, others),
+                        "created_at, id", limit, args.toArray());
             }
             if (rows.isEmpty()) return rows;
             // the WHERE repeats the due test: on H2, FOR UPDATE waits instead of skipping, and a row another
@@ -72,17 +76,27 @@ public final class OutboxQueue {
         });
     }
 
+    private List<OutboxRow> select(Connection c, String where, String order, int limit, Object... args) throws SQLException {
+        List<OutboxRow> rows = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT id, idempotency_key, channel, payload, attempts, created_at FROM outbox"
+                + " WHERE " + where + " ORDER BY " + order + " LIMIT ?" + store.dialect().skipLocked())) {
+            int i = 1;
+            for (Object a : args) ps.setObject(i++, a);
+            ps.setInt(i, limit);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    rows.add(new OutboxRow(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getInt(5),
+                            rs.getObject(6, OffsetDateTime.class).toInstant()));
+                }
+            }
+        }
+        return rows;
+    }
+
     private static String channelFilter(String channel, Collection<String> others) {
         if (others == null) return "channel = ?";
         if (others.isEmpty()) return "1 = 1";
         return "(channel = ? OR channel NOT IN (" + String.join(", ", others.stream().map(o -> "?").toList()) + "))";
-    }
-
-    private static int bindChannels(PreparedStatement ps, int i, String channel, Collection<String> others) throws SQLException {
-        if (others != null && others.isEmpty()) return i;
-        ps.setString(i++, channel);
-        if (others != null) for (String o : others) ps.setString(i++, o);
-        return i;
     }
 
     /** A send that failed: due again at {@code at} with {@code attempts}, or dead since {@code at}. */
