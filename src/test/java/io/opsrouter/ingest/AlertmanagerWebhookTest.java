@@ -23,7 +23,7 @@ class AlertmanagerWebhookTest {
 
     @TempDir
     Path home;
-    RecordingIntake intake = new RecordingIntake();
+    RecordingIntake intake = new RecordingIntake().onlyFrom(RecordingIntake.FED_IN);
     RouterHarness router;
 
     @BeforeEach

@@ -32,7 +32,7 @@ class ApiV2AndEventsTest {
 
     @TempDir
     Path home;
-    RecordingIntake intake = new RecordingIntake();
+    RecordingIntake intake = new RecordingIntake().onlyFrom(RecordingIntake.FED_IN);
     RouterHarness router;
 
     @BeforeEach

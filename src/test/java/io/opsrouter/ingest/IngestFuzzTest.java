@@ -45,7 +45,7 @@ class IngestFuzzTest {
 
     static Path home;
     static RouterHarness router;
-    static RecordingIntake intake = new RecordingIntake();
+    static RecordingIntake intake = new RecordingIntake().onlyFrom(RecordingIntake.FED_IN);
 
     @BeforeContainer
     static void start() throws IOException {

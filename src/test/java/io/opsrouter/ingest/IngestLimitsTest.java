@@ -23,7 +23,7 @@ class IngestLimitsTest {
 
     @Test
     void theRateLimitRefusesWith429AndRetryAfterPerClient() {
-        RecordingIntake intake = new RecordingIntake();
+        RecordingIntake intake = new RecordingIntake().onlyFrom(RecordingIntake.FED_IN);
         try (RouterHarness router = RouterHarness.shipped(home).modules(intake.modules())
                 .setting(IngestSettings.RATE_LIMIT, "3").setting(IngestSettings.RATE_PERIOD, "1h").start()) {
             for (int i = 0; i < 3; i++) {
@@ -45,7 +45,7 @@ class IngestLimitsTest {
 
     @Test
     void aHugeDeclaredBodyIs413BeforeItIsSentAndTheConnectionCloses() throws Exception {
-        try (RouterHarness router = RouterHarness.shipped(home).modules(new RecordingIntake().modules()).start();
+        try (RouterHarness router = RouterHarness.shipped(home).modules(new RecordingIntake().onlyFrom(RecordingIntake.FED_IN).modules()).start();
              java.net.Socket socket = new java.net.Socket("127.0.0.1", router.port())) {
             socket.setSoTimeout(10_000);
             socket.getOutputStream().write(("POST /webhooks/alertmanager HTTP/1.1\r\nHost: router\r\n"
@@ -58,7 +58,7 @@ class IngestLimitsTest {
 
     @Test
     void slowSendersCannotTakeEveryWorker() throws Exception {
-        RecordingIntake intake = new RecordingIntake();
+        RecordingIntake intake = new RecordingIntake().onlyFrom(RecordingIntake.FED_IN);
         try (RouterHarness router = RouterHarness.shipped(home).modules(intake.modules())
                 .setting(IngestSettings.CONCURRENT_READS, "2").setting(IngestSettings.READ_TIMEOUT, "1m")
                 .setting(IngestSettings.RATE_LIMIT, "100000").start()) {
@@ -88,7 +88,7 @@ class IngestLimitsTest {
 
     @Test
     void readyIs503WhileAPartOfTheRouterIsDownAndHealthyStays200() {
-        java.util.List<io.opsrouter.app.RouterModule> modules = new java.util.ArrayList<>(new RecordingIntake().modules());
+        java.util.List<io.opsrouter.app.RouterModule> modules = new java.util.ArrayList<>(new RecordingIntake().onlyFrom(RecordingIntake.FED_IN).modules());
         modules.add(new io.opsrouter.app.RouterModule() {
             @Override
             public String name() {
@@ -110,7 +110,7 @@ class IngestLimitsTest {
 
     @Test
     void withoutASecretSignedEventsAreRefused() {
-        try (RouterHarness router = RouterHarness.shipped(home).modules(new RecordingIntake().modules()).start()) {
+        try (RouterHarness router = RouterHarness.shipped(home).modules(new RecordingIntake().onlyFrom(RecordingIntake.FED_IN).modules()).start()) {
             HttpResponse<String> r = router.send(post(router, "/webhooks/events", "{\"source\":\"s\",\"name\":\"n\"}")
                     .header("X-Timestamp", "1").header("X-Signature", "sha256=00"));
             assertThat(r.statusCode()).isEqualTo(403);
@@ -120,7 +120,7 @@ class IngestLimitsTest {
 
     @Test
     void aSmallerBodyLimitIsASetting() {
-        try (RouterHarness router = RouterHarness.shipped(home).modules(new RecordingIntake().modules())
+        try (RouterHarness router = RouterHarness.shipped(home).modules(new RecordingIntake().onlyFrom(RecordingIntake.FED_IN).modules())
                 .setting(IngestSettings.MAX_BODY, "2048").start()) {
             String padded = vector("firing.json").replace("\"receiver\": \"ops-router\"",
                     "\"receiver\": \"" + "r".repeat(2048) + "\"");

@@ -34,7 +34,7 @@ class IngestRestartTest {
 
     @Test
     void everyAlertAnswered2xxAcrossARestartReachedTheIntake() throws Exception {
-        RecordingIntake intake = new RecordingIntake();
+        RecordingIntake intake = new RecordingIntake().onlyFrom(RecordingIntake.FED_IN);
         RouterHarness router = RouterHarness.shipped(home).modules(intake.modules())
                 .setting(IngestSettings.RATE_LIMIT, "1000000").start();
         Set<String> acknowledged = ConcurrentHashMap.newKeySet();

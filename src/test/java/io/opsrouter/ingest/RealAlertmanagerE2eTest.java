@@ -38,7 +38,7 @@ class RealAlertmanagerE2eTest {
 
     @TempDir
     Path dir;
-    final RecordingIntake intake = new RecordingIntake();
+    final RecordingIntake intake = new RecordingIntake().onlyFrom(RecordingIntake.FED_IN);
     final List<Process> processes = new ArrayList<>();
     final HttpClient http = HttpClient.newHttpClient();
     RouterHarness router;
