@@ -7,8 +7,7 @@ import io.opsrouter.app.RouterContext;
 import io.opsrouter.app.RouterModule;
 import io.opsrouter.config.SettingsException;
 import io.opsrouter.config.SettingsSource;
-import io.opsrouter.config.WatchedFiles;
-import io.opsrouter.metrics.MeterNames;
+import io.opsrouter.config.ConfigReload;
 import io.opsrouter.store.Leases;
 import io.opsrouter.store.StateStore;
 import java.nio.charset.StandardCharsets;
@@ -24,7 +23,6 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.ScheduledExecutorService;
 import org.apache.camel.CamelContext;
 
 /**
@@ -38,18 +36,12 @@ public final class AlertModule implements RouterModule {
     public static final String SWEEP_TIMER = "alerts.sweep-timer";
     public static final String API_TOKEN = "router.api.token";
 
-    public static final String RELOAD_INTERVAL = "router.config.reload-interval";
-    public static final String RELOAD_INTERVAL_ENV = "ROUTER_CONFIG_RELOAD_INTERVAL";
+    public static final String RELOAD_INTERVAL = ConfigReload.INTERVAL;
 
     private volatile ChannelDirectory directory = ChannelDirectory.LOG_ONLY;
     private AlertEngine engine;
-    private RouterContext ctx;
-    private Path rulesFile;
-    private Path policyFile;
     private Duration reloadInterval;
-    private WatchedFiles watched;
-    private ScheduledExecutorService watcher;
-    private volatile String refusedReload;
+    private ConfigReload reload;
 
     @Override
     public String name() {
@@ -58,25 +50,30 @@ public final class AlertModule implements RouterModule {
 
     @Override
     public void configure(RouterContext ctx, Beans beans) {
-        this.ctx = ctx;
         SettingsSource s = ctx.settings();
         Path home = s.home();
-        rulesFile = home.resolve(AlertRules.FILE);
-        policyFile = home.resolve(EscalationPolicies.FILE);
+        Path rulesFile = home.resolve(AlertRules.FILE);
+        Path policyFile = home.resolve(EscalationPolicies.FILE);
         for (Path p : new Path[] {rulesFile, policyFile}) {
             if (!Files.isRegularFile(p)) {
                 throw new SettingsException(home.relativize(p).toString(), null, "is missing",
                         "copy it from the repository's config/ folder (see docs/alerts.md)");
             }
         }
-        watched = new WatchedFiles(List.of(rulesFile, policyFile));
-        reloadInterval = reloadInterval(s);
+        reloadInterval = ConfigReload.interval(s);
         AlertRules rules = AlertRules.load(rulesFile, ctx.env());
         EscalationPolicies policies = EscalationPolicies.load(policyFile, ctx.env(), rules.grouping().repeatInterval());
         Duration ttl = s.duration(ACK_TTL, "ALERTS_ACK_LINK_TTL", Duration.ofHours(24));
         AckTokens tokens = new AckTokens(ackKey(s, ctx.store()), ttl);
         AlertMeters meters = new AlertMeters(ctx.metrics().registry());
         engine = new AlertEngine(ctx.store(), ctx.clock(), rules, policies, tokens, ctx.core().publicUrl(), () -> directory, meters);
+        // rules and policies are applied together, and only when both load and validate
+        reload = new ConfigReload("alerts", AlertRules.FILE + " and " + EscalationPolicies.FILE, List.of(rulesFile, policyFile), () -> {
+            AlertRules r = AlertRules.load(rulesFile, ctx.env());
+            EscalationPolicies p = EscalationPolicies.load(policyFile, ctx.env(), r.grouping().repeatInterval());
+            engine.replaceConfig(r, p);
+            return r.rules().size() + " rules, " + p.people().size() + " people";
+        }, ctx.metrics().registry());
         Optional<String> token = s.secret(API_TOKEN, "ROUTER_API_TOKEN");
         boolean timer = s.bool(SWEEP_TIMER, "ALERTS_SWEEP_TIMER", true);
         String holder = hostname() + "-" + UUID.randomUUID().toString().substring(0, 8);
@@ -90,54 +87,16 @@ public final class AlertModule implements RouterModule {
         ctx.health().register("alerts", this::health);
     }
 
-    /** How often the alert rules, the escalation policies and the message templates are checked for changes; 0s never. */
-    public static Duration reloadInterval(SettingsSource s) {
-        Duration d = s.duration(RELOAD_INTERVAL, RELOAD_INTERVAL_ENV, Duration.ofSeconds(10));
-        if (d.isNegative()) throw s.error(RELOAD_INTERVAL, RELOAD_INTERVAL_ENV, "is negative", "write e.g. 10s, or 0s to turn reloading off");
-        return d;
-    }
-
     private HealthPart health() {
         AlertRules rules = engine.rules();
         String detail = rules.rules().size() + " rules, " + rules.inhibitions().size() + " inhibition rules, "
                 + rules.maintenance().size() + " maintenance windows";
-        String refused = refusedReload;
-        return HealthPart.up("alerts", refused == null ? detail : detail + "; last reload refused, the previous version stays: " + refused);
-    }
-
-    /**
-     * Applies changed rules and policies together once both load and validate; otherwise the ones in force stay,
-     * the refusal is logged, counted and shown in health until a good version is applied.
-     */
-    void reloadIfChanged() {
-        try {
-            if (!watched.changedAndSettled()) return;
-            AlertRules rules;
-            EscalationPolicies policies;
-            try {
-                rules = AlertRules.load(rulesFile, ctx.env());
-                policies = EscalationPolicies.load(policyFile, ctx.env(), rules.grouping().repeatInterval());
-            } catch (SettingsException e) {
-                refusedReload = e.getMessage();
-                ctx.metrics().registry().counter(MeterNames.CONFIG_RELOADS, "config", "alerts", "outcome", "refused").increment();
-                LOG.error("{} and {} not reloaded, the rules and policies in force stay: {}", AlertRules.FILE, EscalationPolicies.FILE,
-                        e.getMessage());
-                return;
-            }
-            engine.replaceConfig(rules, policies);
-            refusedReload = null;
-            ctx.metrics().registry().counter(MeterNames.CONFIG_RELOADS, "config", "alerts", "outcome", "applied").increment();
-            LOG.info("{} and {} reloaded: {} rules, {} people", AlertRules.FILE, EscalationPolicies.FILE, rules.rules().size(),
-                    policies.people().size());
-        } catch (RuntimeException e) {
-            LOG.error("reloading {} and {} failed, the rules and policies in force stay: {}", AlertRules.FILE, EscalationPolicies.FILE,
-                    e.toString());
-        }
+        return HealthPart.up("alerts", reload.health(detail));
     }
 
     @Override
     public void stop() {
-        if (watcher != null) watcher.shutdownNow();
+        if (reload != null) reload.stop();
     }
 
     @Override
@@ -151,7 +110,7 @@ public final class AlertModule implements RouterModule {
             }
         }
         engine.refreshMeters();
-        watcher = WatchedFiles.every(reloadInterval, "alert-config-reload", this::reloadIfChanged);
+        reload.start(reloadInterval);
     }
 
     /** Camel's HTTP filter drops Cache-Control; the acknowledgement page must say no-store (it shows a capability link). */

@@ -1,17 +1,13 @@
 package io.opsrouter.notify;
 
-import io.opsrouter.alert.AlertModule;
 import io.opsrouter.app.Beans;
 import io.opsrouter.app.HealthPart;
 import io.opsrouter.app.RouterContext;
 import io.opsrouter.app.RouterModule;
-import io.opsrouter.config.SettingsException;
-import io.opsrouter.config.WatchedFiles;
-import io.opsrouter.metrics.MeterNames;
+import io.opsrouter.config.ConfigReload;
 import io.opsrouter.notify.channel.HttpPost;
 import java.util.HashSet;
 import java.util.List;
-import java.util.concurrent.ScheduledExecutorService;
 import org.apache.camel.CamelContext;
 import org.apache.camel.builder.TemplatedRouteBuilder;
 import org.slf4j.Logger;
@@ -29,10 +25,7 @@ public final class NotifyModule implements RouterModule {
     private OutboxDispatcher dispatcher;
     private HttpPost http;
     private RouterContext ctx;
-    private MessageTemplates templates;
-    private WatchedFiles watchedTemplates;
-    private ScheduledExecutorService templateWatcher;
-    private volatile String refusedReload;
+    private ConfigReload templateReload;
 
     @Override
     public String name() {
@@ -49,8 +42,11 @@ public final class NotifyModule implements RouterModule {
         http = new HttpPost(d.sendTimeout());
         List<Channel> channels = ChannelSettings.channels(ctx.settings(), ctx.core(), d, http, ctx.clock());
         this.ctx = ctx;
-        watchedTemplates = new WatchedFiles(List.of(ctx.core().home().resolve(MessageTemplates.DIR)));
-        templates = MessageTemplates.load(ctx.core().home(), new HashSet<>(ChannelSettings.NAMES));
+        MessageTemplates templates = MessageTemplates.load(ctx.core().home(), new HashSet<>(ChannelSettings.NAMES));
+        templateReload = new ConfigReload("templates", MessageTemplates.DIR, List.of(ctx.core().home().resolve(MessageTemplates.DIR)), () -> {
+            templates.replaceWith(MessageTemplates.load(ctx.core().home(), new HashSet<>(ChannelSettings.NAMES)));
+            return "templates in force";
+        }, ctx.metrics().registry());
         dispatcher = new OutboxDispatcher(new OutboxQueue(ctx.store()), channels, templates, d, ctx.clock(), ctx.metrics().registry());
         beans.bind(HttpPost.CLIENT_BEAN, http.client());
         beans.bind(OutboxDispatcher.BEAN, dispatcher);
@@ -59,34 +55,13 @@ public final class NotifyModule implements RouterModule {
         for (ChannelState s : dispatcher.states().values()) {
             ctx.health().register("channel-" + s.name(), s::health);
         }
-        ctx.health().register("templates", () -> HealthPart.up("templates", refusedReload == null ? "loaded"
-                : "last reload refused, the previous version stays: " + refusedReload));
+        ctx.health().register("templates", () -> HealthPart.up("templates", templateReload.health("loaded")));
         LOG.info("notification channels: {}", String.join(", ", dispatcher.channelNames()));
-    }
-
-    /** Puts edited templates in force once the whole folder loads; otherwise the templates in force stay. */
-    void reloadTemplatesIfChanged() {
-        try {
-            if (!watchedTemplates.changedAndSettled()) return;
-            try {
-                templates.replaceWith(MessageTemplates.load(ctx.core().home(), new HashSet<>(ChannelSettings.NAMES)));
-            } catch (SettingsException e) {
-                refusedReload = e.getMessage();
-                ctx.metrics().registry().counter(MeterNames.CONFIG_RELOADS, "config", "templates", "outcome", "refused").increment();
-                LOG.error("{} not reloaded, the templates in force stay: {}", MessageTemplates.DIR, e.getMessage());
-                return;
-            }
-            refusedReload = null;
-            ctx.metrics().registry().counter(MeterNames.CONFIG_RELOADS, "config", "templates", "outcome", "applied").increment();
-            LOG.info("{} reloaded", MessageTemplates.DIR);
-        } catch (RuntimeException e) {
-            LOG.error("reloading {} failed, the templates in force stay: {}", MessageTemplates.DIR, e.toString());
-        }
     }
 
     @Override
     public void started(CamelContext camel) throws Exception {
-        templateWatcher = WatchedFiles.every(AlertModule.reloadInterval(ctx.settings()), "template-reload", this::reloadTemplatesIfChanged);
+        templateReload.start(ConfigReload.interval(ctx.settings()));
         if (((org.apache.camel.model.ModelCamelContext) camel).getRouteTemplateDefinition(CHANNEL_TEMPLATE) == null) {
             String problem = "routes/notify.yaml with the route template '" + CHANNEL_TEMPLATE
                     + "' is missing: notifications are not delivered (restore routes/notify.yaml)";
@@ -107,7 +82,7 @@ public final class NotifyModule implements RouterModule {
 
     @Override
     public void stop() {
-        if (templateWatcher != null) templateWatcher.shutdownNow();
+        if (templateReload != null) templateReload.stop();
         if (dispatcher != null) dispatcher.stop();
         if (http != null) http.close();
     }

@@ -29,8 +29,12 @@ final class Notifications {
     }
 
     static void enqueue(StateStore store, Notification... ns) {
+        enqueueAt(store, Instant.now(), ns);
+    }
+
+    static void enqueueAt(StateStore store, Instant at, Notification... ns) {
         store.inTransaction(c -> {
-            for (Notification n : ns) Outbox.enqueue(c, n, Instant.now());
+            for (Notification n : ns) Outbox.enqueue(c, n, at);
             return null;
         });
     }

@@ -54,10 +54,7 @@ class OutboxRetentionTest {
     }
 
     static void enqueueAt(StateStore store, Instant at, String... keys) {
-        store.inTransaction(c -> {
-            for (String k : keys) Outbox.enqueue(c, Notifications.of(k, "slack"), at);
-            return null;
-        });
+        Notifications.enqueueAt(store, at, java.util.Arrays.stream(keys).map(k -> Notifications.of(k, "slack")).toArray(Notification[]::new));
     }
 
     static long id(StateStore store, String key) {
