@@ -82,12 +82,20 @@ public final class AlertsBench {
         int batch = Integer.parseInt(a.getOrDefault("batch", "1"));
         int senders = Integer.parseInt(a.getOrDefault("senders", "16"));
         int warmup = Integer.parseInt(a.getOrDefault("warmup", "10000"));
-        int rounds = Integer.parseInt(a.getOrDefault("warmup-rounds", "8"));
+        int rounds = Integer.parseInt(a.getOrDefault("warmup-rounds", "40"));
+        double settled = Double.parseDouble(a.getOrDefault("jit-settled", "0.05"));
+        java.lang.management.CompilationMXBean jit = java.lang.management.ManagementFactory.getCompilationMXBean();
         for (int r = 0; r < rounds && warmup > 0; r++) {
             sink.clear();
+            long jit0 = jit.getTotalCompilationTime();
+            long w0 = System.nanoTime();
             push(producer, direct, "warm-alert-" + r + "-", warmup, alerts, batch, senders, new AtomicLongArray(alerts));
             waitForQuiet(sink, store, WARM, alerts, 30_000);
-            System.out.printf("warm-up round %d: %d signals for %d other alerts%n", r + 1, warmup, alerts);
+            double wall = ms(System.nanoTime() - w0);
+            double share = (jit.getTotalCompilationTime() - jit0) / wall;
+            System.out.printf("warm-up round %d: %d signals for %d other alerts in %.0f ms; JIT compiling %.0f %% of it%n",
+                    r + 1, warmup, alerts, wall, 100 * share);
+            if (share < settled) break;
         }
         if (store.dialect() == io.opsrouter.store.Dialect.POSTGRESQL) {
             // what autovacuum does within a minute or two on a running router; without it the planner still

@@ -68,4 +68,28 @@ class LogChannelTest {
             assertThat(Json.MAPPER.readTree(Files.readAllLines(file).get(1)).get("text").asText()).isEqualTo("edited: Site down: k-kept");
         }
     }
+
+    @Test
+    void afterLogrotateMovesOrDeletesTheFileTheNextMessageGoesToANewFile() throws Exception {
+        try (RouterHarness router = RouterHarness.shipped(home).start()) {
+            var store = router.app().context().store();
+            Path file = home.resolve("data/notifications.jsonl");
+            Path rotated = home.resolve("data/notifications.jsonl.1");
+            Notifications.enqueue(store, Notifications.of("k-before", "log"));
+            await().atMost(Duration.ofSeconds(10)).until(() -> Files.exists(file) && Files.readAllLines(file).size() == 1);
+
+            Files.move(file, rotated);
+            Notifications.enqueue(store, Notifications.of("k-after-move", "log"));
+            await().atMost(Duration.ofSeconds(10)).until(() -> Files.exists(file) && Files.readAllLines(file).size() == 1);
+            assertThat(Files.readAllLines(rotated)).as("nothing more written to the moved file").hasSize(1)
+                    .allSatisfy(l -> assertThat(l).contains("k-before"));
+            assertThat(Files.readAllLines(file).get(0)).contains("k-after-move");
+
+            Files.delete(file);
+            Notifications.enqueue(store, Notifications.of("k-after-delete", "log"));
+            await().atMost(Duration.ofSeconds(10)).until(() -> Files.exists(file) && Files.readAllLines(file).size() == 1);
+            assertThat(Files.readAllLines(file).get(0)).contains("k-after-delete");
+            assertThat(Notifications.status(store, "k-after-delete")).isEqualTo("sent");
+        }
+    }
 }
