@@ -1,5 +1,6 @@
 package io.opsrouter.alert;
 
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.opsrouter.metrics.MeterNames;
@@ -8,12 +9,15 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.util.EnumMap;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 /** The alert pipeline's meters: signals and alerts received, alerts firing by severity, escalation steps, muted alerts. */
 public final class AlertMeters {
     private final MeterRegistry registry;
     private final Map<Severity, AtomicLong> firing = new EnumMap<>(Severity.class);
+    private final Map<String, Counter> signals = new ConcurrentHashMap<>();
+    private final Map<String, Counter> received = new ConcurrentHashMap<>();
 
     public AlertMeters(MeterRegistry registry) {
         this.registry = registry;
@@ -25,9 +29,11 @@ public final class AlertMeters {
         }
     }
 
+    /** Per signal: the counters are looked up once per source and state, not built again for every signal. */
     void signal(Signal s) {
-        registry.counter(MeterNames.SIGNALS, "source", s.source(), "state", s.state().name().toLowerCase()).increment();
-        if (s.firing()) registry.counter(MeterNames.ALERTS_RECEIVED, "source", s.source()).increment();
+        signals.computeIfAbsent(s.source() + "\u0000" + s.state(), k -> registry.counter(MeterNames.SIGNALS,
+                "source", s.source(), "state", s.state().name().toLowerCase())).increment();
+        if (s.firing()) received.computeIfAbsent(s.source(), k -> registry.counter(MeterNames.ALERTS_RECEIVED, "source", k)).increment();
     }
 
     void escalation(Severity s) {

@@ -3,6 +3,7 @@ package io.opsrouter.alert;
 import com.fasterxml.jackson.core.type.TypeReference;
 import io.opsrouter.app.Json;
 import io.opsrouter.store.Dialect;
+import io.opsrouter.store.LockingReads;
 import java.sql.Connection;
 import org.slf4j.MDC;
 import java.sql.PreparedStatement;
@@ -47,7 +48,7 @@ final class AlertRepository {
             List<String> part = padded(sorted.subList(i, Math.min(sorted.size(), i + CHUNK)));
             String sql = "SELECT " + COLUMNS + " FROM alerts WHERE active_fp IN (" + marks(part.size()) + ") ORDER BY active_fp"
                     + (lock ? " FOR UPDATE" : "");
-            try (PreparedStatement ps = c.prepareStatement(sql)) {
+            try (PreparedStatement ps = lock ? LockingReads.prepare(c, dialect, sql) : c.prepareStatement(sql)) {
                 for (int j = 0; j < part.size(); j++) ps.setString(j + 1, part.get(j));
                 for (AlertRow r : rows(ps)) out.put(r.fingerprint, r);
             }
@@ -89,7 +90,7 @@ final class AlertRepository {
         // rows to lock are taken in fingerprint order, the order intake locks them in, so two transactions never wait on each other in a circle
         String sql = "SELECT " + COLUMNS + " FROM alerts WHERE " + condition + (lock ? " ORDER BY active_fp" : " ORDER BY first_seen DESC, id")
                 + " LIMIT " + limit + (lock ? " FOR UPDATE" : "");
-        try (PreparedStatement ps = c.prepareStatement(sql)) {
+        try (PreparedStatement ps = lock ? LockingReads.prepare(c, dialect, sql) : c.prepareStatement(sql)) {
             for (int i = 0; i < params.size(); i++) ps.setObject(i + 1, params.get(i) instanceof Instant t ? ts(t) : params.get(i));
             return rows(ps);
         }
@@ -220,7 +221,7 @@ final class AlertRepository {
         Collections.sort(sorted);
         for (int i = 0; i < sorted.size(); i += CHUNK) {
             List<String> part = padded(sorted.subList(i, Math.min(sorted.size(), i + CHUNK)));
-            try (PreparedStatement ps = c.prepareStatement("SELECT group_id, group_key, severity, next_flush_at, last_flush_at, seq"
+            try (PreparedStatement ps = LockingReads.prepare(c, dialect, "SELECT group_id, group_key, severity, next_flush_at, last_flush_at, seq"
                     + " FROM alert_groups WHERE group_id IN (" + marks(part.size()) + ") ORDER BY group_id FOR UPDATE")) {
                 for (int j = 0; j < part.size(); j++) ps.setString(j + 1, part.get(j));
                 try (ResultSet rs = ps.executeQuery()) {
