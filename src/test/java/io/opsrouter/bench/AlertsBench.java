@@ -189,6 +189,9 @@ public final class AlertsBench {
         System.out.printf("(load average while measuring: %s)%n", Files.readString(Path.of("/proc/loadavg")).trim());
         app.stop();
         sink.close();
+        try (Stream<Path> files = Files.walk(home)) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+        }
         System.exit(0);
     }
 
