@@ -99,8 +99,8 @@ public final class AlertsBench {
                 // believes the tables it saw empty are empty and reads every firing alert to find a group's
                 store.read(c -> c.createStatement().execute("ANALYZE"));
             }
-            double share = (jit.getTotalCompilationTime() - jit0) / wall;
-            System.out.printf("warm-up round %d: %d signals for %d other alerts in %.0f ms; JIT compiling %.0f %% of it%n",
+            double share = (jit.getTotalCompilationTime() - jit0) / ms(System.nanoTime() - w0);
+            System.out.printf("warm-up round %d: %d signals for %d other alerts in %.0f ms; JIT compiling %.0f %% of the round%n",
                     r + 1, warmup, alerts, wall, 100 * share);
             if (share < settled) break;
         }
@@ -195,7 +195,6 @@ public final class AlertsBench {
         System.exit(0);
     }
 
-    /** Signal i is for alert i % alerts; sender k sends signals k, k + senders, ...; records each alert's first send. */
     /**
      * The warm-up's alerts resolve after their round, as problems do: a running router holds a few firing alerts
      * and many resolved ones. Left firing, they made 80,000 firing alerts that no production router has, and the
@@ -218,6 +217,7 @@ public final class AlertsBench {
         while (depth(store) > 0 && System.currentTimeMillis() < deadline) Thread.sleep(20);
     }
 
+    /** Signal i is for alert i % alerts; sender k sends signals k, k + senders, ...; records each alert's first send. */
     static void push(ProducerTemplate producer, io.opsrouter.alert.AlertIntake direct, String prefix, int signals, int alerts, int batch,
                      int senders, AtomicLongArray firstSignal) throws Exception {
         var pool = Executors.newFixedThreadPool(senders);
