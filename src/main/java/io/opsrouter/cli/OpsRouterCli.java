@@ -29,8 +29,24 @@ public final class OpsRouterCli implements Callable<Integer> {
         return run.call();
     }
 
+    /** Commands that print a result (an archive path, a report) on stdout; their log lines go to stderr. */
+    static final java.util.Set<String> ONE_SHOT = java.util.Set.of("check", "backup", "verify", "restore", "backups");
+
     public static void main(String[] args) {
+        // before the first logger: logback reads the console target once, when it starts
+        String command = subcommand(args);
+        if (command != null && ONE_SHOT.contains(command)) System.setProperty("ROUTER_LOG_TARGET", "System.err");
         System.exit(execute(args));
+    }
+
+    /** The subcommand the arguments name, or null (run, or arguments picocli will refuse with its own message). */
+    static String subcommand(String... args) {
+        try {
+            CommandLine.ParseResult parsed = new CommandLine(new OpsRouterCli()).parseArgs(args);
+            return parsed.subcommand() == null ? null : parsed.subcommand().commandSpec().name();
+        } catch (CommandLine.ParameterException e) {
+            return null;
+        }
     }
 
     public static int execute(String... args) {

@@ -70,4 +70,17 @@ class JarLaunchIT {
             }
         }
     }
+
+    @Test
+    void backupPrintsOnlyTheArchivePathOnStdoutSoScriptsCanUseIt() throws Exception {
+        copyShipped();
+        try (JarProcess backup = JarProcess.start(home, Map.of(), "backup", "--type", "config", "--out", home.resolve("out").toString())) {
+            assertThat(backup.waitFor(60)).as(backup.stderr()).isZero();
+            Path archive = Path.of(backup.stdout().strip());
+            assertThat(backup.stdout().strip().lines()).hasSize(1);
+            assertThat(Files.isRegularFile(archive)).as(backup.stdout()).isTrue();
+            assertThat(archive.getParent()).isEqualTo(home.resolve("out"));
+            assertThat(backup.stderr()).as("the log lines, on stderr").contains("INFO");
+        }
+    }
 }

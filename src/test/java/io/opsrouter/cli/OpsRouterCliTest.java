@@ -37,6 +37,16 @@ class OpsRouterCliTest {
         assertThat(err.toString()).contains("Unknown option: '--frobnicate'");
     }
 
+    @Test
+    void oneShotCommandsAreToldApartFromRun() {
+        assertThat(OpsRouterCli.subcommand("backup", "--type", "config")).isEqualTo("backup");
+        assertThat(OpsRouterCli.subcommand("--home", "/srv/backup", "verify", "backup")).isEqualTo("verify");
+        assertThat(OpsRouterCli.subcommand()).isNull();
+        assertThat(OpsRouterCli.subcommand("run")).isEqualTo("run");
+        assertThat(OpsRouterCli.ONE_SHOT).doesNotContain("run");
+        assertThat(OpsRouterCli.subcommand("--frobnicate")).isNull();
+    }
+
     @Command(name = "later")
     static final class Later extends NotBuiltYet {}
 
