@@ -210,20 +210,27 @@ public final class BackupService {
 
     /** For a scheduled route: runs the backup and never lets the failure escape as an exception (it is alerted). */
     public String runScheduled(String type) {
-        io.opsrouter.store.Leases l = leases;
-        if (l != null && !l.tryAcquire("backup", Duration.ofHours(6))) return "skipped: another replica is taking a backup";
+        // first the lock of this process (runOnce takes it again, it is reentrant): a second trigger while a backup runs
+        // here would otherwise renew the lease this process holds and then release it under the running backup
+        if (!running.tryLock()) return "skipped: another backup is running in this process";
         try {
-            return run(type);
-        } catch (RuntimeException e) {
-            return "failed: " + e.getMessage();
-        } finally {
-            if (l != null) {
-                try {
-                    l.release("backup");
-                } catch (RuntimeException e) {
-                    LOG.warn("cannot release the backup lease: {}", e.getMessage());
+            io.opsrouter.store.Leases l = leases;
+            if (l != null && !l.tryAcquire("backup", Duration.ofHours(6))) return "skipped: another replica is taking a backup";
+            try {
+                return run(type);
+            } catch (RuntimeException e) {
+                return "failed: " + e.getMessage();
+            } finally {
+                if (l != null) {
+                    try {
+                        l.release("backup");
+                    } catch (RuntimeException e) {
+                        LOG.warn("cannot release the backup lease: {}", e.getMessage());
+                    }
                 }
             }
+        } finally {
+            running.unlock();
         }
     }
 }
