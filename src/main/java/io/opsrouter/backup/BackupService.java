@@ -215,7 +215,11 @@ public final class BackupService {
         if (!running.tryLock()) return "skipped: another backup is running in this process";
         try {
             io.opsrouter.store.Leases l = leases;
-            if (l != null && !l.tryAcquire("backup", Duration.ofHours(6))) return "skipped: another replica is taking a backup";
+            try {
+                if (l != null && !l.tryAcquire("backup", Duration.ofHours(6))) return "skipped: another replica is taking a backup";
+            } catch (RuntimeException e) {
+                return "failed: the backup lease cannot be taken: " + e.getMessage();
+            }
             try {
                 return run(type);
             } catch (RuntimeException e) {

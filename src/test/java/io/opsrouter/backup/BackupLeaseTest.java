@@ -69,6 +69,13 @@ class BackupLeaseTest {
     }
 
     @Test
+    void aStoreThatCannotBeReachedForTheLeaseFailsTheRunWithoutThrowing() throws Exception {
+        store.close();
+        assertThat(svc.runScheduled("config")).startsWith("failed: the backup lease cannot be taken: ");
+        assertThat(archives()).isEmpty();
+    }
+
+    @Test
     void aLeaseLeftBehindByAReplicaThatDiedDoesNotStopTheBackupOnceItExpired() throws Exception {
         store.inTransaction(c -> {
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO leases (lease_name, holder, expires_at) VALUES (?, ?, ?)")) {
