@@ -2,6 +2,7 @@ package io.opsrouter.backup;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.opsrouter.testing.ChildJvm;
 import io.opsrouter.testing.TestPostgres;
 import java.nio.file.Files;
 import java.nio.file.Path;

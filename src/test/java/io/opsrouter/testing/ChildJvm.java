@@ -1,4 +1,4 @@
-package io.opsrouter.backup;
+package io.opsrouter.testing;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -9,9 +9,9 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /** Runs a main class of this project in a separate JVM (own heap limit, own file-size limit), capturing its output. */
-final class ChildJvm {
-    record Result(int exit, String stdout, String stderr) {
-        long value(String key) {
+public final class ChildJvm {
+    public record Result(int exit, String stdout, String stderr) {
+        public long value(String key) {
             return stdout.lines().filter(l -> l.startsWith(key + "=")).map(l -> Long.parseLong(l.substring(key.length() + 1)))
                     .findFirst().orElseThrow(() -> new AssertionError("no " + key + " in " + stdout + "\n" + stderr));
         }
@@ -19,7 +19,7 @@ final class ChildJvm {
 
     private ChildJvm() {}
 
-    static Result run(List<String> jvmArgs, String mainClass, List<String> args, Map<String, String> env, Long fileSizeLimitKb) throws Exception {
+    public static Result run(List<String> jvmArgs, String mainClass, List<String> args, Map<String, String> env, Long fileSizeLimitKb) throws Exception {
         String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         List<String> cmd = new ArrayList<>();
         cmd.add(javaBin);
@@ -52,7 +52,7 @@ final class ChildJvm {
         }
     }
 
-    static void checkClasspath() throws IOException {
+    public static void checkClasspath() throws IOException {
         String cp = System.getProperty("java.class.path");
         if (!cp.contains("commons-compress") || !cp.contains("test-classes")) {
             throw new AssertionError("the test JVM's class path is not the project's: " + cp);

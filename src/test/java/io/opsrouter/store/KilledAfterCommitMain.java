@@ -1,0 +1,38 @@
+package io.opsrouter.store;
+
+import io.opsrouter.config.CoreSettings;
+import io.opsrouter.config.Env;
+import io.opsrouter.config.SettingsSource;
+import io.opsrouter.notify.AlertView;
+import io.opsrouter.notify.Notification;
+import io.opsrouter.notify.Outbox;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Child JVM for {@link EmbeddedStoreDurabilityTest}: opens the embedded store as the router does, commits one
+ * notification per transaction, prints how many, and dies at once like a process that is killed (no shutdown hooks,
+ * no close).
+ */
+public final class KilledAfterCommitMain {
+    public static void main(String[] args) {
+        Path home = Path.of(args[0]);
+        int n = Integer.parseInt(args[1]);
+        StateStore store = StateStore.open(CoreSettings.from(SettingsSource.load(home, Map.of(), new Env(Map.of()))));
+        for (int i = 0; i < n; i++) {
+            Notification note = notification("killed-" + i);
+            store.inTransaction(c -> Outbox.enqueueAll(c, List.of(note), Instant.now()));
+        }
+        System.out.println("committed=" + n);
+        System.out.flush();
+        Runtime.getRuntime().halt(0);
+    }
+
+    static Notification notification(String key) {
+        AlertView v = new AlertView("a-" + key, "fp", "firing", "P1", "SiteDown", "the site is down", null,
+                Map.of("alertname", "SiteDown"), Map.of(), Map.of(), Instant.now(), Instant.now());
+        return new Notification(key, "log", null, Notification.Kind.FIRING, "P1", "alertname=SiteDown", List.of(v), null);
+    }
+}
