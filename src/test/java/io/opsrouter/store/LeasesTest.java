@@ -45,9 +45,7 @@ class LeasesTest {
     private StateStore open(Dialect dialect) {
         // one connection per racer, and Flyway needs one while the store opens
         int pool = RACERS + 1;
-        return dialect == Dialect.H2
-                ? StateStore.open("jdbc:h2:file:" + dataDir.resolve("router"), null, null, pool, dataDir)
-                : StateStore.open(pg.url(), pg.user(), pg.password(), pool, null);
+        return TestStores.open(dialect, dataDir.resolve("router"), pg, pool);
     }
 
     /** The PostgreSQL database is shared by the tests of this class: each test takes leases of its own. */

@@ -38,9 +38,7 @@ class LockingReadsTest {
     }
 
     private StateStore open(Dialect dialect, int pool) {
-        StateStore store = dialect == Dialect.H2
-                ? StateStore.open("jdbc:h2:file:" + dataDir.resolve("router-" + pool), null, null, pool, dataDir)
-                : StateStore.open(pg.url(), pg.user(), pg.password(), pool, null);
+        StateStore store = TestStores.open(dialect, dataDir.resolve("router-" + pool), pg, pool);
         store.inTransaction(c -> {
             c.createStatement().execute("DROP TABLE IF EXISTS t");
             c.createStatement().execute("CREATE TABLE t (id INT PRIMARY KEY, v INT NOT NULL)");

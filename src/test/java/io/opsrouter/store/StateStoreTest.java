@@ -37,9 +37,7 @@ class StateStoreTest {
     }
 
     private StateStore open(Dialect dialect) {
-        return dialect == Dialect.H2
-                ? StateStore.open("jdbc:h2:file:" + dataDir.resolve("router"), null, null, 4, dataDir)
-                : StateStore.open(pg.url(), pg.user(), pg.password(), 4, null);
+        return TestStores.open(dialect, dataDir.resolve("router"), pg, 4);
     }
 
     @ParameterizedTest
