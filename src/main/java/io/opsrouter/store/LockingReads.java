@@ -6,8 +6,8 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.Map;
-import java.util.WeakHashMap;
 
 /**
  * Prepares the {@code SELECT ... FOR UPDATE} statements the intake runs in every transaction. H2 keeps such
@@ -17,7 +17,8 @@ import java.util.WeakHashMap;
  * PostgreSQL prepares as usual: pgjdbc keeps its server-side statements per connection itself.
  */
 public final class LockingReads {
-    private static final Map<Connection, Map<String, PreparedStatement>> PREPARED = new WeakHashMap<>();
+    /** By physical connection. Its statements refer to it, so an entry is dropped only when its connection is closed. */
+    private static final Map<Connection, Map<String, PreparedStatement>> PREPARED = new IdentityHashMap<>();
 
     private LockingReads() {}
 
@@ -38,7 +39,6 @@ public final class LockingReads {
         synchronized (PREPARED) {
             Map<String, PreparedStatement> mine = PREPARED.get(physical);
             if (mine == null) {
-                // the statements refer to their connection, so entries never clear themselves: drop closed ones here
                 PREPARED.keySet().removeIf(LockingReads::closed);
                 mine = new HashMap<>();
                 PREPARED.put(physical, mine);
