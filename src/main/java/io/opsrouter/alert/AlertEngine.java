@@ -44,7 +44,7 @@ public final class AlertEngine implements AlertIntake {
     private final AlertRepository repo;
     private final SilenceStore silences = new SilenceStore();
     private volatile Config config;
-    private final GroupCommit<In> writer = new GroupCommit<>(this::write, MAX_SIGNALS_PER_TRANSACTION);
+    private final GroupCommit<In> writer = GroupCommit.settling(this::write, MAX_SIGNALS_PER_TRANSACTION);
 
     public AlertEngine(StateStore store, Clock clock, AlertRules rules, EscalationPolicies policies, AckTokens tokens, String publicUrl,
                        Supplier<ChannelDirectory> channels, AlertMeters meters) {
@@ -116,14 +116,16 @@ public final class AlertEngine implements AlertIntake {
         writer.submit(ins);
     }
 
-    /** One transaction over signals from one or several callers (see {@link GroupCommit}). */
-    private void write(List<In> ins) {
+    /**
+     * One transaction over signals from one or several callers (see {@link GroupCommit}); returns what each caller
+     * waits for before it is answered: the commit being durable.
+     */
+    private Runnable write(List<In> ins) {
         for (int attempt = 1; ; attempt++) {
             Instant now = now();
             Config cfg = config;
             try {
-                store.inTransaction(c -> apply(cfg, c, ins, now));
-                return;
+                return store.inTransactionUnsettled(c -> apply(cfg, c, ins, now))::settle;
             } catch (StoreException e) {
                 // another replica created the same alert at the same moment (its row is there now), or the
                 // database chose this transaction as a deadlock victim: the whole batch runs again

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
+import java.util.function.Function;
 
 /**
  * Group commit for writers that call at the same time: each caller's items are written in one transaction with
@@ -14,10 +15,13 @@ import java.util.function.Consumer;
  * behind it (up to {@code maxItems}), goes on with those queued meanwhile for a few milliseconds, then hands the
  * writing to the next in line. A
  * caller alone writes at once. When a group fails, each caller's items are written again on their own, so a
- * caller whose items cannot be written fails alone.
+ * caller whose items cannot be written fails alone. A write may return a step that each caller of the group runs
+ * after the writer's turn, before it returns (waiting for the commit to be durable): the next group is written
+ * meanwhile.
  */
 public final class GroupCommit<T> {
-    private final Consumer<List<T>> write;
+    private static final Runnable NOTHING = () -> {};
+    private final Function<List<T>, Runnable> write;
     private final int maxItems;
     private static final long LEAD_NANOS = 5_000_000;
     private final ReentrantLock lock = new ReentrantLock();
@@ -26,6 +30,18 @@ public final class GroupCommit<T> {
 
     /** {@code write} runs one transaction over the items, in the order given; it throws to roll back. */
     public GroupCommit(Consumer<List<T>> write, int maxItems) {
+        this(items -> {
+            write.accept(items);
+            return NOTHING;
+        }, maxItems);
+    }
+
+    /** {@code write} runs one transaction over the items and returns what each of its callers then waits for. */
+    public static <T> GroupCommit<T> settling(Function<List<T>, Runnable> write, int maxItems) {
+        return new GroupCommit<>(write, maxItems);
+    }
+
+    private GroupCommit(Function<List<T>, Runnable> write, int maxItems) {
         if (maxItems < 1) throw new IllegalArgumentException("maxItems must be at least 1");
         this.write = write;
         this.maxItems = maxItems;
@@ -35,7 +51,7 @@ public final class GroupCommit<T> {
         final List<T> items;
         final Condition turn;
         boolean done;
-        boolean written;
+        Runnable settle;
         RuntimeException failure;
 
         Request(List<T> items, Condition turn) {
@@ -52,7 +68,7 @@ public final class GroupCommit<T> {
             queue.add(me);
             while (!me.done && (writing || queue.peekFirst() != me)) me.turn.awaitUninterruptibly();
             if (me.done) {
-                rethrow(me);
+                finish(me);
                 return;
             }
             writing = true;
@@ -73,7 +89,7 @@ public final class GroupCommit<T> {
                 lock.lock();
                 try {
                     for (Request<T> r : group) {
-                        if (!r.written && r.failure == null) r.failure = new StoreException("not written: the writer stopped", null);
+                        if (r.settle == null && r.failure == null) r.failure = new StoreException("not written: the writer stopped", null);
                         r.done = true;
                         if (r != me) r.turn.signal();
                     }
@@ -88,7 +104,7 @@ public final class GroupCommit<T> {
                 }
             }
         }
-        rethrow(me);
+        finish(me);
     }
 
     /** Callers waiting for their turn, for tests. */
@@ -122,8 +138,8 @@ public final class GroupCommit<T> {
             List<T> all = new ArrayList<>();
             for (Request<T> r : group) all.addAll(r.items);
             try {
-                write.accept(all);
-                for (Request<T> r : group) r.written = true;
+                Runnable settle = write.apply(all);
+                for (Request<T> r : group) r.settle = settle;
                 return;
             } catch (RuntimeException e) {
                 // written again one caller at a time below, so that only the caller whose items fail hears of it
@@ -131,15 +147,15 @@ public final class GroupCommit<T> {
         }
         for (Request<T> r : group) {
             try {
-                write.accept(r.items);
-                r.written = true;
+                r.settle = write.apply(r.items);
             } catch (RuntimeException e) {
                 r.failure = e;
             }
         }
     }
 
-    private static <T> void rethrow(Request<T> r) {
+    private static <T> void finish(Request<T> r) {
         if (r.failure != null) throw r.failure;
+        r.settle.run();
     }
 }

@@ -1,8 +1,9 @@
 package io.opsrouter.store;
 
 /**
- * Puts H2 in PostgreSQL mode so that the migrations and queries are the ones PostgreSQL runs, and makes each commit
- * reach the file before it returns.
+ * Puts H2 in PostgreSQL mode so that the migrations and queries are the ones PostgreSQL runs. (Commits reach the
+ * file before they are acknowledged through {@link SharedFlush}, not through WRITE_DELAY=0, which also stops H2's
+ * background compaction.)
  */
 final class H2Urls {
     private H2Urls() {}
@@ -14,10 +15,6 @@ final class H2Urls {
         if (!u.toUpperCase().contains("DEFAULT_NULL_ORDERING")) u += ";DEFAULT_NULL_ORDERING=HIGH";
         // the alert pipeline runs a few dozen distinct statements per transaction; H2 keeps only 8 parsed per session
         if (!u.toUpperCase().contains("QUERY_CACHE_SIZE")) u += ";QUERY_CACHE_SIZE=64";
-        // a commit is written to the file before it returns (H2 holds commits up to a second by default): what the
-        // router acknowledged survives a killed process. Not an fsync: a power cut may still lose the last commits;
-        // PostgreSQL is the store for that.
-        if (!u.toUpperCase().contains("WRITE_DELAY")) u += ";WRITE_DELAY=0";
         return u;
     }
 }

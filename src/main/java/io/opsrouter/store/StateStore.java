@@ -33,11 +33,13 @@ public final class StateStore implements AutoCloseable {
 
     private final HikariDataSource dataSource;
     private final Dialect dialect;
+    private final SharedFlush flush;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private StateStore(HikariDataSource dataSource, Dialect dialect) {
         this.dataSource = dataSource;
         this.dialect = dialect;
+        this.flush = dialect == Dialect.H2 ? new SharedFlush(dataSource) : null;
     }
 
     /** Opens the pool and brings the schema to the newest migration. */
@@ -87,17 +89,36 @@ public final class StateStore implements AutoCloseable {
             ds.close();
             throw new StoreException("state store migration failed: " + rootMessage(e), e);
         }
-        return new StateStore(ds, dialect);
+        StateStore store = new StateStore(ds, dialect);
+        if (store.flush != null) {
+            try {
+                store.flush.await(store.flush.committed());
+            } catch (StoreException e) {
+                ds.close();
+                throw new SettingsException("environment", "ROUTER_DB_USER", "the embedded store cannot write its commits to the file: "
+                        + rootMessage(e), "use the user that created the embedded store (it needs admin rights for CHECKPOINT)", e);
+            }
+        }
+        return store;
     }
 
     public DataSource dataSource() { return dataSource; }
     public Dialect dialect() { return dialect; }
 
     /**
-     * Runs {@code work} in one transaction: committed when it returns, rolled back when it throws. Hooks
-     * {@link #afterCommit registered} while it runs are run after the commit, on this thread.
+     * Runs {@code work} in one transaction: committed when it returns, rolled back when it throws. Returns once
+     * the commit is durable (PostgreSQL's commit; on H2, in the file). Hooks {@link #afterCommit registered}
+     * while it runs are run after that, on this thread.
      */
     public <T> T inTransaction(SqlWork<T> work) {
+        return inTransactionUnsettled(work).settle();
+    }
+
+    /**
+     * Like {@link #inTransaction}, but returns right after the commit, before waiting for it to be durable, so a
+     * writer can start its next transaction meanwhile. Nothing may be acknowledged before {@link Commit#settle}.
+     */
+    public <T> Commit<T> inTransactionUnsettled(SqlWork<T> work) {
         Deque<Set<Runnable>> open = AFTER_COMMIT.get();
         Set<Runnable> hooks = new LinkedHashSet<>();
         open.push(hooks);
@@ -117,8 +138,29 @@ public final class StateStore implements AutoCloseable {
             open.pop();
             if (open.isEmpty()) AFTER_COMMIT.remove();
         }
-        for (Runnable hook : hooks) run(hook);
-        return result;
+        return new Commit<>(result, hooks, flush == null ? 0 : flush.committed());
+    }
+
+    /** A committed transaction; {@link #settle} waits until it is durable and then runs its after-commit hooks once. */
+    public final class Commit<T> {
+        private final T result;
+        private final Set<Runnable> hooks;
+        private final long ticket;
+        private final AtomicBoolean hooksRun = new AtomicBoolean();
+
+        private Commit(T result, Set<Runnable> hooks, long ticket) {
+            this.result = result;
+            this.hooks = hooks;
+            this.ticket = ticket;
+        }
+
+        public T settle() {
+            if (flush != null) flush.await(ticket);
+            if (hooksRun.compareAndSet(false, true)) {
+                for (Runnable hook : hooks) run(hook);
+            }
+            return result;
+        }
     }
 
     /**

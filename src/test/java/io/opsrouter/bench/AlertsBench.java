@@ -111,11 +111,13 @@ public final class AlertsBench {
         profiler.start();
         var os = (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
         long cpu0 = os.getProcessCpuTime();
+        long io0 = written();
         long t0 = System.nanoTime();
         push(producer, direct, "e2e-alert-", signals, alerts, batch, senders, firstSignal);
         long tSignals = System.nanoTime();
         waitForQuiet(sink, store, E2E, alerts, 30_000);
         long cpu = os.getProcessCpuTime() - cpu0;
+        long wrote = written() - io0;
         long tCpu = System.nanoTime();
         profiler.stop();
         depth.stop();
@@ -142,6 +144,7 @@ public final class AlertsBench {
         System.out.printf("  process CPU (router and sink): %.0f us per signal, %.0f %% of the machine%n",
                 cpu / 1000.0 / signals, 100.0 * cpu / (tCpu - t0) / Runtime.getRuntime().availableProcessors());
 
+        System.out.printf("  written to files: %.1f MB, %.0f bytes per signal%n", wrote / 1e6, (double) wrote / signals);
         // phase 2: the outbox stage alone, notifications written as the alert pipeline writes them
         sink.clear();
         long[] committed = new long[stageMessages];
@@ -190,7 +193,9 @@ public final class AlertsBench {
         app.stop();
         sink.close();
         try (Stream<Path> files = Files.walk(home)) {
-            files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+            // -Dbench.keep keeps the home, to look into the store file afterwards (MVStoreTool -info)
+            if (System.getProperty("bench.keep") == null) files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+            else System.out.println("kept " + home);
         }
         System.exit(0);
     }
@@ -210,6 +215,18 @@ public final class AlertsBench {
                 batch.clear();
             }
         }
+    }
+
+    /** Bytes this process handed to write calls so far (/proc/self/io wchar), 0 where there is no /proc. */
+    static long written() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/io"))) {
+                if (line.startsWith("wchar:")) return Long.parseLong(line.substring(6).trim());
+            }
+        } catch (IOException | RuntimeException e) {
+            // not Linux
+        }
+        return 0;
     }
 
     static void waitForEmptyOutbox(StateStore store, long maxMs) throws InterruptedException {

@@ -71,6 +71,20 @@ class AfterCommitTest {
     }
 
     @Test
+    void anUnsettledCommitRunsItsHooksOnceWhenSettledNotBefore() {
+        StateStore.Commit<String> commit = store.inTransactionUnsettled(c -> {
+            insert(c, "k-unsettled");
+            StateStore.afterCommit(() -> ran.add("hook"));
+            return "result";
+        });
+        assertThat(ran).isEmpty();
+        assertThat(commit.settle()).isEqualTo("result");
+        assertThat(commit.settle()).isEqualTo("result");
+        assertThat(ran).containsExactly("hook");
+        assertThat(visible("k-unsettled")).isTrue();
+    }
+
+    @Test
     void aRolledBackTransactionDropsItsHooks() {
         assertThatThrownBy(() -> store.inTransaction(c -> {
             insert(c, "k2");

@@ -130,6 +130,39 @@ class GroupCommitTest {
         }
     }
 
+    @Test
+    void aCallerReturnsOnlyAfterItsGroupSettledWhileTheNextGroupIsWrittenMeanwhile() throws Exception {
+        CountDownLatch firstWritten = new CountDownLatch(1);
+        CountDownLatch settleFirst = new CountDownLatch(1);
+        List<String> settled = new CopyOnWriteArrayList<>();
+        GroupCommit<String> g = GroupCommit.settling(items -> {
+            writes.add(List.copyOf(items));
+            if (items.contains("first")) firstWritten.countDown();
+            return () -> {
+                if (items.contains("first")) hold(settleFirst);
+                settled.add(String.join(",", items));
+            };
+        }, 100);
+        Future<?> first = pool.submit(() -> g.submit(List.of("first")));
+        assertThat(firstWritten.await(5, TimeUnit.SECONDS)).isTrue();
+        // the first caller waits for its group to settle, and the writer's turn is free: the next caller is written at once
+        g.submit(List.of("second"));
+        assertThat(writes).containsExactly(List.of("first"), List.of("second"));
+        assertThat(first).isNotDone();
+        assertThat(settled).containsExactly("second");
+        settleFirst.countDown();
+        first.get(5, TimeUnit.SECONDS);
+        assertThat(settled).containsExactly("second", "first");
+    }
+
+    @Test
+    void aSettleStepThatFailsFailsItsCaller() {
+        GroupCommit<String> g = GroupCommit.settling(items -> () -> {
+            throw new StoreException("the commit could not be written to the file", null);
+        }, 100);
+        assertThatThrownBy(() -> g.submit(List.of("a"))).hasMessageContaining("could not be written");
+    }
+
     private static void hold(CountDownLatch latch) {
         try {
             if (!latch.await(10, TimeUnit.SECONDS)) throw new IllegalStateException("test latch not released");

@@ -137,4 +137,16 @@ class StateStoreTest {
                 .hasMessageContaining("cannot be opened")
                 .hasMessageNotContaining("secret-pw");
     }
+
+    @org.junit.jupiter.api.Test
+    void anEmbeddedStoreUserThatCannotCheckpointStopsStartUpNamingTheUser() throws Exception {
+        String url = "jdbc:h2:file:" + dataDir.resolve("router");
+        try (StateStore owner = StateStore.open(url, null, null, 2, dataDir)) {
+            owner.inTransaction(c -> c.createStatement().executeUpdate("CREATE USER reader PASSWORD 'pw'; GRANT ALL ON SCHEMA public TO reader"));
+        }
+        assertThatThrownBy(() -> StateStore.open(url, "reader", "pw", 2, dataDir))
+                .hasMessageContaining("ROUTER_DB_USER")
+                .hasMessageContaining("cannot write its commits to the file")
+                .hasMessageNotContaining("pw'");
+    }
 }
