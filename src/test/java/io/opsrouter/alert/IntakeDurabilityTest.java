@@ -1,0 +1,41 @@
+package io.opsrouter.alert;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.opsrouter.config.CoreSettings;
+import io.opsrouter.config.Env;
+import io.opsrouter.config.SettingsSource;
+import io.opsrouter.store.StateStore;
+import io.opsrouter.testing.ChildJvm;
+import java.nio.file.Path;
+import java.sql.ResultSet;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A signal the intake returned from is in the embedded store after the process is killed: the intake answers only
+ * once the group commit holding the signal has been written to the file, not when it has committed in memory.
+ */
+class IntakeDurabilityTest {
+    @TempDir
+    Path home;
+
+    @Test
+    void everyAcceptedSignalIsStoredAfterTheProcessIsKilled() throws Exception {
+        ChildJvm.Result child = ChildJvm.run(List.of("-Xmx192m"), KilledAfterSignalsMain.class.getName(), List.of(home.toString(), "40"),
+                Map.of(), null);
+        assertThat(child.value("accepted")).as(child.stderr()).isEqualTo(40);
+
+        try (StateStore store = StateStore.open(CoreSettings.from(SettingsSource.load(home, Map.of(), new Env(Map.of()))))) {
+            long stored = store.read(c -> {
+                try (ResultSet rs = c.createStatement().executeQuery("SELECT COUNT(*) FROM alerts WHERE name LIKE 'killed-%'")) {
+                    rs.next();
+                    return rs.getLong(1);
+                }
+            });
+            assertThat(stored).isEqualTo(40);
+        }
+    }
+}
