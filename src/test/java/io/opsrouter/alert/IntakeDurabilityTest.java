@@ -2,13 +2,9 @@ package io.opsrouter.alert;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.opsrouter.config.CoreSettings;
-import io.opsrouter.config.Env;
-import io.opsrouter.config.SettingsSource;
-import io.opsrouter.store.StateStore;
 import io.opsrouter.testing.ChildJvm;
+import io.opsrouter.testing.HomeStore;
 import java.nio.file.Path;
-import java.sql.ResultSet;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -28,14 +24,6 @@ class IntakeDurabilityTest {
                 Map.of(), null);
         assertThat(child.value("accepted")).as(child.stderr()).isEqualTo(40);
 
-        try (StateStore store = StateStore.open(CoreSettings.from(SettingsSource.load(home, Map.of(), new Env(Map.of()))))) {
-            long stored = store.read(c -> {
-                try (ResultSet rs = c.createStatement().executeQuery("SELECT COUNT(*) FROM alerts WHERE name LIKE 'killed-%'")) {
-                    rs.next();
-                    return rs.getLong(1);
-                }
-            });
-            assertThat(stored).isEqualTo(40);
-        }
+        assertThat(HomeStore.count(home, "SELECT COUNT(*) FROM alerts WHERE name LIKE 'killed-%'")).isEqualTo(40);
     }
 }

@@ -1,13 +1,10 @@
 package io.opsrouter.alert;
 
-import io.opsrouter.config.CoreSettings;
-import io.opsrouter.config.Env;
-import io.opsrouter.config.SettingsSource;
 import io.opsrouter.store.StateStore;
+import io.opsrouter.testing.HomeStore;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -21,7 +18,7 @@ public final class KilledAfterSignalsMain {
     public static void main(String[] args) throws Exception {
         Path home = Path.of(args[0]);
         int n = Integer.parseInt(args[1]);
-        StateStore store = StateStore.open(CoreSettings.from(SettingsSource.load(home, Map.of(), new Env(Map.of()))));
+        StateStore store = HomeStore.open(home);
         AlertFixture fixture = new AlertFixture(store, new MovableClock(AlertFixture.NIGHT), AlertFixture.RULES, AlertFixture.ALL);
         ExecutorService senders = Executors.newFixedThreadPool(8);
         List<Future<?>> calls = new ArrayList<>();

@@ -2,12 +2,9 @@ package io.opsrouter.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.opsrouter.config.CoreSettings;
-import io.opsrouter.config.Env;
-import io.opsrouter.config.SettingsSource;
 import io.opsrouter.testing.ChildJvm;
+import io.opsrouter.testing.HomeStore;
 import java.nio.file.Path;
-import java.sql.ResultSet;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -28,15 +25,7 @@ class EmbeddedStoreDurabilityTest {
                 Map.of(), null);
         assertThat(child.value("committed")).as(child.stderr()).isEqualTo(50);
 
-        try (StateStore store = StateStore.open(CoreSettings.from(SettingsSource.load(home, Map.of(), new Env(Map.of()))))) {
-            long pending = store.read(c -> {
-                try (ResultSet rs = c.createStatement().executeQuery(
-                        "SELECT COUNT(*) FROM outbox WHERE status = 'pending' AND idempotency_key LIKE 'killed-%'")) {
-                    rs.next();
-                    return rs.getLong(1);
-                }
-            });
-            assertThat(pending).isEqualTo(50);
-        }
+        assertThat(HomeStore.count(home, "SELECT COUNT(*) FROM outbox WHERE status = 'pending' AND idempotency_key LIKE 'killed-%'"))
+                .isEqualTo(50);
     }
 }

@@ -1,11 +1,9 @@
 package io.opsrouter.store;
 
-import io.opsrouter.config.CoreSettings;
-import io.opsrouter.config.Env;
-import io.opsrouter.config.SettingsSource;
 import io.opsrouter.notify.AlertView;
 import io.opsrouter.notify.Notification;
 import io.opsrouter.notify.Outbox;
+import io.opsrouter.testing.HomeStore;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
@@ -20,7 +18,7 @@ public final class KilledAfterCommitMain {
     public static void main(String[] args) {
         Path home = Path.of(args[0]);
         int n = Integer.parseInt(args[1]);
-        StateStore store = StateStore.open(CoreSettings.from(SettingsSource.load(home, Map.of(), new Env(Map.of()))));
+        StateStore store = HomeStore.open(home);
         for (int i = 0; i < n; i++) {
             Notification note = notification("killed-" + i);
             store.inTransaction(c -> Outbox.enqueueAll(c, List.of(note), Instant.now()));
