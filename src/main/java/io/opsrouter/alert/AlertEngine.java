@@ -44,7 +44,7 @@ public final class AlertEngine implements AlertIntake {
     private final AlertRepository repo;
     private final SilenceStore silences = new SilenceStore();
     private volatile Config config;
-    private final GroupCommit<In> writer = GroupCommit.settling(this::write, MAX_SIGNALS_PER_TRANSACTION);
+    private final GroupCommit<In> writer = new GroupCommit<>(this::write, MAX_SIGNALS_PER_TRANSACTION);
 
     public AlertEngine(StateStore store, Clock clock, AlertRules rules, EscalationPolicies policies, AckTokens tokens, String publicUrl,
                        Supplier<ChannelDirectory> channels, AlertMeters meters) {

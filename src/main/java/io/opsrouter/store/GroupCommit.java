@@ -5,7 +5,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
-import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
@@ -15,12 +14,11 @@ import java.util.function.Function;
  * behind it (up to {@code maxItems}), goes on with those queued meanwhile for a few milliseconds, then hands the
  * writing to the next in line. A
  * caller alone writes at once. When a group fails, each caller's items are written again on their own, so a
- * caller whose items cannot be written fails alone. A write may return a step that each caller of the group runs
+ * caller whose items cannot be written fails alone. A write returns a step that each caller of the group runs
  * after the writer's turn, before it returns (waiting for the commit to be durable): the next group is written
  * meanwhile.
  */
 public final class GroupCommit<T> {
-    private static final Runnable NOTHING = () -> {};
     private final Function<List<T>, Runnable> write;
     private final int maxItems;
     private static final long LEAD_NANOS = 5_000_000;
@@ -28,20 +26,11 @@ public final class GroupCommit<T> {
     private final ArrayDeque<Request<T>> queue = new ArrayDeque<>();
     private boolean writing;
 
-    /** {@code write} runs one transaction over the items, in the order given; it throws to roll back. */
-    public GroupCommit(Consumer<List<T>> write, int maxItems) {
-        this(items -> {
-            write.accept(items);
-            return NOTHING;
-        }, maxItems);
-    }
-
-    /** {@code write} runs one transaction over the items and returns what each of its callers then waits for. */
-    public static <T> GroupCommit<T> settling(Function<List<T>, Runnable> write, int maxItems) {
-        return new GroupCommit<>(write, maxItems);
-    }
-
-    private GroupCommit(Function<List<T>, Runnable> write, int maxItems) {
+    /**
+     * {@code write} runs one transaction over the items, in the order given, and throws to roll back; it returns
+     * what each of its callers then waits for before returning.
+     */
+    public GroupCommit(Function<List<T>, Runnable> write, int maxItems) {
         if (maxItems < 1) throw new IllegalArgumentException("maxItems must be at least 1");
         this.write = write;
         this.maxItems = maxItems;

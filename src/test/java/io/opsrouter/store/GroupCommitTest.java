@@ -13,6 +13,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.function.Function;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -27,7 +29,7 @@ class GroupCommitTest {
 
     @Test
     void aCallerAloneIsWrittenAtOnceAndReturnsAfterItsWrite() {
-        GroupCommit<String> g = new GroupCommit<>(writes::add, 100);
+        GroupCommit<String> g = new GroupCommit<>(settled(writes::add), 100);
         g.submit(List.of("a", "b"));
         assertThat(writes).containsExactly(List.of("a", "b"));
     }
@@ -40,14 +42,14 @@ class GroupCommitTest {
         final Future<?> first;
 
         Held(int maxItems) throws InterruptedException {
-            commit = new GroupCommit<>(items -> {
+            commit = new GroupCommit<>(settled(items -> {
                 if (items.contains("first")) {
                     started.countDown();
                     hold(release);
                 }
                 if (items.contains("bad")) throw new IllegalStateException("cannot store bad");
                 writes.add(List.copyOf(items));
-            }, maxItems);
+            }), maxItems);
             first = pool.submit(() -> commit.submit(List.of("first")));
             assertThat(started.await(5, TimeUnit.SECONDS)).isTrue();
         }
@@ -105,7 +107,7 @@ class GroupCommitTest {
 
     @Test
     void manyConcurrentCallersEachSeeTheirItemsWrittenExactlyOnce() throws Exception {
-        GroupCommit<String> g = new GroupCommit<>(items -> writes.add(List.copyOf(items)), 50);
+        GroupCommit<String> g = new GroupCommit<>(settled(items -> writes.add(List.copyOf(items))), 50);
         List<Future<?>> all = new ArrayList<>();
         for (int t = 0; t < 8; t++) {
             int thread = t;
@@ -135,7 +137,7 @@ class GroupCommitTest {
         CountDownLatch firstWritten = new CountDownLatch(1);
         CountDownLatch settleFirst = new CountDownLatch(1);
         List<String> settled = new CopyOnWriteArrayList<>();
-        GroupCommit<String> g = GroupCommit.settling(items -> {
+        GroupCommit<String> g = new GroupCommit<>(items -> {
             writes.add(List.copyOf(items));
             if (items.contains("first")) firstWritten.countDown();
             return () -> {
@@ -157,10 +159,18 @@ class GroupCommitTest {
 
     @Test
     void aSettleStepThatFailsFailsItsCaller() {
-        GroupCommit<String> g = GroupCommit.settling(items -> () -> {
+        GroupCommit<String> g = new GroupCommit<>(items -> () -> {
             throw new StoreException("the commit could not be written to the file", null);
         }, 100);
         assertThatThrownBy(() -> g.submit(List.of("a"))).hasMessageContaining("could not be written");
+    }
+
+    /** A write whose commit is durable once it returns: its callers have nothing more to wait for. */
+    static <T> Function<List<T>, Runnable> settled(Consumer<List<T>> write) {
+        return items -> {
+            write.accept(items);
+            return () -> {};
+        };
     }
 
     private static void hold(CountDownLatch latch) {
