@@ -34,6 +34,7 @@ public final class AlertEngine implements AlertIntake {
     private static final int SWEEP_BATCH = 500;
     private static final int FLUSH_CHUNK = 200;
     private static final int MAX_SIGNALS_PER_TRANSACTION = 1000;
+    private static final int FOLD_BATCH = 5000;
 
     private final StateStore store;
     private final Clock clock;
@@ -43,6 +44,7 @@ public final class AlertEngine implements AlertIntake {
     private final AlertMeters meters;
     private final AlertRepository repo;
     private final SilenceStore silences = new SilenceStore();
+    private final java.util.concurrent.locks.ReentrantLock folding = new java.util.concurrent.locks.ReentrantLock();
     private volatile Config config;
     private final GroupCommit<In> writer = new GroupCommit<>(this::write, MAX_SIGNALS_PER_TRANSACTION);
 
@@ -138,7 +140,33 @@ public final class AlertEngine implements AlertIntake {
     private Void apply(Config cfg, Connection c, List<In> ins, Instant now) throws SQLException {
         Set<String> fps = new LinkedHashSet<>();
         ins.forEach(i -> fps.add(i.fingerprint()));
-        Map<String, AlertRow> active = repo.activeByFingerprint(c, fps, true);
+        // read without locks: a repeated FIRING only appends an observation, so only the alerts this batch changes
+        // (resolves, raised severities) are locked and read again, and a repeat costs no write to its alert's row
+        Map<String, AlertRow> active = repo.activeByFingerprint(c, fps, false);
+        Classifier.Classified[] classified = new Classifier.Classified[ins.size()];
+        Set<String> changing = new java.util.TreeSet<>();
+        for (int n = 0; n < ins.size(); n++) {
+            In i = ins.get(n);
+            AlertRow row = active.get(i.fingerprint());
+            if (row == null) continue;
+            if (!i.signal().firing()) changing.add(i.fingerprint());
+            else {
+                classified[n] = cfg.classifier().classify(i.signal(), i.labels());
+                if (classified[n].severity().ordinal() < row.severity.ordinal()) changing.add(i.fingerprint());
+            }
+        }
+        Set<AlertRow> locked = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        if (!changing.isEmpty()) {
+            Map<String, AlertRow> again = repo.activeByFingerprint(c, changing, true);
+            for (String fp : changing) {
+                AlertRow r = again.get(fp);
+                if (r == null) active.remove(fp); // resolved meanwhile: a FIRING in this batch opens a new alert
+                else {
+                    active.put(fp, r);
+                    locked.add(r);
+                }
+            }
+        }
         Map<String, Instant> replay = Map.of();
         Set<String> unknown = new LinkedHashSet<>();
         for (In i : ins) {
@@ -156,7 +184,9 @@ public final class AlertEngine implements AlertIntake {
         List<AlertRow> resolvedTold = new ArrayList<>();
         Map<String, String[]> touched = new LinkedHashMap<>();
 
-        for (In in : ins) {
+        Map<AlertRow, AlertRepository.Observation> observed = new java.util.IdentityHashMap<>();
+        for (int n = 0; n < ins.size(); n++) {
+            In in = ins.get(n);
             Signal s = in.signal();
             AlertRow row = active.get(in.fingerprint());
             if (s.firing()) {
@@ -176,7 +206,7 @@ public final class AlertEngine implements AlertIntake {
                     if (!s.values().isEmpty()) row.values = s.values();
                     if (!s.annotations().isEmpty()) row.annotations = s.annotations();
                     if (row.externalId == null) row.externalId = s.externalId();
-                    Classifier.Classified k = cfg.classifier().classify(s, in.labels());
+                    Classifier.Classified k = classified[n] != null ? classified[n] : cfg.classifier().classify(s, in.labels());
                     boolean changed = k.severity().ordinal() < row.severity.ordinal();
                     if (changed) {
                         events.add(new AlertRepository.Event(row.id, now, "severity", null, null, s.source(),
@@ -197,7 +227,11 @@ public final class AlertEngine implements AlertIntake {
                             touch(cfg, touched, row);
                         }
                     }
-                    if (!inserted.contains(row)) (changed ? updates : seen).add(row);
+                    if (!inserted.contains(row)) {
+                        (changed ? updates : seen).add(row);
+                        observed.merge(row, new AlertRepository.Observation(row.id, now, s.values().isEmpty() ? null : s.values(),
+                                s.annotations().isEmpty() ? null : s.annotations(), s.externalId()), AlertEngine::newer);
+                    }
                 }
             } else if (row != null) {
                 row.status = AlertRow.RESOLVED;
@@ -214,10 +248,15 @@ public final class AlertEngine implements AlertIntake {
             }
         }
         seen.removeAll(updates);
+        for (AlertRow r : updates) {
+            if (!locked.contains(r)) throw new IllegalStateException("alert " + r.id + " changed without its row locked");
+        }
         // updates first: an alert resolved in this batch frees its fingerprint for one that fires again after it
         repo.update(c, updates);
         repo.insert(c, inserts);
-        repo.updateSeen(c, seen);
+        List<AlertRepository.Observation> observations = new ArrayList<>();
+        for (AlertRow r : seen) observations.add(observed.get(r));
+        repo.observe(c, observations);
         Outgoing out = new Outgoing();
         cfg.announcer().toTold(c, Kind.RESOLVED, resolvedTold, now, out);
         Map<String, AlertRepository.Group> groups = schedule(cfg, c, touched, now);
@@ -227,6 +266,12 @@ public final class AlertEngine implements AlertIntake {
         out.write(c, repo, now, events);
         repo.history(c, events);
         return null;
+    }
+
+    /** Two repeats of one alert in one batch: the later one's fields where it carried them. */
+    private static AlertRepository.Observation newer(AlertRepository.Observation a, AlertRepository.Observation b) {
+        return new AlertRepository.Observation(a.alertId(), b.seenAt(), b.values() != null ? b.values() : a.values(),
+                b.annotations() != null ? b.annotations() : a.annotations(), a.externalId() != null ? a.externalId() : b.externalId());
     }
 
     private void touch(Config cfg, Map<String, String[]> touched, AlertRow row) {
@@ -348,10 +393,30 @@ public final class AlertEngine implements AlertIntake {
 
     /** Promotes pending alerts whose {@code for} has passed, sends due group messages, escalates and repeats. */
     public SweepResult sweep() {
+        foldObservations();
         int promoted = startPendingThatLasted();
         int flushed = sendDueGroupMessages();
         int[] counts = escalateUnacknowledged();
         return new SweepResult(promoted, flushed, counts[0], counts[1]);
+    }
+
+    /**
+     * Moves repeated signals' times and values into their alerts' rows (see {@code V13__alert_observations.sql}),
+     * a batch at a time until none are left; returns how many were folded. One fold at a time in this process. A
+     * fold a crash undoes leaves its observations to fold again, so it does not wait to be in the file.
+     */
+    public int foldObservations() {
+        if (!folding.tryLock()) return 0;
+        try {
+            int total = 0;
+            for (int n; (n = store.inTransactionUndurable(c -> repo.fold(c, FOLD_BATCH))) > 0; ) {
+                total += n;
+                if (n < FOLD_BATCH) break;
+            }
+            return total;
+        } finally {
+            folding.unlock();
+        }
     }
 
     /** Pending alerts whose rule's {@code for} has passed start firing (their group's wait starts). */

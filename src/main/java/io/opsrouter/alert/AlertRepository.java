@@ -124,21 +124,74 @@ final class AlertRepository {
         }
     }
 
-    /** The common case, a repeated FIRING: only what was seen changes. */
-    void updateSeen(Connection c, Collection<AlertRow> rows) throws SQLException {
-        if (rows.isEmpty()) return;
+    /** What a repeated FIRING carried for a stored alert; null fields were not in the signal. */
+    record Observation(String alertId, Instant seenAt, Map<String, Double> values, Map<String, String> annotations, String externalId) {}
+
+    /** The common case, a repeated FIRING: appended, folded into the alert's row later ({@link #fold}). */
+    void observe(Connection c, Collection<Observation> observations) throws SQLException {
+        if (observations.isEmpty()) return;
         try (PreparedStatement ps = c.prepareStatement(
-                "UPDATE alerts SET last_seen = ?, vals = ?, annotations = ?, external_id = ? WHERE id = ?")) {
-            for (AlertRow r : rows) {
-                ps.setObject(1, ts(r.lastSeen));
-                ps.setString(2, Json.write(r.values));
-                ps.setString(3, Json.write(r.annotations));
-                ps.setString(4, cut(r.externalId, 200));
-                ps.setString(5, r.id);
+                "INSERT INTO alert_observations (alert_id, seen_at, vals, annotations, external_id) VALUES (?, ?, ?, ?, ?)")) {
+            for (Observation o : observations) {
+                ps.setString(1, o.alertId());
+                ps.setObject(2, ts(o.seenAt()));
+                ps.setString(3, o.values() == null ? null : Json.write(o.values()));
+                ps.setString(4, o.annotations() == null ? null : Json.write(o.annotations()));
+                ps.setString(5, cut(o.externalId(), 200));
                 ps.addBatch();
             }
             ps.executeBatch();
         }
+    }
+
+    /**
+     * Moves up to {@code max} of the oldest observations into their alerts: the newest time and the newest of each
+     * field the signals carried, unless the row was written at or after that time (a resolve, a severity change),
+     * then deletes exactly the observations read. Returns how many were folded.
+     */
+    int fold(Connection c, int max) throws SQLException {
+        List<Long> seqs = new ArrayList<>();
+        Map<String, String[]> latest = new java.util.TreeMap<>(); // alert id -> seen_at, vals, annotations, external id
+        Map<String, Instant> seenAt = new java.util.HashMap<>();
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT seq, alert_id, seen_at, vals, annotations, external_id FROM alert_observations ORDER BY seq LIMIT " + max);
+             ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                seqs.add(rs.getLong(1));
+                String id = rs.getString(2);
+                Instant at = instant(rs, 3);
+                String[] l = latest.computeIfAbsent(id, k -> new String[3]);
+                for (int i = 0; i < 3; i++) {
+                    String v = rs.getString(4 + i);
+                    if (v != null && (i < 2 || l[i] == null)) l[i] = v; // the newest values and annotations; the first external id
+                }
+                seenAt.merge(id, at, (a, b) -> a.isAfter(b) ? a : b);
+            }
+        }
+        if (seqs.isEmpty()) return 0;
+        // in id order, which begins with the fingerprint: the order the intake locks alerts in
+        try (PreparedStatement ps = c.prepareStatement("UPDATE alerts SET last_seen = ?, vals = COALESCE(?, vals),"
+                + " annotations = COALESCE(?, annotations), external_id = COALESCE(external_id, ?) WHERE id = ? AND last_seen < ?")) {
+            for (var e : latest.entrySet()) {
+                Instant at = seenAt.get(e.getKey());
+                ps.setObject(1, ts(at));
+                ps.setString(2, e.getValue()[0]);
+                ps.setString(3, e.getValue()[1]);
+                ps.setString(4, e.getValue()[2]);
+                ps.setString(5, e.getKey());
+                ps.setObject(6, ts(at));
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
+        try (PreparedStatement ps = c.prepareStatement("DELETE FROM alert_observations WHERE seq = ?")) {
+            for (long seq : seqs) {
+                ps.setLong(1, seq);
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
+        return seqs.size();
     }
 
     private void bind(PreparedStatement ps, AlertRow r) throws SQLException {

@@ -35,7 +35,9 @@ public final class OutboxQueue {
     public List<OutboxRow> claim(String channel, Collection<String> others, int limit, Instant now, Duration lease) {
         OffsetDateTime nowTs = ts(now);
         OffsetDateTime until = ts(now.plus(lease));
-        return store.inTransaction(c -> {
+        // a claim lost in a crash leaves its rows due again at once instead of after the lease: either way they
+        // go out again after the restart, so nothing waits for it to be in the file
+        return store.inTransactionUndurable(c -> {
             List<OutboxRow> rows;
             if (others == null) {
                 // one ordered index range per status (outbox_claim): the cost stays that of the rows taken, however

@@ -3,7 +3,7 @@ package io.opsrouter.store;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
 
@@ -38,59 +38,79 @@ public final class GroupCommit<T> {
 
     private static final class Request<T> {
         final List<T> items;
-        final Condition turn;
-        boolean done;
+        final Thread caller = Thread.currentThread();
+        // set by the writer, read by the caller without the lock: a caller woken to find its group written
+        // leaves at once instead of queueing for the lock behind every other caller of that group
+        volatile boolean done;
+        volatile boolean lead;
         Runnable settle;
         RuntimeException failure;
 
-        Request(List<T> items, Condition turn) {
+        Request(List<T> items) {
             this.items = items;
-            this.turn = turn;
+        }
+
+        /** Parks until written or handed the writing; an interrupt is kept for the caller, not lost. */
+        void awaitTurn() {
+            boolean interrupted = false;
+            while (!done && !lead) {
+                LockSupport.park(this);
+                if (Thread.interrupted()) interrupted = true;
+            }
+            if (interrupted) caller.interrupt();
         }
     }
 
     public void submit(List<T> items) {
         if (items.isEmpty()) return;
-        Request<T> me = new Request<>(items, lock.newCondition());
+        Request<T> me = new Request<>(items);
         lock.lock();
         try {
-            queue.add(me);
-            while (!me.done && (writing || queue.peekFirst() != me)) me.turn.awaitUninterruptibly();
-            if (me.done) {
-                finish(me);
-                return;
+            if (!writing) {
+                writing = true;
+                me.lead = true;
+            } else {
+                queue.add(me);
             }
-            writing = true;
         } finally {
             lock.unlock();
+        }
+        me.awaitTurn();
+        if (me.done) {
+            finish(me);
+            return;
         }
         // the writer goes on with the groups queued meanwhile for a short while: handing over to a parked thread
         // costs a wake-up on the writing path, which on a busy machine is longer than writing a group
         long until = System.nanoTime() + LEAD_NANOS;
+        Request<T> first = me;
         boolean more = true;
         while (more) {
-            List<Request<T>> group = take();
+            List<Request<T>> group = take(first);
+            first = null;
             boolean ok = false;
             try {
                 writeGroup(group);
                 ok = true;
             } finally {
+                for (Request<T> r : group) {
+                    if (r.settle == null && r.failure == null) r.failure = new StoreException("not written: the writer stopped", null);
+                    r.done = true;
+                    if (r != me) LockSupport.unpark(r.caller);
+                }
+                Request<T> next = null;
                 lock.lock();
                 try {
-                    for (Request<T> r : group) {
-                        if (r.settle == null && r.failure == null) r.failure = new StoreException("not written: the writer stopped", null);
-                        r.done = true;
-                        if (r != me) r.turn.signal();
-                    }
                     more = ok && !queue.isEmpty() && System.nanoTime() < until;
                     if (!more) {
-                        writing = false;
-                        Request<T> next = queue.peekFirst();
-                        if (next != null) next.turn.signal();
+                        next = queue.pollFirst();
+                        if (next == null) writing = false;
+                        else next.lead = true;
                     }
                 } finally {
                     lock.unlock();
                 }
+                if (next != null) LockSupport.unpark(next.caller);
             }
         }
         finish(me);
@@ -106,11 +126,16 @@ public final class GroupCommit<T> {
         }
     }
 
-    private List<Request<T>> take() {
+    /** The next group: {@code first} (a new writer's own request, or null), then those queued, up to maxItems. */
+    private List<Request<T>> take(Request<T> first) {
         List<Request<T>> group = new ArrayList<>();
+        int n = 0;
+        if (first != null) {
+            group.add(first);
+            n = first.items.size();
+        }
         lock.lock();
         try {
-            int n = 0;
             while (!queue.isEmpty() && (group.isEmpty() || n + queue.peekFirst().items.size() <= maxItems)) {
                 Request<T> r = queue.pollFirst();
                 group.add(r);

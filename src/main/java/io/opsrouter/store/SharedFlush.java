@@ -3,7 +3,10 @@ package io.opsrouter.store;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.concurrent.locks.Condition;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 import javax.sql.DataSource;
 
@@ -17,11 +20,14 @@ import javax.sql.DataSource;
  */
 final class SharedFlush {
     private final DataSource dataSource;
+    private final AtomicLong committed = new AtomicLong();
     private final ReentrantLock lock = new ReentrantLock();
-    private final Condition flushed = lock.newCondition();
-    private long committed;
-    private long durable;
+    // written under the lock; read without it by waiters, who leave as soon as their commit is written instead
+    // of queueing for the lock one after another behind everyone woken with them
+    private volatile long durable;
+    private volatile long rounds;
     private boolean flushing;
+    private final List<Thread> waiting = new ArrayList<>();
 
     SharedFlush(DataSource dataSource) {
         this.dataSource = dataSource;
@@ -29,39 +35,56 @@ final class SharedFlush {
 
     /** Counts a commit that has just returned; the number to {@link #await} for it. */
     long committed() {
-        lock.lock();
-        try {
-            return ++committed;
-        } finally {
-            lock.unlock();
-        }
+        return committed.incrementAndGet();
     }
 
     /** Returns once commit {@code ticket} is in the file; throws when the checkpoint that would write it fails. */
     void await(long ticket) {
-        lock.lock();
-        try {
-            while (durable < ticket) {
-                if (flushing) {
-                    flushed.awaitUninterruptibly();
-                    continue;
-                }
-                flushing = true;
-                long upTo = committed;
-                boolean ok = false;
+        boolean interrupted = false;
+        while (durable < ticket) {
+            long round;
+            boolean lead = false;
+            lock.lock();
+            try {
+                if (durable >= ticket) break;
+                round = rounds;
+                if (flushing) waiting.add(Thread.currentThread());
+                else flushing = lead = true;
+            } finally {
                 lock.unlock();
-                try {
-                    checkpoint();
-                    ok = true;
-                } finally {
-                    lock.lock();
-                    flushing = false;
-                    if (ok) durable = Math.max(durable, upTo);
-                    flushed.signalAll();
+            }
+            if (lead) {
+                flush();
+            } else {
+                while (rounds == round) {
+                    LockSupport.park(this);
+                    if (Thread.interrupted()) interrupted = true;
                 }
             }
+        }
+        if (interrupted) Thread.currentThread().interrupt();
+    }
+
+    /** One checkpoint for every commit counted before it began; then wakes whoever waited meanwhile. */
+    private void flush() {
+        long upTo = committed.get();
+        boolean ok = false;
+        try {
+            checkpoint();
+            ok = true;
         } finally {
-            lock.unlock();
+            List<Thread> wake;
+            lock.lock();
+            try {
+                flushing = false;
+                if (ok) durable = Math.max(durable, upTo);
+                rounds++;
+                wake = new ArrayList<>(waiting);
+                waiting.clear();
+            } finally {
+                lock.unlock();
+            }
+            for (Thread t : wake) LockSupport.unpark(t);
         }
     }
 

@@ -115,6 +115,16 @@ public final class StateStore implements AutoCloseable {
     }
 
     /**
+     * Like {@link #inTransaction}, but returns once the commit is visible, without waiting for it to be durable:
+     * for changes that a crash may undo without harm, because what they record is done again after a restart
+     * (a claim on outbox rows, folding rows of one table into another). They reach the file with the next
+     * commit that waits, or H2's own background write within a second. Hooks run at once.
+     */
+    public <T> T inTransactionUndurable(SqlWork<T> work) {
+        return inTransactionUnsettled(work).settle(false);
+    }
+
+    /**
      * Like {@link #inTransaction}, but returns right after the commit, before waiting for it to be durable, so a
      * writer can start its next transaction meanwhile. Nothing may be acknowledged before {@link Commit#settle}.
      */
@@ -155,7 +165,11 @@ public final class StateStore implements AutoCloseable {
         }
 
         public T settle() {
-            if (flush != null) flush.await(ticket);
+            return settle(true);
+        }
+
+        private T settle(boolean durably) {
+            if (durably && flush != null) flush.await(ticket);
             if (hooksRun.compareAndSet(false, true)) {
                 for (Runnable hook : hooks) run(hook);
             }

@@ -63,6 +63,47 @@ abstract class AlertLifecycleContract {
     }
 
     @Test
+    void aRepeatsTimeAndValuesReachItsAlertWhenFoldedAndNeverMoveItBack() {
+        fixture(AlertFixture.ALL);
+        f.engine.accept(List.of(AlertFixture.probe("frontend", "frontend", Signal.State.FIRING, Map.of("latency_ms", 900.0))));
+        clock.advance(Duration.ofSeconds(10));
+        f.engine.accept(List.of(AlertFixture.probe("frontend", "frontend", Signal.State.FIRING, Map.of("latency_ms", 1200.0))));
+        clock.advance(Duration.ofSeconds(10));
+        f.engine.accept(List.of(firing("frontend", "frontend"))); // carries no values: the last ones stay
+
+        assertThat(f.engine.foldObservations()).isEqualTo(2);
+        Map<String, Object> a = f.only("firing");
+        assertThat(a.get("lastSeen")).isEqualTo(AlertFixture.NIGHT.plusSeconds(20));
+        assertThat(a.get("values")).isEqualTo(Map.of("latency_ms", 1200.0));
+        assertThat(f.engine.foldObservations()).isZero();
+
+        // a repeat folded after the alert was resolved does not move its times back or reopen it
+        clock.advance(Duration.ofSeconds(10));
+        f.engine.accept(List.of(AlertFixture.probe("frontend", "frontend", Signal.State.FIRING, Map.of("latency_ms", 5000.0))));
+        clock.advance(Duration.ofSeconds(10));
+        f.engine.accept(List.of(resolved("frontend", "frontend")));
+        assertThat(f.engine.foldObservations()).isEqualTo(1);
+        Map<String, Object> r = f.only("resolved");
+        assertThat(r.get("lastSeen")).isEqualTo(AlertFixture.NIGHT.plusSeconds(40));
+        assertThat(f.engine.list("firing", null, Map.of(), 10)).isEmpty();
+    }
+
+    @Test
+    void aRepeatAcceptedBeforeARestartIsFoldedAfterIt() {
+        fixture(AlertFixture.ALL);
+        f.engine.accept(List.of(firing("frontend", "frontend")));
+        clock.advance(Duration.ofSeconds(10));
+        f.engine.accept(List.of(AlertFixture.probe("frontend", "frontend", Signal.State.FIRING, Map.of("latency_ms", 1200.0))));
+        f.close();
+
+        f = new AlertFixture(openStore(), clock, AlertFixture.RULES, AlertFixture.ALL);
+        f.engine.sweep();
+        Map<String, Object> a = f.only("firing");
+        assertThat(a.get("lastSeen")).isEqualTo(AlertFixture.NIGHT.plusSeconds(10));
+        assertThat(a.get("values")).isEqualTo(Map.of("latency_ms", 1200.0));
+    }
+
+    @Test
     void acceptingTheSameBatchTwiceIsIdempotent() {
         fixture(AlertFixture.ALL);
         List<Signal> batch = List.of(firing("frontend", "frontend"), firing("supabase-rest", "backend"));
