@@ -85,6 +85,17 @@ class AfterCommitTest {
     }
 
     @Test
+    void aCommitThatNeedNotBeDurableRunsItsHooksOnReturnWithItsRowsVisible() {
+        String result = store.inTransactionUndurable(c -> {
+            insert(c, "k4");
+            StateStore.afterCommit(() -> ran.add("committed row visible: " + visible("k4")));
+            return "claimed";
+        });
+        assertThat(result).isEqualTo("claimed");
+        assertThat(ran).containsExactly("committed row visible: true");
+    }
+
+    @Test
     void aRolledBackTransactionDropsItsHooks() {
         assertThatThrownBy(() -> store.inTransaction(c -> {
             insert(c, "k2");
