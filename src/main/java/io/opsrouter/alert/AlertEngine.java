@@ -278,11 +278,20 @@ public final class AlertEngine implements AlertIntake {
         touched.put(row.groupId, new String[] {cfg.classifier().groupKey(row), row.severity.name()});
     }
 
+    /**
+     * Time first, then the fingerprint and a random tail: ids sort by creation, so a new alert's rows are added
+     * at the end of every index keyed by alert id (alerts, history, recipients) instead of rewriting a page
+     * somewhere in the middle of each, which on H2 is a page written per index and commit.
+     */
+    static String alertId(Instant now, String fingerprint) {
+        return Long.toString(now.toEpochMilli(), 36) + "-" + fingerprint + "-" + Long.toString(RANDOM.nextInt(36 * 36 * 36 * 36), 36);
+    }
+
     private AlertRow create(Config cfg, In in, Instant now) {
         Signal s = in.signal();
         Classifier.Classified k = cfg.classifier().classify(s, in.labels());
         AlertRow r = new AlertRow();
-        r.id = in.fingerprint() + "-" + Long.toString(RANDOM.nextLong() & Long.MAX_VALUE, 36);
+        r.id = alertId(now, in.fingerprint());
         r.fingerprint = in.fingerprint();
         r.severity = k.severity();
         r.name = s.name();

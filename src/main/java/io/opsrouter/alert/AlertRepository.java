@@ -169,7 +169,7 @@ final class AlertRepository {
             }
         }
         if (seqs.isEmpty()) return 0;
-        // in id order, which begins with the fingerprint: the order the intake locks alerts in
+        // in id order, so that two folds lock the same alerts in the same order
         try (PreparedStatement ps = c.prepareStatement("UPDATE alerts SET last_seen = ?, vals = COALESCE(?, vals),"
                 + " annotations = COALESCE(?, annotations), external_id = COALESCE(external_id, ?) WHERE id = ? AND last_seen < ?")) {
             for (var e : latest.entrySet()) {
