@@ -113,7 +113,7 @@ public final class AlertEngine implements AlertIntake {
             // probes send RESOLVED on every settle: most name nothing active, and then one read is all it costs
             Set<String> fps = new LinkedHashSet<>();
             ins.forEach(i -> fps.add(i.fingerprint()));
-            if (store.read(c -> repo.activeByFingerprint(c, fps, false)).isEmpty()) return;
+            if (store.read(c -> repo.activeByFingerprint(c, fps)).isEmpty()) return;
         }
         writer.submit(ins);
     }
@@ -142,7 +142,7 @@ public final class AlertEngine implements AlertIntake {
         ins.forEach(i -> fps.add(i.fingerprint()));
         // read without locks: a repeated FIRING only appends an observation, so only the alerts this batch changes
         // (resolves, raised severities) are locked and read again, and a repeat costs no write to its alert's row
-        Map<String, AlertRow> active = repo.activeByFingerprint(c, fps, false);
+        Map<String, AlertRow> active = repo.activeByFingerprint(c, fps);
         Classifier.Classified[] classified = new Classifier.Classified[ins.size()];
         Set<String> changing = new java.util.TreeSet<>();
         for (int n = 0; n < ins.size(); n++) {
@@ -157,14 +157,13 @@ public final class AlertEngine implements AlertIntake {
         }
         Set<AlertRow> locked = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
         if (!changing.isEmpty()) {
-            Map<String, AlertRow> again = repo.activeByFingerprint(c, changing, true);
-            for (String fp : changing) {
-                AlertRow r = again.get(fp);
-                if (r == null) active.remove(fp); // resolved meanwhile: a FIRING in this batch opens a new alert
-                else {
-                    active.put(fp, r);
-                    locked.add(r);
-                }
+            List<String> ids = new ArrayList<>();
+            for (String fp : changing) ids.add(active.get(fp).id);
+            for (String fp : changing) active.remove(fp); // unless still active: resolved meanwhile, a FIRING in this batch opens a new alert
+            for (AlertRow r : repo.lockByIds(c, ids)) {
+                if (!r.active()) continue;
+                active.put(r.fingerprint, r);
+                locked.add(r);
             }
         }
         Map<String, Instant> replay = Map.of();
@@ -336,7 +335,7 @@ public final class AlertEngine implements AlertIntake {
 
     /**
      * One message per due group for its alerts not yet announced. The groups' alerts and rows are read and
-     * locked a chunk of groups at a time (alerts in fingerprint order, then groups, as intake locks them),
+     * locked a chunk of groups at a time (alerts in id order, then groups, as intake locks them),
      * and the changes are written back in one batch per table, not a handful of statements per group.
      */
     private void flush(Config cfg, Connection c, List<String> groupIds, Instant now, Outgoing out)
@@ -346,8 +345,8 @@ public final class AlertEngine implements AlertIntake {
         for (int from = 0; from < ids.size(); from += FLUSH_CHUNK) {
             List<String> part = ids.subList(from, Math.min(ids.size(), from + FLUSH_CHUNK));
             List<String> inList = AlertRepository.padded(part);
-            List<AlertRow> unannounced = repo.where(c, "group_id IN (" + AlertRepository.marks(inList.size())
-                    + ") AND status = 'firing' AND notified_at IS NULL", new ArrayList<>(inList), 10_000 * inList.size(), true);
+            List<AlertRow> unannounced = repo.lockWhere(c, "group_id IN (" + AlertRepository.marks(inList.size())
+                    + ") AND status = 'firing' AND notified_at IS NULL", new ArrayList<>(inList), 10_000 * inList.size());
             Map<String, List<AlertRow>> freshByGroup = new java.util.HashMap<>();
             for (AlertRow a : unannounced) freshByGroup.computeIfAbsent(a.groupId, k -> new ArrayList<>()).add(a);
             Map<String, AlertRepository.Group> locked = repo.lockGroups(c, part);
@@ -433,7 +432,7 @@ public final class AlertEngine implements AlertIntake {
         Instant now = now();
         Config cfg = config;
         return store.inTransaction(c -> {
-            List<AlertRow> due = repo.where(c, "status = 'pending' AND fires_at <= ?", List.of(now), SWEEP_BATCH, true);
+            List<AlertRow> due = repo.lockWhere(c, "status = 'pending' AND fires_at <= ?", List.of(now), SWEEP_BATCH);
             Map<String, String[]> touched = new LinkedHashMap<>();
             List<AlertRepository.Event> events = new ArrayList<>();
             for (AlertRow a : due) {
@@ -476,7 +475,7 @@ public final class AlertEngine implements AlertIntake {
     }
 
     private int[] escalate(Config cfg, Connection c, Instant now) throws SQLException {
-        List<AlertRow> due = repo.where(c, "status = 'firing' AND next_escalation_at <= ?", List.of(now), SWEEP_BATCH, true);
+        List<AlertRow> due = repo.lockWhere(c, "status = 'firing' AND next_escalation_at <= ?", List.of(now), SWEEP_BATCH);
         if (due.isEmpty()) return new int[] {0, 0};
         Mutes mutes = new Mutes(c, now, cfg.rules(), silences);
         Map<String, List<AlertRow>> batches = new TreeMap<>();
@@ -604,7 +603,7 @@ public final class AlertEngine implements AlertIntake {
         String where = cond.isEmpty() ? "1 = 1" : String.join(" AND ", cond);
         // label filters are checked on the decoded labels; read a wider page when they narrow the result
         int page = labels.isEmpty() ? limit : Math.max(limit, 5000);
-        List<AlertRow> rows = store.read(c -> repo.where(c, where, params, page, false));
+        List<AlertRow> rows = store.read(c -> repo.where(c, where, params, page));
         List<Map<String, Object>> out = new ArrayList<>();
         for (AlertRow r : rows) {
             if (!labels.entrySet().stream().allMatch(e -> e.getValue().equals(r.labels.get(e.getKey())))) continue;
@@ -631,7 +630,7 @@ public final class AlertEngine implements AlertIntake {
     public List<String> ackTargets(AckTokens.Valid v) {
         if (v.groupId() == null) return v.alertIds();
         return store.read(c -> repo.where(c, "group_id = ? AND status IN ('firing', 'acknowledged') AND notified_at IS NOT NULL AND notified_at <= ?",
-                List.of(v.groupId(), v.announcedBy()), 1000, false)).stream().map(a -> a.id).sorted().toList();
+                List.of(v.groupId(), v.announcedBy()), 1000)).stream().map(a -> a.id).sorted().toList();
     }
 
     /** Short descriptions of alerts for the acknowledgement page. */

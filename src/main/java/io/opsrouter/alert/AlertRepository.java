@@ -20,6 +20,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /** The SQL of the alert pipeline. Every method runs on the caller's connection, inside its transaction. */
 final class AlertRepository {
@@ -40,17 +41,36 @@ final class AlertRepository {
 
     // ---- alerts ----
 
-    Map<String, AlertRow> activeByFingerprint(Connection c, Collection<String> fingerprints, boolean lock) throws SQLException {
+    /** The active alert of each fingerprint, read without locks; to change one, {@link #lockByIds lock} it. */
+    Map<String, AlertRow> activeByFingerprint(Connection c, Collection<String> fingerprints) throws SQLException {
         Map<String, AlertRow> out = new LinkedHashMap<>();
         List<String> sorted = new ArrayList<>(fingerprints);
         Collections.sort(sorted);
         for (int i = 0; i < sorted.size(); i += CHUNK) {
             List<String> part = padded(sorted.subList(i, Math.min(sorted.size(), i + CHUNK)));
-            String sql = "SELECT " + COLUMNS + " FROM alerts WHERE active_fp IN (" + marks(part.size()) + ") ORDER BY active_fp"
-                    + (lock ? " FOR UPDATE" : "");
-            try (PreparedStatement ps = lock ? LockingReads.prepare(c, dialect, sql) : c.prepareStatement(sql)) {
+            try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM alerts WHERE active_fp IN (" + marks(part.size()) + ")")) {
                 for (int j = 0; j < part.size(); j++) ps.setString(j + 1, part.get(j));
                 for (AlertRow r : rows(ps)) out.put(r.fingerprint, r);
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Locks the alerts with these ids and returns their current rows, in id order. Every transaction that locks
+     * more than one alert takes them in id order (this, the fold, acknowledging), so two never wait for each other
+     * in a circle. (H2 locks rows in the order its index hands them out, whatever the ORDER BY says; an IN list on
+     * the primary key is handed out sorted. PostgreSQL locks after sorting.)
+     */
+    List<AlertRow> lockByIds(Connection c, Collection<String> ids) throws SQLException {
+        List<AlertRow> out = new ArrayList<>();
+        List<String> sorted = new ArrayList<>(new java.util.TreeSet<>(ids));
+        for (int i = 0; i < sorted.size(); i += CHUNK) {
+            List<String> part = padded(sorted.subList(i, Math.min(sorted.size(), i + CHUNK)));
+            String sql = "SELECT " + COLUMNS + " FROM alerts WHERE id IN (" + marks(part.size()) + ") ORDER BY id FOR UPDATE";
+            try (PreparedStatement ps = LockingReads.prepare(c, dialect, sql)) {
+                for (int j = 0; j < part.size(); j++) ps.setString(j + 1, part.get(j));
+                out.addAll(rows(ps));
             }
         }
         return out;
@@ -86,14 +106,49 @@ final class AlertRepository {
         }
     }
 
-    List<AlertRow> where(Connection c, String condition, List<Object> params, int limit, boolean lock) throws SQLException {
-        // rows to lock are taken in fingerprint order, the order intake locks them in, so two transactions never wait on each other in a circle
-        String sql = "SELECT " + COLUMNS + " FROM alerts WHERE " + condition + (lock ? " ORDER BY active_fp" : " ORDER BY first_seen DESC, id")
-                + " LIMIT " + limit + (lock ? " FOR UPDATE" : "");
-        try (PreparedStatement ps = lock ? LockingReads.prepare(c, dialect, sql) : c.prepareStatement(sql)) {
-            for (int i = 0; i < params.size(); i++) ps.setObject(i + 1, params.get(i) instanceof Instant t ? ts(t) : params.get(i));
+    List<AlertRow> where(Connection c, String condition, List<Object> params, int limit) throws SQLException {
+        return rows(c, "SELECT " + COLUMNS + " FROM alerts WHERE " + condition + " ORDER BY first_seen DESC, id LIMIT " + limit, params);
+    }
+
+    /**
+     * Up to {@code limit} alerts meeting {@code condition}, locked: found without locks, {@link #lockByIds locked in
+     * id order}, then the condition checked again on the locked rows (another transaction may have changed them).
+     */
+    List<AlertRow> lockWhere(Connection c, String condition, List<Object> params, int limit) throws SQLException {
+        List<String> ids = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT id FROM alerts WHERE " + condition + " ORDER BY id LIMIT " + limit)) {
+            bindAll(ps, params);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) ids.add(rs.getString(1));
+            }
+        }
+        if (ids.isEmpty()) return List.of();
+        List<AlertRow> locked = lockByIds(c, ids);
+        Set<String> still = new java.util.HashSet<>();
+        for (int i = 0; i < ids.size(); i += CHUNK) {
+            List<String> part = padded(ids.subList(i, Math.min(ids.size(), i + CHUNK)));
+            List<Object> all = new ArrayList<>(part);
+            all.addAll(params);
+            try (PreparedStatement ps = c.prepareStatement("SELECT id FROM alerts WHERE id IN (" + marks(part.size()) + ") AND (" + condition + ")")) {
+                bindAll(ps, all);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) still.add(rs.getString(1));
+                }
+            }
+        }
+        locked.removeIf(r -> !still.contains(r.id));
+        return locked;
+    }
+
+    private List<AlertRow> rows(Connection c, String sql, List<Object> params) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            bindAll(ps, params);
             return rows(ps);
         }
+    }
+
+    private static void bindAll(PreparedStatement ps, List<Object> params) throws SQLException {
+        for (int i = 0; i < params.size(); i++) ps.setObject(i + 1, params.get(i) instanceof Instant t ? ts(t) : params.get(i));
     }
 
     void insert(Connection c, List<AlertRow> rows) throws SQLException {
@@ -169,7 +224,7 @@ final class AlertRepository {
             }
         }
         if (seqs.isEmpty()) return 0;
-        // in id order, so that two folds lock the same alerts in the same order
+        // in id order, the order every transaction locks alerts in (see lockByIds)
         try (PreparedStatement ps = c.prepareStatement("UPDATE alerts SET last_seen = ?, vals = COALESCE(?, vals),"
                 + " annotations = COALESCE(?, annotations), external_id = COALESCE(external_id, ?) WHERE id = ? AND last_seen < ?")) {
             for (var e : latest.entrySet()) {

@@ -152,6 +152,61 @@ abstract class AlertLifecycleContract {
     }
 
     @Test
+    void aResolveWaitsBehindAnotherTransactionsAlertLocksWithoutADeadlock() throws Exception {
+        fixture(AlertFixture.ALL);
+        // two alerts whose fingerprints sort the other way round from their ids (an id begins with its creation time)
+        f.engine.accept(List.of(firing("frontend", "frontend")));
+        String frontendFp = (String) f.only("firing").get("fingerprint");
+        String later = java.util.stream.IntStream.range(0, 100).mapToObj(i -> "svc-" + i)
+                .filter(m -> Fingerprint.of(firing(m, m).labels()).compareTo(frontendFp) < 0).findFirst().orElseThrow();
+        clock.advance(Duration.ofSeconds(10));
+        f.engine.accept(List.of(firing(later, later)));
+        String first = (String) f.engine.list("firing", null, Map.of("service", "frontend"), 1).get(0).get("id");
+        String second = (String) f.engine.list("firing", null, Map.of("service", later), 1).get(0).get("id");
+        assertThat(first).isLessThan(second);
+
+        var pool = java.util.concurrent.Executors.newSingleThreadExecutor();
+        try (java.sql.Connection other = f.store.dataSource().getConnection()) {
+            // another transaction (a fold, a sweep) locks both alerts, in id order, around a resolve of both
+            other.setAutoCommit(false);
+            touch(other, first);
+            var resolving = pool.submit(() -> f.engine.accept(List.of(resolved("frontend", "frontend"), resolved(later, later))));
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(this::someoneWaitsForALock);
+            // the resolve waits for the first alert holding no lock on the second (it locks in id order too), so
+            // the other transaction takes the second at once instead of closing a circle that fails one of them
+            try (var ps = other.prepareStatement("SELECT id FROM alerts WHERE id = ? FOR UPDATE NOWAIT")) {
+                ps.setString(1, second);
+                ps.executeQuery().close();
+            }
+            touch(other, second);
+            other.commit();
+            resolving.get(30, java.util.concurrent.TimeUnit.SECONDS);
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(f.engine.list("resolved", null, Map.of(), 10)).hasSize(2);
+    }
+
+    private static void touch(java.sql.Connection c, String alertId) throws java.sql.SQLException {
+        try (var ps = c.prepareStatement("UPDATE alerts SET last_seen = last_seen WHERE id = ?")) {
+            ps.setString(1, alertId);
+            assertThat(ps.executeUpdate()).isEqualTo(1);
+        }
+    }
+
+    private boolean someoneWaitsForALock() {
+        String sql = f.store.dialect() == io.opsrouter.store.Dialect.H2
+                ? "SELECT COUNT(*) FROM information_schema.sessions WHERE blocker_id IS NOT NULL"
+                : "SELECT COUNT(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database()";
+        return f.store.read(c -> {
+            try (var rs = c.createStatement().executeQuery(sql)) {
+                rs.next();
+                return rs.getInt(1) > 0;
+            }
+        });
+    }
+
+    @Test
     void aBatchThatResolvesAndThenFiresTheSameAlertClosesItAndOpensANewOne() {
         fixture(AlertFixture.ALL);
         f.engine.accept(List.of(firing("frontend", "frontend")));
