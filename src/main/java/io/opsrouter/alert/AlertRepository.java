@@ -116,7 +116,8 @@ final class AlertRepository {
      */
     List<AlertRow> lockWhere(Connection c, String condition, List<Object> params, int limit) throws SQLException {
         List<String> ids = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement("SELECT id FROM alerts WHERE " + condition + " ORDER BY id LIMIT " + limit)) {
+        // no ORDER BY: it could lead the planner to walk the primary key instead of the condition's index
+        try (PreparedStatement ps = c.prepareStatement("SELECT id FROM alerts WHERE " + condition + " LIMIT " + limit)) {
             bindAll(ps, params);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) ids.add(rs.getString(1));
