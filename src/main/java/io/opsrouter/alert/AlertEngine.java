@@ -178,7 +178,6 @@ public final class AlertEngine implements AlertIntake {
         List<AlertRow> inserts = new ArrayList<>();
         Set<AlertRow> inserted = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
         Set<AlertRow> updates = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
-        Set<AlertRow> seen = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
         List<AlertRepository.Event> events = new ArrayList<>();
         List<AlertRow> resolvedTold = new ArrayList<>();
         Map<String, String[]> touched = new LinkedHashMap<>();
@@ -227,7 +226,7 @@ public final class AlertEngine implements AlertIntake {
                         }
                     }
                     if (!inserted.contains(row)) {
-                        (changed ? updates : seen).add(row);
+                        if (changed) updates.add(row);
                         observed.merge(row, new AlertRepository.Observation(row.id, now, s.values().isEmpty() ? null : s.values(),
                                 s.annotations().isEmpty() ? null : s.annotations(), s.externalId()), AlertEngine::newer);
                     }
@@ -246,7 +245,6 @@ public final class AlertEngine implements AlertIntake {
                 if (!inserted.contains(row)) updates.add(row);
             }
         }
-        seen.removeAll(updates);
         for (AlertRow r : updates) {
             if (!locked.contains(r)) throw new IllegalStateException("alert " + r.id + " changed without its row locked");
         }
@@ -254,7 +252,8 @@ public final class AlertEngine implements AlertIntake {
         repo.update(c, updates);
         repo.insert(c, inserts);
         List<AlertRepository.Observation> observations = new ArrayList<>();
-        for (AlertRow r : seen) observations.add(observed.get(r));
+        // a repeat of an alert this batch also writes (a resolve, a raised severity) is in that write
+        observed.forEach((r, o) -> { if (!updates.contains(r)) observations.add(o); });
         repo.observe(c, observations);
         Outgoing out = new Outgoing();
         cfg.announcer().toTold(c, Kind.RESOLVED, resolvedTold, now, out);

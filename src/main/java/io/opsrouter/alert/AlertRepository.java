@@ -41,16 +41,30 @@ final class AlertRepository {
 
     // ---- alerts ----
 
-    /** The active alert of each fingerprint, read without locks; to change one, {@link #lockByIds lock} it. */
+    /**
+     * The active alert of each fingerprint, read without locks and only in part: id, fingerprint, status, severity
+     * and external id, what a repeated signal needs. To change an alert, {@link #lockByIds lock} it: that reads it whole.
+     */
     Map<String, AlertRow> activeByFingerprint(Connection c, Collection<String> fingerprints) throws SQLException {
         Map<String, AlertRow> out = new LinkedHashMap<>();
         List<String> sorted = new ArrayList<>(fingerprints);
         Collections.sort(sorted);
         for (int i = 0; i < sorted.size(); i += CHUNK) {
             List<String> part = padded(sorted.subList(i, Math.min(sorted.size(), i + CHUNK)));
-            try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM alerts WHERE active_fp IN (" + marks(part.size()) + ")")) {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT id, fingerprint, status, severity, external_id FROM alerts WHERE active_fp IN (" + marks(part.size()) + ")")) {
                 for (int j = 0; j < part.size(); j++) ps.setString(j + 1, part.get(j));
-                for (AlertRow r : rows(ps)) out.put(r.fingerprint, r);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        AlertRow r = new AlertRow();
+                        r.id = rs.getString(1);
+                        r.fingerprint = rs.getString(2);
+                        r.status = rs.getString(3);
+                        r.severity = Severity.parse(rs.getString(4));
+                        r.externalId = rs.getString(5);
+                        out.put(r.fingerprint, r);
+                    }
+                }
             }
         }
         return out;
@@ -207,35 +221,27 @@ final class AlertRepository {
      */
     int fold(Connection c, int max) throws SQLException {
         List<Long> seqs = new ArrayList<>();
-        Map<String, String[]> latest = new java.util.TreeMap<>(); // alert id -> seen_at, vals, annotations, external id
-        Map<String, Instant> seenAt = new java.util.HashMap<>();
+        Map<String, Folded> byAlert = new java.util.TreeMap<>();
         try (PreparedStatement ps = c.prepareStatement(
                 "SELECT seq, alert_id, seen_at, vals, annotations, external_id FROM alert_observations ORDER BY seq LIMIT " + max);
              ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
                 seqs.add(rs.getLong(1));
-                String id = rs.getString(2);
-                Instant at = instant(rs, 3);
-                String[] l = latest.computeIfAbsent(id, k -> new String[3]);
-                for (int i = 0; i < 3; i++) {
-                    String v = rs.getString(4 + i);
-                    if (v != null && (i < 2 || l[i] == null)) l[i] = v; // the newest values and annotations; the first external id
-                }
-                seenAt.merge(id, at, (a, b) -> a.isAfter(b) ? a : b);
+                byAlert.computeIfAbsent(rs.getString(2), k -> new Folded()).add(instant(rs, 3), rs.getString(4), rs.getString(5), rs.getString(6));
             }
         }
         if (seqs.isEmpty()) return 0;
         // in id order, the order every transaction locks alerts in (see lockByIds)
         try (PreparedStatement ps = c.prepareStatement("UPDATE alerts SET last_seen = ?, vals = COALESCE(?, vals),"
                 + " annotations = COALESCE(?, annotations), external_id = COALESCE(external_id, ?) WHERE id = ? AND last_seen < ?")) {
-            for (var e : latest.entrySet()) {
-                Instant at = seenAt.get(e.getKey());
-                ps.setObject(1, ts(at));
-                ps.setString(2, e.getValue()[0]);
-                ps.setString(3, e.getValue()[1]);
-                ps.setString(4, e.getValue()[2]);
+            for (var e : byAlert.entrySet()) {
+                Folded f = e.getValue();
+                ps.setObject(1, ts(f.seenAt));
+                ps.setString(2, f.values);
+                ps.setString(3, f.annotations);
+                ps.setString(4, f.externalId);
                 ps.setString(5, e.getKey());
-                ps.setObject(6, ts(at));
+                ps.setObject(6, ts(f.seenAt));
                 ps.addBatch();
             }
             ps.executeBatch();
@@ -248,6 +254,21 @@ final class AlertRepository {
             ps.executeBatch();
         }
         return seqs.size();
+    }
+
+    /** One alert's observations, added in the order they were made: the newest time, values and annotations, the first external id. */
+    private static final class Folded {
+        Instant seenAt;
+        String values;
+        String annotations;
+        String externalId;
+
+        void add(Instant at, String vals, String annotations, String externalId) {
+            if (seenAt == null || at.isAfter(seenAt)) seenAt = at;
+            if (vals != null) this.values = vals;
+            if (annotations != null) this.annotations = annotations;
+            if (this.externalId == null) this.externalId = externalId;
+        }
     }
 
     private void bind(PreparedStatement ps, AlertRow r) throws SQLException {

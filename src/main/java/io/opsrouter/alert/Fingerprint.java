@@ -1,7 +1,9 @@
 package io.opsrouter.alert;
 
 import java.nio.charset.StandardCharsets;
+import java.util.HexFormat;
 import java.util.Map;
+import java.util.SortedMap;
 import java.util.TreeMap;
 
 /**
@@ -17,18 +19,19 @@ public final class Fingerprint {
 
     public static String of(Map<String, String> labels) {
         long h = OFFSET;
-        for (Map.Entry<String, String> e : new TreeMap<>(labels).entrySet()) {
+        SortedMap<String, String> sorted = labels instanceof SortedMap<String, String> m && m.comparator() == null ? m : new TreeMap<>(labels);
+        for (Map.Entry<String, String> e : sorted.entrySet()) {
             h = add(h, e.getKey());
             h = addByte(h, 0xFF);
             h = add(h, e.getValue());
             h = addByte(h, 0xFF);
         }
-        return String.format("%016x", h);
+        return HexFormat.of().toHexDigits(h);
     }
 
     /** A short stable id for any string (group keys). */
     public static String ofText(String text) {
-        return String.format("%016x", add(OFFSET, text));
+        return HexFormat.of().toHexDigits(add(OFFSET, text));
     }
 
     private static long add(long h, String s) {
