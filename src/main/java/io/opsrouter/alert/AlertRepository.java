@@ -125,10 +125,16 @@ final class AlertRepository {
     }
 
     /**
-     * Up to {@code limit} alerts meeting {@code condition}, locked: found without locks, {@link #lockByIds locked in
-     * id order}, then the condition checked again on the locked rows (another transaction may have changed them).
+     * Up to {@code limit} alerts meeting {@code condition}, locked in id order (see {@link #lockByIds}). On H2 they are
+     * found without locks, locked by id, then the condition is checked again on the locked rows (another transaction
+     * may have changed them meanwhile).
      */
     List<AlertRow> lockWhere(Connection c, String condition, List<Object> params, int limit) throws SQLException {
+        if (dialect == Dialect.POSTGRESQL) {
+            // one statement: PostgreSQL locks rows in the order the sort hands them out and checks the condition
+            // again on each row it had to wait for
+            return rows(c, "SELECT " + COLUMNS + " FROM alerts WHERE " + condition + " ORDER BY id LIMIT " + limit + " FOR UPDATE", params);
+        }
         List<String> ids = new ArrayList<>();
         // no ORDER BY: it could lead the planner to walk the primary key instead of the condition's index
         try (PreparedStatement ps = c.prepareStatement("SELECT id FROM alerts WHERE " + condition + " LIMIT " + limit)) {
