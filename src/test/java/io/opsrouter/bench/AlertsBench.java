@@ -116,9 +116,10 @@ public final class AlertsBench {
             Round round = endToEnd(producer, direct, store, sink, "e2e-" + r + "-alert-", signals, alerts, batch, senders);
             results.add(round);
             System.out.printf("  round %d: %5.0f signals/s stored and delivered; signal -> Slack p50 %4.1f ms, p99 %5.1f ms, max %5.1f ms;"
-                            + " outbox depth median %d, max %d; %3.0f us CPU and %5.0f bytes written per signal, %2.0f %% of the machine%n",
+                            + " outbox depth median %d, max %d; %3.0f us CPU and %5.0f bytes written per signal, %2.0f %% of the machine,"
+                            + " JIT compiling %.0f %% of the round%n",
                     r, round.rate(), round.p50(), round.p99(), round.max(), round.depthMedian(), round.depthMax(), round.cpuMicros(),
-                    round.bytes(), round.busy());
+                    round.bytes(), round.busy(), round.jit());
             resolve(direct, "e2e-" + r + "-alert-", alerts);
             waitForEmptyOutbox(store, 30_000);
         }
@@ -428,7 +429,8 @@ public final class AlertsBench {
     }
 
     /** One measured round of phase 1. */
-    record Round(double rate, double p50, double p99, double max, long depthMedian, long depthMax, double cpuMicros, double bytes, double busy) {}
+    record Round(double rate, double p50, double p99, double max, long depthMedian, long depthMax, double cpuMicros, double bytes, double busy,
+                 double jit) {}
 
     /**
      * Pushes {@code signals} for {@code alerts} fresh alerts and waits until each alert's message reached the sink: the
@@ -440,6 +442,8 @@ public final class AlertsBench {
         DepthSampler depth = new DepthSampler(store);
         depth.start();
         var os = (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+        java.lang.management.CompilationMXBean compiler = java.lang.management.ManagementFactory.getCompilationMXBean();
+        long jit0 = compiler.getTotalCompilationTime();
         long cpu0 = os.getProcessCpuTime();
         long io0 = written();
         long t0 = System.nanoTime();
@@ -457,7 +461,8 @@ public final class AlertsBench {
         List<Double> lat = new ArrayList<>();
         arrivals.forEach((n, at) -> { if (n < alerts && firstSignal.get(n) != 0) lat.add(ms(at - firstSignal.get(n))); });
         return new Round(signals / (ms(done - t0) / 1000), pct(lat, 50), pct(lat, 99), pct(lat, 100), depth.median(), depth.max(),
-                cpu / 1000.0 / signals, (double) wrote / signals, 100.0 * cpu / (tEnd - t0) / Runtime.getRuntime().availableProcessors());
+                cpu / 1000.0 / signals, (double) wrote / signals, 100.0 * cpu / (tEnd - t0) / Runtime.getRuntime().availableProcessors(),
+                100.0 * (compiler.getTotalCompilationTime() - jit0) / ms(tEnd - t0));
     }
 
     static double median(List<Round> rounds, java.util.function.ToDoubleFunction<Round> f) {
