@@ -56,11 +56,7 @@ final class AlertRepository {
                 for (int j = 0; j < part.size(); j++) ps.setString(j + 1, part.get(j));
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
-                        AlertRow r = new AlertRow();
-                        r.id = rs.getString(1);
-                        r.fingerprint = rs.getString(2);
-                        r.status = rs.getString(3);
-                        r.severity = Severity.parse(rs.getString(4));
+                        AlertRow r = head(rs);
                         r.externalId = rs.getString(5);
                         out.put(r.fingerprint, r);
                     }
@@ -310,15 +306,21 @@ final class AlertRepository {
         setTs(ps, i, r.resolvedSignalAt);
     }
 
+    /** The columns every read of alerts begins with: id, fingerprint, status, severity. */
+    private static AlertRow head(ResultSet rs) throws SQLException {
+        AlertRow r = new AlertRow();
+        r.id = rs.getString(1);
+        r.fingerprint = rs.getString(2);
+        r.status = rs.getString(3);
+        r.severity = Severity.parse(rs.getString(4));
+        return r;
+    }
+
     private List<AlertRow> rows(PreparedStatement ps) throws SQLException {
         List<AlertRow> out = new ArrayList<>();
         try (ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
-                AlertRow r = new AlertRow();
-                r.id = rs.getString(1);
-                r.fingerprint = rs.getString(2);
-                r.status = rs.getString(3);
-                r.severity = Severity.parse(rs.getString(4));
+                AlertRow r = head(rs);
                 r.name = rs.getString(5);
                 r.source = rs.getString(6);
                 r.rule = rs.getString(7);
