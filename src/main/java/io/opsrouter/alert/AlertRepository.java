@@ -132,7 +132,7 @@ final class AlertRepository {
             return rows(c, "SELECT " + COLUMNS + " FROM alerts WHERE " + condition + " ORDER BY id LIMIT " + limit + " FOR UPDATE", params);
         }
         List<String> ids = new ArrayList<>();
-        // no ORDER BY: it could lead the planner to walk the primary key instead of the condition's index
+        // no ORDER BY: they are locked in id order next, and without it H2 stops reading at the limit
         try (PreparedStatement ps = c.prepareStatement("SELECT id FROM alerts WHERE " + condition + " LIMIT " + limit)) {
             bindAll(ps, params);
             try (ResultSet rs = ps.executeQuery()) {
