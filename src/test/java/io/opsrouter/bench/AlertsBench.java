@@ -117,9 +117,9 @@ public final class AlertsBench {
             results.add(round);
             System.out.printf("  round %d: %5.0f signals/s stored and delivered; signal -> Slack p50 %4.1f ms, p99 %5.1f ms, max %5.1f ms;"
                             + " outbox depth median %d, max %d; %3.0f us CPU and %5.0f bytes written per signal, %2.0f %% of the machine,"
-                            + " JIT compiling %.0f %% of the round%n",
+                            + " JIT compiling %.0f %% of the round; %.1f context switches per signal%n",
                     r, round.rate(), round.p50(), round.p99(), round.max(), round.depthMedian(), round.depthMax(), round.cpuMicros(),
-                    round.bytes(), round.busy(), round.jit());
+                    round.bytes(), round.busy(), round.jit(), round.switches());
             resolve(direct, "e2e-" + r + "-alert-", alerts);
             waitForEmptyOutbox(store, 30_000);
         }
@@ -202,6 +202,31 @@ public final class AlertsBench {
         }
     }
 
+    /**
+     * Context switches of this process's threads so far (live threads only: /proc/self/task/N/status), 0 where there
+     * is no /proc. Each one is a thread put to sleep or woken: unlike CPU time, the count does not depend on how
+     * fast the machine runs that minute.
+     */
+    static long contextSwitches() {
+        long n = 0;
+        try (Stream<Path> tasks = Files.list(Path.of("/proc/self/task"))) {
+            for (Path t : tasks.toList()) {
+                try {
+                    for (String line : Files.readAllLines(t.resolve("status"))) {
+                        if (line.startsWith("voluntary_ctxt_switches:") || line.startsWith("nonvoluntary_ctxt_switches:")) {
+                            n += Long.parseLong(line.substring(line.indexOf(':') + 1).trim());
+                        }
+                    }
+                } catch (IOException | RuntimeException e) {
+                    // the thread ended meanwhile
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            return 0;
+        }
+        return n;
+    }
+
     /** Bytes this process handed to write calls so far (/proc/self/io wchar), 0 where there is no /proc. */
     static long written() {
         try {
@@ -219,10 +244,13 @@ public final class AlertsBench {
         while (depth(store) > 0 && System.currentTimeMillis() < deadline) Thread.sleep(20);
     }
 
+    /** Sender threads live on between rounds, so that their context switches are still counted at a round's end. */
+    private static final Map<Integer, java.util.concurrent.ExecutorService> SENDERS = new ConcurrentHashMap<>();
+
     /** Signal i is for alert i % alerts; sender k sends signals k, k + senders, ...; records each alert's first send. */
     static void push(ProducerTemplate producer, io.opsrouter.alert.AlertIntake direct, String prefix, int signals, int alerts, int batch,
                      int senders, AtomicLongArray firstSignal) throws Exception {
-        var pool = Executors.newFixedThreadPool(senders);
+        var pool = SENDERS.computeIfAbsent(senders, Executors::newFixedThreadPool);
         List<java.util.concurrent.Future<?>> running = new ArrayList<>();
         for (int k = 0; k < senders; k++) {
             int sender = k;
@@ -249,7 +277,6 @@ public final class AlertsBench {
             }));
         }
         for (var f : running) f.get();
-        pool.shutdown();
     }
 
     /**
@@ -430,7 +457,7 @@ public final class AlertsBench {
 
     /** One measured round of phase 1. */
     record Round(double rate, double p50, double p99, double max, long depthMedian, long depthMax, double cpuMicros, double bytes, double busy,
-                 double jit) {}
+                 double jit, double switches) {}
 
     /**
      * Pushes {@code signals} for {@code alerts} fresh alerts and waits until each alert's message reached the sink: the
@@ -446,12 +473,14 @@ public final class AlertsBench {
         long jit0 = compiler.getTotalCompilationTime();
         long cpu0 = os.getProcessCpuTime();
         long io0 = written();
+        long cs0 = contextSwitches();
         long t0 = System.nanoTime();
         push(producer, direct, prefix, signals, alerts, batch, senders, firstSignal);
         long tSignals = System.nanoTime();
         waitForQuiet(sink, store, E2E, alerts, 30_000);
         long cpu = os.getProcessCpuTime() - cpu0;
         long wrote = written() - io0;
+        long switched = contextSwitches() - cs0;
         long tEnd = System.nanoTime();
         depth.stop();
         Map<Integer, Long> arrivals = sink.firstArrivals(E2E);
@@ -462,7 +491,7 @@ public final class AlertsBench {
         arrivals.forEach((n, at) -> { if (n < alerts && firstSignal.get(n) != 0) lat.add(ms(at - firstSignal.get(n))); });
         return new Round(signals / (ms(done - t0) / 1000), pct(lat, 50), pct(lat, 99), pct(lat, 100), depth.median(), depth.max(),
                 cpu / 1000.0 / signals, (double) wrote / signals, 100.0 * cpu / (tEnd - t0) / Runtime.getRuntime().availableProcessors(),
-                100.0 * (compiler.getTotalCompilationTime() - jit0) / ms(tEnd - t0));
+                100.0 * (compiler.getTotalCompilationTime() - jit0) / ms(tEnd - t0), (double) switched / signals);
     }
 
     static double median(List<Round> rounds, java.util.function.ToDoubleFunction<Round> f) {
