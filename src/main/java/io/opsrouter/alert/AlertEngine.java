@@ -157,9 +157,9 @@ public final class AlertEngine implements AlertIntake {
         }
         Set<AlertRow> locked = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
         if (!changing.isEmpty()) {
+            // put back only if still active: resolved meanwhile, a FIRING in this batch opens a new alert
             List<String> ids = new ArrayList<>();
-            for (String fp : changing) ids.add(active.get(fp).id);
-            for (String fp : changing) active.remove(fp); // unless still active: resolved meanwhile, a FIRING in this batch opens a new alert
+            for (String fp : changing) ids.add(active.remove(fp).id);
             for (AlertRow r : repo.lockByIds(c, ids)) {
                 if (!r.active()) continue;
                 active.put(r.fingerprint, r);
@@ -547,8 +547,10 @@ public final class AlertEngine implements AlertIntake {
             List<String> unchanged = new ArrayList<>();
             List<String> notFound = new ArrayList<>();
             List<String> resolved = new ArrayList<>();
+            Map<String, AlertRow> byId = new java.util.HashMap<>();
+            for (AlertRow r : repo.lockByIds(c, ids)) byId.put(r.id, r);
             for (String id : new java.util.TreeSet<>(ids)) {
-                AlertRow r = repo.byId(c, id, true);
+                AlertRow r = byId.get(id);
                 if (r == null) notFound.add(id);
                 else if (AlertRow.RESOLVED.equals(r.status)) resolved.add(id);
                 else if (ack && AlertRow.ACKNOWLEDGED.equals(r.status)) unchanged.add(id);
@@ -615,7 +617,7 @@ public final class AlertEngine implements AlertIntake {
     /** The alert with its history, or null. */
     public Map<String, Object> get(String id) {
         return store.read(c -> {
-            AlertRow r = repo.byId(c, id, false);
+            AlertRow r = repo.byId(c, id);
             if (r == null) return null;
             Map<String, Object> m = AlertJson.of(r);
             List<Map<String, Object>> history = new ArrayList<>();
@@ -637,7 +639,7 @@ public final class AlertEngine implements AlertIntake {
         return store.read(c -> {
             List<Map<String, Object>> out = new ArrayList<>();
             for (String id : ids) {
-                AlertRow r = repo.byId(c, id, false);
+                AlertRow r = repo.byId(c, id);
                 if (r != null) out.add(AlertJson.of(r));
             }
             return out;

@@ -108,8 +108,8 @@ final class AlertRepository {
         return out;
     }
 
-    AlertRow byId(Connection c, String id, boolean lock) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM alerts WHERE id = ?" + (lock ? " FOR UPDATE" : ""))) {
+    AlertRow byId(Connection c, String id) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM alerts WHERE id = ?")) {
             ps.setString(1, id);
             List<AlertRow> r = rows(ps);
             return r.isEmpty() ? null : r.get(0);

@@ -113,14 +113,15 @@ public final class AlertsBench {
         List<Round> results = new ArrayList<>();
         for (int r = 1; r <= measured; r++) {
             sink.clear();
-            Round round = endToEnd(producer, direct, store, sink, "e2e-" + r + "-alert-", signals, alerts, batch, senders);
+            String prefix = "e2e-" + r + "-alert-";
+            Round round = endToEnd(producer, direct, store, sink, prefix, signals, alerts, batch, senders);
             results.add(round);
             System.out.printf("  round %d: %5.0f signals/s stored and delivered; signal -> Slack p50 %4.1f ms, p99 %5.1f ms, max %5.1f ms;"
                             + " outbox depth median %d, max %d; %3.0f us CPU and %5.0f bytes written per signal, %2.0f %% of the machine,"
                             + " JIT compiling %.0f %% of the round; %.1f context switches per signal%n",
                     r, round.rate(), round.p50(), round.p99(), round.max(), round.depthMedian(), round.depthMax(), round.cpuMicros(),
                     round.bytes(), round.busy(), round.jit(), round.switches());
-            resolve(direct, "e2e-" + r + "-alert-", alerts);
+            resolve(direct, prefix, alerts);
             waitForEmptyOutbox(store, 30_000);
         }
         profiler.stop();
