@@ -1,7 +1,8 @@
 package io.opsrouter.alert;
 
-import io.opsrouter.notify.Notification;
-import io.opsrouter.notify.Notification.Kind;
+import io.opsrouter.outbox.ChannelDirectory;
+import io.opsrouter.outbox.Notification;
+import io.opsrouter.outbox.Notification.Kind;
 import io.opsrouter.store.GroupCommit;
 import io.opsrouter.store.StateStore;
 import io.opsrouter.store.StoreException;

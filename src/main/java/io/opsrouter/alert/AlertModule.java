@@ -8,6 +8,7 @@ import io.opsrouter.app.RouterModule;
 import io.opsrouter.config.SettingsException;
 import io.opsrouter.config.SettingsSource;
 import io.opsrouter.config.ConfigReload;
+import io.opsrouter.outbox.ChannelDirectory;
 import io.opsrouter.store.Leases;
 import io.opsrouter.store.StateStore;
 import java.nio.charset.StandardCharsets;
@@ -27,8 +28,8 @@ import org.apache.camel.CamelContext;
 
 /**
  * The alert pipeline: loads and validates {@code config/alert-rules.yaml} and {@code config/escalation.yaml}, binds
- * the intake ({@code alertIntake}), the sweep, the API and a log-only {@link ChannelDirectory} that the notify
- * module replaces.
+ * the intake ({@code alertIntake}), the sweep, the API, and {@code channelAlarms} (a failing channel's P1). Which
+ * channels deliver comes from the {@link ChannelDirectory} the delivery side binds; without one, only {@code log}.
  */
 public final class AlertModule implements RouterModule {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(AlertModule.class);
@@ -82,7 +83,7 @@ public final class AlertModule implements RouterModule {
         beans.bind("alertEngine", engine);
         beans.bind("alertSweep", new AlertSweep(engine, new Leases(ctx.store(), holder), timer));
         beans.bind("alertApi", new AlertApi(engine, new BearerAuth(token)));
-        beans.bind(ChannelDirectory.BEAN, ChannelDirectory.LOG_ONLY);
+        beans.bind(ChannelAlarms.BEAN, new ChannelAlarms());
         beans.bind("ackPageHeaders", ackPageHeaders());
         ctx.health().register("alerts", this::health);
     }
@@ -101,14 +102,9 @@ public final class AlertModule implements RouterModule {
 
     @Override
     public void started(CamelContext camel) {
-        // Camel's registry keeps one bean per name AND class: the notify module's directory sits beside this
-        // module's log-only default under the same name, so take the one that is not the default
-        for (var e : camel.getRegistry().findByTypeWithName(ChannelDirectory.class).entrySet()) {
-            if (e.getValue() != ChannelDirectory.LOG_ONLY) {
-                directory = e.getValue();
-                LOG.info("alert channels from bean {}", e.getKey());
-            }
-        }
+        ChannelDirectory bound = camel.getRegistry().lookupByNameAndType(ChannelDirectory.BEAN, ChannelDirectory.class);
+        if (bound != null) directory = bound;
+        else LOG.warn("no {} bean (no delivery module): notifications go to the log channel only", ChannelDirectory.BEAN);
         engine.refreshMeters();
         reload.start(reloadInterval);
     }

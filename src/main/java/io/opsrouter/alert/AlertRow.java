@@ -1,6 +1,6 @@
 package io.opsrouter.alert;
 
-import io.opsrouter.notify.AlertView;
+import io.opsrouter.outbox.AlertView;
 import java.time.Instant;
 import java.util.Map;
 

@@ -1,11 +1,12 @@
 package io.opsrouter.alert;
 
 import io.opsrouter.app.Json;
-import io.opsrouter.notify.AlertView;
-import io.opsrouter.notify.Notification;
-import io.opsrouter.notify.Notification.Kind;
-import io.opsrouter.notify.Outbox;
-import io.opsrouter.notify.Recipient;
+import io.opsrouter.outbox.AlertView;
+import io.opsrouter.outbox.ChannelDirectory;
+import io.opsrouter.outbox.ChannelName;
+import io.opsrouter.outbox.Notification;
+import io.opsrouter.outbox.Notification.Kind;
+import io.opsrouter.outbox.Recipient;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -45,7 +46,7 @@ final class Announcer {
     }
 
 
-    private record Delivery(String channel, String recipientKey, Recipient recipient) {}
+    private record Delivery(ChannelName channel, String recipientKey, Recipient recipient) {}
 
     void toTargets(Connection c, Kind kind, Severity severity, String groupKey, List<AlertRow> alerts,
                           List<EscalationPolicies.Target> targets, String keyBase, Instant now, Outgoing out) throws SQLException {
@@ -55,13 +56,12 @@ final class Announcer {
         for (EscalationPolicies.Target t : targets) {
             if (t.businessHoursOnly() && !office) continue;
             if (t.to() == null) {
-                String ch = dir.enabled(t.channel()) ? t.channel() : "log";
+                ChannelName ch = dir.enabled(t.channel()) ? t.channel() : ChannelName.LOG;
                 deliveries.putIfAbsent(ch + ":-", new Delivery(ch, "-", null));
                 continue;
             }
             for (EscalationPolicies.Person p : policies.resolve(t.to(), now)) {
-                boolean reachable = "sms".equals(t.channel()) ? p.phone() != null : !"email".equals(t.channel()) || p.email() != null;
-                String ch = reachable && dir.enabled(t.channel()) ? t.channel() : "log";
+                ChannelName ch = t.channel().reaches(p.recipient()) && dir.enabled(t.channel()) ? t.channel() : ChannelName.LOG;
                 deliveries.putIfAbsent(ch + ":" + p.id(), new Delivery(ch, p.id(), p.recipient()));
             }
         }
@@ -80,7 +80,7 @@ final class Announcer {
         Map<String, Set<String>> alertsPerDelivery = new HashMap<>();
         for (AlertRepository.Told t : repo.toldAbout(c, byId.keySet())) {
             AlertRow a = byId.get(t.alertId());
-            String ch = "log".equals(t.channel()) || dir.enabled(t.channel()) ? t.channel() : "log";
+            ChannelName ch = ChannelName.parse(t.channel()).filter(dir::enabled).orElse(ChannelName.LOG);
             Recipient r = recipient(t.recipientJson());
             String gk = a.groupId;
             perGroup.computeIfAbsent(gk, k -> new LinkedHashMap<>()).putIfAbsent(ch + ":" + t.recipientKey(),
@@ -114,10 +114,10 @@ final class Announcer {
             List<AlertRepository.Event> notified = new ArrayList<>(alerts.size());
             List<AlertRepository.Told> told = new ArrayList<>(alerts.size());
             for (AlertRow a : alerts) {
-                notified.add(new AlertRepository.Event(a.id, now, "notified", d.channel(), who, null,
+                notified.add(new AlertRepository.Event(a.id, now, "notified", d.channel().id(), who, null,
                         kind.label() + (a.step >= 0 && kind != Kind.RESOLVED && kind != Kind.ACKNOWLEDGED ? " step " + a.step : "")));
                 if (kind != Kind.RESOLVED && kind != Kind.ACKNOWLEDGED) {
-                    told.add(new AlertRepository.Told(a.id, d.channel(), d.recipientKey(),
+                    told.add(new AlertRepository.Told(a.id, d.channel().id(), d.recipientKey(),
                             d.recipient() == null ? null : Json.write(d.recipient())));
                 }
             }

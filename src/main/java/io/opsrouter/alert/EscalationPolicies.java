@@ -1,7 +1,8 @@
 package io.opsrouter.alert;
 
 import io.opsrouter.config.Env;
-import io.opsrouter.notify.Recipient;
+import io.opsrouter.outbox.ChannelName;
+import io.opsrouter.outbox.Recipient;
 import java.nio.file.Path;
 import java.time.DayOfWeek;
 import java.time.Duration;
@@ -26,8 +27,6 @@ import java.util.regex.Pattern;
 public record EscalationPolicies(Map<String, Person> people, Rotation rotation, String secondary, BusinessHours businessHours,
                                  Map<Severity, Policy> policies) {
     public static final String FILE = "config/escalation.yaml";
-    public static final Set<String> CHANNELS = Set.of("slack", "email", "sms", "webhook", "log");
-    static final Set<String> PERSONAL = Set.of("email", "sms");
     private static final Pattern E164 = Pattern.compile("\\+[1-9][0-9]{6,14}");
     private static final Pattern EMAIL = Pattern.compile("[^@\\s]+@[^@\\s]+\\.[^@\\s]+");
 
@@ -54,7 +53,7 @@ public record EscalationPolicies(Map<String, Person> people, Rotation rotation, 
     }
 
     /** One channel of a step, to a target: primary, secondary, everyone (the rotation) or a person id. */
-    public record Target(String channel, String to, boolean businessHoursOnly) {}
+    public record Target(ChannelName channel, String to, boolean businessHoursOnly) {}
 
     public record Step(Duration after, List<Target> targets) {}
 
@@ -191,16 +190,15 @@ public record EscalationPolicies(Map<String, Person> people, Rotation rotation, 
             for (int j = 0; j < s.targets().size(); j++) {
                 TargetShape t = s.targets().get(j);
                 String tk = sk + ".notify[" + j + "]";
-                if (t == null || blank(t.channel())) throw y.error(tk + ".channel", "is missing", "name a channel: " + String.join(", ", CHANNELS));
-                String ch = t.channel().trim();
-                if (!CHANNELS.contains(ch)) {
-                    throw y.error(tk + ".channel", "'" + ch + "' is not a channel", "use one of " + String.join(", ", new java.util.TreeSet<>(CHANNELS)));
-                }
+                if (t == null || blank(t.channel())) throw y.error(tk + ".channel", "is missing", "name a channel: " + ChannelName.ids());
+                String name = t.channel().trim();
+                ChannelName ch = ChannelName.parse(name).orElseThrow(() ->
+                        y.error(tk + ".channel", "'" + name + "' is not a channel", "use one of " + ChannelName.ids()));
                 String to = blank(t.to()) ? null : t.to().trim();
-                if (PERSONAL.contains(ch) && to == null) {
+                if (ch.personal() && to == null) {
                     throw y.error(tk + ".to", "is missing: " + ch + " goes to a person", "set to: primary, secondary, everyone or a person id");
                 }
-                if (!PERSONAL.contains(ch) && to != null) {
+                if (!ch.personal() && to != null) {
                     throw y.error(tk + ".to", ch + " does not go to a person", "remove to: from this " + ch + " target");
                 }
                 if (to != null && !Set.of("primary", "secondary", "everyone").contains(to) && !people.containsKey(to)) {

@@ -1,7 +1,7 @@
 package io.opsrouter.alert;
 
-import io.opsrouter.notify.Notification;
-import io.opsrouter.notify.Outbox;
+import io.opsrouter.outbox.Notification;
+import io.opsrouter.outbox.Outbox;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Instant;

@@ -1,5 +1,6 @@
 package io.opsrouter.notify;
 
+import io.opsrouter.outbox.ChannelName;
 import org.apache.camel.CamelContext;
 
 /**
@@ -9,7 +10,7 @@ import org.apache.camel.CamelContext;
  */
 public interface Channel {
     /** The name notifications address: {@code slack}, {@code email}, {@code sms}, {@code webhook}, {@code log}. */
-    String name();
+    ChannelName name();
 
     /** Sends once. Returns when the far side accepted the message. */
     void send(RenderedMessage message) throws ChannelException;

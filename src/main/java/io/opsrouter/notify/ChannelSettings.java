@@ -21,7 +21,6 @@ import java.util.regex.Pattern;
  * channel: one class and one line in {@link #channels}.
  */
 public final class ChannelSettings {
-    public static final List<String> NAMES = List.of("slack", "email", "sms", "webhook", "log");
     static final Pattern E164 = Pattern.compile("\\+[1-9][0-9]{6,14}");
     static final Pattern EMAIL = Pattern.compile("[^@\\s<>]+@[^@\\s<>]+\\.[^@\\s<>]+");
     static final Pattern TWILIO_SID = Pattern.compile("AC[0-9a-fA-F]{32}");

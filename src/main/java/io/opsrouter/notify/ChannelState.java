@@ -3,6 +3,7 @@ package io.opsrouter.notify;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.opsrouter.app.HealthPart;
+import io.opsrouter.outbox.ChannelName;
 import java.time.Instant;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -40,7 +41,7 @@ final class ChannelState {
                 .build());
     }
 
-    String name() { return channel.name(); }
+    ChannelName name() { return channel.name(); }
 
     /** Waits at least until {@code t}: of several lanes failing at once, the longest wait holds. */
     synchronized void pauseUntil(Instant t) {

@@ -1,5 +1,6 @@
 package io.opsrouter.notify;
 
+import io.opsrouter.outbox.ChannelName;
 import io.opsrouter.config.SettingsSource;
 import java.time.Duration;
 
@@ -75,10 +76,10 @@ public record DispatchSettings(
      * How many messages the channel sends at once. The log channel appends to one file a line at a time:
      * lanes would only shuffle its lines.
      */
-    public int lanes(String channel) {
+    public int lanes(ChannelName channel) {
         return switch (channel) {
-            case "sms" -> smsConcurrency;
-            case "log" -> 1;
+            case SMS -> smsConcurrency;
+            case LOG -> 1;
             default -> concurrency;
         };
     }

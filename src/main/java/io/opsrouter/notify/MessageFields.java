@@ -1,5 +1,7 @@
 package io.opsrouter.notify;
 
+import io.opsrouter.outbox.Notification;
+import io.opsrouter.outbox.AlertView;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -14,7 +16,7 @@ final class MessageFields {
         Map<String, String> f = new HashMap<>();
         f.put("severity", nz(n.severity()));
         f.put("kind", n.kind() == null ? "" : n.kind().label());
-        f.put("channel", nz(n.channel()));
+        f.put("channel", n.channel() == null ? "" : n.channel().id());
         f.put("groupKey", nz(n.groupKey()));
         f.put("ackUrl", nz(n.ackUrl()));
         f.put("count", Integer.toString(n.alerts().size()));

@@ -1,5 +1,7 @@
 package io.opsrouter.notify;
 
+import io.opsrouter.outbox.Notification;
+import io.opsrouter.outbox.ChannelName;
 import io.opsrouter.config.SettingsException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -29,6 +31,11 @@ public final class MessageTemplates {
         this.byKey = byKey;
     }
 
+    /** The templates for every channel in {@link ChannelName}. */
+    public static MessageTemplates load(Path home) {
+        return load(home, new java.util.HashSet<>(ChannelName.idList()));
+    }
+
     public static MessageTemplates load(Path home, Set<String> channels) {
         Map<String, MessageTemplate> m = new HashMap<>();
         Path dir = home.resolve(DIR);
@@ -55,7 +62,7 @@ public final class MessageTemplates {
                         throw new SettingsException(rel, null, "cannot be read: " + e.getMessage(), "make it readable UTF-8 text");
                     }
                     String key = mt.group(2) == null ? channel : channel + "-" + mt.group(2);
-                    m.put(key, MessageTemplate.parse(rel, text, "email".equals(channel)));
+                    m.put(key, MessageTemplate.parse(rel, text, ChannelName.EMAIL.id().equals(channel)));
                 }
             } catch (IOException e) {
                 throw new SettingsException(DIR, null, "cannot be listed: " + e.getMessage(), "make the folder readable");
@@ -74,7 +81,7 @@ public final class MessageTemplates {
         MessageTemplate t = m.get(channel + "-" + severity);
         if (t == null) t = m.get(channel);
         if (t == null) {
-            t = "email".equals(channel)
+            t = ChannelName.EMAIL.id().equals(channel)
                     ? MessageTemplate.parse("built-in", BUILT_IN_EMAIL, true)
                     : MessageTemplate.parse("built-in", BUILT_IN, false);
         }
@@ -82,7 +89,7 @@ public final class MessageTemplates {
     }
 
     public RenderedMessage render(Notification n) {
-        MessageTemplate t = forMessage(n.channel(), n.severity());
+        MessageTemplate t = forMessage(n.channel().id(), n.severity());
         Map<String, String> fields = MessageFields.of(n);
         return new RenderedMessage(n.idempotencyKey(), n, t.renderSubject(fields), t.render(fields));
     }

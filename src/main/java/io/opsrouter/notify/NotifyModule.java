@@ -5,8 +5,10 @@ import io.opsrouter.app.HealthPart;
 import io.opsrouter.app.RouterContext;
 import io.opsrouter.app.RouterModule;
 import io.opsrouter.config.ConfigReload;
+import io.opsrouter.outbox.ChannelDirectory;
+import io.opsrouter.outbox.ChannelName;
+import io.opsrouter.outbox.OutboxQueue;
 import io.opsrouter.notify.channel.HttpPost;
-import java.util.HashSet;
 import java.util.List;
 import org.apache.camel.CamelContext;
 import org.apache.camel.builder.TemplatedRouteBuilder;
@@ -32,7 +34,7 @@ public final class NotifyModule implements RouterModule {
         return "notify";
     }
 
-    public static String queueUri(String channel) {
+    public static String queueUri(ChannelName channel) {
         return "seda:notify-" + channel + "?size=1&discardWhenFull=true&discardIfNoConsumers=true&waitForTaskToComplete=Never";
     }
 
@@ -42,21 +44,21 @@ public final class NotifyModule implements RouterModule {
         http = new HttpPost(d.sendTimeout());
         List<Channel> channels = ChannelSettings.channels(ctx.settings(), ctx.core(), d, http, ctx.clock());
         this.ctx = ctx;
-        MessageTemplates templates = MessageTemplates.load(ctx.core().home(), new HashSet<>(ChannelSettings.NAMES));
+        MessageTemplates templates = MessageTemplates.load(ctx.core().home());
         templateReload = new ConfigReload("templates", MessageTemplates.DIR, List.of(ctx.core().home().resolve(MessageTemplates.DIR)), () -> {
-            templates.replaceWith(MessageTemplates.load(ctx.core().home(), new HashSet<>(ChannelSettings.NAMES)));
+            templates.replaceWith(MessageTemplates.load(ctx.core().home()));
             return "templates in force";
         }, ctx.metrics().registry());
         dispatcher = new OutboxDispatcher(new OutboxQueue(ctx.store()), channels, templates, d, ctx.clock(), ctx.metrics().registry());
         beans.bind(HttpPost.CLIENT_BEAN, http.client());
         beans.bind(OutboxDispatcher.BEAN, dispatcher);
         beans.bind(OutboxRetention.BEAN, new OutboxRetention(ctx.store(), d.retention(), ctx.clock(), ctx.metrics().registry()));
-        beans.bind("channelDirectory", dispatcher);
+        beans.bind(ChannelDirectory.BEAN, dispatcher);
         for (ChannelState s : dispatcher.states().values()) {
             ctx.health().register("channel-" + s.name(), s::health);
         }
         ctx.health().register("templates", () -> HealthPart.up("templates", templateReload.health("loaded")));
-        LOG.info("notification channels: {}", String.join(", ", dispatcher.channelNames()));
+        LOG.info("notification channels: {}", dispatcher.channelNames());
     }
 
     @Override
@@ -71,10 +73,10 @@ public final class NotifyModule implements RouterModule {
             LOG.warn(problem);
             return;
         }
-        for (String channel : dispatcher.channelNames()) {
+        for (ChannelName channel : dispatcher.channelNames()) {
             TemplatedRouteBuilder.builder(camel, CHANNEL_TEMPLATE)
-                    .routeId("notify-" + channel)
-                    .parameter("channel", channel)
+                    .routeId("notify-" + channel.id())
+                    .parameter("channel", channel.id())
                     .add();
         }
         dispatcher.start(camel);

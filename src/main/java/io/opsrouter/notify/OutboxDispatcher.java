@@ -5,10 +5,16 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
-import io.opsrouter.alert.ChannelDirectory;
-import io.opsrouter.alert.Severity;
-import io.opsrouter.alert.Signal;
 import io.opsrouter.app.Json;
+import io.opsrouter.outbox.AlertView;
+import io.opsrouter.outbox.ChannelAlarm;
+import io.opsrouter.outbox.ChannelDirectory;
+import io.opsrouter.outbox.ChannelName;
+import io.opsrouter.outbox.Notification;
+import io.opsrouter.outbox.OutboxQueue;
+import io.opsrouter.outbox.OutboxRow;
+import io.opsrouter.outbox.OutboxWake;
+import io.opsrouter.outbox.Recipient;
 import io.opsrouter.metrics.MeterNames;
 import java.time.Clock;
 import java.time.Duration;
@@ -42,7 +48,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class OutboxDispatcher implements ChannelDirectory {
     public static final String BEAN = "notifyDispatcher";
-    public static final String FALLBACK = "log";
+    public static final ChannelName FALLBACK = ChannelName.LOG;
     private static final Logger LOG = LoggerFactory.getLogger(OutboxDispatcher.class);
     private static final Set<String> CHANNEL_LEVEL_REASONS = Set.of("http_401", "http_403", "auth");
 
@@ -51,8 +57,8 @@ public final class OutboxDispatcher implements ChannelDirectory {
     private final DispatchSettings settings;
     private final Clock clock;
     private final MeterRegistry meters;
-    private final Map<String, ChannelState> states = new LinkedHashMap<>();
-    private final Consumer<String> wakeListener = this::wake;
+    private final Map<ChannelName, ChannelState> states = new LinkedHashMap<>();
+    private final Consumer<ChannelName> wakeListener = this::wake;
     private volatile CamelContext camel;
     private volatile ProducerTemplate producer;
     private volatile boolean running;
@@ -99,34 +105,34 @@ public final class OutboxDispatcher implements ChannelDirectory {
         return settings.pollInterval().toMillis();
     }
 
-    public List<String> channelNames() {
+    public List<ChannelName> channelNames() {
         return List.copyOf(states.keySet());
     }
 
     @Override
-    public boolean enabled(String channel) {
+    public boolean enabled(ChannelName channel) {
         return states.containsKey(channel);
     }
 
-    Map<String, ChannelState> states() { return states; }
+    Map<ChannelName, ChannelState> states() { return states; }
 
     /** The channels that are not waiting out a backoff or an open circuit. */
     public List<String> dueChannels() {
         if (!running) return List.of();
         Instant now = clock.instant();
         List<String> due = new ArrayList<>();
-        for (ChannelState s : states.values()) if (!s.pausedUntil.isAfter(now)) due.add(s.name());
+        for (ChannelState s : states.values()) if (!s.pausedUntil.isAfter(now)) due.add(s.name().id());
         return due;
     }
 
     /** An enqueue in this process committed: wake the channel that will deliver it. */
-    void wake(String channel) {
+    void wake(ChannelName channel) {
         ChannelState s = states.getOrDefault(channel, states.get(FALLBACK));
         if (s == null || !running) return;
         ProducerTemplate p = producer;
         org.apache.camel.Endpoint queue = s.queue;
         if (p != null && queue != null && !s.pausedUntil.isAfter(clock.instant())) {
-            p.sendBody(queue, s.name());
+            p.sendBody(queue, s.name().id());
         }
     }
 
@@ -136,9 +142,9 @@ public final class OutboxDispatcher implements ChannelDirectory {
      * while this thread claims the next batch. The next batch starts when the last lane of this one is done.
      */
     public void deliverDue(String channel) {
-        ChannelState st = states.get(channel);
+        ChannelState st = ChannelName.parse(channel).map(states::get).orElse(null);
         if (st == null) return;
-        List<String> others = FALLBACK.equals(channel) ? List.copyOf(states.keySet()) : null;
+        List<ChannelName> others = st.name() == FALLBACK ? List.copyOf(states.keySet()) : null;
         List<OutboxRow> rows = claim(st, others);
         while (!rows.isEmpty()) {
             Batch batch = new Batch();
@@ -163,7 +169,7 @@ public final class OutboxDispatcher implements ChannelDirectory {
         }
     }
 
-    private List<OutboxRow> claim(ChannelState st, List<String> others) {
+    private List<OutboxRow> claim(ChannelState st, List<ChannelName> others) {
         Instant now = clock.instant();
         if (!isRunning() || st.pausedUntil.isAfter(now)) return List.of();
         return queue.claim(st.name(), others, settings.batchSize(), now, settings.lease());
@@ -268,13 +274,13 @@ public final class OutboxDispatcher implements ChannelDirectory {
 
     private void unreadable(ChannelState st, OutboxRow row, Exception e, Batch batch) {
         LOG.error("outbox row {} ({}) cannot be read or rendered, marking it dead: {}", row.id(), row.idempotencyKey(), e.getMessage());
-        failed(st.name(), "unreadable");
+        failed(st.name().id(), "unreadable");
         batch.failed(new OutboxQueue.Failure(row.id(), row.attempts(), true, clock.instant(), "unreadable: " + e.getMessage()));
     }
 
     /** False when the channel must wait: the caller gives the rest of the batch back. */
     private boolean deliverOne(ChannelState st, Item item, Batch batch) {
-        String name = st.name();
+        String name = st.name().id();
         OutboxRow row = item.row();
         Notification n = item.notification();
         RenderedMessage m;
@@ -380,14 +386,14 @@ public final class OutboxDispatcher implements ChannelDirectory {
     private void channelFailing(ChannelState st, String reason) {
         synchronized (st) {
             if (st.failing) return;
-            if (signal(st.name(), Signal.State.FIRING, reason)) st.failing = true;
+            if (alarm(st.name(), true, reason)) st.failing = true;
         }
     }
 
     private void channelRecovered(ChannelState st) {
         synchronized (st) {
             if (!st.failing) return;
-            if (signal(st.name(), Signal.State.RESOLVED, null)) st.failing = false;
+            if (alarm(st.name(), false, null)) st.failing = false;
         }
     }
 
@@ -405,19 +411,12 @@ public final class OutboxDispatcher implements ChannelDirectory {
         synchronized void untried(List<OutboxRow> rows) { untried.addAll(rows); }
     }
 
-    private boolean signal(String channel, Signal.State state, String reason) {
+    private boolean alarm(ChannelName channel, boolean failing, String reason) {
         ProducerTemplate p = producer;
         if (p == null) return false;
-        Map<String, String> annotations = new LinkedHashMap<>();
-        annotations.put("summary", state == Signal.State.FIRING
-                ? "Notifications to " + channel + " are failing; messages went dead: " + reason
-                : "Notifications to " + channel + " are delivered again");
-        annotations.put("runbook", "docs/channels.md#when-a-channel-is-down");
-        Signal s = new Signal("router", "channel-failing", Map.of("alertname", "channel-failing", "channel", channel), annotations,
-                Map.of(), state, Severity.P1, clock.instant(), null);
         try {
-            p.sendBody(Signal.ENDPOINT, s);
-            LOG.warn("channel {} {}", channel, state == Signal.State.FIRING ? "failing: raised a P1" : "recovered: resolved its P1");
+            p.sendBody(ChannelAlarm.ENDPOINT, new ChannelAlarm(channel, failing, reason, clock.instant()));
+            LOG.warn("channel {} {}", channel, failing ? "failing: raised a P1" : "recovered: resolved its P1");
             return true;
         } catch (RuntimeException e) {
             LOG.error("cannot raise the channel-failing signal for {}: {}", channel, e.getMessage());

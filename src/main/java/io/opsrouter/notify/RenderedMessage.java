@@ -1,5 +1,8 @@
 package io.opsrouter.notify;
 
+import io.opsrouter.outbox.Recipient;
+import io.opsrouter.outbox.Notification;
+import io.opsrouter.outbox.ChannelName;
 /**
  * A notification as one channel will send it: its template applied.
  *
@@ -7,7 +10,7 @@ package io.opsrouter.notify;
  * @param text    the message text
  */
 public record RenderedMessage(String idempotencyKey, Notification notification, String subject, String text) {
-    public String channel() { return notification.channel(); }
+    public ChannelName channel() { return notification.channel(); }
     public Recipient recipient() { return notification.recipient(); }
     public String severity() { return notification.severity(); }
 }

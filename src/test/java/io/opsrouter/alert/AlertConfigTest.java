@@ -71,7 +71,7 @@ class AlertConfigTest {
                 .containsExactly(Duration.ZERO, Duration.ofMinutes(5), Duration.ofMinutes(5));
         assertThat(defaults.policy(Severity.P1).repeat()).isEqualTo(Duration.ofMinutes(15));
         assertThat(defaults.policy(Severity.P2).steps().get(1).after()).isEqualTo(Duration.ofMinutes(30));
-        assertThat(defaults.policy(Severity.P3).steps().get(0).targets()).extracting(EscalationPolicies.Target::channel)
+        assertThat(defaults.policy(Severity.P3).steps().get(0).targets()).extracting(t -> t.channel().id())
                 .containsExactly("slack");
         assertThat(defaults.people().get("primary").phone()).isNull();
 

@@ -1,9 +1,11 @@
 package io.opsrouter.alert;
 
+import io.opsrouter.outbox.ChannelDirectory;
+import io.opsrouter.outbox.ChannelName;
 import io.opsrouter.app.Json;
 import io.opsrouter.config.Env;
 import io.opsrouter.metrics.RouterMetrics;
-import io.opsrouter.notify.Notification;
+import io.opsrouter.outbox.Notification;
 import io.opsrouter.store.StateStore;
 import java.nio.charset.StandardCharsets;
 import java.sql.PreparedStatement;
@@ -102,7 +104,7 @@ final class AlertFixture implements AutoCloseable {
                 new AlertMeters(metrics.registry()));
     }
 
-    static final ChannelDirectory ALL = ChannelDirectory.of(java.util.Set.of("slack", "email", "sms", "log"));
+    static final ChannelDirectory ALL = ChannelDirectory.of(java.util.Set.of(ChannelName.SLACK, ChannelName.EMAIL, ChannelName.SMS, ChannelName.LOG));
 
     static Signal firing(String monitor, String service) {
         return probe(monitor, service, Signal.State.FIRING, Map.of());

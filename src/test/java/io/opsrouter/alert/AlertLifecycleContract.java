@@ -1,10 +1,11 @@
 package io.opsrouter.alert;
 
+import io.opsrouter.outbox.ChannelDirectory;
 import static io.opsrouter.alert.AlertFixture.firing;
 import static io.opsrouter.alert.AlertFixture.resolved;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.opsrouter.notify.Notification;
+import io.opsrouter.outbox.Notification;
 import io.opsrouter.store.StateStore;
 import java.time.Duration;
 import java.time.Instant;

@@ -1,5 +1,7 @@
 package io.opsrouter.alert;
 
+import io.opsrouter.outbox.ChannelDirectory;
+import io.opsrouter.outbox.ChannelName;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.opsrouter.app.Beans;
@@ -73,7 +75,7 @@ class AlertWiringTest {
 
             @Override
             public void configure(RouterContext ctx, Beans beans) {
-                beans.bind(ChannelDirectory.BEAN, ChannelDirectory.of(Set.of("slack", "sms", "email", "log")));
+                beans.bind(ChannelDirectory.BEAN, ChannelDirectory.of(Set.of(ChannelName.SLACK, ChannelName.SMS, ChannelName.EMAIL, ChannelName.LOG)));
             }
         };
         // only the alert pipeline's routes: other concerns' routes need their own modules' beans

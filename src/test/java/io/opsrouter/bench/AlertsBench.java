@@ -5,9 +5,9 @@ import io.opsrouter.alert.Signal;
 import io.opsrouter.app.Modules;
 import io.opsrouter.app.RouterApp;
 import io.opsrouter.config.Env;
-import io.opsrouter.notify.AlertView;
-import io.opsrouter.notify.Notification;
-import io.opsrouter.notify.Outbox;
+import io.opsrouter.outbox.AlertView;
+import io.opsrouter.outbox.Notification;
+import io.opsrouter.outbox.Outbox;
 import io.opsrouter.store.StateStore;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -310,7 +310,7 @@ public final class AlertsBench {
     static Notification stageNotification(int i) {
         AlertView v = new AlertView("bench-" + i, "fp" + i, "firing", "P2", "BenchStage", "outbox-msg-" + i, null,
                 Map.of("alertname", "BenchStage"), Map.of(), Map.of(), Instant.now(), Instant.now());
-        return new Notification("bench-stage-" + i + "-" + System.nanoTime(), "slack", null, Notification.Kind.FIRING, "P2",
+        return new Notification("bench-stage-" + i + "-" + System.nanoTime(), io.opsrouter.outbox.ChannelName.SLACK, null, Notification.Kind.FIRING, "P2",
                 "alertname=BenchStage,instance=outbox-msg-" + i, List.of(v), null);
     }
 

@@ -79,9 +79,9 @@ class ChannelSettingsTest {
         SettingsSource s = new SettingsSource(home, Map.of(), Map.of(), new Env(env));
         List<Channel> channels = ChannelSettings.channels(s, CoreSettings.from(s), DispatchSettings.from(s),
                 new HttpPost(Duration.ofSeconds(1)), Clock.systemUTC());
-        assertThat(channels).extracting(Channel::name).containsExactly("slack", "email", "sms", "webhook", "log");
+        assertThat(channels).extracting(c -> c.name().id()).containsExactly("slack", "email", "sms", "webhook", "log");
         SettingsSource none = new SettingsSource(home, Map.of(), Map.of(), new Env(Map.of()));
         assertThat(ChannelSettings.channels(none, CoreSettings.from(none), DispatchSettings.from(none),
-                new HttpPost(Duration.ofSeconds(1)), Clock.systemUTC())).extracting(Channel::name).containsExactly("log");
+                new HttpPost(Duration.ofSeconds(1)), Clock.systemUTC())).extracting(c -> c.name().id()).containsExactly("log");
     }
 }

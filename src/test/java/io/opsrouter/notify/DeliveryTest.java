@@ -1,5 +1,9 @@
 package io.opsrouter.notify;
 
+import io.opsrouter.outbox.Recipient;
+import io.opsrouter.outbox.ChannelName;
+import io.opsrouter.outbox.OutboxQueue;
+import io.opsrouter.outbox.OutboxRow;
 import io.opsrouter.testing.RecordingIntake;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -184,7 +188,7 @@ class DeliveryTest {
                 + ";AUTO_SERVER=FALSE;DB_CLOSE_ON_EXIT=FALSE" : null, null, null, 2, home.resolve("data"));
         Notifications.enqueue(direct, Notifications.of("crash-1", "webhook"), Notifications.of("crash-2", "webhook"));
         Instant claimedAt = Instant.now();
-        List<OutboxRow> claimed = new OutboxQueue(direct).claim("webhook", null, 10, claimedAt, Duration.ofMillis(1500));
+        List<OutboxRow> claimed = new OutboxQueue(direct).claim(ChannelName.WEBHOOK, null, 10, claimedAt, Duration.ofMillis(1500));
         assertThat(claimed).hasSize(2);
         direct.close();
         router.start();

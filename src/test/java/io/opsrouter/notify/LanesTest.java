@@ -1,5 +1,8 @@
 package io.opsrouter.notify;
 
+import io.opsrouter.outbox.ChannelName;
+import io.opsrouter.outbox.Notification;
+import io.opsrouter.outbox.Outbox;
 import static java.util.stream.Collectors.groupingBy;
 import static java.util.stream.Collectors.toList;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -183,15 +186,15 @@ class LanesTest {
     @Test
     void channelsDefaultToEightLanesSmsToTwoAndTheLogFileToOne() {
         DispatchSettings d = DispatchSettings.from(new SettingsSource(home, Map.of(), Map.of(), new Env(Map.of())));
-        assertThat(d.lanes("slack")).isEqualTo(8);
-        assertThat(d.lanes("webhook")).isEqualTo(8);
-        assertThat(d.lanes("sms")).isEqualTo(2);
-        assertThat(d.lanes("log")).isEqualTo(1);
+        assertThat(d.lanes(ChannelName.SLACK)).isEqualTo(8);
+        assertThat(d.lanes(ChannelName.WEBHOOK)).isEqualTo(8);
+        assertThat(d.lanes(ChannelName.SMS)).isEqualTo(2);
+        assertThat(d.lanes(ChannelName.LOG)).isEqualTo(1);
         DispatchSettings one = DispatchSettings.from(new SettingsSource(home, Map.of(), Map.of(), new Env(Map.of("NOTIFY_CONCURRENCY", "1"))));
-        assertThat(one.lanes("slack")).isEqualTo(1);
-        assertThat(one.lanes("sms")).as("never more than notify.concurrency").isEqualTo(1);
+        assertThat(one.lanes(ChannelName.SLACK)).isEqualTo(1);
+        assertThat(one.lanes(ChannelName.SMS)).as("never more than notify.concurrency").isEqualTo(1);
         DispatchSettings sms = DispatchSettings.from(new SettingsSource(home, Map.of(), Map.of(),
                 new Env(Map.of("NOTIFY_SMS_CONCURRENCY", "4"))));
-        assertThat(sms.lanes("sms")).isEqualTo(4);
+        assertThat(sms.lanes(ChannelName.SMS)).isEqualTo(4);
     }
 }

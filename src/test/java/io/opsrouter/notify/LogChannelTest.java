@@ -1,5 +1,8 @@
 package io.opsrouter.notify;
 
+import io.opsrouter.outbox.Recipient;
+import io.opsrouter.outbox.ChannelDirectory;
+import io.opsrouter.outbox.ChannelName;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -39,10 +42,10 @@ class LogChannelTest {
             assertThat(Notifications.status(store, "k-log")).isEqualTo("sent");
             assertThat(Notifications.status(store, "k-sms")).isEqualTo("sent");
             assertThat(router.get("/health").body()).contains("channel-log");
-            var directory = router.app().camel().getRegistry().lookupByNameAndType("channelDirectory", io.opsrouter.alert.ChannelDirectory.class);
-            assertThat(directory.enabled("log")).isTrue();
-            assertThat(directory.enabled("sms")).isFalse();
-            assertThat(directory.enabled("slack")).isFalse();
+            var directory = router.app().camel().getRegistry().lookupByNameAndType(ChannelDirectory.BEAN, ChannelDirectory.class);
+            assertThat(directory.enabled(ChannelName.LOG)).isTrue();
+            assertThat(directory.enabled(ChannelName.SMS)).isFalse();
+            assertThat(directory.enabled(ChannelName.SLACK)).isFalse();
         }
     }
 

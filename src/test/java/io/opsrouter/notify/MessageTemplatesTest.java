@@ -1,5 +1,8 @@
 package io.opsrouter.notify;
 
+import io.opsrouter.outbox.ChannelName;
+import io.opsrouter.outbox.Notification;
+import io.opsrouter.outbox.Recipient;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -27,13 +30,13 @@ class MessageTemplatesTest {
     @MethodSource("fixtures")
     void aBrokenTemplateIsRefusedAtLoadNamingFileAndLine(Path fixture) throws IOException {
         String expect = Files.readString(fixture.resolve("expect")).trim();
-        assertThatThrownBy(() -> MessageTemplates.load(fixture, new HashSet<>(ChannelSettings.NAMES)))
+        assertThatThrownBy(() -> MessageTemplates.load(fixture, new HashSet<>(ChannelName.idList())))
                 .isInstanceOf(SettingsException.class).hasMessageContaining(expect);
     }
 
     @Test
     void theShippedTemplatesLoadAndPreferTheSeverityFile() {
-        MessageTemplates t = MessageTemplates.load(RouterHarness.REPO, new HashSet<>(ChannelSettings.NAMES));
+        MessageTemplates t = MessageTemplates.load(RouterHarness.REPO, new HashSet<>(ChannelName.idList()));
         assertThat(t.forMessage("slack", "P1").file()).isEqualTo("config/templates/slack-P1.txt");
         assertThat(t.forMessage("slack", "P2").file()).isEqualTo("config/templates/slack.txt");
         assertThat(t.forMessage("email", "P3").file()).isEqualTo("config/templates/email.txt");

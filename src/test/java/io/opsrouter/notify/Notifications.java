@@ -1,5 +1,10 @@
 package io.opsrouter.notify;
 
+import io.opsrouter.outbox.Notification;
+import io.opsrouter.outbox.Recipient;
+import io.opsrouter.outbox.AlertView;
+import io.opsrouter.outbox.ChannelName;
+import io.opsrouter.outbox.Outbox;
 import io.opsrouter.store.StateStore;
 import java.time.Instant;
 import java.util.List;
@@ -14,7 +19,7 @@ final class Notifications {
                 "https://runbooks.example.com/site-down", Map.of("alertname", "SiteDown", "service", "web"),
                 Map.of("description", "front end unreachable"), Map.of("latency_seconds", 2.5, "status", 503.0),
                 Instant.parse("2026-11-24T10:00:00Z"), Instant.now());
-        return new Notification(key, channel, recipient, Notification.Kind.FIRING, severity, "service=web", List.of(alert),
+        return new Notification(key, ChannelName.of(channel), recipient, Notification.Kind.FIRING, severity, "service=web", List.of(alert),
                 "https://ops.example.com/ack/tok-" + key);
     }
 

@@ -1,5 +1,7 @@
 package io.opsrouter.notify;
 
+import io.opsrouter.outbox.Notification;
+import io.opsrouter.outbox.OutboxQueue;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -1,5 +1,8 @@
 package io.opsrouter.notify;
 
+import io.opsrouter.outbox.ChannelName;
+import io.opsrouter.outbox.OutboxQueue;
+import io.opsrouter.outbox.OutboxRow;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -102,14 +105,14 @@ class PostgresDispatchTest {
             Instant now = Instant.now().plusSeconds(1);
             var pool = java.util.concurrent.Executors.newFixedThreadPool(4);
             List<java.util.concurrent.Future<List<OutboxRow>>> claims = new ArrayList<>();
-            for (int i = 0; i < 4; i++) claims.add(pool.submit(() -> q.claim("slack", null, 10, now, Duration.ofSeconds(30))));
+            for (int i = 0; i < 4; i++) claims.add(pool.submit(() -> q.claim(ChannelName.SLACK, null, 10, now, Duration.ofSeconds(30))));
             List<Long> ids = new ArrayList<>();
             for (var f : claims) ids.addAll(f.get().stream().map(OutboxRow::id).toList());
             pool.shutdown();
             assertThat(new HashSet<>(ids)).hasSize(ids.size());
             assertThat(ids).hasSize(40);
-            assertThat(q.claim("slack", null, 10, now, Duration.ofSeconds(30))).as("claimed rows are not due").isEmpty();
-            List<OutboxRow> again = q.claim("slack", null, 100, now.plusSeconds(31), Duration.ofSeconds(30));
+            assertThat(q.claim(ChannelName.SLACK, null, 10, now, Duration.ofSeconds(30))).as("claimed rows are not due").isEmpty();
+            List<OutboxRow> again = q.claim(ChannelName.SLACK, null, 100, now.plusSeconds(31), Duration.ofSeconds(30));
             assertThat(again).as("after the lease, a dead claimer's rows are due").hasSize(40);
             assertThat(again).extracting(OutboxRow::idempotencyKey).startsWith("c-0", "c-1", "c-2");
             assertThat(q.depth()).isEqualTo(40);

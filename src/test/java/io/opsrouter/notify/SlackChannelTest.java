@@ -1,5 +1,6 @@
 package io.opsrouter.notify;
 
+import io.opsrouter.outbox.Notification;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

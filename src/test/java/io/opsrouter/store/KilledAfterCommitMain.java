@@ -1,8 +1,8 @@
 package io.opsrouter.store;
 
-import io.opsrouter.notify.AlertView;
-import io.opsrouter.notify.Notification;
-import io.opsrouter.notify.Outbox;
+import io.opsrouter.outbox.AlertView;
+import io.opsrouter.outbox.Notification;
+import io.opsrouter.outbox.Outbox;
 import io.opsrouter.testing.HomeStore;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -31,6 +31,6 @@ public final class KilledAfterCommitMain {
     static Notification notification(String key) {
         AlertView v = new AlertView("a-" + key, "fp", "firing", "P1", "SiteDown", "the site is down", null,
                 Map.of("alertname", "SiteDown"), Map.of(), Map.of(), Instant.now(), Instant.now());
-        return new Notification(key, "log", null, Notification.Kind.FIRING, "P1", "alertname=SiteDown", List.of(v), null);
+        return new Notification(key, io.opsrouter.outbox.ChannelName.LOG, null, Notification.Kind.FIRING, "P1", "alertname=SiteDown", List.of(v), null);
     }
 }

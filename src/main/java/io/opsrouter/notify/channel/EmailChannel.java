@@ -1,5 +1,6 @@
 package io.opsrouter.notify.channel;
 
+import io.opsrouter.outbox.ChannelName;
 import io.opsrouter.notify.Channel;
 import io.opsrouter.notify.ChannelException;
 import io.opsrouter.notify.RenderedMessage;
@@ -36,7 +37,7 @@ public final class EmailChannel implements Channel {
     }
 
     @Override
-    public String name() { return "email"; }
+    public ChannelName name() { return ChannelName.EMAIL; }
 
     @Override
     public synchronized void start(CamelContext camel) {

@@ -1,5 +1,6 @@
 package io.opsrouter.notify.channel;
 
+import io.opsrouter.outbox.ChannelName;
 import io.opsrouter.app.Json;
 import io.opsrouter.notify.Channel;
 import io.opsrouter.notify.ChannelException;
@@ -38,7 +39,7 @@ public final class LogChannel implements Channel {
     }
 
     @Override
-    public String name() { return "log"; }
+    public ChannelName name() { return ChannelName.LOG; }
 
     public Path file() { return file; }
 

@@ -1,5 +1,6 @@
 package io.opsrouter.notify.channel;
 
+import io.opsrouter.outbox.ChannelName;
 import io.opsrouter.notify.Channel;
 import io.opsrouter.notify.ChannelException;
 import io.opsrouter.notify.RenderedMessage;
@@ -45,7 +46,7 @@ public final class SlackChannel implements Channel {
     }
 
     @Override
-    public String name() { return "slack"; }
+    public ChannelName name() { return ChannelName.SLACK; }
 
     @Override
     public synchronized void start(CamelContext camel) throws Exception {

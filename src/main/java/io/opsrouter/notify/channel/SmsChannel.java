@@ -1,5 +1,6 @@
 package io.opsrouter.notify.channel;
 
+import io.opsrouter.outbox.ChannelName;
 import io.opsrouter.notify.Channel;
 import io.opsrouter.notify.ChannelException;
 import io.opsrouter.notify.RenderedMessage;
@@ -31,7 +32,7 @@ public final class SmsChannel implements Channel {
     }
 
     @Override
-    public String name() { return "sms"; }
+    public ChannelName name() { return ChannelName.SMS; }
 
     @Override
     public boolean batchMarks() {

@@ -1,5 +1,6 @@
 package io.opsrouter.notify.channel;
 
+import io.opsrouter.outbox.ChannelName;
 import io.opsrouter.app.Json;
 import io.opsrouter.notify.Channel;
 import io.opsrouter.notify.ChannelException;
@@ -35,7 +36,7 @@ public final class WebhookChannel implements Channel {
     }
 
     @Override
-    public String name() { return "webhook"; }
+    public ChannelName name() { return ChannelName.WEBHOOK; }
 
     @Override
     public void start(CamelContext camel) {

@@ -1,4 +1,4 @@
-package io.opsrouter.notify;
+package io.opsrouter.outbox;
 
 import io.opsrouter.store.StateStore;
 import java.util.Map;
@@ -8,23 +8,23 @@ import java.util.concurrent.CopyOnWriteArraySet;
 import java.util.function.Consumer;
 
 /**
- * Tells the dispatchers in this process that {@link Outbox#enqueue} wrote a row, so delivery starts
+ * Tells the delivery side in this process that {@link Outbox#enqueue} wrote a row, so delivery starts
  * without waiting for the next poll. The wake-up runs after the enqueuing transaction commits (so the
  * woken channel finds the row), once per channel and transaction, and not at all when it rolls back.
  * Rows written by another replica are found by the poll.
  */
 public final class OutboxWake {
-    private static final Set<Consumer<String>> LISTENERS = new CopyOnWriteArraySet<>();
-    private static final Map<String, Runnable> WAKE_UPS = new ConcurrentHashMap<>();
+    private static final Set<Consumer<ChannelName>> LISTENERS = new CopyOnWriteArraySet<>();
+    private static final Map<ChannelName, Runnable> WAKE_UPS = new ConcurrentHashMap<>();
 
     private OutboxWake() {}
 
-    static void enqueued(String channel) {
+    static void enqueued(ChannelName channel) {
         StateStore.afterCommit(WAKE_UPS.computeIfAbsent(channel, ch -> () -> wake(ch)));
     }
 
-    private static void wake(String channel) {
-        for (Consumer<String> l : LISTENERS) {
+    private static void wake(ChannelName channel) {
+        for (Consumer<ChannelName> l : LISTENERS) {
             try {
                 l.accept(channel);
             } catch (RuntimeException ignored) {
@@ -33,11 +33,11 @@ public final class OutboxWake {
         }
     }
 
-    static void listen(Consumer<String> listener) {
+    public static void listen(Consumer<ChannelName> listener) {
         LISTENERS.add(listener);
     }
 
-    static void remove(Consumer<String> listener) {
+    public static void remove(Consumer<ChannelName> listener) {
         LISTENERS.remove(listener);
     }
 }

@@ -1,4 +1,4 @@
-package io.opsrouter.notify;
+package io.opsrouter.outbox;
 
 import io.opsrouter.store.StateStore;
 import java.sql.Connection;
@@ -15,7 +15,7 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The dispatcher's side of the outbox table. A claim takes due rows of one channel with row locks that
+ * The delivery side of the outbox table. A claim takes due rows of one channel with row locks that
  * other replicas skip ({@code FOR UPDATE SKIP LOCKED} on PostgreSQL) and marks them {@code sending} with
  * {@code next_attempt_at} moved to the end of a lease: a claimer that dies leaves rows that are due again
  * when the lease ends. Rows are taken oldest first (created_at, id), so a retried message keeps its place.
@@ -32,7 +32,7 @@ public final class OutboxQueue {
      * Claims up to {@code limit} due rows for {@code channel}; with {@code others} set, rows addressed to any
      * channel not in {@code others} instead (what the log fallback takes).
      */
-    public List<OutboxRow> claim(String channel, Collection<String> others, int limit, Instant now, Duration lease) {
+    public List<OutboxRow> claim(ChannelName channel, Collection<ChannelName> others, int limit, Instant now, Duration lease) {
         OffsetDateTime nowTs = ts(now);
         OffsetDateTime until = ts(now.plus(lease));
         // a claim lost in a crash leaves its rows due again at once instead of after the lease: either way they
@@ -43,17 +43,17 @@ public final class OutboxQueue {
                 // one ordered index range per status (outbox_claim): the cost stays that of the rows taken, however
                 // deep the backlog; 'sending' rows are due again only when a claimer's lease ran out
                 rows = new ArrayList<>(select(c, "channel = ? AND status = 'pending' AND next_attempt_at <= ?",
-                        "channel, status, created_at, id", limit, channel, nowTs));
+                        "channel, status, created_at, id", limit, channel.id(), nowTs));
                 rows.addAll(select(c, "channel = ? AND status = 'sending' AND next_attempt_at <= ?",
-                        "channel, status, created_at, id", limit, channel, nowTs));
+                        "channel, status, created_at, id", limit, channel.id(), nowTs));
                 rows.sort(java.util.Comparator.comparing(OutboxRow::createdAt).thenComparingLong(OutboxRow::id));
                 if (rows.size() > limit) rows = new ArrayList<>(rows.subList(0, limit));
             } else {
                 List<Object> args = new ArrayList<>();
                 args.add(nowTs);
                 if (!others.isEmpty()) {
-                    args.add(channel);
-                    args.addAll(others);
+                    args.add(channel.id());
+                    others.forEach(o -> args.add(o.id()));
                 }
                 rows = select(c, "status IN ('pending', 'sending') AND next_attempt_at <= ? AND " + channelFilter(channel, others),
                         "created_at, id", limit, args.toArray());
@@ -95,7 +95,7 @@ public final class OutboxQueue {
         return rows;
     }
 
-    private static String channelFilter(String channel, Collection<String> others) {
+    private static String channelFilter(ChannelName channel, Collection<ChannelName> others) {
         if (others == null) return "channel = ?";
         if (others.isEmpty()) return "1 = 1";
         return "(channel = ? OR channel NOT IN (" + String.join(", ", others.stream().map(o -> "?").toList()) + "))";
@@ -201,12 +201,12 @@ public final class OutboxQueue {
     }
 
     /** True when the channel's newest finished row is dead (it failed and has not delivered since). */
-    public boolean lastFinishedDead(String channel) {
+    public boolean lastFinishedDead(ChannelName channel) {
         return store.read(c -> {
             try (PreparedStatement ps = c.prepareStatement(
                     "SELECT status FROM outbox WHERE channel = ? AND status IN ('sent', 'dead')"
                             + " ORDER BY COALESCE(sent_at, next_attempt_at) DESC, id DESC LIMIT 1")) {
-                ps.setString(1, channel);
+                ps.setString(1, channel.id());
                 try (ResultSet rs = ps.executeQuery()) {
                     return rs.next() && "dead".equals(rs.getString(1));
                 }

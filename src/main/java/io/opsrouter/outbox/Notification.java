@@ -1,15 +1,15 @@
-package io.opsrouter.notify;
+package io.opsrouter.outbox;
 
 import java.util.List;
 
 /**
  * One message to one channel (and, for SMS and e-mail, one recipient), as the alert pipeline writes it
- * to the outbox in the same transaction that changes the alert. The dispatcher renders it with the
+ * to the outbox in the same transaction that changes the alert. The delivery side renders it with the
  * channel's template and delivers it.
  *
  * @param idempotencyKey unique per intended message: the outbox keeps one row per key, and channels that
  *                       support it pass it on, so a retry is never a second SMS
- * @param channel        a configured channel name: {@code slack}, {@code email}, {@code sms}, {@code webhook}, {@code log}
+ * @param channel        the channel it is addressed to
  * @param recipient      the person, for person-addressed channels; null for slack, webhook and log
  * @param kind           why it is sent
  * @param severity       P1, P2 or P3
@@ -19,7 +19,7 @@ import java.util.List;
  */
 public record Notification(
         String idempotencyKey,
-        String channel,
+        ChannelName channel,
         Recipient recipient,
         Kind kind,
         String severity,

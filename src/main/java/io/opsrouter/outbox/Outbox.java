@@ -1,4 +1,4 @@
-package io.opsrouter.notify;
+package io.opsrouter.outbox;
 
 import io.opsrouter.app.Json;
 import java.sql.Connection;
@@ -33,8 +33,8 @@ public final class Outbox {
                         + " next_attempt_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, 'pending', 0, ?, ?) ON CONFLICT DO NOTHING")) {
             for (Notification n : ns) {
                 ps.setString(1, n.idempotencyKey());
-                ps.setString(2, n.channel());
-                ps.setString(3, address(n));
+                ps.setString(2, n.channel().id());
+                ps.setString(3, n.channel().address(n.recipient()));
                 ps.setString(4, n.alerts().isEmpty() ? null : n.alerts().get(0).id());
                 ps.setString(5, n.kind().label());
                 ps.setString(6, n.severity());
@@ -44,7 +44,7 @@ public final class Outbox {
                 ps.addBatch();
             }
             int[] counts = ps.executeBatch();
-            Set<String> channels = new LinkedHashSet<>();
+            Set<ChannelName> channels = new LinkedHashSet<>();
             for (int i = 0; i < counts.length; i++) {
                 added[i] = counts[i] == 1;
                 if (added[i]) channels.add(ns.get(i).channel());
@@ -52,14 +52,5 @@ public final class Outbox {
             channels.forEach(OutboxWake::enqueued);
             return added;
         }
-    }
-
-    /** Where the message goes: the e-mail address for e-mail, the phone for SMS; null for channels with no person. */
-    private static String address(Notification n) {
-        Recipient r = n.recipient();
-        if (r == null) return null;
-        if ("email".equals(n.channel())) return r.email();
-        if ("sms".equals(n.channel())) return r.phone();
-        return r.phone() != null ? r.phone() : r.email();
     }
 }
