@@ -1,15 +1,17 @@
 package io.opsrouter.notify;
 
 import io.opsrouter.outbox.ChannelName;
+import java.util.Optional;
 import org.apache.camel.CamelContext;
 
 /**
- * One way of telling people (like Alertmanager's notify.Notifier): it sends one rendered message or
- * says, through {@link ChannelException}, whether trying again later could help.
- * A new channel is one class implementing this and one line in {@link ChannelSettings}.
+ * One way of telling people (like Alertmanager's notify.Notifier): it sends one rendered message or says, through
+ * {@link ChannelException}, whether trying again later could help, decided by HTTP status codes and exception types.
+ * A channel is one class implementing this, with a static {@link Factory} that reads and checks its settings, and
+ * one line in {@link Channels}.
  */
 public interface Channel {
-    /** The name notifications address: {@code slack}, {@code email}, {@code sms}, {@code webhook}, {@code log}. */
+    /** The name notifications address. */
     ChannelName name();
 
     /** Sends once. Returns when the far side accepted the message. */
@@ -28,4 +30,14 @@ public interface Channel {
     default void start(CamelContext camel) throws Exception {}
 
     default void stop() {}
+
+    /**
+     * Makes the channel from the settings when the router loads: empty when none of its variables is set (the
+     * channel is off), a {@link io.opsrouter.config.SettingsException} naming the variable and the fix when only
+     * some are or one is wrong.
+     */
+    @FunctionalInterface
+    interface Factory {
+        Optional<Channel> configure(ChannelSetup setup);
+    }
 }

@@ -42,7 +42,7 @@ public final class NotifyModule implements RouterModule {
     public void configure(RouterContext ctx, Beans beans) {
         DispatchSettings d = DispatchSettings.from(ctx.settings());
         http = new HttpPost(d.sendTimeout());
-        List<Channel> channels = ChannelSettings.channels(ctx.settings(), ctx.core(), d, http, ctx.clock());
+        List<Channel> channels = Channels.configure(new ChannelSetup(ctx.settings(), ctx.core(), d, http, ctx.clock()));
         this.ctx = ctx;
         MessageTemplates templates = MessageTemplates.load(ctx.core().home());
         templateReload = new ConfigReload("templates", MessageTemplates.DIR, List.of(ctx.core().home().resolve(MessageTemplates.DIR)), () -> {

@@ -48,7 +48,7 @@ class ChannelSettingsTest {
         SettingsSource s = new SettingsSource(home, Map.of(), Map.of(), new Env(env));
         assertThatThrownBy(() -> {
             DispatchSettings d = DispatchSettings.from(s);
-            ChannelSettings.channels(s, CoreSettings.from(s), d, new HttpPost(Duration.ofSeconds(1)), Clock.systemUTC());
+            Channels.configure(new ChannelSetup(s, CoreSettings.from(s), d, new HttpPost(Duration.ofSeconds(1)), Clock.systemUTC()));
         }).isInstanceOf(SettingsException.class).hasMessageContaining(expect).hasMessageContaining("(fix: ");
     }
 
@@ -64,7 +64,8 @@ class ChannelSettingsTest {
     @Test
     void aSecretInTheSettingsFileIsRefused() {
         SettingsSource s = new SettingsSource(home, Map.of("notify.twilio.auth-token", "leaked"), Map.of(), new Env(Map.of()));
-        assertThatThrownBy(() -> ChannelSettings.sms(s, new HttpPost(Duration.ofSeconds(1))))
+        assertThatThrownBy(() -> Channels.configure(new ChannelSetup(s, CoreSettings.from(s), DispatchSettings.from(s),
+                new HttpPost(Duration.ofSeconds(1)), Clock.systemUTC())))
                 .isInstanceOf(SettingsException.class).hasMessageContaining("TWILIO_AUTH_TOKEN");
     }
 
@@ -77,11 +78,11 @@ class ChannelSettingsTest {
                 "TWILIO_FROM_NUMBER", "+15145550100",
                 "WEBHOOK_URL", "https://hooks.example.com/ops", "WEBHOOK_SECRET", "0123456789abcdef0123456789abcdef");
         SettingsSource s = new SettingsSource(home, Map.of(), Map.of(), new Env(env));
-        List<Channel> channels = ChannelSettings.channels(s, CoreSettings.from(s), DispatchSettings.from(s),
-                new HttpPost(Duration.ofSeconds(1)), Clock.systemUTC());
+        List<Channel> channels = Channels.configure(new ChannelSetup(s, CoreSettings.from(s), DispatchSettings.from(s),
+                new HttpPost(Duration.ofSeconds(1)), Clock.systemUTC()));
         assertThat(channels).extracting(c -> c.name().id()).containsExactly("slack", "email", "sms", "webhook", "log");
         SettingsSource none = new SettingsSource(home, Map.of(), Map.of(), new Env(Map.of()));
-        assertThat(ChannelSettings.channels(none, CoreSettings.from(none), DispatchSettings.from(none),
-                new HttpPost(Duration.ofSeconds(1)), Clock.systemUTC())).extracting(c -> c.name().id()).containsExactly("log");
+        assertThat(Channels.configure(new ChannelSetup(none, CoreSettings.from(none), DispatchSettings.from(none),
+                new HttpPost(Duration.ofSeconds(1)), Clock.systemUTC()))).extracting(c -> c.name().id()).containsExactly("log");
     }
 }

@@ -4,6 +4,7 @@ import io.opsrouter.outbox.Notification;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.opsrouter.notify.channel.HttpPost;
 import io.opsrouter.notify.channel.SlackChannel;
 import java.time.Duration;
 import org.apache.camel.impl.DefaultCamelContext;
@@ -11,12 +12,13 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** camel-slack's answers turned into retryable or final failures. */
+/** Slack's answers (HTTP status, chat.postMessage's error field) turned into retryable or final failures. */
 class SlackChannelTest {
     /** Shaped like a bot token, built at run time so no token-shaped literal sits in the source. */
     private static final String FAKE_TOKEN = "xox" + "b-test-token";
 
     final FakeApi api = new FakeApi();
+    final HttpPost http = new HttpPost(Duration.ofSeconds(2));
     DefaultCamelContext camel;
 
     @BeforeEach
@@ -28,6 +30,7 @@ class SlackChannelTest {
     @AfterEach
     void stop() {
         camel.stop();
+        http.close();
         api.close();
     }
 
@@ -38,7 +41,7 @@ class SlackChannelTest {
 
     @Test
     void rateLimitedWebhookIsRetryableAfterTheGivenSeconds() throws Exception {
-        SlackChannel slack = SlackChannel.webhook(api.url() + "/services/T/B/X");
+        SlackChannel slack = SlackChannel.webhook(api.url() + "/services/T/B/X", http);
         slack.start(camel);
         api.mode(FakeApi.Mode.RATE_LIMITED).retryAfter(7);
         assertThatThrownBy(() -> slack.send(message())).isInstanceOfSatisfying(ChannelException.class, e -> {
@@ -56,7 +59,7 @@ class SlackChannelTest {
 
     @Test
     void aWebhookThatDoesNotAnswerIsRetryable() throws Exception {
-        SlackChannel slack = SlackChannel.webhook("http://127.0.0.1:" + io.opsrouter.testing.RouterHarness.freePort() + "/x");
+        SlackChannel slack = SlackChannel.webhook("http://127.0.0.1:" + io.opsrouter.testing.RouterHarness.freePort() + "/x", http);
         slack.start(camel);
         assertThatThrownBy(() -> slack.send(message())).isInstanceOfSatisfying(ChannelException.class,
                 e -> assertThat(e.isRetryable()).isTrue());
@@ -65,7 +68,7 @@ class SlackChannelTest {
     @Test
     void tokenModePostsToChatPostMessageWithTheBearerToken() throws Exception {
         api.okBody("{\"ok\": true, \"channel\": \"C1\", \"ts\": \"1.2\"}");
-        SlackChannel slack = SlackChannel.token(FAKE_TOKEN, "#ops", api.url());
+        SlackChannel slack = SlackChannel.token(FAKE_TOKEN, "#ops", api.url(), http);
         slack.start(camel);
         slack.send(message());
         FakeApi.Request r = api.accepted().stream().filter(x -> x.path().equals("/api/chat.postMessage")).findFirst().orElseThrow();
@@ -77,11 +80,30 @@ class SlackChannelTest {
     @Test
     void tokenModeRefusalIsFinal() throws Exception {
         api.okBody("{\"ok\": false, \"error\": \"channel_not_found\"}");
-        SlackChannel slack = SlackChannel.token(FAKE_TOKEN, "#nope", api.url());
+        SlackChannel slack = SlackChannel.token(FAKE_TOKEN, "#nope", api.url(), http);
         slack.start(camel);
         assertThatThrownBy(() -> slack.send(message())).isInstanceOfSatisfying(ChannelException.class, e -> {
             assertThat(e.isRetryable()).isFalse();
             assertThat(e.getMessage()).contains("channel_not_found");
         });
+    }
+
+    @Test
+    void tokenModeClassifiesByTheErrorFieldAndTheStatusNotByMessageText() throws Exception {
+        SlackChannel slack = SlackChannel.token(FAKE_TOKEN, "#ops", api.url(), http);
+        api.okBody("{\"ok\": false, \"error\": \"internal_error\"}");
+        assertThatThrownBy(() -> slack.send(message())).isInstanceOfSatisfying(ChannelException.class, e -> {
+            assertThat(e.isRetryable()).as("a Slack-side error may pass").isTrue();
+            assertThat(e.reason()).isEqualTo("api_error");
+        });
+        api.okBody("{\"ok\": false, \"error\": \"token_revoked\"}");
+        assertThatThrownBy(() -> slack.send(message())).isInstanceOfSatisfying(ChannelException.class,
+                e -> assertThat(e.isRetryable()).isFalse());
+        api.okBody("<html>maintenance</html>");
+        assertThatThrownBy(() -> slack.send(message())).isInstanceOfSatisfying(ChannelException.class,
+                e -> assertThat(e.reason()).isEqualTo("unreadable_answer"));
+        api.mode(FakeApi.Mode.RATE_LIMITED).retryAfter(3);
+        assertThatThrownBy(() -> slack.send(message())).isInstanceOfSatisfying(ChannelException.class,
+                e -> assertThat(e.retryAfter()).isEqualTo(Duration.ofSeconds(3)));
     }
 }

@@ -1,5 +1,7 @@
 package io.opsrouter.notify.channel;
 
+import io.opsrouter.notify.ChannelSetup;
+import java.util.Optional;
 import io.opsrouter.outbox.ChannelName;
 import io.opsrouter.notify.Channel;
 import io.opsrouter.notify.ChannelException;
@@ -34,6 +36,39 @@ public final class EmailChannel implements Channel {
         this.from = from;
         this.starttls = starttls;
         this.timeout = timeout;
+    }
+
+    /** On when SMTP_HOST or any SMTP_ variable is set; then SMTP_HOST and a valid SMTP_FROM are needed, and a whole login or none. */
+    public static Optional<Channel> configure(ChannelSetup s) {
+        Optional<String> host = s.string("notify.smtp.host", "SMTP_HOST");
+        Optional<String> portText = s.string("notify.smtp.port", "SMTP_PORT");
+        Optional<String> user = s.string("notify.smtp.username", "SMTP_USERNAME");
+        Optional<String> password = s.secret("notify.smtp.password", "SMTP_PASSWORD");
+        Optional<String> from = s.string("notify.smtp.from", "SMTP_FROM");
+        boolean any = host.isPresent() || portText.isPresent() || user.isPresent() || password.isPresent() || from.isPresent();
+        if (!any) return Optional.empty();
+        String which = "SMTP_HOST, SMTP_PORT, SMTP_USERNAME, SMTP_PASSWORD, SMTP_FROM";
+        if (host.isEmpty()) {
+            throw ChannelSetup.refuse("SMTP_HOST", "is not set but other SMTP_ variables are: e-mail is half-configured",
+                    "set SMTP_HOST to the SMTP server's host name, or unset " + which + " to turn e-mail off");
+        }
+        if (from.isEmpty()) {
+            throw ChannelSetup.refuse("SMTP_FROM", "is not set: e-mail is half-configured",
+                    "set SMTP_FROM to the sender address, e.g. ops-router@example.com");
+        }
+        if (!ChannelSetup.EMAIL.matcher(from.get()).matches()) {
+            throw ChannelSetup.refuse("SMTP_FROM", "'" + from.get() + "' is not an e-mail address",
+                    "set SMTP_FROM to an address such as ops-router@example.com");
+        }
+        if (user.isPresent() != password.isPresent()) {
+            String missing = user.isPresent() ? "SMTP_PASSWORD" : "SMTP_USERNAME";
+            throw ChannelSetup.refuse(missing, "is not set but " + (user.isPresent() ? "SMTP_USERNAME" : "SMTP_PASSWORD")
+                    + " is: the SMTP login is half-configured", "set both SMTP_USERNAME and SMTP_PASSWORD, or neither");
+        }
+        int port = s.settings().integer("notify.smtp.port", "SMTP_PORT", 587, 1, 65535);
+        boolean starttls = s.settings().bool("notify.smtp.starttls", "SMTP_STARTTLS", true);
+        return Optional.of(new EmailChannel(host.get(), port, user.orElse(null), password.orElse(null), from.get(), starttls,
+                s.dispatch().sendTimeout()));
     }
 
     @Override

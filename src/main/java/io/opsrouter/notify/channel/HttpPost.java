@@ -3,6 +3,7 @@ package io.opsrouter.notify.channel;
 import io.opsrouter.notify.ChannelException;
 import io.opsrouter.notify.DispatchSettings;
 import java.io.InterruptedIOException;
+import java.nio.charset.StandardCharsets;
 import java.net.ConnectException;
 import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
@@ -16,10 +17,13 @@ import org.apache.hc.client5.http.config.RequestConfig;
 import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
 import org.apache.hc.client5.http.impl.classic.HttpClients;
 import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
+import org.apache.hc.core5.http.ContentType;
+import org.apache.hc.core5.http.io.entity.EntityUtils;
+import org.apache.hc.core5.http.io.entity.StringEntity;
 import org.apache.hc.core5.util.Timeout;
 
 /**
- * POSTs through camel-http with the channels' own client: connect and response timeouts, no automatic
+ * POSTs through camel-http (or, for a secret URL, directly) with the channels' own client: connect and response timeouts, no automatic
  * retries (the outbox retries), and non-2xx answers turned into {@link ChannelException}s.
  */
 public final class HttpPost implements AutoCloseable {
@@ -64,6 +68,30 @@ public final class HttpPost implements AutoCloseable {
         if (status >= 200 && status < 300) return responseBody;
         throw ChannelException.forHttpStatus(status, out.getMessage().getHeader("Retry-After", String.class), responseBody);
     }
+
+    /**
+     * Sends with the client itself rather than through a Camel endpoint: for a URL that is a secret (a Slack webhook),
+     * which must not become an endpoint URI. Returns the response body; throws for anything but 2xx.
+     */
+    public String postDirect(String url, Map<String, String> headers, String body) throws ChannelException {
+        org.apache.hc.client5.http.classic.methods.HttpPost request = new org.apache.hc.client5.http.classic.methods.HttpPost(url);
+        headers.forEach((k, v) -> {
+            if (!k.equalsIgnoreCase("Content-Type")) request.setHeader(k, v);
+        });
+        request.setEntity(new StringEntity(body, ContentType.parse(headers.getOrDefault("Content-Type", "text/plain; charset=UTF-8"))));
+        Answer answer;
+        try {
+            answer = client.execute(request, response -> new Answer(response.getCode(),
+                    response.getFirstHeader("Retry-After") == null ? null : response.getFirstHeader("Retry-After").getValue(),
+                    response.getEntity() == null ? "" : EntityUtils.toString(response.getEntity(), StandardCharsets.UTF_8)));
+        } catch (java.io.IOException | RuntimeException e) {
+            throw classify(e);
+        }
+        if (answer.status() >= 200 && answer.status() < 300) return answer.body();
+        throw ChannelException.forHttpStatus(answer.status(), answer.retryAfter(), answer.body());
+    }
+
+    private record Answer(int status, String retryAfter, String body) {}
 
     static ChannelException classify(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {

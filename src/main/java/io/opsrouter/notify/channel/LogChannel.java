@@ -1,5 +1,7 @@
 package io.opsrouter.notify.channel;
 
+import io.opsrouter.notify.ChannelSetup;
+import java.util.Optional;
 import io.opsrouter.outbox.ChannelName;
 import io.opsrouter.app.Json;
 import io.opsrouter.notify.Channel;
@@ -36,6 +38,11 @@ public final class LogChannel implements Channel {
     public LogChannel(Path dataDir, Clock clock) {
         this.file = dataDir.resolve(FILE);
         this.clock = clock;
+    }
+
+    /** Always on. */
+    public static Optional<Channel> configure(ChannelSetup s) {
+        return Optional.of(new LogChannel(s.core().dataDir(), s.clock()));
     }
 
     @Override

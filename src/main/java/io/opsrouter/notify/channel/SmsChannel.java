@@ -1,5 +1,8 @@
 package io.opsrouter.notify.channel;
 
+import java.util.regex.Pattern;
+import io.opsrouter.notify.ChannelSetup;
+import java.util.Optional;
 import io.opsrouter.outbox.ChannelName;
 import io.opsrouter.notify.Channel;
 import io.opsrouter.notify.ChannelException;
@@ -18,6 +21,7 @@ import org.apache.camel.CamelContext;
  * A 4xx other than 429 (a bad number, an unverified sender, bad credentials) is not retried.
  */
 public final class SmsChannel implements Channel {
+    private static final Pattern TWILIO_SID = Pattern.compile("AC[0-9a-fA-F]{32}");
     private final String messagesUrl;
     private final String authorization;
     private final String from;
@@ -29,6 +33,38 @@ public final class SmsChannel implements Channel {
                 .encodeToString((accountSid + ":" + authToken).getBytes(StandardCharsets.UTF_8));
         this.from = from;
         this.http = http;
+    }
+
+    /** On when any TWILIO_ variable is set; then the SID, the token and the sending number are all needed. */
+    public static Optional<Channel> configure(ChannelSetup s) {
+        Optional<String> sid = s.string("notify.twilio.account-sid", "TWILIO_ACCOUNT_SID");
+        Optional<String> token = s.secret("notify.twilio.auth-token", "TWILIO_AUTH_TOKEN");
+        Optional<String> from = s.string("notify.twilio.from-number", "TWILIO_FROM_NUMBER");
+        if (sid.isEmpty() && token.isEmpty() && from.isEmpty()) return Optional.empty();
+        String all = "TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN and TWILIO_FROM_NUMBER";
+        if (sid.isEmpty()) {
+            throw ChannelSetup.refuse("TWILIO_ACCOUNT_SID", "is not set but other TWILIO_ variables are: SMS is half-configured",
+                    "set " + all + ", or none of them to turn SMS off");
+        }
+        if (token.isEmpty()) {
+            throw ChannelSetup.refuse("TWILIO_AUTH_TOKEN", "is not set: SMS is half-configured",
+                    "set TWILIO_AUTH_TOKEN to the account's auth token, or unset " + all);
+        }
+        if (from.isEmpty()) {
+            throw ChannelSetup.refuse("TWILIO_FROM_NUMBER", "is not set: SMS is half-configured",
+                    "set TWILIO_FROM_NUMBER to the Twilio number in E.164, e.g. +15145550100");
+        }
+        if (!TWILIO_SID.matcher(sid.get()).matches()) {
+            throw ChannelSetup.refuse("TWILIO_ACCOUNT_SID", "'" + sid.get() + "' is not a Twilio account SID",
+                    "copy the SID from the Twilio console: AC followed by 32 hex digits");
+        }
+        if (!ChannelSetup.E164.matcher(from.get()).matches()) {
+            throw ChannelSetup.refuse("TWILIO_FROM_NUMBER", "'" + from.get() + "' is not a phone number in E.164",
+                    "write it as + country code and number, e.g. +15145550100");
+        }
+        String api = s.string("notify.twilio.api-url", "TWILIO_API_URL").orElse("https://api.twilio.com");
+        ChannelSetup.requireHttpUrl("TWILIO_API_URL", api, "https://api.twilio.com, or your test server");
+        return Optional.of(new SmsChannel(api, sid.get(), token.get(), from.get(), s.http()));
     }
 
     @Override

@@ -1,5 +1,7 @@
 package io.opsrouter.notify.channel;
 
+import io.opsrouter.notify.ChannelSetup;
+import java.util.Optional;
 import io.opsrouter.outbox.ChannelName;
 import io.opsrouter.app.Json;
 import io.opsrouter.notify.Channel;
@@ -33,6 +35,27 @@ public final class WebhookChannel implements Channel {
         this.secret = secret.getBytes(StandardCharsets.UTF_8);
         this.http = http;
         this.clock = clock;
+    }
+
+    /** On when WEBHOOK_URL or WEBHOOK_SECRET is set; then both are needed, the secret 16 characters or more. */
+    public static Optional<Channel> configure(ChannelSetup s) {
+        Optional<String> url = s.string("notify.webhook.url", "WEBHOOK_URL");
+        Optional<String> secret = s.secret("notify.webhook.secret", "WEBHOOK_SECRET");
+        if (url.isEmpty() && secret.isEmpty()) return Optional.empty();
+        if (url.isEmpty()) {
+            throw ChannelSetup.refuse("WEBHOOK_URL", "is not set but WEBHOOK_SECRET is: the webhook is half-configured",
+                    "set WEBHOOK_URL to the receiver's https URL, or unset WEBHOOK_SECRET");
+        }
+        if (secret.isEmpty()) {
+            throw ChannelSetup.refuse("WEBHOOK_SECRET", "is not set but WEBHOOK_URL is: messages could not be signed",
+                    "set WEBHOOK_SECRET to a random string of 32 characters or more shared with the receiver");
+        }
+        if (secret.get().length() < 16) {
+            throw ChannelSetup.refuse("WEBHOOK_SECRET", "is shorter than 16 characters",
+                    "use a random string of 32 characters or more (e.g. openssl rand -hex 32)");
+        }
+        ChannelSetup.requireHttpUrl("WEBHOOK_URL", url.get(), "the receiver's URL, e.g. https://hooks.example.com/ops");
+        return Optional.of(new WebhookChannel(url.get(), secret.get(), s.http(), s.clock()));
     }
 
     @Override
