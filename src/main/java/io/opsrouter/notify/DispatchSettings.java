@@ -83,11 +83,4 @@ public record DispatchSettings(
             default -> concurrency;
         };
     }
-
-    /** Exponential backoff with jitter for the n-th failed attempt (1-based): half fixed, half random. */
-    public Duration backoff(int attempt, double random) {
-        double base = retryInitial.toMillis() * Math.pow(2, Math.max(0, Math.min(attempt - 1, 30)));
-        double capped = Math.min(base, retryMax.toMillis());
-        return Duration.ofMillis((long) (capped / 2 + random * capped / 2));
-    }
 }

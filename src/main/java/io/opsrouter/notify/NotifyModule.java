@@ -55,7 +55,7 @@ public final class NotifyModule implements RouterModule {
         beans.bind(OutboxRetention.BEAN, new OutboxRetention(ctx.store(), d.retention(), ctx.clock(), ctx.metrics().registry()));
         beans.bind(ChannelDirectory.BEAN, dispatcher);
         for (ChannelState s : dispatcher.states().values()) {
-            ctx.health().register("channel-" + s.name(), s::health);
+            ctx.health().register("channel-" + s.name().id(), s.health::health);
         }
         ctx.health().register("templates", () -> HealthPart.up("templates", templateReload.health("loaded")));
         LOG.info("notification channels: {}", dispatcher.channelNames());

@@ -1,0 +1,65 @@
+package io.opsrouter.notify;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.opsrouter.metrics.MeterNames;
+import io.opsrouter.outbox.AlertView;
+import io.opsrouter.outbox.ChannelName;
+import io.opsrouter.outbox.Notification;
+import io.opsrouter.outbox.OutboxQueue;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Objects;
+
+/** The delivery meters: sent and failed per channel, signal-to-delivery time, and the outbox's depth and oldest age. */
+final class DeliveryMeters {
+    private final MeterRegistry meters;
+    private final OutboxQueue queue;
+    private final Clock clock;
+
+    DeliveryMeters(MeterRegistry meters, OutboxQueue queue, Clock clock) {
+        this.meters = meters;
+        this.queue = queue;
+        this.clock = clock;
+        Gauge.builder(MeterNames.OUTBOX_DEPTH, this, DeliveryMeters::depth).description("Notifications not yet delivered nor dead")
+                .register(meters);
+        Gauge.builder(MeterNames.OUTBOX_OLDEST_AGE, this, DeliveryMeters::oldestAge).baseUnit("seconds")
+                .description("Age of the oldest undelivered notification").register(meters);
+    }
+
+    void sent(ChannelName channel, Notification n, Instant at) {
+        Counter.builder(MeterNames.NOTIFICATIONS_SENT).tag("channel", channel.id()).description("Notifications delivered")
+                .register(meters).increment();
+        if (n.kind() == Notification.Kind.FIRING || n.kind() == Notification.Kind.RESOLVED
+                || n.kind() == Notification.Kind.CHANNEL_FAILURE) {
+            n.alerts().stream().map(AlertView::lastSeen).filter(Objects::nonNull).max(Instant::compareTo)
+                    .ifPresent(seen -> Timer.builder(MeterNames.SIGNAL_TO_DELIVERY).tag("channel", channel.id())
+                            .description("From the signal to the delivery of its message").publishPercentileHistogram()
+                            .register(meters).record(Duration.between(seen, at).isNegative() ? Duration.ZERO : Duration.between(seen, at)));
+        }
+    }
+
+    void failed(ChannelName channel, String reason) {
+        Counter.builder(MeterNames.NOTIFICATIONS_FAILED).tag("channel", channel.id()).tag("reason", reason)
+                .description("Failed delivery attempts").register(meters).increment();
+    }
+
+    private double depth() {
+        try {
+            return queue.depth();
+        } catch (RuntimeException e) {
+            return Double.NaN;
+        }
+    }
+
+    private double oldestAge() {
+        try {
+            return queue.oldestPending().map(t -> Math.max(0, Duration.between(t, clock.instant()).toMillis() / 1000.0)).orElse(0.0);
+        } catch (RuntimeException e) {
+            return Double.NaN;
+        }
+    }
+}
