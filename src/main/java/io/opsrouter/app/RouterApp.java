@@ -48,10 +48,6 @@ public final class RouterApp implements AutoCloseable {
         this.modules = List.copyOf(modules);
     }
 
-    public static RouterApp standard(Path home, Map<String, String> overrides, Env env) {
-        return new RouterApp(home, overrides, env, Clock.systemUTC(), Modules.all());
-    }
-
     /** Starts everything or nothing. */
     public synchronized void start() {
         try {
@@ -71,7 +67,7 @@ public final class RouterApp implements AutoCloseable {
         }
         PortCheck.ensureFree(core.httpPort(), settings);
         String version = Version.get();
-        store = StateStore.open(core);
+        store = core.openStore();
         RouterMetrics metrics = new RouterMetrics(version);
         context = new RouterContext(settings, core, env, store, metrics, new HealthService(), clock, version);
 

@@ -4,7 +4,7 @@ import org.apache.camel.CamelContext;
 
 /**
  * One concern of the router (probes, alerts, channels, ingestion, backups). A module validates its
- * section of the settings and binds the beans its routes call. Modules are listed in {@link Modules}.
+ * section of the settings and binds the beans its routes call. Modules are listed in {@code io.opsrouter.cli.Modules}.
  */
 public interface RouterModule {
     /** Short name used in logs and health. */

@@ -26,7 +26,7 @@ final class BackupCli implements AutoCloseable {
         settings = out == null ? s : s.withOutput(out.toAbsolutePath().normalize());
         StateStore opened = null;
         try {
-            opened = StateStore.open(core);
+            opened = core.openStore();
         } catch (RuntimeException e) {
             System.err.println("ops-router: the state store cannot be opened (" + e.getMessage() + "); the catalogue is not updated");
         }

@@ -16,7 +16,7 @@ public final class RunCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Env env = Env.system();
-        RouterApp app = RouterApp.standard(home.resolve(env), Map.of(), env);
+        RouterApp app = new RouterApp(home.resolve(env), Map.of(), env, java.time.Clock.systemUTC(), Modules.all());
         try {
             app.start();
         } catch (StartupException e) {

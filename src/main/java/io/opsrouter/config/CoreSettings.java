@@ -65,4 +65,13 @@ public record CoreSettings(
     public boolean embeddedStore() {
         return dbUrl.startsWith("jdbc:h2:");
     }
+
+    /** Opens the state store these settings name (the store itself knows nothing of the settings). */
+    public io.opsrouter.store.StateStore openStore() {
+        try {
+            return io.opsrouter.store.StateStore.open(dbUrl(), dbUser().orElse(null), dbPassword().orElse(null), dbPoolSize(), dataDir());
+        } catch (io.opsrouter.store.StoreSetupException e) {
+            throw new SettingsException("environment", e.setting(), e.problem(), e.fix(), e.getCause());
+        }
+    }
 }

@@ -2,8 +2,6 @@ package io.opsrouter.store;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
-import io.opsrouter.config.CoreSettings;
-import io.opsrouter.config.SettingsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -43,11 +41,6 @@ public final class StateStore implements AutoCloseable {
     }
 
     /** Opens the pool and brings the schema to the newest migration. */
-    public static StateStore open(CoreSettings settings) {
-        return open(settings.dbUrl(), settings.dbUser().orElse(null), settings.dbPassword().orElse(null), settings.dbPoolSize(),
-                settings.dataDir());
-    }
-
     public static StateStore open(String url, String user, String password, int poolSize, Path dataDir) {
         Dialect dialect = Dialect.of(url);
         String jdbcUrl = url;
@@ -56,8 +49,8 @@ public final class StateStore implements AutoCloseable {
             try {
                 if (dataDir != null) Files.createDirectories(dataDir);
             } catch (Exception e) {
-                throw new SettingsException("environment", "ROUTER_DATA_DIR", "cannot create " + dataDir + ": " + e.getMessage(),
-                        "point ROUTER_DATA_DIR at a writable folder");
+                throw new StoreSetupException("ROUTER_DATA_DIR", "cannot create " + dataDir + ": " + e.getMessage(),
+                        "point ROUTER_DATA_DIR at a writable folder", null);
             }
         }
         HikariConfig cfg = new HikariConfig();
@@ -73,7 +66,7 @@ public final class StateStore implements AutoCloseable {
         try {
             ds = new HikariDataSource(cfg);
         } catch (RuntimeException e) {
-            throw new SettingsException("environment", "ROUTER_DB_URL", "the state store at " + redact(url) + " cannot be opened: "
+            throw new StoreSetupException("ROUTER_DB_URL", "the state store at " + redact(url) + " cannot be opened: "
                     + rootMessage(e), "check the URL, user and password, or unset ROUTER_DB_URL for the embedded store", e);
         }
         try {
@@ -95,7 +88,7 @@ public final class StateStore implements AutoCloseable {
                 store.flush.await(store.flush.committed());
             } catch (StoreException e) {
                 ds.close();
-                throw new SettingsException("environment", "ROUTER_DB_USER", "the embedded store cannot write its commits to the file: "
+                throw new StoreSetupException("ROUTER_DB_USER", "the embedded store cannot write its commits to the file: "
                         + rootMessage(e), "use the user that created the embedded store (it needs admin rights for CHECKPOINT)", e);
             }
         }

@@ -2,7 +2,7 @@ package io.opsrouter.bench;
 
 import com.sun.net.httpserver.HttpServer;
 import io.opsrouter.alert.Signal;
-import io.opsrouter.app.Modules;
+import io.opsrouter.cli.Modules;
 import io.opsrouter.app.RouterApp;
 import io.opsrouter.config.Env;
 import io.opsrouter.outbox.AlertView;

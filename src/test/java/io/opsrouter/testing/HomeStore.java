@@ -13,7 +13,7 @@ public final class HomeStore {
     private HomeStore() {}
 
     public static StateStore open(Path home) {
-        return StateStore.open(CoreSettings.from(SettingsSource.load(home, Map.of(), new Env(Map.of()))));
+        return CoreSettings.from(SettingsSource.load(home, Map.of(), new Env(Map.of()))).openStore();
     }
 
     /** Opens the home's store, runs {@code countQuery} (one number) and closes the store again. */

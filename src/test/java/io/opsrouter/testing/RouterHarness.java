@@ -2,7 +2,7 @@ package io.opsrouter.testing;
 
 import io.opsrouter.app.RouterApp;
 import io.opsrouter.app.RouterModule;
-import io.opsrouter.app.Modules;
+import io.opsrouter.cli.Modules;
 import io.opsrouter.config.Env;
 import java.io.IOException;
 import java.io.UncheckedIOException;

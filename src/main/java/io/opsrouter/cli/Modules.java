@@ -1,8 +1,13 @@
-package io.opsrouter.app;
+package io.opsrouter.cli;
 
+import io.opsrouter.app.CoreModule;
+import io.opsrouter.app.RouterModule;
 import java.util.List;
 
-/** The modules the router runs, in start-up order. A new concern adds one line here. */
+/**
+ * The modules the router runs, in start-up order. A new concern adds one line here. It lives with the entry point,
+ * not in {@code app}: every module builds on {@code app}, so {@code app} must not know the modules.
+ */
 public final class Modules {
     private Modules() {}
 
