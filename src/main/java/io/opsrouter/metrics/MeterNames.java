@@ -43,6 +43,7 @@ public final class MeterNames {
     // ingestion
     public static final String INGEST_REQUESTS = PREFIX + "ingest_requests";               // counter: endpoint, status
     public static final String INGEST_REFUSED = PREFIX + "ingest_refused";                 // counter: endpoint, reason
+    public static final String INGEST_REFUSED_ALERTS = PREFIX + "ingest_refused_alerts";   // counter: endpoint
     public static final String INGEST_TRUNCATED_ALERTS = PREFIX + "ingest_truncated_alerts"; // counter
 
     // backups
