@@ -16,6 +16,8 @@ public final class MeterNames {
     public static final String BUILD_INFO = PREFIX + "build";
     public static final String HTTP_REQUESTS = PREFIX + "http_requests";                   // counter: endpoint, status
     public static final String ROUTE_RELOADS = PREFIX + "route_reloads";                   // counter: outcome
+    public static final String PIPELINE_STALLED = PREFIX + "pipeline_stalled";             // gauge 0/1: part
+    public static final String PIPELINE_BUSY = PREFIX + "pipeline_busy_seconds";            // gauge: part (0 while idle)
 
     // probes
     public static final String PROBE_SUCCESS = PREFIX + "probe_success";                   // gauge 0/1: monitor, kind
