@@ -16,7 +16,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
-import java.util.regex.PatternSyntaxException;
 import org.apache.camel.Exchange;
 
 /**
@@ -249,16 +248,17 @@ public final class AlertApi {
         for (var it = n.fields(); it.hasNext(); ) {
             var e = it.next();
             if (!YamlFile.LABEL_NAME.matcher(e.getKey()).matches()) {
-                throw new BadField(field, "'" + e.getKey() + "' is not a label name");
+                throw new BadField(field, field + " holds a name that is not a label name (letters, digits and _, not starting with a digit)");
             }
             if (!e.getValue().isTextual()) throw new BadField(field + "." + e.getKey(), "label values are strings");
             String v = e.getValue().asText();
             if (v.length() > 1000) throw new BadField(field + "." + e.getKey(), "label value longer than 1000 characters");
             if (regex) {
                 try {
-                    Pattern.compile(v);
-                } catch (PatternSyntaxException ex) {
-                    throw new BadField(field + "." + e.getKey(), "'" + v + "' is not a regular expression: " + ex.getDescription());
+                    LabelMatcher.compile(v);
+                } catch (IllegalArgumentException ex) {
+                    throw new BadField(field + "." + e.getKey(), field + "." + e.getKey() + " " + ex.getMessage()
+                            + " (RE2 syntax: no look-around, back-references or possessive quantifiers)");
                 }
             }
             out.put(e.getKey(), v);

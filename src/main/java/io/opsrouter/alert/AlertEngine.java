@@ -4,6 +4,7 @@ import io.opsrouter.outbox.ChannelDirectory;
 import io.opsrouter.outbox.Notification;
 import io.opsrouter.outbox.Notification.Kind;
 import io.opsrouter.store.GroupCommit;
+import io.opsrouter.watchdog.Progress;
 import io.opsrouter.store.StateStore;
 import io.opsrouter.store.StoreException;
 import java.security.SecureRandom;
@@ -48,6 +49,7 @@ public final class AlertEngine implements AlertIntake {
     private final java.util.concurrent.locks.ReentrantLock folding = new java.util.concurrent.locks.ReentrantLock();
     private volatile Config config;
     private final GroupCommit<In> writer = new GroupCommit<>(this::write, MAX_SIGNALS_PER_TRANSACTION);
+    private volatile Progress intakeProgress = Progress.unwatched("alerts-intake");
 
     public AlertEngine(StateStore store, Clock clock, AlertRules rules, EscalationPolicies policies, AckTokens tokens, String publicUrl,
                        Supplier<ChannelDirectory> channels, AlertMeters meters) {
@@ -116,7 +118,14 @@ public final class AlertEngine implements AlertIntake {
             ins.forEach(i -> fps.add(i.fingerprint()));
             if (store.read(c -> repo.activeByFingerprint(c, fps)).isEmpty()) return;
         }
-        writer.submit(ins);
+        try (Progress.Cycle cycle = intakeProgress.begin()) {
+            writer.submit(ins);
+        }
+    }
+
+    /** Where the intake's writes report progress: the router's watchdog ({@code alerts-intake}). */
+    public void watch(Progress intake) {
+        this.intakeProgress = intake;
     }
 
     /**

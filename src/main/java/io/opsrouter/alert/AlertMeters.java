@@ -12,12 +12,11 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
-/** The alert pipeline's meters: signals and alerts received, alerts firing by severity, escalation steps, muted alerts. */
+/** The alert pipeline's meters: signals received (alerts received are counted by the ingest doors), alerts firing by severity, escalation steps, muted alerts. */
 public final class AlertMeters {
     private final MeterRegistry registry;
     private final Map<Severity, AtomicLong> firing = new EnumMap<>(Severity.class);
     private final Map<String, Counter> signals = new ConcurrentHashMap<>();
-    private final Map<String, Counter> received = new ConcurrentHashMap<>();
 
     public AlertMeters(MeterRegistry registry) {
         this.registry = registry;
@@ -33,7 +32,6 @@ public final class AlertMeters {
     void signal(Signal s) {
         signals.computeIfAbsent(s.source() + "\u0000" + s.state(), k -> registry.counter(MeterNames.SIGNALS,
                 "source", s.source(), "state", s.state().name().toLowerCase())).increment();
-        if (s.firing()) received.computeIfAbsent(s.source(), k -> registry.counter(MeterNames.ALERTS_RECEIVED, "source", k)).increment();
     }
 
     void escalation(Severity s) {

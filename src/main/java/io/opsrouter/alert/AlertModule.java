@@ -68,6 +68,7 @@ public final class AlertModule implements RouterModule {
         AckTokens tokens = new AckTokens(ackKey(s, ctx.store()), ttl);
         AlertMeters meters = new AlertMeters(ctx.metrics().registry());
         engine = new AlertEngine(ctx.store(), ctx.clock(), rules, policies, tokens, ctx.core().publicUrl(), () -> directory, meters);
+        engine.watch(ctx.health().watchdog().part("alerts-intake"));
         // rules and policies are applied together, and only when both load and validate
         reload = new ConfigReload("alerts", AlertRules.FILE + " and " + EscalationPolicies.FILE, List.of(rulesFile, policyFile), () -> {
             AlertRules r = AlertRules.load(rulesFile, ctx.env());

@@ -6,29 +6,41 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** Decides, for one moment, whether an alert is silenced (API silence or maintenance window) or inhibited. */
 final class Mutes {
+    private static final Logger LOG = LoggerFactory.getLogger(Mutes.class);
     private final Connection c;
     private final Instant now;
     private final AlertRules rules;
-    private final List<Silence> silences;
+    private final Map<String, LabelMatcher> silences = new LinkedHashMap<>();
     private List<Map<String, String>> sources;
 
     Mutes(Connection c, Instant now, AlertRules rules, SilenceStore silenceStore) throws SQLException {
         this.c = c;
         this.now = now;
         this.rules = rules;
-        this.silences = silenceStore.list(c, now).stream().filter(s -> s.activeAt(now)).toList();
+        for (Silence s : silenceStore.list(c, now)) {
+            if (!s.activeAt(now)) continue;
+            try {
+                silences.put(s.id(), s.matcher());
+            } catch (IllegalArgumentException e) {
+                // stored before expressions were RE2: it silences nothing rather than stopping the sweep
+                LOG.warn("silence {} is skipped: one of its matchRe {}", s.id(), e.getMessage());
+            }
+        }
     }
 
     /** Why the alert must not be announced now, or null. */
     String reason(AlertRow a) throws SQLException {
-        for (Silence s : silences) {
-            if (s.matcher().matches(a.labels)) return "silenced by " + s.id();
+        for (Map.Entry<String, LabelMatcher> s : silences.entrySet()) {
+            if (s.getValue().matches(a.labels)) return "silenced by " + s.getKey();
         }
         for (AlertRules.MaintenanceWindow w : rules.maintenance()) {
             if (w.matcher().matches(a.labels) && w.activeAt(now)) return "maintenance window " + w.name();

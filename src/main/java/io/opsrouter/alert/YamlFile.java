@@ -132,10 +132,10 @@ final class YamlFile {
             for (var e : regex.entrySet()) {
                 labelName(key + ".matchRe", e.getKey());
                 try {
-                    Pattern.compile(e.getValue() == null ? "" : e.getValue());
-                } catch (java.util.regex.PatternSyntaxException ex) {
-                    throw error(key + ".matchRe." + e.getKey(), "'" + e.getValue() + "' is not a regular expression: "
-                            + ex.getDescription(), "fix the expression (it is anchored: it must match the whole value)");
+                    LabelMatcher.compile(e.getValue());
+                } catch (IllegalArgumentException ex) {
+                    throw error(key + ".matchRe." + e.getKey(), "'" + e.getValue() + "' " + ex.getMessage(),
+                            "fix the expression (RE2 syntax, anchored: it must match the whole value; see docs/alerts.md)");
                 }
             }
         }

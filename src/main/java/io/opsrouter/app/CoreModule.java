@@ -1,9 +1,13 @@
 package io.opsrouter.app;
 
 import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.opsrouter.metrics.MeterNames;
 import io.opsrouter.metrics.RouterMetrics;
+import io.opsrouter.config.SettingsSource;
+import io.opsrouter.watchdog.Watchdog;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.camel.CamelContext;
@@ -13,6 +17,7 @@ import org.apache.camel.support.RouteWatcherReloadStrategy;
 
 /** The HTTP surface every router has: {@code /health} and {@code /metrics}, and the routes' and store's health. */
 public final class CoreModule implements RouterModule {
+    public static final String STALL_AFTER = "router.watchdog.stall-after";
     private final AtomicReference<CamelContext> camel = new AtomicReference<>();
     private final AtomicReference<RouteWatcherReloadStrategy> reloads = new AtomicReference<>();
     private MeterRegistry meters;
@@ -30,10 +35,31 @@ public final class CoreModule implements RouterModule {
         registry.bind("metricsEndpoint", new MetricsEndpoint(ctx.metrics()));
         registry.bind("stateStore", ctx.store());
         registry.bind("routerContext", ctx);
+        Watchdog watchdog = ctx.health().watchdog();
+        watchdog.stallAfter(stallAfter(ctx.settings()));
+        registry.bind(ProgressPolicy.BEAN, new ProgressPolicy(watchdog));
+        watchdog.onPart(p -> {
+            Gauge.builder(MeterNames.PIPELINE_STALLED, p, q -> watchdog.stuck(q) ? 1 : 0).tag("part", p.part())
+                    .description("1 while the pipeline part has made no progress for longer than router.watchdog.stall-after")
+                    .register(meters);
+            Gauge.builder(MeterNames.PIPELINE_BUSY, p, q -> q.busyNanos() / 1e9).tag("part", p.part()).baseUnit("seconds")
+                    .description("How long the part's current round of work has run (0 while idle)").register(meters);
+        });
         ctx.health().register("routes", this::routesHealth);
         ctx.health().register("store", () -> ctx.store().isReachable()
                 ? HealthPart.up("store", ctx.store().dialect().label())
                 : HealthPart.down("store", ctx.store().dialect().label() + " does not answer"));
+    }
+
+    /** How long a part of the pipeline may work on one round before /health says it is stuck. */
+    static Duration stallAfter(SettingsSource s) {
+        Duration d = s.duration(STALL_AFTER, "ROUTER_WATCHDOG_STALL_AFTER", Watchdog.DEFAULT_STALL_AFTER);
+        if (d.compareTo(Duration.ofSeconds(1)) < 0 || d.compareTo(Duration.ofHours(1)) > 0) {
+            throw s.error(STALL_AFTER, "ROUTER_WATCHDOG_STALL_AFTER", "'" + s.raw(STALL_AFTER, "ROUTER_WATCHDOG_STALL_AFTER").orElse("")
+                    + "' is not from 1s to 1h",
+                    "set it to a duration from 1s to 1h, e.g. 60s; longer than the slowest sweep or send");
+        }
+        return d;
     }
 
     @Override

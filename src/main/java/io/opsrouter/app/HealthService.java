@@ -1,13 +1,18 @@
 package io.opsrouter.app;
 
+import io.opsrouter.watchdog.Watchdog;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
-/** Collects the health of every part that registered a check: routes, store, each enabled channel. */
+/**
+ * Collects the health of every part that registered a check: routes, store, each enabled channel; and the
+ * pipeline's watchdog: a part stuck longer than its limit is a part {@code pipeline:<name>} that is down.
+ */
 public final class HealthService {
+    private final Watchdog watchdog = new Watchdog();
     private final Map<String, Supplier<HealthPart>> checks = new ConcurrentHashMap<>();
     private final List<String> order = new java.util.concurrent.CopyOnWriteArrayList<>();
 
@@ -24,7 +29,27 @@ public final class HealthService {
                 parts.add(HealthPart.down(name, "check failed: " + e.getMessage()));
             }
         }
+        parts.addAll(pipeline());
         return parts;
+    }
+
+    /** The parts of the pipeline that must keep moving (the sweep, the intake, each channel's dispatcher). */
+    public Watchdog watchdog() {
+        return watchdog;
+    }
+
+    private List<HealthPart> pipeline() {
+        List<Watchdog.Stall> stalled = watchdog.stalled();
+        if (stalled.isEmpty()) {
+            return List.of(HealthPart.up("pipeline", watchdog.parts().size() + " parts moving (stuck after "
+                    + watchdog.stallAfter().toSeconds() + "s)"));
+        }
+        List<HealthPart> down = new ArrayList<>();
+        for (Watchdog.Stall s : stalled) {
+            down.add(HealthPart.down("pipeline:" + s.part(), "no progress for " + s.busyFor().toSeconds() + "s (limit "
+                    + watchdog.stallAfter().toSeconds() + "s)"));
+        }
+        return down;
     }
 
     public static boolean ready(List<HealthPart> parts) {

@@ -17,6 +17,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
+import org.apache.camel.Exchange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,16 +46,18 @@ public final class AlertmanagerPayloads {
     }
 
     /** The webhook payload: an object with {@code version}, {@code status} and {@code alerts[]}. */
-    public List<Signal> fromWebhook(byte[] raw) {
-        return Guard.parsing("alertmanager", () -> webhook(raw));
+    public List<Signal> fromWebhook(Exchange exchange) {
+        byte[] raw = exchange.getMessage().getBody(byte[].class);
+        return Guard.parsing("alertmanager", () -> webhook(raw, exchange));
     }
 
     /** The API v2 list: a JSON array of alerts; an alert whose endsAt has passed is resolved. */
-    public List<Signal> fromApiV2(byte[] raw) {
-        return Guard.parsing("api_v2", () -> apiV2(raw));
+    public List<Signal> fromApiV2(Exchange exchange) {
+        byte[] raw = exchange.getMessage().getBody(byte[].class);
+        return Guard.parsing("api_v2", () -> apiV2(raw, exchange));
     }
 
-    private List<Signal> webhook(byte[] raw) {
+    private List<Signal> webhook(byte[] raw, Exchange exchange) {
         JsonNode root = object(StrictJson.parse(raw), "body");
         String version = optionalString(root, "version", "");
         if (!"4".equals(version)) throw IngestRefusal.invalid("version", "version must be \"4\" (Alertmanager's webhook format)");
@@ -71,10 +74,7 @@ public final class AlertmanagerPayloads {
             meters.truncated(truncated);
             LOG.warn("Alertmanager truncated {} alerts from a webhook (its max_alerts); only {} arrived", truncated, alerts.size());
         }
-        List<Signal> signals = new ArrayList<>(alerts.size());
-        for (int i = 0; i < alerts.size(); i++) {
-            String path = "alerts[" + i + "].";
-            JsonNode a = object(alerts.get(i), "alerts[" + i + "]");
+        return each(exchange, "alertmanager", alerts, "alerts", (a, path) -> {
             String alertStatus = optionalString(a, "status", path);
             if (alertStatus == null) throw IngestRefusal.invalid(path + "status", path + "status is required");
             if (!alertStatus.equals("firing") && !alertStatus.equals("resolved")) {
@@ -83,22 +83,55 @@ public final class AlertmanagerPayloads {
             Instant startsAt = optionalTime(a, "startsAt", path);
             Instant endsAt = optionalTime(a, "endsAt", path);
             boolean resolved = alertStatus.equals("resolved");
-            signals.add(signal("alertmanager", a, path, resolved, startsAt, endsAt));
-        }
-        return signals;
+            return signal("alertmanager", a, path, resolved, startsAt, endsAt);
+        });
     }
 
-    private List<Signal> apiV2(byte[] raw) {
+    private List<Signal> apiV2(byte[] raw, Exchange exchange) {
         JsonNode alerts = alertList(StrictJson.parse(raw), "body");
         Instant now = clock.instant();
-        List<Signal> signals = new ArrayList<>(alerts.size());
-        for (int i = 0; i < alerts.size(); i++) {
-            String path = "[" + i + "].";
-            JsonNode a = object(alerts.get(i), "[" + i + "]");
+        return each(exchange, "api_v2", alerts, "", (a, path) -> {
             Instant startsAt = optionalTime(a, "startsAt", path);
             Instant endsAt = optionalTime(a, "endsAt", path);
             boolean resolved = endsAt != null && !endsAt.isAfter(now);
-            signals.add(signal("prometheus", a, path, resolved, startsAt, endsAt));
+            return signal("prometheus", a, path, resolved, startsAt, endsAt);
+        });
+    }
+
+    private interface AlertReader {
+        Signal read(JsonNode alert, String path);
+    }
+
+    /**
+     * Reads the alerts of a batch one by one: an alert that cannot be taken is refused alone (named in the
+     * answer and counted), the rest are stored. Only when no alert is left is the whole batch a 400.
+     */
+    private List<Signal> each(Exchange exchange, String endpoint, JsonNode alerts, String field, AlertReader reader) {
+        List<Signal> signals = new ArrayList<>(alerts.size());
+        List<RefusedAlert> refused = new ArrayList<>();
+        for (int i = 0; i < alerts.size(); i++) {
+            String at = field + "[" + i + "]";
+            JsonNode a = alerts.get(i);
+            try {
+                signals.add(reader.read(object(a, at), at + "."));
+            } catch (IngestRefusal r) {
+                if (r.status() != 400) throw r;
+                refused.add(RefusedAlert.of(i, a, r));
+            } catch (RuntimeException e) {
+                LOG.warn("unexpected failure reading alert {} of a {} payload: {}", i, endpoint, e.getClass().getName());
+                refused.add(RefusedAlert.of(i, a, IngestRefusal.invalid(at, at + " could not be read")));
+            }
+        }
+        if (refused.isEmpty()) return signals;
+        meters.refusedAlerts(endpoint, refused.size());
+        if (exchange != null) exchange.setProperty(RefusedAlert.PROPERTY, List.copyOf(refused));
+        for (RefusedAlert r : refused.subList(0, Math.min(refused.size(), 10))) {
+            LOG.info("refused alert {} ({}) of a {} batch: {}", r.index(), r.alertname(), endpoint, r.error());
+        }
+        if (signals.isEmpty()) {
+            RefusedAlert first = refused.get(0);
+            throw IngestRefusal.invalid(first.field(), "no alert of the batch could be taken; the first: " + first.error()
+                    + (refused.size() > 1 ? " (all " + refused.size() + " are listed in refused)" : ""));
         }
         return signals;
     }

@@ -3,6 +3,7 @@ package io.opsrouter.ingest;
 import io.opsrouter.alert.Signal;
 import io.opsrouter.app.ApiErrors;
 import io.opsrouter.app.HealthService;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.camel.Exchange;
@@ -31,17 +32,36 @@ public final class IngestAnswers {
     /** The webhook and event answer: 200 with the count of alerts taken. */
     public void accepted(Exchange exchange) {
         int n = count(exchange);
-        ApiErrors.json(exchange, 200, Map.of("status", "success", "accepted", n));
+        List<Map<String, Object>> refused = refusedAlerts(exchange);
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("status", refused.isEmpty() ? "success" : "partial");
+        body.put("accepted", n);
+        if (!refused.isEmpty()) body.put("refused", refused);
+        ApiErrors.json(exchange, 200, body);
         meters.request(endpoint(exchange), 200);
     }
 
-    /** Alertmanager's own API answers a successful POST /api/v2/alerts with 200 and no body. */
+    /**
+     * Alertmanager's own API answers a successful POST /api/v2/alerts with 200 and no body; when some alerts of the
+     * batch were refused, the 200 carries {@code {"accepted": N, "refused": [...]}} (Prometheus ignores the body).
+     */
     public void acceptedNoBody(Exchange exchange) {
-        count(exchange);
-        exchange.getMessage().setHeaders(new java.util.HashMap<>());
-        exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, 200);
-        exchange.getMessage().setBody("");
+        int n = count(exchange);
+        List<Map<String, Object>> refused = refusedAlerts(exchange);
+        if (!refused.isEmpty()) {
+            ApiErrors.json(exchange, 200, Map.of("status", "partial", "accepted", n, "refused", refused));
+        } else {
+            exchange.getMessage().setHeaders(new java.util.HashMap<>());
+            exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, 200);
+            exchange.getMessage().setBody("");
+        }
         meters.request(endpoint(exchange), 200);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<Map<String, Object>> refusedAlerts(Exchange exchange) {
+        List<RefusedAlert> refused = exchange.getProperty(RefusedAlert.PROPERTY, List.class);
+        return refused == null ? List.of() : refused.stream().map(RefusedAlert::json).toList();
     }
 
     @SuppressWarnings("unchecked")
@@ -59,7 +79,17 @@ public final class IngestAnswers {
         String client = IngestGate.clientOf(exchange);
         boolean keepAlive = gate.settle(exchange);
         if (e instanceof IngestRefusal r) {
-            ApiErrors.respond(exchange, r.status(), r.getMessage(), r.field());
+            List<Map<String, Object>> refused = refusedAlerts(exchange);
+            if (refused.isEmpty()) {
+                ApiErrors.respond(exchange, r.status(), r.getMessage(), r.field());
+            } else {
+                Map<String, Object> body = new LinkedHashMap<>();
+                body.put("error", r.getMessage());
+                body.put("field", r.field());
+                body.put("accepted", 0);
+                body.put("refused", refused);
+                ApiErrors.json(exchange, r.status(), body);
+            }
             if (r.retryAfterSeconds() > 0) exchange.getMessage().setHeader("Retry-After", Long.toString(r.retryAfterSeconds()));
             if (r.status() == 401 && "Authorization".equals(r.field())) {
                 exchange.getMessage().setHeader("WWW-Authenticate", "Bearer realm=\"ops-router\"");
@@ -67,7 +97,8 @@ public final class IngestAnswers {
             if (r.status() == 408 || !keepAlive) BoundedBody.closeAfterAnswer(exchange);
             meters.refused(endpoint, r.reason());
             meters.request(endpoint, r.status());
-            LOG.info("refused {} from {}: {} {} (field {})", endpoint, client, r.status(), r.getMessage(), r.field());
+            LOG.info("refused {} from {}: {} {} (field {})", endpoint, client, r.status(), RefusedAlert.printable(r.getMessage()),
+                    r.field() == null ? null : RefusedAlert.printable(r.field()));
             return;
         }
         ApiErrors.respond(exchange, 503, "the alerts could not be stored; retry", null);

@@ -30,6 +30,12 @@ public final class IngestMeters {
                 .tag("endpoint", endpoint).tag("reason", reason).register(registry).increment();
     }
 
+    /** Alerts refused one by one out of a batch whose other alerts were stored (or all refused). */
+    public void refusedAlerts(String endpoint, int alerts) {
+        Counter.builder(MeterNames.INGEST_REFUSED_ALERTS).description("Alerts refused one by one out of a batch")
+                .tag("endpoint", endpoint).register(registry).increment(alerts);
+    }
+
     public void truncated(int alerts) {
         truncated.increment(alerts);
     }

@@ -29,6 +29,11 @@ import java.util.Map;
 final class StrictJson {
     /** Go's zero time: what Alertmanager sends as endsAt of an alert that has not ended. */
     static final Instant GO_ZERO = Instant.parse("0001-01-01T00:00:00Z");
+    /** The times taken (both stores hold them; PostgreSQL's timestamptz ends in year 294276, Java's parse earlier). */
+    static final Instant EARLIEST = Instant.EPOCH;
+    static final Instant LATEST = Instant.parse("9999-12-31T23:59:59.999999999Z");
+    /** Prometheus' label names; annotation names follow the same rule. */
+    private static final java.util.regex.Pattern LABEL_NAME = java.util.regex.Pattern.compile("[a-zA-Z_][a-zA-Z0-9_]*");
 
     private static final ObjectMapper MAPPER = new ObjectMapper(JsonFactory.builder()
             .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(32).maxNumberLength(64).build())
@@ -75,7 +80,38 @@ final class StrictJson {
         JsonNode v = obj.get(name);
         if (v == null || v.isNull()) return null;
         if (!v.isTextual()) throw IngestRefusal.invalid(path + name, path + name + " must be a string");
-        return v.textValue();
+        return storable(v.textValue(), path + name);
+    }
+
+    /**
+     * Refuses what the state store cannot hold as text: PostgreSQL refuses a NUL character in text (and the
+     * whole batch with it), and stores a lone UTF-16 surrogate (half of a pair, as {@code "\\ud800"} in JSON)
+     * as {@code ?}.
+     */
+    static String storable(String s, String field) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c == 0) throw IngestRefusal.invalid(field, field + " holds a NUL character (\\u0000)");
+            if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                throw IngestRefusal.invalid(field, field + " holds a lone UTF-16 surrogate (half of a pair, \\ud800-\\udfff)");
+            }
+        }
+        return s;
+    }
+
+    /** A label value with its control characters (tab, line breaks and the rest of C0, DEL) made spaces. */
+    static String oneLine(String s) {
+        StringBuilder b = null;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c < 0x20 || c == 0x7f) {
+                if (b == null) b = new StringBuilder(s);
+                b.setCharAt(i, ' ');
+            }
+        }
+        return b == null ? s : b.toString();
     }
 
     static String boundedString(JsonNode obj, String name, String path, int maxLength) {
@@ -108,23 +144,28 @@ final class StrictJson {
         if (s == null || s.isEmpty()) return null;
         try {
             Instant t = OffsetDateTime.parse(s, DateTimeFormatter.ISO_OFFSET_DATE_TIME).toInstant();
-            return t.equals(GO_ZERO) ? null : t;
-        } catch (DateTimeParseException e) {
+            if (t.equals(GO_ZERO)) return null;
+            if (t.isBefore(EARLIEST) || t.isAfter(LATEST)) {
+                throw IngestRefusal.invalid(path + name, path + name + " is outside 1970-01-01T00:00:00Z to 9999-12-31T23:59:59Z");
+            }
+            return t;
+        } catch (java.time.DateTimeException e) {
             throw IngestRefusal.invalid(path + name, path + name + " is not an RFC 3339 time such as 2024-05-01T10:00:00Z");
         }
     }
 
     static Map<String, String> labels(JsonNode obj, String name, String path, Limits limits, boolean required) {
-        return stringMap(obj, name, path, required, limits.maxLabels(), limits.maxLabelNameLength(), limits.maxLabelValueLength());
+        return stringMap(obj, name, path, required, limits.maxLabels(), limits.maxLabelNameLength(), limits.maxLabelValueLength(),
+                true);
     }
 
     static Map<String, String> annotations(JsonNode obj, String name, String path, Limits limits) {
         return stringMap(obj, name, path, false, limits.maxAnnotations(), limits.maxLabelNameLength(),
-                limits.maxAnnotationValueLength());
+                limits.maxAnnotationValueLength(), false);
     }
 
     private static Map<String, String> stringMap(JsonNode obj, String name, String path, boolean required, int maxEntries,
-                                                 int maxKey, int maxValue) {
+                                                 int maxKey, int maxValue, boolean labels) {
         String field = path + name;
         JsonNode v = obj.get(name);
         if (v == null || v.isNull()) {
@@ -140,13 +181,19 @@ final class StrictJson {
             String key = e.getKey();
             if (key.isEmpty()) throw IngestRefusal.invalid(field, field + " has an empty name");
             if (key.length() > maxKey) throw IngestRefusal.invalid(field, field + " has a name longer than " + maxKey + " characters");
+            // checked before the name is used in a message: a name is never echoed unless it is a plain label name
+            if (!LABEL_NAME.matcher(key).matches()) {
+                throw IngestRefusal.invalid(field, field + " has a name that is not a Prometheus label name"
+                        + " (letters, digits and _, not starting with a digit)");
+            }
             JsonNode value = e.getValue();
             String entryField = field + "." + (key.length() <= 64 ? key : key.substring(0, 64));
             if (!value.isTextual()) throw IngestRefusal.invalid(entryField, entryField + " must be a string");
             if (value.textValue().length() > maxValue) {
                 throw IngestRefusal.invalid(entryField, entryField + " is longer than " + maxValue + " characters");
             }
-            out.put(key, value.textValue());
+            String text = storable(value.textValue(), entryField);
+            out.put(key, labels ? oneLine(text) : text);
         }
         return out;
     }

@@ -16,6 +16,8 @@ public final class MeterNames {
     public static final String BUILD_INFO = PREFIX + "build";
     public static final String HTTP_REQUESTS = PREFIX + "http_requests";                   // counter: endpoint, status
     public static final String ROUTE_RELOADS = PREFIX + "route_reloads";                   // counter: outcome
+    public static final String PIPELINE_STALLED = PREFIX + "pipeline_stalled";             // gauge 0/1: part
+    public static final String PIPELINE_BUSY = PREFIX + "pipeline_busy_seconds";            // gauge: part (0 while idle)
 
     // probes
     public static final String PROBE_SUCCESS = PREFIX + "probe_success";                   // gauge 0/1: monitor, kind
@@ -43,6 +45,7 @@ public final class MeterNames {
     // ingestion
     public static final String INGEST_REQUESTS = PREFIX + "ingest_requests";               // counter: endpoint, status
     public static final String INGEST_REFUSED = PREFIX + "ingest_refused";                 // counter: endpoint, reason
+    public static final String INGEST_REFUSED_ALERTS = PREFIX + "ingest_refused_alerts";   // counter: endpoint
     public static final String INGEST_TRUNCATED_ALERTS = PREFIX + "ingest_truncated_alerts"; // counter
 
     // backups

@@ -93,6 +93,11 @@ final class FakeApi implements AutoCloseable {
         return this;
     }
 
+    /** Lets the requests hanging now answer (200 at once, the connection closed), without stopping the server. */
+    void release() {
+        release.countDown();
+    }
+
     /** The most deliveries (POSTs) that were in flight at the same moment. */
     int maxInFlight() {
         return maxInFlight.get();
