@@ -217,6 +217,8 @@ final class ArchiveReader implements Closeable {
 
     /** Entry names an archive may hold: no parent or absolute paths, nothing outside the layout a backup writes. */
     static final class EntryNames {
+        private static final java.util.regex.Pattern LAYOUT = java.util.regex.Pattern.compile("data/[^/]+/[0-9]{4,}\\.copy|files/[^/]+/.+");
+        private static final java.util.regex.Pattern DRIVE = java.util.regex.Pattern.compile("^[A-Za-z]:");
         private static final Set<String> FIXED = new HashSet<>(java.util.List.of(Manifest.NAME, ArchiveSigning.ENTRY, PRE_DATA, POST_DATA));
 
         private EntryNames() {}
@@ -224,11 +226,11 @@ final class ArchiveReader implements Closeable {
         static String problem(String name) {
             if (name.isEmpty()) return "an empty entry name";
             if (name.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) return "the entry name holds control characters";
-            if (name.startsWith("/") || name.contains("\\") || name.matches("^[A-Za-z]:.*")) return "an absolute or Windows path as entry name";
+            if (name.startsWith("/") || name.contains("\\") || DRIVE.matcher(name).find()) return "an absolute or Windows path as entry name";
             for (String seg : name.split("/", -1)) {
                 if (seg.isEmpty() || seg.equals(".") || seg.equals("..")) return "the entry name holds an empty, '.' or '..' part (a path out of the restore)";
             }
-            if (FIXED.contains(name) || name.matches("data/[^/]+/[0-9]{4,}\\.copy") || name.matches("files/[^/]+/.+")) return null;
+            if (FIXED.contains(name) || LAYOUT.matcher(name).matches()) return null;
             return "not an entry a backup writes";
         }
     }

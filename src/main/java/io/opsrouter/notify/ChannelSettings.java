@@ -8,6 +8,7 @@ import io.opsrouter.notify.channel.HttpPost;
 import io.opsrouter.notify.channel.LogChannel;
 import io.opsrouter.notify.channel.SlackChannel;
 import io.opsrouter.notify.channel.SmsChannel;
+import io.opsrouter.notify.channel.SmsSegment;
 import io.opsrouter.notify.channel.WebhookChannel;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -126,7 +127,8 @@ public final class ChannelSettings {
         }
         String api = s.string("notify.twilio.api-url", "TWILIO_API_URL", "https://api.twilio.com");
         requireHttpUrl("TWILIO_API_URL", api, "https://api.twilio.com, or your test server");
-        return Optional.of(new SmsChannel(api, sid.get(), token.get(), from.get(), http));
+        int maxSegments = s.integer("notify.twilio.max-segments", "TWILIO_MAX_SEGMENTS", SmsSegment.DEFAULT_MAX_SEGMENTS, 1, 10);
+        return Optional.of(new SmsChannel(api, sid.get(), token.get(), from.get(), http, maxSegments));
     }
 
     static Optional<Channel> webhook(SettingsSource s, HttpPost http, Clock clock) {
