@@ -29,39 +29,30 @@ public final class ArchiveVerifier {
 
     private ArchiveVerifier() {}
 
+    /** Checksums, names, sizes and schema statements, without asking for a signature (for an archive this process wrote). */
     public static Report verify(Path archive) {
-        return verify(archive, 2, true);
+        return verify(archive, 2, true, ArchiveTrust.UNCHECKED);
+    }
+
+    public static Report verify(Path archive, int threads, boolean checkSidecar) {
+        return verify(archive, threads, checkSidecar, ArchiveTrust.UNCHECKED);
     }
 
     /**
-     * Checks every entry, {@code threads} at a time; {@code checkSidecar} also rehashes the whole file against its
-     * {@code .sha256} (the backup itself skips that: it has just computed the sidecar from the file on disk).
+     * Checks the archive as restore will read it (signature against {@code trust}, entry names, duplicates, sizes, schema
+     * statements), then every entry's bytes, {@code threads} at a time; {@code checkSidecar} also rehashes the whole file
+     * against its {@code .sha256} (the backup itself skips that: it has just computed the sidecar from the file on disk).
      */
-    public static Report verify(Path archive, int threads, boolean checkSidecar) {
-        if (!Files.isRegularFile(archive)) return bad("archive", "no such file " + archive, null);
+    public static Report verify(Path archive, int threads, boolean checkSidecar, ArchiveTrust trust) {
         Manifest manifest;
-        try (ZipFile zip = new ZipFile(archive.toFile(), StandardCharsets.UTF_8)) {
-            ZipEntry me = zip.getEntry(Manifest.NAME);
-            if (me == null) return bad(Manifest.NAME, "missing: the archive was not finished by ops-router", null);
-            try (InputStream in = zip.getInputStream(me)) {
-                manifest = Json.MAPPER.readValue(in, Manifest.class);
-            } catch (IOException e) {
-                return bad(Manifest.NAME, "unreadable: " + e.getMessage().split("\n")[0], null);
-            }
-            if (manifest.entries() == null) return bad(Manifest.NAME, "lists no entries", manifest);
-            Set<String> listed = new HashSet<>();
-            for (Manifest.Entry e : manifest.entries()) {
-                listed.add(e.name());
-                if (zip.getEntry(e.name()) == null) return bad(e.name(), "listed in the manifest but missing from the archive", manifest);
-            }
-            Report entryProblem = checkAll(zip, manifest, Math.max(1, threads));
+        try (ArchiveReader reader = ArchiveReader.open(archive, trust)) {
+            manifest = reader.manifest();
+            Report entryProblem = checkAll(reader, manifest, Math.max(1, threads));
             if (entryProblem != null) return entryProblem;
-            for (Enumeration<? extends ZipEntry> en = zip.entries(); en.hasMoreElements(); ) {
-                String n = en.nextElement().getName();
-                if (!n.equals(Manifest.NAME) && !listed.contains(n)) return bad(n, "in the archive but not in the manifest", manifest);
-            }
-        } catch (ZipException e) {
-            return bad("archive", "not a complete zip (cut short or damaged): " + e.getMessage(), null);
+        } catch (ArchiveReader.Refused e) {
+            return bad(e.entry, e.problem, null);
+        } catch (BackupException e) {
+            return bad("archive", e.getMessage(), null);
         } catch (IOException e) {
             return bad("archive", "cannot be read: " + e.getMessage(), null);
         }
@@ -80,11 +71,11 @@ public final class ArchiveVerifier {
         return new Report(true, null, null, manifest);
     }
 
-    private static Report checkAll(ZipFile zip, Manifest manifest, int threads) {
+    private static Report checkAll(ArchiveReader zip, Manifest manifest, int threads) {
         java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads, BackupWriter.daemonThreads("verify"));
         try {
             List<java.util.concurrent.Future<String>> results = new ArrayList<>();
-            for (Manifest.Entry e : manifest.entries()) results.add(pool.submit(() -> check(zip, zip.getEntry(e.name()), e)));
+            for (Manifest.Entry e : manifest.entries()) results.add(pool.submit(() -> check(zip, e)));
             for (int i = 0; i < results.size(); i++) {
                 String problem = results.get(i).get();
                 if (problem != null) return bad(manifest.entries().get(i).name(), problem, manifest);
@@ -100,8 +91,8 @@ public final class ArchiveVerifier {
         }
     }
 
-    private static String check(ZipFile zip, ZipEntry ze, Manifest.Entry e) {
-        try (HashingInputStream h = new HashingInputStream(zip.getInputStream(ze))) {
+    private static String check(ArchiveReader zip, Manifest.Entry e) {
+        try (HashingInputStream h = new HashingInputStream(zip.open(e))) {
             byte[] buf = new byte[1 << 16];
             while (h.read(buf, 0, buf.length) >= 0) {
                 // hashing as it reads

@@ -27,6 +27,10 @@ public final class BackupModule implements RouterModule {
         for (FolderSpec f : settings.folders()) {
             if (!java.nio.file.Files.isDirectory(f.path())) LOG.warn("{}: folders.{}: {} does not exist; backups will report it", BackupSettings.FILE, f.name(), f.path());
         }
+        if (ArchiveSigning.fromEnv(ctx.env()).isEmpty()) {
+            LOG.warn("{} is not set: backups are written unsigned, and verify and restore will refuse them unless given --accept-unsigned",
+                    ArchiveSigning.ENV);
+        }
         service = new BackupService(settings, ctx.env(), new Catalogue(ctx.store()), ctx.metrics().registry(),
                 s -> LOG.error("backup signal before the routes started: {} {}", s.labels(), s.state()), ctx.clock(), ctx.version());
         service.leases(new io.opsrouter.store.Leases(ctx.store(), hostName() + ":" + ProcessHandle.current().pid()));

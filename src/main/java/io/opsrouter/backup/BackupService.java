@@ -35,10 +35,11 @@ public final class BackupService {
     private final Clock clock;
     private final String version;
     private final Instant startedAt;
+    private final ArchiveSigning signing;
     private final ReentrantLock running = new ReentrantLock();
     private volatile io.opsrouter.store.Leases leases;
     private volatile java.util.function.BiFunction<Path, BackupSettings, ArchiveVerifier.Report> verifier =
-            (archive, s) -> ArchiveVerifier.verify(archive, s.workers(), false);
+            (archive, s) -> ArchiveVerifier.verify(archive, s.workers(), false, ArchiveTrust.ownArchive(signing()));
 
     public BackupService(BackupSettings settings, Env env, Catalogue catalogue, io.micrometer.core.instrument.MeterRegistry registry,
                          Consumer<Signal> signals, Clock clock, String version) {
@@ -50,6 +51,12 @@ public final class BackupService {
         this.clock = clock;
         this.version = version;
         this.startedAt = clock.instant();
+        this.signing = ArchiveSigning.fromEnv(env).orElse(null);
+    }
+
+    /** The key archives are signed with; null when {@value ArchiveSigning#ENV} is not set (archives are then unsigned). */
+    ArchiveSigning signing() {
+        return signing;
     }
 
     /** With several replicas on one store, only the holder of the backup lease runs a scheduled backup. */
@@ -85,7 +92,7 @@ public final class BackupService {
             try {
                 SourceDb db = type.hasDatabase() ? SourceDb.fromEnv(env) : null;
                 Instant since = type == BackupType.INCREMENTAL ? since(s) : null;
-                BackupWriter writer = new BackupWriter(s, db, SecretMasker.from(env, s.secretEnv()), clock, version);
+                BackupWriter writer = new BackupWriter(s, db, SecretMasker.from(env, s.secretEnv()), clock, version, signing);
                 r = writer.write(type, since);
             } catch (SettingsException e) {
                 fail(type, start, "settings", e.getMessage(), null);

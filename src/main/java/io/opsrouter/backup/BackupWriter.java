@@ -52,8 +52,16 @@ public final class BackupWriter {
     private final SecretMasker masker;
     private final Clock clock;
     private final String routerVersion;
+    private final ArchiveSigning signing;
 
+    /** A writer of unsigned archives (verify and restore then need --accept-unsigned). */
     public BackupWriter(BackupSettings settings, SourceDb db, SecretMasker masker, Clock clock, String routerVersion) {
+        this(settings, db, masker, clock, routerVersion, null);
+    }
+
+    /** {@code signing}: the key that signs each archive's manifest; null writes unsigned archives. */
+    public BackupWriter(BackupSettings settings, SourceDb db, SecretMasker masker, Clock clock, String routerVersion, ArchiveSigning signing) {
+        this.signing = signing;
         this.settings = settings;
         this.db = db;
         this.masker = masker;
@@ -135,8 +143,14 @@ public final class BackupWriter {
                             extensions, listing.missing(), listed);
                     ZipArchiveEntry me = entry(Manifest.NAME);
                     zos.putArchiveEntry(me);
-                    zos.write(Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(manifest));
+                    byte[] manifestBytes = Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(manifest);
+                    zos.write(manifestBytes);
                     zos.closeArchiveEntry();
+                    if (signing != null) {
+                        zos.putArchiveEntry(entry(ArchiveSigning.ENTRY));
+                        zos.write(signing.sign(manifestBytes).getBytes(StandardCharsets.UTF_8));
+                        zos.closeArchiveEntry();
+                    }
                     zos.finish();
                     ch.force(true);
                 }

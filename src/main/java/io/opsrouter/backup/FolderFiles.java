@@ -31,9 +31,14 @@ final class FolderFiles {
             }
             List<PathMatcher> excludes = f.exclude().stream().map(g -> FileSystems.getDefault().getPathMatcher("glob:" + g)).toList();
             try (Stream<Path> walk = Files.walk(f.path())) {
+                Path root = f.path().toRealPath();
                 for (Path p : (Iterable<Path>) walk.sorted()::iterator) {
                     if (!Files.isRegularFile(p)) continue;
                     Path rel = f.path().relativize(p);
+                    if (Files.isSymbolicLink(p) && !p.toRealPath().startsWith(root)) {
+                        missing.add(f.name() + ": " + rel + " is a link out of " + f.path() + ", not followed");
+                        continue;
+                    }
                     if (excludes.stream().anyMatch(m -> m.matches(rel))) continue;
                     Instant modified = Files.getLastModifiedTime(p).toInstant();
                     if (f.maxAgeDays() > 0 && modified.isBefore(now.minus(Duration.ofDays(f.maxAgeDays())))) continue;
@@ -47,10 +52,15 @@ final class FolderFiles {
         return new Listing(files, missing);
     }
 
-    /** The file's bytes, masked when its folder says so and the file is text. */
+    /** The file's bytes, masked when its folder says so (or it is a log file) and the file is text. */
     static InputStream open(File f, SecretMasker masker) throws IOException {
-        if (f.folder().mask() && isText(f.path())) return masker.mask(Files.newInputStream(f.path()));
+        if ((f.folder().mask() || isLog(f.path())) && isText(f.path())) return masker.mask(Files.newInputStream(f.path()));
         return Files.newInputStream(f.path());
+    }
+
+    private static boolean isLog(Path p) {
+        String n = p.getFileName().toString();
+        return n.endsWith(".log") || n.matches(".*\\.log\\.[0-9]+") || n.endsWith(".jsonl");
     }
 
     private static boolean isText(Path p) throws IOException {

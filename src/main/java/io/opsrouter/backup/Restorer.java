@@ -34,7 +34,12 @@ import org.slf4j.LoggerFactory;
 public final class Restorer {
     private static final Logger LOG = LoggerFactory.getLogger(Restorer.class);
 
-    public record Options(SourceDb target, Set<String> tables, boolean clean, int jobs) {}
+    /** {@code trust}: which signatures the archives must carry (the four-argument form checks none: for archives the caller wrote). */
+    public record Options(SourceDb target, Set<String> tables, boolean clean, int jobs, ArchiveTrust trust) {
+        public Options(SourceDb target, Set<String> tables, boolean clean, int jobs) {
+            this(target, tables, clean, jobs, ArchiveTrust.UNCHECKED);
+        }
+    }
 
     public record Summary(int tables, long rows, List<String> warnings) {}
 
@@ -49,8 +54,30 @@ public final class Restorer {
 
     public Summary restore(List<Path> archives) {
         if (archives.isEmpty()) throw new BackupException("target", "name at least one archive to restore");
+        Map<Path, ArchiveReader> readers = new LinkedHashMap<>();
+        try {
+            for (Path a : archives) {
+                if (readers.containsKey(a)) throw new BackupException("target", a.getFileName() + " is named twice");
+                readers.put(a, ArchiveReader.open(a, options.trust()));
+            }
+            return restore(archives, readers);
+        } finally {
+            for (ArchiveReader r : readers.values()) {
+                try {
+                    r.close();
+                } catch (IOException e) {
+                    LOG.debug("closing {}: {}", r.path(), e.getMessage());
+                }
+            }
+        }
+    }
+
+    private Summary restore(List<Path> archives, Map<Path, ArchiveReader> readers) {
         Map<Path, Manifest> manifests = new LinkedHashMap<>();
-        for (Path a : archives) manifests.put(a, ArchiveVerifier.readManifest(a));
+        readers.forEach((p, r) -> manifests.put(p, r.manifest()));
+        readers.forEach((p, r) -> {
+            if (!r.signed()) progress.accept(p.getFileName() + ": not signed with " + ArchiveSigning.ENV + " (accepted as asked)");
+        });
         List<Path> ordered = new ArrayList<>(archives);
         ordered.sort(Comparator.comparing(p -> manifests.get(p).createdAt()));
         Manifest base = manifests.get(ordered.get(0));
@@ -74,9 +101,11 @@ public final class Restorer {
         int tables = 0;
         try (Connection admin = options.target().connect("ops-router restore")) {
             prepareTarget(admin, base);
-            try (ZipFile zip = new ZipFile(ordered.get(0).toFile(), StandardCharsets.UTF_8)) {
-                SchemaScript pre = SchemaScript.parse(readText(zip, base, "schema/pre-data.sql"));
-                SchemaScript post = SchemaScript.parse(readText(zip, base, "schema/post-data.sql"));
+            ArchiveReader zip = readers.get(ordered.get(0));
+            {
+                SchemaScript pre = zip.preData();
+                SchemaScript post = zip.postData();
+                if (pre == null || post == null) throw new BackupException("corrupt", ordered.get(0).getFileName() + ": holds no schema entries");
                 progress.accept("schema: " + pre.blocks.size() + " objects");
                 runBlocksInOrder(admin, pre, false);
                 List<Manifest.TableInfo> chosen = chosen(base);
@@ -90,7 +119,7 @@ public final class Restorer {
             }
             for (Path p : ordered.subList(1, ordered.size())) {
                 progress.accept("applying " + p.getFileName());
-                rows += applyIncremental(admin, p, manifests.get(p));
+                rows += applyIncremental(admin, readers.get(p), manifests.get(p));
             }
         } catch (SQLException e) {
             throw Failures.fromSql(e, null, "restore into " + SourceDb.redact(options.target().url()) + " failed");
@@ -134,16 +163,11 @@ public final class Restorer {
         }
         if (!found.isEmpty() && !options.clean()) {
             throw new BackupException("target", "the target database is not empty: it holds " + String.join(", ", found)
-                    + (found.size() == 5 ? ", ..." : "") + " (fix: restore into an empty database, or pass --clean to drop schemas "
-                    + schemas + " first)");
+                    + (found.size() == 5 ? ", ..." : "") + " (fix: restore into an empty database, or pass --clean to drop the archive's "
+                    + "tables and sequences that the target holds first)");
         }
+        if (options.clean()) clean(c, m);
         try (Statement st = c.createStatement()) {
-            if (options.clean()) {
-                for (String s : schemas) {
-                    st.execute("DROP SCHEMA IF EXISTS " + Sql.ident(s) + " CASCADE");
-                    progress.accept("dropped schema " + s);
-                }
-            }
             for (String s : schemas) st.execute("CREATE SCHEMA IF NOT EXISTS " + Sql.ident(s));
         }
         for (Manifest.ExtensionInfo x : m.extensions() == null ? List.<Manifest.ExtensionInfo>of() : m.extensions()) {
@@ -154,6 +178,39 @@ public final class Restorer {
                 warn("extension " + x.name() + " not created: " + e.getMessage().split("\n")[0]);
             }
         }
+    }
+
+    /**
+     * Drops what the manifest lists (its tables, then its sequences) and the target holds, without CASCADE: nothing the
+     * archive does not name is dropped; an object of the target that depends on one of them stops the restore by name.
+     */
+    private void clean(Connection c, Manifest m) throws SQLException {
+        List<String> tables = held(c, m.tables().stream().map(t -> new String[] {t.schema(), t.name()}).toList(), "'r','p'");
+        List<String> sequences = held(c, m.sequences().stream().map(q -> new String[] {q.schema(), q.name()}).toList(), "'S'");
+        try (Statement st = c.createStatement()) {
+            if (!tables.isEmpty()) st.execute("DROP TABLE IF EXISTS " + String.join(", ", tables));
+            if (!sequences.isEmpty()) st.execute("DROP SEQUENCE IF EXISTS " + String.join(", ", sequences));
+        } catch (SQLException e) {
+            throw new BackupException("target", "--clean cannot drop the archive's tables and sequences: " + e.getMessage().split("\n")[0]
+                    + " (fix: drop what depends on them by hand, or restore into an empty database)", e);
+        }
+        progress.accept("dropped " + tables.size() + " tables and " + sequences.size() + " sequences the archive lists");
+    }
+
+    /** Those of the named relations the target holds (of the given relkinds), quoted. */
+    private static List<String> held(Connection c, List<String[]> names, String kinds) throws SQLException {
+        List<String> out = new ArrayList<>();
+        if (names.isEmpty()) return out;
+        try (var ps = c.prepareStatement("SELECT n.nspname, c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+                + "JOIN unnest(?::text[], ?::text[]) AS want(s, r) ON want.s = n.nspname AND want.r = c.relname WHERE c.relkind IN (" + kinds
+                + ") AND NOT c.relispartition ORDER BY 1, 2")) {
+            ps.setArray(1, c.createArrayOf("text", names.stream().map(n -> n[0]).toArray()));
+            ps.setArray(2, c.createArrayOf("text", names.stream().map(n -> n[1]).toArray()));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) out.add(Sql.ident(rs.getString(1)) + "." + Sql.ident(rs.getString(2)));
+            }
+        }
+        return out;
     }
 
     private void runBlocksInOrder(Connection c, SchemaScript script, boolean tolerant) throws SQLException {
@@ -171,7 +228,7 @@ public final class Restorer {
         }
     }
 
-    private long copyData(ZipFile zip, Manifest m, List<Manifest.TableInfo> tables) throws SQLException, IOException {
+    private long copyData(ArchiveReader zip, Manifest m, List<Manifest.TableInfo> tables) throws SQLException, IOException {
         record Part(Manifest.TableInfo table, Manifest.Entry entry) {}
         Map<String, Manifest.Entry> entries = new LinkedHashMap<>();
         m.entries().forEach(e -> entries.put(e.name(), e));
@@ -234,14 +291,12 @@ public final class Restorer {
         return e;
     }
 
-    private static long copyIn(ZipFile zip, Connection c, Manifest.TableInfo t, Manifest.Entry e) throws SQLException, IOException {
+    private static long copyIn(ArchiveReader zip, Connection c, Manifest.TableInfo t, Manifest.Entry e) throws SQLException, IOException {
         return copyInto(zip, c, t.qualified() + " (" + Sql.columns(t.columns()) + ")", t.label(), e);
     }
 
-    private static long copyInto(ZipFile zip, Connection c, String target, String label, Manifest.Entry e) throws SQLException, IOException {
-        ZipEntry ze = zip.getEntry(e.name());
-        if (ze == null) throw new BackupException("corrupt", e.name() + ": listed in the manifest but missing from the archive");
-        try (HashingInputStream in = new HashingInputStream(zip.getInputStream(ze))) {
+    private static long copyInto(ArchiveReader zip, Connection c, String target, String label, Manifest.Entry e) throws SQLException, IOException {
+        try (HashingInputStream in = new HashingInputStream(zip.open(e))) {
             long rows;
             try {
                 rows = c.unwrap(PGConnection.class).getCopyAPI().copyIn("COPY " + target + " FROM STDIN", in, 1 << 16);
@@ -322,10 +377,11 @@ public final class Restorer {
         warnings.add(w);
     }
 
-    private long applyIncremental(Connection c, Path archive, Manifest m) throws SQLException, IOException {
+    private long applyIncremental(Connection c, ArchiveReader zip, Manifest m) throws SQLException, IOException {
+        Path archive = zip.path();
         long rows = 0;
         boolean auto = c.getAutoCommit();
-        try (ZipFile zip = new ZipFile(archive.toFile(), StandardCharsets.UTF_8); Statement st = c.createStatement()) {
+        try (Statement st = c.createStatement()) {
             Map<String, Manifest.Entry> entries = new LinkedHashMap<>();
             m.entries().forEach(e -> entries.put(e.name(), e));
             c.setAutoCommit(false);
@@ -361,18 +417,6 @@ public final class Restorer {
             c.setAutoCommit(auto);
         }
         return rows;
-    }
-
-    private static String readText(ZipFile zip, Manifest m, String name) throws IOException {
-        Manifest.Entry e = m.entries().stream().filter(x -> x.name().equals(name)).findFirst()
-                .orElseThrow(() -> new BackupException("corrupt", name + ": not listed in the manifest"));
-        ZipEntry ze = zip.getEntry(name);
-        if (ze == null) throw new BackupException("corrupt", name + ": missing from the archive");
-        try (HashingInputStream in = new HashingInputStream(zip.getInputStream(ze))) {
-            byte[] data = in.readAllBytes();
-            if (!in.hex().equalsIgnoreCase(e.sha256())) throw new BackupException("corrupt", name + ": SHA-256 differs from the manifest");
-            return new String(data, StandardCharsets.UTF_8);
-        }
     }
 
     /** A script of chosen blocks with the original preamble. */

@@ -1,6 +1,7 @@
 package io.opsrouter.backup;
 
 import io.opsrouter.config.Env;
+import io.opsrouter.log.LogRedaction;
 import java.io.BufferedReader;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -15,14 +16,17 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Masks secrets in configuration text as it streams, line by line: the value of every key that looks like a secret
- * (token, secret, password, key, sid, webhook) and every value of a secret environment variable become {@code ***}.
+ * Masks secrets in configuration text and log files as they stream, line by line: the value of every key that looks
+ * like a secret (token, secret, password, key, sid, webhook), every value of a secret environment variable, and
+ * secret-shaped text anywhere in a line ({@link LogRedaction}: passwords in URLs and DSNs, {@code Authorization}
+ * values, Slack webhook paths, secret query parameters; {@code password=…} in key-value DSNs) become {@code ***}.
  */
 public final class SecretMasker {
     public static final String MASK = "***";
     static final Pattern SECRET_NAME = Pattern.compile("(?i).*(token|secret|passw|pwd|key|sid|webhook|credential|auth).*");
     private static final Pattern KEY_VALUE = Pattern.compile(
             "^(\\s*(?:-\\s+)?[\"']?([A-Za-z0-9_.\\-]+)[\"']?\\s*[:=]\\s*)(\\S.*?)(\\s*)$");
+    private static final Pattern DSN_PASSWORD = Pattern.compile("(?i)\\b(password|passwd|pwd)\\s*=\\s*('[^']*'|\\S+)");
     private static final Pattern QUOTED = Pattern.compile("^([\"'])(.*)\\1(\\s*,?)$");
 
     private final List<String> values;
@@ -48,6 +52,9 @@ public final class SecretMasker {
     public String maskLine(String line) {
         String out = line;
         for (String v : values) out = out.replace(v, MASK);
+        out = LogRedaction.redact(out);
+        Matcher dsn = DSN_PASSWORD.matcher(out);
+        if (dsn.find()) out = dsn.replaceAll("$1=" + MASK);
         Matcher m = KEY_VALUE.matcher(out);
         if (m.matches() && SECRET_NAME.matcher(m.group(2)).matches() && !m.group(3).startsWith("#")
                 && !m.group(3).equals("|") && !m.group(3).equals(">")) {

@@ -29,8 +29,12 @@ public final class RestoreCommand implements Callable<Integer> {
     @Option(names = "--tables", split = ",", paramLabel = "TABLE", description = "Restore only these tables (schema.table or table)")
     Set<String> tables;
 
-    @Option(names = "--clean", description = "Drop the archive's schemas in the target first")
+    @Option(names = "--clean", description = "Drop the tables and sequences the archive lists that the target holds first (nothing else)")
     boolean clean;
+
+    @Option(names = "--accept-unsigned", description = "Accept archives not signed with " + io.opsrouter.backup.ArchiveSigning.ENV
+            + " (or when it is not set): anyone who could write an archive may have changed what it restores")
+    boolean acceptUnsigned;
 
     @Option(names = "--jobs", defaultValue = "2", description = "Parallel COPY streams (default 2)")
     int jobs;
@@ -43,8 +47,15 @@ public final class RestoreCommand implements Callable<Integer> {
         }
         String pw = password != null ? password : io.opsrouter.config.Env.system().get("TARGET_RESTORE_PASSWORD").orElse(null);
         long t0 = System.nanoTime();
+        io.opsrouter.backup.ArchiveTrust trust;
         try {
-            Restorer.Summary s = new Restorer(new Restorer.Options(new SourceDb(url, user, pw), tables, clean, Math.max(1, jobs)),
+            trust = io.opsrouter.backup.ArchiveTrust.fromEnv(io.opsrouter.config.Env.system(), acceptUnsigned);
+        } catch (io.opsrouter.config.SettingsException e) {
+            System.err.println("ops-router restore: " + e.getMessage());
+            return 2;
+        }
+        try {
+            Restorer.Summary s = new Restorer(new Restorer.Options(new SourceDb(url, user, pw), tables, clean, Math.max(1, jobs), trust),
                     msg -> System.err.printf("restore %6.1fs: %s%n", (System.nanoTime() - t0) / 1e9, msg)).restore(archives);
             s.warnings().forEach(w -> System.err.println("warning: " + w));
             System.out.printf("restored %d tables, %d rows in %.1f s%n", s.tables(), s.rows(), (System.nanoTime() - t0) / 1e9);

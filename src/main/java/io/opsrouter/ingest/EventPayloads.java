@@ -19,7 +19,7 @@ import java.util.Map;
 /**
  * A generic JSON event from another system (the voice assistant's server, a deploy pipeline, a database webhook):
  * {@code source}, {@code name}, {@code severity} or {@code priority}, {@code labels}, {@code summary}, optional
- * {@code resolved}. Its identity is its labels plus {@code alertname} (the name) and {@code source}.
+ * {@code resolved}, and an optional {@code id} that {@link EventReplay} takes once per source. Its identity is its labels plus {@code alertname} (the name) and {@code source}.
  */
 public final class EventPayloads {
     private static final int MAX_NAME = 256;
@@ -44,6 +44,10 @@ public final class EventPayloads {
         String name = requiredString(e, "name", "");
         if (source.length() > MAX_NAME) throw IngestRefusal.invalid("source", "source is longer than " + MAX_NAME + " characters");
         if (name.length() > MAX_NAME) throw IngestRefusal.invalid("name", "name is longer than " + MAX_NAME + " characters");
+        String id = optionalString(e, "id", "");
+        if (id != null && (id.isEmpty() || id.length() > MAX_NAME)) {
+            throw IngestRefusal.invalid("id", "id must be 1 to " + MAX_NAME + " characters");
+        }
         String priority = optionalString(e, "priority", "");
         if (priority != null) {
             try {

@@ -6,6 +6,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HexFormat;
 import java.util.Optional;
 import javax.crypto.Mac;
@@ -13,8 +14,9 @@ import javax.crypto.spec.SecretKeySpec;
 
 /**
  * Checks {@code X-Signature: sha256=<hex>}, the HMAC-SHA256 over {@code <X-Timestamp>.<raw body>} with
- * {@code ROUTER_WEBHOOK_SECRET}, compared in constant time; a timestamp further than the tolerance from now
- * is refused as a replay. Without a secret, signed events are refused altogether (403).
+ * {@code ROUTER_WEBHOOK_SECRET}, compared in constant time; a timestamp older than the tolerance is refused as a
+ * replay, one ahead of the router's clock by more than the allowed skew as from the future. Without a secret, signed
+ * events are refused altogether (403). A verified event is one {@link EventReplay} then takes only once.
  */
 public final class EventSignature {
     public static final String SIGNATURE_HEADER = "X-Signature";
@@ -23,14 +25,23 @@ public final class EventSignature {
     private final Optional<byte[]> secret;
     private final Duration tolerance;
     private final Clock clock;
+    private final Duration futureSkew;
+
+    /** What a verified event was signed at and with: the replay check keeps it until {@link #expiresAt()}. */
+    public record Verified(Instant timestamp, String signatureHex, Instant expiresAt) {}
 
     public EventSignature(Optional<String> secret, Duration tolerance, Clock clock) {
+        this(secret, tolerance, Duration.ofSeconds(30), clock);
+    }
+
+    public EventSignature(Optional<String> secret, Duration tolerance, Duration futureSkew, Clock clock) {
         this.secret = secret.map(s -> s.getBytes(StandardCharsets.UTF_8));
         this.tolerance = tolerance;
+        this.futureSkew = futureSkew;
         this.clock = clock;
     }
 
-    public void verify(String timestampHeader, String signatureHeader, byte[] rawBody) {
+    public Verified verify(String timestampHeader, String signatureHeader, byte[] rawBody) {
         if (secret.isEmpty()) {
             throw new IngestRefusal(403, "disabled", "signed events are off: ROUTER_WEBHOOK_SECRET is not set", null);
         }
@@ -39,15 +50,20 @@ public final class EventSignature {
         }
         long ts = Long.parseLong(timestampHeader.trim());
         long now = clock.instant().getEpochSecond();
-        if (Math.abs(now - ts) > tolerance.toSeconds()) {
-            throw new IngestRefusal(401, "replay", "X-Timestamp is more than " + tolerance.toSeconds() + "s from the router's clock",
+        if (now - ts > tolerance.toSeconds()) {
+            throw new IngestRefusal(401, "replay", "X-Timestamp is more than " + tolerance.toSeconds() + "s before the router's clock",
                     TIMESTAMP_HEADER);
+        }
+        if (ts - now > futureSkew.toSeconds()) {
+            throw new IngestRefusal(401, "future_timestamp", "X-Timestamp is more than " + futureSkew.toSeconds()
+                    + "s ahead of the router's clock (a timestamp from the future)", TIMESTAMP_HEADER);
         }
         byte[] presented = presented(signatureHeader);
         byte[] expected = sign(secret.get(), timestampHeader.trim(), rawBody);
         if (presented == null || !MessageDigest.isEqual(presented, expected)) {
             throw new IngestRefusal(401, "bad_signature", "X-Signature does not match the body", SIGNATURE_HEADER);
         }
+        return new Verified(Instant.ofEpochSecond(ts), HexFormat.of().formatHex(expected), Instant.ofEpochSecond(ts).plus(tolerance).plusSeconds(1));
     }
 
     private static byte[] presented(String header) {

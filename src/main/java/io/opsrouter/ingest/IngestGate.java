@@ -49,8 +49,10 @@ public final class IngestGate {
     /** Reads the raw body (bounded) and checks its HMAC before anything parses it. */
     public byte[] readSigned(Exchange exchange) {
         byte[] raw = body.read(exchange);
-        signature.verify(exchange.getMessage().getHeader(EventSignature.TIMESTAMP_HEADER, String.class),
+        EventSignature.Verified v = signature.verify(exchange.getMessage().getHeader(EventSignature.TIMESTAMP_HEADER, String.class),
                 exchange.getMessage().getHeader(EventSignature.SIGNATURE_HEADER, String.class), raw);
+        exchange.setProperty(EventReplay.VERIFIED, v);
+        exchange.setProperty(EventReplay.RAW, raw);
         return raw;
     }
 

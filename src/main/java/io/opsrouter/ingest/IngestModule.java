@@ -24,12 +24,13 @@ public final class IngestModule implements RouterModule {
         IngestSettings s = IngestSettings.from(ctx.settings());
         IngestMeters meters = new IngestMeters(ctx.metrics().registry());
         BoundedBody body = new BoundedBody(s.maxBodyBytes(), s.readTimeout(), s.concurrentReads());
-        EventSignature signature = new EventSignature(s.secret(), s.signatureTolerance(), ctx.clock());
+        EventSignature signature = new EventSignature(s.secret(), s.signatureTolerance(), IngestSettings.futureSkew(ctx.settings()), ctx.clock());
         IngestGate gate = new IngestGate(new ClientRateLimiter(s.rateLimit(), s.ratePeriod()), new BearerAuth(s.token()), signature,
                 body);
         beans.bind("ingestGate", gate);
         beans.bind("alertmanagerPayloads", new AlertmanagerPayloads(s.maxAlerts(), s.limits(), s.severities(), ctx.clock(), meters));
         beans.bind("eventPayloads", new EventPayloads(s.limits(), s.severities(), ctx.clock()));
+        beans.bind("eventReplay", new EventReplay(new EventNonces(ctx.store(), ctx.clock()), meters));
         beans.bind("ingestAnswers", new IngestAnswers(meters, ctx.health(), gate));
         if (s.token().isEmpty()) {
             LOG.warn("ROUTER_WEBHOOK_TOKEN is not set: /webhooks/alertmanager and /api/v2/alerts accept alerts without credentials");

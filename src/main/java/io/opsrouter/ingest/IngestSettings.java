@@ -65,6 +65,11 @@ public record IngestSettings(
                 severities(s));
     }
 
+    /** How far ahead of the router's clock a signed event's timestamp may be (clock skew), 30 s unless set. */
+    public static Duration futureSkew(SettingsSource s) {
+        return bounded(s, "router.ingest.future-skew", "ROUTER_INGEST_FUTURE_SKEW", Duration.ofSeconds(30), Duration.ZERO, Duration.ofMinutes(5));
+    }
+
     private static Duration bounded(SettingsSource s, String key, String env, Duration fallback, Duration min, Duration max) {
         Duration d = s.duration(key, env, fallback);
         if (d.compareTo(min) < 0 || d.compareTo(max) > 0) {

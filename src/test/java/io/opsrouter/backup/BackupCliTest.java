@@ -52,17 +52,25 @@ class BackupCliTest {
             assertThat(list.exit()).as(list.err()).isZero();
             assertThat(list.out()).contains(archive.getFileName().toString()).contains("full").contains("yes");
 
-            Run restore = cli("restore", archive.toString(), "--target-url", target.url(), "--target-user", target.user(), "--jobs", "2");
+            Run unsigned = cli("restore", archive.toString(), "--target-url", target.url(), "--target-user", target.user());
+            assertThat(unsigned.exit()).isEqualTo(1);
+            assertThat(unsigned.err()).contains("manifest.sig: missing: the archive is not signed").contains("--accept-unsigned");
+            Run unsignedVerify = cli("verify", archive.toString());
+            assertThat(unsignedVerify.exit()).isEqualTo(1);
+            assertThat(unsignedVerify.out()).contains("manifest.sig: missing");
+
+            Run restore = cli("restore", archive.toString(), "--target-url", target.url(), "--target-user", target.user(), "--jobs", "2",
+                    "--accept-unsigned");
             assertThat(restore.exit()).as(restore.err()).isZero();
             assertThat(restore.out()).contains("restored 6 tables");
             assertThat(TestData.fingerprints(target)).isEqualTo(TestData.fingerprints(source));
 
-            Run again = cli("restore", archive.toString(), "--target-url", target.url(), "--target-user", target.user());
+            Run again = cli("restore", archive.toString(), "--target-url", target.url(), "--target-user", target.user(), "--accept-unsigned");
             assertThat(again.exit()).isEqualTo(1);
             assertThat(again.err()).contains("not empty").contains("--clean");
 
             Run some = cli("restore", archive.toString(), "--target-url", target.url(), "--target-user", target.user(), "--clean",
-                    "--tables", "public.customers,settings_kv");
+                    "--tables", "public.customers,settings_kv", "--accept-unsigned");
             assertThat(some.exit()).as(some.err()).isZero();
             assertThat(some.out()).contains("restored 2 tables");
 

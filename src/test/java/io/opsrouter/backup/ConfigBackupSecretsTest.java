@@ -77,6 +77,57 @@ class ConfigBackupSecretsTest {
                 .contains("slack.bot-token = ***").contains("\"apiKey\": \"***\"").contains("SUPABASE_URL");
     }
 
+    @Test
+    void secretShapedValuesLogFilesAndLinksOutOfTheHomeAreNotCarried() throws Exception {
+        write("config/database.yaml", """
+                store:
+                  url: postgres://router:pw-in-url-42@db.internal:5432/ops
+                  dsn: "host=db.internal dbname=ops user=router password=dsn-secret-43"
+                  jdbc: jdbc:postgresql://db.internal/ops?user=router&password=jdbc-secret-44
+                nested:
+                  deeper:
+                    password: hunter2secret
+                    token: tok-secret-45
+                """);
+        write("logs/router.log", "2026-12-06T03:00:00Z DEBUG [main] headers - http-outgoing-0 >> Authorization: Basic QUMwMTp0d2lsaW8tc2VjcmV0LTQ2\n"
+                + "2026-12-06T03:00:01Z DEBUG [main] wire - POST https://hooks.slack.com/services/T0/B0/SlackPathSecret47 HTTP/1.1\n"
+                + "2026-12-06T03:00:02Z INFO  [main] Backup - backup full written\n");
+        Path outside = Files.createTempFile("outside-home", ".txt");
+        Files.writeString(outside, "root:shadow-secret-48:19000:0:99999:7:::\n");
+        Files.createSymbolicLink(home.resolve("config/shadow.yaml"), outside);
+        Files.createSymbolicLink(home.resolve("config/inside.yaml"), home.resolve("config/database.yaml"));
+
+        BackupSettings s = TestData.settings(home, """
+                folders:
+                  config: {path: config, types: [full, config]}
+                  logs: {path: logs, types: [config], mask: false}
+                """);
+        BackupWriter.Result r = new BackupWriter(s, null, SecretMasker.from(new Env(Map.of()), List.of()), Clock.systemUTC(), "test")
+                .write(BackupType.CONFIG, null);
+        String text = allText(r.archive());
+        for (String secret : List.of("pw-in-url-42", "dsn-secret-43", "jdbc-secret-44", "hunter2secret", "tok-secret-45", "QUMwMTp0d2lsaW8tc2VjcmV0LTQ2",
+                "SlackPathSecret47", "shadow-secret-48")) {
+            assertThat(text).as("archive holds " + secret).doesNotContain(secret);
+        }
+        assertThat(text).contains("postgres://router:***@db.internal:5432/ops").contains("password: ***").contains("backup full written")
+                .contains("files/config/inside.yaml");
+        assertThat(r.manifest().entries()).extracting(Manifest.Entry::name).doesNotContain("files/config/shadow.yaml");
+        assertThat(r.manifest().missingPaths()).anySatisfy(m -> assertThat(m).contains("shadow.yaml").contains("not followed"));
+        Files.delete(outside);
+    }
+
+    private static String allText(Path archive) throws Exception {
+        StringBuilder all = new StringBuilder();
+        try (ZipFile z = new ZipFile(archive.toFile())) {
+            for (ZipEntry e : Collections.list(z.entries())) {
+                try (InputStream in = z.getInputStream(e)) {
+                    all.append(e.getName()).append('\n').append(new String(in.readAllBytes(), StandardCharsets.UTF_8)).append('\n');
+                }
+            }
+        }
+        return all.toString();
+    }
+
     private void write(String rel, String content) throws Exception {
         Path p = home.resolve(rel);
         Files.createDirectories(p.getParent());

@@ -89,7 +89,7 @@ class IncrementalAndVerifyTest {
     @Test
     void verifyNamesTheEntryWithOneByteChangedAndRefusesAnArchiveCutShort() throws Exception {
         BackupWriter.Result r = writer(TestData.settings(home, "splitTableMb: 1\n")).write(BackupType.FULL, null);
-        assertThat(OpsRouterCli.execute("verify", r.archive().toString())).isZero();
+        assertThat(OpsRouterCli.execute("verify", "--accept-unsigned", r.archive().toString())).isZero();
 
         Path damaged = home.resolve("damaged.zip");
         Files.copy(r.archive(), damaged);
@@ -109,7 +109,7 @@ class IncrementalAndVerifyTest {
         ArchiveVerifier.Report report = ArchiveVerifier.verify(damaged);
         assertThat(report.ok()).isFalse();
         assertThat(report.entry()).isEqualTo(victim);
-        assertThat(OpsRouterCli.execute("verify", damaged.toString())).isEqualTo(1);
+        assertThat(OpsRouterCli.execute("verify", "--accept-unsigned", damaged.toString())).isEqualTo(1);
         // restore reads the same entry and refuses it too
         try (TestPostgres.Database target = TestPostgres.createDatabase("bk_bad")) {
             assertThatThrownBy(() -> new Restorer(new Restorer.Options(TestData.source(target), null, false, 2), m -> { }).restore(List.of(damaged)))
@@ -124,7 +124,7 @@ class IncrementalAndVerifyTest {
         ArchiveVerifier.Report cutReport = ArchiveVerifier.verify(cut);
         assertThat(cutReport.ok()).isFalse();
         assertThat(cutReport.describe()).contains("archive").contains("cut short");
-        assertThat(OpsRouterCli.execute("verify", cut.toString())).isEqualTo(1);
+        assertThat(OpsRouterCli.execute("verify", "--accept-unsigned", cut.toString())).isEqualTo(1);
         assertThat(ArchiveVerifier.verify(r.archive()).ok()).as("the original is untouched").isTrue();
     }
 

@@ -105,7 +105,7 @@ class ChannelMessagesTest {
         assertThat(body).startsWith("[P1] firing: Emergency call from 514-555-0199")
                 .endsWith("\nhttps://ops.example.com/ack/tok-t-1");
         assertThat(SmsSegment.isGsm7(body)).isTrue();
-        assertThat(SmsSegment.length(body, true)).isLessThanOrEqualTo(160);
+        assertThat(SmsSegment.segments(body)).isLessThanOrEqualTo(SmsSegment.DEFAULT_MAX_SEGMENTS);
     }
 
     @Test

@@ -26,8 +26,15 @@ public final class SmsChannel implements Channel {
     private final String authorization;
     private final String from;
     private final HttpPost http;
+    private final int maxSegments;
 
     public SmsChannel(String apiUrl, String accountSid, String authToken, String from, HttpPost http) {
+        this(apiUrl, accountSid, authToken, from, http, SmsSegment.DEFAULT_MAX_SEGMENTS);
+    }
+
+    /** {@code maxSegments}: the most SMS segments one message is sent as (longer text is cut at a word with an ellipsis). */
+    public SmsChannel(String apiUrl, String accountSid, String authToken, String from, HttpPost http, int maxSegments) {
+        this.maxSegments = maxSegments;
         this.messagesUrl = apiUrl.replaceAll("/+$", "") + "/2010-04-01/Accounts/" + accountSid + "/Messages.json";
         this.authorization = "Basic " + Base64.getEncoder()
                 .encodeToString((accountSid + ":" + authToken).getBytes(StandardCharsets.UTF_8));
@@ -64,7 +71,9 @@ public final class SmsChannel implements Channel {
         }
         String api = s.string("notify.twilio.api-url", "TWILIO_API_URL").orElse("https://api.twilio.com");
         ChannelSetup.requireHttpUrl("TWILIO_API_URL", api, "https://api.twilio.com, or your test server");
-        return Optional.of(new SmsChannel(api, sid.get(), token.get(), from.get(), s.http()));
+        int maxSegments = s.settings().integer("notify.twilio.max-segments", "TWILIO_MAX_SEGMENTS",
+                SmsSegment.DEFAULT_MAX_SEGMENTS, 1, 10);
+        return Optional.of(new SmsChannel(api, sid.get(), token.get(), from.get(), s.http(), maxSegments));
     }
 
     @Override
@@ -85,7 +94,7 @@ public final class SmsChannel implements Channel {
         if (m.recipient() == null || m.recipient().phone() == null || m.recipient().phone().isBlank()) {
             throw ChannelException.permanent("no_recipient", "an SMS needs a recipient with a phone number");
         }
-        String body = "To=" + enc(m.recipient().phone()) + "&From=" + enc(from) + "&Body=" + enc(SmsSegment.fit(m.text()));
+        String body = "To=" + enc(m.recipient().phone()) + "&From=" + enc(from) + "&Body=" + enc(SmsSegment.fit(m.text(), maxSegments));
         Map<String, String> headers = new LinkedHashMap<>();
         headers.put("Content-Type", "application/x-www-form-urlencoded; charset=UTF-8");
         headers.put("Authorization", authorization);

@@ -1,14 +1,17 @@
 package io.opsrouter.notify.channel;
 
 /**
- * Cuts a message to one SMS segment where it can: 160 characters when every character is in the GSM-7
- * alphabet (extension characters count twice), 70 UTF-16 units otherwise. A trailing link (the acknowledge
- * URL) is kept whole and the text before it is shortened; when even the link does not fit, the message
- * is sent whole in several segments rather than lose the link.
+ * Caps a message at a set number of SMS segments: 160 septets in one GSM-7 segment and 153 in each of several
+ * (extension characters count twice); 70 UTF-16 units in one UCS-2 segment and 67 in each of several, as soon as one
+ * character is outside GSM-7. A longer text is cut at a word boundary with an ellipsis; a trailing link (the
+ * acknowledge URL) is kept whole when it fits, and cut with the rest when it does not: the cap always holds.
  */
 public final class SmsSegment {
     public static final int GSM7_LIMIT = 160;
+    public static final int GSM7_PART = 153;
     public static final int UCS2_LIMIT = 70;
+    public static final int UCS2_PART = 67;
+    public static final int DEFAULT_MAX_SEGMENTS = 2;
     private static final String GSM7_BASIC = "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?"
             + "¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà";
     private static final String GSM7_EXTENSION = "^{}\\[~]|€\f";
@@ -16,10 +19,15 @@ public final class SmsSegment {
     private SmsSegment() {}
 
     public static String fit(String text) {
+        return fit(text, DEFAULT_MAX_SEGMENTS);
+    }
+
+    /** The text as sent: whole when it fits in {@code maxSegments} segments, otherwise cut to fit them. */
+    public static String fit(String text, int maxSegments) {
         if (text == null) return "";
         String t = text.strip();
         boolean gsm = isGsm7(t);
-        int limit = gsm ? GSM7_LIMIT : UCS2_LIMIT;
+        int limit = capacity(gsm, maxSegments);
         if (length(t, gsm) <= limit) return t;
         String link = "";
         String main = t;
@@ -31,20 +39,47 @@ public final class SmsSegment {
         }
         String ellipsis = gsm ? "..." : "…";
         int budget = limit - length(link, gsm) - (link.isEmpty() ? 0 : 1) - length(ellipsis, gsm);
-        if (budget < 10) return t;
-        StringBuilder sb = new StringBuilder();
-        int used = 0;
-        for (int i = 0; i < main.length(); ) {
-            int cp = main.codePointAt(i);
-            String ch = new String(Character.toChars(cp));
-            int w = length(ch, gsm);
-            if (used + w > budget) break;
-            sb.append(ch);
-            used += w;
-            i += Character.charCount(cp);
+        if (budget < 10) {
+            link = "";
+            main = t;
+            budget = limit - length(ellipsis, gsm);
         }
-        String out = sb.toString().stripTrailing() + ellipsis;
+        String out = cutAtWord(main, budget, gsm) + ellipsis;
         return link.isEmpty() ? out : out + "\n" + link;
+    }
+
+    /** At most {@code budget} (septets or units) of {@code main}, ending at a word boundary unless that loses over half. */
+    private static String cutAtWord(String main, int budget, boolean gsm) {
+        int used = 0;
+        int end = 0;
+        while (end < main.length()) {
+            int cp = main.codePointAt(end);
+            int w = length(new String(Character.toChars(cp)), gsm);
+            if (used + w > budget) break;
+            used += w;
+            end += Character.charCount(cp);
+        }
+        if (end < main.length() && !Character.isWhitespace(main.charAt(end))) {
+            int space = end - 1;
+            while (space > 0 && !Character.isWhitespace(main.charAt(space))) space--;
+            if (space > end / 2) end = space;
+        }
+        return main.substring(0, end).stripTrailing();
+    }
+
+    /** Septets (GSM-7) or UTF-16 units (UCS-2) that {@code segments} segments hold. */
+    public static int capacity(boolean gsm, int segments) {
+        if (segments <= 1) return gsm ? GSM7_LIMIT : UCS2_LIMIT;
+        return segments * (gsm ? GSM7_PART : UCS2_PART);
+    }
+
+    /** How many segments the text is sent as. */
+    public static int segments(String text) {
+        boolean gsm = isGsm7(text);
+        int len = length(text, gsm);
+        if (len <= capacity(gsm, 1)) return 1;
+        int part = gsm ? GSM7_PART : UCS2_PART;
+        return (len + part - 1) / part;
     }
 
     public static boolean isGsm7(String s) {
