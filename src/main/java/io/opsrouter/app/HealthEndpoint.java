@@ -5,7 +5,10 @@ import java.util.List;
 import java.util.Map;
 import org.apache.camel.Exchange;
 
-/** {@code GET /health}: every part with its state; 200 when all are ready, 503 naming those that are not. */
+/**
+ * {@code GET /health}: every part with its state; 200 when all are ready, 503 naming those that are not. Ready but
+ * degraded (e.g. nobody can be paged) is 200 with status {@code DEGRADED} and the reasons.
+ */
 public final class HealthEndpoint {
     private final HealthService health;
     private final String version;
@@ -19,7 +22,9 @@ public final class HealthEndpoint {
         List<HealthPart> parts = health.check();
         boolean ready = HealthService.ready(parts);
         Map<String, Object> body = new LinkedHashMap<>();
-        body.put("status", ready ? "UP" : "DOWN");
+        List<String> degraded = ready ? health.degradedReasons() : List.of();
+        body.put("status", !ready ? "DOWN" : degraded.isEmpty() ? "UP" : "DEGRADED");
+        if (!degraded.isEmpty()) body.put("degraded", degraded);
         body.put("version", version);
         Map<String, Object> byName = new LinkedHashMap<>();
         for (HealthPart p : parts) {

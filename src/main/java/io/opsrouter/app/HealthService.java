@@ -16,6 +16,29 @@ public final class HealthService {
     private final Map<String, Supplier<HealthPart>> checks = new ConcurrentHashMap<>();
     private final List<String> order = new java.util.concurrent.CopyOnWriteArrayList<>();
 
+    private final Map<String, Supplier<List<String>>> degraded = new ConcurrentHashMap<>();
+
+    /**
+     * Registers reasons the router is up but degraded (e.g. it can page nobody): {@code /health} still answers 200,
+     * with status {@code DEGRADED} and the reasons.
+     */
+    public void registerDegraded(String name, Supplier<List<String>> reasons) {
+        degraded.put(name, reasons);
+    }
+
+    /** Every current reason the router is degraded, empty when none. */
+    public List<String> degradedReasons() {
+        List<String> out = new ArrayList<>();
+        for (Supplier<List<String>> r : degraded.values()) {
+            try {
+                out.addAll(r.get());
+            } catch (RuntimeException e) {
+                out.add("check failed: " + e.getMessage());
+            }
+        }
+        return out;
+    }
+
     public void register(String name, Supplier<HealthPart> check) {
         if (checks.put(name, check) == null) order.add(name);
     }

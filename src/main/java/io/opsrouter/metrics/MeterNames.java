@@ -55,4 +55,16 @@ public final class MeterNames {
     public static final String BACKUP_ROWS = PREFIX + "backup_rows";                       // gauge: type
     public static final String BACKUP_VERIFIED = PREFIX + "backup_verified";               // gauge 0/1: type
     public static final String BACKUP_FAILURES = PREFIX + "backup_failures";               // counter: type, reason
+
+    // heartbeats (io.opsrouter.heartbeat)
+    public static final String HEARTBEAT_STATE = PREFIX + "heartbeat_state";              // gauge 0/1: heartbeat, state (new, up, started, late, down)
+    public static final String HEARTBEAT_LAST_PING = PREFIX + "heartbeat_last_ping_timestamp_seconds"; // gauge: heartbeat
+    public static final String HEARTBEAT_NEXT_EXPECTED = PREFIX + "heartbeat_next_expected_timestamp_seconds"; // gauge: heartbeat
+    public static final String HEARTBEAT_LAST_RUN = PREFIX + "heartbeat_last_run_duration_seconds"; // gauge: heartbeat
+    public static final String HEARTBEAT_PINGS = PREFIX + "heartbeat_pings";              // counter: heartbeat, kind
+    public static final String HEARTBEAT_PINGS_REFUSED = PREFIX + "heartbeat_pings_refused"; // counter: reason
+    public static final String WATCHDOG_LAST_SEEN = PREFIX + "watchdog_last_seen_timestamp_seconds"; // gauge: sender
+    public static final String SCHEDULE_LAST_BEAT = PREFIX + "schedule_last_beat_timestamp_seconds"; // gauge: schedule
+    public static final String OUTGOING_HEARTBEATS = PREFIX + "outgoing_heartbeats";      // counter: outcome (ok, fail, error)
+    public static final String PAGING_DEGRADED = PREFIX + "paging_degraded";              // gauge 0/1: reason
 }

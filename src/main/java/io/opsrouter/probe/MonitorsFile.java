@@ -36,6 +36,8 @@ import org.snakeyaml.engine.v2.nodes.Node;
  */
 public final class MonitorsFile {
     public static final String DEFAULT_FILE = "config/monitors.yaml";
+    /** Monitors of this kind are pushed to, not polled: the heartbeat module reads them. */
+    public static final String HEARTBEAT_KIND = "heartbeat";
 
     private static final Pattern VAR = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?}");
     private static final Pattern ID = Pattern.compile("[a-z0-9][a-z0-9._-]{0,62}");
@@ -104,11 +106,27 @@ public final class MonitorsFile {
         Set<String> ids = new HashSet<>();
         int index = 0;
         for (Node item : items) {
+            if (isHeartbeat(item)) {
+                // kind: heartbeat is read by io.opsrouter.heartbeat.HeartbeatsFile; its id still counts here
+                String id = YamlNodes.scalar(YamlNodes.mapping(item).get("id"));
+                if (id != null && !ids.add(id)) throw error(item, id, "the id is used twice", "give each monitor its own id");
+                index++;
+                continue;
+            }
             Monitor m = readMonitor(item, index++);
             if (!ids.add(m.id())) throw error(item, m.id(), "the id is used twice", "give each monitor its own id");
             out.add(m);
         }
         return out;
+    }
+
+    private static boolean isHeartbeat(Node item) {
+        try {
+            Map<String, Node> m = YamlNodes.mapping(item);
+            return m != null && HEARTBEAT_KIND.equals(YamlNodes.scalar(m.get("kind")));
+        } catch (IllegalArgumentException e) {
+            return false; // a repeated key: readMonitor reports it with the line
+        }
     }
 
     private void readDefaults(Node n) {
@@ -134,7 +152,7 @@ public final class MonitorsFile {
         Kind kind = Kind.parse(kindText);
         if (kind == null) {
             throw error(m.getOrDefault("kind", node), id, kindText == null ? "has no kind" : "unknown kind '" + kindText + "'",
-                    "use one of http, tls, tcp, sql, pg");
+                    "use one of http, tls, tcp, sql, pg, heartbeat");
         }
         for (Map.Entry<String, Node> e : m.entrySet()) {
             if (!COMMON.contains(e.getKey()) && !KIND_KEYS.get(kind).contains(e.getKey())) {

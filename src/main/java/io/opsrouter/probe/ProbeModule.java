@@ -30,6 +30,9 @@ public final class ProbeModule implements RouterModule {
     /** Where due signals go ({@code routes/probes.yaml} forwards them to the alert pipeline). */
     public static final String SIGNAL_ENDPOINT = "direct:probe-signal";
     private static final Logger LOG = LoggerFactory.getLogger(ProbeModule.class);
+    /** The router's schedules check in here (io.opsrouter.heartbeat.ScheduleBeats); ignored at once when nobody listens. */
+    private static final String SCHEDULE_BEAT_ENDPOINT = "direct:schedule-beat?block=false&failIfNoConsumers=false";
+    private static final java.time.Duration SCHEDULER_BEAT = java.time.Duration.ofSeconds(30);
 
     private RouterContext ctx;
     private ProbeSettings settings;
@@ -95,6 +98,7 @@ public final class ProbeModule implements RouterModule {
         g.scheduler()[0] = s;
         running = g;
         s.start(g.monitors());
+        s.beatEvery(SCHEDULER_BEAT, () -> producer.sendBodyAndHeader(SCHEDULE_BEAT_ENDPOINT, null, "schedule", "probe-scheduler"));
     }
 
     private void deliver(ProbeResult r) {

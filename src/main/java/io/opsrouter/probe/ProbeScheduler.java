@@ -153,6 +153,24 @@ public final class ProbeScheduler implements AutoCloseable {
         }
     }
 
+    /**
+     * Runs {@code beat} every {@code period} on the scheduler's own thread, so a stalled scheduler stops beating
+     * (the heartbeat module raises RouterScheduleStalled).
+     */
+    public void beatEvery(Duration period, Runnable beat) {
+        try {
+            timer.scheduleAtFixedRate(() -> {
+                try {
+                    beat.run();
+                } catch (RuntimeException e) {
+                    LOG.debug("probe scheduler beat: {}", e.toString());
+                }
+            }, 0, period.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException e) {
+            // stopping
+        }
+    }
+
     @Override
     public void close() {
         stopped = true;

@@ -10,15 +10,15 @@ import org.snakeyaml.engine.v2.nodes.ScalarNode;
 import org.snakeyaml.engine.v2.nodes.SequenceNode;
 
 /** Reads SnakeYAML nodes keeping their line numbers, so that an error can point at the line. */
-final class YamlNodes {
+public final class YamlNodes {
     private YamlNodes() {}
 
-    static int line(Node n) {
+    public static int line(Node n) {
         return n.getStartMark().map(m -> m.getLine() + 1).orElse(0);
     }
 
     /** The keys of a mapping in file order; null when the node is not a mapping; a repeated key is an error. */
-    static Map<String, Node> mapping(Node n) {
+    public static Map<String, Node> mapping(Node n) {
         if (!(n instanceof MappingNode m)) return null;
         Map<String, Node> out = new LinkedHashMap<>();
         for (NodeTuple t : m.getValue()) {
@@ -30,12 +30,12 @@ final class YamlNodes {
         return out;
     }
 
-    static List<Node> sequence(Node n) {
+    public static List<Node> sequence(Node n) {
         return n instanceof SequenceNode s ? s.getValue() : null;
     }
 
     /** A scalar's text; null for a YAML null or a non-scalar. */
-    static String scalar(Node n) {
+    public static String scalar(Node n) {
         if (!(n instanceof ScalarNode s)) return null;
         String v = s.getValue();
         if (s.isPlain() && (v.isEmpty() || v.equals("~") || v.equals("null"))) return null;

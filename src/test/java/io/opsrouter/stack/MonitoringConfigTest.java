@@ -79,7 +79,10 @@ class MonitoringConfigTest {
         List<StackFiles.Rule> rules = StackFiles.alertRules();
         assertThat(rules).extracting(StackFiles.Rule::alert).contains("InstanceDown", "ProbeErrorRateHigh",
                 "TlsCertificateExpiringSoon", "BackupMissing", "NotificationChannelFailing", "OutboxAgeGrowing");
+        assertThat(rules).filteredOn(r -> r.alert().equals("Watchdog")).singleElement()
+                .satisfies(w -> assertThat(w.expr().trim()).isEqualTo("vector(1)"));
         for (StackFiles.Rule r : rules) {
+            if (r.alert().equals("Watchdog")) continue; // the dead man's switch reads nothing: it always fires
             assertThat(PromQlNames.of(r.expr())).as("%s reads", r.alert()).isNotEmpty()
                     .allSatisfy(n -> assertThat(meters.exposes(n)).as("%s reads %s, which the router does not expose", r.alert(), n).isTrue());
             assertThat(r.labels().get("severity")).as("%s severity", r.alert()).isIn("critical", "warning", "info");
@@ -99,7 +102,12 @@ class MonitoringConfigTest {
     void alertmanagerSendsEveryAlertToTheRouterWebhookWithTheBearerTokenAndResolves() {
         Map<String, Object> am = StackFiles.yaml(StackFiles.ALERTMANAGER);
         Map<String, Object> route = (Map<String, Object>) am.get("route");
-        assertThat(route).doesNotContainKey("routes");
+        // one sub-route only: the Watchdog (the dead man's switch) to the same receiver, repeated within minutes
+        assertThat((List<Map<String, Object>>) route.get("routes")).singleElement().satisfies(w -> {
+            assertThat((List<Object>) w.get("matchers")).containsExactly("alertname=\"Watchdog\"");
+            assertThat(w.get("receiver")).isEqualTo(route.get("receiver"));
+            assertThat(String.valueOf(w.get("repeat_interval"))).isEqualTo("1m");
+        });
         List<Map<String, Object>> receivers = (List<Map<String, Object>>) am.get("receivers");
         assertThat(receivers).hasSize(1);
         assertThat(receivers.get(0).get("name")).isEqualTo(route.get("receiver"));

@@ -63,6 +63,7 @@ class StackEndToEndTest {
     private static final String PRIMARY_EMAIL = "primary@example.com";
     private static final String TOOLING = "E2ECanaryTooling";
     private static final String ESCALATION = "E2ECanaryEscalation";
+    private static final String API_TOKEN = "e2e-api-" + UUID.randomUUID();
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final List<ManagedProcess> processes = new ArrayList<>();
@@ -70,6 +71,7 @@ class StackEndToEndTest {
     private StandInServer standIns;
     private GreenMail mail;
     private ManagedProcess router;
+    private ManagedProcess prometheusProcess;
     private int routerPort;
     private int prometheusPort;
     private int alertmanagerPort;
@@ -192,6 +194,30 @@ class StackEndToEndTest {
         });
     }
 
+    /**
+     * The dead man's switch: the shipped Watchdog reaches the router through Alertmanager and pages nobody; when
+     * Prometheus stops, the Watchdog stops arriving and the router pages "the alerting pipeline is broken", naming
+     * the sender (its external label stack). Last: it stops Prometheus.
+     */
+    @Test
+    @Order(5)
+    void whenPrometheusStopsTheDeadMansSwitchPagesThatTheAlertingPipelineIsBroken() {
+        within(DELIVERY, "the router sees the Watchdog of stack=ops-router", () -> {
+            HttpResponse<String> api = send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + routerPort + "/api/heartbeats"))
+                    .header("Authorization", "Bearer " + API_TOKEN).GET());
+            assertThat(readJson(api.body()).path("watchdog").path("senders").toString()).contains("stack=ops-router");
+        });
+        assertThat(slackMessages()).noneMatch(m -> m.contains("The alerting pipeline works"));
+
+        processes.remove(prometheusProcess);
+        prometheusProcess.close();
+        within(DELIVERY, "Slack and SMS carry the P1: the alerting pipeline is broken, naming stack=ops-router", () -> {
+            assertThat(slackMessages()).anyMatch(m -> m.contains("The alerting pipeline is broken") && m.contains("ops-router went quiet"));
+            assertThat(smsTo(PRIMARY_PHONE)).anyMatch(m -> m.contains("alerting pipeline is broken"));
+        });
+        assertThat(slackMessages()).noneMatch(m -> m.contains("The alerting pipeline works"));
+    }
+
     // --- the stack ---------------------------------------------------------------------------------------------
 
     private void startRouter(Path jar) throws IOException {
@@ -204,7 +230,12 @@ class StackEndToEndTest {
         env.put("ROUTER_DATA_DIR", home.resolve("data").toString());
         env.put("ROUTER_PUBLIC_URL", "http://127.0.0.1:" + routerPort);
         env.put("ROUTER_WEBHOOK_TOKEN", WEBHOOK_TOKEN);
-        env.put("ROUTER_API_TOKEN", "e2e-api-" + UUID.randomUUID());
+        env.put("ROUTER_API_TOKEN", API_TOKEN);
+        // the dead man's switch with short times: Alertmanager repeats the Watchdog every second below
+        env.put("ROUTER_WATCHDOG_PERIOD", "3s");
+        env.put("ROUTER_WATCHDOG_GRACE", "5s");
+        env.put("ROUTER_WATCHDOG_SENDER_LABELS", "stack");
+        env.put("ROUTER_HEARTBEATS_CHECK_INTERVAL", "1s");
         env.put("SLACK_WEBHOOK_URL", standIns.url("/slack/services/T000/B000/e2e"));
         env.put("TWILIO_ACCOUNT_SID", TWILIO_SID);
         env.put("TWILIO_AUTH_TOKEN", "e2e-twilio-token");
@@ -239,6 +270,11 @@ class StackEndToEndTest {
         Map<String, Object> route = (Map<String, Object>) config.get("route");
         route.put("group_wait", "1s");
         route.put("group_interval", "1s");
+        for (Map<String, Object> sub : (List<Map<String, Object>>) route.getOrDefault("routes", List.of())) {
+            sub.put("group_wait", "1s");
+            sub.put("group_interval", "1s");
+            sub.put("repeat_interval", "1s");
+        }
         Map<String, Object> receiver = ((List<Map<String, Object>>) config.get("receivers")).get(0);
         List<Map<String, Object>> hooks = (List<Map<String, Object>>) receiver.get("webhook_configs");
         Map<String, Object> toRouter = hooks.get(0);
@@ -279,7 +315,7 @@ class StackEndToEndTest {
                 "metrics_path", "/exporter/metrics", "static_configs", List.of(Map.of("targets", List.of("127.0.0.1:" + standIns.port())))));
         Path file = dir.resolve("prometheus.yml");
         Files.writeString(file, Json.write(localConfig));
-        launch("prometheus", List.of(bin, "--config.file=" + file, "--storage.tsdb.path=" + work.resolve("prometheus-data"),
+        prometheusProcess = launch("prometheus", List.of(bin, "--config.file=" + file, "--storage.tsdb.path=" + work.resolve("prometheus-data"),
                 "--web.listen-address=127.0.0.1:" + prometheusPort, "--rules.alert.resend-delay=1s"), dir, Map.of());
         within(STARTUP, "Prometheus is ready", () -> assertThat(get(prometheus("/-/ready")).statusCode()).isEqualTo(200));
     }
