@@ -40,8 +40,9 @@ public final class EventPayloads {
 
     private List<Signal> event(byte[] raw) {
         JsonNode e = object(StrictJson.parse(raw), "body");
-        String source = requiredString(e, "source", "");
-        String name = requiredString(e, "name", "");
+        // both become label values: control characters become spaces, as in labels
+        String source = StrictJson.oneLine(requiredString(e, "source", ""));
+        String name = StrictJson.oneLine(requiredString(e, "name", ""));
         if (source.length() > MAX_NAME) throw IngestRefusal.invalid("source", "source is longer than " + MAX_NAME + " characters");
         if (name.length() > MAX_NAME) throw IngestRefusal.invalid("name", "name is longer than " + MAX_NAME + " characters");
         String id = optionalString(e, "id", "");

@@ -88,6 +88,25 @@ class RegexSilenceAttackTest {
         assertThat(outboxRowsFor("mem-full")).isZero();
     }
 
+    /** A silence stored before expressions were RE2 (a look-ahead) silences nothing and stops nothing. */
+    @Test
+    void aStoredSilenceRe2CannotCompileIsSkippedAndPagingGoesOn() {
+        start();
+        router.app().context().store().inTransaction(c -> {
+            try (var ps = c.prepareStatement("INSERT INTO silences (id, matchers, starts_at, ends_at, created_by, comment, created_at)"
+                    + " VALUES ('s-old', ?, ?, ?, 'ops', 'made before RE2', ?)")) {
+                ps.setString(1, "{\"match\": {}, \"matchRe\": {\"instance\": \"(?=db).*\"}}");
+                ps.setObject(2, AlertRepository.ts(AlertFixture.NIGHT.minusSeconds(60)));
+                ps.setObject(3, AlertRepository.ts(AlertFixture.NIGHT.plusSeconds(7200)));
+                ps.setObject(4, AlertRepository.ts(AlertFixture.NIGHT.minusSeconds(60)));
+                ps.executeUpdate();
+            }
+            return null;
+        });
+        router.app().camel().createProducerTemplate().sendBody(Signal.ENDPOINT, alert("db-down", "database", "db-1"));
+        assertThat(outboxRowsFor("db-down")).isPositive();
+    }
+
     @Test
     void expressionsRe2CannotRunAreRefusedWithTheFieldAndTheReason() {
         start();

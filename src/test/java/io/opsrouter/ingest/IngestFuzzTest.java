@@ -81,7 +81,7 @@ class IngestFuzzTest {
 
     @Property(tries = 1000)
     void apiV2Answers4xxToMalformedBodies(@ForAll("apiV2Bodies") byte[] body) {
-        assertClientError(router.send(IngestHttp.post(router, "/api/v2/alerts", body)), body);
+        assertClientError(router.send(IngestHttp.post(router, "/api/v2/alerts", body).header("Authorization", "Bearer " + TOKEN)), body);
     }
 
     @Property(tries = 1000)
@@ -126,15 +126,16 @@ class IngestFuzzTest {
 
     @Provide
     Arbitrary<byte[]> apiV2Bodies() {
-        ArrayNode valid = (ArrayNode) read(IngestHttp.vector("api-v2.json"));
+        // one alert: in a longer list the good alerts beside a broken one are taken (a 200 naming the broken one)
+        ArrayNode valid = F.arrayNode().add(read(IngestHttp.vector("api-v2.json")).get(0));
         List<Target> targets = List.of(
                 new Target(List.of("0"), true, concat(common(), TextNode.valueOf("alert"))),
                 new Target(List.of("0", "labels"), true, concat(common(), F.objectNode())),
                 new Target(List.of("0", "labels", "alertname"), true, concat(common(), TextNode.valueOf(""))),
-                new Target(List.of("1", "labels", "severity"), false, commonNonNull()),
+                new Target(List.of("0", "labels", "severity"), false, commonNonNull()),
                 new Target(List.of("0", "annotations"), false, concat(commonNonNull(), obj("a", IntNode.valueOf(1)))),
                 new Target(List.of("0", "startsAt"), false, badTimes()),
-                new Target(List.of("1", "endsAt"), false, badTimes()),
+                new Target(List.of("0", "endsAt"), false, badTimes()),
                 new Target(List.of("0", "generatorURL"), false, commonNonNull()));
         return malformed(valid, targets);
     }

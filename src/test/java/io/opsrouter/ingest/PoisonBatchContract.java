@@ -209,6 +209,32 @@ abstract class PoisonBatchContract {
         assertThat(storedNames(p)).containsExactly(p + "_0", p + "_2");
     }
 
+    /** Weak item of issue 18: a label name with CRLF forged a log line through the 400's message. */
+    @Test
+    void refusalsWriteOneLogLineEachWhateverTheNamesHold() {
+        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> lines = new ch.qos.logback.core.read.ListAppender<>();
+        lines.start();
+        List<ch.qos.logback.classic.Logger> loggers = List.of(
+                (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(IngestAnswers.class),
+                (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(AlertmanagerPayloads.class));
+        loggers.forEach(l -> l.addAppender(lines));
+        try {
+            String p = prefix();
+            ArrayNode alerts = F.arrayNode();
+            alerts.add(alert(p + "\r\n12:00:00.000 INFO forged").put("startsAt", "+300000-01-01T00:00:00Z"));
+            ObjectNode bad = alert(p + "_1");
+            ((ObjectNode) bad.get("labels")).put("x\r\n12:00:00.000 INFO forged", "y");
+            alerts.add(bad);
+            ObjectNode body = F.objectNode().put("version", "4").put("status", "firing");
+            body.set("alerts", alerts);
+            assertThat(webhook(body.toString()).statusCode()).isEqualTo(400);
+            assertThat(lines.list).isNotEmpty().allSatisfy(e -> assertThat(e.getFormattedMessage()).doesNotContain("\n").doesNotContain("\r"));
+            assertThat(lines.list).anySatisfy(e -> assertThat(e.getFormattedMessage()).contains(p + "??12:00:00.000 INFO forged"));
+        } finally {
+            loggers.forEach(l -> l.detachAppender(lines));
+        }
+    }
+
     /** Weak item of issue 18: the ingest door and the alert pipeline both counted each alert. */
     @Test
     void alertsReceivedCountsEachAlertOnce() {
