@@ -90,6 +90,7 @@ public final class CheckCommand implements Callable<Integer> {
         try {
             settings = ProbeSettings.from(SettingsSource.load(h, Map.of(), env));
             monitors = MonitorsFile.load(h, settings.file(), env);
+            io.opsrouter.heartbeat.HeartbeatsFile.load(h, settings.file(), env); // validated only: heartbeats are pushed, not run
         } catch (SettingsException e) {
             err.println("ops-router check: " + e.getMessage());
             return P1;

@@ -134,6 +134,14 @@ class CheckCommandTest {
     }
 
     @Test
+    void aHeartbeatWithABadScheduleExitsTwoNamingTheLine() throws Exception {
+        Files.writeString(home.resolve("config/monitors.yaml"),
+                "monitors:\n  - id: backup-script\n    kind: heartbeat\n    key: ${BACKUP_KEY}\n    period: daily\n");
+        assertThat(check(Map.of())).isEqualTo(2);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("config/monitors.yaml:5: heartbeat backup-script: period: 'daily' is not a duration");
+    }
+
+    @Test
     void theCliDispatchesCheckToTheRealCommand() {
         CommandLine cli = new CommandLine(new OpsRouterCli());
         Object command = cli.getSubcommands().get("check").getCommand();

@@ -85,6 +85,14 @@ class HeartbeatRoutesTest {
             assertThat(done.get("lastLog").asText()).isEqualTo("backed up 42 files\n");
             assertThat(done.get("lastLogTruncated").asBoolean()).isFalse();
             assertThat(done.toString()).doesNotContain(KEY);
+
+            String metrics = r.get("/metrics").body();
+            assertThat(metrics).contains("ops_router_heartbeat_state{heartbeat=\"backup-script\",state=\"up\"} 1.0")
+                    .contains("ops_router_heartbeat_state{heartbeat=\"backup-script\",state=\"down\"} 0.0")
+                    .contains("ops_router_heartbeat_last_run_duration_seconds{heartbeat=\"backup-script\"} 180.0")
+                    .contains("ops_router_heartbeat_last_ping_timestamp_seconds{heartbeat=\"backup-script\"} 1.77245298E9")
+                    .contains("ops_router_heartbeat_next_expected_timestamp_seconds{heartbeat=\"backup-script\"} 1.77253938E9")
+                    .contains("ops_router_heartbeat_pings_total{heartbeat=\"backup-script\",kind=\"start\"} 1.0");
         }
     }
 
