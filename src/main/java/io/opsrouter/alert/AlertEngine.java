@@ -2,6 +2,7 @@ package io.opsrouter.alert;
 
 import io.opsrouter.notify.Notification;
 import io.opsrouter.notify.Notification.Kind;
+import io.opsrouter.alert.lifecycle.Status;
 import io.opsrouter.store.GroupCommit;
 import io.opsrouter.store.StateStore;
 import io.opsrouter.store.StoreException;
@@ -43,6 +44,10 @@ public final class AlertEngine implements AlertIntake {
     private final Supplier<ChannelDirectory> channels;
     private final AlertMeters meters;
     private final AlertRepository repo;
+    private final AlertGroups groups;
+    private final AlertHistory history = new AlertHistory();
+    private final AlertRecipients recipients = new AlertRecipients();
+    private final AlertObservations observations = new AlertObservations();
     private final SilenceStore silences = new SilenceStore();
     private final java.util.concurrent.locks.ReentrantLock folding = new java.util.concurrent.locks.ReentrantLock();
     private volatile Config config;
@@ -57,6 +62,7 @@ public final class AlertEngine implements AlertIntake {
         this.channels = channels;
         this.meters = meters;
         this.repo = new AlertRepository(store.dialect());
+        this.groups = new AlertGroups(store.dialect());
         this.config = config(rules, policies);
     }
 
@@ -78,7 +84,7 @@ public final class AlertEngine implements AlertIntake {
 
     private Config config(AlertRules rules, EscalationPolicies policies) {
         Classifier classifier = new Classifier(rules);
-        return new Config(rules, policies, classifier, new Announcer(repo, policies, tokens, publicUrl, channels, classifier));
+        return new Config(rules, policies, classifier, new Announcer(recipients, policies, tokens, publicUrl, channels, classifier));
     }
 
     /** Puts reloaded rules and policies in force; operations under way finish with the ones they started with. */
@@ -178,11 +184,11 @@ public final class AlertEngine implements AlertIntake {
         List<AlertRow> inserts = new ArrayList<>();
         Set<AlertRow> inserted = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
         Set<AlertRow> updates = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
-        List<AlertRepository.Event> events = new ArrayList<>();
+        List<AlertHistory.Event> events = new ArrayList<>();
         List<AlertRow> resolvedTold = new ArrayList<>();
         Map<String, String[]> touched = new LinkedHashMap<>();
 
-        Map<AlertRow, AlertRepository.Observation> observed = new java.util.IdentityHashMap<>();
+        Map<AlertRow, AlertObservations.Observation> observed = new java.util.IdentityHashMap<>();
         for (int n = 0; n < ins.size(); n++) {
             In in = ins.get(n);
             Signal s = in.signal();
@@ -195,10 +201,10 @@ public final class AlertEngine implements AlertIntake {
                     inserts.add(row);
                     inserted.add(row);
                     active.put(in.fingerprint(), row);
-                    events.add(new AlertRepository.Event(row.id, now, "fired", null, null, s.source(),
+                    events.add(new AlertHistory.Event(row.id, now, "fired", null, null, s.source(),
                             row.severity + (row.rule == null ? "" : " by rule " + row.rule)
-                                    + (AlertRow.PENDING.equals(row.status) ? ", pending until " + row.firesAt : "")));
-                    if (AlertRow.FIRING.equals(row.status)) touch(cfg, touched, row);
+                                    + (row.status == Status.PENDING ? ", pending until " + row.firesAt : "")));
+                    if (row.status == Status.FIRING) touch(cfg, touched, row);
                 } else {
                     row.lastSeen = now;
                     if (!s.values().isEmpty()) row.values = s.values();
@@ -207,15 +213,15 @@ public final class AlertEngine implements AlertIntake {
                     Classifier.Classified k = classified[n] != null ? classified[n] : cfg.classifier().classify(s, in.labels());
                     boolean changed = k.severity().ordinal() < row.severity.ordinal();
                     if (changed) {
-                        events.add(new AlertRepository.Event(row.id, now, "severity", null, null, s.source(),
+                        events.add(new AlertHistory.Event(row.id, now, "severity", null, null, s.source(),
                                 row.severity + " -> " + k.severity()));
                         row.severity = k.severity();
                         row.rule = k.rule();
                         row.summary = k.summary();
                         row.runbook = k.runbook();
                         row.groupId = cfg.classifier().groupId(row);
-                        if (!AlertRow.PENDING.equals(row.status)) {
-                            row.status = AlertRow.FIRING;
+                        if (row.status != Status.PENDING) {
+                            row.status = Status.FIRING;
                             row.notifiedAt = null;
                             row.step = -1;
                             row.reminders = 0;
@@ -227,19 +233,19 @@ public final class AlertEngine implements AlertIntake {
                     }
                     if (!inserted.contains(row)) {
                         if (changed) updates.add(row);
-                        observed.merge(row, new AlertRepository.Observation(row.id, now, s.values().isEmpty() ? null : s.values(),
+                        observed.merge(row, new AlertObservations.Observation(row.id, now, s.values().isEmpty() ? null : s.values(),
                                 s.annotations().isEmpty() ? null : s.annotations(), s.externalId()), AlertEngine::newer);
                     }
                 }
             } else if (row != null) {
-                row.status = AlertRow.RESOLVED;
+                row.status = Status.RESOLVED;
                 row.resolvedAt = now;
                 row.resolvedBy = s.source();
                 row.resolvedSignalAt = s.at();
                 row.lastSeen = now;
                 row.nextEscalationAt = null;
                 active.remove(in.fingerprint());
-                events.add(new AlertRepository.Event(row.id, now, "resolved", null, null, s.source(),
+                events.add(new AlertHistory.Event(row.id, now, "resolved", null, null, s.source(),
                         row.notifiedAt == null ? "before anyone was told" : null));
                 if (row.notifiedAt != null) resolvedTold.add(row);
                 if (!inserted.contains(row)) updates.add(row);
@@ -251,24 +257,24 @@ public final class AlertEngine implements AlertIntake {
         // updates first: an alert resolved in this batch frees its fingerprint for one that fires again after it
         repo.update(c, updates);
         repo.insert(c, inserts);
-        List<AlertRepository.Observation> observations = new ArrayList<>();
+        List<AlertObservations.Observation> observed2 = new ArrayList<>();
         // a repeat of an alert this batch also writes (a resolve, a raised severity) is in that write
-        observed.forEach((r, o) -> { if (!updates.contains(r)) observations.add(o); });
-        repo.observe(c, observations);
+        observed.forEach((r, o) -> { if (!updates.contains(r)) observed2.add(o); });
+        observations.add(c, observed2);
         Outgoing out = new Outgoing();
         cfg.announcer().toTold(c, Kind.RESOLVED, resolvedTold, now, out);
-        Map<String, AlertRepository.Group> groups = schedule(cfg, c, touched, now);
-        List<String> due = groups.values().stream().filter(g -> g.nextFlushAt() != null && !g.nextFlushAt().isAfter(now))
-                .map(AlertRepository.Group::id).toList();
+        Map<String, AlertGroups.Group> scheduled = schedule(cfg, c, touched, now);
+        List<String> due = scheduled.values().stream().filter(g -> g.nextFlushAt() != null && !g.nextFlushAt().isAfter(now))
+                .map(AlertGroups.Group::id).toList();
         flush(cfg, c, due, now, out);
-        out.write(c, repo, now, events);
-        repo.history(c, events);
+        out.write(c, recipients, now, events);
+        history.add(c, events);
         return null;
     }
 
     /** Two repeats of one alert in one batch: the later one's fields where it carried them. */
-    private static AlertRepository.Observation newer(AlertRepository.Observation a, AlertRepository.Observation b) {
-        return new AlertRepository.Observation(a.alertId(), b.seenAt(), b.values() != null ? b.values() : a.values(),
+    private static AlertObservations.Observation newer(AlertObservations.Observation a, AlertObservations.Observation b) {
+        return new AlertObservations.Observation(a.alertId(), b.seenAt(), b.values() != null ? b.values() : a.values(),
                 b.annotations() != null ? b.annotations() : a.annotations(), a.externalId() != null ? a.externalId() : b.externalId());
     }
 
@@ -304,7 +310,7 @@ public final class AlertEngine implements AlertIntake {
         r.firstSeen = now;
         r.lastSeen = now;
         r.firesAt = now.plus(k.forDuration());
-        r.status = k.forDuration().isZero() ? AlertRow.FIRING : AlertRow.PENDING;
+        r.status = k.forDuration().isZero() ? Status.FIRING : Status.PENDING;
         r.groupId = cfg.classifier().groupId(r);
         return r;
     }
@@ -312,24 +318,24 @@ public final class AlertEngine implements AlertIntake {
     // ------------------------------------------------------------------ groups
 
     /** New firing alerts in a group: the first message after group_wait, later ones no sooner than group_interval apart. */
-    private Map<String, AlertRepository.Group> schedule(Config cfg, Connection c, Map<String, String[]> touched, Instant now) throws SQLException {
+    private Map<String, AlertGroups.Group> schedule(Config cfg, Connection c, Map<String, String[]> touched, Instant now) throws SQLException {
         if (touched.isEmpty()) return Map.of();
-        repo.insertGroups(c, touched);
-        Map<String, AlertRepository.Group> groups = repo.lockGroups(c, touched.keySet());
-        List<AlertRepository.Group> changed = new ArrayList<>();
-        for (var e : groups.entrySet()) {
-            AlertRepository.Group g = e.getValue();
+        groups.insert(c, touched);
+        Map<String, AlertGroups.Group> locked = groups.lock(c, touched.keySet());
+        List<AlertGroups.Group> changed = new ArrayList<>();
+        for (var e : locked.entrySet()) {
+            AlertGroups.Group g = e.getValue();
             if (g.nextFlushAt() != null) continue;
             // like Alertmanager, a group whose announced alerts are all gone starts over with group_wait
-            boolean fresh = g.lastFlushAt() == null || !repo.hasAnnouncedActive(c, g.id());
+            boolean fresh = g.lastFlushAt() == null || !repo.hasAnnouncedLive(c, g.id());
             Instant next = fresh ? now.plus(cfg.rules().grouping().groupWait())
                     : max(now, g.lastFlushAt().plus(cfg.rules().grouping().groupInterval()));
-            g = new AlertRepository.Group(g.id(), g.key(), g.severity(), next, g.lastFlushAt(), g.seq());
+            g = new AlertGroups.Group(g.id(), g.key(), g.severity(), next, g.lastFlushAt(), g.seq());
             e.setValue(g);
             changed.add(g);
         }
-        repo.updateGroups(c, changed);
-        return groups;
+        groups.update(c, changed);
+        return locked;
     }
 
     /**
@@ -343,17 +349,15 @@ public final class AlertEngine implements AlertIntake {
         Mutes mutes = null;
         for (int from = 0; from < ids.size(); from += FLUSH_CHUNK) {
             List<String> part = ids.subList(from, Math.min(ids.size(), from + FLUSH_CHUNK));
-            List<String> inList = AlertRepository.padded(part);
-            List<AlertRow> unannounced = repo.lockWhere(c, "group_id IN (" + AlertRepository.marks(inList.size())
-                    + ") AND status = 'firing' AND notified_at IS NULL", new ArrayList<>(inList), 10_000 * inList.size());
+            List<AlertRow> unannounced = repo.lockUnannounced(c, part, 10_000);
             Map<String, List<AlertRow>> freshByGroup = new java.util.HashMap<>();
             for (AlertRow a : unannounced) freshByGroup.computeIfAbsent(a.groupId, k -> new ArrayList<>()).add(a);
-            Map<String, AlertRepository.Group> locked = repo.lockGroups(c, part);
+            Map<String, AlertGroups.Group> locked = groups.lock(c, part);
             List<AlertRow> announced = new ArrayList<>();
-            List<AlertRepository.Group> flushed = new ArrayList<>();
+            List<AlertGroups.Group> flushed = new ArrayList<>();
             for (String gid : part) {
                 List<AlertRow> fresh = freshByGroup.getOrDefault(gid, List.of());
-                AlertRepository.Group g = locked.get(gid);
+                AlertGroups.Group g = locked.get(gid);
                 if (g == null || g.nextFlushAt() == null || g.nextFlushAt().isAfter(now)) continue;
                 if (mutes == null && !fresh.isEmpty()) mutes = new Mutes(c, now, cfg.rules(), silences);
                 List<AlertRow> notify = new ArrayList<>();
@@ -381,11 +385,11 @@ public final class AlertEngine implements AlertIntake {
                     }
                     announced.addAll(notify);
                 }
-                flushed.add(new AlertRepository.Group(gid, g.key(), g.severity(),
+                flushed.add(new AlertGroups.Group(gid, g.key(), g.severity(),
                         muted > 0 ? now.plus(cfg.rules().grouping().groupInterval()) : null, last, seq));
             }
             repo.update(c, announced);
-            repo.updateGroups(c, flushed);
+            groups.update(c, flushed);
         }
     }
 
@@ -416,7 +420,7 @@ public final class AlertEngine implements AlertIntake {
         if (!folding.tryLock()) return 0;
         try {
             int total = 0;
-            for (int n; (n = store.inTransactionUndurable(c -> repo.fold(c, FOLD_BATCH))) > 0; ) {
+            for (int n; (n = store.inTransactionUndurable(c -> observations.fold(c, FOLD_BATCH))) > 0; ) {
                 total += n;
                 if (n < FOLD_BATCH) break;
             }
@@ -431,17 +435,17 @@ public final class AlertEngine implements AlertIntake {
         Instant now = now();
         Config cfg = config;
         return store.inTransaction(c -> {
-            List<AlertRow> due = repo.lockWhere(c, "status = 'pending' AND fires_at <= ?", List.of(now), SWEEP_BATCH);
+            List<AlertRow> due = repo.lockPendingDue(c, now, SWEEP_BATCH);
             Map<String, String[]> touched = new LinkedHashMap<>();
-            List<AlertRepository.Event> events = new ArrayList<>();
+            List<AlertHistory.Event> events = new ArrayList<>();
             for (AlertRow a : due) {
-                a.status = AlertRow.FIRING;
+                a.status = Status.FIRING;
                 touch(cfg, touched, a);
-                events.add(new AlertRepository.Event(a.id, now, "firing", null, null, null, "pending for " + Duration.between(a.firstSeen, now)));
+                events.add(new AlertHistory.Event(a.id, now, "firing", null, null, null, "pending for " + Duration.between(a.firstSeen, now)));
             }
             repo.update(c, due);
             schedule(cfg, c, touched, now);
-            repo.history(c, events);
+            history.add(c, events);
             return due.size();
         });
     }
@@ -450,14 +454,14 @@ public final class AlertEngine implements AlertIntake {
     public int sendDueGroupMessages() {
         Instant now = now();
         Config cfg = config;
-        List<String> dueGroups = store.read(c -> repo.dueGroups(c, now, SWEEP_BATCH));
+        List<String> dueGroups = store.read(c -> groups.due(c, now, SWEEP_BATCH));
         for (String gid : dueGroups) {
             store.inTransaction(c -> {
-                List<AlertRepository.Event> events = new ArrayList<>();
+                List<AlertHistory.Event> events = new ArrayList<>();
                 Outgoing out = new Outgoing();
                 flush(cfg, c, List.of(gid), now, out);
-                out.write(c, repo, now, events);
-                repo.history(c, events);
+                out.write(c, recipients, now, events);
+                history.add(c, events);
                 return null;
             });
         }
@@ -474,7 +478,7 @@ public final class AlertEngine implements AlertIntake {
     }
 
     private int[] escalate(Config cfg, Connection c, Instant now) throws SQLException {
-        List<AlertRow> due = repo.lockWhere(c, "status = 'firing' AND next_escalation_at <= ?", List.of(now), SWEEP_BATCH);
+        List<AlertRow> due = repo.lockEscalationDue(c, now, SWEEP_BATCH);
         if (due.isEmpty()) return new int[] {0, 0};
         Mutes mutes = new Mutes(c, now, cfg.rules(), silences);
         Map<String, List<AlertRow>> batches = new TreeMap<>();
@@ -491,7 +495,7 @@ public final class AlertEngine implements AlertIntake {
             String key = a.groupId + "|" + (reminder ? "r" + a.reminders : "s" + a.step);
             batches.computeIfAbsent(key, k -> new ArrayList<>()).add(a);
         }
-        List<AlertRepository.Event> events = new ArrayList<>();
+        List<AlertHistory.Event> events = new ArrayList<>();
         Outgoing out = new Outgoing();
         int escalated = 0;
         int reminded = 0;
@@ -506,7 +510,7 @@ public final class AlertEngine implements AlertIntake {
                         "esc:" + first.id + ":" + first.severity + ":" + next, now, out);
                 for (AlertRow a : batch) {
                     a.nextEscalationAt = nextEscalation(p, next, now);
-                    events.add(new AlertRepository.Event(a.id, now, "escalated", null, null, null, "step " + next));
+                    events.add(new AlertHistory.Event(a.id, now, "escalated", null, null, null, "step " + next));
                 }
                 escalated += batch.size();
                 meters.escalation(first.severity);
@@ -521,8 +525,8 @@ public final class AlertEngine implements AlertIntake {
             changed.addAll(batch);
         }
         repo.update(c, changed);
-        out.write(c, repo, now, events);
-        repo.history(c, events);
+        out.write(c, recipients, now, events);
+        history.add(c, events);
         return new int[] {escalated, reminded};
     }
 
@@ -552,30 +556,30 @@ public final class AlertEngine implements AlertIntake {
             for (String id : new java.util.TreeSet<>(ids)) {
                 AlertRow r = byId.get(id);
                 if (r == null) notFound.add(id);
-                else if (AlertRow.RESOLVED.equals(r.status)) resolved.add(id);
-                else if (ack && AlertRow.ACKNOWLEDGED.equals(r.status)) unchanged.add(id);
+                else if (r.status == Status.RESOLVED) resolved.add(id);
+                else if (ack && r.status == Status.ACKNOWLEDGED) unchanged.add(id);
                 else changed.add(r);
             }
-            List<AlertRepository.Event> events = new ArrayList<>();
+            List<AlertHistory.Event> events = new ArrayList<>();
             for (AlertRow r : changed) {
                 if (ack) {
-                    r.status = AlertRow.ACKNOWLEDGED;
+                    r.status = Status.ACKNOWLEDGED;
                     r.ackedAt = now;
                     r.ackedBy = by;
                 } else {
-                    r.status = AlertRow.RESOLVED;
+                    r.status = Status.RESOLVED;
                     r.resolvedAt = now;
                     r.resolvedBy = by;
                 }
                 r.nextEscalationAt = null;
-                events.add(new AlertRepository.Event(r.id, now, ack ? "acknowledged" : "resolved", null, null, by, null));
+                events.add(new AlertHistory.Event(r.id, now, ack ? "acknowledged" : "resolved", null, null, by, null));
             }
             repo.update(c, changed);
             Outgoing out = new Outgoing();
             cfg.announcer().toTold(c, ack ? Kind.ACKNOWLEDGED : Kind.RESOLVED, changed.stream().filter(r -> r.notifiedAt != null).toList(), now,
                     out);
-            out.write(c, repo, now, events);
-            repo.history(c, events);
+            out.write(c, recipients, now, events);
+            history.add(c, events);
             List<Map<String, Object>> views = new ArrayList<>();
             for (AlertRow r : changed) views.add(AlertJson.of(r));
             return new Outcome(views, unchanged, notFound, resolved);
@@ -591,20 +595,10 @@ public final class AlertEngine implements AlertIntake {
     }
 
     public List<Map<String, Object>> list(String status, Severity severity, Map<String, String> labels, int limit) {
-        List<String> cond = new ArrayList<>();
-        List<Object> params = new ArrayList<>();
-        if (status != null) {
-            cond.add("status = ?");
-            params.add(status);
-        }
-        if (severity != null) {
-            cond.add("severity = ?");
-            params.add(severity.name());
-        }
-        String where = cond.isEmpty() ? "1 = 1" : String.join(" AND ", cond);
+        Status wanted = status == null ? null : Status.ofColumn(status);
         // label filters are checked on the decoded labels; read a wider page when they narrow the result
         int page = labels.isEmpty() ? limit : Math.max(limit, 5000);
-        List<AlertRow> rows = store.read(c -> repo.where(c, where, params, page));
+        List<AlertRow> rows = store.read(c -> repo.list(c, wanted, severity, page));
         List<Map<String, Object>> out = new ArrayList<>();
         for (AlertRow r : rows) {
             if (!labels.entrySet().stream().allMatch(e -> e.getValue().equals(r.labels.get(e.getKey())))) continue;
@@ -620,9 +614,9 @@ public final class AlertEngine implements AlertIntake {
             AlertRow r = repo.byId(c, id);
             if (r == null) return null;
             Map<String, Object> m = AlertJson.of(r);
-            List<Map<String, Object>> history = new ArrayList<>();
-            for (AlertRepository.Event e : repo.historyOf(c, id)) history.add(AlertJson.of(e));
-            m.put("history", history);
+            List<Map<String, Object>> events = new ArrayList<>();
+            for (AlertHistory.Event e : history.of(c, id)) events.add(AlertJson.of(e));
+            m.put("history", events);
             return m;
         });
     }
@@ -630,8 +624,7 @@ public final class AlertEngine implements AlertIntake {
     /** The alerts an acknowledgement link means: those it names, or its group's alerts announced by its moment. */
     public List<String> ackTargets(AckTokens.Valid v) {
         if (v.groupId() == null) return v.alertIds();
-        return store.read(c -> repo.where(c, "group_id = ? AND status IN ('firing', 'acknowledged') AND notified_at IS NOT NULL AND notified_at <= ?",
-                List.of(v.groupId(), v.announcedBy()), 1000)).stream().map(a -> a.id).sorted().toList();
+        return store.read(c -> repo.announcedInGroup(c, v.groupId(), v.announcedBy(), 1000)).stream().map(a -> a.id).sorted().toList();
     }
 
     /** Short descriptions of alerts for the acknowledgement page. */

@@ -28,8 +28,13 @@ public enum Status {
 
     /** The status a stored {@code alerts.status} names. */
     public static Status ofColumn(String text) {
-        for (Status s : values()) {
-            if (s.column.equals(text)) return s;
+        // a switch, not a loop over values(): this runs for every alert row read, and values() copies its array
+        switch (text == null ? "" : text) {
+            case "pending": return PENDING;
+            case "firing": return FIRING;
+            case "acknowledged": return ACKNOWLEDGED;
+            case "resolved": return RESOLVED;
+            default: break;
         }
         throw new IllegalArgumentException("'" + text + "' is not an alert status; use pending, firing, acknowledged or resolved");
     }
