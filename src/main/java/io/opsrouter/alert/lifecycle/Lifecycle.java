@@ -30,7 +30,7 @@ public final class Lifecycle {
 
     /** A new alert: pending while its rule's {@code for} runs, otherwise firing and waiting for its group's message. */
     public static Transition open(Instant now, Duration forDuration) {
-        boolean pending = !forDuration.isZero() && !forDuration.isNegative();
+        boolean pending = !forDuration.isZero();
         AlertState s = new AlertState(pending ? Status.PENDING : Status.FIRING, now.plus(forDuration), null, -1, 0, null, null, null,
                 null, null, null);
         return new Transition(s, s, pending ? List.of() : List.of(Notice.SCHEDULE));
