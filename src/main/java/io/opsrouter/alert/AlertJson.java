@@ -11,7 +11,7 @@ final class AlertJson {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("id", r.id);
         m.put("fingerprint", r.fingerprint);
-        m.put("status", r.status);
+        m.put("status", r.status.column());
         m.put("severity", r.severity.name());
         m.put("name", r.name);
         m.put("source", r.source);
@@ -37,7 +37,7 @@ final class AlertJson {
         return m;
     }
 
-    static Map<String, Object> of(AlertRepository.Event e) {
+    static Map<String, Object> of(AlertHistory.Event e) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("at", e.at());
         m.put("event", e.event());

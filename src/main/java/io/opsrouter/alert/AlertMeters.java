@@ -5,8 +5,6 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.opsrouter.metrics.MeterNames;
 import io.opsrouter.store.StateStore;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -44,14 +42,7 @@ public final class AlertMeters {
     }
 
     void refresh(StateStore store, AlertRepository repo) {
-        Map<Severity, Long> counts = store.read(c -> {
-            Map<Severity, Long> m = new EnumMap<>(Severity.class);
-            try (PreparedStatement ps = c.prepareStatement("SELECT severity, COUNT(*) FROM alerts WHERE status = 'firing' GROUP BY severity");
-                 ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) m.put(Severity.parse(rs.getString(1)), rs.getLong(2));
-            }
-            return m;
-        });
+        Map<Severity, Long> counts = store.read(repo::firingBySeverity);
         for (Severity s : Severity.values()) firing.get(s).set(counts.getOrDefault(s, 0L));
     }
 

@@ -1,14 +1,22 @@
 package io.opsrouter.alert;
 
+import io.opsrouter.alert.lifecycle.AlertState;
+import io.opsrouter.alert.lifecycle.Status;
+import io.opsrouter.alert.lifecycle.Transition;
 import io.opsrouter.outbox.AlertView;
 import java.time.Instant;
 import java.util.Map;
 
-/** One stored alert, as the pipeline reads and changes it inside a transaction. */
+/**
+ * One stored alert, as the pipeline reads and changes it inside a transaction. Its lifecycle fields change only
+ * through {@link #apply(Transition)} (what {@link io.opsrouter.alert.lifecycle.Lifecycle} decided), its classification
+ * only through {@link #reclassify}; a repeated signal moves {@code lastSeen} and the values it carries. It stays a
+ * mutable holder rather than a record: the intake reads thousands of rows a second and changes few of them.
+ */
 final class AlertRow {
     String id;
     String fingerprint;
-    String status;
+    Status status;
     Severity severity;
     String name;
     String source;
@@ -33,13 +41,40 @@ final class AlertRow {
     String resolvedBy;
     Instant resolvedSignalAt;
 
-    static final String PENDING = "pending";
-    static final String FIRING = "firing";
-    static final String ACKNOWLEDGED = "acknowledged";
-    static final String RESOLVED = "resolved";
-
     boolean active() {
-        return !RESOLVED.equals(status);
+        return status.active();
+    }
+
+    /** Its lifecycle, as the state machine takes it. */
+    AlertState state() {
+        return new AlertState(status, firesAt, notifiedAt, step, reminders, nextEscalationAt, ackedAt, ackedBy, resolvedAt, resolvedBy,
+                resolvedSignalAt);
+    }
+
+    /** Takes the state a transition led to; returns the transition. */
+    Transition apply(Transition t) {
+        AlertState s = t.after();
+        status = s.status();
+        firesAt = s.firesAt();
+        notifiedAt = s.notifiedAt();
+        step = s.step();
+        reminders = s.reminders();
+        nextEscalationAt = s.nextEscalationAt();
+        ackedAt = s.ackedAt();
+        ackedBy = s.ackedBy();
+        resolvedAt = s.resolvedAt();
+        resolvedBy = s.resolvedBy();
+        resolvedSignalAt = s.resolvedSignalAt();
+        return t;
+    }
+
+    /** A more urgent classification of the same labels: its severity, rule, texts and so its group change. */
+    void reclassify(Classifier.Classified k, Classifier classifier) {
+        severity = k.severity();
+        rule = k.rule();
+        summary = k.summary();
+        runbook = k.runbook();
+        groupId = classifier.groupId(this);
     }
 
     /** As messages show it; who acknowledged or resolved rides in the annotations ({@code acknowledged_by}, {@code resolved_by}). */
@@ -50,7 +85,7 @@ final class AlertRow {
             if (ackedBy != null) notes.put("acknowledged_by", ackedBy);
             if (resolvedBy != null) notes.put("resolved_by", resolvedBy);
         }
-        return new AlertView(id, fingerprint, status, severity.name(), name, summary, runbook, labels, notes, values, firstSeen,
+        return new AlertView(id, fingerprint, status.column(), severity.name(), name, summary, runbook, labels, notes, values, firstSeen,
                 lastSeen);
     }
 }

@@ -28,16 +28,16 @@ import java.util.function.Supplier;
  */
 final class Announcer {
     static final int MAX_IDS_IN_LINK = 3;
-    private final AlertRepository repo;
+    private final AlertRecipients recipients;
     private final EscalationPolicies policies;
     private final AckTokens tokens;
     private final String publicUrl;
     private final Supplier<ChannelDirectory> channels;
     private final Classifier classifier;
 
-    Announcer(AlertRepository repo, EscalationPolicies policies, AckTokens tokens, String publicUrl, Supplier<ChannelDirectory> channels,
+    Announcer(AlertRecipients recipients, EscalationPolicies policies, AckTokens tokens, String publicUrl, Supplier<ChannelDirectory> channels,
               Classifier classifier) {
-        this.repo = repo;
+        this.recipients = recipients;
         this.policies = policies;
         this.tokens = tokens;
         this.publicUrl = publicUrl;
@@ -78,7 +78,7 @@ final class Announcer {
         Map<String, Map<String, Delivery>> perGroup = new TreeMap<>();
         Map<String, List<AlertRow>> groupAlerts = new TreeMap<>();
         Map<String, Set<String>> alertsPerDelivery = new HashMap<>();
-        for (AlertRepository.Told t : repo.toldAbout(c, byId.keySet())) {
+        for (AlertRecipients.Told t : recipients.about(c, byId.keySet())) {
             AlertRow a = byId.get(t.alertId());
             ChannelName ch = ChannelName.parse(t.channel()).filter(dir::enabled).orElse(ChannelName.LOG);
             Recipient r = recipient(t.recipientJson());
@@ -111,13 +111,13 @@ final class Announcer {
             Notification n = new Notification(keyBase + ":" + d.channel() + ":" + d.recipientKey(), d.channel(), d.recipient(), kind,
                     severity.name(), groupKey, views, ackUrl);
             String who = d.recipient() == null ? null : d.recipient().name();
-            List<AlertRepository.Event> notified = new ArrayList<>(alerts.size());
-            List<AlertRepository.Told> told = new ArrayList<>(alerts.size());
+            List<AlertHistory.Event> notified = new ArrayList<>(alerts.size());
+            List<AlertRecipients.Told> told = new ArrayList<>(alerts.size());
             for (AlertRow a : alerts) {
-                notified.add(new AlertRepository.Event(a.id, now, "notified", d.channel().id(), who, null,
+                notified.add(new AlertHistory.Event(a.id, now, "notified", d.channel().id(), who, null,
                         kind.label() + (a.step >= 0 && kind != Kind.RESOLVED && kind != Kind.ACKNOWLEDGED ? " step " + a.step : "")));
                 if (kind != Kind.RESOLVED && kind != Kind.ACKNOWLEDGED) {
-                    told.add(new AlertRepository.Told(a.id, d.channel().id(), d.recipientKey(),
+                    told.add(new AlertRecipients.Told(a.id, d.channel().id(), d.recipientKey(),
                             d.recipient() == null ? null : Json.write(d.recipient())));
                 }
             }

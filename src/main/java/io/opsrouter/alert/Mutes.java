@@ -62,7 +62,7 @@ final class Mutes {
     private List<Map<String, String>> sources() throws SQLException {
         if (sources != null) return sources;
         sources = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement("SELECT labels FROM alerts WHERE status IN ('firing', 'acknowledged')");
+        try (PreparedStatement ps = c.prepareStatement("SELECT labels FROM alerts WHERE " + AlertRepository.LIVE);
              ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
                 sources.add(io.opsrouter.app.Json.MAPPER.readValue(rs.getString(1),

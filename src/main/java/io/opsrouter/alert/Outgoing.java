@@ -14,25 +14,25 @@ import java.util.List;
  * outbox did not already hold under the same idempotency key.
  */
 final class Outgoing {
-    private record Pending(Notification notification, List<AlertRepository.Event> events, List<AlertRepository.Told> told) {}
+    private record Pending(Notification notification, List<AlertHistory.Event> events, List<AlertRecipients.Told> told) {}
 
     private final List<Pending> pending = new ArrayList<>();
 
-    void add(Notification n, List<AlertRepository.Event> events, List<AlertRepository.Told> told) {
+    void add(Notification n, List<AlertHistory.Event> events, List<AlertRecipients.Told> told) {
         pending.add(new Pending(n, events, told));
     }
 
     /** Inserts the messages; the events of those added join {@code events}, their recipients are recorded. */
-    void write(Connection c, AlertRepository repo, Instant now, List<AlertRepository.Event> events) throws SQLException {
+    void write(Connection c, AlertRecipients recipients, Instant now, List<AlertHistory.Event> events) throws SQLException {
         if (pending.isEmpty()) return;
         boolean[] added = Outbox.enqueueAll(c, pending.stream().map(Pending::notification).toList(), now);
-        List<AlertRepository.Told> told = new ArrayList<>();
+        List<AlertRecipients.Told> told = new ArrayList<>();
         for (int i = 0; i < added.length; i++) {
             if (!added[i]) continue;
             events.addAll(pending.get(i).events());
             told.addAll(pending.get(i).told());
         }
-        repo.told(c, told);
+        recipients.add(c, told);
         pending.clear();
     }
 }

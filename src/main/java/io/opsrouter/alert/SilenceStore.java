@@ -2,6 +2,7 @@ package io.opsrouter.alert;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import io.opsrouter.app.Json;
+import io.opsrouter.store.Sql;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -20,11 +21,11 @@ final class SilenceStore {
                 + " created_at) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
             ps.setString(1, s.id());
             ps.setString(2, Json.write(Map.of("match", s.match(), "matchRe", s.matchRe())));
-            ps.setObject(3, AlertRepository.ts(s.startsAt()));
-            ps.setObject(4, AlertRepository.ts(s.endsAt()));
+            ps.setObject(3, Sql.ts(s.startsAt()));
+            ps.setObject(4, Sql.ts(s.endsAt()));
             ps.setString(5, s.createdBy());
             ps.setString(6, s.comment());
-            ps.setObject(7, AlertRepository.ts(s.createdAt()));
+            ps.setObject(7, Sql.ts(s.createdAt()));
             ps.executeUpdate();
         }
     }
@@ -34,7 +35,7 @@ final class SilenceStore {
         String sql = "SELECT id, matchers, starts_at, ends_at, created_by, comment, created_at FROM silences"
                 + (now == null ? "" : " WHERE ends_at > ?") + " ORDER BY starts_at, id";
         try (PreparedStatement ps = c.prepareStatement(sql)) {
-            if (now != null) ps.setObject(1, AlertRepository.ts(now));
+            if (now != null) ps.setObject(1, Sql.ts(now));
             List<Silence> out = new ArrayList<>();
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
@@ -45,8 +46,8 @@ final class SilenceStore {
                         throw new IllegalStateException(e);
                     }
                     out.add(new Silence(rs.getString(1), m.getOrDefault("match", Map.of()), m.getOrDefault("matchRe", Map.of()),
-                            AlertRepository.instant(rs, 3), AlertRepository.instant(rs, 4), rs.getString(5), rs.getString(6),
-                            AlertRepository.instant(rs, 7)));
+                            Sql.instant(rs, 3), Sql.instant(rs, 4), rs.getString(5), rs.getString(6),
+                            Sql.instant(rs, 7)));
                 }
             }
             return out;
@@ -57,8 +58,8 @@ final class SilenceStore {
     boolean expire(Connection c, String id, Instant now) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(
                 "UPDATE silences SET ends_at = CASE WHEN ends_at > ? THEN ? ELSE ends_at END WHERE id = ?")) {
-            ps.setObject(1, AlertRepository.ts(now));
-            ps.setObject(2, AlertRepository.ts(now));
+            ps.setObject(1, Sql.ts(now));
+            ps.setObject(2, Sql.ts(now));
             ps.setString(3, id);
             return ps.executeUpdate() == 1;
         }

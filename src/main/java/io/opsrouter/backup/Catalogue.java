@@ -1,12 +1,11 @@
 package io.opsrouter.backup;
 
+import io.opsrouter.store.Sql;
 import io.opsrouter.store.StateStore;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -34,9 +33,9 @@ public final class Catalogue {
                 ps.setString(1, r.id());
                 ps.setString(2, r.type().label());
                 ps.setString(3, r.status());
-                ps.setObject(4, ts(r.startedAt()));
-                ps.setObject(5, ts(r.finishedAt()));
-                ps.setObject(6, ts(r.snapshotAt()));
+                ps.setObject(4, Sql.ts(r.startedAt()));
+                ps.setObject(5, Sql.ts(r.finishedAt()));
+                ps.setObject(6, Sql.ts(r.snapshotAt()));
                 ps.setObject(7, r.sizeBytes());
                 ps.setString(8, r.sha256());
                 ps.setBoolean(9, r.verified());
@@ -51,7 +50,7 @@ public final class Catalogue {
     public void markDeleted(String id, Instant at) {
         store.inTransaction(c -> {
             try (PreparedStatement ps = c.prepareStatement("UPDATE backup_catalogue SET deleted_at = ? WHERE id = ? AND deleted_at IS NULL")) {
-                ps.setObject(1, ts(at));
+                ps.setObject(1, Sql.ts(at));
                 ps.setString(2, id);
                 return ps.executeUpdate();
             }
@@ -82,17 +81,8 @@ public final class Catalogue {
     }
 
     private static Row row(ResultSet rs) throws SQLException {
-        return new Row(rs.getString(1), BackupType.parse(rs.getString(2)), rs.getString(3), inst(rs, 4), inst(rs, 5), inst(rs, 6),
+        return new Row(rs.getString(1), BackupType.parse(rs.getString(2)), rs.getString(3), Sql.instant(rs, 4), Sql.instant(rs, 5), Sql.instant(rs, 6),
                 (Long) rs.getObject(7, Long.class), rs.getString(8), rs.getBoolean(9), (Long) rs.getObject(10, Long.class),
-                rs.getString(11), rs.getString(12), inst(rs, 13));
-    }
-
-    private static Instant inst(ResultSet rs, int i) throws SQLException {
-        OffsetDateTime t = rs.getObject(i, OffsetDateTime.class);
-        return t == null ? null : t.toInstant();
-    }
-
-    private static OffsetDateTime ts(Instant i) {
-        return i == null ? null : OffsetDateTime.ofInstant(i, ZoneOffset.UTC);
+                rs.getString(11), rs.getString(12), Sql.instant(rs, 13));
     }
 }

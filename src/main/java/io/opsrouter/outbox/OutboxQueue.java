@@ -1,5 +1,7 @@
 package io.opsrouter.outbox;
 
+import static io.opsrouter.store.Sql.ts;
+
 import io.opsrouter.store.StateStore;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -8,7 +10,6 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -212,10 +213,6 @@ public final class OutboxQueue {
                 }
             }
         });
-    }
-
-    private static OffsetDateTime ts(Instant i) {
-        return OffsetDateTime.ofInstant(i, ZoneOffset.UTC);
     }
 
     private static String cut(String s) {

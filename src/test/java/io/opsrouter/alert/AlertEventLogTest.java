@@ -21,7 +21,7 @@ class AlertEventLogTest {
     @TempDir
     Path dir;
     final ListAppender<ILoggingEvent> lines = new ListAppender<>();
-    final Logger logger = (Logger) LoggerFactory.getLogger(AlertRepository.class);
+    final Logger logger = (Logger) LoggerFactory.getLogger(AlertHistory.class);
     AlertFixture f;
 
     @BeforeEach
@@ -54,14 +54,14 @@ class AlertEventLogTest {
     void eventsOfATransactionThatRollsBackAreNotLogged() {
         StateStore store = StateStore.open("jdbc:h2:file:" + dir.resolve("router"), null, null, 4, dir);
         try (store) {
-            AlertRepository repo = new AlertRepository(store.dialect());
+            AlertHistory history = new AlertHistory();
             assertThatThrownBy(() -> store.inTransaction(c -> {
-                repo.history(c, List.of(new AlertRepository.Event("a-1", Instant.now(), "fired", null, null, "test", null)));
+                history.add(c, List.of(new AlertHistory.Event("a-1", Instant.now(), "fired", null, null, "test", null)));
                 throw new IllegalStateException("rolled back");
             })).hasMessage("rolled back");
             assertThat(logged()).isEmpty();
             store.inTransaction(c -> {
-                repo.history(c, List.of(new AlertRepository.Event("a-2", Instant.now(), "fired", null, null, "test", null)));
+                history.add(c, List.of(new AlertHistory.Event("a-2", Instant.now(), "fired", null, null, "test", null)));
                 assertThat(logged()).as("not before the commit").isEmpty();
                 return null;
             });

@@ -96,9 +96,9 @@ class RegexSilenceAttackTest {
             try (var ps = c.prepareStatement("INSERT INTO silences (id, matchers, starts_at, ends_at, created_by, comment, created_at)"
                     + " VALUES ('s-old', ?, ?, ?, 'ops', 'made before RE2', ?)")) {
                 ps.setString(1, "{\"match\": {}, \"matchRe\": {\"instance\": \"(?=db).*\"}}");
-                ps.setObject(2, AlertRepository.ts(AlertFixture.NIGHT.minusSeconds(60)));
-                ps.setObject(3, AlertRepository.ts(AlertFixture.NIGHT.plusSeconds(7200)));
-                ps.setObject(4, AlertRepository.ts(AlertFixture.NIGHT.minusSeconds(60)));
+                ps.setObject(2, io.opsrouter.store.Sql.ts(AlertFixture.NIGHT.minusSeconds(60)));
+                ps.setObject(3, io.opsrouter.store.Sql.ts(AlertFixture.NIGHT.plusSeconds(7200)));
+                ps.setObject(4, io.opsrouter.store.Sql.ts(AlertFixture.NIGHT.minusSeconds(60)));
                 ps.executeUpdate();
             }
             return null;
