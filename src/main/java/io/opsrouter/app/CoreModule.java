@@ -2,20 +2,33 @@ package io.opsrouter.app;
 
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.opsrouter.app.http.ConnectionGuard;
+import io.opsrouter.app.http.ConnectionSettings;
+import io.opsrouter.app.http.GuardedVertx;
 import io.opsrouter.metrics.MeterNames;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServerRequest;
 import io.opsrouter.metrics.RouterMetrics;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Route;
 import org.apache.camel.ServiceStatus;
 import org.apache.camel.support.RouteWatcherReloadStrategy;
 
-/** The HTTP surface every router has: {@code /health} and {@code /metrics}, and the routes' and store's health. */
+/**
+ * The HTTP surface every router has: the server's connection bounds, {@code /health} and {@code /metrics}, the
+ * credentials, and the routes' and store's health.
+ */
 public final class CoreModule implements RouterModule {
+    /** Paths a connection in the reserved room may ask for without a token. */
+    static final Set<String> ALWAYS_SERVED = Set.of("/health", "/metrics", "/-/healthy", "/-/ready");
+
     private final AtomicReference<CamelContext> camel = new AtomicReference<>();
     private final AtomicReference<RouteWatcherReloadStrategy> reloads = new AtomicReference<>();
     private MeterRegistry meters;
+    private Vertx vertx;
 
     @Override
     public String name() {
@@ -25,6 +38,16 @@ public final class CoreModule implements RouterModule {
     @Override
     public void configure(RouterContext ctx, Beans registry) {
         meters = ctx.metrics().registry();
+        Credentials credentials = Credentials.from(ctx.settings());
+        ConnectionSettings connections = ConnectionSettings.from(ctx.settings());
+        BearerAuth api = credentials.api();
+        BearerAuth webhook = credentials.webhook();
+        ConnectionGuard guard = new ConnectionGuard(connections, request -> privileged(request, api, webhook), meters);
+        // camel-platform-http-vertx runs its server on the Vertx instance bound in the registry
+        vertx = GuardedVertx.wrap(Vertx.vertx(), guard);
+        registry.bind("vertx", vertx);
+        registry.bind("connectionGuard", guard);
+        registry.bind("credentials", credentials);
         registry.bind(RouterMetrics.CAMEL_REGISTRY_NAME, ctx.metrics().prometheus());
         registry.bind("healthEndpoint", new HealthEndpoint(ctx.health(), ctx.version()));
         registry.bind("metricsEndpoint", new MetricsEndpoint(ctx.metrics()));
@@ -34,6 +57,18 @@ public final class CoreModule implements RouterModule {
         ctx.health().register("store", () -> ctx.store().isReachable()
                 ? HealthPart.up("store", ctx.store().dialect().label())
                 : HealthPart.down("store", ctx.store().dialect().label() + " does not answer"));
+    }
+
+    private static boolean privileged(HttpServerRequest request, BearerAuth api, BearerAuth webhook) {
+        if (ALWAYS_SERVED.contains(request.path())) return true;
+        String authorization = request.getHeader("Authorization");
+        return api.accepts(authorization) || webhook.accepts(authorization);
+    }
+
+    @Override
+    public void stop() {
+        if (vertx != null) vertx.close();
+        vertx = null;
     }
 
     @Override

@@ -16,6 +16,9 @@ public final class MeterNames {
     public static final String BUILD_INFO = PREFIX + "build";
     public static final String HTTP_REQUESTS = PREFIX + "http_requests";                   // counter: endpoint, status
     public static final String ROUTE_RELOADS = PREFIX + "route_reloads";                   // counter: outcome
+    public static final String HTTP_CONNECTIONS = PREFIX + "http_connections";             // gauge
+    public static final String HTTP_CONNECTIONS_CLOSED = PREFIX + "http_connections_closed"; // counter: reason (idle, request_timeout, limit, reserved)
+    public static final String AUTH_FAILURES = PREFIX + "auth_failures";                   // counter: door
 
     // probes
     public static final String PROBE_SUCCESS = PREFIX + "probe_success";                   // gauge 0/1: monitor, kind

@@ -1,0 +1,156 @@
+package io.opsrouter.app.http;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.opsrouter.metrics.MeterNames;
+import io.vertx.core.Handler;
+import io.vertx.core.http.HttpConnection;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.LongSupplier;
+import java.util.function.Predicate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Bounds the HTTP server's connections. Every connection is tracked from the moment it is accepted; a sweep
+ * closes those that are idle (no request under way for {@link ConnectionSettings#idleTimeout()}: nothing sent
+ * since it opened, a request line or headers that never finish, a keep-alive connection after its answer) and
+ * those whose request body has not arrived within {@link ConnectionSettings#requestTimeout()}. A request being
+ * worked on (body read, answer not sent yet) is never cut. Above {@link ConnectionSettings#openLimit()} open
+ * connections a new one is in the reserved room: its first request must be privileged ({@code /health} or a
+ * valid token) or it is answered 503 and closed, and it may wait only a second before asking; above
+ * {@link ConnectionSettings#maxConnections()} a new connection is closed as soon as it is accepted.
+ */
+public final class ConnectionGuard {
+    private static final Logger LOG = LoggerFactory.getLogger(ConnectionGuard.class);
+    static final long SWEEP_MILLIS = 200;
+    private static final String BUSY = "{\"error\":\"the router is at its connection limit; try again shortly\"}";
+
+    private final ConnectionSettings settings;
+    private final Predicate<HttpServerRequest> privileged;
+    private final LongSupplier millis;
+    private final Map<HttpConnection, Tracked> open = new ConcurrentHashMap<>();
+    private final AtomicInteger count = new AtomicInteger();
+    private final Counter closedIdle;
+    private final Counter closedRequest;
+    private final Counter closedFull;
+    private final Counter closedReserved;
+
+    /** One connection: when it opened or last finished a request, and the request under way. */
+    private static final class Tracked {
+        final boolean reserved;
+        volatile long since;
+        final AtomicReference<HttpServerRequest> request = new AtomicReference<>();
+        volatile boolean admitted;
+
+        Tracked(boolean reserved, long since) {
+            this.reserved = reserved;
+            this.since = since;
+        }
+    }
+
+    public ConnectionGuard(ConnectionSettings settings, Predicate<HttpServerRequest> privileged, MeterRegistry meters) {
+        this(settings, privileged, meters, System::currentTimeMillis);
+    }
+
+    ConnectionGuard(ConnectionSettings settings, Predicate<HttpServerRequest> privileged, MeterRegistry meters, LongSupplier millis) {
+        this.settings = settings;
+        this.privileged = privileged;
+        this.millis = millis;
+        Gauge.builder(MeterNames.HTTP_CONNECTIONS, count, AtomicInteger::get).description("HTTP connections open").register(meters);
+        closedIdle = closed(meters, "idle");
+        closedRequest = closed(meters, "request_timeout");
+        closedFull = closed(meters, "limit");
+        closedReserved = closed(meters, "reserved");
+    }
+
+    private static Counter closed(MeterRegistry meters, String reason) {
+        return Counter.builder(MeterNames.HTTP_CONNECTIONS_CLOSED).tag("reason", reason)
+                .description("HTTP connections the router closed").register(meters);
+    }
+
+    /** Called by the server for every accepted connection, on its event loop. */
+    public void accepted(HttpConnection connection) {
+        int n = count.incrementAndGet();
+        Tracked t = new Tracked(n > settings.openLimit(), millis.getAsLong());
+        open.put(connection, t);
+        connection.closeHandler(v -> forget(connection));
+        if (n > settings.maxConnections()) {
+            closedFull.increment();
+            connection.close();
+        }
+    }
+
+    private void forget(HttpConnection connection) {
+        if (open.remove(connection) != null) count.decrementAndGet();
+    }
+
+    /** Wraps the server's request handler: marks the connection busy, and holds the reserved room for privileged requests. */
+    public Handler<HttpServerRequest> requests(Handler<HttpServerRequest> next) {
+        return request -> {
+            Tracked t = open.get(request.connection());
+            if (t != null) {
+                t.since = millis.getAsLong();
+                t.request.set(request);
+                if (t.reserved && !t.admitted) {
+                    if (!privileged.test(request)) {
+                        closedReserved.increment();
+                        HttpServerResponse r = request.response();
+                        r.setStatusCode(503).putHeader("Content-Type", "application/json").putHeader("Retry-After", "1")
+                                .putHeader("Connection", "close").end(BUSY).onComplete(x -> request.connection().close());
+                        return;
+                    }
+                    t.admitted = true;
+                }
+            }
+            next.handle(request);
+        };
+    }
+
+    /** Closes what has been idle or stalled too long; run every {@link #SWEEP_MILLIS}. */
+    public void sweep() {
+        long now = millis.getAsLong();
+        long idle = settings.idleTimeout().toMillis();
+        long reservedIdle = Math.min(idle, ConnectionSettings.RESERVED_GRACE.toMillis());
+        for (Map.Entry<HttpConnection, Tracked> e : open.entrySet()) {
+            Tracked t = e.getValue();
+            HttpServerRequest r = t.request.get();
+            if (r == null || answered(r)) {
+                if (r != null) {
+                    // the answer went out since the last sweep: idle from now (unless the next request came meanwhile)
+                    if (t.request.compareAndSet(r, null)) t.since = now;
+                    continue;
+                }
+                long limit = t.reserved && !t.admitted ? reservedIdle : idle;
+                if (now - t.since >= limit) close(e.getKey(), closedIdle, "idle");
+            } else if (!r.isEnded() && now - t.since >= settings.requestTimeout().toMillis()) {
+                close(e.getKey(), closedRequest, "request body not received in time");
+            }
+        }
+    }
+
+    private static boolean answered(HttpServerRequest r) {
+        HttpServerResponse response = r.response();
+        return response.ended() || response.closed();
+    }
+
+    private void close(HttpConnection connection, Counter counter, String why) {
+        Tracked t = open.remove(connection);
+        if (t == null) return;
+        count.decrementAndGet();
+        counter.increment();
+        LOG.debug("closing connection from {}: {}", connection.remoteAddress(), why);
+        connection.close();
+    }
+
+    /** Connections open now. */
+    public int open() {
+        return count.get();
+    }
+}
