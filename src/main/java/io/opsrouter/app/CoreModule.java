@@ -1,5 +1,6 @@
 package io.opsrouter.app;
 
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.opsrouter.app.http.ConnectionGuard;
@@ -23,6 +24,8 @@ import org.apache.camel.support.RouteWatcherReloadStrategy;
  */
 public final class CoreModule implements RouterModule {
     /** Paths a connection in the reserved room may ask for without a token. */
+    /** The header filter of the REST routes: lets Cache-Control and the page's security headers through. */
+    static final String RESPONSE_HEADERS = "responseHeaders";
     static final Set<String> ALWAYS_SERVED = Set.of("/health", "/metrics", "/-/healthy", "/-/ready");
 
     private final AtomicReference<CamelContext> camel = new AtomicReference<>();
@@ -48,6 +51,10 @@ public final class CoreModule implements RouterModule {
         registry.bind("vertx", vertx);
         registry.bind("connectionGuard", guard);
         registry.bind("credentials", credentials);
+        registry.bind(RESPONSE_HEADERS, responseHeaders());
+        Counter apiFailures = Counter.builder(MeterNames.AUTH_FAILURES).tag("door", "api")
+                .description("Requests refused for a wrong or missing token").register(meters);
+        registry.bind("apiAuth", new ApiAuth(api, AuthFailures.from(ctx.settings()), apiFailures::increment));
         registry.bind(RouterMetrics.CAMEL_REGISTRY_NAME, ctx.metrics().prometheus());
         registry.bind("healthEndpoint", new HealthEndpoint(ctx.health(), ctx.version()));
         registry.bind("metricsEndpoint", new MetricsEndpoint(ctx.metrics()));
@@ -57,6 +64,15 @@ public final class CoreModule implements RouterModule {
         ctx.health().register("store", () -> ctx.store().isReachable()
                 ? HealthPart.up("store", ctx.store().dialect().label())
                 : HealthPart.down("store", ctx.store().dialect().label() + " does not answer"));
+    }
+
+    static org.apache.camel.spi.HeaderFilterStrategy responseHeaders() {
+        org.apache.camel.support.DefaultHeaderFilterStrategy f = new org.apache.camel.support.DefaultHeaderFilterStrategy();
+        f.setLowerCase(true);
+        f.setOutFilterStartsWith(org.apache.camel.support.DefaultHeaderFilterStrategy.CAMEL_FILTER_STARTS_WITH);
+        f.setInFilterStartsWith(org.apache.camel.support.DefaultHeaderFilterStrategy.CAMEL_FILTER_STARTS_WITH);
+        f.getOutFilter().addAll(List.of("content-length", "content-type", "host", "connection", "transfer-encoding"));
+        return f;
     }
 
     private static boolean privileged(HttpServerRequest request, BearerAuth api, BearerAuth webhook) {
