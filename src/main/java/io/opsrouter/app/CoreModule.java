@@ -56,7 +56,7 @@ public final class CoreModule implements RouterModule {
                 .description("Requests refused for a wrong or missing token").register(meters);
         registry.bind("apiAuth", new ApiAuth(api, AuthFailures.from(ctx.settings()), apiFailures::increment));
         registry.bind(RouterMetrics.CAMEL_REGISTRY_NAME, ctx.metrics().prometheus());
-        registry.bind("healthEndpoint", new HealthEndpoint(ctx.health(), ctx.version()));
+        registry.bind("healthEndpoint", new HealthEndpoint(ctx.health(), ctx.version(), api, HealthEndpoint.publicDetail(ctx.settings())));
         registry.bind("metricsEndpoint", new MetricsEndpoint(ctx.metrics()));
         registry.bind("stateStore", ctx.store());
         registry.bind("routerContext", ctx);

@@ -30,6 +30,9 @@ import org.slf4j.LoggerFactory;
 public final class ConnectionGuard {
     private static final Logger LOG = LoggerFactory.getLogger(ConnectionGuard.class);
     static final long SWEEP_MILLIS = 200;
+    /** The largest form the router reads (its one form is the acknowledge page's name field); Vert.x's own limit is 8 KiB. */
+    static final long MAX_FORM_BYTES = 8192;
+    private static final String FORM_TOO_LARGE = "{\"error\":\"a form body may be at most 8 KiB\",\"field\":\"body\"}";
     private static final String BUSY = "{\"error\":\"the router is at its connection limit; try again shortly\"}";
 
     private final ConnectionSettings settings;
@@ -109,8 +112,36 @@ public final class ConnectionGuard {
                     t.admitted = true;
                 }
             }
+            if (oversizedForm(request)) {
+                // Vert.x would fail deep in its form decoder and log a stack trace per request: refuse first, one line
+                LOG.info("refused a form body of {} bytes from {} to {}", request.getHeader("Content-Length"),
+                        request.remoteAddress() == null ? "unknown" : request.remoteAddress().hostAddress(), clip(request.path()));
+                request.response().setStatusCode(413).putHeader("Content-Type", "application/json").putHeader("Connection", "close")
+                        .end(FORM_TOO_LARGE).onComplete(x -> request.connection().close());
+                return;
+            }
             next.handle(request);
         };
+    }
+
+    static boolean oversizedForm(HttpServerRequest request) {
+        String type = request.getHeader("Content-Type");
+        if (type == null) return false;
+        String mime = type.toLowerCase(java.util.Locale.ROOT).trim();
+        if (!mime.startsWith("application/x-www-form-urlencoded") && !mime.startsWith("multipart/form-data")) return false;
+        String length = request.getHeader("Content-Length");
+        if (length == null) return request.getHeader("Transfer-Encoding") != null;
+        try {
+            return Long.parseLong(length.trim()) > MAX_FORM_BYTES;
+        } catch (NumberFormatException e) {
+            return true;
+        }
+    }
+
+    private static String clip(String path) {
+        if (path == null) return "";
+        String p = path.length() > 80 ? path.substring(0, 80) + "..." : path;
+        return p.replaceAll("[^\\x20-\\x7e]", "?");
     }
 
     /** Closes what has been idle or stalled too long; run every {@link #SWEEP_MILLIS}. */
