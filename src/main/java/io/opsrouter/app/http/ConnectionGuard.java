@@ -24,15 +24,16 @@ import org.slf4j.LoggerFactory;
  * those whose request body has not arrived within {@link ConnectionSettings#requestTimeout()}. A request being
  * worked on (body read, answer not sent yet) is never cut. Above {@link ConnectionSettings#openLimit()} open
  * connections a new one is in the reserved room: its first request must be privileged ({@code /health} or a
- * valid token) or it is answered 503 and closed, and it may wait only a second before asking; above
- * {@link ConnectionSettings#maxConnections()} a new connection is closed as soon as it is accepted.
+ * valid token) or it is answered 503 and closed, and it may wait only a second before asking; at
+ * {@link ConnectionSettings#maxConnections()} a new connection makes the idlest one close (or is closed itself when
+ * every connection is working), so a flood of idle connections cannot keep {@code /health} out.
  */
 public final class ConnectionGuard {
     private static final Logger LOG = LoggerFactory.getLogger(ConnectionGuard.class);
     static final long SWEEP_MILLIS = 200;
     /** The largest form the router reads (its one form is the acknowledge page's name field); Vert.x's own limit is 8 KiB. */
     static final long MAX_FORM_BYTES = 8192;
-    private static final String FORM_TOO_LARGE = "{\"error\":\"a form body may be at most 8 KiB\",\"field\":\"body\"}";
+    private static final String FORM_TOO_LARGE = "{\"error\":\"a form body may be at most 8 KiB (and not multipart)\",\"field\":\"body\"}";
     private static final String BUSY = "{\"error\":\"the router is at its connection limit; try again shortly\"}";
 
     private final ConnectionSettings settings;
@@ -78,16 +79,36 @@ public final class ConnectionGuard {
                 .description("HTTP connections the router closed").register(meters);
     }
 
-    /** Called by the server for every accepted connection, on its event loop. */
+    /**
+     * Called by the server for every accepted connection, on its event loop. At the cap, the connection idle the
+     * longest (no request under way) makes room; when every connection is working, the new one is closed.
+     */
     public void accepted(HttpConnection connection) {
         int n = count.incrementAndGet();
         Tracked t = new Tracked(n > settings.openLimit(), millis.getAsLong());
         open.put(connection, t);
         connection.closeHandler(v -> forget(connection));
         if (n > settings.maxConnections()) {
-            closedFull.increment();
-            connection.close();
+            HttpConnection idlest = idlest(connection);
+            if (idlest != null) close(idlest, closedFull, "idle the longest at the connection cap");
+            else close(connection, closedFull, "at the connection cap");
         }
+    }
+
+    private HttpConnection idlest(HttpConnection except) {
+        HttpConnection found = null;
+        long oldest = Long.MAX_VALUE;
+        for (Map.Entry<HttpConnection, Tracked> e : open.entrySet()) {
+            Tracked t = e.getValue();
+            if (e.getKey() == except || t.request.get() != null) continue;
+            // a reserved connection not yet admitted goes first, then the one idle longest
+            long rank = t.reserved && !t.admitted ? t.since - Long.MAX_VALUE / 2 : t.since;
+            if (rank < oldest) {
+                oldest = rank;
+                found = e.getKey();
+            }
+        }
+        return found;
     }
 
     private void forget(HttpConnection connection) {
@@ -112,6 +133,10 @@ public final class ConnectionGuard {
                     t.admitted = true;
                 }
             }
+            if (!BODY_METHODS.contains(request.method()) && isForm(request.getHeader("Content-Type"))) {
+                // Vert.x's body handler throws on a form content type without a body method: a GET has no form
+                request.headers().remove("Content-Type");
+            }
             if (oversizedForm(request)) {
                 // Vert.x would fail deep in its form decoder and log a stack trace per request: refuse first, one line
                 LOG.info("refused a form body of {} bytes from {} to {}", request.getHeader("Content-Length"),
@@ -124,11 +149,20 @@ public final class ConnectionGuard {
         };
     }
 
-    static boolean oversizedForm(HttpServerRequest request) {
-        String type = request.getHeader("Content-Type");
+    private static final java.util.Set<io.vertx.core.http.HttpMethod> BODY_METHODS = java.util.Set.of(
+            io.vertx.core.http.HttpMethod.POST, io.vertx.core.http.HttpMethod.PUT, io.vertx.core.http.HttpMethod.PATCH,
+            io.vertx.core.http.HttpMethod.DELETE);
+
+    private static boolean isForm(String type) {
         if (type == null) return false;
         String mime = type.toLowerCase(java.util.Locale.ROOT).trim();
-        if (!mime.startsWith("application/x-www-form-urlencoded") && !mime.startsWith("multipart/form-data")) return false;
+        return mime.startsWith("application/x-www-form-urlencoded") || mime.startsWith("multipart/form-data");
+    }
+
+    static boolean oversizedForm(HttpServerRequest request) {
+        String type = request.getHeader("Content-Type");
+        if (!isForm(type)) return false;
+        if (type.toLowerCase(java.util.Locale.ROOT).contains("multipart/")) return true;
         String length = request.getHeader("Content-Length");
         if (length == null) return request.getHeader("Transfer-Encoding") != null;
         try {

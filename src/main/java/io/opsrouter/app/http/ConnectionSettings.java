@@ -10,7 +10,8 @@ import java.time.Duration;
  * @param idleTimeout a connection with no request under way (nothing sent since it opened, a half-sent request
  *     line or headers, or a keep-alive connection after its answer) is closed after this
  * @param requestTimeout a request whose body has not arrived in full this long after its headers is closed
- * @param maxConnections connections open at once; a new one above this is closed as soon as it is accepted
+ * @param maxConnections connections open at once; a new one above this closes the connection idle the longest (one in
+ *     the reserved room that has asked for nothing first), or is itself closed when every connection is working
  * @param reservedConnections the last connections below the cap are kept for {@code /health} and senders with a
  *     valid token: a connection opened there must ask for one of those at once, or is answered 503 and closed
  */

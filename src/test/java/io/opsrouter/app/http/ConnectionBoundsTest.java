@@ -186,7 +186,7 @@ class ConnectionBoundsTest {
         List<Socket> flood = new ArrayList<>();
         for (int i = 0; i < 300; i++) flood.add(connect());
 
-        // beyond the cap closed at once, the reserved room's idle ones after a second; 80 held
+        // at the cap each newcomer closes the idlest of the reserved room, whose idle ones close after a second; 80 held
         await().atMost(Duration.ofSeconds(30)).until(() -> flood.stream().filter(ConnectionBoundsTest::closedByServer).count() >= 220);
         long held = flood.stream().filter(s -> !closedByServer(s)).count();
         assertThat(held).isEqualTo(80);
