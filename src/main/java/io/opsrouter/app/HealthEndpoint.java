@@ -55,6 +55,8 @@ public final class HealthEndpoint {
         }
         body.put("parts", byName);
         if (!ready) body.put("notReady", parts.stream().filter(p -> !p.up()).map(HealthPart::name).toList());
+        // the request's headers and query parameters are not echoed back (a NUL in one made Vert.x answer 500)
+        exchange.getMessage().setHeaders(new java.util.HashMap<>());
         exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, ready ? 200 : 503);
         exchange.getMessage().setHeader(Exchange.CONTENT_TYPE, "application/json");
         exchange.getMessage().setBody(Json.write(body));
