@@ -1,7 +1,6 @@
 package io.opsrouter.alert;
 
 import io.opsrouter.app.Beans;
-import io.opsrouter.app.BearerAuth;
 import io.opsrouter.app.HealthPart;
 import io.opsrouter.app.RouterContext;
 import io.opsrouter.app.RouterModule;
@@ -35,7 +34,7 @@ public final class AlertModule implements RouterModule {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(AlertModule.class);
     public static final String ACK_TTL = "alerts.ack-link-ttl";
     public static final String SWEEP_TIMER = "alerts.sweep-timer";
-    public static final String API_TOKEN = "router.api.token";
+    public static final String API_TOKEN = io.opsrouter.app.Credentials.API_TOKEN;
 
     public static final String RELOAD_INTERVAL = ConfigReload.INTERVAL;
 
@@ -76,16 +75,17 @@ public final class AlertModule implements RouterModule {
             engine.replaceConfig(r, p);
             return r.rules().size() + " rules, " + p.people().size() + " people";
         }, ctx.metrics().registry());
-        Optional<String> token = s.secret(API_TOKEN, "ROUTER_API_TOKEN");
         boolean timer = s.bool(SWEEP_TIMER, "ALERTS_SWEEP_TIMER", true);
         String holder = hostname() + "-" + UUID.randomUUID().toString().substring(0, 8);
 
         beans.bind(AlertIntake.BEAN, engine);
         beans.bind("alertEngine", engine);
         beans.bind("alertSweep", new AlertSweep(engine, new Leases(ctx.store(), holder), timer));
-        beans.bind("alertApi", new AlertApi(engine, new BearerAuth(token)));
+        // the API's beans, one per resource (routes/api.yaml); the api route configuration authenticates first
+        beans.bind("alertsResource", new AlertsResource(engine));
+        beans.bind("silencesResource", new SilencesResource(engine));
+        beans.bind("ackPage", new AckPage(engine, ctx.core().publicUrl()));
         beans.bind(ChannelAlarms.BEAN, new ChannelAlarms());
-        beans.bind("ackPageHeaders", ackPageHeaders());
         ctx.health().register("alerts", this::health);
     }
 
@@ -108,16 +108,6 @@ public final class AlertModule implements RouterModule {
         else LOG.warn("no {} bean (no delivery module): notifications go to the log channel only", ChannelDirectory.BEAN);
         engine.refreshMeters();
         reload.start(reloadInterval);
-    }
-
-    /** Camel's HTTP filter drops Cache-Control; the acknowledgement page must say no-store (it shows a capability link). */
-    static org.apache.camel.spi.HeaderFilterStrategy ackPageHeaders() {
-        org.apache.camel.support.DefaultHeaderFilterStrategy f = new org.apache.camel.support.DefaultHeaderFilterStrategy();
-        f.setLowerCase(true);
-        f.setOutFilterStartsWith(org.apache.camel.support.DefaultHeaderFilterStrategy.CAMEL_FILTER_STARTS_WITH);
-        f.setInFilterStartsWith(org.apache.camel.support.DefaultHeaderFilterStrategy.CAMEL_FILTER_STARTS_WITH);
-        f.getOutFilter().addAll(java.util.List.of("content-length", "content-type", "host", "connection", "transfer-encoding"));
-        return f;
     }
 
     public AlertEngine engine() {

@@ -1,26 +1,42 @@
 package io.opsrouter.app;
 
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.opsrouter.app.http.ConnectionGuard;
+import io.opsrouter.app.http.ConnectionSettings;
+import io.opsrouter.app.http.GuardedVertx;
 import io.opsrouter.metrics.MeterNames;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServerRequest;
 import io.opsrouter.metrics.RouterMetrics;
 import io.opsrouter.config.SettingsSource;
 import io.opsrouter.watchdog.Watchdog;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Route;
 import org.apache.camel.ServiceStatus;
 import org.apache.camel.support.RouteWatcherReloadStrategy;
 
-/** The HTTP surface every router has: {@code /health} and {@code /metrics}, and the routes' and store's health. */
+/**
+ * The HTTP surface every router has: the server's connection bounds, {@code /health} and {@code /metrics}, the
+ * credentials, and the routes' and store's health.
+ */
 public final class CoreModule implements RouterModule {
     public static final String STALL_AFTER = "router.watchdog.stall-after";
+    /** The header filter of the REST routes: lets Cache-Control and the page's security headers through. */
+    static final String RESPONSE_HEADERS = "responseHeaders";
+    /** Paths a connection in the reserved room may ask for without a token. */
+    static final Set<String> ALWAYS_SERVED = Set.of("/health", "/metrics", "/-/healthy", "/-/ready");
+
     private final AtomicReference<CamelContext> camel = new AtomicReference<>();
     private final AtomicReference<RouteWatcherReloadStrategy> reloads = new AtomicReference<>();
     private MeterRegistry meters;
+    private Vertx vertx;
 
     @Override
     public String name() {
@@ -30,8 +46,22 @@ public final class CoreModule implements RouterModule {
     @Override
     public void configure(RouterContext ctx, Beans registry) {
         meters = ctx.metrics().registry();
+        Credentials credentials = Credentials.from(ctx.settings());
+        ConnectionSettings connections = ConnectionSettings.from(ctx.settings());
+        BearerAuth api = credentials.api();
+        BearerAuth webhook = credentials.webhook();
+        ConnectionGuard guard = new ConnectionGuard(connections, request -> privileged(request, api, webhook), meters);
+        // camel-platform-http-vertx runs its server on the Vertx instance bound in the registry
+        vertx = GuardedVertx.wrap(Vertx.vertx(), guard);
+        registry.bind("vertx", vertx);
+        registry.bind("connectionGuard", guard);
+        registry.bind("credentials", credentials);
+        registry.bind(RESPONSE_HEADERS, responseHeaders());
+        Counter apiFailures = Counter.builder(MeterNames.AUTH_FAILURES).tag("door", "api")
+                .description("Requests refused for a wrong or missing token").register(meters);
+        registry.bind("apiAuth", new ApiAuth(api, AuthFailures.from(ctx.settings()), apiFailures::increment));
         registry.bind(RouterMetrics.CAMEL_REGISTRY_NAME, ctx.metrics().prometheus());
-        registry.bind("healthEndpoint", new HealthEndpoint(ctx.health(), ctx.version()));
+        registry.bind("healthEndpoint", new HealthEndpoint(ctx.health(), ctx.version(), api, HealthEndpoint.publicDetail(ctx.settings())));
         registry.bind("metricsEndpoint", new MetricsEndpoint(ctx.metrics()));
         registry.bind("stateStore", ctx.store());
         registry.bind("routerContext", ctx);
@@ -60,6 +90,27 @@ public final class CoreModule implements RouterModule {
                     "set it to a duration from 1s to 1h, e.g. 60s; longer than the slowest sweep or send");
         }
         return d;
+    }
+
+    static org.apache.camel.spi.HeaderFilterStrategy responseHeaders() {
+        org.apache.camel.support.DefaultHeaderFilterStrategy f = new org.apache.camel.support.DefaultHeaderFilterStrategy();
+        f.setLowerCase(true);
+        f.setOutFilterStartsWith(org.apache.camel.support.DefaultHeaderFilterStrategy.CAMEL_FILTER_STARTS_WITH);
+        f.setInFilterStartsWith(org.apache.camel.support.DefaultHeaderFilterStrategy.CAMEL_FILTER_STARTS_WITH);
+        f.getOutFilter().addAll(List.of("content-length", "content-type", "host", "connection", "transfer-encoding"));
+        return f;
+    }
+
+    private static boolean privileged(HttpServerRequest request, BearerAuth api, BearerAuth webhook) {
+        if (ALWAYS_SERVED.contains(request.path())) return true;
+        String authorization = request.getHeader("Authorization");
+        return api.accepts(authorization) || webhook.accepts(authorization);
+    }
+
+    @Override
+    public void stop() {
+        if (vertx != null) vertx.close();
+        vertx = null;
     }
 
     @Override

@@ -12,6 +12,8 @@ public final class MetricsEndpoint {
     }
 
     public void respond(Exchange exchange) {
+        // the request's headers and query parameters are not echoed back (a NUL in one made Vert.x answer 500)
+        exchange.getMessage().setHeaders(new java.util.HashMap<>());
         exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, 200);
         exchange.getMessage().setHeader(Exchange.CONTENT_TYPE, RouterMetrics.PROMETHEUS_CONTENT_TYPE);
         exchange.getMessage().setBody(metrics.scrape());

@@ -116,6 +116,10 @@ public final class RouterApp implements AutoCloseable {
         // the exchange notifier searches every meter on each exchange: with thousands of probe meters it cost
         // half the router's CPU (bench/probes); the route policy's meters are kept
         p.setProperty("camel.metrics.enableExchangeEventNotifier", "false");
+        // the REST DSL (routes/api.yaml) is served by the same platform-http server as the other routes
+        p.setProperty("camel.rest.component", "platform-http");
+        // Camel's HTTP header filter drops Cache-Control; the acknowledge page must say no-store
+        p.setProperty("camel.rest.endpointProperties[headerFilterStrategy]", "#" + CoreModule.RESPONSE_HEADERS);
         p.setProperty("camel.metrics.binders", "jvm-memory,jvm-gc,jvm-thread,processor,class-loader,file-descriptor,uptime");
         p.putAll(settings.all());
         // what the router decides from its own settings

@@ -57,8 +57,7 @@ public final class HeartbeatModule implements RouterModule {
         beans.bind(ScheduleBeats.BEAN, schedules);
         beans.bind(PingEndpoint.BEAN, new PingEndpoint(checker, settings.pingsPerMinute(), settings.bodyLimitBytes(),
                 ctx.metrics().registry()));
-        beans.bind(HeartbeatsApi.BEAN, new HeartbeatsApi(checker, watchdog, schedules, settings,
-                new BearerAuth(ctx.env().get(HeartbeatsApi.TOKEN_ENV))));
+        beans.bind(HeartbeatsApi.BEAN, new HeartbeatsApi(checker, watchdog, schedules, settings));
         beans.bind("heartbeatMeters", (Runnable) () -> meters.seen(watchdog, schedules));
         ctx.health().register("schedules", () -> {
             List<String> stalled = schedules.stalled();

@@ -1,22 +1,32 @@
 package io.opsrouter.ingest;
 
+import io.opsrouter.app.AuthFailures;
 import io.opsrouter.app.BearerAuth;
 import org.apache.camel.Exchange;
 import org.apache.camel.component.platform.http.vertx.HttpMessage;
 
 /**
- * What a request must pass before its body is read: the per-client rate limit, the credentials and a JSON
- * content type. The rate limit comes first, so a client guessing tokens is throttled too.
+ * What a request must pass before its body is read: the rate limit, the credentials and a JSON content type.
+ * A request carrying the valid webhook token spends the token's own budget; any other request spends its
+ * address's, so an unauthenticated flood from an address Alertmanager shares never makes Alertmanager's
+ * requests 429 (which Alertmanager does not retry). Wrong tokens count against the address: past
+ * {@link AuthFailures}' budget they are answered 429 instead of 401.
  */
 public final class IngestGate {
     static final String CLIENT = "ingestClient";
+    static final String AUTHENTICATED = "ingestAuthenticated";
     private final ClientRateLimiter limiter;
+    private final ClientRateLimiter tokenLimiter;
+    private final AuthFailures failures;
     private final BearerAuth auth;
     private final EventSignature signature;
     private final BoundedBody body;
 
-    public IngestGate(ClientRateLimiter limiter, BearerAuth auth, EventSignature signature, BoundedBody body) {
+    public IngestGate(ClientRateLimiter limiter, ClientRateLimiter tokenLimiter, AuthFailures failures, BearerAuth auth,
+                      EventSignature signature, BoundedBody body) {
         this.limiter = limiter;
+        this.tokenLimiter = tokenLimiter;
+        this.failures = failures;
         this.auth = auth;
         this.signature = signature;
         this.body = body;
@@ -26,16 +36,27 @@ public final class IngestGate {
         if (exchange.getIn().getBody() instanceof io.vertx.core.http.HttpServerRequest request) {
             exchange.setProperty(BoundedBody.REQUEST, request);
         }
-        long wait = limiter.tryAcquire(clientOf(exchange));
+        boolean authenticated = auth.enabled() && auth.accepts(exchange.getMessage().getHeader("Authorization", String.class));
+        exchange.setProperty(AUTHENTICATED, authenticated);
+        long wait = authenticated ? tokenLimiter.tryAcquire("webhook-token") : limiter.tryAcquire(clientOf(exchange));
         if (wait > 0) throw IngestRefusal.rateLimited(wait);
     }
 
     /** Bearer or basic with ROUTER_WEBHOOK_TOKEN; open when no token is set. */
     public void requireToken(Exchange exchange) {
         if (!auth.enabled()) return;
-        if (!auth.accepts(exchange.getMessage().getHeader("Authorization", String.class))) {
-            throw new IngestRefusal(401, "unauthorized", "missing or wrong credentials (Bearer ROUTER_WEBHOOK_TOKEN)", "Authorization");
+        if (Boolean.TRUE.equals(exchange.getProperty(AUTHENTICATED, Boolean.class))
+                || auth.accepts(exchange.getMessage().getHeader("Authorization", String.class))) {
+            return;
         }
+        String address = clientOf(exchange);
+        long wait = failures.waitSeconds(address);
+        if (wait > 0) {
+            throw new IngestRefusal(429, "too_many_failures", "too many wrong tokens from this address; retry after " + wait + "s",
+                    "Authorization", wait);
+        }
+        failures.failed(address);
+        throw new IngestRefusal(401, "unauthorized", "missing or wrong credentials (Bearer ROUTER_WEBHOOK_TOKEN)", "Authorization");
     }
 
     public void requireJson(Exchange exchange) {

@@ -1,6 +1,7 @@
 package io.opsrouter.ingest;
 
 import io.opsrouter.app.Beans;
+import io.opsrouter.app.AuthFailures;
 import io.opsrouter.app.BearerAuth;
 import io.opsrouter.app.RouterContext;
 import io.opsrouter.app.RouterModule;
@@ -25,8 +26,10 @@ public final class IngestModule implements RouterModule {
         IngestMeters meters = new IngestMeters(ctx.metrics().registry());
         BoundedBody body = new BoundedBody(s.maxBodyBytes(), s.readTimeout(), s.concurrentReads());
         EventSignature signature = new EventSignature(s.secret(), s.signatureTolerance(), IngestSettings.futureSkew(ctx.settings()), ctx.clock());
-        IngestGate gate = new IngestGate(new ClientRateLimiter(s.rateLimit(), s.ratePeriod()), new BearerAuth(s.token()), signature,
-                body);
+        // requests with the webhook token have their own budget; others share their address's
+        IngestGate gate = new IngestGate(new ClientRateLimiter(s.rateLimit(), s.ratePeriod()),
+                new ClientRateLimiter(s.tokenRateLimit(), s.ratePeriod()), AuthFailures.from(ctx.settings()), new BearerAuth(s.token()),
+                signature, body);
         beans.bind("ingestGate", gate);
         beans.bind("alertmanagerPayloads", new AlertmanagerPayloads(s.maxAlerts(), s.limits(), s.severities(), ctx.clock(), meters));
         beans.bind("eventPayloads", new EventPayloads(s.limits(), s.severities(), ctx.clock()));

@@ -14,7 +14,7 @@ public final class IngestRefusal extends RuntimeException {
         this(status, reason, message, field, 0);
     }
 
-    private IngestRefusal(int status, String reason, String message, String field, long retryAfterSeconds) {
+    IngestRefusal(int status, String reason, String message, String field, long retryAfterSeconds) {
         super(message, null, false, false);
         this.status = status;
         this.reason = reason;

@@ -14,6 +14,7 @@ public record IngestSettings(
         int maxBodyBytes,
         int maxAlerts,
         int rateLimit,
+        int tokenRateLimit,
         Duration ratePeriod,
         Limits limits,
         Duration signatureTolerance,
@@ -30,6 +31,7 @@ public record IngestSettings(
     public static final String MAX_BODY = "router.ingest.max-body-bytes";
     public static final String MAX_ALERTS = "router.ingest.max-alerts";
     public static final String RATE_LIMIT = "router.ingest.rate-limit";
+    public static final String TOKEN_RATE_LIMIT = "router.ingest.token-rate-limit";
     public static final String RATE_PERIOD = "router.ingest.rate-period";
     public static final String MAX_LABELS = "router.ingest.max-labels";
     public static final String MAX_LABEL_NAME = "router.ingest.max-label-name-length";
@@ -48,6 +50,7 @@ public record IngestSettings(
         int maxBody = s.integer(MAX_BODY, "ROUTER_INGEST_MAX_BODY_BYTES", 1024 * 1024, 1024, 64 * 1024 * 1024);
         int maxAlerts = s.integer(MAX_ALERTS, "ROUTER_INGEST_MAX_ALERTS", 1000, 1, 100_000);
         int rate = s.integer(RATE_LIMIT, "ROUTER_INGEST_RATE_LIMIT", 100, 1, 1_000_000_000);
+        int tokenRate = s.integer(TOKEN_RATE_LIMIT, "ROUTER_INGEST_TOKEN_RATE_LIMIT", 1000, 1, 1_000_000_000);
         Duration period = bounded(s, RATE_PERIOD, "ROUTER_INGEST_RATE_PERIOD", Duration.ofMinutes(1), Duration.ofSeconds(1),
                 Duration.ofDays(1));
         Limits limits = new Limits(
@@ -61,7 +64,7 @@ public record IngestSettings(
         Duration readTimeout = bounded(s, READ_TIMEOUT, "ROUTER_INGEST_READ_TIMEOUT", Duration.ofSeconds(10), Duration.ofMillis(100),
                 Duration.ofMinutes(5));
         int concurrentReads = s.integer(CONCURRENT_READS, "ROUTER_INGEST_CONCURRENT_READS", 8, 1, 1000);
-        return new IngestSettings(token, secret, maxBody, maxAlerts, rate, period, limits, tolerance, readTimeout, concurrentReads,
+        return new IngestSettings(token, secret, maxBody, maxAlerts, rate, tokenRate, period, limits, tolerance, readTimeout, concurrentReads,
                 severities(s));
     }
 

@@ -18,6 +18,9 @@ public final class MeterNames {
     public static final String ROUTE_RELOADS = PREFIX + "route_reloads";                   // counter: outcome
     public static final String PIPELINE_STALLED = PREFIX + "pipeline_stalled";             // gauge 0/1: part
     public static final String PIPELINE_BUSY = PREFIX + "pipeline_busy_seconds";            // gauge: part (0 while idle)
+    public static final String HTTP_CONNECTIONS = PREFIX + "http_connections";             // gauge
+    public static final String HTTP_CONNECTIONS_CLOSED = PREFIX + "http_connections_closed"; // counter: reason (idle, request_timeout, limit, reserved)
+    public static final String AUTH_FAILURES = PREFIX + "auth_failures";                   // counter: door
 
     // probes
     public static final String PROBE_SUCCESS = PREFIX + "probe_success";                   // gauge 0/1: monitor, kind

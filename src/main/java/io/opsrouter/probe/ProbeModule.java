@@ -1,7 +1,6 @@
 package io.opsrouter.probe;
 
 import io.opsrouter.alert.Signal;
-import io.opsrouter.app.BearerAuth;
 import io.opsrouter.app.Beans;
 import io.opsrouter.app.HealthPart;
 import io.opsrouter.app.RouterContext;
@@ -71,7 +70,7 @@ public final class ProbeModule implements RouterModule {
         results = new ProbeResults(monitors, meters);
         prepared = generation(monitors);
         beans.bind(ProbeResults.BEAN, results);
-        beans.bind(MonitorsApi.BEAN, new MonitorsApi(results, new BearerAuth(ctx.env().get(MonitorsApi.TOKEN_ENV))));
+        beans.bind(MonitorsApi.BEAN, new MonitorsApi(results));
         ctx.health().register("probes", () -> {
             Generation g = running != null ? running : prepared;
             long on = g.monitors().stream().filter(Monitor::enabled).count();

@@ -38,7 +38,7 @@ import net.jqwik.api.lifecycle.BeforeContainer;
  * removed or given a wrong value, deep nesting. Every answer must be a 4xx, and the router keeps serving.
  */
 class IngestFuzzTest {
-    static final String TOKEN = "fuzz-token";
+    static final String TOKEN = "fuzz-webhook-token-0001";
     static final String SECRET = "fuzz-secret";
     static final ObjectMapper JSON = new ObjectMapper();
     static final JsonNodeFactory F = JsonNodeFactory.instance;

@@ -34,7 +34,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Tag("e2e")
 class RealAlertmanagerE2eTest {
-    static final String TOKEN = "e2e-token";
+    static final String TOKEN = "e2e-webhook-token-0001";
 
     @TempDir
     Path dir;

@@ -81,7 +81,7 @@ class ProbeRouterTest {
                         kind: http
                         url: ${OFF_URL}/health
                     """.formatted(web.url("/switch"), web.url("/hang"), tls.port());
-            RouterHarness h = router(yaml).env("ROUTER_API_TOKEN", "s3cret");
+            RouterHarness h = router(yaml).env("ROUTER_API_TOKEN", "probe-api-token-s3cret");
             DemoDatabase.env(db).forEach(h::env);
             try (RouterHarness r = h.start()) {
                 ProbeResults results = (ProbeResults) r.app().camel().getRegistry().lookupByName(ProbeResults.BEAN);
@@ -129,7 +129,7 @@ class ProbeRouterTest {
                         .contains("ops_router_probe_start_delay_seconds{quantile=\"0.99\"}");
 
                 HttpResponse<String> api = r.send(HttpRequest.newBuilder(URI.create(r.baseUrl() + "/api/monitors"))
-                        .header("Authorization", "Bearer s3cret").GET());
+                        .header("Authorization", "Bearer probe-api-token-s3cret").GET());
                 assertThat(api.statusCode()).isEqualTo(200);
                 JsonNode list = Json.MAPPER.readTree(api.body()).get("monitors");
                 assertThat(list).hasSize(5);
@@ -153,7 +153,7 @@ class ProbeRouterTest {
                         .header("Authorization", "Basic !!!not-base64" + "A".repeat(4000)).GET());
                 assertThat(basicWrong.statusCode()).isEqualTo(401);
                 HttpResponse<String> post = r.send(HttpRequest.newBuilder(URI.create(r.baseUrl() + "/api/monitors"))
-                        .header("Authorization", "Bearer s3cret").POST(HttpRequest.BodyPublishers.ofString("{}")));
+                        .header("Authorization", "Bearer probe-api-token-s3cret").POST(HttpRequest.BodyPublishers.ofString("{}")));
                 assertThat(post.statusCode()).isEqualTo(405);
                 assertThat(post.body()).doesNotContain("\"monitors\"");
             }

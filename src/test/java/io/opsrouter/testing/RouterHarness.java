@@ -40,6 +40,8 @@ public final class RouterHarness implements AutoCloseable {
 
     private RouterHarness(Path home) {
         this.home = home;
+        // many tests read a part's detail from /health without a token; a test of the default sets it back
+        overrides.put("router.health.detail", "public");
     }
 
     /**
