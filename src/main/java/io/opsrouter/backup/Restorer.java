@@ -95,13 +95,15 @@ public final class Restorer {
         }
         long rows = 0;
         int tables = 0;
+        ArchiveReader zip = readers.get(ordered.get(0));
+        if (zip.preData() == null || zip.postData() == null) {
+            throw new BackupException("corrupt", ordered.get(0).getFileName() + ": holds no schema entries");
+        }
         try (Connection admin = options.target().connect("ops-router restore")) {
             prepareTarget(admin, base);
-            ArchiveReader zip = readers.get(ordered.get(0));
             {
                 SchemaScript pre = zip.preData();
                 SchemaScript post = zip.postData();
-                if (pre == null || post == null) throw new BackupException("corrupt", ordered.get(0).getFileName() + ": holds no schema entries");
                 progress.accept("schema: " + pre.blocks.size() + " objects");
                 runBlocksInOrder(admin, pre, false);
                 List<Manifest.TableInfo> chosen = chosen(base);
