@@ -98,6 +98,9 @@ final class ArchiveReader implements Closeable {
             throw new Refused("corrupt", Manifest.NAME, "unreadable: " + e.getMessage().split("\n")[0]);
         }
         if (m.entries() == null) throw new Refused("corrupt", Manifest.NAME, "lists no entries");
+        if (m.tables() == null || m.sequences() == null || m.type() == null) {
+            throw new Refused("corrupt", Manifest.NAME, "lacks its type, tables or sequences: not written by ops-router");
+        }
         ArchiveReader r = new ArchiveReader(archive, zip, m, signed);
         for (Manifest.Entry e : m.entries()) {
             if (e == null || e.name() == null) throw new Refused("corrupt", Manifest.NAME, "lists an entry without a name");
@@ -123,7 +126,11 @@ final class ArchiveReader implements Closeable {
                 throw new Refused("corrupt", n, "in the archive but not in the manifest");
             }
         }
-        for (Manifest.TableInfo t : m.tables() == null ? java.util.List.<Manifest.TableInfo>of() : m.tables()) {
+        for (Manifest.TableInfo t : m.tables()) {
+            if (t == null || t.schema() == null || t.name() == null || t.columns() == null || t.columns().isEmpty() || t.parts() == null
+                    || t.mode() == null || t.primaryKey() == null) {
+                throw new Refused("corrupt", Manifest.NAME, "lists a table without its schema, name, columns, key, mode or parts");
+            }
             for (String p : t.parts()) {
                 if (!r.entries.containsKey(p)) throw new Refused("corrupt", p, "a part of " + t.label() + " not listed in the manifest");
             }

@@ -7,17 +7,14 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Enumeration;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 import java.util.zip.ZipEntry;
-import java.util.zip.ZipException;
 import java.util.zip.ZipFile;
 
 /**
- * Re-reads an archive and recomputes every entry's SHA-256 against its manifest, and the whole file's against the
- * {@code .sha256} sidecar when there is one. The first problem found is named: the entry, or the archive itself.
+ * Re-reads an archive as restore reads it ({@link ArchiveReader}: signature, names, sizes, schema statements) and
+ * recomputes every entry's SHA-256 against its manifest, and the whole file's against the {@code .sha256} sidecar when
+ * there is one. The first problem found is named: the entry, or the archive itself.
  */
 public final class ArchiveVerifier {
     /** The outcome: ok, or the entry (or "archive") that is wrong and why. */
@@ -116,7 +113,7 @@ public final class ArchiveVerifier {
         try (ZipFile zip = new ZipFile(archive.toFile(), StandardCharsets.UTF_8)) {
             ZipEntry me = zip.getEntry(Manifest.NAME);
             if (me == null) throw new BackupException("corrupt", archive + ": " + Manifest.NAME + " missing");
-            try (InputStream in = zip.getInputStream(me)) {
+            try (InputStream in = new SizeLimitedInputStream(zip.getInputStream(me), ArchiveReader.MANIFEST_MAX, Manifest.NAME)) {
                 return Json.MAPPER.readValue(in, Manifest.class);
             }
         } catch (IOException e) {

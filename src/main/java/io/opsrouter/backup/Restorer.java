@@ -1,8 +1,6 @@
 package io.opsrouter.backup;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -20,8 +18,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipFile;
 import org.postgresql.PGConnection;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -99,13 +95,15 @@ public final class Restorer {
         }
         long rows = 0;
         int tables = 0;
+        ArchiveReader zip = readers.get(ordered.get(0));
+        if (zip.preData() == null || zip.postData() == null) {
+            throw new BackupException("corrupt", ordered.get(0).getFileName() + ": holds no schema entries");
+        }
         try (Connection admin = options.target().connect("ops-router restore")) {
             prepareTarget(admin, base);
-            ArchiveReader zip = readers.get(ordered.get(0));
             {
                 SchemaScript pre = zip.preData();
                 SchemaScript post = zip.postData();
-                if (pre == null || post == null) throw new BackupException("corrupt", ordered.get(0).getFileName() + ": holds no schema entries");
                 progress.accept("schema: " + pre.blocks.size() + " objects");
                 runBlocksInOrder(admin, pre, false);
                 List<Manifest.TableInfo> chosen = chosen(base);

@@ -55,7 +55,7 @@ final class SqlStatements {
                 int end = close < 0 ? n : close + tag.length();
                 text.append(sql, i, end);
                 shape.append(" $$ $$ ");
-                bodies.append(sql, i + tag.length(), close < 0 ? n : close).append('\n');
+                bodies.append(withoutComments(sql.substring(i + tag.length(), close < 0 ? n : close))).append('\n');
                 i = end;
             } else if (c == ';') {
                 add(out, text, shape, bodies);
@@ -77,6 +77,31 @@ final class SqlStatements {
         text.setLength(0);
         shape.setLength(0);
         bodies.setLength(0);
+    }
+
+    /** The text with its line and block comments blanked; quoted strings kept (dynamic SQL in a body is in them). */
+    static String withoutComments(String sql) {
+        StringBuilder out = new StringBuilder();
+        int i = 0;
+        while (i < sql.length()) {
+            char c = sql.charAt(i);
+            if (c == '-' && i + 1 < sql.length() && sql.charAt(i + 1) == '-') {
+                int end = sql.indexOf('\n', i);
+                i = end < 0 ? sql.length() : end;
+                out.append(' ');
+            } else if (c == '/' && i + 1 < sql.length() && sql.charAt(i + 1) == '*') {
+                i = blockCommentEnd(sql, i);
+                out.append(' ');
+            } else if (c == '\'' || c == '"') {
+                int end = quoteEnd(sql, i, c, false);
+                out.append(sql, i, end);
+                i = end;
+            } else {
+                out.append(c);
+                i++;
+            }
+        }
+        return out.toString();
     }
 
     private static int blockCommentEnd(String sql, int start) {

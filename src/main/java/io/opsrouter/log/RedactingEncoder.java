@@ -42,8 +42,12 @@ public final class RedactingEncoder extends EncoderBase<ILoggingEvent> {
         byte[] raw = encoder.encode(event);
         if (raw == null) return null;
         String line = new String(raw, StandardCharsets.UTF_8);
-        String safe = LogRedaction.redact(line);
-        return safe == line ? raw : safe.getBytes(StandardCharsets.UTF_8);
+        // logback's JsonEncoder writes every / as \/: redact the plain text, then escape again
+        boolean escapedSlashes = line.contains("\\/");
+        String plain = escapedSlashes ? line.replace("\\/", "/") : line;
+        String safe = LogRedaction.redact(plain);
+        if (safe == plain) return raw;
+        return (escapedSlashes ? safe.replace("/", "\\/") : safe).getBytes(StandardCharsets.UTF_8);
     }
 
     @Override
