@@ -80,7 +80,7 @@ public record AlertRules(List<Rule> rules, Grouping grouping, List<Inhibition> i
 
     static AlertRules parse(String text, Env env) {
         YamlFile y = new YamlFile(FILE);
-        return from(y, y.parse(YamlFile.substitute(text, env), FileShape.class));
+        return from(y, y.parse(y.expand(text, env), FileShape.class));
     }
 
     private static AlertRules from(YamlFile y, FileShape f) {

@@ -107,7 +107,7 @@ public record EscalationPolicies(Map<String, Person> people, Rotation rotation, 
 
     static EscalationPolicies parse(String text, Env env, Duration defaultRepeat) {
         YamlFile y = new YamlFile(FILE);
-        return from(y, y.parse(YamlFile.substitute(text, env), FileShape.class), defaultRepeat);
+        return from(y, y.parse(y.expand(text, env), FileShape.class), defaultRepeat);
     }
 
     private static EscalationPolicies from(YamlFile y, FileShape f, Duration defaultRepeat) {
@@ -121,11 +121,11 @@ public record EscalationPolicies(Map<String, Person> people, Rotation rotation, 
             String phone = blank(p.phone()) ? null : p.phone().trim().replaceAll("[\\s-]", "");
             String email = blank(p.email()) ? null : p.email().trim();
             if (phone != null && !E164.matcher(phone).matches()) {
-                throw y.error(key + ".phone", "'" + p.phone() + "' is not a phone number in E.164 form",
+                throw y.error(key + ".phone", p.phone(), "'" + p.phone() + "' is not a phone number in E.164 form",
                         "write it with the country code, e.g. +15145550123");
             }
             if (email != null && !EMAIL.matcher(email).matches()) {
-                throw y.error(key + ".email", "'" + p.email() + "' is not an e-mail address", "write it like name@example.com");
+                throw y.error(key + ".email", p.email(), "'" + p.email() + "' is not an e-mail address", "write it like name@example.com");
             }
             people.put(e.getKey(), new Person(e.getKey(), blank(p.name()) ? e.getKey() : p.name().trim(), phone, email));
         }

@@ -14,6 +14,7 @@ import java.util.Map;
 
 /** Silences in the state store. */
 final class SilenceStore {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(SilenceStore.class);
     private static final TypeReference<Map<String, Map<String, String>>> MATCHERS = new TypeReference<>() {};
 
     void insert(Connection c, Silence s) throws SQLException {
@@ -28,6 +29,9 @@ final class SilenceStore {
             ps.setObject(7, Sql.ts(s.createdAt()));
             ps.executeUpdate();
         }
+        // who and what, once committed; the free-text comment stays out of the log
+        io.opsrouter.store.StateStore.afterCommit(() -> LOG.info("silence {} created by {} through the API: match {} matchRe {} from {} until {}",
+                s.id(), s.createdBy(), s.match(), s.matchRe(), s.startsAt(), s.endsAt()));
     }
 
     /** Silences that have not ended by {@code now} (active and future), or all when {@code now} is null. */
@@ -61,7 +65,9 @@ final class SilenceStore {
             ps.setObject(1, Sql.ts(now));
             ps.setObject(2, Sql.ts(now));
             ps.setString(3, id);
-            return ps.executeUpdate() == 1;
+            boolean found = ps.executeUpdate() == 1;
+            if (found) io.opsrouter.store.StateStore.afterCommit(() -> LOG.info("silence {} ended at {} through the API", id, now));
+            return found;
         }
     }
 }

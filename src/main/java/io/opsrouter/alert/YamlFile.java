@@ -31,6 +31,9 @@ final class YamlFile {
             .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
 
     final String name;
+    /** The text being bound, to find the line a key is on; values taken from the environment, by variable name. */
+    private String text = "";
+    private final java.util.Map<String, String> fromEnv = new java.util.LinkedHashMap<>();
 
     YamlFile(String name) {
         this.name = name;
@@ -43,10 +46,18 @@ final class YamlFile {
         } catch (IOException e) {
             throw new SettingsException(name, null, "cannot be read: " + e.getMessage(), "check that the file exists and is readable");
         }
-        return parse(substitute(text, env), type);
+        return parse(expand(text, env), type);
+    }
+
+    /** {@link #substitute}, remembering which values came from which environment variable. */
+    String expand(String text, Env env) {
+        Matcher m = VAR.matcher(text);
+        while (m.find()) env.get(m.group(1)).ifPresent(v -> fromEnv.put(m.group(1), v.trim()));
+        return substitute(text, env);
     }
 
     <T> T parse(String text, Class<T> type) {
+        this.text = text;
         try {
             T value = YAML.readValue(text, type);
             if (value == null) throw new SettingsException(name, null, "is empty", "see docs/alerts.md for the format");
@@ -105,7 +116,84 @@ final class YamlFile {
     }
 
     SettingsException error(String key, String problem, String fix) {
-        return new SettingsException(name, key, problem, fix);
+        int line = lineOf(text, key);
+        return new SettingsException(line > 0 ? name + ":" + line : name, key, problem, fix);
+    }
+
+    /**
+     * A refused value: when it came from an environment variable, the error names the variable (that is what the
+     * operator must fix), and says which key of this file read it.
+     */
+    SettingsException error(String key, String value, String problem, String fix) {
+        String v = value == null ? null : value.trim();
+        for (var e : fromEnv.entrySet()) {
+            if (e.getValue().equals(v)) {
+                return new SettingsException("environment", e.getKey(), problem + ", read by " + name + " " + key, fix);
+            }
+        }
+        return error(key, problem, fix);
+    }
+
+    /** The line a key such as {@code policies.P1.steps[1].after} is on, or 0 when it cannot be found (then no line is shown). */
+    static int lineOf(String text, String key) {
+        if (key == null || text.isEmpty()) return 0;
+        String[] lines = text.split("\\R", -1);
+        int at = -1;
+        int parentIndent = -1;
+        for (String part : key.split("\\.")) {
+            Matcher seg = Pattern.compile("([^\\[]*)((?:\\[\\d+])*)").matcher(part);
+            if (!seg.matches()) return at + 1;
+            if (!seg.group(1).isEmpty()) {
+                int found = findKey(lines, Math.max(at, 0), parentIndent, seg.group(1), at);
+                if (found < 0) return at + 1;
+                at = found;
+                parentIndent = indent(lines[at]);
+            }
+            Matcher idx = Pattern.compile("\\[(\\d+)]").matcher(seg.group(2));
+            while (idx.find()) {
+                int item = findItem(lines, at + 1, parentIndent, Integer.parseInt(idx.group(1)));
+                if (item < 0) return at + 1;
+                at = item;
+                parentIndent = lines[at].length() - lines[at].stripLeading().length();
+            }
+        }
+        return at + 1;
+    }
+
+    private static int findKey(String[] lines, int from, int parentIndent, String name, int at) {
+        Pattern block = Pattern.compile("^[\\s-]*\"?" + Pattern.quote(name) + "\"?\\s*:");
+        Pattern flow = Pattern.compile("[{,]\\s*\"?" + Pattern.quote(name) + "\"?\\s*:");
+        if (at >= 0 && (flow.matcher(lines[at]).find() || lines[at].stripLeading().startsWith("-") && block.matcher(lines[at]).find())) {
+            return at;
+        }
+        for (int i = at < 0 ? 0 : from + 1; i < lines.length; i++) {
+            if (lines[i].isBlank() || lines[i].strip().startsWith("#")) continue;
+            if (at >= 0 && indent(lines[i]) <= parentIndent) return -1;
+            if (at < 0 && indent(lines[i]) > 0) continue;
+            if (block.matcher(lines[i]).find() || flow.matcher(lines[i]).find()) return i;
+        }
+        return -1;
+    }
+
+    /** The n-th {@code - } item under a key: items are the lines that start with a dash at the first item's indent. */
+    private static int findItem(String[] lines, int from, int parentIndent, int n) {
+        int itemIndent = -1;
+        for (int i = from; i < lines.length; i++) {
+            if (lines[i].isBlank() || lines[i].strip().startsWith("#")) continue;
+            int ind = lines[i].length() - lines[i].stripLeading().length();
+            if (ind < parentIndent || (ind == parentIndent && !lines[i].stripLeading().startsWith("-"))) return -1;
+            if (!lines[i].stripLeading().startsWith("-")) continue;
+            if (itemIndent < 0) itemIndent = ind;
+            if (ind != itemIndent) continue;
+            if (n-- == 0) return i;
+        }
+        return -1;
+    }
+
+    /** Indentation of a line, counting a leading {@code - } as indentation (its keys sit after the dash). */
+    private static int indent(String line) {
+        Matcher m = Pattern.compile("^[\\s-]*").matcher(line);
+        return m.find() ? m.end() : 0;
     }
 
     Duration duration(String key, String text, Duration fallback) {
@@ -113,7 +201,7 @@ final class YamlFile {
         try {
             return Durations.parse(text);
         } catch (IllegalArgumentException e) {
-            throw error(key, e.getMessage(), "write a duration such as 30s, 5m or 1h30m");
+            throw error(key, text, e.getMessage(), "write a duration such as 30s, 5m or 1h30m");
         }
     }
 

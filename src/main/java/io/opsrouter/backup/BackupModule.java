@@ -21,12 +21,19 @@ public final class BackupModule implements RouterModule {
         return "backup";
     }
 
+    /** Folders are optional (a deployment without a front end has no frontend/dist): a missing one is noted, not warned. */
+    static void missingFolders(BackupSettings settings) {
+        for (FolderSpec f : settings.folders()) {
+            if (!java.nio.file.Files.isDirectory(f.path())) {
+                LOG.info("{}: folders.{}: {} does not exist; backups skip it and list it as missing", BackupSettings.FILE, f.name(), f.path());
+            }
+        }
+    }
+
     @Override
     public void configure(RouterContext ctx, Beans beans) {
         BackupSettings settings = BackupSettings.load(ctx.settings().home(), ctx.core().dataDir());
-        for (FolderSpec f : settings.folders()) {
-            if (!java.nio.file.Files.isDirectory(f.path())) LOG.warn("{}: folders.{}: {} does not exist; backups will report it", BackupSettings.FILE, f.name(), f.path());
-        }
+        missingFolders(settings);
         if (ArchiveSigning.fromEnv(ctx.env()).isEmpty()) {
             LOG.warn("{} is not set: backups are written unsigned, and verify and restore will refuse them unless given --accept-unsigned",
                     ArchiveSigning.ENV);

@@ -92,6 +92,10 @@ public final class BackupService {
             try {
                 SourceDb db = type.hasDatabase() ? SourceDb.fromEnv(env) : null;
                 Instant since = type == BackupType.INCREMENTAL ? since(s) : null;
+                if (type == BackupType.INCREMENTAL && since == null) {
+                    LOG.info("no full backup yet to build an incremental on: taking a full backup instead");
+                    type = BackupType.FULL;
+                }
                 BackupWriter writer = new BackupWriter(s, db, SecretMasker.from(env, s.secretEnv()), clock, version, signing);
                 r = writer.write(type, since);
             } catch (SettingsException e) {

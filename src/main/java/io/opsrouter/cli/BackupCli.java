@@ -31,9 +31,10 @@ final class BackupCli implements AutoCloseable {
             System.err.println("ops-router: the state store cannot be opened (" + e.getMessage() + "); the catalogue is not updated");
         }
         store = opened;
+        // only what went wrong is printed: there is no alert pipeline here for a RESOLVED to close
         service = new BackupService(settings, env, store == null ? null : new Catalogue(store), null,
-                sig -> System.err.println("ops-router: P1 " + sig.labels().get("alertname") + " " + sig.state() + ": "
-                        + sig.annotations().getOrDefault("description", sig.annotations().get("summary"))),
+                sig -> { if (sig.state() == io.opsrouter.alert.Signal.State.FIRING) System.err.println("ops-router: P1 " + sig.labels().get("alertname") + " " + sig.state() + ": "
+                        + sig.annotations().getOrDefault("description", sig.annotations().get("summary"))); },
                 Clock.systemUTC(), Version.get());
     }
 

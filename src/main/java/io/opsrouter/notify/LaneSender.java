@@ -94,6 +94,8 @@ final class LaneSender {
             else durably("mark an accepted notification sent", () -> queue.markSent(List.of(row.id()), clock.instant()));
             meters.sent(st.name(), n, clock.instant());
             st.health.delivered();
+            LOG.info("{} delivered {} {} to {} (attempt {}, {})", st.name(), n.kind().label(), alertNames(n),
+                    n.recipient() == null || n.recipient().name() == null ? st.name() : n.recipient().name(), attempt, row.idempotencyKey());
             return true;
         } catch (ChannelException e) {
             st.health.failed(e, System.nanoTime() - t0);
@@ -113,6 +115,18 @@ final class LaneSender {
             if (d.channelFailing()) st.health.failing(e.getMessage());
             return d.goOn();
         }
+    }
+
+    /** Which alerts a message is about, by name and id; never the phone, address or message text. */
+    private static String alertNames(Notification n) {
+        if (n.alerts().isEmpty()) return n.severity() == null ? "-" : n.severity();
+        StringBuilder sb = new StringBuilder(n.severity() == null ? "" : n.severity() + " ");
+        for (int i = 0; i < n.alerts().size() && i < 3; i++) {
+            if (i > 0) sb.append(", ");
+            sb.append(n.alerts().get(i).name()).append(" #").append(n.alerts().get(i).id());
+        }
+        if (n.alerts().size() > 3) sb.append(" and ").append(n.alerts().size() - 3).append(" more");
+        return sb.toString();
     }
 
     /**

@@ -78,8 +78,13 @@ public final class StateStore implements AutoCloseable {
                     .loggers("slf4j")
                     .load()
                     .migrate();
-            LOG.info("state store {} at schema version {} ({} migrations applied)", dialect.label(), result.targetSchemaVersion,
-                    result.migrationsExecuted);
+            if (result.migrationsExecuted == 0) {
+                LOG.info("state store {}: schema up to date at version {}", dialect.label(), result.initialSchemaVersion);
+            } else {
+                LOG.info("state store {}: schema migrated from version {} to {} ({} migrations applied)", dialect.label(),
+                        result.initialSchemaVersion == null ? "none (new store)" : result.initialSchemaVersion,
+                        result.targetSchemaVersion, result.migrationsExecuted);
+            }
         } catch (RuntimeException e) {
             ds.close();
             throw new StoreException("state store migration failed: " + rootMessage(e), e);

@@ -37,6 +37,16 @@ class BackupCliTest {
     }
 
     @Test
+    void aSuccessfulBackupByHandPrintsNoResolvedAlert() throws Exception {
+        java.nio.file.Files.createDirectories(home.resolve("config"));
+        java.nio.file.Files.writeString(home.resolve("config/alert-rules.yaml"), "rules: []\n");
+        Run made = cli("backup", "--type", "config", "--home", home.toString());
+        assertThat(made.exit()).as(made.err()).isZero();
+        assertThat(made.out().strip()).endsWith(".zip");
+        assertThat(made.err()).doesNotContain("RESOLVED").doesNotContain("P1");
+    }
+
+    @Test
     void restoreListAndRefuseThroughTheCommandLine() throws Exception {
         try (TestPostgres.Database source = TestPostgres.createDatabase("bk_cli");
              TestPostgres.Database target = TestPostgres.createDatabase("bk_cli_dst")) {

@@ -29,7 +29,7 @@ import net.jqwik.api.lifecycle.BeforeContainer;
  * the router still answers /health afterwards. {@link IngestFuzzTest} covers malformed bodies.
  */
 class HostileAlertsPropertyTest {
-    static final String TOKEN = "hostile-token";
+    static final String TOKEN = "hostile-webhook-token-0001";
     static Path home;
     static RouterHarness router;
     static TestPostgres.Database db;
@@ -41,11 +41,13 @@ class HostileAlertsPropertyTest {
         // on PostgreSQL, where a NUL or a time past year 294276 failed the whole batch's transaction
         db = TestPostgres.createDatabase("hostile");
         router = RouterHarness.shipped(home).database(db).env("ROUTER_WEBHOOK_TOKEN", TOKEN)
-                .setting(IngestSettings.RATE_LIMIT, "100000000").start();
+                .setting(IngestSettings.RATE_LIMIT, "100000000")
+                .setting(IngestSettings.TOKEN_RATE_LIMIT, "100000000").start();
     }
 
     @AfterContainer
     static void stop() throws IOException {
+        if (router == null) return; // the start failed, and its error is the one reported
         try {
             assertThat(router.get("/health").statusCode()).isEqualTo(200);
             System.out.println("hostile alert batches, answers by status: " + new java.util.TreeMap<>(ANSWERS));

@@ -51,7 +51,8 @@ class IngestFuzzTest {
     static void start() throws IOException {
         home = Files.createTempDirectory("ingest-fuzz");
         router = RouterHarness.shipped(home).modules(intake.modules()).env("ROUTER_WEBHOOK_TOKEN", TOKEN)
-                .env("ROUTER_WEBHOOK_SECRET", SECRET).setting(IngestSettings.RATE_LIMIT, "100000000").start();
+                .env("ROUTER_WEBHOOK_SECRET", SECRET).setting(IngestSettings.RATE_LIMIT, "100000000")
+                .setting(IngestSettings.TOKEN_RATE_LIMIT, "100000000").start();
     }
 
     @AfterContainer

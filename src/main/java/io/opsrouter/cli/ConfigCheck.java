@@ -1,0 +1,182 @@
+package io.opsrouter.cli;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.opsrouter.alert.AlertRules;
+import io.opsrouter.alert.EscalationPolicies;
+import io.opsrouter.backup.BackupSettings;
+import io.opsrouter.config.ConfigReload;
+import io.opsrouter.config.CoreSettings;
+import io.opsrouter.config.Env;
+import io.opsrouter.config.SettingsException;
+import io.opsrouter.config.SettingsSource;
+import io.opsrouter.heartbeat.Heartbeat;
+import io.opsrouter.heartbeat.HeartbeatSettings;
+import io.opsrouter.heartbeat.HeartbeatsFile;
+import io.opsrouter.ingest.IngestSettings;
+import io.opsrouter.notify.ChannelSetup;
+import io.opsrouter.notify.Channels;
+import io.opsrouter.notify.DispatchSettings;
+import io.opsrouter.notify.MessageTemplates;
+import io.opsrouter.notify.channel.HttpPost;
+import io.opsrouter.probe.Monitor;
+import io.opsrouter.probe.MonitorsFile;
+import io.opsrouter.probe.ProbeSettings;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Supplier;
+import java.util.stream.Stream;
+
+/**
+ * Validates every file the router reads, with the same loaders start-up uses, without opening the store or starting
+ * Camel. Each file (and each settings group) is checked on its own, so one run reports every file's error; it also
+ * warns about what loads but is probably wrong.
+ */
+final class ConfigCheck {
+    /** One line of the report. */
+    record Finding(boolean error, String message) {
+        @Override
+        public String toString() {
+            return (error ? "error:   " : "warning: ") + message;
+        }
+    }
+
+    private static final Set<String> LOOPBACK = Set.of("localhost", "127.0.0.1", "[::1]", "::1", "0.0.0.0");
+
+    private final Path home;
+    private final Env env;
+    private final List<Finding> findings = new ArrayList<>();
+
+    ConfigCheck(Path home, Env env) {
+        this.home = home;
+        this.env = env;
+    }
+
+    List<Finding> run() {
+        SettingsSource s = attempt(() -> SettingsSource.load(home, Map.of(), env));
+        if (s == null) return findings;
+        CoreSettings core = attempt(() -> CoreSettings.from(s));
+        ProbeSettings probes = attempt(() -> ProbeSettings.from(s));
+        HeartbeatSettings beats = attempt(() -> HeartbeatSettings.from(s));
+        DispatchSettings dispatch = attempt(() -> DispatchSettings.from(s));
+        attempt(() -> IngestSettings.from(s));
+        attempt(() -> ConfigReload.interval(s));
+        if (core != null && dispatch != null) {
+            attempt(() -> Channels.configure(new ChannelSetup(s, core, dispatch, new HttpPost(dispatch.sendTimeout()), Clock.systemUTC())));
+        }
+        if (core != null) publicUrl(s, core);
+
+        List<Monitor> monitors = probes == null ? null : attempt(() -> MonitorsFile.load(home, probes.file(), env));
+        List<Heartbeat> heartbeats = beats == null ? null : attempt(() -> HeartbeatsFile.load(home, beats.file(), env));
+        AlertRules rules = required(AlertRules.FILE, () -> AlertRules.load(home.resolve(AlertRules.FILE), env));
+        Duration repeat = rules == null ? Duration.ofHours(4) : rules.grouping().repeatInterval();
+        EscalationPolicies policies = required(EscalationPolicies.FILE,
+                () -> EscalationPolicies.load(home.resolve(EscalationPolicies.FILE), env, repeat));
+        attempt(() -> MessageTemplates.load(home));
+        // with a refused core setting, the default folders are checked so the other files are still reported
+        attempt(() -> BackupSettings.load(home, core == null ? home.resolve("data") : core.dataDir()));
+        routes(core == null ? home.resolve("routes") : core.routesDir());
+        if (rules != null && monitors != null && heartbeats != null) unknownMonitors(rules, monitors, heartbeats);
+        if (policies != null) unreachablePeople(policies);
+        return findings;
+    }
+
+    private <T> T attempt(Supplier<T> load) {
+        try {
+            return load.get();
+        } catch (SettingsException e) {
+            add(true, e.getMessage());
+            return null;
+        }
+    }
+
+    private <T> T required(String file, Supplier<T> load) {
+        if (!Files.isRegularFile(home.resolve(file))) {
+            add(true, new SettingsException(file, null, "is missing", "restore it from the release (see docs/alerts.md)").getMessage());
+            return null;
+        }
+        return attempt(load);
+    }
+
+    private void add(boolean error, String message) {
+        Finding f = new Finding(error, message);
+        if (!findings.contains(f)) findings.add(f);
+    }
+
+    private void publicUrl(SettingsSource s, CoreSettings core) {
+        String host = URI.create(core.publicUrl()).getHost();
+        if (host != null && LOOPBACK.contains(host.toLowerCase())) {
+            String where = "environment".equals(s.origin(CoreSettings.PUBLIC_URL, "ROUTER_PUBLIC_URL")) ? "environment: ROUTER_PUBLIC_URL"
+                    : SettingsSource.FILE + ": " + CoreSettings.PUBLIC_URL;
+            add(false, where + ": acknowledge links point at " + core.publicUrl() + ", which the people paged cannot open"
+                    + " (fix: set ROUTER_PUBLIC_URL to the address people reach the router at)");
+        }
+    }
+
+    /** The routes are read by Camel at start-up; here each file must at least be YAML holding a list. */
+    private void routes(Path dir) {
+        if (!Files.isDirectory(dir)) {
+            add(true, "environment: ROUTER_ROUTES_DIR: the routes folder " + dir + " does not exist (fix: point it at the routes/ folder)");
+            return;
+        }
+        List<Path> files;
+        try (Stream<Path> list = Files.list(dir)) {
+            files = list.filter(p -> p.getFileName().toString().endsWith(".yaml")).sorted().toList();
+        } catch (IOException e) {
+            add(true, dir + ": cannot be read: " + e.getMessage() + " (fix: check the folder's permissions)");
+            return;
+        }
+        ObjectMapper yaml = new ObjectMapper(new YAMLFactory());
+        for (Path p : files) {
+            String name = home.toAbsolutePath().normalize().relativize(p.toAbsolutePath().normalize()).toString();
+            try {
+                JsonNode root = yaml.readTree(p.toFile());
+                if (root != null && !root.isMissingNode() && !root.isArray()) {
+                    add(true, name + ": is not a list of routes (fix: start each route with '- route:', see the shipped routes/*.yaml)");
+                }
+            } catch (JsonProcessingException e) {
+                String line = e.getLocation() == null || e.getLocation().getLineNr() <= 0 ? "" : ":" + e.getLocation().getLineNr();
+                add(true, name + line + ": is not valid YAML: " + e.getOriginalMessage().strip().split("\\R")[0] + " (fix: fix the YAML syntax)");
+            } catch (IOException e) {
+                add(true, name + ": cannot be read: " + e.getMessage() + " (fix: check the file is readable)");
+            }
+        }
+    }
+
+    /** A rule that matches {@code monitor: X} where no monitor or heartbeat is called X never fires. */
+    private void unknownMonitors(AlertRules rules, List<Monitor> monitors, List<Heartbeat> heartbeats) {
+        Set<String> ids = new LinkedHashSet<>();
+        monitors.forEach(m -> ids.add(m.id()));
+        heartbeats.forEach(h -> ids.add(h.id()));
+        for (AlertRules.Rule r : rules.rules()) {
+            String monitor = r.matcher().equal().get("monitor");
+            if (monitor != null && !ids.contains(monitor)) {
+                add(false, AlertRules.FILE + ": rule '" + r.name() + "': matches monitor '" + monitor
+                        + "', which no monitor or heartbeat is called (fix: use one of " + String.join(", ", ids) + ")");
+            }
+        }
+    }
+
+    private void unreachablePeople(EscalationPolicies policies) {
+        for (EscalationPolicies.Person p : policies.people().values().stream().sorted(java.util.Comparator.comparing(EscalationPolicies.Person::id)).toList()) {
+            List<String> missing = new ArrayList<>();
+            if (p.phone() == null) missing.add("phone");
+            if (p.email() == null) missing.add("email");
+            if (missing.isEmpty()) continue;
+            add(false, EscalationPolicies.FILE + ": people." + p.id() + ": has no " + String.join(" and no ", missing)
+                    + ": sms and e-mail to " + p.name() + " are not delivered (fix: set " + String.join(" and ", missing)
+                    + ", or the environment variable the file reads it from)");
+        }
+    }
+}

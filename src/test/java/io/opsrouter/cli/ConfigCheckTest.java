@@ -1,0 +1,177 @@
+package io.opsrouter.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.opsrouter.config.Env;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** {@code config check} on a copy of the shipped files, with one mistake (or doubt) per test and the exact report asserted. */
+class ConfigCheckTest {
+    /** What the shipped files need from the environment to be free of warnings. */
+    private static final Map<String, String> DEPLOYED = Map.of(
+            "ROUTER_PUBLIC_URL", "https://ops.example.com",
+            "ONCALL_PRIMARY_PHONE", "+15145550001", "ONCALL_PRIMARY_EMAIL", "primary@example.com",
+            "ONCALL_SECONDARY_PHONE", "+15145550002", "ONCALL_SECONDARY_EMAIL", "lead@example.com");
+    private static final String CLEAN = "config check: valid, 0 error(s), 0 warning(s)\n";
+
+    @TempDir
+    Path home;
+    private final Map<String, String> env = new HashMap<>(DEPLOYED);
+    private String out;
+
+    @BeforeEach
+    void copyTheShippedFiles() throws IOException {
+        for (String dir : new String[] {"config", "routes"}) {
+            Path from = Path.of(dir);
+            try (Stream<Path> files = Files.walk(from)) {
+                for (Path p : files.sorted(Comparator.naturalOrder()).toList()) {
+                    Path to = home.resolve(from.relativize(p).toString().isEmpty() ? dir : dir + "/" + from.relativize(p));
+                    if (Files.isDirectory(p)) Files.createDirectories(to);
+                    else Files.copy(p, to);
+                }
+            }
+        }
+    }
+
+    private int check() {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        int exit = new CommandLine(new ConfigCommand.Check(new Env(env), new PrintStream(bytes, true, StandardCharsets.UTF_8)))
+                .execute("--home", home.toString());
+        out = bytes.toString(StandardCharsets.UTF_8).replace(System.lineSeparator(), "\n");
+        return exit;
+    }
+
+    private void edit(String file, String from, String to) throws IOException {
+        Path p = home.resolve(file);
+        String text = Files.readString(p);
+        assertThat(text).as(file).contains(from);
+        Files.writeString(p, text.replace(from, to));
+    }
+
+    @Test
+    void theShippedFilesAreValidOnceDeployed() {
+        assertThat(check()).isZero();
+        assertThat(out).isEqualTo(CLEAN);
+    }
+
+    @Test
+    void theShippedFilesAsCheckedOutOnlyWarnAndExitZero() {
+        env.clear();
+        assertThat(check()).isZero();
+        assertThat(out).isEqualTo("""
+                warning: config/application.properties: router.public-url: acknowledge links point at http://localhost:8080, which the people paged cannot open (fix: set ROUTER_PUBLIC_URL to the address people reach the router at)
+                warning: config/escalation.yaml: people.primary: has no phone and no email: sms and e-mail to Primary on-call are not delivered (fix: set phone and email, or the environment variable the file reads it from)
+                warning: config/escalation.yaml: people.secondary: has no phone and no email: sms and e-mail to Technical lead are not delivered (fix: set phone and email, or the environment variable the file reads it from)
+                config check: valid, 0 error(s), 3 warning(s)
+                """);
+    }
+
+    @Test
+    void aPublicUrlOnLocalhostIsAWarningNamingTheVariable() {
+        env.put("ROUTER_PUBLIC_URL", "http://127.0.0.1:8080");
+        assertThat(check()).isZero();
+        assertThat(out).isEqualTo("""
+                warning: environment: ROUTER_PUBLIC_URL: acknowledge links point at http://127.0.0.1:8080, which the people paged cannot open (fix: set ROUTER_PUBLIC_URL to the address people reach the router at)
+                config check: valid, 0 error(s), 1 warning(s)
+                """);
+    }
+
+    @Test
+    void aPersonWithoutAPhoneIsAWarning() {
+        env.remove("ONCALL_SECONDARY_PHONE");
+        assertThat(check()).isZero();
+        assertThat(out).isEqualTo("""
+                warning: config/escalation.yaml: people.secondary: has no phone: sms and e-mail to Technical lead are not delivered (fix: set phone, or the environment variable the file reads it from)
+                config check: valid, 0 error(s), 1 warning(s)
+                """);
+    }
+
+    @Test
+    void aRuleNamingAMonitorThatDoesNotExistIsAWarning() throws IOException {
+        edit("config/alert-rules.yaml", "match: {monitor: p1-unprocessed}", "match: {monitor: p1-unprocesed}");
+        assertThat(check()).isZero();
+        assertThat(out).startsWith("warning: config/alert-rules.yaml: rule '")
+                .contains("': matches monitor 'p1-unprocesed', which no monitor or heartbeat is called (fix: use one of frontend, ")
+                .endsWith("config check: valid, 0 error(s), 1 warning(s)\n");
+    }
+
+    @Test
+    void aPhoneFromTheEnvironmentIsReportedWithTheVariablesName() {
+        env.put("ONCALL_PRIMARY_PHONE", "514-555-01");
+        assertThat(check()).isEqualTo(1);
+        assertThat(out).isEqualTo("""
+                error:   environment: ONCALL_PRIMARY_PHONE: '514-555-01' is not a phone number in E.164 form, read by config/escalation.yaml people.primary.phone (fix: write it with the country code, e.g. +15145550123)
+                config check: INVALID, 1 error(s), 0 warning(s)
+                """);
+    }
+
+    @Test
+    void aPhoneWrittenInTheFileIsReportedWithItsLine() throws IOException {
+        edit("config/escalation.yaml", "phone: ${ONCALL_SECONDARY_PHONE:-}", "phone: 555-0199");
+        assertThat(check()).isEqualTo(1);
+        assertThat(out).isEqualTo("""
+                error:   config/escalation.yaml:15: people.secondary.phone: '555-0199' is not a phone number in E.164 form (fix: write it with the country code, e.g. +15145550123)
+                config check: INVALID, 1 error(s), 0 warning(s)
+                """);
+    }
+
+    @Test
+    void everyBrokenFileIsReportedNotOnlyTheFirst() throws IOException {
+        edit("config/alert-rules.yaml", "match: {source: probe}", "match: {source: probe");
+        edit("config/escalation.yaml", "{channel: slack}", "{channel: pager}");
+        edit("config/backups.yaml", "deflateLevel: 1", "deflateLevel: 42");
+        edit("config/application.properties", "router.db.pool-size = 8", "router.db.pool-size = many");
+        Files.writeString(home.resolve("routes/broken.yaml"), "- route:\n    from: {uri: \"timer:x\"\n");
+        assertThat(check()).isEqualTo(1);
+        assertThat(out).isEqualTo("""
+                error:   config/application.properties: router.db.pool-size: 'many' is not a whole number from 1 to 200 (fix: set it to a number from 1 to 200)
+                error:   config/alert-rules.yaml:18: is not valid YAML: while parsing a flow mapping (fix: fix the YAML syntax)
+                error:   config/escalation.yaml:37: policies.P1.steps[0].notify[0].channel: 'pager' is not a channel (fix: use one of slack, email, sms, webhook, log)
+                error:   config/backups.yaml: deflateLevel: '42' is not a whole number from 0 to 9 (fix: set a number from 0 to 9)
+                error:   routes/broken.yaml:2: is not valid YAML: while parsing a flow mapping (fix: fix the YAML syntax)
+                config check: INVALID, 5 error(s), 0 warning(s)
+                """);
+    }
+
+    @Test
+    void aMissingRulesFileIsAnError() throws IOException {
+        Files.delete(home.resolve("config/alert-rules.yaml"));
+        assertThat(check()).isEqualTo(1);
+        assertThat(out).isEqualTo("""
+                error:   config/alert-rules.yaml: is missing (fix: restore it from the release (see docs/alerts.md))
+                config check: INVALID, 1 error(s), 0 warning(s)
+                """);
+    }
+
+    @Test
+    void aRoutesFileThatIsNotAListIsAnError() throws IOException {
+        Files.writeString(home.resolve("routes/odd.yaml"), "route: {from: {uri: \"timer:x\"}}\n");
+        assertThat(check()).isEqualTo(1);
+        assertThat(out).isEqualTo("""
+                error:   routes/odd.yaml: is not a list of routes (fix: start each route with '- route:', see the shipped routes/*.yaml)
+                config check: INVALID, 1 error(s), 0 warning(s)
+                """);
+    }
+
+    @Test
+    void aBadMonitorAndABadTemplateAreBothReported() throws IOException {
+        edit("config/monitors.yaml", "kind: http", "kind: htttp");
+        Files.writeString(home.resolve("config/templates/pager.txt"), "{{summary}}\n");
+        assertThat(check()).isEqualTo(1);
+        assertThat(out.lines().filter(l -> l.startsWith("error:   config/monitors.yaml"))).hasSize(1);
+        assertThat(out.lines().filter(l -> l.startsWith("error:   config/templates"))).hasSize(1);
+    }
+}
