@@ -54,7 +54,17 @@ class HostileHttpTest {
         if (!authorization.isEmpty()) b.header("Authorization", authorization);
         if (!type.isEmpty()) b.header("Content-Type", type);
         if (!origin.isEmpty()) b.header("Origin", origin);
-        HttpResponse<String> r = router.send(b);
+        HttpResponse<String> r;
+        try {
+            r = router.send(b);
+        } catch (java.io.UncheckedIOException e) {
+            // a large body may be refused (413) and the connection closed while the client still writes it: the
+            // client sees a broken pipe instead of the answer. A stall is a timeout, which is not caught here.
+            assertThat(e.getCause()).isNotInstanceOf(java.net.http.HttpTimeoutException.class);
+            assertThat(noBody || body.length() <= 8192).as("only a large body may be cut off: %s %s%s", method, path, query).isFalse();
+            assertThat(router.get("/health").statusCode()).as("still serving").isEqualTo(200);
+            return;
+        }
         assertThat(r.statusCode()).as("%s %s%s -> %s", method, path, query, r.body()).isBetween(200, 499);
         assertThat(r.body()).doesNotContain("\tat ").doesNotContain("Exception:");
     }
