@@ -16,7 +16,8 @@ import org.apache.camel.Exchange;
  * another site, {@code Sec-Fetch-Site: cross-site}) is refused with 403, and the page may not be framed.
  */
 public final class AckPage {
-    static final String CSP = "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+    static final String CSP =
+            "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 
     private final AlertEngine engine;
     private final String publicUrl;
@@ -32,11 +33,16 @@ public final class AckPage {
         if (ids == null) return;
         StringBuilder sb = new StringBuilder("<ul>");
         for (Map<String, Object> a : engine.describe(ids)) {
-            sb.append("<li><b>").append(esc(String.valueOf(a.get("severity")))).append("</b> ")
-                    .append(esc(String.valueOf(a.get("summary")))).append(" <i>(").append(esc(String.valueOf(a.get("status"))))
+            sb.append("<li><b>")
+                    .append(esc(String.valueOf(a.get("severity"))))
+                    .append("</b> ")
+                    .append(esc(String.valueOf(a.get("summary"))))
+                    .append(" <i>(")
+                    .append(esc(String.valueOf(a.get("status"))))
                     .append(")</i></li>");
         }
-        sb.append("</ul><form method=\"post\"><label>Your name <input name=\"by\" maxlength=\"100\" autocomplete=\"name\"></label>")
+        sb.append(
+                        "</ul><form method=\"post\"><label>Your name <input name=\"by\" maxlength=\"100\" autocomplete=\"name\"></label>")
                 .append(" <button type=\"submit\">Acknowledge</button></form>");
         page(ex, 200, "Acknowledge alert", sb.toString());
     }
@@ -58,7 +64,8 @@ public final class AckPage {
         }
         AlertEngine.Outcome o = engine.acknowledge(ids, by);
         int done = o.changed().size() + o.unchanged().size();
-        String text = done > 0 ? "Acknowledged by " + by + ": escalation stopped for " + done + " alert" + (done == 1 ? "" : "s") + "."
+        String text = done > 0
+                ? "Acknowledged by " + by + ": escalation stopped for " + done + " alert" + (done == 1 ? "" : "s") + "."
                 : "Nothing to acknowledge: the alert is already resolved.";
         page(ex, 200, "Acknowledged", "<p>" + esc(text) + "</p>");
     }
@@ -66,7 +73,8 @@ public final class AckPage {
     /** Answers what the ack routes threw: a page, never a stack trace. */
     public void failed(Exchange ex) {
         Exception e = ex.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
-        org.slf4j.LoggerFactory.getLogger(AckPage.class).error("{} /ack failed: {}", ApiRequest.method(ex), e == null ? "unknown" : e.toString());
+        org.slf4j.LoggerFactory.getLogger(AckPage.class)
+                .error("{} /ack failed: {}", ApiRequest.method(ex), e == null ? "unknown" : e.toString());
         page(ex, 503, "Try again", "<p>The router could not do that just now. Try again in a minute.</p>");
     }
 
@@ -86,15 +94,19 @@ public final class AckPage {
         String origin = ex.getMessage().getHeader("Origin", String.class);
         if (origin == null) return false;
         String host = ex.getMessage().getHeader("Host", String.class);
-        return !(sameOrigin(origin, publicUrl) || (host != null && hostOf(origin).equalsIgnoreCase(host.trim())));
+        return !(sameOrigin(origin, publicUrl)
+                || (host != null && hostOf(origin).equalsIgnoreCase(host.trim())));
     }
 
     private static boolean sameOrigin(String origin, String url) {
         try {
             URI o = URI.create(origin.trim());
             URI u = URI.create(url);
-            return o.getScheme() != null && o.getScheme().equalsIgnoreCase(u.getScheme()) && o.getHost() != null
-                    && o.getHost().equalsIgnoreCase(u.getHost()) && port(o) == port(u);
+            return o.getScheme() != null
+                    && o.getScheme().equalsIgnoreCase(u.getScheme())
+                    && o.getHost() != null
+                    && o.getHost().equalsIgnoreCase(u.getHost())
+                    && port(o) == port(u);
         } catch (IllegalArgumentException e) {
             return false;
         }
@@ -125,9 +137,13 @@ public final class AckPage {
         ex.getMessage().setHeader("X-Frame-Options", "DENY");
         ex.getMessage().setHeader("X-Content-Type-Options", "nosniff");
         ex.getMessage().setHeader("Content-Security-Policy", CSP);
-        ex.getMessage().setBody("<!doctype html><html><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width,"
-                + "initial-scale=1\"><title>" + esc(title) + " - ops-router</title></head><body style=\"font-family:sans-serif;"
-                + "max-width:40em;margin:1em auto;padding:0 1em\"><h1>" + esc(title) + "</h1>" + body + "</body></html>");
+        ex.getMessage()
+                .setBody(
+                        "<!doctype html><html><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width,"
+                                + "initial-scale=1\"><title>" + esc(title)
+                                + " - ops-router</title></head><body style=\"font-family:sans-serif;"
+                                + "max-width:40em;margin:1em auto;padding:0 1em\"><h1>" + esc(title) + "</h1>" + body
+                                + "</body></html>");
     }
 
     static String esc(String s) {
@@ -162,5 +178,4 @@ public final class AckPage {
         }
         return ApiRequest.param(ex, name);
     }
-
 }

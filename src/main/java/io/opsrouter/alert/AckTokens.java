@@ -54,9 +54,11 @@ public final class AckTokens {
     public record Refused(int status, String reason) implements Check {}
 
     public Check check(String token, Instant now) {
-        if (token == null || token.length() > 2000) return new Refused(400, "This link is not an acknowledgement link.");
+        if (token == null || token.length() > 2000)
+            return new Refused(400, "This link is not an acknowledgement link.");
         int dot = token.indexOf('.');
-        if (dot <= 0 || dot != token.lastIndexOf('.')) return new Refused(400, "This link is not an acknowledgement link.");
+        if (dot <= 0 || dot != token.lastIndexOf('.'))
+            return new Refused(400, "This link is not an acknowledgement link.");
         byte[] payload;
         byte[] mac;
         try {
@@ -66,7 +68,8 @@ public final class AckTokens {
             return new Refused(400, "This link is not an acknowledgement link.");
         }
         // the decoder ignores a last character's unused bits: accept only the one spelling this router writes
-        boolean canonical = B64.encodeToString(payload).equals(token.substring(0, dot)) && B64.encodeToString(mac).equals(token.substring(dot + 1));
+        boolean canonical = B64.encodeToString(payload).equals(token.substring(0, dot))
+                && B64.encodeToString(mac).equals(token.substring(dot + 1));
         if (!canonical || !MessageDigest.isEqual(mac, sign(payload))) {
             return new Refused(403, "This link has been altered or was not made by this router.");
         }
@@ -81,7 +84,8 @@ public final class AckTokens {
             return new Refused(400, "This link is not an acknowledgement link.");
         }
         if (!now.isBefore(expires)) {
-            return new Refused(410, "This link expired at " + expires + ". Acknowledge in the API or from a newer message.");
+            return new Refused(
+                    410, "This link expired at " + expires + ". Acknowledge in the API or from a newer message.");
         }
         if (group) {
             try {
@@ -90,7 +94,8 @@ public final class AckTokens {
                 return new Refused(400, "This link is not an acknowledgement link.");
             }
         }
-        List<String> alertIds = Arrays.stream(parts[2].split(",")).filter(s -> !s.isBlank()).toList();
+        List<String> alertIds =
+                Arrays.stream(parts[2].split(",")).filter(s -> !s.isBlank()).toList();
         if (alertIds.isEmpty()) return new Refused(400, "This link names no alert.");
         return new Valid(alertIds, null, null, expires);
     }

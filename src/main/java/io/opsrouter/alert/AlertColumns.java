@@ -60,6 +60,7 @@ final class AlertColumns {
 
     /** The columns a whole-row read selects. */
     static final String ALL;
+
     static final String INSERT;
     static final String UPDATE;
 
@@ -90,9 +91,32 @@ final class AlertColumns {
 
     /** Reads alerts rows by column name: whichever of the columns a query selected, the others are left unset. */
     static final class Reader {
-        private int id, fingerprint, status, severity, name, source, rule, summary, runbook, labels, annotations, values, externalId,
-                groupId, firstSeen, lastSeen, firesAt, notifiedAt, step, reminders, nextEscalationAt, ackedAt, ackedBy, resolvedAt,
-                resolvedBy, resolvedSignalAt;
+        private int id,
+                fingerprint,
+                status,
+                severity,
+                name,
+                source,
+                rule,
+                summary,
+                runbook,
+                labels,
+                annotations,
+                values,
+                externalId,
+                groupId,
+                firstSeen,
+                lastSeen,
+                firesAt,
+                notifiedAt,
+                step,
+                reminders,
+                nextEscalationAt,
+                ackedAt,
+                ackedBy,
+                resolvedAt,
+                resolvedBy,
+                resolvedSignalAt;
 
         Reader(ResultSet rs) throws SQLException {
             ResultSetMetaData md = rs.getMetaData();
@@ -124,7 +148,7 @@ final class AlertColumns {
                     case "resolved_at" -> resolvedAt = i;
                     case "resolved_by" -> resolvedBy = i;
                     case "resolved_signal_at" -> resolvedSignalAt = i;
-                    default -> { }
+                    default -> {}
                 }
             }
         }

@@ -33,8 +33,12 @@ final class AlertContext {
     private volatile Config config;
 
     /** The rules and policies in force, with what is built from them. */
-    record Config(AlertRules rules, EscalationPolicies policies, Classifier classifier, Announcer announcer,
-                  Map<Severity, Escalation> escalations) {
+    record Config(
+            AlertRules rules,
+            EscalationPolicies policies,
+            Classifier classifier,
+            Announcer announcer,
+            Map<Severity, Escalation> escalations) {
         /** The timing of a severity's policy, as the lifecycle takes it. */
         Escalation escalation(Severity s) {
             return escalations.get(s);
@@ -45,8 +49,15 @@ final class AlertContext {
         }
     }
 
-    AlertContext(StateStore store, Clock clock, AckTokens tokens, String publicUrl, Supplier<ChannelDirectory> channels, AlertMeters meters,
-                 AlertRules rules, EscalationPolicies policies) {
+    AlertContext(
+            StateStore store,
+            Clock clock,
+            AckTokens tokens,
+            String publicUrl,
+            Supplier<ChannelDirectory> channels,
+            AlertMeters meters,
+            AlertRules rules,
+            EscalationPolicies policies) {
         this.store = store;
         this.clock = clock;
         this.tokens = tokens;
@@ -72,9 +83,20 @@ final class AlertContext {
         Map<Severity, Escalation> escalations = new EnumMap<>(Severity.class);
         for (Severity s : Severity.values()) {
             EscalationPolicies.Policy p = policies.policy(s);
-            if (p != null) escalations.put(s, new Escalation(p.steps().stream().map(EscalationPolicies.Step::after).toList(), p.repeat()));
+            if (p != null)
+                escalations.put(
+                        s,
+                        new Escalation(
+                                p.steps().stream()
+                                        .map(EscalationPolicies.Step::after)
+                                        .toList(),
+                                p.repeat()));
         }
-        return new Config(rules, policies, classifier, new Announcer(recipients, policies, tokens, publicUrl, channels, classifier),
+        return new Config(
+                rules,
+                policies,
+                classifier,
+                new Announcer(recipients, policies, tokens, publicUrl, channels, classifier),
                 escalations);
     }
 

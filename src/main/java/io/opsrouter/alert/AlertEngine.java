@@ -27,8 +27,15 @@ public final class AlertEngine implements AlertIntake {
     private final OperatorActions actions;
     private final AlertQueries queries;
 
-    public AlertEngine(StateStore store, Clock clock, AlertRules rules, EscalationPolicies policies, AckTokens tokens, String publicUrl,
-                       Supplier<ChannelDirectory> channels, AlertMeters meters) {
+    public AlertEngine(
+            StateStore store,
+            Clock clock,
+            AlertRules rules,
+            EscalationPolicies policies,
+            AckTokens tokens,
+            String publicUrl,
+            Supplier<ChannelDirectory> channels,
+            AlertMeters meters) {
         this.ctx = new AlertContext(store, clock, tokens, publicUrl, channels, meters, rules, policies);
         this.groupMessages = new GroupMessages(ctx);
         this.intake = new SignalIntake(ctx, groupMessages);
@@ -111,7 +118,8 @@ public final class AlertEngine implements AlertIntake {
     // ------------------------------------------------------------------ people acting
 
     /** What acknowledging or resolving did to each alert named. */
-    public record Outcome(List<Map<String, Object>> changed, List<String> unchanged, List<String> notFound, List<String> resolved) {}
+    public record Outcome(
+            List<Map<String, Object>> changed, List<String> unchanged, List<String> notFound, List<String> resolved) {}
 
     public Outcome acknowledge(List<String> ids, String by) {
         return actions.act(ids, by, true);
@@ -121,8 +129,13 @@ public final class AlertEngine implements AlertIntake {
         return actions.act(ids, by, false);
     }
 
-    public Silence silence(Map<String, String> match, Map<String, String> matchRe, Instant startsAt, Instant endsAt, String createdBy,
-                           String comment) {
+    public Silence silence(
+            Map<String, String> match,
+            Map<String, String> matchRe,
+            Instant startsAt,
+            Instant endsAt,
+            String createdBy,
+            String comment) {
         return actions.silence(match, matchRe, startsAt, endsAt, createdBy, comment);
     }
 

@@ -31,8 +31,11 @@ final class AlertGroups {
     Map<String, Group> lock(Connection c, Collection<String> ids) throws SQLException {
         Map<String, Group> out = new LinkedHashMap<>();
         Sql.inChunks(new ArrayList<>(new TreeSet<>(ids)), (part, marks) -> {
-            try (PreparedStatement ps = LockingReads.prepare(c, dialect, "SELECT group_id, group_key, severity, next_flush_at, last_flush_at, seq"
-                    + " FROM alert_groups WHERE group_id IN (" + marks + ") ORDER BY group_id FOR UPDATE")) {
+            try (PreparedStatement ps = LockingReads.prepare(
+                    c,
+                    dialect,
+                    "SELECT group_id, group_key, severity, next_flush_at, last_flush_at, seq"
+                            + " FROM alert_groups WHERE group_id IN (" + marks + ") ORDER BY group_id FOR UPDATE")) {
                 Sql.bind(ps, 1, part);
                 try (ResultSet rs = ps.executeQuery()) {
                     int id = rs.findColumn("group_id");
@@ -42,8 +45,15 @@ final class AlertGroups {
                     int last = rs.findColumn("last_flush_at");
                     int seq = rs.findColumn("seq");
                     while (rs.next()) {
-                        out.put(rs.getString(id), new Group(rs.getString(id), rs.getString(key), Severity.parse(rs.getString(severity)),
-                                Sql.instant(rs, next), Sql.instant(rs, last), rs.getInt(seq)));
+                        out.put(
+                                rs.getString(id),
+                                new Group(
+                                        rs.getString(id),
+                                        rs.getString(key),
+                                        Severity.parse(rs.getString(severity)),
+                                        Sql.instant(rs, next),
+                                        Sql.instant(rs, last),
+                                        rs.getInt(seq)));
                     }
                 }
             }

@@ -18,12 +18,14 @@ final class AlertHistory {
     private static final Logger LOG = LoggerFactory.getLogger(AlertHistory.class);
 
     /** One line of an alert's history; {@code channel} and {@code recipient} for a notification. */
-    record Event(String alertId, Instant at, String event, String channel, String recipient, String actor, String detail) {}
+    record Event(
+            String alertId, Instant at, String event, String channel, String recipient, String actor, String detail) {}
 
     void add(Connection c, List<Event> events) throws SQLException {
         if (events.isEmpty()) return;
-        try (PreparedStatement ps = c.prepareStatement("INSERT INTO alert_history (alert_id, at, event, channel, recipient, actor, detail)"
-                + " VALUES (?, ?, ?, ?, ?, ?, ?)")) {
+        try (PreparedStatement ps =
+                c.prepareStatement("INSERT INTO alert_history (alert_id, at, event, channel, recipient, actor, detail)"
+                        + " VALUES (?, ?, ?, ?, ?, ?, ?)")) {
             for (Event e : events) {
                 ps.setString(1, e.alertId());
                 ps.setObject(2, Sql.ts(e.at()));
@@ -54,14 +56,21 @@ final class AlertHistory {
     }
 
     List<Event> of(Connection c, String alertId) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT alert_id, at, event, channel, recipient, actor, detail FROM alert_history"
-                + " WHERE alert_id = ? ORDER BY id")) {
+        try (PreparedStatement ps =
+                c.prepareStatement("SELECT alert_id, at, event, channel, recipient, actor, detail FROM alert_history"
+                        + " WHERE alert_id = ? ORDER BY id")) {
             ps.setString(1, alertId);
             List<Event> out = new ArrayList<>();
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    out.add(new Event(rs.getString("alert_id"), Sql.instant(rs, rs.findColumn("at")), rs.getString("event"),
-                            rs.getString("channel"), rs.getString("recipient"), rs.getString("actor"), rs.getString("detail")));
+                    out.add(new Event(
+                            rs.getString("alert_id"),
+                            Sql.instant(rs, rs.findColumn("at")),
+                            rs.getString("event"),
+                            rs.getString("channel"),
+                            rs.getString("recipient"),
+                            rs.getString("actor"),
+                            rs.getString("detail")));
                 }
             }
             return out;

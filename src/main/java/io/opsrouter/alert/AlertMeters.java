@@ -21,15 +21,24 @@ public final class AlertMeters {
         for (Severity s : Severity.values()) {
             AtomicLong n = new AtomicLong();
             firing.put(s, n);
-            Gauge.builder(MeterNames.ALERTS_FIRING, n, AtomicLong::get).tag("severity", s.name())
-                    .description("Alerts firing and not acknowledged, by severity").register(registry);
+            Gauge.builder(MeterNames.ALERTS_FIRING, n, AtomicLong::get)
+                    .tag("severity", s.name())
+                    .description("Alerts firing and not acknowledged, by severity")
+                    .register(registry);
         }
     }
 
     /** Per signal: the counters are looked up once per source and state, not built again for every signal. */
     void signal(Signal s) {
-        signals.computeIfAbsent(s.source() + "\u0000" + s.state(), k -> registry.counter(MeterNames.SIGNALS,
-                "source", s.source(), "state", s.state().name().toLowerCase())).increment();
+        signals.computeIfAbsent(
+                        s.source() + "\u0000" + s.state(),
+                        k -> registry.counter(
+                                MeterNames.SIGNALS,
+                                "source",
+                                s.source(),
+                                "state",
+                                s.state().name().toLowerCase()))
+                .increment();
     }
 
     void escalation(Severity s) {
@@ -37,7 +46,9 @@ public final class AlertMeters {
     }
 
     void muted(String reason) {
-        String kind = reason.startsWith("silenced") ? "silence" : reason.startsWith("maintenance") ? "maintenance" : "inhibition";
+        String kind = reason.startsWith("silenced")
+                ? "silence"
+                : reason.startsWith("maintenance") ? "maintenance" : "inhibition";
         registry.counter(MeterNames.ALERTS_MUTED, "reason", kind).increment();
     }
 

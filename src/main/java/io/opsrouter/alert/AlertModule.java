@@ -4,9 +4,9 @@ import io.opsrouter.app.Beans;
 import io.opsrouter.app.HealthPart;
 import io.opsrouter.app.RouterContext;
 import io.opsrouter.app.RouterModule;
+import io.opsrouter.config.ConfigReload;
 import io.opsrouter.config.SettingsException;
 import io.opsrouter.config.SettingsSource;
-import io.opsrouter.config.ConfigReload;
 import io.opsrouter.outbox.ChannelDirectory;
 import io.opsrouter.store.Leases;
 import io.opsrouter.store.StateStore;
@@ -56,25 +56,36 @@ public final class AlertModule implements RouterModule {
         Path policyFile = home.resolve(EscalationPolicies.FILE);
         for (Path p : new Path[] {rulesFile, policyFile}) {
             if (!Files.isRegularFile(p)) {
-                throw new SettingsException(home.relativize(p).toString(), null, "is missing",
+                throw new SettingsException(
+                        home.relativize(p).toString(),
+                        null,
+                        "is missing",
                         "copy it from the repository's config/ folder (see docs/alerts.md)");
             }
         }
         reloadInterval = ConfigReload.interval(s);
         AlertRules rules = AlertRules.load(rulesFile, ctx.env());
-        EscalationPolicies policies = EscalationPolicies.load(policyFile, ctx.env(), rules.grouping().repeatInterval());
+        EscalationPolicies policies =
+                EscalationPolicies.load(policyFile, ctx.env(), rules.grouping().repeatInterval());
         Duration ttl = s.duration(ACK_TTL, "ALERTS_ACK_LINK_TTL", Duration.ofHours(24));
         AckTokens tokens = new AckTokens(ackKey(s, ctx.store()), ttl);
         AlertMeters meters = new AlertMeters(ctx.metrics().registry());
-        engine = new AlertEngine(ctx.store(), ctx.clock(), rules, policies, tokens, ctx.core().publicUrl(), () -> directory, meters);
+        engine = new AlertEngine(
+                ctx.store(), ctx.clock(), rules, policies, tokens, ctx.core().publicUrl(), () -> directory, meters);
         engine.watch(ctx.health().watchdog().part("alerts-intake"));
         // rules and policies are applied together, and only when both load and validate
-        reload = new ConfigReload("alerts", AlertRules.FILE + " and " + EscalationPolicies.FILE, List.of(rulesFile, policyFile), () -> {
-            AlertRules r = AlertRules.load(rulesFile, ctx.env());
-            EscalationPolicies p = EscalationPolicies.load(policyFile, ctx.env(), r.grouping().repeatInterval());
-            engine.replaceConfig(r, p);
-            return r.rules().size() + " rules, " + p.people().size() + " people";
-        }, ctx.metrics().registry());
+        reload = new ConfigReload(
+                "alerts",
+                AlertRules.FILE + " and " + EscalationPolicies.FILE,
+                List.of(rulesFile, policyFile),
+                () -> {
+                    AlertRules r = AlertRules.load(rulesFile, ctx.env());
+                    EscalationPolicies p = EscalationPolicies.load(
+                            policyFile, ctx.env(), r.grouping().repeatInterval());
+                    engine.replaceConfig(r, p);
+                    return r.rules().size() + " rules, " + p.people().size() + " people";
+                },
+                ctx.metrics().registry());
         boolean timer = s.bool(SWEEP_TIMER, "ALERTS_SWEEP_TIMER", true);
         String holder = hostname() + "-" + UUID.randomUUID().toString().substring(0, 8);
 
@@ -105,7 +116,9 @@ public final class AlertModule implements RouterModule {
     public void started(CamelContext camel) {
         ChannelDirectory bound = camel.getRegistry().lookupByNameAndType(ChannelDirectory.BEAN, ChannelDirectory.class);
         if (bound != null) directory = bound;
-        else LOG.warn("no {} bean (no delivery module): notifications go to the log channel only", ChannelDirectory.BEAN);
+        else
+            LOG.warn(
+                    "no {} bean (no delivery module): notifications go to the log channel only", ChannelDirectory.BEAN);
         engine.refreshMeters();
         reload.start(reloadInterval);
     }
@@ -119,7 +132,10 @@ public final class AlertModule implements RouterModule {
         Optional<String> secret = s.secret("router.ack-secret", "ROUTER_ACK_SECRET");
         if (secret.isPresent()) {
             if (secret.get().length() < 16) {
-                throw new SettingsException("environment", "ROUTER_ACK_SECRET", "is shorter than 16 characters",
+                throw new SettingsException(
+                        "environment",
+                        "ROUTER_ACK_SECRET",
+                        "is shorter than 16 characters",
                         "use a long random value, e.g. openssl rand -hex 32");
             }
             return secret.get().getBytes(StandardCharsets.UTF_8);
@@ -134,8 +150,9 @@ public final class AlertModule implements RouterModule {
                 ins.setObject(2, OffsetDateTime.now(ZoneOffset.UTC));
                 ins.executeUpdate();
             }
-            try (PreparedStatement sel = c.prepareStatement("SELECT meta_value FROM router_meta WHERE meta_key = 'alerts.ack-key'");
-                 ResultSet rs = sel.executeQuery()) {
+            try (PreparedStatement sel =
+                            c.prepareStatement("SELECT meta_value FROM router_meta WHERE meta_key = 'alerts.ack-key'");
+                    ResultSet rs = sel.executeQuery()) {
                 rs.next();
                 return rs.getString(1);
             }

@@ -19,11 +19,20 @@ import java.util.TreeMap;
  */
 final class AlertObservations {
     /** What a repeated FIRING carried for a stored alert; null fields were not in the signal. */
-    record Observation(String alertId, Instant seenAt, Map<String, Double> values, Map<String, String> annotations, String externalId) {
+    record Observation(
+            String alertId,
+            Instant seenAt,
+            Map<String, Double> values,
+            Map<String, String> annotations,
+            String externalId) {
         /** Two repeats of one alert in one batch: the later one's fields where it carried them. */
         Observation then(Observation later) {
-            return new Observation(alertId, later.seenAt(), later.values() != null ? later.values() : values,
-                    later.annotations() != null ? later.annotations() : annotations, externalId != null ? externalId : later.externalId());
+            return new Observation(
+                    alertId,
+                    later.seenAt(),
+                    later.values() != null ? later.values() : values,
+                    later.annotations() != null ? later.annotations() : annotations,
+                    externalId != null ? externalId : later.externalId());
         }
     }
 
@@ -53,8 +62,9 @@ final class AlertObservations {
         List<Long> seqs = new ArrayList<>();
         Map<String, Folded> byAlert = new TreeMap<>();
         try (PreparedStatement ps = c.prepareStatement(
-                "SELECT seq, alert_id, seen_at, vals, annotations, external_id FROM alert_observations ORDER BY seq LIMIT " + max);
-             ResultSet rs = ps.executeQuery()) {
+                        "SELECT seq, alert_id, seen_at, vals, annotations, external_id FROM alert_observations ORDER BY seq LIMIT "
+                                + max);
+                ResultSet rs = ps.executeQuery()) {
             int seq = rs.findColumn("seq");
             int alert = rs.findColumn("alert_id");
             int seenAt = rs.findColumn("seen_at");
@@ -64,13 +74,18 @@ final class AlertObservations {
             while (rs.next()) {
                 seqs.add(rs.getLong(seq));
                 byAlert.computeIfAbsent(rs.getString(alert), k -> new Folded())
-                        .add(Sql.instant(rs, seenAt), rs.getString(vals), rs.getString(annotations), rs.getString(externalId));
+                        .add(
+                                Sql.instant(rs, seenAt),
+                                rs.getString(vals),
+                                rs.getString(annotations),
+                                rs.getString(externalId));
             }
         }
         if (seqs.isEmpty()) return 0;
         // in id order, the order every transaction locks alerts in (see AlertRepository.lockByIds)
-        try (PreparedStatement ps = c.prepareStatement("UPDATE alerts SET last_seen = ?, vals = COALESCE(?, vals),"
-                + " annotations = COALESCE(?, annotations), external_id = COALESCE(external_id, ?) WHERE id = ? AND last_seen < ?")) {
+        try (PreparedStatement ps = c.prepareStatement(
+                "UPDATE alerts SET last_seen = ?, vals = COALESCE(?, vals),"
+                        + " annotations = COALESCE(?, annotations), external_id = COALESCE(external_id, ?) WHERE id = ? AND last_seen < ?")) {
             for (var e : byAlert.entrySet()) {
                 Folded f = e.getValue();
                 ps.setObject(1, Sql.ts(f.seenAt));

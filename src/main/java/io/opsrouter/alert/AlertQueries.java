@@ -49,7 +49,9 @@ final class AlertQueries {
     List<String> ackTargets(AckTokens.Valid v) {
         if (v.groupId() == null) return v.alertIds();
         return ctx.store.read(c -> ctx.alerts.announcedInGroup(c, v.groupId(), v.announcedBy(), 1000)).stream()
-                .map(a -> a.id).sorted().toList();
+                .map(a -> a.id)
+                .sorted()
+                .toList();
     }
 
     /** Short descriptions of alerts for the acknowledgement page. */

@@ -16,8 +16,9 @@ final class AlertRecipients {
 
     void add(Connection c, List<Told> told) throws SQLException {
         if (told.isEmpty()) return;
-        try (PreparedStatement ps = c.prepareStatement("INSERT INTO alert_recipients (alert_id, channel, recipient_key, recipient)"
-                + " VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING")) {
+        try (PreparedStatement ps =
+                c.prepareStatement("INSERT INTO alert_recipients (alert_id, channel, recipient_key, recipient)"
+                        + " VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING")) {
             for (Told t : told) {
                 ps.setString(1, t.alertId());
                 ps.setString(2, t.channel());
@@ -32,15 +33,21 @@ final class AlertRecipients {
     List<Told> about(Connection c, Collection<String> alertIds) throws SQLException {
         List<Told> out = new ArrayList<>();
         Sql.inChunks(alertIds, (part, marks) -> {
-            try (PreparedStatement ps = c.prepareStatement("SELECT alert_id, channel, recipient_key, recipient FROM alert_recipients"
-                    + " WHERE alert_id IN (" + marks + ") ORDER BY alert_id, channel, recipient_key")) {
+            try (PreparedStatement ps =
+                    c.prepareStatement("SELECT alert_id, channel, recipient_key, recipient FROM alert_recipients"
+                            + " WHERE alert_id IN (" + marks + ") ORDER BY alert_id, channel, recipient_key")) {
                 Sql.bind(ps, 1, part);
                 try (ResultSet rs = ps.executeQuery()) {
                     int alert = rs.findColumn("alert_id");
                     int channel = rs.findColumn("channel");
                     int key = rs.findColumn("recipient_key");
                     int recipient = rs.findColumn("recipient");
-                    while (rs.next()) out.add(new Told(rs.getString(alert), rs.getString(channel), rs.getString(key), rs.getString(recipient)));
+                    while (rs.next())
+                        out.add(new Told(
+                                rs.getString(alert),
+                                rs.getString(channel),
+                                rs.getString(key),
+                                rs.getString(recipient)));
                 }
             }
         });

@@ -27,6 +27,7 @@ import java.util.TreeSet;
 final class AlertRepository {
     /** Alerts that fire or were acknowledged: what an inhibition's source and a group's announced alerts are. */
     static final String LIVE = "status IN ('" + Status.FIRING.column() + "', '" + Status.ACKNOWLEDGED.column() + "')";
+
     private static final String FIRING = "status = '" + Status.FIRING.column() + "'";
     private static final String PENDING = "status = '" + Status.PENDING.column() + "'";
 
@@ -44,7 +45,8 @@ final class AlertRepository {
         Map<String, AlertRow> out = new LinkedHashMap<>();
         Sql.inChunks(new ArrayList<>(new TreeSet<>(fingerprints)), (part, marks) -> {
             try (PreparedStatement ps = c.prepareStatement(
-                    "SELECT id, fingerprint, status, severity, external_id FROM alerts WHERE active_fp IN (" + marks + ")")) {
+                    "SELECT id, fingerprint, status, severity, external_id FROM alerts WHERE active_fp IN (" + marks
+                            + ")")) {
                 Sql.bind(ps, 1, part);
                 for (AlertRow r : AlertColumns.rows(ps)) out.put(r.fingerprint, r);
             }
@@ -61,7 +63,8 @@ final class AlertRepository {
     List<AlertRow> lockByIds(Connection c, Collection<String> ids) throws SQLException {
         List<AlertRow> out = new ArrayList<>();
         Sql.inChunks(new ArrayList<>(new TreeSet<>(ids)), (part, marks) -> {
-            String sql = "SELECT " + AlertColumns.ALL + " FROM alerts WHERE id IN (" + marks + ") ORDER BY id FOR UPDATE";
+            String sql =
+                    "SELECT " + AlertColumns.ALL + " FROM alerts WHERE id IN (" + marks + ") ORDER BY id FOR UPDATE";
             try (PreparedStatement ps = LockingReads.prepare(c, dialect, sql)) {
                 Sql.bind(ps, 1, part);
                 out.addAll(AlertColumns.rows(ps));
@@ -83,24 +86,30 @@ final class AlertRepository {
     /** The firing alerts of these groups not announced yet, locked. */
     List<AlertRow> lockUnannounced(Connection c, List<String> groupIds, int perGroup) throws SQLException {
         List<String> inList = Sql.padded(groupIds);
-        return lockWhere(c, "group_id IN (" + Sql.marks(inList.size()) + ") AND " + FIRING + " AND notified_at IS NULL",
-                new ArrayList<>(inList), perGroup * inList.size());
+        return lockWhere(
+                c,
+                "group_id IN (" + Sql.marks(inList.size()) + ") AND " + FIRING + " AND notified_at IS NULL",
+                new ArrayList<>(inList),
+                perGroup * inList.size());
     }
 
     /**
      * For fingerprints closed by a RESOLVED signal at or after {@code since} (router time), that signal's own time:
      * a FIRING observed no later than it is a late copy (a sender's retry), not a new problem.
      */
-    Map<String, Instant> recentlyResolved(Connection c, Collection<String> fingerprints, Instant since) throws SQLException {
+    Map<String, Instant> recentlyResolved(Connection c, Collection<String> fingerprints, Instant since)
+            throws SQLException {
         Map<String, Instant> out = new HashMap<>();
         Sql.inChunks(fingerprints, (part, marks) -> {
-            try (PreparedStatement ps = c.prepareStatement("SELECT fingerprint, resolved_signal_at FROM alerts WHERE fingerprint IN ("
-                    + marks + ") AND resolved_at >= ? AND resolved_signal_at IS NOT NULL")) {
+            try (PreparedStatement ps =
+                    c.prepareStatement("SELECT fingerprint, resolved_signal_at FROM alerts WHERE fingerprint IN ("
+                            + marks + ") AND resolved_at >= ? AND resolved_signal_at IS NOT NULL")) {
                 ps.setObject(Sql.bind(ps, 1, part), Sql.ts(since));
                 try (ResultSet rs = ps.executeQuery()) {
                     int fingerprint = rs.findColumn("fingerprint");
                     int signalAt = rs.findColumn("resolved_signal_at");
-                    while (rs.next()) out.merge(rs.getString(fingerprint), Sql.instant(rs, signalAt), (a, b) -> a.isAfter(b) ? a : b);
+                    while (rs.next())
+                        out.merge(rs.getString(fingerprint), Sql.instant(rs, signalAt), (a, b) -> a.isAfter(b) ? a : b);
                 }
             }
         });
@@ -132,12 +141,17 @@ final class AlertRepository {
 
     /** The firing or acknowledged alerts of a group that were announced by {@code by}: what its acknowledgement link means. */
     List<AlertRow> announcedInGroup(Connection c, String groupId, Instant by, int limit) throws SQLException {
-        return newestFirst(c, "group_id = ? AND " + LIVE + " AND notified_at IS NOT NULL AND notified_at <= ?", List.of(groupId, by), limit);
+        return newestFirst(
+                c,
+                "group_id = ? AND " + LIVE + " AND notified_at IS NOT NULL AND notified_at <= ?",
+                List.of(groupId, by),
+                limit);
     }
 
     /** Whether the group has an announced alert still firing or acknowledged (otherwise it starts over with group_wait). */
     boolean hasAnnouncedLive(Connection c, String groupId) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM alerts WHERE group_id = ? AND " + LIVE + " AND notified_at IS NOT NULL LIMIT 1")) {
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT 1 FROM alerts WHERE group_id = ? AND " + LIVE + " AND notified_at IS NOT NULL LIMIT 1")) {
             ps.setString(1, groupId);
             try (ResultSet rs = ps.executeQuery()) {
                 return rs.next();
@@ -148,8 +162,9 @@ final class AlertRepository {
     /** How many alerts fire unacknowledged, by severity. */
     Map<Severity, Long> firingBySeverity(Connection c) throws SQLException {
         Map<Severity, Long> m = new EnumMap<>(Severity.class);
-        try (PreparedStatement ps = c.prepareStatement("SELECT severity, COUNT(*) AS n FROM alerts WHERE " + FIRING + " GROUP BY severity");
-             ResultSet rs = ps.executeQuery()) {
+        try (PreparedStatement ps = c.prepareStatement(
+                        "SELECT severity, COUNT(*) AS n FROM alerts WHERE " + FIRING + " GROUP BY severity");
+                ResultSet rs = ps.executeQuery()) {
             while (rs.next()) m.put(Severity.parse(rs.getString("severity")), rs.getLong("n"));
         }
         return m;
@@ -177,7 +192,8 @@ final class AlertRepository {
         }
     }
 
-    private List<AlertRow> newestFirst(Connection c, String condition, List<Object> params, int limit) throws SQLException {
+    private List<AlertRow> newestFirst(Connection c, String condition, List<Object> params, int limit)
+            throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("SELECT " + AlertColumns.ALL + " FROM alerts WHERE " + condition
                 + " ORDER BY first_seen DESC, id LIMIT " + limit)) {
             bindAll(ps, params);
@@ -190,19 +206,21 @@ final class AlertRepository {
      * found without locks, locked by id, then the condition is checked again on the locked rows (another transaction
      * may have changed them meanwhile).
      */
-    private List<AlertRow> lockWhere(Connection c, String condition, List<Object> params, int limit) throws SQLException {
+    private List<AlertRow> lockWhere(Connection c, String condition, List<Object> params, int limit)
+            throws SQLException {
         if (dialect == Dialect.POSTGRESQL) {
             // one statement: PostgreSQL locks rows in the order the sort hands them out and checks the condition
             // again on each row it had to wait for
-            try (PreparedStatement ps = c.prepareStatement("SELECT " + AlertColumns.ALL + " FROM alerts WHERE " + condition
-                    + " ORDER BY id LIMIT " + limit + " FOR UPDATE")) {
+            try (PreparedStatement ps = c.prepareStatement("SELECT " + AlertColumns.ALL + " FROM alerts WHERE "
+                    + condition + " ORDER BY id LIMIT " + limit + " FOR UPDATE")) {
                 bindAll(ps, params);
                 return AlertColumns.rows(ps);
             }
         }
         List<String> ids = new ArrayList<>();
         // no ORDER BY: they are locked in id order next, and without it H2 stops reading at the limit
-        try (PreparedStatement ps = c.prepareStatement("SELECT id FROM alerts WHERE " + condition + " LIMIT " + limit)) {
+        try (PreparedStatement ps =
+                c.prepareStatement("SELECT id FROM alerts WHERE " + condition + " LIMIT " + limit)) {
             bindAll(ps, params);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) ids.add(rs.getString("id"));
@@ -214,7 +232,8 @@ final class AlertRepository {
         Sql.inChunks(ids, (part, marks) -> {
             List<Object> all = new ArrayList<>(part);
             all.addAll(params);
-            try (PreparedStatement ps = c.prepareStatement("SELECT id FROM alerts WHERE id IN (" + marks + ") AND (" + condition + ")")) {
+            try (PreparedStatement ps =
+                    c.prepareStatement("SELECT id FROM alerts WHERE id IN (" + marks + ") AND (" + condition + ")")) {
                 bindAll(ps, all);
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) still.add(rs.getString("id"));
@@ -226,6 +245,7 @@ final class AlertRepository {
     }
 
     private static void bindAll(PreparedStatement ps, List<Object> params) throws SQLException {
-        for (int i = 0; i < params.size(); i++) ps.setObject(i + 1, params.get(i) instanceof Instant t ? Sql.ts(t) : params.get(i));
+        for (int i = 0; i < params.size(); i++)
+            ps.setObject(i + 1, params.get(i) instanceof Instant t ? Sql.ts(t) : params.get(i));
     }
 }

@@ -47,7 +47,17 @@ final class AlertRow {
 
     /** Its lifecycle, as the state machine takes it. */
     AlertState state() {
-        return new AlertState(status, firesAt, notifiedAt, step, reminders, nextEscalationAt, ackedAt, ackedBy, resolvedAt, resolvedBy,
+        return new AlertState(
+                status,
+                firesAt,
+                notifiedAt,
+                step,
+                reminders,
+                nextEscalationAt,
+                ackedAt,
+                ackedBy,
+                resolvedAt,
+                resolvedBy,
                 resolvedSignalAt);
     }
 
@@ -85,7 +95,18 @@ final class AlertRow {
             if (ackedBy != null) notes.put("acknowledged_by", ackedBy);
             if (resolvedBy != null) notes.put("resolved_by", resolvedBy);
         }
-        return new AlertView(id, fingerprint, status.column(), severity.name(), name, summary, runbook, labels, notes, values, firstSeen,
+        return new AlertView(
+                id,
+                fingerprint,
+                status.column(),
+                severity.name(),
+                name,
+                summary,
+                runbook,
+                labels,
+                notes,
+                values,
+                firstSeen,
                 lastSeen);
     }
 }

@@ -18,12 +18,19 @@ import java.util.Set;
  * {@code config/alert-rules.yaml}: how signals become alerts (rules, first match wins), how alerts are grouped
  * into messages, which alerts mute others (inhibition), and recurring maintenance windows.
  */
-public record AlertRules(List<Rule> rules, Grouping grouping, List<Inhibition> inhibitions, List<MaintenanceWindow> maintenance) {
+public record AlertRules(
+        List<Rule> rules, Grouping grouping, List<Inhibition> inhibitions, List<MaintenanceWindow> maintenance) {
     public static final String FILE = "config/alert-rules.yaml";
 
     /** One classification rule: labels and values to match, and what an alert that matches is. */
-    public record Rule(String name, LabelMatcher matcher, List<ValueCondition> conditions, Duration forDuration, Severity severity,
-                       String summary, String runbook) {
+    public record Rule(
+            String name,
+            LabelMatcher matcher,
+            List<ValueCondition> conditions,
+            Duration forDuration,
+            Severity severity,
+            String summary,
+            String runbook) {
         public boolean matches(Map<String, String> labels, Map<String, Double> values) {
             if (!matcher.matches(labels)) return false;
             for (ValueCondition c : conditions) if (!c.test(values)) return false;
@@ -36,8 +43,8 @@ public record AlertRules(List<Rule> rules, Grouping grouping, List<Inhibition> i
     public record Inhibition(String name, LabelMatcher source, LabelMatcher target, List<String> equal) {}
 
     /** A recurring silence: on the given days, from start for duration, in a time zone. */
-    public record MaintenanceWindow(String name, LabelMatcher matcher, Set<DayOfWeek> days, LocalTime start, Duration duration,
-                                    ZoneId zone) {
+    public record MaintenanceWindow(
+            String name, LabelMatcher matcher, Set<DayOfWeek> days, LocalTime start, Duration duration, ZoneId zone) {
         public boolean activeAt(java.time.Instant now) {
             var local = now.atZone(zone);
             // a window that started yesterday may still be open after midnight
@@ -59,19 +66,40 @@ public record AlertRules(List<Rule> rules, Grouping grouping, List<Inhibition> i
 
     // ---- the file's shape ----
 
-    record FileShape(GroupingShape grouping, List<RuleShape> rules, List<InhibitShape> inhibitRules,
-                     List<WindowShape> maintenanceWindows) {}
+    record FileShape(
+            GroupingShape grouping,
+            List<RuleShape> rules,
+            List<InhibitShape> inhibitRules,
+            List<WindowShape> maintenanceWindows) {}
 
     record GroupingShape(List<String> by, String groupWait, String groupInterval, String repeatInterval) {}
 
-    record RuleShape(String name, Map<String, String> match, Map<String, String> matchRe, Map<String, String> values,
-                     @JsonProperty("for") String forDuration, String severity, String summary, String runbook) {}
+    record RuleShape(
+            String name,
+            Map<String, String> match,
+            Map<String, String> matchRe,
+            Map<String, String> values,
+            @JsonProperty("for") String forDuration,
+            String severity,
+            String summary,
+            String runbook) {}
 
-    record InhibitShape(String name, Map<String, String> sourceMatch, Map<String, String> sourceMatchRe,
-                        Map<String, String> targetMatch, Map<String, String> targetMatchRe, List<String> equal) {}
+    record InhibitShape(
+            String name,
+            Map<String, String> sourceMatch,
+            Map<String, String> sourceMatchRe,
+            Map<String, String> targetMatch,
+            Map<String, String> targetMatchRe,
+            List<String> equal) {}
 
-    record WindowShape(String name, Map<String, String> match, Map<String, String> matchRe, List<String> days, String start,
-                       String duration, String zone) {}
+    record WindowShape(
+            String name,
+            Map<String, String> match,
+            Map<String, String> matchRe,
+            List<String> days,
+            String start,
+            String duration,
+            String zone) {}
 
     public static AlertRules load(Path file, Env env) {
         YamlFile y = new YamlFile(FILE);
@@ -87,12 +115,14 @@ public record AlertRules(List<Rule> rules, Grouping grouping, List<Inhibition> i
         GroupingShape g = f.grouping() == null ? new GroupingShape(null, null, null, null) : f.grouping();
         List<String> by = g.by() == null ? List.of("alertname") : List.copyOf(g.by());
         for (String l : by) y.labelName("grouping.by", l);
-        Grouping grouping = new Grouping(by,
+        Grouping grouping = new Grouping(
+                by,
                 y.duration("grouping.groupWait", g.groupWait(), Duration.ofSeconds(30)),
                 y.duration("grouping.groupInterval", g.groupInterval(), Duration.ofMinutes(5)),
                 y.duration("grouping.repeatInterval", g.repeatInterval(), Duration.ofHours(4)));
         if (grouping.repeatInterval().isZero()) {
-            throw y.error("grouping.repeatInterval", "is zero", "set how often an unacknowledged alert is repeated, e.g. 4h");
+            throw y.error(
+                    "grouping.repeatInterval", "is zero", "set how often an unacknowledged alert is repeated, e.g. 4h");
         }
 
         List<Rule> rules = new ArrayList<>();
@@ -102,11 +132,16 @@ public record AlertRules(List<Rule> rules, Grouping grouping, List<Inhibition> i
             RuleShape r = rs.get(i);
             String key = "rules[" + i + "]";
             if (r == null) throw y.error(key, "is empty", "give the rule a name, match and severity");
-            if (r.name() == null || r.name().isBlank()) throw y.error(key + ".name", "is missing", "give each rule a unique name");
+            if (r.name() == null || r.name().isBlank())
+                throw y.error(key + ".name", "is missing", "give each rule a unique name");
             key = "rules[" + i + "] (" + r.name() + ")";
             if (!names.add(r.name())) throw y.error(key + ".name", "is used twice", "give each rule a unique name");
-            if ((r.match() == null || r.match().isEmpty()) && (r.matchRe() == null || r.matchRe().isEmpty())) {
-                throw y.error(key, "has no match or matchRe", "say which labels the rule matches, e.g. match: {monitor: frontend}");
+            if ((r.match() == null || r.match().isEmpty())
+                    && (r.matchRe() == null || r.matchRe().isEmpty())) {
+                throw y.error(
+                        key,
+                        "has no match or matchRe",
+                        "say which labels the rule matches, e.g. match: {monitor: frontend}");
             }
             LabelMatcher m = y.matcher(key, r.match(), r.matchRe());
             List<ValueCondition> conds = new ArrayList<>();
@@ -116,7 +151,10 @@ public record AlertRules(List<Rule> rules, Grouping grouping, List<Inhibition> i
                     try {
                         conds.add(ValueCondition.parse(e.getKey(), e.getValue()));
                     } catch (IllegalArgumentException ex) {
-                        throw y.error(key + ".values." + e.getKey(), ex.getMessage(), "compare with <, <=, >, >=, == or != and a number");
+                        throw y.error(
+                                key + ".values." + e.getKey(),
+                                ex.getMessage(),
+                                "compare with <, <=, >, >=, == or != and a number");
                     }
                 }
             }
@@ -127,8 +165,14 @@ public record AlertRules(List<Rule> rules, Grouping grouping, List<Inhibition> i
                 throw y.error(key + ".severity", ex.getMessage(), "use P1, P2 or P3");
             }
             if (sev == null) throw y.error(key + ".severity", "is missing", "use P1, P2 or P3");
-            rules.add(new Rule(r.name(), m, List.copyOf(conds), y.duration(key + ".for", r.forDuration(), Duration.ZERO), sev,
-                    r.summary(), r.runbook()));
+            rules.add(new Rule(
+                    r.name(),
+                    m,
+                    List.copyOf(conds),
+                    y.duration(key + ".for", r.forDuration(), Duration.ZERO),
+                    sev,
+                    r.summary(),
+                    r.runbook()));
         }
 
         List<Inhibition> inhibitions = new ArrayList<>();
@@ -162,9 +206,10 @@ public record AlertRules(List<Rule> rules, Grouping grouping, List<Inhibition> i
             }
             LocalTime start = time(y, key + ".start", w.start());
             Duration dur = y.duration(key + ".duration", w.duration(), null);
-            if (dur == null || dur.isZero()) throw y.error(key + ".duration", "is missing", "say how long the window lasts, e.g. 2h");
-            windows.add(new MaintenanceWindow(w.name() == null ? key : w.name(), m, days, start, dur,
-                    zone(y, key + ".zone", w.zone())));
+            if (dur == null || dur.isZero())
+                throw y.error(key + ".duration", "is missing", "say how long the window lasts, e.g. 2h");
+            windows.add(new MaintenanceWindow(
+                    w.name() == null ? key : w.name(), m, days, start, dur, zone(y, key + ".zone", w.zone())));
         }
         return new AlertRules(List.copyOf(rules), grouping, List.copyOf(inhibitions), List.copyOf(windows));
     }

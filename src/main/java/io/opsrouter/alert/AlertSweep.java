@@ -33,8 +33,12 @@ public final class AlertSweep {
         if (!leader()) return false;
         AlertEngine.SweepResult r = engine.sweep();
         if (r.promoted() + r.groupsFlushed() + r.escalated() + r.reminded() > 0) {
-            LOG.info("alert sweep: {} now firing, {} group messages, {} escalated, {} reminded", r.promoted(), r.groupsFlushed(),
-                    r.escalated(), r.reminded());
+            LOG.info(
+                    "alert sweep: {} now firing, {} group messages, {} escalated, {} reminded",
+                    r.promoted(),
+                    r.groupsFlushed(),
+                    r.escalated(),
+                    r.reminded());
         }
         return true;
     }

@@ -16,6 +16,7 @@ import org.apache.camel.Exchange;
 public final class AlertsResource {
     /** Who acknowledges, resolves or silences: a name, not markup. */
     static final Pattern ACTOR = Pattern.compile("[\\p{L}\\p{N} ._@+'()-]{1,100}");
+
     private static final List<String> STATUSES = List.of("pending", "firing", "acknowledged", "resolved");
 
     private final AlertEngine engine;
@@ -42,7 +43,8 @@ public final class AlertsResource {
         for (String l : ApiRequest.params(ex, "label")) {
             int eq = l.indexOf('=');
             if (eq <= 0 || !YamlFile.LABEL_NAME.matcher(l.substring(0, eq)).matches()) {
-                ApiErrors.respond(ex, 400, "label filters are written name=value, e.g. label=service=frontend", "label");
+                ApiErrors.respond(
+                        ex, 400, "label filters are written name=value, e.g. label=service=frontend", "label");
                 return;
             }
             labels.put(l.substring(0, eq), l.substring(eq + 1));

@@ -35,8 +35,13 @@ final class Announcer {
     private final Supplier<ChannelDirectory> channels;
     private final Classifier classifier;
 
-    Announcer(AlertRecipients recipients, EscalationPolicies policies, AckTokens tokens, String publicUrl, Supplier<ChannelDirectory> channels,
-              Classifier classifier) {
+    Announcer(
+            AlertRecipients recipients,
+            EscalationPolicies policies,
+            AckTokens tokens,
+            String publicUrl,
+            Supplier<ChannelDirectory> channels,
+            Classifier classifier) {
         this.recipients = recipients;
         this.policies = policies;
         this.tokens = tokens;
@@ -45,11 +50,19 @@ final class Announcer {
         this.classifier = classifier;
     }
 
-
     private record Delivery(ChannelName channel, String recipientKey, Recipient recipient) {}
 
-    void toTargets(Connection c, Kind kind, Severity severity, String groupKey, List<AlertRow> alerts,
-                          List<EscalationPolicies.Target> targets, String keyBase, Instant now, Outgoing out) throws SQLException {
+    void toTargets(
+            Connection c,
+            Kind kind,
+            Severity severity,
+            String groupKey,
+            List<AlertRow> alerts,
+            List<EscalationPolicies.Target> targets,
+            String keyBase,
+            Instant now,
+            Outgoing out)
+            throws SQLException {
         ChannelDirectory dir = channels.get();
         Map<String, Delivery> deliveries = new LinkedHashMap<>();
         boolean office = policies.businessHours().contains(now);
@@ -61,7 +74,8 @@ final class Announcer {
                 continue;
             }
             for (EscalationPolicies.Person p : policies.resolve(t.to(), now)) {
-                ChannelName ch = t.channel().reaches(p.recipient()) && dir.enabled(t.channel()) ? t.channel() : ChannelName.LOG;
+                ChannelName ch =
+                        t.channel().reaches(p.recipient()) && dir.enabled(t.channel()) ? t.channel() : ChannelName.LOG;
                 deliveries.putIfAbsent(ch + ":" + p.id(), new Delivery(ch, p.id(), p.recipient()));
             }
         }
@@ -83,41 +97,87 @@ final class Announcer {
             ChannelName ch = ChannelName.parse(t.channel()).filter(dir::enabled).orElse(ChannelName.LOG);
             Recipient r = recipient(t.recipientJson());
             String gk = a.groupId;
-            perGroup.computeIfAbsent(gk, k -> new LinkedHashMap<>()).putIfAbsent(ch + ":" + t.recipientKey(),
-                    new Delivery(ch, t.recipientKey(), r));
-            alertsPerDelivery.computeIfAbsent(gk + "|" + ch + ":" + t.recipientKey(), k -> new LinkedHashSet<>()).add(a.id);
+            perGroup.computeIfAbsent(gk, k -> new LinkedHashMap<>())
+                    .putIfAbsent(ch + ":" + t.recipientKey(), new Delivery(ch, t.recipientKey(), r));
+            alertsPerDelivery
+                    .computeIfAbsent(gk + "|" + ch + ":" + t.recipientKey(), k -> new LinkedHashSet<>())
+                    .add(a.id);
         }
-        for (AlertRow a : alerts) groupAlerts.computeIfAbsent(a.groupId, k -> new ArrayList<>()).add(a);
+        for (AlertRow a : alerts)
+            groupAlerts.computeIfAbsent(a.groupId, k -> new ArrayList<>()).add(a);
         for (var e : perGroup.entrySet()) {
             for (Delivery d : e.getValue().values()) {
                 List<AlertRow> told = groupAlerts.get(e.getKey()).stream()
-                        .filter(a -> alertsPerDelivery.get(e.getKey() + "|" + d.channel() + ":" + d.recipientKey()).contains(a.id))
-                        .sorted(java.util.Comparator.comparing(a -> a.id)).toList();
+                        .filter(a -> alertsPerDelivery
+                                .get(e.getKey() + "|" + d.channel() + ":" + d.recipientKey())
+                                .contains(a.id))
+                        .sorted(java.util.Comparator.comparing(a -> a.id))
+                        .toList();
                 AlertRow first = told.get(0);
-                // the severity is part of the key: an alert raised from P2 to P1 starts its reminders and notices afresh
-                String keyBase = kind.label() + ":" + first.id + ":" + first.severity + (kind == Kind.REMINDER ? ":" + first.reminders : "");
-                deliver(c, kind, first.severity, classifier.groupKey(first), told, List.of(d), keyBase, now, out, kind == Kind.REMINDER);
+                // the severity is part of the key: an alert raised from P2 to P1 starts its reminders and notices
+                // afresh
+                String keyBase = kind.label() + ":" + first.id + ":" + first.severity
+                        + (kind == Kind.REMINDER ? ":" + first.reminders : "");
+                deliver(
+                        c,
+                        kind,
+                        first.severity,
+                        classifier.groupKey(first),
+                        told,
+                        List.of(d),
+                        keyBase,
+                        now,
+                        out,
+                        kind == Kind.REMINDER);
             }
         }
     }
 
-    private void deliver(Connection c, Kind kind, Severity severity, String groupKey, List<AlertRow> alerts, Collection<Delivery> to,
-                         String keyBase, Instant now, Outgoing out, boolean ackable)
+    private void deliver(
+            Connection c,
+            Kind kind,
+            Severity severity,
+            String groupKey,
+            List<AlertRow> alerts,
+            Collection<Delivery> to,
+            String keyBase,
+            Instant now,
+            Outgoing out,
+            boolean ackable)
             throws SQLException {
         if (to.isEmpty() || alerts.isEmpty()) return;
         List<AlertView> views = alerts.stream().map(AlertRow::view).toList();
         String ackUrl = ackable ? publicUrl + "/ack/" + ackToken(alerts, now) : null;
         for (Delivery d : to) {
-            Notification n = new Notification(keyBase + ":" + d.channel() + ":" + d.recipientKey(), d.channel(), d.recipient(), kind,
-                    severity.name(), groupKey, views, ackUrl);
+            Notification n = new Notification(
+                    keyBase + ":" + d.channel() + ":" + d.recipientKey(),
+                    d.channel(),
+                    d.recipient(),
+                    kind,
+                    severity.name(),
+                    groupKey,
+                    views,
+                    ackUrl);
             String who = d.recipient() == null ? null : d.recipient().name();
             List<AlertHistory.Event> notified = new ArrayList<>(alerts.size());
             List<AlertRecipients.Told> told = new ArrayList<>(alerts.size());
             for (AlertRow a : alerts) {
-                notified.add(new AlertHistory.Event(a.id, now, "notified", d.channel().id(), who, null,
-                        kind.label() + (a.step >= 0 && kind != Kind.RESOLVED && kind != Kind.ACKNOWLEDGED ? " step " + a.step : "")));
+                notified.add(new AlertHistory.Event(
+                        a.id,
+                        now,
+                        "notified",
+                        d.channel().id(),
+                        who,
+                        null,
+                        kind.label()
+                                + (a.step >= 0 && kind != Kind.RESOLVED && kind != Kind.ACKNOWLEDGED
+                                        ? " step " + a.step
+                                        : "")));
                 if (kind != Kind.RESOLVED && kind != Kind.ACKNOWLEDGED) {
-                    told.add(new AlertRecipients.Told(a.id, d.channel().id(), d.recipientKey(),
+                    told.add(new AlertRecipients.Told(
+                            a.id,
+                            d.channel().id(),
+                            d.recipientKey(),
                             d.recipient() == null ? null : Json.write(d.recipient())));
                 }
             }
@@ -137,7 +197,8 @@ final class Announcer {
     /** Up to three alerts are named in the link; for more, the link names their group, so it fits in an SMS. */
     private String ackToken(List<AlertRow> alerts, Instant now) {
         boolean oneGroup = alerts.stream().allMatch(a -> a.groupId.equals(alerts.get(0).groupId));
-        if (alerts.size() <= MAX_IDS_IN_LINK || !oneGroup) return tokens.issue(alerts.stream().map(a -> a.id).toList(), now);
+        if (alerts.size() <= MAX_IDS_IN_LINK || !oneGroup)
+            return tokens.issue(alerts.stream().map(a -> a.id).toList(), now);
         return tokens.issueForGroup(alerts.get(0).groupId, now, now);
     }
 }

@@ -15,11 +15,21 @@ public final class ChannelAlarms {
     public Signal signal(ChannelAlarm alarm) {
         String channel = alarm.channel().id();
         Map<String, String> annotations = new LinkedHashMap<>();
-        annotations.put("summary", alarm.failing()
-                ? "Notifications to " + channel + " are failing; messages went dead: " + alarm.reason()
-                : "Notifications to " + channel + " are delivered again");
+        annotations.put(
+                "summary",
+                alarm.failing()
+                        ? "Notifications to " + channel + " are failing; messages went dead: " + alarm.reason()
+                        : "Notifications to " + channel + " are delivered again");
         annotations.put("runbook", "docs/channels.md#when-a-channel-is-down");
-        return new Signal("router", "channel-failing", Map.of("alertname", "channel-failing", "channel", channel), annotations,
-                Map.of(), alarm.failing() ? Signal.State.FIRING : Signal.State.RESOLVED, Severity.P1, alarm.at(), null);
+        return new Signal(
+                "router",
+                "channel-failing",
+                Map.of("alertname", "channel-failing", "channel", channel),
+                annotations,
+                Map.of(),
+                alarm.failing() ? Signal.State.FIRING : Signal.State.RESOLVED,
+                Severity.P1,
+                alarm.at(),
+                null);
     }
 }

@@ -30,11 +30,17 @@ final class Classifier {
         }
         AlertRules.Rule rule = rules.classify(seen, s.values());
         Severity sev = s.severity() != null ? s.severity() : rule != null ? rule.severity() : Severity.P3;
-        String summary = rule != null && rule.summary() != null ? render(rule.summary(), labels, s.values())
+        String summary = rule != null && rule.summary() != null
+                ? render(rule.summary(), labels, s.values())
                 : s.annotations().getOrDefault("summary", s.annotations().getOrDefault("description", s.name()));
-        String runbook = rule != null && rule.runbook() != null ? rule.runbook()
+        String runbook = rule != null && rule.runbook() != null
+                ? rule.runbook()
                 : s.annotations().getOrDefault("runbook_url", s.annotations().get("runbook"));
-        return new Classified(sev, rule == null ? null : rule.name(), summary, runbook,
+        return new Classified(
+                sev,
+                rule == null ? null : rule.name(),
+                summary,
+                runbook,
                 rule == null ? Duration.ZERO : rule.forDuration());
     }
 
@@ -56,12 +62,12 @@ final class Classifier {
 
     String groupKey(AlertRow r) {
         StringBuilder sb = new StringBuilder("severity=").append(r.severity.name());
-        for (String l : rules.grouping().by()) sb.append(',').append(l).append('=').append(r.labels.getOrDefault(l, ""));
+        for (String l : rules.grouping().by())
+            sb.append(',').append(l).append('=').append(r.labels.getOrDefault(l, ""));
         return sb.toString();
     }
 
     String groupId(AlertRow r) {
         return Fingerprint.ofText(groupKey(r));
     }
-
 }

@@ -71,7 +71,8 @@ final class EscalationSweep {
                 if (!t.sends(Notice.SCHEDULE)) continue;
                 started.add(a);
                 GroupMessages.touch(touched, cfg.classifier(), a);
-                events.add(new AlertHistory.Event(a.id, now, "firing", null, null, null, "pending for " + Duration.between(a.firstSeen, now)));
+                events.add(new AlertHistory.Event(
+                        a.id, now, "firing", null, null, null, "pending for " + Duration.between(a.firstSeen, now)));
             }
             ctx.alerts.update(c, started);
             groupMessages.schedule(cfg, c, touched, now);
@@ -100,13 +101,15 @@ final class EscalationSweep {
         for (AlertRow a : due) {
             if (mutes.reason(a) != null) {
                 // silenced or inhibited now: look again later, without holding a place in every sweep's batch
-                if (a.apply(Lifecycle.on(a.state(), new Event.Muted(now, now.plus(cfg.groupInterval())))).changed()) changed.add(a);
+                if (a.apply(Lifecycle.on(a.state(), new Event.Muted(now, now.plus(cfg.groupInterval()))))
+                        .changed()) changed.add(a);
                 continue;
             }
             Transition t = a.apply(Lifecycle.on(a.state(), new Event.Tick(now, cfg.escalation(a.severity))));
             if (t.messages().isEmpty()) continue;
             Message m = t.messages().get(0);
-            String key = a.groupId + "|" + (m instanceof Remind r ? "r" + (r.number() - 1) : "s" + (((Escalate) m).step() - 1));
+            String key = a.groupId + "|"
+                    + (m instanceof Remind r ? "r" + (r.number() - 1) : "s" + (((Escalate) m).step() - 1));
             batches.computeIfAbsent(key, k -> new ArrayList<>()).add(a);
             messages.put(key, m);
         }
@@ -119,10 +122,23 @@ final class EscalationSweep {
             batch.sort(Comparator.comparing(a -> a.id));
             AlertRow first = batch.get(0);
             if (messages.get(e.getKey()) instanceof Escalate esc) {
-                cfg.announcer().toTargets(c, Kind.ESCALATION, first.severity, cfg.classifier().groupKey(first), batch,
-                        cfg.policies().policy(first.severity).steps().get(esc.step()).targets(),
-                        "esc:" + first.id + ":" + first.severity + ":" + esc.step(), now, out);
-                for (AlertRow a : batch) events.add(new AlertHistory.Event(a.id, now, "escalated", null, null, null, "step " + esc.step()));
+                cfg.announcer()
+                        .toTargets(
+                                c,
+                                Kind.ESCALATION,
+                                first.severity,
+                                cfg.classifier().groupKey(first),
+                                batch,
+                                cfg.policies()
+                                        .policy(first.severity)
+                                        .steps()
+                                        .get(esc.step())
+                                        .targets(),
+                                "esc:" + first.id + ":" + first.severity + ":" + esc.step(),
+                                now,
+                                out);
+                for (AlertRow a : batch)
+                    events.add(new AlertHistory.Event(a.id, now, "escalated", null, null, null, "step " + esc.step()));
                 escalated += batch.size();
                 ctx.meters.escalation(first.severity);
             } else {

@@ -19,7 +19,8 @@ public final class Fingerprint {
 
     public static String of(Map<String, String> labels) {
         long h = OFFSET;
-        SortedMap<String, String> sorted = labels instanceof SortedMap<String, String> m && m.comparator() == null ? m : new TreeMap<>(labels);
+        SortedMap<String, String> sorted =
+                labels instanceof SortedMap<String, String> m && m.comparator() == null ? m : new TreeMap<>(labels);
         for (Map.Entry<String, String> e : sorted.entrySet()) {
             h = add(h, e.getKey());
             h = addByte(h, 0xFF);

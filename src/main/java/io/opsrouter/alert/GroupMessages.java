@@ -36,8 +36,8 @@ final class GroupMessages {
     }
 
     /** Schedules the touched groups that have no message due yet; returns every touched group as locked. */
-    Map<String, AlertGroups.Group> schedule(AlertContext.Config cfg, Connection c, Map<String, String[]> touched, Instant now)
-            throws SQLException {
+    Map<String, AlertGroups.Group> schedule(
+            AlertContext.Config cfg, Connection c, Map<String, String[]> touched, Instant now) throws SQLException {
         if (touched.isEmpty()) return Map.of();
         ctx.groups.insert(c, touched);
         Map<String, AlertGroups.Group> locked = ctx.groups.lock(c, touched.keySet());
@@ -47,7 +47,9 @@ final class GroupMessages {
             if (g.nextFlushAt() != null) continue;
             // like Alertmanager, a group whose announced alerts are all gone starts over with group_wait
             boolean fresh = g.lastFlushAt() == null || !ctx.alerts.hasAnnouncedLive(c, g.id());
-            Instant next = fresh ? now.plus(cfg.rules().grouping().groupWait()) : max(now, g.lastFlushAt().plus(cfg.groupInterval()));
+            Instant next = fresh
+                    ? now.plus(cfg.rules().grouping().groupWait())
+                    : max(now, g.lastFlushAt().plus(cfg.groupInterval()));
             g = new AlertGroups.Group(g.id(), g.key(), g.severity(), next, g.lastFlushAt(), g.seq());
             e.setValue(g);
             changed.add(g);
@@ -81,7 +83,8 @@ final class GroupMessages {
      * locked a chunk of groups at a time (alerts in id order, then groups, as intake locks them),
      * and the changes are written back in one batch per table, not a handful of statements per group.
      */
-    void flush(AlertContext.Config cfg, Connection c, List<String> groupIds, Instant now, Outgoing out) throws SQLException {
+    void flush(AlertContext.Config cfg, Connection c, List<String> groupIds, Instant now, Outgoing out)
+            throws SQLException {
         List<String> ids = new ArrayList<>(new TreeSet<>(groupIds));
         Mutes mutes = null;
         for (int from = 0; from < ids.size(); from += FLUSH_CHUNK) {
@@ -103,7 +106,9 @@ final class GroupMessages {
                 int muted = 0;
                 for (AlertRow a : fresh) {
                     String why = mutes.reason(a);
-                    Event e = why == null ? new Event.GroupFlush(now, policy) : new Event.Muted(now, now.plus(cfg.groupInterval()));
+                    Event e = why == null
+                            ? new Event.GroupFlush(now, policy)
+                            : new Event.Muted(now, now.plus(cfg.groupInterval()));
                     Transition t = Lifecycle.on(a.state(), e);
                     if (t.sends(Notice.HELD)) {
                         muted++;
@@ -117,15 +122,31 @@ final class GroupMessages {
                 if (!announcing.isEmpty()) {
                     seq++;
                     last = now;
-                    announcing.sort(Comparator.comparing((Announcing a) -> a.alert().firstSeen).thenComparing(a -> a.alert().id));
-                    List<AlertRow> notify = announcing.stream().map(Announcing::alert).toList();
-                    cfg.announcer().toTargets(c, Kind.FIRING, g.severity(), g.key(), notify,
-                            cfg.policies().policy(g.severity()).steps().get(0).targets(), "fire:" + gid + ":" + seq, now, out);
+                    announcing.sort(Comparator.comparing((Announcing a) -> a.alert().firstSeen)
+                            .thenComparing(a -> a.alert().id));
+                    List<AlertRow> notify =
+                            announcing.stream().map(Announcing::alert).toList();
+                    cfg.announcer()
+                            .toTargets(
+                                    c,
+                                    Kind.FIRING,
+                                    g.severity(),
+                                    g.key(),
+                                    notify,
+                                    cfg.policies()
+                                            .policy(g.severity())
+                                            .steps()
+                                            .get(0)
+                                            .targets(),
+                                    "fire:" + gid + ":" + seq,
+                                    now,
+                                    out);
                     // after the message is made: it tells what the alerts were before (not yet at a step)
                     for (Announcing a : announcing) a.alert().apply(a.transition());
                     announced.addAll(notify);
                 }
-                flushed.add(new AlertGroups.Group(gid, g.key(), g.severity(), muted > 0 ? now.plus(cfg.groupInterval()) : null, last, seq));
+                flushed.add(new AlertGroups.Group(
+                        gid, g.key(), g.severity(), muted > 0 ? now.plus(cfg.groupInterval()) : null, last, seq));
             }
             ctx.alerts.update(c, announced);
             ctx.groups.update(c, flushed);

@@ -39,7 +39,8 @@ final class IntakeBatch {
     private final Map<String, String[]> touched = new LinkedHashMap<>();
 
     /** {@code locked}: the alerts this transaction locked, the only ones it may change. */
-    IntakeBatch(AlertContext ctx, AlertContext.Config cfg, GroupMessages groupMessages, Instant now, Set<AlertRow> locked) {
+    IntakeBatch(
+            AlertContext ctx, AlertContext.Config cfg, GroupMessages groupMessages, Instant now, Set<AlertRow> locked) {
         this.ctx = ctx;
         this.cfg = cfg;
         this.groupMessages = groupMessages;
@@ -70,8 +71,16 @@ final class IntakeBatch {
         r.groupId = cfg.classifier().groupId(r);
         inserts.add(r);
         inserted.add(r);
-        events.add(new AlertHistory.Event(r.id, now, "fired", null, null, s.source(), r.severity + (r.rule == null ? "" : " by rule " + r.rule)
-                + (r.status == Status.PENDING ? ", pending until " + r.firesAt : "")));
+        events.add(new AlertHistory.Event(
+                r.id,
+                now,
+                "fired",
+                null,
+                null,
+                s.source(),
+                r.severity
+                        + (r.rule == null ? "" : " by rule " + r.rule)
+                        + (r.status == Status.PENDING ? ", pending until " + r.firesAt : "")));
         if (t.sends(Notice.SCHEDULE)) GroupMessages.touch(touched, cfg.classifier(), r);
         return r;
     }
@@ -86,18 +95,27 @@ final class IntakeBatch {
         if (!s.values().isEmpty()) row.values = s.values();
         if (!s.annotations().isEmpty()) row.annotations = s.annotations();
         if (row.externalId == null) row.externalId = s.externalId();
-        Classifier.Classified k = classified != null ? classified : cfg.classifier().classify(s, in.labels());
+        Classifier.Classified k =
+                classified != null ? classified : cfg.classifier().classify(s, in.labels());
         boolean raised = Lifecycle.raises(row.severity.ordinal(), k.severity().ordinal());
         if (raised) {
-            events.add(new AlertHistory.Event(row.id, now, "severity", null, null, s.source(), row.severity + " -> " + k.severity()));
+            events.add(new AlertHistory.Event(
+                    row.id, now, "severity", null, null, s.source(), row.severity + " -> " + k.severity()));
             row.reclassify(k, cfg.classifier());
             Transition t = row.apply(Lifecycle.on(row.state(), new Event.SeverityRaised(now)));
             if (t.sends(Notice.SCHEDULE)) GroupMessages.touch(touched, cfg.classifier(), row);
         }
         if (!inserted.contains(row)) {
             if (raised) updates.add(row);
-            observed.merge(row, new AlertObservations.Observation(row.id, now, s.values().isEmpty() ? null : s.values(),
-                    s.annotations().isEmpty() ? null : s.annotations(), s.externalId()), AlertObservations.Observation::then);
+            observed.merge(
+                    row,
+                    new AlertObservations.Observation(
+                            row.id,
+                            now,
+                            s.values().isEmpty() ? null : s.values(),
+                            s.annotations().isEmpty() ? null : s.annotations(),
+                            s.externalId()),
+                    AlertObservations.Observation::then);
         }
     }
 
@@ -106,7 +124,13 @@ final class IntakeBatch {
         Signal s = in.signal();
         Transition t = row.apply(Lifecycle.on(row.state(), new Event.Resolved(now, s.source(), s.at())));
         row.lastSeen = now;
-        events.add(new AlertHistory.Event(row.id, now, "resolved", null, null, s.source(),
+        events.add(new AlertHistory.Event(
+                row.id,
+                now,
+                "resolved",
+                null,
+                null,
+                s.source(),
                 t.before().announced() ? null : "before anyone was told"));
         if (t.sends(Notice.RESOLVED)) resolvedTold.add(row);
         if (!inserted.contains(row)) updates.add(row);
@@ -115,20 +139,25 @@ final class IntakeBatch {
     /** Writes it all; the groups due at once (group_wait zero) send their message in this transaction too. */
     void write(Connection c) throws SQLException {
         for (AlertRow r : updates) {
-            if (!locked.contains(r)) throw new IllegalStateException("alert " + r.id + " changed without its row locked");
+            if (!locked.contains(r))
+                throw new IllegalStateException("alert " + r.id + " changed without its row locked");
         }
         // updates first: an alert resolved in this batch frees its fingerprint for one that fires again after it
         ctx.alerts.update(c, updates);
         ctx.alerts.insert(c, inserts);
         List<AlertObservations.Observation> repeats = new ArrayList<>();
         // a repeat of an alert this batch also writes (a resolve, a raised severity) is in that write
-        observed.forEach((r, o) -> { if (!updates.contains(r)) repeats.add(o); });
+        observed.forEach((r, o) -> {
+            if (!updates.contains(r)) repeats.add(o);
+        });
         ctx.observations.add(c, repeats);
         Outgoing out = new Outgoing();
         cfg.announcer().toTold(c, Kind.RESOLVED, resolvedTold, now, out);
         Map<String, AlertGroups.Group> groups = groupMessages.schedule(cfg, c, touched, now);
-        List<String> due = groups.values().stream().filter(g -> g.nextFlushAt() != null && !g.nextFlushAt().isAfter(now))
-                .map(AlertGroups.Group::id).toList();
+        List<String> due = groups.values().stream()
+                .filter(g -> g.nextFlushAt() != null && !g.nextFlushAt().isAfter(now))
+                .map(AlertGroups.Group::id)
+                .toList();
         groupMessages.flush(cfg, c, due, now, out);
         out.write(c, ctx.recipients, now, events);
         ctx.history.add(c, events);
@@ -140,6 +169,7 @@ final class IntakeBatch {
      * somewhere in the middle of each, which on H2 is a page written per index and commit.
      */
     static String alertId(Instant now, String fingerprint) {
-        return Long.toString(now.toEpochMilli(), 36) + "-" + fingerprint + "-" + Long.toString(RANDOM.nextInt(36 * 36 * 36 * 36), 36);
+        return Long.toString(now.toEpochMilli(), 36) + "-" + fingerprint + "-"
+                + Long.toString(RANDOM.nextInt(36 * 36 * 36 * 36), 36);
     }
 }

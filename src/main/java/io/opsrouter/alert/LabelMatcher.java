@@ -40,9 +40,11 @@ public record LabelMatcher(Map<String, String> equal, Map<String, Pattern> regex
      */
     public static Pattern compile(String expression) {
         String e = expression == null ? "" : expression;
-        if (e.length() > MAX_PATTERN) throw new IllegalArgumentException("is longer than " + MAX_PATTERN + " characters");
+        if (e.length() > MAX_PATTERN)
+            throw new IllegalArgumentException("is longer than " + MAX_PATTERN + " characters");
         if (RepeatSize.of(e) > MAX_EXPANDED) {
-            throw new IllegalArgumentException("grows past " + MAX_EXPANDED + " parts when its counted repetitions ({n}) are written out");
+            throw new IllegalArgumentException(
+                    "grows past " + MAX_EXPANDED + " parts when its counted repetitions ({n}) are written out");
         }
         try {
             return Pattern.compile(e);

@@ -63,10 +63,10 @@ final class Mutes {
         if (sources != null) return sources;
         sources = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement("SELECT labels FROM alerts WHERE " + AlertRepository.LIVE);
-             ResultSet rs = ps.executeQuery()) {
+                ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
-                sources.add(io.opsrouter.app.Json.MAPPER.readValue(rs.getString(1),
-                        new com.fasterxml.jackson.core.type.TypeReference<Map<String, String>>() {}));
+                sources.add(io.opsrouter.app.Json.MAPPER.readValue(
+                        rs.getString(1), new com.fasterxml.jackson.core.type.TypeReference<Map<String, String>>() {}));
             }
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalStateException(e);

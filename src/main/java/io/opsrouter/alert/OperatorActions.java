@@ -43,7 +43,8 @@ final class OperatorActions {
                     notFound.add(id);
                     continue;
                 }
-                Transition t = Lifecycle.on(r.state(), ack ? new Event.Acknowledged(now, by) : new Event.Resolved(now, by, null));
+                Transition t = Lifecycle.on(
+                        r.state(), ack ? new Event.Acknowledged(now, by) : new Event.Resolved(now, by, null));
                 if (!t.changed()) {
                     (r.status == Status.RESOLVED ? resolved : unchanged).add(id);
                     continue;
@@ -66,11 +67,23 @@ final class OperatorActions {
         return o;
     }
 
-    Silence silence(Map<String, String> match, Map<String, String> matchRe, Instant startsAt, Instant endsAt, String createdBy,
-                    String comment) {
+    Silence silence(
+            Map<String, String> match,
+            Map<String, String> matchRe,
+            Instant startsAt,
+            Instant endsAt,
+            String createdBy,
+            String comment) {
         Instant now = ctx.now();
-        Silence s = new Silence("s-" + Long.toString(RANDOM.nextLong() & Long.MAX_VALUE, 36), match, matchRe,
-                startsAt == null ? now : startsAt, endsAt, createdBy, comment, now);
+        Silence s = new Silence(
+                "s-" + Long.toString(RANDOM.nextLong() & Long.MAX_VALUE, 36),
+                match,
+                matchRe,
+                startsAt == null ? now : startsAt,
+                endsAt,
+                createdBy,
+                comment,
+                now);
         ctx.store.inTransaction(c -> {
             ctx.silences.insert(c, s);
             return null;

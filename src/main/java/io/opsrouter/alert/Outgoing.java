@@ -14,7 +14,8 @@ import java.util.List;
  * outbox did not already hold under the same idempotency key.
  */
 final class Outgoing {
-    private record Pending(Notification notification, List<AlertHistory.Event> events, List<AlertRecipients.Told> told) {}
+    private record Pending(
+            Notification notification, List<AlertHistory.Event> events, List<AlertRecipients.Told> told) {}
 
     private final List<Pending> pending = new ArrayList<>();
 
@@ -23,9 +24,11 @@ final class Outgoing {
     }
 
     /** Inserts the messages; the events of those added join {@code events}, their recipients are recorded. */
-    void write(Connection c, AlertRecipients recipients, Instant now, List<AlertHistory.Event> events) throws SQLException {
+    void write(Connection c, AlertRecipients recipients, Instant now, List<AlertHistory.Event> events)
+            throws SQLException {
         if (pending.isEmpty()) return;
-        boolean[] added = Outbox.enqueueAll(c, pending.stream().map(Pending::notification).toList(), now);
+        boolean[] added =
+                Outbox.enqueueAll(c, pending.stream().map(Pending::notification).toList(), now);
         List<AlertRecipients.Told> told = new ArrayList<>();
         for (int i = 0; i < added.length; i++) {
             if (!added[i]) continue;

@@ -2,7 +2,9 @@ package io.opsrouter.alert;
 
 /** P1 pages at once and escalates; P2 tells the primary and escalates slowly; P3 is information. */
 public enum Severity {
-    P1, P2, P3;
+    P1,
+    P2,
+    P3;
 
     public static Severity parse(String s) {
         if (s == null) return null;

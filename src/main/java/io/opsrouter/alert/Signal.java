@@ -33,7 +33,10 @@ public record Signal(
     /** The one internal endpoint every signal goes to. */
     public static final String ENDPOINT = "direct:signals";
 
-    public enum State { FIRING, RESOLVED }
+    public enum State {
+        FIRING,
+        RESOLVED
+    }
 
     public Signal {
         labels = labels == null ? Map.of() : java.util.Collections.unmodifiableMap(new TreeMap<>(labels));

@@ -2,8 +2,8 @@ package io.opsrouter.alert;
 
 import io.opsrouter.alert.lifecycle.Lifecycle;
 import io.opsrouter.store.GroupCommit;
-import io.opsrouter.watchdog.Progress;
 import io.opsrouter.store.StoreException;
+import io.opsrouter.watchdog.Progress;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -113,7 +113,8 @@ final class SignalIntake {
                     continue;
                 }
                 Instant resolvedAt = replay.get(in.fingerprint());
-                if (resolvedAt != null && !in.signal().at().isAfter(resolvedAt)) continue; // a late copy of what was already resolved
+                if (resolvedAt != null && !in.signal().at().isAfter(resolvedAt))
+                    continue; // a late copy of what was already resolved
                 active.put(in.fingerprint(), batch.open(in));
             } else if (row != null) {
                 batch.resolve(in, row);
@@ -129,8 +130,13 @@ final class SignalIntake {
      * read whole, if still active: resolved meanwhile, a FIRING in this batch opens a new alert. Fills
      * {@code classified} for the FIRING signals of stored alerts.
      */
-    private Set<AlertRow> lockChanging(AlertContext.Config cfg, Connection c, List<In> ins, Map<String, AlertRow> active,
-                                       Classifier.Classified[] classified) throws SQLException {
+    private Set<AlertRow> lockChanging(
+            AlertContext.Config cfg,
+            Connection c,
+            List<In> ins,
+            Map<String, AlertRow> active,
+            Classifier.Classified[] classified)
+            throws SQLException {
         Set<String> changing = new TreeSet<>();
         for (int n = 0; n < ins.size(); n++) {
             In i = ins.get(n);
@@ -139,7 +145,8 @@ final class SignalIntake {
             if (!i.signal().firing()) changing.add(i.fingerprint());
             else {
                 classified[n] = cfg.classifier().classify(i.signal(), i.labels());
-                if (Lifecycle.raises(row.severity.ordinal(), classified[n].severity().ordinal())) changing.add(i.fingerprint());
+                if (Lifecycle.raises(
+                        row.severity.ordinal(), classified[n].severity().ordinal())) changing.add(i.fingerprint());
             }
         }
         Set<AlertRow> locked = Collections.newSetFromMap(new IdentityHashMap<>());
@@ -159,7 +166,8 @@ final class SignalIntake {
      * FIRING no newer than it is a late copy; after that, the problem is back and makes a new alert. For the
      * fingerprints firing in this batch with no active alert, the time the RESOLVED signal carried.
      */
-    private Map<String, Instant> lateCopies(AlertContext.Config cfg, Connection c, List<In> ins, Map<String, AlertRow> active, Instant now)
+    private Map<String, Instant> lateCopies(
+            AlertContext.Config cfg, Connection c, List<In> ins, Map<String, AlertRow> active, Instant now)
             throws SQLException {
         Set<String> unknown = new LinkedHashSet<>();
         for (In i : ins) {

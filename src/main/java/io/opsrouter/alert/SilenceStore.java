@@ -18,8 +18,9 @@ final class SilenceStore {
     private static final TypeReference<Map<String, Map<String, String>>> MATCHERS = new TypeReference<>() {};
 
     void insert(Connection c, Silence s) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("INSERT INTO silences (id, matchers, starts_at, ends_at, created_by, comment,"
-                + " created_at) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
+        try (PreparedStatement ps =
+                c.prepareStatement("INSERT INTO silences (id, matchers, starts_at, ends_at, created_by, comment,"
+                        + " created_at) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
             ps.setString(1, s.id());
             ps.setString(2, Json.write(Map.of("match", s.match(), "matchRe", s.matchRe())));
             ps.setObject(3, Sql.ts(s.startsAt()));
@@ -30,8 +31,14 @@ final class SilenceStore {
             ps.executeUpdate();
         }
         // who and what, once committed; the free-text comment stays out of the log
-        io.opsrouter.store.StateStore.afterCommit(() -> LOG.info("silence {} created by {} through the API: match {} matchRe {} from {} until {}",
-                s.id(), s.createdBy(), s.match(), s.matchRe(), s.startsAt(), s.endsAt()));
+        io.opsrouter.store.StateStore.afterCommit(() -> LOG.info(
+                "silence {} created by {} through the API: match {} matchRe {} from {} until {}",
+                s.id(),
+                s.createdBy(),
+                s.match(),
+                s.matchRe(),
+                s.startsAt(),
+                s.endsAt()));
     }
 
     /** Silences that have not ended by {@code now} (active and future), or all when {@code now} is null. */
@@ -49,8 +56,14 @@ final class SilenceStore {
                     } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
                         throw new IllegalStateException(e);
                     }
-                    out.add(new Silence(rs.getString(1), m.getOrDefault("match", Map.of()), m.getOrDefault("matchRe", Map.of()),
-                            Sql.instant(rs, 3), Sql.instant(rs, 4), rs.getString(5), rs.getString(6),
+                    out.add(new Silence(
+                            rs.getString(1),
+                            m.getOrDefault("match", Map.of()),
+                            m.getOrDefault("matchRe", Map.of()),
+                            Sql.instant(rs, 3),
+                            Sql.instant(rs, 4),
+                            rs.getString(5),
+                            rs.getString(6),
                             Sql.instant(rs, 7)));
                 }
             }
@@ -66,7 +79,9 @@ final class SilenceStore {
             ps.setObject(2, Sql.ts(now));
             ps.setString(3, id);
             boolean found = ps.executeUpdate() == 1;
-            if (found) io.opsrouter.store.StateStore.afterCommit(() -> LOG.info("silence {} ended at {} through the API", id, now));
+            if (found)
+                io.opsrouter.store.StateStore.afterCommit(
+                        () -> LOG.info("silence {} ended at {} through the API", id, now));
             return found;
         }
     }

@@ -50,7 +50,11 @@ public final class SilencesResource {
             return;
         }
         if (match.isEmpty() && matchRe.isEmpty()) {
-            ApiErrors.respond(ex, 400, "a silence needs match or matchRe labels, e.g. {\"match\": {\"service\": \"frontend\"}}", "match");
+            ApiErrors.respond(
+                    ex,
+                    400,
+                    "a silence needs match or matchRe labels, e.g. {\"match\": {\"service\": \"frontend\"}}",
+                    "match");
             return;
         }
         Instant now = engine.clock().instant();
@@ -69,7 +73,8 @@ public final class SilencesResource {
                 Duration d = Durations.parse(b.get("duration").asText());
                 ends = starts.plus(d);
             } else {
-                ApiErrors.respond(ex, 400, "say when the silence ends: endsAt (RFC 3339) or duration (e.g. 2h)", "endsAt");
+                ApiErrors.respond(
+                        ex, 400, "say when the silence ends: endsAt (RFC 3339) or duration (e.g. 2h)", "endsAt");
                 return;
             }
         } catch (DateTimeParseException e) {
@@ -83,9 +88,15 @@ public final class SilencesResource {
             ApiErrors.respond(ex, 400, "the silence must end after it starts and in the future", "endsAt");
             return;
         }
-        String by = b.hasNonNull("createdBy") && b.get("createdBy").isTextual() ? b.get("createdBy").asText() : null;
+        String by = b.hasNonNull("createdBy") && b.get("createdBy").isTextual()
+                ? b.get("createdBy").asText()
+                : null;
         if (by == null || !AlertsResource.ACTOR.matcher(by).matches()) {
-            ApiErrors.respond(ex, 400, "createdBy must name who silences (1 to 100 letters, digits, spaces or . _ @ + ' ( ) -)", "createdBy");
+            ApiErrors.respond(
+                    ex,
+                    400,
+                    "createdBy must name who silences (1 to 100 letters, digits, spaces or . _ @ + ' ( ) -)",
+                    "createdBy");
             return;
         }
         String comment = b.hasNonNull("comment") ? b.get("comment").asText() : null;
@@ -113,17 +124,23 @@ public final class SilencesResource {
         for (var it = n.fields(); it.hasNext(); ) {
             var e = it.next();
             if (!YamlFile.LABEL_NAME.matcher(e.getKey()).matches()) {
-                throw new BadField(field, field + " holds a name that is not a label name (letters, digits and _, not starting with a digit)");
+                throw new BadField(
+                        field,
+                        field
+                                + " holds a name that is not a label name (letters, digits and _, not starting with a digit)");
             }
             if (!e.getValue().isTextual()) throw new BadField(field + "." + e.getKey(), "label values are strings");
             String v = e.getValue().asText();
-            if (v.length() > 1000) throw new BadField(field + "." + e.getKey(), "label value longer than 1000 characters");
+            if (v.length() > 1000)
+                throw new BadField(field + "." + e.getKey(), "label value longer than 1000 characters");
             if (regex) {
                 try {
                     LabelMatcher.compile(v);
                 } catch (IllegalArgumentException ex) {
-                    throw new BadField(field + "." + e.getKey(), field + "." + e.getKey() + " " + ex.getMessage()
-                            + " (RE2 syntax: no look-around, back-references or possessive quantifiers)");
+                    throw new BadField(
+                            field + "." + e.getKey(),
+                            field + "." + e.getKey() + " " + ex.getMessage()
+                                    + " (RE2 syntax: no look-around, back-references or possessive quantifiers)");
                 }
             }
             out.put(e.getKey(), v);

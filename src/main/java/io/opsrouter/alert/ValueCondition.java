@@ -6,12 +6,14 @@ import java.util.regex.Pattern;
 
 /** A comparison on one of a signal's values, written {@code "< 7"}, {@code ">= 0.9"}, {@code "== 0"}. */
 public record ValueCondition(String value, String op, double threshold) {
-    private static final Pattern FORM = Pattern.compile("\\s*(<=|>=|==|!=|<|>)\\s*(-?[0-9]+(?:\\.[0-9]+)?(?:[eE]-?[0-9]+)?)\\s*");
+    private static final Pattern FORM =
+            Pattern.compile("\\s*(<=|>=|==|!=|<|>)\\s*(-?[0-9]+(?:\\.[0-9]+)?(?:[eE]-?[0-9]+)?)\\s*");
 
     public static ValueCondition parse(String value, String text) {
         Matcher m = FORM.matcher(text == null ? "" : text);
         if (!m.matches()) {
-            throw new IllegalArgumentException("'" + text + "' is not a comparison; write it like \"< 7\", \">= 0.9\" or \"== 0\"");
+            throw new IllegalArgumentException(
+                    "'" + text + "' is not a comparison; write it like \"< 7\", \">= 0.9\" or \"== 0\"");
         }
         return new ValueCondition(value, m.group(1), Double.parseDouble(m.group(2)));
     }

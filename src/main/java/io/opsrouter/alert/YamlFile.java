@@ -33,6 +33,7 @@ final class YamlFile {
     final String name;
     /** The text being bound, to find the line a key is on; values taken from the environment, by variable name. */
     private String text = "";
+
     private final java.util.Map<String, String> fromEnv = new java.util.LinkedHashMap<>();
 
     YamlFile(String name) {
@@ -44,7 +45,8 @@ final class YamlFile {
         try {
             text = Files.readString(file, StandardCharsets.UTF_8);
         } catch (IOException e) {
-            throw new SettingsException(name, null, "cannot be read: " + e.getMessage(), "check that the file exists and is readable");
+            throw new SettingsException(
+                    name, null, "cannot be read: " + e.getMessage(), "check that the file exists and is readable");
         }
         return parse(expand(text, env), type);
     }
@@ -64,23 +66,38 @@ final class YamlFile {
             return value;
         } catch (JsonMappingException e) {
             if (syntax(e)) {
-                throw new SettingsException(name + where(e.getLocation()), null, "is not valid YAML: " + firstLine(e.getOriginalMessage()),
-                        "fix the YAML syntax", e);
+                throw new SettingsException(
+                        name + where(e.getLocation()),
+                        null,
+                        "is not valid YAML: " + firstLine(e.getOriginalMessage()),
+                        "fix the YAML syntax",
+                        e);
             }
-            JsonLocation at = e.getProcessor() instanceof com.fasterxml.jackson.core.JsonParser p && p.currentTokenLocation() != null
-                    ? p.currentTokenLocation() : e.getLocation();
+            JsonLocation at = e.getProcessor() instanceof com.fasterxml.jackson.core.JsonParser p
+                            && p.currentTokenLocation() != null
+                    ? p.currentTokenLocation()
+                    : e.getLocation();
             String line = where(at);
             if (e instanceof com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException u) {
                 line = keyLine(text, u.getPropertyName(), at == null ? Integer.MAX_VALUE : at.getLineNr());
             }
             String path = e.getPath().stream()
                     .map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
-                    .collect(Collectors.joining(".")).replace(".[", "[");
-            throw new SettingsException(name + line, path.isEmpty() ? null : path, firstLine(e.getOriginalMessage()),
-                    "see docs/alerts.md for the keys this file takes", e);
+                    .collect(Collectors.joining("."))
+                    .replace(".[", "[");
+            throw new SettingsException(
+                    name + line,
+                    path.isEmpty() ? null : path,
+                    firstLine(e.getOriginalMessage()),
+                    "see docs/alerts.md for the keys this file takes",
+                    e);
         } catch (JsonProcessingException e) {
-            throw new SettingsException(name + where(e.getLocation()), null, "is not valid YAML: " + firstLine(e.getOriginalMessage()),
-                    "fix the YAML syntax", e);
+            throw new SettingsException(
+                    name + where(e.getLocation()),
+                    null,
+                    "is not valid YAML: " + firstLine(e.getOriginalMessage()),
+                    "fix the YAML syntax",
+                    e);
         }
     }
 
@@ -97,7 +114,8 @@ final class YamlFile {
 
     private static boolean syntax(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (t instanceof com.fasterxml.jackson.core.JsonParseException || t.getClass().getName().startsWith("org.yaml.snakeyaml")) {
+            if (t instanceof com.fasterxml.jackson.core.JsonParseException
+                    || t.getClass().getName().startsWith("org.yaml.snakeyaml")) {
                 return true;
             }
         }
@@ -163,7 +181,10 @@ final class YamlFile {
     private static int findKey(String[] lines, int from, int parentIndent, String name, int at) {
         Pattern block = Pattern.compile("^[\\s-]*\"?" + Pattern.quote(name) + "\"?\\s*:");
         Pattern flow = Pattern.compile("[{,]\\s*\"?" + Pattern.quote(name) + "\"?\\s*:");
-        if (at >= 0 && (flow.matcher(lines[at]).find() || lines[at].stripLeading().startsWith("-") && block.matcher(lines[at]).find())) {
+        if (at >= 0
+                && (flow.matcher(lines[at]).find()
+                        || lines[at].stripLeading().startsWith("-")
+                                && block.matcher(lines[at]).find())) {
             return at;
         }
         for (int i = at < 0 ? 0 : from + 1; i < lines.length; i++) {
@@ -181,7 +202,8 @@ final class YamlFile {
         for (int i = from; i < lines.length; i++) {
             if (lines[i].isBlank() || lines[i].strip().startsWith("#")) continue;
             int ind = lines[i].length() - lines[i].stripLeading().length();
-            if (ind < parentIndent || (ind == parentIndent && !lines[i].stripLeading().startsWith("-"))) return -1;
+            if (ind < parentIndent
+                    || (ind == parentIndent && !lines[i].stripLeading().startsWith("-"))) return -1;
             if (!lines[i].stripLeading().startsWith("-")) continue;
             if (itemIndent < 0) itemIndent = ind;
             if (ind != itemIndent) continue;
@@ -207,22 +229,28 @@ final class YamlFile {
 
     void labelName(String key, String label) {
         if (label == null || !LABEL_NAME.matcher(label).matches()) {
-            throw error(key, "'" + label + "' is not a label name", "use letters, digits and underscores, not starting with a digit");
+            throw error(
+                    key,
+                    "'" + label + "' is not a label name",
+                    "use letters, digits and underscores, not starting with a digit");
         }
     }
 
     LabelMatcher matcher(String key, java.util.Map<String, String> equal, java.util.Map<String, String> regex) {
-        if (equal != null) equal.forEach((k, v) -> {
-            labelName(key + ".match", k);
-            if (v == null) throw error(key + ".match." + k, "has no value", "write the label value to match");
-        });
+        if (equal != null)
+            equal.forEach((k, v) -> {
+                labelName(key + ".match", k);
+                if (v == null) throw error(key + ".match." + k, "has no value", "write the label value to match");
+            });
         if (regex != null) {
             for (var e : regex.entrySet()) {
                 labelName(key + ".matchRe", e.getKey());
                 try {
                     LabelMatcher.compile(e.getValue());
                 } catch (IllegalArgumentException ex) {
-                    throw error(key + ".matchRe." + e.getKey(), "'" + e.getValue() + "' " + ex.getMessage(),
+                    throw error(
+                            key + ".matchRe." + e.getKey(),
+                            "'" + e.getValue() + "' " + ex.getMessage(),
                             "fix the expression (RE2 syntax, anchored: it must match the whole value; see docs/alerts.md)");
                 }
             }

@@ -13,8 +13,9 @@ import org.slf4j.LoggerFactory;
  */
 public final class ApiAuth {
     private static final Logger LOG = LoggerFactory.getLogger(ApiAuth.class);
-    public static final String OFF = "the API is off until ROUTER_API_TOKEN is set: set ROUTER_API_TOKEN in the router's environment"
-            + " and send Authorization: Bearer <token>";
+    public static final String OFF =
+            "the API is off until ROUTER_API_TOKEN is set: set ROUTER_API_TOKEN in the router's environment"
+                    + " and send Authorization: Bearer <token>";
 
     private final BearerAuth auth;
     private final AuthFailures failures;
@@ -33,7 +34,8 @@ public final class ApiAuth {
         String address = ApiRequest.address(ex);
         long wait = failures.waitSeconds(address);
         if (wait > 0) {
-            throw new ApiRefusal(429, "too many wrong tokens from this address; try again in " + wait + " s", "Authorization", wait);
+            throw new ApiRefusal(
+                    429, "too many wrong tokens from this address; try again in " + wait + " s", "Authorization", wait);
         }
         failures.failed(address);
         throw new ApiRefusal(401, "send Authorization: Bearer <ROUTER_API_TOKEN>", "Authorization", 0);
@@ -44,12 +46,20 @@ public final class ApiAuth {
         Exception e = ex.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
         if (e instanceof ApiRefusal r) {
             ApiErrors.respond(ex, r.status(), r.getMessage(), r.field());
-            if (r.retryAfterSeconds() > 0) ex.getMessage().setHeader("Retry-After", Long.toString(r.retryAfterSeconds()));
+            if (r.retryAfterSeconds() > 0)
+                ex.getMessage().setHeader("Retry-After", Long.toString(r.retryAfterSeconds()));
             return;
         }
-        LOG.error("{} {} failed: {}", ApiRequest.method(ex), ex.getMessage().getHeader(Exchange.HTTP_PATH, String.class),
+        LOG.error(
+                "{} {} failed: {}",
+                ApiRequest.method(ex),
+                ex.getMessage().getHeader(Exchange.HTTP_PATH, String.class),
                 e == null ? "unknown" : e.toString());
-        ApiErrors.respond(ex, 503, "the router could not do that just now (" + (e == null ? "error" : e.getClass().getSimpleName())
-                + "); try again", null);
+        ApiErrors.respond(
+                ex,
+                503,
+                "the router could not do that just now ("
+                        + (e == null ? "error" : e.getClass().getSimpleName()) + "); try again",
+                null);
     }
 }

@@ -13,7 +13,15 @@ public final class ApiRefusal extends RuntimeException {
         this.retryAfterSeconds = retryAfterSeconds;
     }
 
-    public int status() { return status; }
-    public String field() { return field; }
-    public long retryAfterSeconds() { return retryAfterSeconds; }
+    public int status() {
+        return status;
+    }
+
+    public String field() {
+        return field;
+    }
+
+    public long retryAfterSeconds() {
+        return retryAfterSeconds;
+    }
 }

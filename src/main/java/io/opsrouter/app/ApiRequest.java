@@ -62,7 +62,9 @@ public final class ApiRequest {
 
     /** The remote address the connection came from (a proxy in front makes every caller one address). */
     public static String address(Exchange ex) {
-        if (ex.getIn() instanceof HttpMessage http && http.getRequest() != null && http.getRequest().remoteAddress() != null) {
+        if (ex.getIn() instanceof HttpMessage http
+                && http.getRequest() != null
+                && http.getRequest().remoteAddress() != null) {
             return http.getRequest().remoteAddress().hostAddress();
         }
         return "unknown";

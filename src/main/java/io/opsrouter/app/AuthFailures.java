@@ -40,8 +40,11 @@ public final class AuthFailures {
         int allowed = s.integer(ALLOWED, "ROUTER_HTTP_FAILED_TOKENS", 10, 1, 1_000_000);
         Duration period = s.duration(PERIOD, "ROUTER_HTTP_FAILED_TOKENS_PERIOD", Duration.ofMinutes(1));
         if (period.compareTo(Duration.ofSeconds(1)) < 0 || period.compareTo(Duration.ofDays(1)) > 0) {
-            throw s.error(PERIOD, "ROUTER_HTTP_FAILED_TOKENS_PERIOD", "'" + s.raw(PERIOD, "ROUTER_HTTP_FAILED_TOKENS_PERIOD").orElse("")
-                    + "' is outside 1s to 1d", "set a duration from 1s to 1d");
+            throw s.error(
+                    PERIOD,
+                    "ROUTER_HTTP_FAILED_TOKENS_PERIOD",
+                    "'" + s.raw(PERIOD, "ROUTER_HTTP_FAILED_TOKENS_PERIOD").orElse("") + "' is outside 1s to 1d",
+                    "set a duration from 1s to 1d");
         }
         return new AuthFailures(allowed, period);
     }
@@ -59,8 +62,15 @@ public final class AuthFailures {
         if (calls.incrementAndGet() % SWEEP_EVERY == 0) {
             buckets.entrySet().removeIf(e -> e.getValue().getAvailableTokens() >= allowed);
         }
-        buckets.computeIfAbsent(address, a -> Bucket.builder()
-                .addLimit(Bandwidth.builder().capacity(allowed).refillGreedy(allowed, period).build())
-                .withCustomTimePrecision(time).build()).tryConsume(1);
+        buckets.computeIfAbsent(
+                        address,
+                        a -> Bucket.builder()
+                                .addLimit(Bandwidth.builder()
+                                        .capacity(allowed)
+                                        .refillGreedy(allowed, period)
+                                        .build())
+                                .withCustomTimePrecision(time)
+                                .build())
+                .tryConsume(1);
     }
 }

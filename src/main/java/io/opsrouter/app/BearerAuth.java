@@ -31,7 +31,8 @@ public final class BearerAuth {
             presented = h.substring(7).trim();
         } else if (h.regionMatches(true, 0, "Basic ", 0, 6)) {
             try {
-                String decoded = new String(Base64.getDecoder().decode(h.substring(6).trim()), StandardCharsets.UTF_8);
+                String decoded =
+                        new String(Base64.getDecoder().decode(h.substring(6).trim()), StandardCharsets.UTF_8);
                 int colon = decoded.indexOf(':');
                 presented = colon < 0 ? decoded : decoded.substring(colon + 1);
             } catch (IllegalArgumentException e) {
@@ -39,6 +40,7 @@ public final class BearerAuth {
             }
         }
         if (presented == null) return false;
-        return MessageDigest.isEqual(presented.getBytes(StandardCharsets.UTF_8), token.get().getBytes(StandardCharsets.UTF_8));
+        return MessageDigest.isEqual(
+                presented.getBytes(StandardCharsets.UTF_8), token.get().getBytes(StandardCharsets.UTF_8));
     }
 }

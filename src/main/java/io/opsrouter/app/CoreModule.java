@@ -7,12 +7,12 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.opsrouter.app.http.ConnectionGuard;
 import io.opsrouter.app.http.ConnectionSettings;
 import io.opsrouter.app.http.GuardedVertx;
+import io.opsrouter.config.SettingsSource;
 import io.opsrouter.metrics.MeterNames;
+import io.opsrouter.metrics.RouterMetrics;
+import io.opsrouter.watchdog.Watchdog;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerRequest;
-import io.opsrouter.metrics.RouterMetrics;
-import io.opsrouter.config.SettingsSource;
-import io.opsrouter.watchdog.Watchdog;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
@@ -57,11 +57,15 @@ public final class CoreModule implements RouterModule {
         registry.bind("connectionGuard", guard);
         registry.bind("credentials", credentials);
         registry.bind(RESPONSE_HEADERS, responseHeaders());
-        Counter apiFailures = Counter.builder(MeterNames.AUTH_FAILURES).tag("door", "api")
-                .description("Requests refused for a wrong or missing token").register(meters);
+        Counter apiFailures = Counter.builder(MeterNames.AUTH_FAILURES)
+                .tag("door", "api")
+                .description("Requests refused for a wrong or missing token")
+                .register(meters);
         registry.bind("apiAuth", new ApiAuth(api, AuthFailures.from(ctx.settings()), apiFailures::increment));
         registry.bind(RouterMetrics.CAMEL_REGISTRY_NAME, ctx.metrics().prometheus());
-        registry.bind("healthEndpoint", new HealthEndpoint(ctx.health(), ctx.version(), api, HealthEndpoint.publicDetail(ctx.settings())));
+        registry.bind(
+                "healthEndpoint",
+                new HealthEndpoint(ctx.health(), ctx.version(), api, HealthEndpoint.publicDetail(ctx.settings())));
         registry.bind("metricsEndpoint", new MetricsEndpoint(ctx.metrics()));
         registry.bind("stateStore", ctx.store());
         registry.bind("routerContext", ctx);
@@ -69,31 +73,42 @@ public final class CoreModule implements RouterModule {
         watchdog.stallAfter(stallAfter(ctx.settings()));
         registry.bind(ProgressPolicy.BEAN, new ProgressPolicy(watchdog));
         watchdog.onPart(p -> {
-            Gauge.builder(MeterNames.PIPELINE_STALLED, p, q -> watchdog.stuck(q) ? 1 : 0).tag("part", p.part())
-                    .description("1 while the pipeline part has made no progress for longer than router.watchdog.stall-after")
+            Gauge.builder(MeterNames.PIPELINE_STALLED, p, q -> watchdog.stuck(q) ? 1 : 0)
+                    .tag("part", p.part())
+                    .description(
+                            "1 while the pipeline part has made no progress for longer than router.watchdog.stall-after")
                     .register(meters);
-            Gauge.builder(MeterNames.PIPELINE_BUSY, p, q -> q.busyNanos() / 1e9).tag("part", p.part()).baseUnit("seconds")
-                    .description("How long the part's current round of work has run (0 while idle)").register(meters);
+            Gauge.builder(MeterNames.PIPELINE_BUSY, p, q -> q.busyNanos() / 1e9)
+                    .tag("part", p.part())
+                    .baseUnit("seconds")
+                    .description("How long the part's current round of work has run (0 while idle)")
+                    .register(meters);
         });
         ctx.health().register("routes", this::routesHealth);
-        ctx.health().register("store", () -> ctx.store().isReachable()
-                ? HealthPart.up("store", ctx.store().dialect().label())
-                : HealthPart.down("store", ctx.store().dialect().label() + " does not answer"));
+        ctx.health()
+                .register(
+                        "store",
+                        () -> ctx.store().isReachable()
+                                ? HealthPart.up("store", ctx.store().dialect().label())
+                                : HealthPart.down("store", ctx.store().dialect().label() + " does not answer"));
     }
 
     /** How long a part of the pipeline may work on one round before /health says it is stuck. */
     static Duration stallAfter(SettingsSource s) {
         Duration d = s.duration(STALL_AFTER, "ROUTER_WATCHDOG_STALL_AFTER", Watchdog.DEFAULT_STALL_AFTER);
         if (d.compareTo(Duration.ofSeconds(1)) < 0 || d.compareTo(Duration.ofHours(1)) > 0) {
-            throw s.error(STALL_AFTER, "ROUTER_WATCHDOG_STALL_AFTER", "'" + s.raw(STALL_AFTER, "ROUTER_WATCHDOG_STALL_AFTER").orElse("")
-                    + "' is not from 1s to 1h",
+            throw s.error(
+                    STALL_AFTER,
+                    "ROUTER_WATCHDOG_STALL_AFTER",
+                    "'" + s.raw(STALL_AFTER, "ROUTER_WATCHDOG_STALL_AFTER").orElse("") + "' is not from 1s to 1h",
                     "set it to a duration from 1s to 1h, e.g. 60s; longer than the slowest sweep or send");
         }
         return d;
     }
 
     static org.apache.camel.spi.HeaderFilterStrategy responseHeaders() {
-        org.apache.camel.support.DefaultHeaderFilterStrategy f = new org.apache.camel.support.DefaultHeaderFilterStrategy();
+        org.apache.camel.support.DefaultHeaderFilterStrategy f =
+                new org.apache.camel.support.DefaultHeaderFilterStrategy();
         f.setLowerCase(true);
         f.setOutFilterStartsWith(org.apache.camel.support.DefaultHeaderFilterStrategy.CAMEL_FILTER_STARTS_WITH);
         f.setInFilterStartsWith(org.apache.camel.support.DefaultHeaderFilterStrategy.CAMEL_FILTER_STARTS_WITH);
@@ -120,9 +135,13 @@ public final class CoreModule implements RouterModule {
         if (reload != null) {
             reloads.set(reload);
             FunctionCounter.builder(MeterNames.ROUTE_RELOADS, reload, RouteWatcherReloadStrategy::getReloadCounter)
-                    .tag("outcome", "succeeded").description("Route file reloads").register(meters);
+                    .tag("outcome", "succeeded")
+                    .description("Route file reloads")
+                    .register(meters);
             FunctionCounter.builder(MeterNames.ROUTE_RELOADS, reload, RouteWatcherReloadStrategy::getFailedCounter)
-                    .tag("outcome", "failed").description("Route file reloads").register(meters);
+                    .tag("outcome", "failed")
+                    .description("Route file reloads")
+                    .register(meters);
         }
     }
 
@@ -132,12 +151,15 @@ public final class CoreModule implements RouterModule {
         List<Route> routes = c.getRoutes();
         List<String> stopped = routes.stream()
                 .filter(r -> c.getRouteController().getRouteStatus(r.getRouteId()) != ServiceStatus.Started)
-                .map(Route::getRouteId).toList();
+                .map(Route::getRouteId)
+                .toList();
         if (!stopped.isEmpty()) return HealthPart.down("routes", "not started: " + String.join(", ", stopped));
         RouteWatcherReloadStrategy reload = reloads.get();
         if (reload != null && reload.getLastError() != null) {
-            return HealthPart.up("routes", routes.size() + " started; last reload refused, previous routes kept: "
-                    + reload.lastErrorMessage());
+            return HealthPart.up(
+                    "routes",
+                    routes.size() + " started; last reload refused, previous routes kept: "
+                            + reload.lastErrorMessage());
         }
         return HealthPart.up("routes", routes.size() + " started");
     }

@@ -20,7 +20,10 @@ public record Credentials(Optional<String> apiToken, Optional<String> webhookTok
         Optional<String> api = checked(s, API_TOKEN, API_TOKEN_ENV);
         Optional<String> webhook = checked(s, WEBHOOK_TOKEN, WEBHOOK_TOKEN_ENV);
         if (api.isPresent() && api.equals(webhook)) {
-            throw s.error(API_TOKEN, API_TOKEN_ENV, "is the same as " + WEBHOOK_TOKEN_ENV,
+            throw s.error(
+                    API_TOKEN,
+                    API_TOKEN_ENV,
+                    "is the same as " + WEBHOOK_TOKEN_ENV,
                     "give the API and the webhooks different tokens, e.g. openssl rand -hex 32 for each");
         }
         return new Credentials(api, webhook);
@@ -29,7 +32,10 @@ public record Credentials(Optional<String> apiToken, Optional<String> webhookTok
     private static Optional<String> checked(SettingsSource s, String key, String env) {
         Optional<String> token = s.secret(key, env);
         if (token.isPresent() && token.get().length() < MIN_LENGTH) {
-            throw s.error(key, env, "is shorter than " + MIN_LENGTH + " characters",
+            throw s.error(
+                    key,
+                    env,
+                    "is shorter than " + MIN_LENGTH + " characters",
                     "use a long random value, e.g. openssl rand -hex 32");
         }
         return token;

@@ -34,14 +34,18 @@ public final class HealthEndpoint {
     public static boolean publicDetail(io.opsrouter.config.SettingsSource s) {
         String v = s.string(DETAIL, "ROUTER_HEALTH_DETAIL", "authenticated").toLowerCase(java.util.Locale.ROOT);
         if (!v.equals("authenticated") && !v.equals("public")) {
-            throw s.error(DETAIL, "ROUTER_HEALTH_DETAIL", "'" + v + "' is neither authenticated nor public",
+            throw s.error(
+                    DETAIL,
+                    "ROUTER_HEALTH_DETAIL",
+                    "'" + v + "' is neither authenticated nor public",
                     "use authenticated (detail only with the API token) or public");
         }
         return v.equals("public");
     }
 
     public void respond(Exchange exchange) {
-        boolean detail = publicDetail || detailAuth.accepts(exchange.getMessage().getHeader("Authorization", String.class));
+        boolean detail =
+                publicDetail || detailAuth.accepts(exchange.getMessage().getHeader("Authorization", String.class));
         List<HealthPart> parts = health.check();
         boolean ready = HealthService.ready(parts);
         Map<String, Object> body = new LinkedHashMap<>();
@@ -57,7 +61,10 @@ public final class HealthEndpoint {
             byName.put(p.name(), part);
         }
         body.put("parts", byName);
-        if (!ready) body.put("notReady", parts.stream().filter(p -> !p.up()).map(HealthPart::name).toList());
+        if (!ready)
+            body.put(
+                    "notReady",
+                    parts.stream().filter(p -> !p.up()).map(HealthPart::name).toList());
         // the request's headers and query parameters are not echoed back (a NUL in one made Vert.x answer 500)
         exchange.getMessage().setHeaders(new java.util.HashMap<>());
         exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, ready ? 200 : 503);

@@ -64,13 +64,17 @@ public final class HealthService {
     private List<HealthPart> pipeline() {
         List<Watchdog.Stall> stalled = watchdog.stalled();
         if (stalled.isEmpty()) {
-            return List.of(HealthPart.up("pipeline", watchdog.parts().size() + " parts moving (stuck after "
-                    + watchdog.stallAfter().toSeconds() + "s)"));
+            return List.of(HealthPart.up(
+                    "pipeline",
+                    watchdog.parts().size() + " parts moving (stuck after "
+                            + watchdog.stallAfter().toSeconds() + "s)"));
         }
         List<HealthPart> down = new ArrayList<>();
         for (Watchdog.Stall s : stalled) {
-            down.add(HealthPart.down("pipeline:" + s.part(), "no progress for " + s.busyFor().toSeconds() + "s (limit "
-                    + watchdog.stallAfter().toSeconds() + "s)"));
+            down.add(HealthPart.down(
+                    "pipeline:" + s.part(),
+                    "no progress for " + s.busyFor().toSeconds() + "s (limit "
+                            + watchdog.stallAfter().toSeconds() + "s)"));
         }
         return down;
     }

@@ -14,7 +14,9 @@ final class PortCheck {
             s.setReuseAddress(true);
             s.bind(new InetSocketAddress(port));
         } catch (IOException e) {
-            throw settings.error(io.opsrouter.config.CoreSettings.HTTP_PORT, "ROUTER_HTTP_PORT",
+            throw settings.error(
+                    io.opsrouter.config.CoreSettings.HTTP_PORT,
+                    "ROUTER_HTTP_PORT",
                     "port " + port + " is in use (" + e.getMessage() + ")",
                     "stop what listens on " + port + " or set ROUTER_HTTP_PORT to a free port");
         }

@@ -62,7 +62,10 @@ public final class RouterApp implements AutoCloseable {
         SettingsSource settings = SettingsSource.load(home, overrides, env);
         CoreSettings core = CoreSettings.from(settings);
         if (!Files.isDirectory(core.routesDir())) {
-            throw new SettingsException("environment", "ROUTER_ROUTES_DIR", "the routes folder " + core.routesDir() + " does not exist",
+            throw new SettingsException(
+                    "environment",
+                    "ROUTER_ROUTES_DIR",
+                    "the routes folder " + core.routesDir() + " does not exist",
                     "run the router from the repository (or image) folder that holds routes/, or set ROUTER_HOME");
         }
         PortCheck.ensureFree(core.httpPort(), settings);
@@ -100,8 +103,13 @@ public final class RouterApp implements AutoCloseable {
                 throw new IllegalStateException("module " + m.name() + " failed to start: " + e.getMessage(), e);
             }
         }
-        LOG.info("ops-router {} ready on port {} with {} routes from {} ({} ms after the JVM started)", version, core.httpPort(),
-                camel.getRoutes().size(), core.routesDir(), java.lang.management.ManagementFactory.getRuntimeMXBean().getUptime());
+        LOG.info(
+                "ops-router {} ready on port {} with {} routes from {} ({} ms after the JVM started)",
+                version,
+                core.httpPort(),
+                camel.getRoutes().size(),
+                core.routesDir(),
+                java.lang.management.ManagementFactory.getRuntimeMXBean().getUptime());
     }
 
     private static Properties camelProperties(SettingsSource settings, CoreSettings core) {
@@ -120,7 +128,8 @@ public final class RouterApp implements AutoCloseable {
         p.setProperty("camel.rest.component", "platform-http");
         // Camel's HTTP header filter drops Cache-Control; the acknowledge page must say no-store
         p.setProperty("camel.rest.endpointProperties[headerFilterStrategy]", "#" + CoreModule.RESPONSE_HEADERS);
-        p.setProperty("camel.metrics.binders", "jvm-memory,jvm-gc,jvm-thread,processor,class-loader,file-descriptor,uptime");
+        p.setProperty(
+                "camel.metrics.binders", "jvm-memory,jvm-gc,jvm-thread,processor,class-loader,file-descriptor,uptime");
         p.putAll(settings.all());
         // what the router decides from its own settings
         p.setProperty("camel.server.enabled", "true");

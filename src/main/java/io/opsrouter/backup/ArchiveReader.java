@@ -84,41 +84,57 @@ final class ArchiveReader implements Closeable {
             ZipEntry ze = en.nextElement();
             String problem = EntryNames.problem(ze.getName());
             if (problem != null) throw new Refused("corrupt", printable(ze.getName()), problem);
-            if (inZip.put(ze.getName(), ze) != null) throw new Refused("corrupt", ze.getName(), "appears twice in the archive");
+            if (inZip.put(ze.getName(), ze) != null)
+                throw new Refused("corrupt", ze.getName(), "appears twice in the archive");
         }
         ZipEntry me = inZip.get(Manifest.NAME);
-        if (me == null) throw new Refused("corrupt", Manifest.NAME, "missing: the archive was not finished by ops-router");
+        if (me == null)
+            throw new Refused("corrupt", Manifest.NAME, "missing: the archive was not finished by ops-router");
         byte[] manifestBytes = readSmall(zip, me, MANIFEST_MAX);
         ZipEntry se = inZip.get(ArchiveSigning.ENTRY);
-        boolean signed = checkSignature(trust, manifestBytes, se == null ? null : new String(readSmall(zip, se, SIGNATURE_MAX), StandardCharsets.UTF_8));
+        boolean signed = checkSignature(
+                trust,
+                manifestBytes,
+                se == null ? null : new String(readSmall(zip, se, SIGNATURE_MAX), StandardCharsets.UTF_8));
         Manifest m;
         try {
             m = Json.MAPPER.readValue(manifestBytes, Manifest.class);
         } catch (IOException e) {
-            throw new Refused("corrupt", Manifest.NAME, "unreadable: " + e.getMessage().split("\n")[0]);
+            throw new Refused(
+                    "corrupt", Manifest.NAME, "unreadable: " + e.getMessage().split("\n")[0]);
         }
         if (m.entries() == null) throw new Refused("corrupt", Manifest.NAME, "lists no entries");
         if (m.tables() == null || m.sequences() == null || m.type() == null) {
-            throw new Refused("corrupt", Manifest.NAME, "lacks its type, tables or sequences: not written by ops-router");
+            throw new Refused(
+                    "corrupt", Manifest.NAME, "lacks its type, tables or sequences: not written by ops-router");
         }
         ArchiveReader r = new ArchiveReader(archive, zip, m, signed);
         for (Manifest.Entry e : m.entries()) {
-            if (e == null || e.name() == null) throw new Refused("corrupt", Manifest.NAME, "lists an entry without a name");
+            if (e == null || e.name() == null)
+                throw new Refused("corrupt", Manifest.NAME, "lists an entry without a name");
             String problem = EntryNames.problem(e.name());
             if (problem != null) throw new Refused("corrupt", printable(e.name()), problem);
             if (e.name().equals(Manifest.NAME) || e.name().equals(ArchiveSigning.ENTRY)) {
-                throw new Refused("corrupt", e.name(), "is listed in the manifest, which lists only the entries it covers");
+                throw new Refused(
+                        "corrupt", e.name(), "is listed in the manifest, which lists only the entries it covers");
             }
-            if (r.entries.put(e.name(), e) != null) throw new Refused("corrupt", e.name(), "is listed twice in the manifest");
+            if (r.entries.put(e.name(), e) != null)
+                throw new Refused("corrupt", e.name(), "is listed twice in the manifest");
             long cap = e.name().startsWith("schema/") ? SCHEMA_MAX : ENTRY_MAX;
             if (e.size() < 0 || e.size() > cap) {
-                throw new Refused("corrupt", e.name(), "the manifest says " + e.size() + " bytes; an entry of this kind holds at most " + cap);
+                throw new Refused(
+                        "corrupt",
+                        e.name(),
+                        "the manifest says " + e.size() + " bytes; an entry of this kind holds at most " + cap);
             }
-            if (e.sha256() == null || !e.sha256().matches("[0-9a-fA-F]{64}")) throw new Refused("corrupt", e.name(), "has no SHA-256 in the manifest");
+            if (e.sha256() == null || !e.sha256().matches("[0-9a-fA-F]{64}"))
+                throw new Refused("corrupt", e.name(), "has no SHA-256 in the manifest");
             ZipEntry ze = inZip.get(e.name());
-            if (ze == null) throw new Refused("corrupt", e.name(), "listed in the manifest but missing from the archive");
+            if (ze == null)
+                throw new Refused("corrupt", e.name(), "listed in the manifest but missing from the archive");
             if (ze.getSize() >= 0 && ze.getSize() != e.size()) {
-                throw new Refused("corrupt", e.name(), "the zip says " + ze.getSize() + " bytes, the manifest " + e.size());
+                throw new Refused(
+                        "corrupt", e.name(), "the zip says " + ze.getSize() + " bytes, the manifest " + e.size());
             }
         }
         for (String n : inZip.keySet()) {
@@ -127,18 +143,33 @@ final class ArchiveReader implements Closeable {
             }
         }
         for (Manifest.TableInfo t : m.tables()) {
-            if (t == null || t.schema() == null || t.name() == null || t.columns() == null || t.columns().isEmpty() || t.parts() == null
-                    || t.mode() == null || t.primaryKey() == null) {
-                throw new Refused("corrupt", Manifest.NAME, "lists a table without its schema, name, columns, key, mode or parts");
+            if (t == null
+                    || t.schema() == null
+                    || t.name() == null
+                    || t.columns() == null
+                    || t.columns().isEmpty()
+                    || t.parts() == null
+                    || t.mode() == null
+                    || t.primaryKey() == null) {
+                throw new Refused(
+                        "corrupt",
+                        Manifest.NAME,
+                        "lists a table without its schema, name, columns, key, mode or parts");
             }
             for (String p : t.parts()) {
-                if (!r.entries.containsKey(p)) throw new Refused("corrupt", p, "a part of " + t.label() + " not listed in the manifest");
+                if (!r.entries.containsKey(p))
+                    throw new Refused("corrupt", p, "a part of " + t.label() + " not listed in the manifest");
             }
         }
-        for (Manifest.ExtensionInfo x : m.extensions() == null ? java.util.List.<Manifest.ExtensionInfo>of() : m.extensions()) {
-            if (x.name() != null && SchemaAllowList.DENIED_EXTENSIONS.contains(x.name().toLowerCase(java.util.Locale.ROOT))) {
-                throw new Refused("forbidden", Manifest.NAME, "lists extension " + x.name() + ", which reaches the server's files, programs "
-                        + "or other servers; a restore never creates it");
+        for (Manifest.ExtensionInfo x :
+                m.extensions() == null ? java.util.List.<Manifest.ExtensionInfo>of() : m.extensions()) {
+            if (x.name() != null
+                    && SchemaAllowList.DENIED_EXTENSIONS.contains(x.name().toLowerCase(java.util.Locale.ROOT))) {
+                throw new Refused(
+                        "forbidden",
+                        Manifest.NAME,
+                        "lists extension " + x.name() + ", which reaches the server's files, programs "
+                                + "or other servers; a restore never creates it");
             }
         }
         return r;
@@ -148,14 +179,21 @@ final class ArchiveReader implements Closeable {
     private static boolean checkSignature(ArchiveTrust trust, byte[] manifest, String signature) {
         if (trust.signing() != null && signature != null && trust.signing().matches(manifest, signature)) return true;
         if (trust.acceptUnsigned()) return false;
-        String fix = " (fix: set " + ArchiveSigning.ENV + " to the key the backups are signed with, or pass --accept-unsigned to trust an "
+        String fix = " (fix: set " + ArchiveSigning.ENV
+                + " to the key the backups are signed with, or pass --accept-unsigned to trust an "
                 + "archive anyone who could write it may have changed)";
-        if (signature == null) throw new Refused("untrusted", ArchiveSigning.ENTRY, "missing: the archive is not signed" + fix);
+        if (signature == null)
+            throw new Refused("untrusted", ArchiveSigning.ENTRY, "missing: the archive is not signed" + fix);
         if (trust.signing() == null) {
-            throw new Refused("untrusted", ArchiveSigning.ENTRY, "cannot be checked: " + ArchiveSigning.ENV + " is not set" + fix);
+            throw new Refused(
+                    "untrusted",
+                    ArchiveSigning.ENTRY,
+                    "cannot be checked: " + ArchiveSigning.ENV + " is not set" + fix);
         }
-        throw new Refused("untrusted", ArchiveSigning.ENTRY, "does not match the manifest: it was changed after signing, or signed with "
-                + "another key" + fix);
+        throw new Refused(
+                "untrusted",
+                ArchiveSigning.ENTRY,
+                "does not match the manifest: it was changed after signing, or signed with " + "another key" + fix);
     }
 
     private void readSchemas() {
@@ -167,7 +205,8 @@ final class ArchiveReader implements Closeable {
         Manifest.Entry e = entries.get(name);
         try (HashingInputStream in = new HashingInputStream(open(e))) {
             byte[] data = in.readAllBytes();
-            if (!in.hex().equalsIgnoreCase(e.sha256())) throw new Refused("corrupt", name, "SHA-256 differs from the manifest");
+            if (!in.hex().equalsIgnoreCase(e.sha256()))
+                throw new Refused("corrupt", name, "SHA-256 differs from the manifest");
             SchemaScript script = SchemaScript.parse(new String(data, StandardCharsets.UTF_8));
             SchemaAllowList.check(name, script);
             return script;
@@ -189,15 +228,30 @@ final class ArchiveReader implements Closeable {
         return e;
     }
 
-    Manifest manifest() { return manifest; }
-    boolean signed() { return signed; }
-    Path path() { return path; }
+    Manifest manifest() {
+        return manifest;
+    }
+
+    boolean signed() {
+        return signed;
+    }
+
+    Path path() {
+        return path;
+    }
     /** The schema scripts, already checked (null in an archive without a database). */
-    SchemaScript preData() { return pre; }
-    SchemaScript postData() { return post; }
+    SchemaScript preData() {
+        return pre;
+    }
+
+    SchemaScript postData() {
+        return post;
+    }
 
     private static byte[] readSmall(ZipFile zip, ZipEntry ze, long max) {
-        if (ze.getSize() > max) throw new Refused("corrupt", ze.getName(), "the zip says " + ze.getSize() + " bytes; it may hold at most " + max);
+        if (ze.getSize() > max)
+            throw new Refused(
+                    "corrupt", ze.getName(), "the zip says " + ze.getSize() + " bytes; it may hold at most " + max);
         try (InputStream in = new SizeLimitedInputStream(zip.getInputStream(ze), max, ze.getName())) {
             return in.readAllBytes();
         } catch (IOException e) {
@@ -224,18 +278,23 @@ final class ArchiveReader implements Closeable {
 
     /** Entry names an archive may hold: no parent or absolute paths, nothing outside the layout a backup writes. */
     static final class EntryNames {
-        private static final java.util.regex.Pattern LAYOUT = java.util.regex.Pattern.compile("data/[^/]+/[0-9]{4,}\\.copy|files/[^/]+/.+");
+        private static final java.util.regex.Pattern LAYOUT =
+                java.util.regex.Pattern.compile("data/[^/]+/[0-9]{4,}\\.copy|files/[^/]+/.+");
         private static final java.util.regex.Pattern DRIVE = java.util.regex.Pattern.compile("^[A-Za-z]:");
-        private static final Set<String> FIXED = new HashSet<>(java.util.List.of(Manifest.NAME, ArchiveSigning.ENTRY, PRE_DATA, POST_DATA));
+        private static final Set<String> FIXED =
+                new HashSet<>(java.util.List.of(Manifest.NAME, ArchiveSigning.ENTRY, PRE_DATA, POST_DATA));
 
         private EntryNames() {}
 
         static String problem(String name) {
             if (name.isEmpty()) return "an empty entry name";
             if (name.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) return "the entry name holds control characters";
-            if (name.startsWith("/") || name.contains("\\") || DRIVE.matcher(name).find()) return "an absolute or Windows path as entry name";
+            if (name.startsWith("/")
+                    || name.contains("\\")
+                    || DRIVE.matcher(name).find()) return "an absolute or Windows path as entry name";
             for (String seg : name.split("/", -1)) {
-                if (seg.isEmpty() || seg.equals(".") || seg.equals("..")) return "the entry name holds an empty, '.' or '..' part (a path out of the restore)";
+                if (seg.isEmpty() || seg.equals(".") || seg.equals(".."))
+                    return "the entry name holds an empty, '.' or '..' part (a path out of the restore)";
             }
             if (FIXED.contains(name) || LAYOUT.matcher(name).matches()) return null;
             return "not an entry a backup writes";

@@ -33,7 +33,10 @@ public final class ArchiveSigning {
         if (v.isEmpty()) return Optional.empty();
         int len = v.get().getBytes(StandardCharsets.UTF_8).length;
         if (len < MIN_LENGTH) {
-            throw new SettingsException("environment", ENV, "is " + len + " bytes long: an archive signing key needs at least " + MIN_LENGTH,
+            throw new SettingsException(
+                    "environment",
+                    ENV,
+                    "is " + len + " bytes long: an archive signing key needs at least " + MIN_LENGTH,
                     "set it to a random value, e.g. the output of `openssl rand -base64 48`");
         }
         return Optional.of(new ArchiveSigning(v.get()));

@@ -56,10 +56,14 @@ public final class ArchiveVerifier {
         Path side = archive.resolveSibling(archive.getFileName() + ".sha256");
         if (checkSidecar && Files.isRegularFile(side)) {
             try {
-                String expected = Files.readString(side, StandardCharsets.UTF_8).trim().split("\\s+")[0];
+                String expected =
+                        Files.readString(side, StandardCharsets.UTF_8).trim().split("\\s+")[0];
                 String actual = BackupWriter.sha256(archive);
                 if (!expected.equalsIgnoreCase(actual)) {
-                    return bad("archive", "SHA-256 " + actual + " differs from " + side.getFileName() + " (" + expected + ")", manifest);
+                    return bad(
+                            "archive",
+                            "SHA-256 " + actual + " differs from " + side.getFileName() + " (" + expected + ")",
+                            manifest);
                 }
             } catch (IOException e) {
                 return bad("archive", "cannot read " + side + ": " + e.getMessage(), manifest);
@@ -69,7 +73,8 @@ public final class ArchiveVerifier {
     }
 
     private static Report checkAll(ArchiveReader zip, Manifest manifest, int threads) {
-        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads, BackupWriter.daemonThreads("verify"));
+        java.util.concurrent.ExecutorService pool =
+                java.util.concurrent.Executors.newFixedThreadPool(threads, BackupWriter.daemonThreads("verify"));
         try {
             List<java.util.concurrent.Future<String>> results = new ArrayList<>();
             for (Manifest.Entry e : manifest.entries()) results.add(pool.submit(() -> check(zip, e)));
@@ -96,8 +101,10 @@ public final class ArchiveVerifier {
             }
             if (h.bytes() != e.size()) return "size " + h.bytes() + " differs from the manifest's " + e.size();
             String sha = h.hex();
-            if (!sha.equalsIgnoreCase(e.sha256())) return "SHA-256 " + sha + " differs from the manifest's " + e.sha256();
-            if (e.rows() != null && h.lines() != e.rows()) return h.lines() + " rows differ from the manifest's " + e.rows();
+            if (!sha.equalsIgnoreCase(e.sha256()))
+                return "SHA-256 " + sha + " differs from the manifest's " + e.sha256();
+            if (e.rows() != null && h.lines() != e.rows())
+                return h.lines() + " rows differ from the manifest's " + e.rows();
             return null;
         } catch (IOException | RuntimeException ex) {
             return "cannot be decompressed: " + ex.getMessage();
@@ -113,7 +120,8 @@ public final class ArchiveVerifier {
         try (ZipFile zip = new ZipFile(archive.toFile(), StandardCharsets.UTF_8)) {
             ZipEntry me = zip.getEntry(Manifest.NAME);
             if (me == null) throw new BackupException("corrupt", archive + ": " + Manifest.NAME + " missing");
-            try (InputStream in = new SizeLimitedInputStream(zip.getInputStream(me), ArchiveReader.MANIFEST_MAX, Manifest.NAME)) {
+            try (InputStream in =
+                    new SizeLimitedInputStream(zip.getInputStream(me), ArchiveReader.MANIFEST_MAX, Manifest.NAME)) {
                 return Json.MAPPER.readValue(in, Manifest.class);
             }
         } catch (IOException e) {

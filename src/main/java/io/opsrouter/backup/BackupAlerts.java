@@ -41,20 +41,32 @@ final class BackupAlerts {
         send(signal(type, alertname, Signal.State.RESOLVED, "backup " + type.label() + " is good again", null, at));
     }
 
-    private static Signal signal(BackupType type, String alertname, Signal.State state, String summary, String detail, Instant at) {
+    private static Signal signal(
+            BackupType type, String alertname, Signal.State state, String summary, String detail, Instant at) {
         Map<String, String> annotations = new java.util.HashMap<>();
         annotations.put("summary", summary);
         if (detail != null) annotations.put("description", detail);
-        return new Signal("backup", "backup-" + type.label(),
+        return new Signal(
+                "backup",
+                "backup-" + type.label(),
                 Map.of("alertname", alertname, "service", "backup", "backup_type", type.label()),
-                annotations, Map.of(), state, Severity.P1, at, null);
+                annotations,
+                Map.of(),
+                state,
+                Severity.P1,
+                at,
+                null);
     }
 
     private void send(Signal s) {
         try {
             sink.accept(s);
         } catch (RuntimeException e) {
-            LOG.error("could not hand the backup signal {} {} to the alert pipeline: {}", s.labels(), s.state(), e.getMessage());
+            LOG.error(
+                    "could not hand the backup signal {} {} to the alert pipeline: {}",
+                    s.labels(),
+                    s.state(),
+                    e.getMessage());
         }
     }
 }

@@ -16,11 +16,19 @@ final class BackupMeters {
         this.registry = registry;
         for (BackupType t : BackupType.values()) {
             Map<String, AtomicReference<Double>> m = new java.util.HashMap<>();
-            for (String name : new String[] {MeterNames.BACKUP_LAST_SUCCESS, MeterNames.BACKUP_DURATION, MeterNames.BACKUP_SIZE,
-                    MeterNames.BACKUP_ROWS, MeterNames.BACKUP_VERIFIED}) {
+            for (String name : new String[] {
+                MeterNames.BACKUP_LAST_SUCCESS,
+                MeterNames.BACKUP_DURATION,
+                MeterNames.BACKUP_SIZE,
+                MeterNames.BACKUP_ROWS,
+                MeterNames.BACKUP_VERIFIED
+            }) {
                 AtomicReference<Double> ref = new AtomicReference<>(0.0);
                 m.put(name, ref);
-                if (registry != null) Gauge.builder(name, ref, AtomicReference::get).tag("type", t.label()).register(registry);
+                if (registry != null)
+                    Gauge.builder(name, ref, AtomicReference::get)
+                            .tag("type", t.label())
+                            .register(registry);
             }
             values.put(t, m);
         }
@@ -37,7 +45,9 @@ final class BackupMeters {
     void failure(BackupType t, String reason, double seconds) {
         set(t, MeterNames.BACKUP_DURATION, seconds);
         set(t, MeterNames.BACKUP_VERIFIED, 0);
-        if (registry != null) registry.counter(MeterNames.BACKUP_FAILURES, "type", t.label(), "reason", reason).increment();
+        if (registry != null)
+            registry.counter(MeterNames.BACKUP_FAILURES, "type", t.label(), "reason", reason)
+                    .increment();
     }
 
     private void set(BackupType t, String name, double v) {

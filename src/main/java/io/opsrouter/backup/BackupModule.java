@@ -25,22 +25,35 @@ public final class BackupModule implements RouterModule {
     static void missingFolders(BackupSettings settings) {
         for (FolderSpec f : settings.folders()) {
             if (!java.nio.file.Files.isDirectory(f.path())) {
-                LOG.info("{}: folders.{}: {} does not exist; backups skip it and list it as missing", BackupSettings.FILE, f.name(), f.path());
+                LOG.info(
+                        "{}: folders.{}: {} does not exist; backups skip it and list it as missing",
+                        BackupSettings.FILE,
+                        f.name(),
+                        f.path());
             }
         }
     }
 
     @Override
     public void configure(RouterContext ctx, Beans beans) {
-        BackupSettings settings = BackupSettings.load(ctx.settings().home(), ctx.core().dataDir());
+        BackupSettings settings =
+                BackupSettings.load(ctx.settings().home(), ctx.core().dataDir());
         missingFolders(settings);
         if (ArchiveSigning.fromEnv(ctx.env()).isEmpty()) {
-            LOG.warn("{} is not set: backups are written unsigned, and verify and restore will refuse them unless given --accept-unsigned",
+            LOG.warn(
+                    "{} is not set: backups are written unsigned, and verify and restore will refuse them unless given --accept-unsigned",
                     ArchiveSigning.ENV);
         }
-        service = new BackupService(settings, ctx.env(), new Catalogue(ctx.store()), ctx.metrics().registry(),
-                s -> LOG.error("backup signal before the routes started: {} {}", s.labels(), s.state()), ctx.clock(), ctx.version());
-        service.leases(new io.opsrouter.store.Leases(ctx.store(), hostName() + ":" + ProcessHandle.current().pid()));
+        service = new BackupService(
+                settings,
+                ctx.env(),
+                new Catalogue(ctx.store()),
+                ctx.metrics().registry(),
+                s -> LOG.error("backup signal before the routes started: {} {}", s.labels(), s.state()),
+                ctx.clock(),
+                ctx.version());
+        service.leases(new io.opsrouter.store.Leases(
+                ctx.store(), hostName() + ":" + ProcessHandle.current().pid()));
         beans.bind(BackupService.BEAN, service);
         ctx.health().register("backup", () -> HealthPart.up("backup", "output " + settings.output()));
     }

@@ -41,8 +41,14 @@ public final class BackupService {
     private volatile java.util.function.BiFunction<Path, BackupSettings, ArchiveVerifier.Report> verifier =
             (archive, s) -> ArchiveVerifier.verify(archive, s.workers(), false, ArchiveTrust.ownArchive(signing()));
 
-    public BackupService(BackupSettings settings, Env env, Catalogue catalogue, io.micrometer.core.instrument.MeterRegistry registry,
-                         Consumer<Signal> signals, Clock clock, String version) {
+    public BackupService(
+            BackupSettings settings,
+            Env env,
+            Catalogue catalogue,
+            io.micrometer.core.instrument.MeterRegistry registry,
+            Consumer<Signal> signals,
+            Clock clock,
+            String version) {
         this.settings = settings;
         this.env = env;
         this.catalogue = catalogue;
@@ -84,7 +90,8 @@ public final class BackupService {
 
     public BackupWriter.Result runOnce(BackupType type, BackupSettings s) {
         if (!running.tryLock()) {
-            throw new BackupException("busy", "another backup is running in this process; backup " + type.label() + " skipped");
+            throw new BackupException(
+                    "busy", "another backup is running in this process; backup " + type.label() + " skipped");
         }
         Instant start = clock.instant();
         try {
@@ -96,7 +103,8 @@ public final class BackupService {
                     LOG.info("no full backup yet to build an incremental on: taking a full backup instead");
                     type = BackupType.FULL;
                 }
-                BackupWriter writer = new BackupWriter(s, db, SecretMasker.from(env, s.secretEnv()), clock, version, signing);
+                BackupWriter writer =
+                        new BackupWriter(s, db, SecretMasker.from(env, s.secretEnv()), clock, version, signing);
                 r = writer.write(type, since);
             } catch (SettingsException e) {
                 fail(type, start, "settings", e.getMessage(), null);
@@ -117,14 +125,31 @@ public final class BackupService {
                 } catch (IOException e) {
                     LOG.error("cannot move the unverified archive {} aside: {}", r.archive(), e.getMessage());
                 }
-                String msg = "backup " + type.label() + " did not verify: " + report.describe() + " (kept as " + aside.getFileName() + ")";
+                String msg = "backup " + type.label() + " did not verify: " + report.describe() + " (kept as "
+                        + aside.getFileName() + ")";
                 fail(type, start, "unverified", msg, r);
                 throw new BackupException("unverified", msg);
             }
             Instant end = clock.instant();
-            record(new Catalogue.Row(r.archive().getFileName().toString(), type, "ok", start, end, r.manifest().createdAt(), r.sizeBytes(),
-                    r.sha256(), true, r.manifest().totalRows(), r.archive().toString(), null, null));
-            meters.success(type, end.toEpochMilli() / 1000.0, Duration.between(start, end).toMillis() / 1000.0, r.sizeBytes(),
+            record(new Catalogue.Row(
+                    r.archive().getFileName().toString(),
+                    type,
+                    "ok",
+                    start,
+                    end,
+                    r.manifest().createdAt(),
+                    r.sizeBytes(),
+                    r.sha256(),
+                    true,
+                    r.manifest().totalRows(),
+                    r.archive().toString(),
+                    null,
+                    null));
+            meters.success(
+                    type,
+                    end.toEpochMilli() / 1000.0,
+                    Duration.between(start, end).toMillis() / 1000.0,
+                    r.sizeBytes(),
                     r.manifest().totalRows());
             alerts.resolve(type, BackupAlerts.FAILED, end);
             alerts.resolve(type, BackupAlerts.MISSING, end);
@@ -152,7 +177,9 @@ public final class BackupService {
                         } catch (BackupException e) {
                             return null;
                         }
-                    }).filter(java.util.Objects::nonNull).max(Comparator.naturalOrder());
+                    })
+                    .filter(java.util.Objects::nonNull)
+                    .max(Comparator.naturalOrder());
         } catch (IOException e) {
             return Optional.empty();
         }
@@ -161,11 +188,24 @@ public final class BackupService {
     private void fail(BackupType type, Instant start, String reason, String message, BackupWriter.Result r) {
         Instant end = clock.instant();
         LOG.error("{}", message);
-        String id = (r == null ? type.label() + "-failed-" + start.toEpochMilli() : r.archive().getFileName().toString());
+        String id = (r == null
+                ? type.label() + "-failed-" + start.toEpochMilli()
+                : r.archive().getFileName().toString());
         try {
-            record(new Catalogue.Row(id, type, reason.equals("unverified") ? "unverified" : "failed", start, end,
-                    r == null ? null : r.manifest().createdAt(), r == null ? null : r.sizeBytes(), r == null ? null : r.sha256(), false,
-                    null, r == null ? null : r.archive().toString(), message, null));
+            record(new Catalogue.Row(
+                    id,
+                    type,
+                    reason.equals("unverified") ? "unverified" : "failed",
+                    start,
+                    end,
+                    r == null ? null : r.manifest().createdAt(),
+                    r == null ? null : r.sizeBytes(),
+                    r == null ? null : r.sha256(),
+                    false,
+                    null,
+                    r == null ? null : r.archive().toString(),
+                    message,
+                    null));
         } catch (RuntimeException e) {
             LOG.error("cannot record the failed backup in the catalogue: {}", e.getMessage());
         }
@@ -210,24 +250,33 @@ public final class BackupService {
             Duration max = settings.maxAge().getOrDefault(type, Duration.ZERO);
             if (max.isZero()) continue;
             Optional<Catalogue.Row> last = catalogue == null ? Optional.empty() : catalogue.lastGood(type);
-            Instant ref = last.map(r -> r.finishedAt() != null ? r.finishedAt() : r.snapshotAt()).orElse(startedAt);
+            Instant ref = last.map(r -> r.finishedAt() != null ? r.finishedAt() : r.snapshotAt())
+                    .orElse(startedAt);
             if (Duration.between(ref, now).compareTo(max) > 0) {
-                alerts.fire(type, BackupAlerts.MISSING, "no good " + type.label() + " backup for " + Duration.between(ref, now).toMinutes() + " minutes",
-                        "the last good " + type.label() + " backup is " + last.map(r -> "from " + r.finishedAt()).orElse("missing")
-                                + "; expected one at least every " + max, now);
+                alerts.fire(
+                        type,
+                        BackupAlerts.MISSING,
+                        "no good " + type.label() + " backup for "
+                                + Duration.between(ref, now).toMinutes() + " minutes",
+                        "the last good " + type.label() + " backup is "
+                                + last.map(r -> "from " + r.finishedAt()).orElse("missing")
+                                + "; expected one at least every " + max,
+                        now);
             }
         }
     }
 
     /** For a scheduled route: runs the backup and never lets the failure escape as an exception (it is alerted). */
     public String runScheduled(String type) {
-        // first the lock of this process (runOnce takes it again, it is reentrant): a second trigger while a backup runs
+        // first the lock of this process (runOnce takes it again, it is reentrant): a second trigger while a backup
+        // runs
         // here would otherwise renew the lease this process holds and then release it under the running backup
         if (!running.tryLock()) return "skipped: another backup is running in this process";
         try {
             io.opsrouter.store.Leases l = leases;
             try {
-                if (l != null && !l.tryAcquire("backup", Duration.ofHours(6))) return "skipped: another replica is taking a backup";
+                if (l != null && !l.tryAcquire("backup", Duration.ofHours(6)))
+                    return "skipped: another replica is taking a backup";
             } catch (RuntimeException e) {
                 return "failed: the backup lease cannot be taken: " + e.getMessage();
             }

@@ -44,8 +44,21 @@ public record BackupSettings(
 
     public static final String FILE = "config/backups.yaml";
     private static final Pattern TABLE_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_$]*\\.[A-Za-z_*?][A-Za-z0-9_$*?]*");
-    private static final Set<String> KEYS = Set.of("output", "deflateLevel", "workers", "splitTableMb", "lockTimeout", "schemas",
-            "tables", "changeColumns", "changeOverlap", "pgDump", "folders", "secretEnv", "retention", "maxAge");
+    private static final Set<String> KEYS = Set.of(
+            "output",
+            "deflateLevel",
+            "workers",
+            "splitTableMb",
+            "lockTimeout",
+            "schemas",
+            "tables",
+            "changeColumns",
+            "changeOverlap",
+            "pgDump",
+            "folders",
+            "secretEnv",
+            "retention",
+            "maxAge");
 
     /** Defaults for a home without {@code config/backups.yaml}. */
     public static BackupSettings defaults(Path home) {
@@ -60,10 +73,13 @@ public record BackupSettings(
             try {
                 root = new ObjectMapper(new YAMLFactory()).readTree(file.toFile());
             } catch (IOException e) {
-                throw new SettingsException(FILE, null, "is not valid YAML: " + e.getMessage().split("\n")[0], "fix the YAML syntax");
+                throw new SettingsException(
+                        FILE, null, "is not valid YAML: " + e.getMessage().split("\n")[0], "fix the YAML syntax");
             }
-            if (root == null || root.isMissingNode() || root.isNull()) root = com.fasterxml.jackson.databind.node.MissingNode.getInstance();
-            else if (!root.isObject()) throw new SettingsException(FILE, null, "is not a mapping", "write key: value pairs at the top level");
+            if (root == null || root.isMissingNode() || root.isNull())
+                root = com.fasterxml.jackson.databind.node.MissingNode.getInstance();
+            else if (!root.isObject())
+                throw new SettingsException(FILE, null, "is not a mapping", "write key: value pairs at the top level");
         } else {
             root = com.fasterxml.jackson.databind.node.MissingNode.getInstance();
         }
@@ -87,23 +103,35 @@ public record BackupSettings(
         Duration lockTimeout = duration(root, "lockTimeout", Duration.ofSeconds(30), false);
         List<String> schemas = strings(root, "schemas", List.of("public"));
         for (String s : schemas) {
-            if (!s.matches("[A-Za-z_][A-Za-z0-9_$]*")) throw err("schemas", "'" + s + "' is not a schema name", "list plain schema names");
+            if (!s.matches("[A-Za-z_][A-Za-z0-9_$]*"))
+                throw err("schemas", "'" + s + "' is not a schema name", "list plain schema names");
         }
         JsonNode tables = root.path("tables");
-        if (!tables.isMissingNode() && !tables.isObject()) throw err("tables", "is not a mapping", "write tables: {include: [...], exclude: [...]}");
+        if (!tables.isMissingNode() && !tables.isObject())
+            throw err("tables", "is not a mapping", "write tables: {include: [...], exclude: [...]}");
         List<String> include = tablePatterns(tables, "tables.include");
         List<String> exclude = tablePatterns(tables, "tables.exclude");
         Map<String, String> change = new LinkedHashMap<>();
         JsonNode cc = root.path("changeColumns");
         if (!cc.isMissingNode()) {
-            if (!cc.isObject()) throw err("changeColumns", "is not a mapping", "map schema.table to a column, e.g. public.calls: updated_at");
+            if (!cc.isObject())
+                throw err(
+                        "changeColumns",
+                        "is not a mapping",
+                        "map schema.table to a column, e.g. public.calls: updated_at");
             for (Iterator<Map.Entry<String, JsonNode>> it = cc.fields(); it.hasNext(); ) {
                 var e = it.next();
                 if (!TABLE_NAME.matcher(e.getKey()).matches() || e.getKey().contains("*")) {
-                    throw err("changeColumns." + e.getKey(), "is not schema.table", "write the table as schema.table, e.g. public.calls");
+                    throw err(
+                            "changeColumns." + e.getKey(),
+                            "is not schema.table",
+                            "write the table as schema.table, e.g. public.calls");
                 }
                 if (!e.getValue().isTextual() || !e.getValue().asText().matches("[A-Za-z_][A-Za-z0-9_$]*")) {
-                    throw err("changeColumns." + e.getKey(), "is not a column name", "name a timestamp column such as updated_at");
+                    throw err(
+                            "changeColumns." + e.getKey(),
+                            "is not a column name",
+                            "name a timestamp column such as updated_at");
                 }
                 change.put(e.getKey(), e.getValue().asText());
             }
@@ -113,10 +141,12 @@ public record BackupSettings(
         List<FolderSpec> folders = folders(home, root.path("folders"));
         List<String> secretEnv = strings(root, "secretEnv", List.of());
         JsonNode ret = root.path("retention");
-        if (!ret.isMissingNode() && !ret.isObject()) throw err("retention", "is not a mapping", "write retention: {fulls: 7, incrementals: 48, configDays: 30}");
+        if (!ret.isMissingNode() && !ret.isObject())
+            throw err("retention", "is not a mapping", "write retention: {fulls: 7, incrementals: 48, configDays: 30}");
         for (Iterator<String> it = ret.fieldNames(); it.hasNext(); ) {
             String k = it.next();
-            if (!Set.of("fulls", "incrementals", "configDays").contains(k)) throw err("retention." + k, "is not a known key", "use fulls, incrementals or configDays");
+            if (!Set.of("fulls", "incrementals", "configDays").contains(k))
+                throw err("retention." + k, "is not a known key", "use fulls, incrementals or configDays");
         }
         int fulls = integer(ret, "fulls", "retention.fulls", 7, 1, 10_000);
         int incs = integer(ret, "incrementals", "retention.incrementals", 48, 0, 100_000);
@@ -139,18 +169,50 @@ public record BackupSettings(
                 maxAge.put(t, duration(ma, k, "maxAge." + k, Duration.ZERO, true));
             }
         }
-        return new BackupSettings(output, level, workers, split, lockTimeout, List.copyOf(schemas), include, exclude, Map.copyOf(change),
-                overlap, pgDump, folders, List.copyOf(secretEnv), fulls, incs, configDays, Map.copyOf(maxAge));
+        return new BackupSettings(
+                output,
+                level,
+                workers,
+                split,
+                lockTimeout,
+                List.copyOf(schemas),
+                include,
+                exclude,
+                Map.copyOf(change),
+                overlap,
+                pgDump,
+                folders,
+                List.copyOf(secretEnv),
+                fulls,
+                incs,
+                configDays,
+                Map.copyOf(maxAge));
     }
 
     private static List<FolderSpec> folders(Path home, JsonNode node) {
         List<FolderSpec> out = new ArrayList<>();
         if (node.isMissingNode()) {
-            out.add(new FolderSpec("config", home.resolve("config"), EnumSet.of(BackupType.FULL, BackupType.CONFIG), true, 0, List.of()));
-            out.add(new FolderSpec("routes", home.resolve("routes"), EnumSet.of(BackupType.FULL, BackupType.CONFIG), true, 0, List.of()));
+            out.add(new FolderSpec(
+                    "config",
+                    home.resolve("config"),
+                    EnumSet.of(BackupType.FULL, BackupType.CONFIG),
+                    true,
+                    0,
+                    List.of()));
+            out.add(new FolderSpec(
+                    "routes",
+                    home.resolve("routes"),
+                    EnumSet.of(BackupType.FULL, BackupType.CONFIG),
+                    true,
+                    0,
+                    List.of()));
             return out;
         }
-        if (!node.isObject()) throw err("folders", "is not a mapping", "map a name to {path, types}, e.g. functions: {path: supabase/functions, types: [full, config]}");
+        if (!node.isObject())
+            throw err(
+                    "folders",
+                    "is not a mapping",
+                    "map a name to {path, types}, e.g. functions: {path: supabase/functions, types: [full, config]}");
         for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
             var e = it.next();
             String name = e.getKey();
@@ -164,7 +226,8 @@ public record BackupSettings(
                     throw err(key + "." + k, "is not a known key", "use path, types, mask, maxAgeDays or exclude");
                 }
             }
-            if (!f.path("path").isTextual() || f.path("path").asText().isBlank()) throw err(key + ".path", "is missing", "name the folder to copy");
+            if (!f.path("path").isTextual() || f.path("path").asText().isBlank())
+                throw err(key + ".path", "is missing", "name the folder to copy");
             Set<BackupType> types = EnumSet.noneOf(BackupType.class);
             List<String> typeNames = strings(f, "types", key + ".types", List.of("full", "config"));
             for (String t : typeNames) {
@@ -175,9 +238,15 @@ public record BackupSettings(
                 }
             }
             JsonNode mask = f.path("mask");
-            if (!mask.isMissingNode() && !mask.isBoolean()) throw err(key + ".mask", "is not true or false", "write mask: true");
-            out.add(new FolderSpec(name, home.resolve(f.path("path").asText()).normalize(), types, mask.asBoolean(true),
-                    integer(f, "maxAgeDays", key + ".maxAgeDays", 0, 0, 100_000), strings(f, "exclude", key + ".exclude", List.of())));
+            if (!mask.isMissingNode() && !mask.isBoolean())
+                throw err(key + ".mask", "is not true or false", "write mask: true");
+            out.add(new FolderSpec(
+                    name,
+                    home.resolve(f.path("path").asText()).normalize(),
+                    types,
+                    mask.asBoolean(true),
+                    integer(f, "maxAgeDays", key + ".maxAgeDays", 0, 0, 100_000),
+                    strings(f, "exclude", key + ".exclude", List.of())));
         }
         return out;
     }
@@ -185,7 +254,8 @@ public record BackupSettings(
     private static List<String> tablePatterns(JsonNode tables, String key) {
         List<String> list = strings(tables, key.substring(key.indexOf('.') + 1), key, List.of());
         for (String s : list) {
-            if (!TABLE_NAME.matcher(s).matches()) throw err(key, "'" + s + "' is not schema.table", "write schema.table; * and ? match any name part");
+            if (!TABLE_NAME.matcher(s).matches())
+                throw err(key, "'" + s + "' is not schema.table", "write schema.table; * and ? match any name part");
         }
         return list;
     }
@@ -205,7 +275,10 @@ public record BackupSettings(
         JsonNode v = n.path(k);
         if (v.isMissingNode() || v.isNull()) return fallback;
         if (!v.isInt() || v.asInt() < min || v.asInt() > max) {
-            throw err(key, "'" + v.asText() + "' is not a whole number from " + min + " to " + max, "set a number from " + min + " to " + max);
+            throw err(
+                    key,
+                    "'" + v.asText() + "' is not a whole number from " + min + " to " + max,
+                    "set a number from " + min + " to " + max);
         }
         return v.asInt();
     }
@@ -222,7 +295,10 @@ public record BackupSettings(
         try {
             return Durations.parse(s);
         } catch (IllegalArgumentException e) {
-            throw err(key, "'" + s + "' is not a duration", "write a duration such as 30s, 5m or 26h" + (zeroOk ? ", or 0 for none" : ""));
+            throw err(
+                    key,
+                    "'" + s + "' is not a duration",
+                    "write a duration such as 30s, 5m or 26h" + (zeroOk ? ", or 0 for none" : ""));
         }
     }
 
@@ -236,7 +312,8 @@ public record BackupSettings(
         if (!v.isArray()) throw err(key, "is not a list", "write a list, e.g. [a, b]");
         List<String> out = new ArrayList<>();
         for (JsonNode x : v) {
-            if (!x.isValueNode() || x.asText().isBlank()) throw err(key, "holds an empty or nested item", "list plain values");
+            if (!x.isValueNode() || x.asText().isBlank())
+                throw err(key, "holds an empty or nested item", "list plain values");
             out.add(x.asText().trim());
         }
         return List.copyOf(out);
@@ -268,7 +345,23 @@ public record BackupSettings(
     }
 
     public BackupSettings withOutput(Path out) {
-        return new BackupSettings(out, deflateLevel, workers, splitBytes, lockTimeout, schemas, includeTables, excludeTables, changeColumns,
-                changeOverlap, pgDump, folders, secretEnv, keepFulls, keepIncrementals, keepConfigDays, maxAge);
+        return new BackupSettings(
+                out,
+                deflateLevel,
+                workers,
+                splitBytes,
+                lockTimeout,
+                schemas,
+                includeTables,
+                excludeTables,
+                changeColumns,
+                changeOverlap,
+                pgDump,
+                folders,
+                secretEnv,
+                keepFulls,
+                keepIncrementals,
+                keepConfigDays,
+                maxAge);
     }
 }

@@ -4,7 +4,9 @@ import java.util.Locale;
 
 /** What a backup holds: {@code full} (database and folders), {@code incremental} (changed rows), {@code config} (folders only). */
 public enum BackupType {
-    FULL, INCREMENTAL, CONFIG;
+    FULL,
+    INCREMENTAL,
+    CONFIG;
 
     public String label() {
         return name().toLowerCase(Locale.ROOT);

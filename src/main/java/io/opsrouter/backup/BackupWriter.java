@@ -42,7 +42,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class BackupWriter {
     private static final Logger LOG = LoggerFactory.getLogger(BackupWriter.class);
-    private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
+    private static final DateTimeFormatter STAMP =
+            DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
 
     /** What a finished backup produced. */
     public record Result(Path archive, Manifest manifest, long sizeBytes, String sha256) {}
@@ -60,7 +61,13 @@ public final class BackupWriter {
     }
 
     /** {@code signing}: the key that signs each archive's manifest; null writes unsigned archives. */
-    public BackupWriter(BackupSettings settings, SourceDb db, SecretMasker masker, Clock clock, String routerVersion, ArchiveSigning signing) {
+    public BackupWriter(
+            BackupSettings settings,
+            SourceDb db,
+            SecretMasker masker,
+            Clock clock,
+            String routerVersion,
+            ArchiveSigning signing) {
         this.signing = signing;
         this.settings = settings;
         this.db = db;
@@ -86,14 +93,15 @@ public final class BackupWriter {
         Path archive = out.resolve(name);
         Path tmp = out.resolve("." + name + ".partial");
         Path scratch = out.resolve("." + name + ".scratch");
-        ExecutorService pool = Executors.newFixedThreadPool(settings.workers(), daemonThreads("backup-" + type.label()));
+        ExecutorService pool =
+                Executors.newFixedThreadPool(settings.workers(), daemonThreads("backup-" + type.label()));
         AtomicBoolean aborted = new AtomicBoolean();
         Map<String, Manifest.Entry> entries = new ConcurrentHashMap<>();
         List<String> expected = new ArrayList<>();
         try {
             Files.createDirectories(scratch);
-            ParallelScatterZipCreator creator = new ParallelScatterZipCreator(pool, new DefaultBackingStoreSupplier(scratch),
-                    settings.deflateLevel());
+            ParallelScatterZipCreator creator = new ParallelScatterZipCreator(
+                    pool, new DefaultBackingStoreSupplier(scratch), settings.deflateLevel());
             Manifest manifest;
             DbSnapshot snap = null;
             try {
@@ -119,31 +127,60 @@ public final class BackupWriter {
                     addBytes(creator, "schema/post-data.sql", schema.postData(), entries, expected);
                     tables = addTables(creator, snap, dbTables, type, effectiveSince, entries, expected, aborted);
                 }
-                FolderFiles.Listing listing = FolderFiles.list(settings.folders(), type, clock.instant(), effectiveSince);
-                for (String m : listing.missing()) LOG.warn("backup {}: folder not found, skipped: {}", type.label(), m);
+                FolderFiles.Listing listing =
+                        FolderFiles.list(settings.folders(), type, clock.instant(), effectiveSince);
+                for (String m : listing.missing())
+                    LOG.warn("backup {}: folder not found, skipped: {}", type.label(), m);
                 for (FolderFiles.File f : listing.files()) {
                     expected.add(f.entryName());
-                    creator.addArchiveEntry(entry(f.entryName()), () -> new EntryStream(() -> FolderFiles.open(f, masker),
-                            h -> entries.put(f.entryName(), new Manifest.Entry(f.entryName(), h.bytes(), h.hex(), null))));
+                    creator.addArchiveEntry(
+                            entry(f.entryName()),
+                            () -> new EntryStream(
+                                    () -> FolderFiles.open(f, masker),
+                                    h -> entries.put(
+                                            f.entryName(),
+                                            new Manifest.Entry(f.entryName(), h.bytes(), h.hex(), null))));
                 }
-                try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
-                        StandardOpenOption.WRITE);
-                     ZipArchiveOutputStream zos = new ZipArchiveOutputStream(ch)) {
+                try (FileChannel ch = FileChannel.open(
+                                tmp,
+                                StandardOpenOption.CREATE,
+                                StandardOpenOption.TRUNCATE_EXISTING,
+                                StandardOpenOption.WRITE);
+                        ZipArchiveOutputStream zos = new ZipArchiveOutputStream(ch)) {
                     zos.setUseZip64(Zip64Mode.AsNeeded);
                     zos.setLevel(settings.deflateLevel());
                     creator.writeTo(zos);
                     for (String e : expected) {
-                        if (!entries.containsKey(e)) throw new BackupException("io", "entry " + e + " was not read to its end");
+                        if (!entries.containsKey(e))
+                            throw new BackupException("io", "entry " + e + " was not read to its end");
                     }
-                    List<Manifest.TableInfo> counted = tables.stream().map(t -> withRows(t, entries)).toList();
-                    List<Manifest.Entry> listed = expected.stream().map(entries::get).sorted(Comparator.comparing(Manifest.Entry::name)).toList();
-                    manifest = new Manifest(Manifest.FORMAT, type.label(), createdAt, clock.instant(), routerVersion, pgVersion,
-                            type.hasDatabase() ? db.database() : null, snapshotId, effectiveSince,
-                            type == BackupType.INCREMENTAL ? base : null, schemaSource, counted, sequences,
-                            extensions, listing.missing(), listed);
+                    List<Manifest.TableInfo> counted =
+                            tables.stream().map(t -> withRows(t, entries)).toList();
+                    List<Manifest.Entry> listed = expected.stream()
+                            .map(entries::get)
+                            .sorted(Comparator.comparing(Manifest.Entry::name))
+                            .toList();
+                    manifest = new Manifest(
+                            Manifest.FORMAT,
+                            type.label(),
+                            createdAt,
+                            clock.instant(),
+                            routerVersion,
+                            pgVersion,
+                            type.hasDatabase() ? db.database() : null,
+                            snapshotId,
+                            effectiveSince,
+                            type == BackupType.INCREMENTAL ? base : null,
+                            schemaSource,
+                            counted,
+                            sequences,
+                            extensions,
+                            listing.missing(),
+                            listed);
                     ZipArchiveEntry me = entry(Manifest.NAME);
                     zos.putArchiveEntry(me);
-                    byte[] manifestBytes = Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(manifest);
+                    byte[] manifestBytes =
+                            Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(manifest);
                     zos.write(manifestBytes);
                     zos.closeArchiveEntry();
                     if (signing != null) {
@@ -178,7 +215,8 @@ public final class BackupWriter {
         } catch (ExecutionException | IOException | RuntimeException e) {
             BackupException clear = Failures.find(e);
             if (clear != null) throw clear;
-            if (e instanceof IOException io) throw Failures.fromIo(io, "backup " + type.label() + " failed writing " + tmp);
+            if (e instanceof IOException io)
+                throw Failures.fromIo(io, "backup " + type.label() + " failed writing " + tmp);
             IOException io = findIo(e);
             if (io != null) throw Failures.fromIo(io, "backup " + type.label() + " failed");
             throw new BackupException("io", "backup " + type.label() + " failed: " + Failures.rootMessage(e), e);
@@ -197,22 +235,37 @@ public final class BackupWriter {
         }
     }
 
-    private List<Manifest.TableInfo> addTables(ParallelScatterZipCreator creator, DbSnapshot snap, List<DbSnapshot.Table> tables,
-                                               BackupType type, Instant since, Map<String, Manifest.Entry> entries,
-                                               List<String> expected, AtomicBoolean aborted) {
+    private List<Manifest.TableInfo> addTables(
+            ParallelScatterZipCreator creator,
+            DbSnapshot snap,
+            List<DbSnapshot.Table> tables,
+            BackupType type,
+            Instant since,
+            Map<String, Manifest.Entry> entries,
+            List<String> expected,
+            AtomicBoolean aborted) {
         List<Manifest.TableInfo> infos = new ArrayList<>();
         for (DbSnapshot.Table t : tables) {
-            String changeCol = type == BackupType.INCREMENTAL && since != null ? settings.changeColumn(t.schema(), t.name()) : null;
+            String changeCol = type == BackupType.INCREMENTAL && since != null
+                    ? settings.changeColumn(t.schema(), t.name())
+                    : null;
             if (changeCol != null && !t.columns().contains(changeCol)) {
-                throw new BackupException("settings", BackupSettings.FILE + ": changeColumns." + t.label() + ": table " + t.label()
-                        + " has no column " + changeCol + " (fix: name one of " + t.columns() + ")");
+                throw new BackupException(
+                        "settings",
+                        BackupSettings.FILE + ": changeColumns." + t.label() + ": table " + t.label()
+                                + " has no column " + changeCol + " (fix: name one of " + t.columns() + ")");
             }
             if (changeCol != null && t.primaryKey().isEmpty()) {
-                throw new BackupException("settings", BackupSettings.FILE + ": changeColumns." + t.label() + ": table " + t.label()
-                        + " has no primary key, so changed rows cannot be merged on restore (fix: add a primary key or remove the entry)");
+                throw new BackupException(
+                        "settings",
+                        BackupSettings.FILE + ": changeColumns." + t.label() + ": table " + t.label()
+                                + " has no primary key, so changed rows cannot be merged on restore (fix: add a primary key or remove the entry)");
             }
-            String where = changeCol == null ? null : Sql.ident(changeCol) + " >= " + Sql.literal(since.toString()) + "::timestamptz";
-            int parts = (int) Math.max(1, Math.min(4096, (t.bytes() + settings.splitBytes() - 1) / settings.splitBytes()));
+            String where = changeCol == null
+                    ? null
+                    : Sql.ident(changeCol) + " >= " + Sql.literal(since.toString()) + "::timestamptz";
+            int parts =
+                    (int) Math.max(1, Math.min(4096, (t.bytes() + settings.splitBytes() - 1) / settings.splitBytes()));
             long per = parts == 1 ? 0 : (t.blocks() + parts - 1) / parts;
             List<String> partNames = new ArrayList<>();
             for (int i = 0; i < parts; i++) {
@@ -225,29 +278,52 @@ public final class BackupWriter {
                 String select = "SELECT " + Sql.columns(t.columns()) + " FROM ONLY " + t.qualified()
                         + (conds.isEmpty() ? "" : " WHERE " + String.join(" AND ", conds));
                 String sql = "COPY (" + select + ") TO STDOUT";
-                String entryName = "data/" + safe(t.schema()) + "." + safe(t.name()) + "/" + String.format("%04d", i + 1) + ".copy";
+                String entryName = "data/" + safe(t.schema()) + "." + safe(t.name()) + "/"
+                        + String.format("%04d", i + 1) + ".copy";
                 String what = t.label() + (parts > 1 ? " part " + (i + 1) + "/" + parts : "");
                 partNames.add(entryName);
                 expected.add(entryName);
-                creator.addArchiveEntry(entry(entryName), () -> new CopyOutStream(snap.workers(), sql, what, aborted,
-                        h -> entries.put(entryName, new Manifest.Entry(entryName, h.bytes(), h.hex(), h.lines()))));
+                creator.addArchiveEntry(
+                        entry(entryName),
+                        () -> new CopyOutStream(
+                                snap.workers(),
+                                sql,
+                                what,
+                                aborted,
+                                h -> entries.put(
+                                        entryName, new Manifest.Entry(entryName, h.bytes(), h.hex(), h.lines()))));
             }
-            infos.add(new Manifest.TableInfo(t.schema(), t.name(), t.columns(), t.primaryKey(), changeCol == null ? "whole" : "changes",
-                    changeCol, 0, partNames));
+            infos.add(new Manifest.TableInfo(
+                    t.schema(),
+                    t.name(),
+                    t.columns(),
+                    t.primaryKey(),
+                    changeCol == null ? "whole" : "changes",
+                    changeCol,
+                    0,
+                    partNames));
         }
         return infos;
     }
 
     private static Manifest.TableInfo withRows(Manifest.TableInfo t, Map<String, Manifest.Entry> entries) {
         long rows = t.parts().stream().mapToLong(p -> entries.get(p).rows()).sum();
-        return new Manifest.TableInfo(t.schema(), t.name(), t.columns(), t.primaryKey(), t.mode(), t.changeColumn(), rows, t.parts());
+        return new Manifest.TableInfo(
+                t.schema(), t.name(), t.columns(), t.primaryKey(), t.mode(), t.changeColumn(), rows, t.parts());
     }
 
-    private static void addBytes(ParallelScatterZipCreator creator, String name, byte[] data, Map<String, Manifest.Entry> entries,
-                                 List<String> expected) {
+    private static void addBytes(
+            ParallelScatterZipCreator creator,
+            String name,
+            byte[] data,
+            Map<String, Manifest.Entry> entries,
+            List<String> expected) {
         expected.add(name);
-        creator.addArchiveEntry(entry(name), () -> new EntryStream(() -> new ByteArrayInputStream(data),
-                h -> entries.put(name, new Manifest.Entry(name, h.bytes(), h.hex(), null))));
+        creator.addArchiveEntry(
+                entry(name),
+                () -> new EntryStream(
+                        () -> new ByteArrayInputStream(data),
+                        h -> entries.put(name, new Manifest.Entry(name, h.bytes(), h.hex(), null))));
     }
 
     private static ZipArchiveEntry entry(String name) {
@@ -260,7 +336,8 @@ public final class BackupWriter {
         StringBuilder sb = new StringBuilder();
         for (byte b : s.getBytes(StandardCharsets.UTF_8)) {
             char c = (char) (b & 0xff);
-            if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-') sb.append(c);
+            if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-')
+                sb.append(c);
             else sb.append('%').append(String.format("%02X", b & 0xff));
         }
         return sb.toString();
@@ -287,8 +364,10 @@ public final class BackupWriter {
     private static void writeSidecar(Path archive, String sha) throws IOException {
         Path side = archive.resolveSibling(archive.getFileName() + ".sha256");
         Path tmp = archive.resolveSibling("." + archive.getFileName() + ".sha256.partial");
-        try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
-            ch.write(java.nio.ByteBuffer.wrap((sha + "  " + archive.getFileName() + "\n").getBytes(StandardCharsets.UTF_8)));
+        try (FileChannel ch = FileChannel.open(
+                tmp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
+            ch.write(java.nio.ByteBuffer.wrap(
+                    (sha + "  " + archive.getFileName() + "\n").getBytes(StandardCharsets.UTF_8)));
             ch.force(true);
         }
         Files.move(tmp, side, StandardCopyOption.ATOMIC_MOVE);

@@ -24,8 +24,12 @@ final class CopyOutStream extends InputStream {
     private HashingInputStream hashing;
     private boolean finished;
 
-    CopyOutStream(BlockingQueue<Connection> pool, String sql, String what, java.util.concurrent.atomic.AtomicBoolean aborted,
-                  Consumer<HashingInputStream> done) {
+    CopyOutStream(
+            BlockingQueue<Connection> pool,
+            String sql,
+            String what,
+            java.util.concurrent.atomic.AtomicBoolean aborted,
+            Consumer<HashingInputStream> done) {
         this.pool = pool;
         this.sql = sql;
         this.what = what;
@@ -72,9 +76,11 @@ final class CopyOutStream extends InputStream {
         } catch (IOException e) {
             aborted.set(true);
             Throwable cause = e.getCause() instanceof SQLException s ? s : e;
-            if (cause instanceof SQLException s) throw new IOException(new WrappedBackupFailure(Failures.fromSql(s, null, "COPY of " + what + " failed")));
-            throw new IOException(new WrappedBackupFailure(new BackupException("connection", "COPY of " + what + " failed: "
-                    + Failures.rootMessage(e), e)));
+            if (cause instanceof SQLException s)
+                throw new IOException(
+                        new WrappedBackupFailure(Failures.fromSql(s, null, "COPY of " + what + " failed")));
+            throw new IOException(new WrappedBackupFailure(
+                    new BackupException("connection", "COPY of " + what + " failed: " + Failures.rootMessage(e), e)));
         }
     }
 

@@ -26,7 +26,14 @@ final class DbSnapshot implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(DbSnapshot.class);
 
     /** A table to export, with what the catalogue says about it. */
-    record Table(long oid, String schema, String name, List<String> columns, List<String> primaryKey, long bytes, long blocks) {
+    record Table(
+            long oid,
+            String schema,
+            String name,
+            List<String> columns,
+            List<String> primaryKey,
+            long bytes,
+            long blocks) {
         String label() {
             return schema + "." + name;
         }
@@ -55,8 +62,9 @@ final class DbSnapshot implements AutoCloseable {
             s.coordinator = s.session("ops-router backup", lockTimeout);
             try (Statement st = s.coordinator.createStatement()) {
                 st.execute("BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY");
-                try (ResultSet rs = st.executeQuery("SELECT pg_export_snapshot(), now(), current_setting('server_version'), "
-                        + "current_setting('server_version_num')::int")) {
+                try (ResultSet rs =
+                        st.executeQuery("SELECT pg_export_snapshot(), now(), current_setting('server_version'), "
+                                + "current_setting('server_version_num')::int")) {
                     rs.next();
                     s.snapshotId = rs.getString(1);
                     s.snapshotTime = rs.getObject(2, OffsetDateTime.class).toInstant();
@@ -76,7 +84,8 @@ final class DbSnapshot implements AutoCloseable {
             return s;
         } catch (SQLException e) {
             s.close();
-            throw Failures.fromSql(e, null, "cannot open a snapshot of the source database " + SourceDb.redact(db.url()));
+            throw Failures.fromSql(
+                    e, null, "cannot open a snapshot of the source database " + SourceDb.redact(db.url()));
         }
     }
 
@@ -96,12 +105,29 @@ final class DbSnapshot implements AutoCloseable {
         return c;
     }
 
-    String snapshotId() { return snapshotId; }
-    Instant snapshotTime() { return snapshotTime; }
-    String serverVersion() { return serverVersion; }
-    int serverVersionNum() { return serverVersionNum; }
-    Connection coordinator() { return coordinator; }
-    BlockingQueue<Connection> workers() { return workers; }
+    String snapshotId() {
+        return snapshotId;
+    }
+
+    Instant snapshotTime() {
+        return snapshotTime;
+    }
+
+    String serverVersion() {
+        return serverVersion;
+    }
+
+    int serverVersionNum() {
+        return serverVersionNum;
+    }
+
+    Connection coordinator() {
+        return coordinator;
+    }
+
+    BlockingQueue<Connection> workers() {
+        return workers;
+    }
 
     /** The tables the settings include, each checked for the SELECT right and locked (ACCESS SHARE) against DROP/ALTER. */
     List<Table> tables(BackupSettings settings) {
@@ -124,13 +150,20 @@ final class DbSnapshot implements AutoCloseable {
                     String name = rs.getString(3);
                     if (!settings.tableIncluded(schema, name)) continue;
                     if (!rs.getBoolean(4)) {
-                        throw new BackupException("permission", "role " + rs.getString(5) + " has no SELECT right on table " + schema + "." + name
-                                + " (fix: GRANT SELECT ON " + schema + "." + name + " TO " + rs.getString(5)
-                                + ", or exclude the table under tables.exclude in " + BackupSettings.FILE + ")");
+                        throw new BackupException(
+                                "permission",
+                                "role " + rs.getString(5) + " has no SELECT right on table " + schema + "." + name
+                                        + " (fix: GRANT SELECT ON " + schema + "." + name + " TO " + rs.getString(5)
+                                        + ", or exclude the table under tables.exclude in " + BackupSettings.FILE
+                                        + ")");
                     }
                     blockSize = rs.getInt(6);
-                    List<String> cols = rs.getArray(7) == null ? List.of() : Arrays.asList((String[]) rs.getArray(7).getArray());
-                    List<String> pk = rs.getArray(8) == null ? List.of() : Arrays.asList((String[]) rs.getArray(8).getArray());
+                    List<String> cols = rs.getArray(7) == null
+                            ? List.of()
+                            : Arrays.asList((String[]) rs.getArray(7).getArray());
+                    List<String> pk = rs.getArray(8) == null
+                            ? List.of()
+                            : Arrays.asList((String[]) rs.getArray(8).getArray());
                     out.add(new Table(rs.getLong(1), schema, name, cols, pk, 0, 0));
                 }
             }
@@ -144,7 +177,8 @@ final class DbSnapshot implements AutoCloseable {
                 try (ResultSet rs = st.executeQuery("SELECT pg_relation_size(" + t.oid() + ")")) {
                     rs.next();
                     long bytes = rs.getLong(1);
-                    sized.add(new Table(t.oid(), t.schema(), t.name(), t.columns(), t.primaryKey(), bytes, bytes / blockSize));
+                    sized.add(new Table(
+                            t.oid(), t.schema(), t.name(), t.columns(), t.primaryKey(), bytes, bytes / blockSize));
                 }
             } catch (SQLException e) {
                 throw Failures.fromSql(e, t.label(), "cannot lock table " + t.label());
@@ -159,15 +193,17 @@ final class DbSnapshot implements AutoCloseable {
     List<Manifest.SequenceInfo> sequences(BackupSettings settings) {
         List<Manifest.SequenceInfo> out = new ArrayList<>();
         List<String[]> names = new ArrayList<>();
-        try (PreparedStatement ps = coordinator.prepareStatement("SELECT n.nspname, c.relname FROM pg_class c JOIN pg_namespace n "
-                + "ON n.oid = c.relnamespace WHERE c.relkind = 'S' AND n.nspname = ANY(?) ORDER BY 1, 2")) {
+        try (PreparedStatement ps =
+                coordinator.prepareStatement("SELECT n.nspname, c.relname FROM pg_class c JOIN pg_namespace n "
+                        + "ON n.oid = c.relnamespace WHERE c.relkind = 'S' AND n.nspname = ANY(?) ORDER BY 1, 2")) {
             ps.setArray(1, coordinator.createArrayOf("text", settings.schemas().toArray()));
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) names.add(new String[] {rs.getString(1), rs.getString(2)});
             }
             for (String[] n : names) {
                 try (Statement st = coordinator.createStatement();
-                     ResultSet rs = st.executeQuery("SELECT last_value, is_called FROM " + Sql.ident(n[0]) + "." + Sql.ident(n[1]))) {
+                        ResultSet rs = st.executeQuery(
+                                "SELECT last_value, is_called FROM " + Sql.ident(n[0]) + "." + Sql.ident(n[1]))) {
                     rs.next();
                     out.add(new Manifest.SequenceInfo(n[0], n[1], rs.getLong(1), rs.getBoolean(2)));
                 }
@@ -181,8 +217,9 @@ final class DbSnapshot implements AutoCloseable {
     List<Manifest.ExtensionInfo> extensions() {
         List<Manifest.ExtensionInfo> out = new ArrayList<>();
         try (Statement st = coordinator.createStatement();
-             ResultSet rs = st.executeQuery("SELECT e.extname, n.nspname FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace "
-                     + "WHERE e.extname <> 'plpgsql' ORDER BY 1")) {
+                ResultSet rs = st.executeQuery(
+                        "SELECT e.extname, n.nspname FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace "
+                                + "WHERE e.extname <> 'plpgsql' ORDER BY 1")) {
             while (rs.next()) out.add(new Manifest.ExtensionInfo(rs.getString(1), rs.getString(2)));
         } catch (SQLException e) {
             throw Failures.fromSql(e, null, "cannot list the extensions");

@@ -29,7 +29,9 @@ final class FolderFiles {
                 missing.add(f.name() + ": " + f.path());
                 continue;
             }
-            List<PathMatcher> excludes = f.exclude().stream().map(g -> FileSystems.getDefault().getPathMatcher("glob:" + g)).toList();
+            List<PathMatcher> excludes = f.exclude().stream()
+                    .map(g -> FileSystems.getDefault().getPathMatcher("glob:" + g))
+                    .toList();
             try (Stream<Path> walk = Files.walk(f.path())) {
                 Path root = f.path().toRealPath();
                 for (Path p : (Iterable<Path>) walk.sorted()::iterator) {
@@ -42,8 +44,10 @@ final class FolderFiles {
                     if (excludes.stream().anyMatch(m -> m.matches(rel))) continue;
                     Instant modified = Files.getLastModifiedTime(p).toInstant();
                     if (f.maxAgeDays() > 0 && modified.isBefore(now.minus(Duration.ofDays(f.maxAgeDays())))) continue;
-                    if (type == BackupType.INCREMENTAL && changedSince != null && modified.isBefore(changedSince)) continue;
-                    files.add(new File(f, p, "files/" + f.name() + "/" + rel.toString().replace('\\', '/')));
+                    if (type == BackupType.INCREMENTAL && changedSince != null && modified.isBefore(changedSince))
+                        continue;
+                    files.add(new File(
+                            f, p, "files/" + f.name() + "/" + rel.toString().replace('\\', '/')));
                 }
             } catch (IOException e) {
                 missing.add(f.name() + ": " + f.path() + " (" + e.getMessage() + ")");
@@ -54,7 +58,8 @@ final class FolderFiles {
 
     /** The file's bytes, masked when its folder says so (or it is a log file) and the file is text. */
     static InputStream open(File f, SecretMasker masker) throws IOException {
-        if ((f.folder().mask() || isLog(f.path())) && isText(f.path())) return masker.mask(Files.newInputStream(f.path()));
+        if ((f.folder().mask() || isLog(f.path())) && isText(f.path()))
+            return masker.mask(Files.newInputStream(f.path()));
         return Files.newInputStream(f.path());
     }
 

@@ -58,9 +58,17 @@ final class HashingInputStream extends FilterInputStream {
         throw new IOException("skip is not supported while hashing");
     }
 
-    boolean atEnd() { return eof; }
-    long bytes() { return bytes; }
-    long lines() { return lines; }
+    boolean atEnd() {
+        return eof;
+    }
+
+    long bytes() {
+        return bytes;
+    }
+
+    long lines() {
+        return lines;
+    }
 
     String hex() {
         return HexFormat.of().formatHex(sha.digest());

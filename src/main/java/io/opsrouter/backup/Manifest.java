@@ -39,8 +39,15 @@ public record Manifest(
      * One table: its columns in COPY order, primary key, whether the archive holds it whole or only changed rows,
      * and the data entries (parts) that together hold its rows.
      */
-    public record TableInfo(String schema, String name, List<String> columns, List<String> primaryKey, String mode,
-                            String changeColumn, long rows, List<String> parts) {
+    public record TableInfo(
+            String schema,
+            String name,
+            List<String> columns,
+            List<String> primaryKey,
+            String mode,
+            String changeColumn,
+            long rows,
+            List<String> parts) {
         public String qualified() {
             return Sql.ident(schema) + "." + Sql.ident(name);
         }

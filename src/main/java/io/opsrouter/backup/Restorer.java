@@ -72,24 +72,31 @@ public final class Restorer {
         Map<Path, Manifest> manifests = new LinkedHashMap<>();
         readers.forEach((p, r) -> manifests.put(p, r.manifest()));
         readers.forEach((p, r) -> {
-            if (!r.signed()) progress.accept(p.getFileName() + ": not signed with " + ArchiveSigning.ENV + " (accepted as asked)");
+            if (!r.signed())
+                progress.accept(p.getFileName() + ": not signed with " + ArchiveSigning.ENV + " (accepted as asked)");
         });
         List<Path> ordered = new ArrayList<>(archives);
         ordered.sort(Comparator.comparing(p -> manifests.get(p).createdAt()));
         Manifest base = manifests.get(ordered.get(0));
         if (base.backupType() != BackupType.FULL) {
-            throw new BackupException("target", ordered.get(0).getFileName() + " is a " + base.type()
-                    + " backup: a restore starts from a full backup (fix: name the full backup first, then the incrementals after it)");
+            throw new BackupException(
+                    "target",
+                    ordered.get(0).getFileName() + " is a " + base.type()
+                            + " backup: a restore starts from a full backup (fix: name the full backup first, then the incrementals after it)");
         }
         Manifest prev = base;
         for (Path p : ordered.subList(1, ordered.size())) {
             Manifest m = manifests.get(p);
             if (m.backupType() != BackupType.INCREMENTAL) {
-                throw new BackupException("target", p.getFileName() + " is a " + m.type() + " backup: only incrementals may follow the full one");
+                throw new BackupException(
+                        "target",
+                        p.getFileName() + " is a " + m.type() + " backup: only incrementals may follow the full one");
             }
             if (m.base() == null || m.base().isAfter(prev.createdAt())) {
-                throw new BackupException("target", p.getFileName() + " follows a backup of " + m.base() + ", after the previous archive's "
-                        + prev.createdAt() + ": an incremental between them is missing");
+                throw new BackupException(
+                        "target",
+                        p.getFileName() + " follows a backup of " + m.base() + ", after the previous archive's "
+                                + prev.createdAt() + ": an incremental between them is missing");
             }
             prev = m;
         }
@@ -120,7 +127,8 @@ public final class Restorer {
                 rows += applyIncremental(admin, readers.get(p), manifests.get(p));
             }
         } catch (SQLException e) {
-            throw Failures.fromSql(e, null, "restore into " + SourceDb.redact(options.target().url()) + " failed");
+            throw Failures.fromSql(
+                    e, null, "restore into " + SourceDb.redact(options.target().url()) + " failed");
         } catch (IOException e) {
             throw Failures.fromIo(e, "restore failed reading the archive");
         }
@@ -138,7 +146,8 @@ public final class Restorer {
                 unknown.remove(t.name());
             }
         }
-        if (!unknown.isEmpty()) throw new BackupException("target", "the archive holds no table " + String.join(", ", unknown));
+        if (!unknown.isEmpty())
+            throw new BackupException("target", "the archive holds no table " + String.join(", ", unknown));
         return out;
     }
 
@@ -152,17 +161,21 @@ public final class Restorer {
     private void prepareTarget(Connection c, Manifest m) throws SQLException {
         Set<String> schemas = schemas(m);
         List<String> found = new ArrayList<>();
-        try (var ps = c.prepareStatement("SELECT n.nspname || '.' || c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
-                + "WHERE c.relkind IN ('r','p','S','v','m','f') AND n.nspname = ANY(?) ORDER BY 1 LIMIT 5")) {
+        try (var ps = c.prepareStatement(
+                "SELECT n.nspname || '.' || c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+                        + "WHERE c.relkind IN ('r','p','S','v','m','f') AND n.nspname = ANY(?) ORDER BY 1 LIMIT 5")) {
             ps.setArray(1, c.createArrayOf("text", schemas.toArray()));
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) found.add(rs.getString(1));
             }
         }
         if (!found.isEmpty() && !options.clean()) {
-            throw new BackupException("target", "the target database is not empty: it holds " + String.join(", ", found)
-                    + (found.size() == 5 ? ", ..." : "") + " (fix: restore into an empty database, or pass --clean to drop the archive's "
-                    + "tables and sequences that the target holds first)");
+            throw new BackupException(
+                    "target",
+                    "the target database is not empty: it holds " + String.join(", ", found)
+                            + (found.size() == 5 ? ", ..." : "")
+                            + " (fix: restore into an empty database, or pass --clean to drop the archive's "
+                            + "tables and sequences that the target holds first)");
         }
         if (options.clean()) clean(c, m);
         try (Statement st = c.createStatement()) {
@@ -171,7 +184,8 @@ public final class Restorer {
         for (Manifest.ExtensionInfo x : m.extensions() == null ? List.<Manifest.ExtensionInfo>of() : m.extensions()) {
             try (Statement st = c.createStatement()) {
                 st.execute("CREATE SCHEMA IF NOT EXISTS " + Sql.ident(x.schema()));
-                st.execute("CREATE EXTENSION IF NOT EXISTS " + Sql.ident(x.name()) + " WITH SCHEMA " + Sql.ident(x.schema()));
+                st.execute("CREATE EXTENSION IF NOT EXISTS " + Sql.ident(x.name()) + " WITH SCHEMA "
+                        + Sql.ident(x.schema()));
             } catch (SQLException e) {
                 warn("extension " + x.name() + " not created: " + e.getMessage().split("\n")[0]);
             }
@@ -183,25 +197,42 @@ public final class Restorer {
      * archive does not name is dropped; an object of the target that depends on one of them stops the restore by name.
      */
     private void clean(Connection c, Manifest m) throws SQLException {
-        List<String> tables = held(c, m.tables().stream().map(t -> new String[] {t.schema(), t.name()}).toList(), "'r','p'");
-        List<String> sequences = held(c, m.sequences().stream().map(q -> new String[] {q.schema(), q.name()}).toList(), "'S'");
+        List<String> tables = held(
+                c,
+                m.tables().stream()
+                        .map(t -> new String[] {t.schema(), t.name()})
+                        .toList(),
+                "'r','p'");
+        List<String> sequences = held(
+                c,
+                m.sequences().stream()
+                        .map(q -> new String[] {q.schema(), q.name()})
+                        .toList(),
+                "'S'");
         try (Statement st = c.createStatement()) {
             if (!tables.isEmpty()) st.execute("DROP TABLE IF EXISTS " + String.join(", ", tables));
             if (!sequences.isEmpty()) st.execute("DROP SEQUENCE IF EXISTS " + String.join(", ", sequences));
         } catch (SQLException e) {
-            throw new BackupException("target", "--clean cannot drop the archive's tables and sequences: " + e.getMessage().split("\n")[0]
-                    + " (fix: drop what depends on them by hand, or restore into an empty database)", e);
+            throw new BackupException(
+                    "target",
+                    "--clean cannot drop the archive's tables and sequences: "
+                            + e.getMessage().split("\n")[0]
+                            + " (fix: drop what depends on them by hand, or restore into an empty database)",
+                    e);
         }
-        progress.accept("dropped " + tables.size() + " tables and " + sequences.size() + " sequences the archive lists");
+        progress.accept(
+                "dropped " + tables.size() + " tables and " + sequences.size() + " sequences the archive lists");
     }
 
     /** Those of the named relations the target holds (of the given relkinds), quoted. */
     private static List<String> held(Connection c, List<String[]> names, String kinds) throws SQLException {
         List<String> out = new ArrayList<>();
         if (names.isEmpty()) return out;
-        try (var ps = c.prepareStatement("SELECT n.nspname, c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
-                + "JOIN unnest(?::text[], ?::text[]) AS want(s, r) ON want.s = n.nspname AND want.r = c.relname WHERE c.relkind IN (" + kinds
-                + ") AND NOT c.relispartition ORDER BY 1, 2")) {
+        try (var ps = c.prepareStatement(
+                "SELECT n.nspname, c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+                        + "JOIN unnest(?::text[], ?::text[]) AS want(s, r) ON want.s = n.nspname AND want.r = c.relname WHERE c.relkind IN ("
+                        + kinds
+                        + ") AND NOT c.relispartition ORDER BY 1, 2")) {
             ps.setArray(1, c.createArrayOf("text", names.stream().map(n -> n[0]).toArray()));
             ps.setArray(2, c.createArrayOf("text", names.stream().map(n -> n[1]).toArray()));
             try (ResultSet rs = ps.executeQuery()) {
@@ -215,25 +246,31 @@ public final class Restorer {
         try (Statement st = c.createStatement()) {
             if (!script.preamble.isBlank()) st.execute(script.preamble);
             for (SchemaScript.Block b : script.blocks) {
-                String sql = b.type().equals("SCHEMA") ? b.sql().replaceAll("(?m)^CREATE SCHEMA (?!IF NOT EXISTS)", "CREATE SCHEMA IF NOT EXISTS ") : b.sql();
+                String sql = b.type().equals("SCHEMA")
+                        ? b.sql().replaceAll("(?m)^CREATE SCHEMA (?!IF NOT EXISTS)", "CREATE SCHEMA IF NOT EXISTS ")
+                        : b.sql();
                 try {
                     st.execute(sql);
                 } catch (SQLException e) {
-                    if (!tolerant) throw new SQLException(b.type() + " " + b.name() + ": " + e.getMessage(), e.getSQLState(), e);
-                    warn(b.type() + " " + b.name() + " not restored: " + e.getMessage().split("\n")[0]);
+                    if (!tolerant)
+                        throw new SQLException(b.type() + " " + b.name() + ": " + e.getMessage(), e.getSQLState(), e);
+                    warn(b.type() + " " + b.name() + " not restored: "
+                            + e.getMessage().split("\n")[0]);
                 }
             }
         }
     }
 
-    private long copyData(ArchiveReader zip, Manifest m, List<Manifest.TableInfo> tables) throws SQLException, IOException {
+    private long copyData(ArchiveReader zip, Manifest m, List<Manifest.TableInfo> tables)
+            throws SQLException, IOException {
         record Part(Manifest.TableInfo table, Manifest.Entry entry) {}
         Map<String, Manifest.Entry> entries = new LinkedHashMap<>();
         m.entries().forEach(e -> entries.put(e.name(), e));
         List<Part> parts = new ArrayList<>();
         for (Manifest.TableInfo t : tables) for (String p : t.parts()) parts.add(new Part(t, entry(entries, p)));
         parts.sort(Comparator.comparingLong((Part p) -> p.entry().size()).reversed());
-        progress.accept("data: " + tables.size() + " tables in " + parts.size() + " parts, " + options.jobs() + " at a time");
+        progress.accept(
+                "data: " + tables.size() + " tables in " + parts.size() + " parts, " + options.jobs() + " at a time");
         ExecutorService pool = Executors.newFixedThreadPool(options.jobs(), BackupWriter.daemonThreads("restore"));
         ThreadLocal<Connection> conns = new ThreadLocal<>();
         List<Connection> opened = java.util.Collections.synchronizedList(new ArrayList<>());
@@ -289,11 +326,13 @@ public final class Restorer {
         return e;
     }
 
-    private static long copyIn(ArchiveReader zip, Connection c, Manifest.TableInfo t, Manifest.Entry e) throws SQLException, IOException {
+    private static long copyIn(ArchiveReader zip, Connection c, Manifest.TableInfo t, Manifest.Entry e)
+            throws SQLException, IOException {
         return copyInto(zip, c, t.qualified() + " (" + Sql.columns(t.columns()) + ")", t.label(), e);
     }
 
-    private static long copyInto(ArchiveReader zip, Connection c, String target, String label, Manifest.Entry e) throws SQLException, IOException {
+    private static long copyInto(ArchiveReader zip, Connection c, String target, String label, Manifest.Entry e)
+            throws SQLException, IOException {
         try (HashingInputStream in = new HashingInputStream(zip.open(e))) {
             long rows;
             try {
@@ -301,13 +340,16 @@ public final class Restorer {
             } catch (SQLException ex) {
                 BackupException clear = Failures.find(ex);
                 if (clear != null) throw clear;
-                throw new SQLException("COPY into " + label + " from " + e.name() + ": " + ex.getMessage(), ex.getSQLState(), ex);
+                throw new SQLException(
+                        "COPY into " + label + " from " + e.name() + ": " + ex.getMessage(), ex.getSQLState(), ex);
             } catch (IOException ex) {
                 throw new BackupException("corrupt", e.name() + ": cannot be decompressed: " + ex.getMessage(), ex);
             }
             if (in.bytes() != e.size() || !in.hex().equalsIgnoreCase(e.sha256())) {
-                throw new BackupException("corrupt", e.name() + ": SHA-256 or size differs from the manifest: the archive is damaged "
-                        + "(the target holds partial data of " + label + ")");
+                throw new BackupException(
+                        "corrupt",
+                        e.name() + ": SHA-256 or size differs from the manifest: the archive is damaged "
+                                + "(the target holds partial data of " + label + ")");
             }
             return rows;
         }
@@ -316,8 +358,8 @@ public final class Restorer {
     private void setSequences(Connection c, Manifest m) throws SQLException {
         try (Statement st = c.createStatement()) {
             for (Manifest.SequenceInfo s : m.sequences()) {
-                st.execute("SELECT pg_catalog.setval(" + Sql.literal(Sql.ident(s.schema()) + "." + Sql.ident(s.name())) + ", " + s.lastValue()
-                        + ", " + s.isCalled() + ")");
+                st.execute("SELECT pg_catalog.setval(" + Sql.literal(Sql.ident(s.schema()) + "." + Sql.ident(s.name()))
+                        + ", " + s.lastValue() + ", " + s.isCalled() + ")");
             }
         }
     }
@@ -329,7 +371,10 @@ public final class Restorer {
         List<SchemaScript.Block> rest = new ArrayList<>();
         for (SchemaScript.Block b : post.blocks) {
             switch (b.type()) {
-                case "CONSTRAINT" -> constraintsByTable.computeIfAbsent(SchemaScript.alteredTable(b), k -> new ArrayList<>()).add(b);
+                case "CONSTRAINT" ->
+                    constraintsByTable
+                            .computeIfAbsent(SchemaScript.alteredTable(b), k -> new ArrayList<>())
+                            .add(b);
                 case "INDEX" -> indexes.add(b);
                 default -> rest.add(b);
             }
@@ -342,7 +387,8 @@ public final class Restorer {
         }
     }
 
-    private void runParallel(String preamble, List<List<SchemaScript.Block>> groups, boolean tolerant) throws SQLException {
+    private void runParallel(String preamble, List<List<SchemaScript.Block>> groups, boolean tolerant)
+            throws SQLException {
         if (groups.isEmpty()) return;
         ExecutorService pool = Executors.newFixedThreadPool(options.jobs(), BackupWriter.daemonThreads("restore-ddl"));
         try {
@@ -387,22 +433,42 @@ public final class Restorer {
                 st.execute("SET LOCAL session_replication_role = replica");
             } catch (SQLException e) {
                 c.rollback();
-                warn("foreign keys checked while applying " + archive.getFileName() + " (not a superuser): " + e.getMessage().split("\n")[0]);
+                warn("foreign keys checked while applying " + archive.getFileName() + " (not a superuser): "
+                        + e.getMessage().split("\n")[0]);
             }
             for (Manifest.TableInfo t : chosen(m)) {
                 if (t.mode().equals("whole")) {
                     st.execute("DELETE FROM " + t.qualified());
-                    for (String p : t.parts()) rows += copyInto(zip, c, t.qualified() + " (" + Sql.columns(t.columns()) + ")", t.label(), entry(entries, p));
+                    for (String p : t.parts())
+                        rows += copyInto(
+                                zip,
+                                c,
+                                t.qualified() + " (" + Sql.columns(t.columns()) + ")",
+                                t.label(),
+                                entry(entries, p));
                 } else {
                     st.execute("DROP TABLE IF EXISTS pg_temp.ops_router_changes");
-                    st.execute("CREATE TEMP TABLE ops_router_changes AS SELECT " + Sql.columns(t.columns()) + " FROM " + t.qualified() + " WITH NO DATA");
-                    for (String p : t.parts()) rows += copyInto(zip, c, "pg_temp.ops_router_changes (" + Sql.columns(t.columns()) + ")", t.label(), entry(entries, p));
+                    st.execute("CREATE TEMP TABLE ops_router_changes AS SELECT " + Sql.columns(t.columns()) + " FROM "
+                            + t.qualified() + " WITH NO DATA");
+                    for (String p : t.parts())
+                        rows += copyInto(
+                                zip,
+                                c,
+                                "pg_temp.ops_router_changes (" + Sql.columns(t.columns()) + ")",
+                                t.label(),
+                                entry(entries, p));
                     if (!t.primaryKey().isEmpty()) {
-                        String on = String.join(" AND ", t.primaryKey().stream().map(k -> "t." + Sql.ident(k) + " = n." + Sql.ident(k)).toList());
-                        st.execute("DELETE FROM " + t.qualified() + " t USING pg_temp.ops_router_changes n WHERE " + on);
+                        String on = String.join(
+                                " AND ",
+                                t.primaryKey().stream()
+                                        .map(k -> "t." + Sql.ident(k) + " = n." + Sql.ident(k))
+                                        .toList());
+                        st.execute(
+                                "DELETE FROM " + t.qualified() + " t USING pg_temp.ops_router_changes n WHERE " + on);
                     }
-                    st.execute("INSERT INTO " + t.qualified() + " (" + Sql.columns(t.columns()) + ") OVERRIDING SYSTEM VALUE SELECT "
-                            + Sql.columns(t.columns()) + " FROM pg_temp.ops_router_changes");
+                    st.execute("INSERT INTO " + t.qualified() + " (" + Sql.columns(t.columns())
+                            + ") OVERRIDING SYSTEM VALUE SELECT " + Sql.columns(t.columns())
+                            + " FROM pg_temp.ops_router_changes");
                     st.execute("DROP TABLE pg_temp.ops_router_changes");
                 }
             }

@@ -17,8 +17,10 @@ public final class Retention {
     public static List<Catalogue.Row> toDelete(List<Catalogue.Row> rows, BackupSettings s, Instant now) {
         List<Catalogue.Row> out = new ArrayList<>();
         for (BackupType type : BackupType.values()) {
-            List<Catalogue.Row> good = rows.stream().filter(r -> r.type() == type && r.good() && r.snapshotAt() != null)
-                    .sorted(Comparator.comparing(Catalogue.Row::snapshotAt).reversed()).toList();
+            List<Catalogue.Row> good = rows.stream()
+                    .filter(r -> r.type() == type && r.good() && r.snapshotAt() != null)
+                    .sorted(Comparator.comparing(Catalogue.Row::snapshotAt).reversed())
+                    .toList();
             for (int i = 1; i < good.size(); i++) {
                 Catalogue.Row r = good.get(i);
                 boolean expired = switch (type) {

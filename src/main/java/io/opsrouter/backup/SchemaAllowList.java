@@ -16,50 +16,83 @@ import java.util.stream.Stream;
 final class SchemaAllowList {
     private static final String ID = "(?:\"[^\"]*\"|[A-Z_][A-Z0-9_$]*)";
     private static final String QNAME = ID + "(?:\\." + ID + ")*";
-    private static final Set<String> SETTINGS = Set.of("STATEMENT_TIMEOUT", "LOCK_TIMEOUT", "IDLE_IN_TRANSACTION_SESSION_TIMEOUT",
-            "TRANSACTION_TIMEOUT", "CLIENT_ENCODING", "STANDARD_CONFORMING_STRINGS", "CHECK_FUNCTION_BODIES", "XMLOPTION",
-            "CLIENT_MIN_MESSAGES", "ROW_SECURITY", "DEFAULT_TABLESPACE", "DEFAULT_TABLE_ACCESS_METHOD", "DEFAULT_WITH_OIDS");
+    private static final Set<String> SETTINGS = Set.of(
+            "STATEMENT_TIMEOUT",
+            "LOCK_TIMEOUT",
+            "IDLE_IN_TRANSACTION_SESSION_TIMEOUT",
+            "TRANSACTION_TIMEOUT",
+            "CLIENT_ENCODING",
+            "STANDARD_CONFORMING_STRINGS",
+            "CHECK_FUNCTION_BODIES",
+            "XMLOPTION",
+            "CLIENT_MIN_MESSAGES",
+            "ROW_SECURITY",
+            "DEFAULT_TABLESPACE",
+            "DEFAULT_TABLE_ACCESS_METHOD",
+            "DEFAULT_WITH_OIDS");
     /** Extensions that reach the server's files, programs or other servers, or add untrusted languages. */
-    static final Set<String> DENIED_EXTENSIONS = Set.of("plpython3u", "plpythonu", "plpython2u", "plperlu", "pltclu", "adminpack",
-            "file_fdw", "dblink", "postgres_fdw", "plsh");
+    static final Set<String> DENIED_EXTENSIONS = Set.of(
+            "plpython3u",
+            "plpythonu",
+            "plpython2u",
+            "plperlu",
+            "pltclu",
+            "adminpack",
+            "file_fdw",
+            "dblink",
+            "postgres_fdw",
+            "plsh");
+
     private static final Set<String> TRUSTED_LANGUAGES = Set.of("SQL", "PLPGSQL");
 
-    private static final Pattern SET = Pattern.compile("SET (" + ID + ") (?:=|TO) (?:''|[A-Z0-9_.]+)(?:, ?(?:''|[A-Z0-9_.]+))*");
-    private static final Pattern SEARCH_PATH = Pattern.compile("SELECT pg_catalog\\.set_config\\('search_path', '', false\\)");
-    private static final Pattern EXTENSION = Pattern.compile("(?i)^CREATE EXTENSION (?:IF NOT EXISTS )?\"?([A-Za-z0-9_]+)\"?");
+    private static final Pattern SET =
+            Pattern.compile("SET (" + ID + ") (?:=|TO) (?:''|[A-Z0-9_.]+)(?:, ?(?:''|[A-Z0-9_.]+))*");
+    private static final Pattern SEARCH_PATH =
+            Pattern.compile("SELECT pg_catalog\\.set_config\\('search_path', '', false\\)");
+    private static final Pattern EXTENSION =
+            Pattern.compile("(?i)^CREATE EXTENSION (?:IF NOT EXISTS )?\"?([A-Za-z0-9_]+)\"?");
     private static final Pattern LANGUAGE = Pattern.compile("\\bLANGUAGE (\"?[A-Z0-9_]+\"?)");
     private static final List<Pattern> ALLOWED = Stream.of(
-            "CREATE SCHEMA (?:IF NOT EXISTS )?" + ID,
-            "CREATE EXTENSION (?:IF NOT EXISTS )?" + ID + "(?: WITH)?(?: SCHEMA " + ID + ")?(?: VERSION (?:''|" + ID + "))?",
-            "COMMENT ON .* IS (?:''|NULL)",
-            "CREATE TYPE " + QNAME + "(?: AS (?:ENUM ?\\(|RANGE ?\\(|\\().*)?",
-            "CREATE DOMAIN " + QNAME + " AS .*",
-            "CREATE (?:OR REPLACE )?(?:FUNCTION|PROCEDURE|AGGREGATE) " + QNAME + " ?\\(.*",
-            "CREATE (?:UNLOGGED )?TABLE " + QNAME + " ?(?:\\(|PARTITION OF |OF ).*",
-            "CREATE SEQUENCE " + QNAME + "(?: .*)?",
-            "ALTER SEQUENCE " + QNAME + " OWNED BY " + QNAME,
-            "CREATE (?:OR REPLACE )?VIEW " + QNAME + " .*",
-            "CREATE MATERIALIZED VIEW " + QNAME + " .* WITH NO DATA",
-            "CREATE (?:UNIQUE )?INDEX .*",
-            "CREATE (?:CONSTRAINT )?TRIGGER .* EXECUTE (?:FUNCTION|PROCEDURE) .*",
-            "CREATE POLICY .*",
-            "CREATE STATISTICS .*",
-            "ALTER TABLE (?:ONLY )?" + QNAME + " (?:ADD CONSTRAINT|ALTER COLUMN " + ID + " (?:SET DEFAULT|ADD GENERATED|SET STATISTICS|SET STORAGE"
-                    + "|SET COMPRESSION|SET \\()|ATTACH PARTITION|ENABLE ROW LEVEL SECURITY|FORCE ROW LEVEL SECURITY|CLUSTER ON|REPLICA IDENTITY"
-                    + "|(?:ENABLE|DISABLE)(?: ALWAYS| REPLICA)? TRIGGER|INHERIT|SET \\().*",
-            "ALTER INDEX " + QNAME + " ATTACH PARTITION " + QNAME)
-            .map(Pattern::compile).toList();
+                    "CREATE SCHEMA (?:IF NOT EXISTS )?" + ID,
+                    "CREATE EXTENSION (?:IF NOT EXISTS )?" + ID + "(?: WITH)?(?: SCHEMA " + ID + ")?(?: VERSION (?:''|"
+                            + ID + "))?",
+                    "COMMENT ON .* IS (?:''|NULL)",
+                    "CREATE TYPE " + QNAME + "(?: AS (?:ENUM ?\\(|RANGE ?\\(|\\().*)?",
+                    "CREATE DOMAIN " + QNAME + " AS .*",
+                    "CREATE (?:OR REPLACE )?(?:FUNCTION|PROCEDURE|AGGREGATE) " + QNAME + " ?\\(.*",
+                    "CREATE (?:UNLOGGED )?TABLE " + QNAME + " ?(?:\\(|PARTITION OF |OF ).*",
+                    "CREATE SEQUENCE " + QNAME + "(?: .*)?",
+                    "ALTER SEQUENCE " + QNAME + " OWNED BY " + QNAME,
+                    "CREATE (?:OR REPLACE )?VIEW " + QNAME + " .*",
+                    "CREATE MATERIALIZED VIEW " + QNAME + " .* WITH NO DATA",
+                    "CREATE (?:UNIQUE )?INDEX .*",
+                    "CREATE (?:CONSTRAINT )?TRIGGER .* EXECUTE (?:FUNCTION|PROCEDURE) .*",
+                    "CREATE POLICY .*",
+                    "CREATE STATISTICS .*",
+                    "ALTER TABLE (?:ONLY )?" + QNAME + " (?:ADD CONSTRAINT|ALTER COLUMN " + ID
+                            + " (?:SET DEFAULT|ADD GENERATED|SET STATISTICS|SET STORAGE"
+                            + "|SET COMPRESSION|SET \\()|ATTACH PARTITION|ENABLE ROW LEVEL SECURITY|FORCE ROW LEVEL SECURITY|CLUSTER ON|REPLICA IDENTITY"
+                            + "|(?:ENABLE|DISABLE)(?: ALWAYS| REPLICA)? TRIGGER|INHERIT|SET \\().*",
+                    "ALTER INDEX " + QNAME + " ATTACH PARTITION " + QNAME)
+            .map(Pattern::compile)
+            .toList();
 
     /** Named refusals, checked first so the message says what the statement would have done. */
     private static final List<Refusal> REFUSALS = List.of(
-            new Refusal("COPY … PROGRAM (runs a program on the database host)", Pattern.compile("\\bCOPY\\b.*\\bPROGRAM\\b")),
+            new Refusal(
+                    "COPY … PROGRAM (runs a program on the database host)",
+                    Pattern.compile("\\bCOPY\\b.*\\bPROGRAM\\b")),
             new Refusal("COPY (reads or writes server files)", Pattern.compile("^COPY\\b")),
             new Refusal("DO block (runs code)", Pattern.compile("^DO\\b")),
             new Refusal("ALTER SYSTEM (changes the server's configuration)", Pattern.compile("\\bALTER SYSTEM\\b")),
-            new Refusal("role change", Pattern.compile("\\b(?:CREATE|ALTER|DROP) (?:ROLE|USER|GROUP)\\b|\\bSET (?:SESSION |LOCAL )?ROLE\\b"
-                    + "|\\bSESSION[ _]AUTHORIZATION\\b|\\bGRANT\\b|\\bREVOKE\\b")),
-            new Refusal("server file or network access", Pattern.compile("\\b(?:PG_READ_FILE|PG_READ_BINARY_FILE|PG_LS_DIR|PG_STAT_FILE|LO_IMPORT"
-                    + "|LO_EXPORT|DBLINK\\w*|PG_FILE_WRITE)\\b")));
+            new Refusal(
+                    "role change",
+                    Pattern.compile("\\b(?:CREATE|ALTER|DROP) (?:ROLE|USER|GROUP)\\b|\\bSET (?:SESSION |LOCAL )?ROLE\\b"
+                            + "|\\bSESSION[ _]AUTHORIZATION\\b|\\bGRANT\\b|\\bREVOKE\\b")),
+            new Refusal(
+                    "server file or network access",
+                    Pattern.compile("\\b(?:PG_READ_FILE|PG_READ_BINARY_FILE|PG_LS_DIR|PG_STAT_FILE|LO_IMPORT"
+                            + "|LO_EXPORT|DBLINK\\w*|PG_FILE_WRITE)\\b")));
 
     private static final Pattern COPY_IN_BODY = Pattern.compile("\\bCOPY\\b");
 
@@ -77,8 +110,11 @@ final class SchemaAllowList {
         for (SqlStatements.Statement s : SqlStatements.split(sql)) {
             String problem = problem(s);
             if (problem != null) {
-                throw new ArchiveReader.Refused("forbidden", entry, "refused statement \"" + excerpt(s.text()) + "\" (" + problem
-                        + "): a backup never writes it; nothing was restored");
+                throw new ArchiveReader.Refused(
+                        "forbidden",
+                        entry,
+                        "refused statement \"" + excerpt(s.text()) + "\" (" + problem
+                                + "): a backup never writes it; nothing was restored");
             }
         }
     }
@@ -91,7 +127,8 @@ final class SchemaAllowList {
             if (r.pattern().matcher(unquoted).find()) return r.what();
             if (r.pattern().matcher(s.bodies()).find()) return r.what() + " inside a function body";
         }
-        if (COPY_IN_BODY.matcher(s.bodies()).find()) return "COPY inside a function body (reads or writes server files)";
+        if (COPY_IN_BODY.matcher(s.bodies()).find())
+            return "COPY inside a function body (reads or writes server files)";
         if (shape.startsWith("SELECT ")) return SEARCH_PATH.matcher(s.text()).matches() ? null : "a query (runs code)";
         if (shape.startsWith("SET ")) {
             Matcher m = SET.matcher(shape);
@@ -101,12 +138,14 @@ final class SchemaAllowList {
         if (ext.find() && DENIED_EXTENSIONS.contains(ext.group(1).toLowerCase(Locale.ROOT))) {
             return "extension " + ext.group(1) + " (reaches the server's files, programs or other servers)";
         }
-        if (shape.matches("CREATE (?:OR REPLACE )?(?:FUNCTION|PROCEDURE|AGGREGATE) .*") && !shape.startsWith("CREATE AGGREGATE")) {
+        if (shape.matches("CREATE (?:OR REPLACE )?(?:FUNCTION|PROCEDURE|AGGREGATE) .*")
+                && !shape.startsWith("CREATE AGGREGATE")) {
             Matcher lang = LANGUAGE.matcher(shape);
             if (!lang.find()) return "a function without a language";
             do {
                 String l = lang.group(1).replace("\"", "");
-                if (!TRUSTED_LANGUAGES.contains(l)) return "a function in language " + l.toLowerCase(Locale.ROOT) + " (not sql or plpgsql)";
+                if (!TRUSTED_LANGUAGES.contains(l))
+                    return "a function in language " + l.toLowerCase(Locale.ROOT) + " (not sql or plpgsql)";
             } while (lang.find());
         }
         for (Pattern p : ALLOWED) if (p.matcher(shape).matches()) return null;

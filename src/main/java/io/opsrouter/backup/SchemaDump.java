@@ -59,9 +59,16 @@ final class SchemaDump {
         return null;
     }
 
-    private static byte[] runPgDump(Path pgDump, DbSnapshot snap, SourceDb db, BackupSettings settings, String section) {
-        List<String> cmd = new ArrayList<>(List.of(pgDump.toString(), "--schema-only", "--no-owner", "--no-privileges",
-                "--section=" + section, "--snapshot=" + snap.snapshotId(), "--no-sync"));
+    private static byte[] runPgDump(
+            Path pgDump, DbSnapshot snap, SourceDb db, BackupSettings settings, String section) {
+        List<String> cmd = new ArrayList<>(List.of(
+                pgDump.toString(),
+                "--schema-only",
+                "--no-owner",
+                "--no-privileges",
+                "--section=" + section,
+                "--snapshot=" + snap.snapshotId(),
+                "--no-sync"));
         for (String s : settings.schemas()) cmd.add("--schema=" + s);
         for (String t : settings.excludeTables()) cmd.add("--exclude-table=" + t);
         for (String t : settings.includeTables()) cmd.add("--table=" + t);
@@ -81,8 +88,10 @@ final class SchemaDump {
             }
             errReader.join();
             if (p.exitValue() != 0) {
-                throw new BackupException("database", "pg_dump --section=" + section + " failed: "
-                        + err.toString(StandardCharsets.UTF_8).trim().replace('\n', ' '));
+                throw new BackupException(
+                        "database",
+                        "pg_dump --section=" + section + " failed: "
+                                + err.toString(StandardCharsets.UTF_8).trim().replace('\n', ' '));
             }
             return out;
         } catch (IOException e) {
@@ -105,36 +114,49 @@ final class SchemaDump {
     static final class CatalogueDdl {
         private CatalogueDdl() {}
 
-        static Result extract(Connection c, BackupSettings settings, List<DbSnapshot.Table> tables) throws SQLException {
+        static Result extract(Connection c, BackupSettings settings, List<DbSnapshot.Table> tables)
+                throws SQLException {
             StringBuilder pre = new StringBuilder("-- schema extracted from the catalogue by ops-router\n\n");
             StringBuilder post = new StringBuilder("-- schema extracted from the catalogue by ops-router\n\n");
-            for (String s : settings.schemas()) block(pre, s, "SCHEMA", "CREATE SCHEMA IF NOT EXISTS " + Sql.ident(s) + ";");
-            try (PreparedStatement ps = c.prepareStatement("SELECT schemaname, sequencename, data_type, start_value, min_value, max_value, "
-                    + "increment_by, cycle, cache_size FROM pg_sequences s WHERE schemaname = ANY(?) AND NOT EXISTS (SELECT 1 FROM pg_depend d "
-                    + "WHERE d.objid = format('%I.%I', s.schemaname, s.sequencename)::regclass AND d.deptype = 'i') ORDER BY 1, 2")) {
+            for (String s : settings.schemas())
+                block(pre, s, "SCHEMA", "CREATE SCHEMA IF NOT EXISTS " + Sql.ident(s) + ";");
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT schemaname, sequencename, data_type, start_value, min_value, max_value, "
+                            + "increment_by, cycle, cache_size FROM pg_sequences s WHERE schemaname = ANY(?) AND NOT EXISTS (SELECT 1 FROM pg_depend d "
+                            + "WHERE d.objid = format('%I.%I', s.schemaname, s.sequencename)::regclass AND d.deptype = 'i') ORDER BY 1, 2")) {
                 ps.setArray(1, c.createArrayOf("text", settings.schemas().toArray()));
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
-                        block(pre, rs.getString(2), "SEQUENCE", "CREATE SEQUENCE " + Sql.ident(rs.getString(1)) + "." + Sql.ident(rs.getString(2))
-                                + " AS " + rs.getString(3) + " START WITH " + rs.getLong(4) + " INCREMENT BY " + rs.getLong(7)
-                                + " MINVALUE " + rs.getLong(5) + " MAXVALUE " + rs.getLong(6) + " CACHE " + rs.getLong(9)
-                                + (rs.getBoolean(8) ? " CYCLE" : " NO CYCLE") + ";");
+                        block(
+                                pre,
+                                rs.getString(2),
+                                "SEQUENCE",
+                                "CREATE SEQUENCE " + Sql.ident(rs.getString(1)) + "." + Sql.ident(rs.getString(2))
+                                        + " AS " + rs.getString(3) + " START WITH " + rs.getLong(4) + " INCREMENT BY "
+                                        + rs.getLong(7)
+                                        + " MINVALUE " + rs.getLong(5) + " MAXVALUE " + rs.getLong(6) + " CACHE "
+                                        + rs.getLong(9)
+                                        + (rs.getBoolean(8) ? " CYCLE" : " NO CYCLE") + ";");
                     }
                 }
             }
             for (DbSnapshot.Table t : tables) {
                 List<String> cols = new ArrayList<>();
-                try (PreparedStatement ps = c.prepareStatement("SELECT a.attname, format_type(a.atttypid, a.atttypmod), a.attnotnull, "
-                        + "pg_get_expr(d.adbin, d.adrelid), a.attgenerated, a.attidentity FROM pg_attribute a LEFT JOIN pg_attrdef d "
-                        + "ON d.adrelid = a.attrelid AND d.adnum = a.attnum WHERE a.attrelid = ? AND a.attnum > 0 AND NOT a.attisdropped "
-                        + "ORDER BY a.attnum")) {
+                try (PreparedStatement ps =
+                        c.prepareStatement("SELECT a.attname, format_type(a.atttypid, a.atttypmod), a.attnotnull, "
+                                + "pg_get_expr(d.adbin, d.adrelid), a.attgenerated, a.attidentity FROM pg_attribute a LEFT JOIN pg_attrdef d "
+                                + "ON d.adrelid = a.attrelid AND d.adnum = a.attnum WHERE a.attrelid = ? AND a.attnum > 0 AND NOT a.attisdropped "
+                                + "ORDER BY a.attnum")) {
                     ps.setLong(1, t.oid());
                     try (ResultSet rs = ps.executeQuery()) {
                         while (rs.next()) {
-                            StringBuilder col = new StringBuilder("    " + Sql.ident(rs.getString(1)) + " " + rs.getString(2));
+                            StringBuilder col =
+                                    new StringBuilder("    " + Sql.ident(rs.getString(1)) + " " + rs.getString(2));
                             if (rs.getString(4) != null) {
-                                col.append("s".equals(rs.getString(5)) ? " GENERATED ALWAYS AS (" + rs.getString(4) + ") STORED"
-                                        : " DEFAULT " + rs.getString(4));
+                                col.append(
+                                        "s".equals(rs.getString(5))
+                                                ? " GENERATED ALWAYS AS (" + rs.getString(4) + ") STORED"
+                                                : " DEFAULT " + rs.getString(4));
                             }
                             if ("a".equals(rs.getString(6))) col.append(" GENERATED ALWAYS AS IDENTITY");
                             if ("d".equals(rs.getString(6))) col.append(" GENERATED BY DEFAULT AS IDENTITY");
@@ -143,35 +165,47 @@ final class SchemaDump {
                         }
                     }
                 }
-                block(pre, t.name(), "TABLE", "CREATE TABLE " + t.qualified() + " (\n" + String.join(",\n", cols) + "\n);");
+                block(
+                        pre,
+                        t.name(),
+                        "TABLE",
+                        "CREATE TABLE " + t.qualified() + " (\n" + String.join(",\n", cols) + "\n);");
             }
-            try (PreparedStatement ps = c.prepareStatement("SELECT d.refobjid::regclass::text, quote_ident(n.nspname) || '.' || quote_ident(s.relname), "
-                    + "a.attname FROM pg_depend d JOIN pg_class s ON s.oid = d.objid AND s.relkind = 'S' JOIN pg_namespace n ON n.oid = s.relnamespace "
-                    + "JOIN pg_attribute a ON a.attrelid = d.refobjid AND a.attnum = d.refobjsubid "
-                    + "WHERE d.classid = 'pg_class'::regclass AND d.deptype = 'a' AND n.nspname = ANY(?)")) {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT d.refobjid::regclass::text, quote_ident(n.nspname) || '.' || quote_ident(s.relname), "
+                            + "a.attname FROM pg_depend d JOIN pg_class s ON s.oid = d.objid AND s.relkind = 'S' JOIN pg_namespace n ON n.oid = s.relnamespace "
+                            + "JOIN pg_attribute a ON a.attrelid = d.refobjid AND a.attnum = d.refobjsubid "
+                            + "WHERE d.classid = 'pg_class'::regclass AND d.deptype = 'a' AND n.nspname = ANY(?)")) {
                 ps.setArray(1, c.createArrayOf("text", settings.schemas().toArray()));
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
-                        block(pre, rs.getString(2), "SEQUENCE OWNED BY", "ALTER SEQUENCE " + rs.getString(2) + " OWNED BY "
-                                + rs.getString(1) + "." + Sql.ident(rs.getString(3)) + ";");
+                        block(
+                                pre,
+                                rs.getString(2),
+                                "SEQUENCE OWNED BY",
+                                "ALTER SEQUENCE " + rs.getString(2) + " OWNED BY " + rs.getString(1) + "."
+                                        + Sql.ident(rs.getString(3)) + ";");
                     }
                 }
             }
             List<String> fks = new ArrayList<>();
             for (DbSnapshot.Table t : tables) {
-                try (PreparedStatement ps = c.prepareStatement("SELECT conname, contype, pg_get_constraintdef(oid) FROM pg_constraint "
-                        + "WHERE conrelid = ? AND contype IN ('p','u','c','x','f') ORDER BY contype = 'f', conname")) {
+                try (PreparedStatement ps = c.prepareStatement(
+                        "SELECT conname, contype, pg_get_constraintdef(oid) FROM pg_constraint "
+                                + "WHERE conrelid = ? AND contype IN ('p','u','c','x','f') ORDER BY contype = 'f', conname")) {
                     ps.setLong(1, t.oid());
                     try (ResultSet rs = ps.executeQuery()) {
                         while (rs.next()) {
-                            String stmt = "ALTER TABLE ONLY " + t.qualified() + " ADD CONSTRAINT " + Sql.ident(rs.getString(1)) + " " + rs.getString(3) + ";";
+                            String stmt = "ALTER TABLE ONLY " + t.qualified() + " ADD CONSTRAINT "
+                                    + Sql.ident(rs.getString(1)) + " " + rs.getString(3) + ";";
                             if ("f".equals(rs.getString(2))) fks.add(stmt);
                             else block(post, rs.getString(1), "CONSTRAINT", stmt);
                         }
                     }
                 }
-                try (PreparedStatement ps = c.prepareStatement("SELECT i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid) FROM pg_index i "
-                        + "WHERE i.indrelid = ? AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = i.indexrelid AND k.conrelid = i.indrelid)")) {
+                try (PreparedStatement ps = c.prepareStatement(
+                        "SELECT i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid) FROM pg_index i "
+                                + "WHERE i.indrelid = ? AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = i.indexrelid AND k.conrelid = i.indrelid)")) {
                     ps.setLong(1, t.oid());
                     try (ResultSet rs = ps.executeQuery()) {
                         while (rs.next()) block(post, rs.getString(1), "INDEX", rs.getString(2) + ";");
@@ -179,12 +213,20 @@ final class SchemaDump {
                 }
             }
             for (String fk : fks) block(post, "fk", "FK CONSTRAINT", fk);
-            return new Result("catalogue", pre.toString().getBytes(StandardCharsets.UTF_8), post.toString().getBytes(StandardCharsets.UTF_8));
+            return new Result(
+                    "catalogue",
+                    pre.toString().getBytes(StandardCharsets.UTF_8),
+                    post.toString().getBytes(StandardCharsets.UTF_8));
         }
 
         private static void block(StringBuilder sb, String name, String type, String stmt) {
-            sb.append("--\n-- Name: ").append(name.replace('\n', ' ')).append("; Type: ").append(type).append("; Schema: -; Owner: -\n--\n\n")
-                    .append(stmt).append("\n\n\n");
+            sb.append("--\n-- Name: ")
+                    .append(name.replace('\n', ' '))
+                    .append("; Type: ")
+                    .append(type)
+                    .append("; Schema: -; Owner: -\n--\n\n")
+                    .append(stmt)
+                    .append("\n\n\n");
         }
     }
 }

@@ -47,7 +47,9 @@ final class SchemaScript {
         }
         if (cur != null) blocks.add(new Block(type, name, cur.toString()));
         List<Block> nonEmpty = blocks.stream().filter(b -> !b.sql().isBlank()).toList();
-        return new SchemaScript(pre.toString().replaceAll("(?m)^SELECT pg_catalog.set_config\\('search_path', '', false\\);$", ""), nonEmpty);
+        return new SchemaScript(
+                pre.toString().replaceAll("(?m)^SELECT pg_catalog.set_config\\('search_path', '', false\\);$", ""),
+                nonEmpty);
     }
 
     /** The table an {@code ALTER TABLE} block changes, to run blocks on different tables side by side. */

@@ -23,17 +23,21 @@ import java.util.regex.Pattern;
  */
 public final class SecretMasker {
     public static final String MASK = "***";
-    static final Pattern SECRET_NAME = Pattern.compile("(?i).*(token|secret|passw|pwd|key|sid|webhook|credential|auth).*");
-    private static final Pattern KEY_VALUE = Pattern.compile(
-            "^(\\s*(?:-\\s+)?[\"']?([A-Za-z0-9_.\\-]+)[\"']?\\s*[:=]\\s*)(\\S.*?)(\\s*)$");
+    static final Pattern SECRET_NAME =
+            Pattern.compile("(?i).*(token|secret|passw|pwd|key|sid|webhook|credential|auth).*");
+    private static final Pattern KEY_VALUE =
+            Pattern.compile("^(\\s*(?:-\\s+)?[\"']?([A-Za-z0-9_.\\-]+)[\"']?\\s*[:=]\\s*)(\\S.*?)(\\s*)$");
     private static final Pattern DSN_PASSWORD = Pattern.compile("(?i)\\b(password|passwd|pwd)\\s*=\\s*('[^']*'|\\S+)");
     private static final Pattern QUOTED = Pattern.compile("^([\"'])(.*)\\1(\\s*,?)$");
 
     private final List<String> values;
 
     SecretMasker(List<String> secretValues) {
-        this.values = secretValues.stream().filter(v -> v != null && v.length() >= 4).distinct()
-                .sorted(Comparator.comparingInt(String::length).reversed()).toList();
+        this.values = secretValues.stream()
+                .filter(v -> v != null && v.length() >= 4)
+                .distinct()
+                .sorted(Comparator.comparingInt(String::length).reversed())
+                .toList();
     }
 
     /** The values to hide: every configured secret variable and every variable whose name looks like a secret. */
@@ -43,8 +47,11 @@ public final class SecretMasker {
             String v = e.getValue();
             if (v == null) continue;
             if (secretEnv.contains(e.getKey())) vals.add(v);
-            // a variable only named like a secret: skip short or plain values (true, 8080) that would mask ordinary text
-            else if (SECRET_NAME.matcher(e.getKey()).matches() && v.length() >= 8 && !v.matches("(?i)true|false|[0-9.]+|/[^ ]*")) vals.add(v);
+            // a variable only named like a secret: skip short or plain values (true, 8080) that would mask ordinary
+            // text
+            else if (SECRET_NAME.matcher(e.getKey()).matches()
+                    && v.length() >= 8
+                    && !v.matches("(?i)true|false|[0-9.]+|/[^ ]*")) vals.add(v);
         }
         return new SecretMasker(vals);
     }
@@ -56,8 +63,11 @@ public final class SecretMasker {
         Matcher dsn = DSN_PASSWORD.matcher(out);
         if (dsn.find()) out = dsn.replaceAll("$1=" + MASK);
         Matcher m = KEY_VALUE.matcher(out);
-        if (m.matches() && SECRET_NAME.matcher(m.group(2)).matches() && !m.group(3).startsWith("#")
-                && !m.group(3).equals("|") && !m.group(3).equals(">")) {
+        if (m.matches()
+                && SECRET_NAME.matcher(m.group(2)).matches()
+                && !m.group(3).startsWith("#")
+                && !m.group(3).equals("|")
+                && !m.group(3).equals(">")) {
             Matcher q = QUOTED.matcher(m.group(3));
             String masked = q.matches() ? q.group(1) + MASK + q.group(1) + q.group(3) : MASK;
             out = m.group(1) + masked + m.group(4);

@@ -17,10 +17,17 @@ public record SourceDb(String url, String user, String password) {
     public static final String PASSWORD = "TARGET_DB_PASSWORD";
 
     public static SourceDb fromEnv(Env env) {
-        String url = env.get(URL).orElseThrow(() -> new SettingsException("environment", URL, "is not set",
-                "set TARGET_DB_URL to the database to back up, e.g. jdbc:postgresql://db:5432/postgres"));
+        String url = env.get(URL)
+                .orElseThrow(() -> new SettingsException(
+                        "environment",
+                        URL,
+                        "is not set",
+                        "set TARGET_DB_URL to the database to back up, e.g. jdbc:postgresql://db:5432/postgres"));
         if (!url.startsWith("jdbc:postgresql:")) {
-            throw new SettingsException("environment", URL, "'" + redact(url) + "' is not a PostgreSQL JDBC URL",
+            throw new SettingsException(
+                    "environment",
+                    URL,
+                    "'" + redact(url) + "' is not a PostgreSQL JDBC URL",
                     "use jdbc:postgresql://host:5432/database");
         }
         return new SourceDb(url, env.get(USER).orElse(null), env.get(PASSWORD).orElse(null));

@@ -38,7 +38,8 @@ final class SqlStatements {
                 shape.append(' ');
                 i = end;
             } else if (c == '\'') {
-                boolean escapes = i > 0 && (sql.charAt(i - 1) == 'E' || sql.charAt(i - 1) == 'e')
+                boolean escapes = i > 0
+                        && (sql.charAt(i - 1) == 'E' || sql.charAt(i - 1) == 'e')
                         && (i < 2 || !Character.isLetterOrDigit(sql.charAt(i - 2)) && sql.charAt(i - 2) != '_');
                 int end = quoteEnd(sql, i, '\'', escapes);
                 text.append(sql, i, end);
@@ -55,7 +56,8 @@ final class SqlStatements {
                 int end = close < 0 ? n : close + tag.length();
                 text.append(sql, i, end);
                 shape.append(" $$ $$ ");
-                bodies.append(withoutComments(sql.substring(i + tag.length(), close < 0 ? n : close))).append('\n');
+                bodies.append(withoutComments(sql.substring(i + tag.length(), close < 0 ? n : close)))
+                        .append('\n');
                 i = end;
             } else if (c == ';') {
                 add(out, text, shape, bodies);

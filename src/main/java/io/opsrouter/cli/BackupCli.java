@@ -28,14 +28,25 @@ final class BackupCli implements AutoCloseable {
         try {
             opened = core.openStore();
         } catch (RuntimeException e) {
-            System.err.println("ops-router: the state store cannot be opened (" + e.getMessage() + "); the catalogue is not updated");
+            System.err.println("ops-router: the state store cannot be opened (" + e.getMessage()
+                    + "); the catalogue is not updated");
         }
         store = opened;
         // only what went wrong is printed: there is no alert pipeline here for a RESOLVED to close
-        service = new BackupService(settings, env, store == null ? null : new Catalogue(store), null,
-                sig -> { if (sig.state() == io.opsrouter.alert.Signal.State.FIRING) System.err.println("ops-router: P1 " + sig.labels().get("alertname") + " " + sig.state() + ": "
-                        + sig.annotations().getOrDefault("description", sig.annotations().get("summary"))); },
-                Clock.systemUTC(), Version.get());
+        service = new BackupService(
+                settings,
+                env,
+                store == null ? null : new Catalogue(store),
+                null,
+                sig -> {
+                    if (sig.state() == io.opsrouter.alert.Signal.State.FIRING)
+                        System.err.println("ops-router: P1 " + sig.labels().get("alertname") + " " + sig.state() + ": "
+                                + sig.annotations()
+                                        .getOrDefault(
+                                                "description", sig.annotations().get("summary")));
+                },
+                Clock.systemUTC(),
+                Version.get());
     }
 
     @Override

@@ -10,7 +10,9 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-@Command(name = "backup", mixinStandardHelpOptions = true,
+@Command(
+        name = "backup",
+        mixinStandardHelpOptions = true,
         description = "Take one backup by hand, verify it, record it, and print the archive path.")
 public final class BackupCommand implements Callable<Integer> {
     @Mixin
@@ -19,7 +21,10 @@ public final class BackupCommand implements Callable<Integer> {
     @Option(names = "--type", required = true, paramLabel = "TYPE", description = "full, incremental or config")
     String type;
 
-    @Option(names = "--out", paramLabel = "DIR", description = "Folder for the archive (default: output in config/backups.yaml)")
+    @Option(
+            names = "--out",
+            paramLabel = "DIR",
+            description = "Folder for the archive (default: output in config/backups.yaml)")
     Path out;
 
     @Override

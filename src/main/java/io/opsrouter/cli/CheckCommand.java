@@ -21,8 +21,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
 import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -33,7 +33,10 @@ import picocli.CommandLine.Option;
  * 2 when a failing monitor has severity P1, else 1 when any fails (a failing monitor without a severity counts as
  * P2). A bad monitors file also exits 2.
  */
-@Command(name = "check", description = "Run every enabled monitor once and print a table (exit 0 all pass, 1 a P2 failure, 2 a P1 failure).",
+@Command(
+        name = "check",
+        description =
+                "Run every enabled monitor once and print a table (exit 0 all pass, 1 a P2 failure, 2 a P1 failure).",
         mixinStandardHelpOptions = true)
 public final class CheckCommand implements Callable<Integer> {
     public static final int OK = 0;
@@ -49,7 +52,11 @@ public final class CheckCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print JSON instead of a table.")
     boolean json;
 
-    @Option(names = "--only", split = ",", paramLabel = "ID", description = "Run only these monitors (comma-separated ids).")
+    @Option(
+            names = "--only",
+            split = ",",
+            paramLabel = "ID",
+            description = "Run only these monitors (comma-separated ids).")
     List<String> only;
 
     private final Env env;
@@ -70,7 +77,8 @@ public final class CheckCommand implements Callable<Integer> {
     public Integer call() {
         if (!json) return run();
         // the console appender writes to stdout: keep --json output parseable by silencing logs while it runs
-        ch.qos.logback.classic.LoggerContext logs = (ch.qos.logback.classic.LoggerContext) org.slf4j.LoggerFactory.getILoggerFactory();
+        ch.qos.logback.classic.LoggerContext logs =
+                (ch.qos.logback.classic.LoggerContext) org.slf4j.LoggerFactory.getILoggerFactory();
         Map<ch.qos.logback.classic.Logger, ch.qos.logback.classic.Level> levels = new java.util.HashMap<>();
         for (ch.qos.logback.classic.Logger l : logs.getLoggerList()) {
             levels.put(l, l.getLevel());
@@ -90,27 +98,35 @@ public final class CheckCommand implements Callable<Integer> {
         try {
             settings = ProbeSettings.from(SettingsSource.load(h, Map.of(), env));
             monitors = MonitorsFile.load(h, settings.file(), env);
-            io.opsrouter.heartbeat.HeartbeatsFile.load(h, settings.file(), env); // validated only: heartbeats are pushed, not run
+            io.opsrouter.heartbeat.HeartbeatsFile.load(
+                    h, settings.file(), env); // validated only: heartbeats are pushed, not run
         } catch (SettingsException e) {
             err.println("ops-router check: " + e.getMessage());
             return P1;
         }
         if (only != null && !only.isEmpty()) {
             List<String> known = monitors.stream().map(Monitor::id).toList();
-            List<String> unknown = only.stream().filter(id -> !known.contains(id)).toList();
+            List<String> unknown =
+                    only.stream().filter(id -> !known.contains(id)).toList();
             if (!unknown.isEmpty()) {
-                err.println("ops-router check: no monitor named " + String.join(", ", unknown) + " in " + settings.file()
-                        + " (known: " + String.join(", ", known) + ")");
+                err.println("ops-router check: no monitor named " + String.join(", ", unknown) + " in "
+                        + settings.file() + " (known: " + String.join(", ", known) + ")");
                 return P1;
             }
             monitors = monitors.stream().filter(m -> only.contains(m.id())).toList();
         }
         List<Monitor> enabled = monitors.stream().filter(Monitor::enabled).toList();
-        TargetDb db = enabled.stream().anyMatch(m -> m.kind().usesTargetDb()) ? TargetDb.fromEnv(env, settings.targetPoolSize()) : null;
+        TargetDb db = enabled.stream().anyMatch(m -> m.kind().usesTargetDb())
+                ? TargetDb.fromEnv(env, settings.targetPoolSize())
+                : null;
         Map<String, ProbeResult> results = new LinkedHashMap<>();
-        try (ProbeRunner runner = new ProbeRunner(Math.max(4, Math.min(settings.workers(), enabled.size())), Clock.systemUTC(), db,
+        try (ProbeRunner runner = new ProbeRunner(
+                Math.max(4, Math.min(settings.workers(), enabled.size())),
+                Clock.systemUTC(),
+                db,
                 settings.bodyLimitBytes())) {
-            List<CompletableFuture<ProbeResult>> runs = enabled.stream().map(runner::run).toList();
+            List<CompletableFuture<ProbeResult>> runs =
+                    enabled.stream().map(runner::run).toList();
             for (CompletableFuture<ProbeResult> f : runs) {
                 ProbeResult r = f.join();
                 results.put(r.monitor().id(), r);
@@ -154,7 +170,9 @@ public final class CheckCommand implements Callable<Integer> {
             if (r == null) {
                 rows.add(new String[] {m.id(), "disabled", "-", "-", m.disabledReason()});
             } else {
-                rows.add(new String[] {m.id(), status(m, r), Math.round(r.latency().toNanos() / 1e6) + "ms", value(r), r.detail()});
+                rows.add(new String[] {
+                    m.id(), status(m, r), Math.round(r.latency().toNanos() / 1e6) + "ms", value(r), r.detail()
+                });
             }
         }
         int[] width = new int[4];
@@ -167,9 +185,11 @@ public final class CheckCommand implements Callable<Integer> {
             ProbeResult r = results.get(row[0]);
             if (detailed && r != null && row != rows.get(0)) {
                 for (Condition.Outcome o : r.outcomes()) {
-                    out.println("    " + (o.passed() ? "pass " : "FAIL ") + o.condition() + "  (got " + o.actual() + ")");
+                    out.println(
+                            "    " + (o.passed() ? "pass " : "FAIL ") + o.condition() + "  (got " + o.actual() + ")");
                 }
-                if (r.outcomes().isEmpty()) out.println("    " + (r.success() ? "pass " : "FAIL ") + "answered  (" + r.detail() + ")");
+                if (r.outcomes().isEmpty())
+                    out.println("    " + (r.success() ? "pass " : "FAIL ") + "answered  (" + r.detail() + ")");
             }
         }
     }
@@ -181,10 +201,12 @@ public final class CheckCommand implements Callable<Integer> {
     }
 
     private static String value(ProbeResult r) {
-        if (r.observation().statusCode() != null) return Integer.toString(r.observation().statusCode());
+        if (r.observation().statusCode() != null)
+            return Integer.toString(r.observation().statusCode());
         if (r.observation().values().isEmpty()) return "-";
         String v = r.observation().values().entrySet().stream()
-                .map(e -> e.getKey() + "=" + format(e.getValue())).collect(Collectors.joining(", "));
+                .map(e -> e.getKey() + "=" + format(e.getValue()))
+                .collect(Collectors.joining(", "));
         return v.length() <= 48 ? v : v.substring(0, 45) + "...";
     }
 

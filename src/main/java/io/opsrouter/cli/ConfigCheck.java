@@ -73,7 +73,8 @@ final class ConfigCheck {
         attempt(() -> IngestSettings.from(s));
         attempt(() -> ConfigReload.interval(s));
         if (core != null && dispatch != null) {
-            attempt(() -> Channels.configure(new ChannelSetup(s, core, dispatch, new HttpPost(dispatch.sendTimeout()), Clock.systemUTC())));
+            attempt(() -> Channels.configure(
+                    new ChannelSetup(s, core, dispatch, new HttpPost(dispatch.sendTimeout()), Clock.systemUTC())));
         }
         if (core != null) publicUrl(s, core);
 
@@ -81,7 +82,8 @@ final class ConfigCheck {
         List<Heartbeat> heartbeats = beats == null ? null : attempt(() -> HeartbeatsFile.load(home, beats.file(), env));
         AlertRules rules = required(AlertRules.FILE, () -> AlertRules.load(home.resolve(AlertRules.FILE), env));
         Duration repeat = rules == null ? Duration.ofHours(4) : rules.grouping().repeatInterval();
-        EscalationPolicies policies = required(EscalationPolicies.FILE,
+        EscalationPolicies policies = required(
+                EscalationPolicies.FILE,
                 () -> EscalationPolicies.load(home.resolve(EscalationPolicies.FILE), env, repeat));
         attempt(() -> MessageTemplates.load(home));
         // with a refused core setting, the default folders are checked so the other files are still reported
@@ -103,7 +105,10 @@ final class ConfigCheck {
 
     private <T> T required(String file, Supplier<T> load) {
         if (!Files.isRegularFile(home.resolve(file))) {
-            add(true, new SettingsException(file, null, "is missing", "restore it from the release (see docs/alerts.md)").getMessage());
+            add(
+                    true,
+                    new SettingsException(file, null, "is missing", "restore it from the release (see docs/alerts.md)")
+                            .getMessage());
             return null;
         }
         return attempt(load);
@@ -117,37 +122,56 @@ final class ConfigCheck {
     private void publicUrl(SettingsSource s, CoreSettings core) {
         String host = URI.create(core.publicUrl()).getHost();
         if (host != null && LOOPBACK.contains(host.toLowerCase())) {
-            String where = "environment".equals(s.origin(CoreSettings.PUBLIC_URL, "ROUTER_PUBLIC_URL")) ? "environment: ROUTER_PUBLIC_URL"
+            String where = "environment".equals(s.origin(CoreSettings.PUBLIC_URL, "ROUTER_PUBLIC_URL"))
+                    ? "environment: ROUTER_PUBLIC_URL"
                     : SettingsSource.FILE + ": " + CoreSettings.PUBLIC_URL;
-            add(false, where + ": acknowledge links point at " + core.publicUrl() + ", which the people paged cannot open"
-                    + " (fix: set ROUTER_PUBLIC_URL to the address people reach the router at)");
+            add(
+                    false,
+                    where + ": acknowledge links point at " + core.publicUrl() + ", which the people paged cannot open"
+                            + " (fix: set ROUTER_PUBLIC_URL to the address people reach the router at)");
         }
     }
 
     /** The routes are read by Camel at start-up; here each file must at least be YAML holding a list. */
     private void routes(Path dir) {
         if (!Files.isDirectory(dir)) {
-            add(true, "environment: ROUTER_ROUTES_DIR: the routes folder " + dir + " does not exist (fix: point it at the routes/ folder)");
+            add(
+                    true,
+                    "environment: ROUTER_ROUTES_DIR: the routes folder " + dir
+                            + " does not exist (fix: point it at the routes/ folder)");
             return;
         }
         List<Path> files;
         try (Stream<Path> list = Files.list(dir)) {
-            files = list.filter(p -> p.getFileName().toString().endsWith(".yaml")).sorted().toList();
+            files = list.filter(p -> p.getFileName().toString().endsWith(".yaml"))
+                    .sorted()
+                    .toList();
         } catch (IOException e) {
             add(true, dir + ": cannot be read: " + e.getMessage() + " (fix: check the folder's permissions)");
             return;
         }
         ObjectMapper yaml = new ObjectMapper(new YAMLFactory());
         for (Path p : files) {
-            String name = home.toAbsolutePath().normalize().relativize(p.toAbsolutePath().normalize()).toString();
+            String name = home.toAbsolutePath()
+                    .normalize()
+                    .relativize(p.toAbsolutePath().normalize())
+                    .toString();
             try {
                 JsonNode root = yaml.readTree(p.toFile());
                 if (root != null && !root.isMissingNode() && !root.isArray()) {
-                    add(true, name + ": is not a list of routes (fix: start each route with '- route:', see the shipped routes/*.yaml)");
+                    add(
+                            true,
+                            name
+                                    + ": is not a list of routes (fix: start each route with '- route:', see the shipped routes/*.yaml)");
                 }
             } catch (JsonProcessingException e) {
-                String line = e.getLocation() == null || e.getLocation().getLineNr() <= 0 ? "" : ":" + e.getLocation().getLineNr();
-                add(true, name + line + ": is not valid YAML: " + e.getOriginalMessage().strip().split("\\R")[0] + " (fix: fix the YAML syntax)");
+                String line = e.getLocation() == null || e.getLocation().getLineNr() <= 0
+                        ? ""
+                        : ":" + e.getLocation().getLineNr();
+                add(
+                        true,
+                        name + line + ": is not valid YAML: "
+                                + e.getOriginalMessage().strip().split("\\R")[0] + " (fix: fix the YAML syntax)");
             } catch (IOException e) {
                 add(true, name + ": cannot be read: " + e.getMessage() + " (fix: check the file is readable)");
             }
@@ -162,21 +186,29 @@ final class ConfigCheck {
         for (AlertRules.Rule r : rules.rules()) {
             String monitor = r.matcher().equal().get("monitor");
             if (monitor != null && !ids.contains(monitor)) {
-                add(false, AlertRules.FILE + ": rule '" + r.name() + "': matches monitor '" + monitor
-                        + "', which no monitor or heartbeat is called (fix: use one of " + String.join(", ", ids) + ")");
+                add(
+                        false,
+                        AlertRules.FILE + ": rule '" + r.name() + "': matches monitor '" + monitor
+                                + "', which no monitor or heartbeat is called (fix: use one of "
+                                + String.join(", ", ids) + ")");
             }
         }
     }
 
     private void unreachablePeople(EscalationPolicies policies) {
-        for (EscalationPolicies.Person p : policies.people().values().stream().sorted(java.util.Comparator.comparing(EscalationPolicies.Person::id)).toList()) {
+        for (EscalationPolicies.Person p : policies.people().values().stream()
+                .sorted(java.util.Comparator.comparing(EscalationPolicies.Person::id))
+                .toList()) {
             List<String> missing = new ArrayList<>();
             if (p.phone() == null) missing.add("phone");
             if (p.email() == null) missing.add("email");
             if (missing.isEmpty()) continue;
-            add(false, EscalationPolicies.FILE + ": people." + p.id() + ": has no " + String.join(" and no ", missing)
-                    + ": sms and e-mail to " + p.name() + " are not delivered (fix: set " + String.join(" and ", missing)
-                    + ", or the environment variable the file reads it from)");
+            add(
+                    false,
+                    EscalationPolicies.FILE + ": people." + p.id() + ": has no " + String.join(" and no ", missing)
+                            + ": sms and e-mail to " + p.name() + " are not delivered (fix: set "
+                            + String.join(" and ", missing)
+                            + ", or the environment variable the file reads it from)");
         }
     }
 }

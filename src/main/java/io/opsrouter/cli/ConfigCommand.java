@@ -8,18 +8,25 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
 /** {@code ops-router config check}: the configuration, checked without starting the router. */
-@Command(name = "config", description = "Work with the configuration files.", mixinStandardHelpOptions = true,
+@Command(
+        name = "config",
+        description = "Work with the configuration files.",
+        mixinStandardHelpOptions = true,
         subcommands = ConfigCommand.Check.class)
 public final class ConfigCommand implements Runnable {
     @Override
     public void run() {
-        throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), "name a subcommand: config check");
+        throw new picocli.CommandLine.ParameterException(
+                new picocli.CommandLine(this), "name a subcommand: config check");
     }
 
     /** Exit codes as amtool's check-config: 0 valid (warnings alone are fine), 1 an error; picocli's 2 for bad arguments. */
-    @Command(name = "check", mixinStandardHelpOptions = true,
-            description = "Validate every file the router reads without starting it: every error with file, line and fix, "
-                    + "and warnings for what is legal but probably wrong. Exit 0 valid, 1 errors (warnings alone exit 0).")
+    @Command(
+            name = "check",
+            mixinStandardHelpOptions = true,
+            description =
+                    "Validate every file the router reads without starting it: every error with file, line and fix, "
+                            + "and warnings for what is legal but probably wrong. Exit 0 valid, 1 errors (warnings alone exit 0).")
     public static final class Check implements Callable<Integer> {
         public static final int OK = 0;
         public static final int ERRORS = 1;
@@ -45,7 +52,8 @@ public final class ConfigCommand implements Runnable {
             findings.forEach(out::println);
             long errors = findings.stream().filter(ConfigCheck.Finding::error).count();
             long warnings = findings.size() - errors;
-            out.println("config check: " + (errors == 0 ? "valid" : "INVALID") + ", " + errors + " error(s), " + warnings + " warning(s)");
+            out.println("config check: " + (errors == 0 ? "valid" : "INVALID") + ", " + errors + " error(s), "
+                    + warnings + " warning(s)");
             return errors == 0 ? OK : ERRORS;
         }
     }

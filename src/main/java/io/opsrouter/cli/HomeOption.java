@@ -6,7 +6,9 @@ import picocli.CommandLine.Option;
 
 /** {@code --home}: the folder that holds {@code routes/}, {@code config/} and {@code data/}. */
 public final class HomeOption {
-    @Option(names = "--home", paramLabel = "DIR",
+    @Option(
+            names = "--home",
+            paramLabel = "DIR",
             description = "Folder holding routes/, config/ and data/ (default: $ROUTER_HOME or the current folder).")
     Path home;
 

@@ -5,18 +5,19 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** {@code java -jar ops-router.jar [run|check|config check|backup|verify|restore|backups]}; {@code run} is the default. */
-@Command(name = "ops-router",
+@Command(
+        name = "ops-router",
         description = "Probes, alerts, escalation, ingestion and backups for the call-handling system.",
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
         subcommands = {
-                RunCommand.class,
-                CheckCommand.class,
-                ConfigCommand.class,
-                BackupCommand.class,
-                VerifyCommand.class,
-                RestoreCommand.class,
-                BackupsCommand.class,
+            RunCommand.class,
+            CheckCommand.class,
+            ConfigCommand.class,
+            BackupCommand.class,
+            VerifyCommand.class,
+            RestoreCommand.class,
+            BackupsCommand.class,
         })
 public final class OpsRouterCli implements Callable<Integer> {
 
@@ -31,7 +32,8 @@ public final class OpsRouterCli implements Callable<Integer> {
     }
 
     /** Commands that print a result (an archive path, a report) on stdout; their log lines go to stderr. */
-    static final java.util.Set<String> ONE_SHOT = java.util.Set.of("check", "config", "backup", "verify", "restore", "backups");
+    static final java.util.Set<String> ONE_SHOT =
+            java.util.Set.of("check", "config", "backup", "verify", "restore", "backups");
 
     public static void main(String[] args) {
         // before the first logger: logback reads the console target once, when it starts
@@ -44,7 +46,9 @@ public final class OpsRouterCli implements Callable<Integer> {
     static String subcommand(String... args) {
         try {
             CommandLine.ParseResult parsed = new CommandLine(new OpsRouterCli()).parseArgs(args);
-            return parsed.subcommand() == null ? null : parsed.subcommand().commandSpec().name();
+            return parsed.subcommand() == null
+                    ? null
+                    : parsed.subcommand().commandSpec().name();
         } catch (CommandLine.ParameterException e) {
             return null;
         }
@@ -53,5 +57,4 @@ public final class OpsRouterCli implements Callable<Integer> {
     public static int execute(String... args) {
         return new CommandLine(new OpsRouterCli()).execute(args);
     }
-
 }

@@ -8,7 +8,10 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
-@Command(name = "run", description = "Run the router until stopped (the default command).", mixinStandardHelpOptions = true)
+@Command(
+        name = "run",
+        description = "Run the router until stopped (the default command).",
+        mixinStandardHelpOptions = true)
 public final class RunCommand implements Callable<Integer> {
     @Mixin
     HomeOption home = new HomeOption();

@@ -50,7 +50,8 @@ public final class ConfigReload {
     /** How often settings files are checked for changes; 0s never. */
     public static Duration interval(SettingsSource s) {
         Duration d = s.duration(INTERVAL, INTERVAL_ENV, Duration.ofSeconds(10));
-        if (d.isNegative()) throw s.error(INTERVAL, INTERVAL_ENV, "is negative", "write e.g. 10s, or 0s to turn reloading off");
+        if (d.isNegative())
+            throw s.error(INTERVAL, INTERVAL_ENV, "is negative", "write e.g. 10s, or 0s to turn reloading off");
         return d;
     }
 
@@ -81,12 +82,14 @@ public final class ConfigReload {
                 now = apply.apply();
             } catch (SettingsException e) {
                 refused = e.getMessage();
-                meters.counter(MeterNames.CONFIG_RELOADS, "config", config, "outcome", "refused").increment();
+                meters.counter(MeterNames.CONFIG_RELOADS, "config", config, "outcome", "refused")
+                        .increment();
                 LOG.error("{} not reloaded, what is in force stays: {}", files, e.getMessage());
                 return;
             }
             refused = null;
-            meters.counter(MeterNames.CONFIG_RELOADS, "config", config, "outcome", "applied").increment();
+            meters.counter(MeterNames.CONFIG_RELOADS, "config", config, "outcome", "applied")
+                    .increment();
             LOG.info("{} reloaded: {}", files, now);
         } catch (RuntimeException e) {
             LOG.error("reloading {} failed, what is in force stays: {}", files, e.toString());

@@ -35,15 +35,20 @@ public record CoreSettings(
         Path home = s.home();
         int port = s.integer(HTTP_PORT, "ROUTER_HTTP_PORT", 8080, 0, 65535);
         Path data = home.resolve(s.string(DATA_DIR, "ROUTER_DATA_DIR", "data")).normalize();
-        Path routes = home.resolve(s.string(ROUTES_DIR, "ROUTER_ROUTES_DIR", "routes")).normalize();
+        Path routes = home.resolve(s.string(ROUTES_DIR, "ROUTER_ROUTES_DIR", "routes"))
+                .normalize();
         boolean reload = s.bool(ROUTES_RELOAD, "ROUTER_ROUTES_RELOAD", false);
         String url = s.string(DB_URL, "ROUTER_DB_URL", null);
         if (url == null) {
             // QUERY_CACHE_SIZE: H2 re-parses any statement outside its per-session cache (8 by default), and the
             // alert intake alone prepares more distinct statements than that per transaction
-            url = "jdbc:h2:file:" + data.toAbsolutePath().resolve("router") + ";AUTO_SERVER=FALSE;DB_CLOSE_ON_EXIT=FALSE;QUERY_CACHE_SIZE=256";
+            url = "jdbc:h2:file:" + data.toAbsolutePath().resolve("router")
+                    + ";AUTO_SERVER=FALSE;DB_CLOSE_ON_EXIT=FALSE;QUERY_CACHE_SIZE=256";
         } else if (!url.startsWith("jdbc:postgresql:") && !url.startsWith("jdbc:h2:")) {
-            throw s.error(DB_URL, "ROUTER_DB_URL", "'" + url + "' is neither a PostgreSQL nor an H2 JDBC URL",
+            throw s.error(
+                    DB_URL,
+                    "ROUTER_DB_URL",
+                    "'" + url + "' is neither a PostgreSQL nor an H2 JDBC URL",
                     "use jdbc:postgresql://host:5432/db, or leave it unset for the embedded store");
         }
         Optional<String> user = Optional.ofNullable(s.string(DB_USER, "ROUTER_DB_USER", null));
@@ -55,11 +60,14 @@ public record CoreSettings(
         }
         String publicUrl = s.string(PUBLIC_URL, "ROUTER_PUBLIC_URL", "http://localhost:" + port);
         if (!publicUrl.startsWith("http://") && !publicUrl.startsWith("https://")) {
-            throw s.error(PUBLIC_URL, "ROUTER_PUBLIC_URL", "'" + publicUrl + "' is not an http(s) URL",
+            throw s.error(
+                    PUBLIC_URL,
+                    "ROUTER_PUBLIC_URL",
+                    "'" + publicUrl + "' is not an http(s) URL",
                     "set the address people reach the router at, e.g. https://ops.example.com");
         }
-        return new CoreSettings(home, port, data, routes, reload, url, user, password, pool, format,
-                publicUrl.replaceAll("/+$", ""));
+        return new CoreSettings(
+                home, port, data, routes, reload, url, user, password, pool, format, publicUrl.replaceAll("/+$", ""));
     }
 
     public boolean embeddedStore() {
@@ -69,7 +77,8 @@ public record CoreSettings(
     /** Opens the state store these settings name (the store itself knows nothing of the settings). */
     public io.opsrouter.store.StateStore openStore() {
         try {
-            return io.opsrouter.store.StateStore.open(dbUrl(), dbUser().orElse(null), dbPassword().orElse(null), dbPoolSize(), dataDir());
+            return io.opsrouter.store.StateStore.open(
+                    dbUrl(), dbUser().orElse(null), dbPassword().orElse(null), dbPoolSize(), dataDir());
         } catch (io.opsrouter.store.StoreSetupException e) {
             throw new SettingsException("environment", e.setting(), e.problem(), e.fix(), e.getCause());
         }

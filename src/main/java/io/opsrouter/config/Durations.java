@@ -19,19 +19,21 @@ public final class Durations {
         while (m.find()) {
             if (m.start() != pos) break;
             long n = Long.parseLong(m.group(1));
-            total = total.plus(switch (m.group(2)) {
-                case "ms" -> Duration.ofMillis(n);
-                case "s" -> Duration.ofSeconds(n);
-                case "m" -> Duration.ofMinutes(n);
-                case "h" -> Duration.ofHours(n);
-                case "d" -> Duration.ofDays(n);
-                case "w" -> Duration.ofDays(7 * n);
-                default -> throw new IllegalStateException();
-            });
+            total = total.plus(
+                    switch (m.group(2)) {
+                        case "ms" -> Duration.ofMillis(n);
+                        case "s" -> Duration.ofSeconds(n);
+                        case "m" -> Duration.ofMinutes(n);
+                        case "h" -> Duration.ofHours(n);
+                        case "d" -> Duration.ofDays(n);
+                        case "w" -> Duration.ofDays(7 * n);
+                        default -> throw new IllegalStateException();
+                    });
             pos = m.end();
         }
         if (pos != t.length() || pos == 0) {
-            throw new IllegalArgumentException("'" + text + "' is not a duration; write it like 500ms, 30s, 5m, 2h or 1h30m");
+            throw new IllegalArgumentException(
+                    "'" + text + "' is not a duration; write it like 500ms, 30s, 5m, 2h or 1h30m");
         }
         return total;
     }

@@ -30,7 +30,15 @@ public class SettingsException extends RuntimeException {
         return sb.toString();
     }
 
-    public String file() { return file; }
-    public String key() { return key; }
-    public String fix() { return fix; }
+    public String file() {
+        return file;
+    }
+
+    public String key() {
+        return key;
+    }
+
+    public String fix() {
+        return fix;
+    }
 }

@@ -41,15 +41,21 @@ public final class SettingsSource {
             try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
                 p.load(r);
             } catch (IOException | IllegalArgumentException e) {
-                throw new SettingsException(FILE, null, "cannot be read: " + e.getMessage(), "check the file is readable UTF-8 properties");
+                throw new SettingsException(
+                        FILE, null, "cannot be read: " + e.getMessage(), "check the file is readable UTF-8 properties");
             }
             p.stringPropertyNames().forEach(k -> props.put(k, p.getProperty(k).trim()));
         }
         return new SettingsSource(home, props, overrides, env);
     }
 
-    public Path home() { return home; }
-    public Env env() { return env; }
+    public Path home() {
+        return home;
+    }
+
+    public Env env() {
+        return env;
+    }
 
     /** All keys from the file and the overrides, for handing camel.* keys to Camel. */
     public Map<String, String> all() {
@@ -77,7 +83,10 @@ public final class SettingsSource {
             if (n < min || n > max) throw new NumberFormatException();
             return n;
         } catch (NumberFormatException e) {
-            throw error(key, envName, "'" + v.get() + "' is not a whole number from " + min + " to " + max,
+            throw error(
+                    key,
+                    envName,
+                    "'" + v.get() + "' is not a whole number from " + min + " to " + max,
                     "set it to a number from " + min + " to " + max);
         }
     }
@@ -104,8 +113,13 @@ public final class SettingsSource {
 
     /** A secret: only ever from the environment; a value in the settings file is refused. */
     public Optional<String> secret(String key, String envName) {
-        if (fileProps.containsKey(key) && !fileProps.get(key).isBlank() && !fileProps.get(key).startsWith("${")) {
-            throw new SettingsException(FILE, key, "holds a secret in the file",
+        if (fileProps.containsKey(key)
+                && !fileProps.get(key).isBlank()
+                && !fileProps.get(key).startsWith("${")) {
+            throw new SettingsException(
+                    FILE,
+                    key,
+                    "holds a secret in the file",
                     "remove it from the file and set the environment variable " + envName);
         }
         if (overrides.containsKey(key)) return Optional.ofNullable(blankToNull(overrides.get(key)));

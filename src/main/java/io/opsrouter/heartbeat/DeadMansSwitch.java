@@ -64,19 +64,22 @@ public final class DeadMansSwitch {
     private void arrived(String sender) {
         Instant now = clock.instant();
         Instant before = lastSeen.put(sender, now);
-        if (before == null) LOG.info("dead man's switch: Watchdog alerts from {} arrive; the router pages when they stop", sender);
+        if (before == null)
+            LOG.info("dead man's switch: Watchdog alerts from {} arrive; the router pages when they stop", sender);
         store.arrived(sender, now);
     }
 
     /** Raises or resolves the pipeline alert of each sender seen so far (on this or another replica, or before a restart). */
     public void check() {
         Instant now = clock.instant();
-        store.all(HeartbeatStore.WATCHDOG).forEach((sender, row) -> lastSeen.merge(sender, row.state().lastPing(),
-                (a, b) -> a.isAfter(b) ? a : b));
+        store.all(HeartbeatStore.WATCHDOG)
+                .forEach((sender, row) ->
+                        lastSeen.merge(sender, row.state().lastPing(), (a, b) -> a.isAfter(b) ? a : b));
         lastSeen.forEach((sender, seen) -> {
             boolean broken = !now.isBefore(deadline(seen));
             if (signals.due(sender, broken)) {
-                if (broken) LOG.error("the alerting pipeline is broken: no Watchdog alert from {} since {}", sender, seen);
+                if (broken)
+                    LOG.error("the alerting pipeline is broken: no Watchdog alert from {} since {}", sender, seen);
                 sink.accept(HeartbeatSignals.pipeline(sender, seen, broken, settings, now));
             }
         });

@@ -9,8 +9,15 @@ import java.util.Map;
  * {@code /ping/<key>} on its schedule. The key is a secret (from the environment); it is never shown.
  * A heartbeat whose key variable is unset is kept but disabled, with the reason.
  */
-public record Heartbeat(String id, String key, Schedule schedule, Duration grace, Map<String, String> labels, Severity severity,
-                        String runbook, String disabledReason) {
+public record Heartbeat(
+        String id,
+        String key,
+        Schedule schedule,
+        Duration grace,
+        Map<String, String> labels,
+        Severity severity,
+        String runbook,
+        String disabledReason) {
     public Heartbeat {
         labels = Map.copyOf(labels);
     }

@@ -18,8 +18,14 @@ import java.util.function.Consumer;
  */
 public final class HeartbeatChecker {
     /** What is known about one heartbeat at the last look. */
-    public record View(Heartbeat heartbeat, HeartbeatState state, HeartbeatState.Status status, Instant nextExpected,
-                       String lastPingKind, String lastBody, boolean bodyTruncated) {}
+    public record View(
+            Heartbeat heartbeat,
+            HeartbeatState state,
+            HeartbeatState.Status status,
+            Instant nextExpected,
+            String lastPingKind,
+            String lastBody,
+            boolean bodyTruncated) {}
 
     private final List<Heartbeat> heartbeats;
     private final HeartbeatStore store;
@@ -73,7 +79,8 @@ public final class HeartbeatChecker {
         HeartbeatState.Status status = s.status(h.schedule(), h.grace(), now);
         views.put(h.id(), new View(h, s, status, s.nextExpected(h.schedule()), kind, body, truncated));
         if (status == HeartbeatState.Status.NEW) return;
-        if (signals.due(h.id(), status == HeartbeatState.Status.DOWN)) sink.accept(HeartbeatSignals.job(h, s, status, now));
+        if (signals.due(h.id(), status == HeartbeatState.Status.DOWN))
+            sink.accept(HeartbeatSignals.job(h, s, status, now));
     }
 
     /** Every heartbeat (enabled or not) as last looked at, in file order. */

@@ -1,7 +1,6 @@
 package io.opsrouter.heartbeat;
 
 import io.opsrouter.alert.Signal;
-import io.opsrouter.app.BearerAuth;
 import io.opsrouter.app.Beans;
 import io.opsrouter.app.HealthPart;
 import io.opsrouter.app.RouterContext;
@@ -49,42 +48,64 @@ public final class HeartbeatModule implements RouterModule {
         HeartbeatStore store = new HeartbeatStore(ctx.store());
         checker = new HeartbeatChecker(heartbeats, store, ctx.clock(), this::signal);
         watchdog = new DeadMansSwitch(settings, store, ctx.clock(), this::signal);
-        schedules = new ScheduleBeats(schedulePeriods(ctx), Duration.ofMinutes(1), settings.scheduleGrace(), ctx.clock(), this::signal);
+        schedules = new ScheduleBeats(
+                schedulePeriods(ctx), Duration.ofMinutes(1), settings.scheduleGrace(), ctx.clock(), this::signal);
         meters = new HeartbeatMeters(ctx.metrics().registry(), checker);
         beans.bind("heartbeatSettings", settings);
         beans.bind("heartbeatChecker", checker);
         beans.bind(DeadMansSwitch.BEAN, watchdog);
         beans.bind(ScheduleBeats.BEAN, schedules);
-        beans.bind(PingEndpoint.BEAN, new PingEndpoint(checker, settings.pingsPerMinute(), settings.bodyLimitBytes(),
-                ctx.metrics().registry()));
+        beans.bind(
+                PingEndpoint.BEAN,
+                new PingEndpoint(
+                        checker,
+                        settings.pingsPerMinute(),
+                        settings.bodyLimitBytes(),
+                        ctx.metrics().registry()));
         beans.bind(HeartbeatsApi.BEAN, new HeartbeatsApi(checker, watchdog, schedules, settings));
         beans.bind("heartbeatMeters", (Runnable) () -> meters.seen(watchdog, schedules));
         ctx.health().register("schedules", () -> {
             List<String> stalled = schedules.stalled();
-            return stalled.isEmpty() ? HealthPart.up("schedules", schedules.lastBeats().size() + " schedules run on time")
+            return stalled.isEmpty()
+                    ? HealthPart.up("schedules", schedules.lastBeats().size() + " schedules run on time")
                     : HealthPart.down("schedules", "stalled: " + String.join(", ", stalled));
         });
-        settings.outgoingUrl().ifPresent(url -> outgoing = new OutgoingHeartbeat(url, settings.outgoingInterval(), ctx.health(),
-                ctx.metrics().registry()));
+        settings.outgoingUrl()
+                .ifPresent(url -> outgoing = new OutgoingHeartbeat(
+                        url,
+                        settings.outgoingInterval(),
+                        ctx.health(),
+                        ctx.metrics().registry()));
     }
 
     /** How often each of the router's own schedules runs. */
     private static Map<String, Duration> schedulePeriods(RouterContext ctx) {
         long sweepMs = ctx.settings().integer("alerts.sweep-period-ms", null, 5000, 1, Integer.MAX_VALUE);
-        return Map.of("alerts-sweep", Duration.ofMillis(sweepMs), "backup-watch", Duration.ofMinutes(5),
-                "backup-scheduler", Duration.ofMinutes(1), ScheduleBeats.PROBE_SCHEDULER, Duration.ofSeconds(30));
+        return Map.of(
+                "alerts-sweep",
+                Duration.ofMillis(sweepMs),
+                "backup-watch",
+                Duration.ofMinutes(5),
+                "backup-scheduler",
+                Duration.ofMinutes(1),
+                ScheduleBeats.PROBE_SCHEDULER,
+                Duration.ofSeconds(30));
     }
 
     @Override
     public void started(CamelContext camel) {
         producer.set(camel.createProducerTemplate());
-        ChannelDirectory channels = camel.getRegistry().lookupByNameAndType(ChannelDirectory.BEAN, ChannelDirectory.class);
-        PagingReadiness paging = PagingReadiness.of(channels == null ? ChannelDirectory.LOG_ONLY : channels,
-                PagingReadiness.policiesIn(ctx.core().home(), ctx.env()), ctx.core().publicUrl());
+        ChannelDirectory channels =
+                camel.getRegistry().lookupByNameAndType(ChannelDirectory.BEAN, ChannelDirectory.class);
+        PagingReadiness paging = PagingReadiness.of(
+                channels == null ? ChannelDirectory.LOG_ONLY : channels,
+                PagingReadiness.policiesIn(ctx.core().home(), ctx.env()),
+                ctx.core().publicUrl());
         paging.register(ctx.metrics().registry());
         ctx.health().registerDegraded("paging", paging::reasons);
         if (!paging.reasons().isEmpty()) {
-            LOG.warn("This router may page nobody: {}. See docs/heartbeats.md#a-router-that-pages-nobody",
+            LOG.warn(
+                    "This router may page nobody: {}. See docs/heartbeats.md#a-router-that-pages-nobody",
                     String.join("; ", paging.reasons()));
         }
         if (outgoing != null) outgoing.start();

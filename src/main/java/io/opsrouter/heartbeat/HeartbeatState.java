@@ -23,10 +23,21 @@ import java.time.Instant;
  * @param exitStatus the last exit status reported, or null
  * @param lastRun    the duration of the last run measured from its {@code /start}, or null
  */
-public record HeartbeatState(Instant lastPing, Instant lastSuccessOrFail, Instant runStarted, boolean failed, Integer exitStatus,
-                             Duration lastRun) {
+public record HeartbeatState(
+        Instant lastPing,
+        Instant lastSuccessOrFail,
+        Instant runStarted,
+        boolean failed,
+        Integer exitStatus,
+        Duration lastRun) {
 
-    public enum Status { NEW, UP, STARTED, LATE, DOWN }
+    public enum Status {
+        NEW,
+        UP,
+        STARTED,
+        LATE,
+        DOWN
+    }
 
     public static final HeartbeatState NEW = new HeartbeatState(null, null, null, false, null, null);
 

@@ -23,8 +23,14 @@ public final class HeartbeatStore {
     public static final String WATCHDOG = "watchdog";
 
     /** A heartbeat's stored state and the last ping's log. */
-    public record Row(String id, String kind, HeartbeatState state, String lastPingKind, String body, boolean bodyTruncated,
-                      Instant updatedAt) {}
+    public record Row(
+            String id,
+            String kind,
+            HeartbeatState state,
+            String lastPingKind,
+            String body,
+            boolean bodyTruncated,
+            Instant updatedAt) {}
 
     private final StateStore store;
 
@@ -37,7 +43,8 @@ public final class HeartbeatStore {
         return store.inTransaction(c -> {
             insertIfAbsent(c, id, JOB, at);
             HeartbeatState before;
-            try (PreparedStatement s = c.prepareStatement("SELECT " + COLUMNS + " FROM heartbeats WHERE check_id = ? FOR UPDATE")) {
+            try (PreparedStatement s =
+                    c.prepareStatement("SELECT " + COLUMNS + " FROM heartbeats WHERE check_id = ? FOR UPDATE")) {
                 s.setString(1, id);
                 try (ResultSet rs = s.executeQuery()) {
                     rs.next();
@@ -45,15 +52,18 @@ public final class HeartbeatStore {
                 }
             }
             HeartbeatState after = before.after(ping, at);
-            try (PreparedStatement u = c.prepareStatement("UPDATE heartbeats SET last_ping_at = ?, last_finished_at = ?, run_started_at = ?,"
-                    + " failed = ?, exit_status = ?, last_run_ms = ?, last_ping_kind = ?, last_body = ?, body_truncated = ?, updated_at = ?"
-                    + " WHERE check_id = ?")) {
+            try (PreparedStatement u = c.prepareStatement(
+                    "UPDATE heartbeats SET last_ping_at = ?, last_finished_at = ?, run_started_at = ?,"
+                            + " failed = ?, exit_status = ?, last_run_ms = ?, last_ping_kind = ?, last_body = ?, body_truncated = ?, updated_at = ?"
+                            + " WHERE check_id = ?")) {
                 setTs(u, 1, after.lastPing());
                 setTs(u, 2, after.lastSuccessOrFail());
                 setTs(u, 3, after.runStarted());
                 u.setBoolean(4, after.failed());
-                if (after.exitStatus() == null) u.setNull(5, Types.INTEGER); else u.setInt(5, after.exitStatus());
-                if (after.lastRun() == null) u.setNull(6, Types.BIGINT); else u.setLong(6, after.lastRun().toMillis());
+                if (after.exitStatus() == null) u.setNull(5, Types.INTEGER);
+                else u.setInt(5, after.exitStatus());
+                if (after.lastRun() == null) u.setNull(6, Types.BIGINT);
+                else u.setLong(6, after.lastRun().toMillis());
                 u.setString(7, ping.label());
                 u.setString(8, body);
                 u.setBoolean(9, truncated);
@@ -84,7 +94,8 @@ public final class HeartbeatStore {
     public Map<String, Row> all(String kind) {
         return store.read(c -> {
             Map<String, Row> out = new LinkedHashMap<>();
-            try (PreparedStatement s = c.prepareStatement("SELECT " + COLUMNS + " FROM heartbeats WHERE kind = ? ORDER BY check_id")) {
+            try (PreparedStatement s =
+                    c.prepareStatement("SELECT " + COLUMNS + " FROM heartbeats WHERE kind = ? ORDER BY check_id")) {
                 s.setString(1, kind);
                 try (ResultSet rs = s.executeQuery()) {
                     while (rs.next()) {
@@ -97,8 +108,9 @@ public final class HeartbeatStore {
         });
     }
 
-    private static final String COLUMNS = "check_id, kind, last_ping_at, last_finished_at, run_started_at, failed, exit_status, last_run_ms,"
-            + " last_ping_kind, last_body, body_truncated, updated_at";
+    private static final String COLUMNS =
+            "check_id, kind, last_ping_at, last_finished_at, run_started_at, failed, exit_status, last_run_ms,"
+                    + " last_ping_kind, last_body, body_truncated, updated_at";
 
     private static void insertIfAbsent(Connection c, String id, String kind, Instant at) throws SQLException {
         try (PreparedStatement i = c.prepareStatement(
@@ -115,10 +127,21 @@ public final class HeartbeatStore {
         Integer exitStatus = rs.wasNull() ? null : exit;
         long runMs = rs.getLong("last_run_ms");
         Duration run = rs.wasNull() ? null : Duration.ofMillis(runMs);
-        HeartbeatState state = new HeartbeatState(instant(rs, "last_ping_at"), instant(rs, "last_finished_at"),
-                instant(rs, "run_started_at"), rs.getBoolean("failed"), exitStatus, run);
-        return new Row(rs.getString("check_id"), rs.getString("kind"), state, rs.getString("last_ping_kind"), rs.getString("last_body"),
-                rs.getBoolean("body_truncated"), instant(rs, "updated_at"));
+        HeartbeatState state = new HeartbeatState(
+                instant(rs, "last_ping_at"),
+                instant(rs, "last_finished_at"),
+                instant(rs, "run_started_at"),
+                rs.getBoolean("failed"),
+                exitStatus,
+                run);
+        return new Row(
+                rs.getString("check_id"),
+                rs.getString("kind"),
+                state,
+                rs.getString("last_ping_kind"),
+                rs.getString("last_body"),
+                rs.getBoolean("body_truncated"),
+                instant(rs, "updated_at"));
     }
 
     private static Instant instant(ResultSet rs, String column) throws SQLException {

@@ -22,7 +22,8 @@ public final class HeartbeatsApi {
     private final HeartbeatSettings settings;
 
     /** Answers {@code GET /api/heartbeats}; the route's {@code api} configuration has checked the token. */
-    public HeartbeatsApi(HeartbeatChecker checker, DeadMansSwitch watchdog, ScheduleBeats schedules, HeartbeatSettings settings) {
+    public HeartbeatsApi(
+            HeartbeatChecker checker, DeadMansSwitch watchdog, ScheduleBeats schedules, HeartbeatSettings settings) {
         this.checker = checker;
         this.watchdog = watchdog;
         this.schedules = schedules;
@@ -44,8 +45,15 @@ public final class HeartbeatsApi {
         schedules.lastBeats().forEach((name, at) -> schedulesView.put(name, at.toString()));
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("heartbeats", beats);
-        body.put("watchdog", Map.of("period", Durations.format(settings.watchdogPeriod()), "grace",
-                Durations.format(settings.watchdogGrace()), "senders", senders));
+        body.put(
+                "watchdog",
+                Map.of(
+                        "period",
+                        Durations.format(settings.watchdogPeriod()),
+                        "grace",
+                        Durations.format(settings.watchdogGrace()),
+                        "senders",
+                        senders));
         body.put("schedules", Map.of("lastBeats", schedulesView, "stalled", schedules.stalled()));
         ApiErrors.json(exchange, 200, body);
     }

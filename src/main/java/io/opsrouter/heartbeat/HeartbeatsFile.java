@@ -42,8 +42,19 @@ public final class HeartbeatsFile {
     private static final Pattern KEY = Pattern.compile("[A-Za-z0-9_-]+");
     private static final Pattern LABEL = Pattern.compile("[a-zA-Z_][a-zA-Z0-9_]*");
     private static final Set<String> RESERVED_LABELS = Set.of("monitor", "kind", "heartbeat", "alertname");
-    private static final Set<String> KEYS = Set.of("id", "kind", "enabled", "description", "key", "period", "cron", "timezone",
-            "grace", "labels", "severity", "runbook");
+    private static final Set<String> KEYS = Set.of(
+            "id",
+            "kind",
+            "enabled",
+            "description",
+            "key",
+            "period",
+            "cron",
+            "timezone",
+            "grace",
+            "labels",
+            "severity",
+            "runbook");
 
     private final String file;
     private final Env env;
@@ -59,16 +70,22 @@ public final class HeartbeatsFile {
         try (Reader r = Files.newBufferedReader(p, StandardCharsets.UTF_8)) {
             return parse(relative, r, env);
         } catch (IOException e) {
-            throw new SettingsException(relative, null, "cannot be read: " + e.getMessage(), "check the file exists and is readable");
+            throw new SettingsException(
+                    relative, null, "cannot be read: " + e.getMessage(), "check the file exists and is readable");
         }
     }
 
     public static List<Heartbeat> parse(String file, Reader reader, Env env) {
         Node root;
         try {
-            root = new Compose(LoadSettings.builder().setLabel(file).build()).composeReader(reader).orElse(null);
+            root = new Compose(LoadSettings.builder().setLabel(file).build())
+                    .composeReader(reader)
+                    .orElse(null);
         } catch (YamlEngineException e) {
-            throw new SettingsException(file, null, "is not valid YAML: " + e.getMessage().replaceAll("\\s+", " "),
+            throw new SettingsException(
+                    file,
+                    null,
+                    "is not valid YAML: " + e.getMessage().replaceAll("\\s+", " "),
                     "fix the YAML syntax at the line shown");
         }
         if (root == null) return List.of();
@@ -85,7 +102,11 @@ public final class HeartbeatsFile {
             if (m == null || !KIND.equals(YamlNodes.scalar(m.get("kind")))) continue;
             Heartbeat h = readHeartbeat(item, m);
             if (h.enabled() && !keys.add(h.key())) {
-                throw error(m.get("key"), h.id(), "the key is used by another heartbeat", "give each heartbeat its own key");
+                throw error(
+                        m.get("key"),
+                        h.id(),
+                        "the key is used by another heartbeat",
+                        "give each heartbeat its own key");
             }
             out.add(h);
         }
@@ -97,16 +118,25 @@ public final class HeartbeatsFile {
         if (id == null) throw error(node, null, "a heartbeat has no id", "give it an id such as backup-script");
         for (Map.Entry<String, Node> e : m.entrySet()) {
             if (!KEYS.contains(e.getKey())) {
-                throw error(e.getValue(), id, "unknown key " + e.getKey() + " for a heartbeat monitor", "keys for heartbeat monitors: " + KEYS);
+                throw error(
+                        e.getValue(),
+                        id,
+                        "unknown key " + e.getKey() + " for a heartbeat monitor",
+                        "keys for heartbeat monitors: " + KEYS);
             }
         }
         Set<String> missing = new java.util.LinkedHashSet<>();
         String key = fill(YamlNodes.scalar(m.get("key")), missing);
-        if (key == null) throw error(node, id, "has no key", "write key: ${SOME_HEARTBEAT_KEY} and set that variable to a random value");
+        if (key == null)
+            throw error(
+                    node, id, "has no key", "write key: ${SOME_HEARTBEAT_KEY} and set that variable to a random value");
         if (missing.isEmpty()) {
             if (key.length() < MIN_KEY_LENGTH || !KEY.matcher(key).matches()) {
-                throw error(m.get("key"), id, "the key is shorter than " + MIN_KEY_LENGTH
-                        + " characters or holds characters other than letters, digits, '-' and '_': it could be guessed",
+                throw error(
+                        m.get("key"),
+                        id,
+                        "the key is shorter than " + MIN_KEY_LENGTH
+                                + " characters or holds characters other than letters, digits, '-' and '_': it could be guessed",
                         "generate one with: openssl rand -hex 16");
             }
         }
@@ -117,35 +147,54 @@ public final class HeartbeatsFile {
             try {
                 severity = Severity.parse(YamlNodes.scalar(m.get("severity")));
             } catch (IllegalArgumentException e) {
-                throw error(m.get("severity"), id, e.getMessage(), "use P1, P2 or P3, or leave it out to let the alert rules decide");
+                throw error(
+                        m.get("severity"),
+                        id,
+                        e.getMessage(),
+                        "use P1, P2 or P3, or leave it out to let the alert rules decide");
             }
         }
         Map<String, String> labels = new LinkedHashMap<>();
         if (m.containsKey("labels")) {
             Map<String, Node> l = YamlNodes.mapping(m.get("labels"));
-            if (l == null) throw error(m.get("labels"), id, "labels is not a mapping", "write it as {service: backups}");
+            if (l == null)
+                throw error(m.get("labels"), id, "labels is not a mapping", "write it as {service: backups}");
             for (Map.Entry<String, Node> e : l.entrySet()) {
                 String v = YamlNodes.scalar(e.getValue());
                 if (!LABEL.matcher(e.getKey()).matches() || RESERVED_LABELS.contains(e.getKey()) || v == null) {
-                    throw error(e.getValue(), id, "label '" + e.getKey() + "' cannot be used",
+                    throw error(
+                            e.getValue(),
+                            id,
+                            "label '" + e.getKey() + "' cannot be used",
                             "use letters, digits and _, not one of " + RESERVED_LABELS + ", with a text value");
                 }
                 labels.put(e.getKey(), v);
             }
         }
         String enabledText = YamlNodes.scalar(m.get("enabled"));
-        String disabled = "false".equals(enabledText) ? "enabled: false in " + file
+        String disabled = "false".equals(enabledText)
+                ? "enabled: false in " + file
                 : missing.isEmpty() ? null : "set " + String.join(" and ", missing) + " to enable";
-        return new Heartbeat(id, disabled == null ? key : null, schedule, grace, labels, severity, YamlNodes.scalar(m.get("runbook")),
+        return new Heartbeat(
+                id,
+                disabled == null ? key : null,
+                schedule,
+                grace,
+                labels,
+                severity,
+                YamlNodes.scalar(m.get("runbook")),
                 disabled);
     }
 
     private Schedule schedule(Node node, Map<String, Node> m, String id) {
         String cron = YamlNodes.scalar(m.get("cron"));
-        if (cron != null && m.containsKey("period")) throw error(m.get("cron"), id, "has both period and cron", "keep one of them");
+        if (cron != null && m.containsKey("period"))
+            throw error(m.get("cron"), id, "has both period and cron", "keep one of them");
         if (cron == null) {
-            if (!m.containsKey("period")) throw error(node, id, "has neither period nor cron", "write period: 1d, or cron: \"0 0 2 * * ?\"");
-            if (m.containsKey("timezone")) throw error(m.get("timezone"), id, "timezone is only for a cron schedule", "remove it");
+            if (!m.containsKey("period"))
+                throw error(node, id, "has neither period nor cron", "write period: 1d, or cron: \"0 0 2 * * ?\"");
+            if (m.containsKey("timezone"))
+                throw error(m.get("timezone"), id, "timezone is only for a cron schedule", "remove it");
             Duration period = duration(m.get("period"), id, "period");
             if (period.isZero()) throw error(m.get("period"), id, "period is zero", "write e.g. 1d");
             return new Schedule.Period(period);
@@ -156,13 +205,20 @@ public final class HeartbeatsFile {
             try {
                 zone = ZoneId.of(zoneText);
             } catch (DateTimeException e) {
-                throw error(m.get("timezone"), id, "unknown timezone '" + zoneText + "'", "write a region such as America/Toronto, or UTC");
+                throw error(
+                        m.get("timezone"),
+                        id,
+                        "unknown timezone '" + zoneText + "'",
+                        "write a region such as America/Toronto, or UTC");
             }
         }
         try {
             return new Schedule.Cron(cron, zone);
         } catch (IllegalArgumentException e) {
-            throw error(m.get("cron"), id, "bad cron '" + cron + "': " + e.getMessage(),
+            throw error(
+                    m.get("cron"),
+                    id,
+                    "bad cron '" + cron + "': " + e.getMessage(),
                     "write a Quartz cron with seconds first, e.g. \"0 0 2 * * ?\"");
         }
     }
@@ -193,6 +249,7 @@ public final class HeartbeatsFile {
 
     private SettingsException error(Node n, String id, String problem, String fix) {
         int line = n == null ? 0 : YamlNodes.line(n);
-        return new SettingsException(line > 0 ? file + ":" + line : file, id == null ? null : "heartbeat " + id, problem, fix);
+        return new SettingsException(
+                line > 0 ? file + ":" + line : file, id == null ? null : "heartbeat " + id, problem, fix);
     }
 }

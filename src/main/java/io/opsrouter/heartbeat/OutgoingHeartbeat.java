@@ -29,7 +29,8 @@ public final class OutgoingHeartbeat implements AutoCloseable {
     private final Duration interval;
     private final HealthService health;
     private final MeterRegistry meters;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
     private ScheduledExecutorService timer;
     private volatile boolean lastFailed;
 
@@ -47,7 +48,9 @@ public final class OutgoingHeartbeat implements AutoCloseable {
             return t;
         });
         timer.scheduleWithFixedDelay(this::send, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
-        LOG.info("outgoing heartbeat: this router pings its watcher every {} (the URL is ROUTER_HEARTBEAT_URL)", interval);
+        LOG.info(
+                "outgoing heartbeat: this router pings its watcher every {} (the URL is ROUTER_HEARTBEAT_URL)",
+                interval);
     }
 
     /** One ping: {@code <url>} when healthy, {@code <url>/fail} when not. */
@@ -56,21 +59,32 @@ public final class OutgoingHeartbeat implements AutoCloseable {
             List<HealthPart> parts = health.check();
             boolean ready = HealthService.ready(parts);
             URI target = ready ? url : URI.create(url + "/fail");
-            HttpResponse<Void> r = http.send(HttpRequest.newBuilder(target).timeout(Duration.ofSeconds(10)).GET().build(),
+            HttpResponse<Void> r = http.send(
+                    HttpRequest.newBuilder(target)
+                            .timeout(Duration.ofSeconds(10))
+                            .GET()
+                            .build(),
                     HttpResponse.BodyHandlers.discarding());
             boolean ok = r.statusCode() / 100 == 2;
-            meters.counter(MeterNames.OUTGOING_HEARTBEATS, "outcome", !ok ? "error" : ready ? "ok" : "fail").increment();
+            meters.counter(MeterNames.OUTGOING_HEARTBEATS, "outcome", !ok ? "error" : ready ? "ok" : "fail")
+                    .increment();
             if (!ok) LOG.warn("outgoing heartbeat: the watcher answered {}", r.statusCode());
             if (!ready && !lastFailed) {
-                LOG.warn("outgoing heartbeat: told the watcher this router is not healthy (not ready: {})",
-                        parts.stream().filter(p -> !p.up()).map(HealthPart::name).toList());
+                LOG.warn(
+                        "outgoing heartbeat: told the watcher this router is not healthy (not ready: {})",
+                        parts.stream()
+                                .filter(p -> !p.up())
+                                .map(HealthPart::name)
+                                .toList());
             }
             lastFailed = !ready;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (Exception e) {
             meters.counter(MeterNames.OUTGOING_HEARTBEATS, "outcome", "error").increment();
-            LOG.warn("outgoing heartbeat: the watcher could not be reached: {}", e.getClass().getSimpleName());
+            LOG.warn(
+                    "outgoing heartbeat: the watcher could not be reached: {}",
+                    e.getClass().getSimpleName());
         }
     }
 

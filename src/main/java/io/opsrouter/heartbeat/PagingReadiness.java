@@ -37,11 +37,14 @@ public final class PagingReadiness {
     }
 
     /** @param policies where the people are; a file that does not load counts as nobody to reach */
-    public static PagingReadiness of(ChannelDirectory channels, Supplier<EscalationPolicies> policies, String publicUrl) {
+    public static PagingReadiness of(
+            ChannelDirectory channels, Supplier<EscalationPolicies> policies, String publicUrl) {
         Map<String, String> r = new java.util.LinkedHashMap<>();
         if (PAGING_CHANNELS.stream().noneMatch(channels::enabled)) {
-            r.put(NO_CHANNEL, "no paging channel is configured (SMS, e-mail, Slack or webhook): alerts are only written to "
-                    + "data/notifications.jsonl, nobody is paged");
+            r.put(
+                    NO_CHANNEL,
+                    "no paging channel is configured (SMS, e-mail, Slack or webhook): alerts are only written to "
+                            + "data/notifications.jsonl, nobody is paged");
         }
         boolean someone;
         try {
@@ -50,12 +53,17 @@ public final class PagingReadiness {
             someone = false;
         }
         if (!someone) {
-            r.put(NO_CONTACT, "nobody in " + EscalationPolicies.FILE + " has a phone number or e-mail address: SMS and e-mail reach nobody");
+            r.put(
+                    NO_CONTACT,
+                    "nobody in " + EscalationPolicies.FILE
+                            + " has a phone number or e-mail address: SMS and e-mail reach nobody");
         }
         String host = hostOf(publicUrl);
         if (host == null || LOCAL_HOSTS.contains(host.toLowerCase())) {
-            r.put(LOCAL_URL, "ROUTER_PUBLIC_URL is " + publicUrl + ": acknowledge links in messages point at localhost and "
-                    + "cannot be opened from a phone");
+            r.put(
+                    LOCAL_URL,
+                    "ROUTER_PUBLIC_URL is " + publicUrl + ": acknowledge links in messages point at localhost and "
+                            + "cannot be opened from a phone");
         }
         return new PagingReadiness(r);
     }
@@ -74,8 +82,10 @@ public final class PagingReadiness {
 
     public void register(MeterRegistry registry) {
         for (String reason : List.of(NO_CHANNEL, NO_CONTACT, LOCAL_URL)) {
-            Gauge.builder(MeterNames.PAGING_DEGRADED, this, p -> p.reasons.containsKey(reason) ? 1 : 0).tag("reason", reason)
-                    .description("1 when the router cannot page anyone for this reason").register(registry);
+            Gauge.builder(MeterNames.PAGING_DEGRADED, this, p -> p.reasons.containsKey(reason) ? 1 : 0)
+                    .tag("reason", reason)
+                    .description("1 when the router cannot page anyone for this reason")
+                    .register(registry);
         }
     }
 

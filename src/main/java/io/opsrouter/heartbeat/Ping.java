@@ -7,7 +7,11 @@ import java.util.Locale;
  * or {@code /<exit-status>} (0 success, 1-255 failure).
  */
 public record Ping(Kind kind, Integer exitStatus) {
-    public enum Kind { SUCCESS, START, FAIL }
+    public enum Kind {
+        SUCCESS,
+        START,
+        FAIL
+    }
 
     public static final Ping SUCCESS = new Ping(Kind.SUCCESS, null);
     public static final Ping START = new Ping(Kind.START, null);

@@ -63,7 +63,13 @@ public final class PingEndpoint {
         boolean truncated = raw != null && raw.length > bodyLimit;
         String body = raw == null || raw.length == 0 ? null : text(raw, Math.min(raw.length, bodyLimit));
         checker.ping(h.get(), ping, body, truncated);
-        meters.counter(MeterNames.HEARTBEAT_PINGS, "heartbeat", h.get().id(), "kind", ping.kind().name().toLowerCase()).increment();
+        meters.counter(
+                        MeterNames.HEARTBEAT_PINGS,
+                        "heartbeat",
+                        h.get().id(),
+                        "kind",
+                        ping.kind().name().toLowerCase())
+                .increment();
         answer(exchange, 200, "OK", head);
     }
 
@@ -73,7 +79,9 @@ public final class PingEndpoint {
 
     /** The first {@code length} bytes as UTF-8, a character cut in half at the end dropped. */
     static String text(byte[] raw, int length) {
-        CharsetDecoder d = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPLACE)
+        CharsetDecoder d = StandardCharsets.UTF_8
+                .newDecoder()
+                .onMalformedInput(CodingErrorAction.REPLACE)
                 .onUnmappableCharacter(CodingErrorAction.REPLACE);
         CharBuffer out = CharBuffer.allocate(length);
         d.decode(ByteBuffer.wrap(raw, 0, length), out, false);

@@ -22,6 +22,7 @@ public final class ScheduleBeats {
     public static final String ENDPOINT = "direct:schedule-beat";
     /** The header naming the schedule when the exchange did not come from its route (the probe scheduler). */
     public static final String HEADER = "schedule";
+
     public static final String PROBE_SCHEDULER = "probe-scheduler";
 
     private final Map<String, Duration> periods;
@@ -33,7 +34,8 @@ public final class ScheduleBeats {
     private final HeartbeatSignals signals = new HeartbeatSignals();
 
     /** @param periods how often each known schedule runs; others are expected every {@code defaultPeriod} */
-    public ScheduleBeats(Map<String, Duration> periods, Duration defaultPeriod, Duration grace, Clock clock, Consumer<Signal> sink) {
+    public ScheduleBeats(
+            Map<String, Duration> periods, Duration defaultPeriod, Duration grace, Clock clock, Consumer<Signal> sink) {
         this.sink = sink;
         this.periods = Map.copyOf(periods);
         this.defaultPeriod = defaultPeriod;
@@ -62,7 +64,11 @@ public final class ScheduleBeats {
     /** The stalled schedules, for {@code /health}. */
     public List<String> stalled() {
         Instant now = clock.instant();
-        return last.entrySet().stream().filter(e -> stalled(e.getKey(), e.getValue(), now)).map(Map.Entry::getKey).sorted().toList();
+        return last.entrySet().stream()
+                .filter(e -> stalled(e.getKey(), e.getValue(), now))
+                .map(Map.Entry::getKey)
+                .sorted()
+                .toList();
     }
 
     public Map<String, Instant> lastBeats() {
@@ -70,6 +76,7 @@ public final class ScheduleBeats {
     }
 
     private boolean stalled(String name, Instant beat, Instant now) {
-        return !now.isBefore(beat.plus(periods.getOrDefault(name, defaultPeriod)).plus(grace));
+        return !now.isBefore(
+                beat.plus(periods.getOrDefault(name, defaultPeriod)).plus(grace));
     }
 }

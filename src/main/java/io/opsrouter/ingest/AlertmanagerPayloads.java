@@ -1,6 +1,5 @@
 package io.opsrouter.ingest;
 
-import io.opsrouter.alert.Fingerprint;
 import static io.opsrouter.ingest.StrictJson.boundedString;
 import static io.opsrouter.ingest.StrictJson.object;
 import static io.opsrouter.ingest.StrictJson.optionalCount;
@@ -8,6 +7,7 @@ import static io.opsrouter.ingest.StrictJson.optionalString;
 import static io.opsrouter.ingest.StrictJson.optionalTime;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.opsrouter.alert.Fingerprint;
 import io.opsrouter.alert.Signal;
 import io.opsrouter.ingest.IngestSettings.Limits;
 import java.time.Clock;
@@ -37,7 +37,8 @@ public final class AlertmanagerPayloads {
     private final Clock clock;
     private final IngestMeters meters;
 
-    public AlertmanagerPayloads(int maxAlerts, Limits limits, SeverityMapping severities, Clock clock, IngestMeters meters) {
+    public AlertmanagerPayloads(
+            int maxAlerts, Limits limits, SeverityMapping severities, Clock clock, IngestMeters meters) {
         this.maxAlerts = maxAlerts;
         this.limits = limits;
         this.severities = severities;
@@ -60,7 +61,8 @@ public final class AlertmanagerPayloads {
     private List<Signal> webhook(byte[] raw, Exchange exchange) {
         JsonNode root = object(StrictJson.parse(raw), "body");
         String version = optionalString(root, "version", "");
-        if (!"4".equals(version)) throw IngestRefusal.invalid("version", "version must be \"4\" (Alertmanager's webhook format)");
+        if (!"4".equals(version))
+            throw IngestRefusal.invalid("version", "version must be \"4\" (Alertmanager's webhook format)");
         String status = optionalString(root, "status", "");
         if (status != null && !status.equals("firing") && !status.equals("resolved")) {
             throw IngestRefusal.invalid("status", "status must be firing or resolved");
@@ -72,7 +74,10 @@ public final class AlertmanagerPayloads {
         JsonNode alerts = alertList(root.get("alerts"), "alerts");
         if (truncated > 0) {
             meters.truncated(truncated);
-            LOG.warn("Alertmanager truncated {} alerts from a webhook (its max_alerts); only {} arrived", truncated, alerts.size());
+            LOG.warn(
+                    "Alertmanager truncated {} alerts from a webhook (its max_alerts); only {} arrived",
+                    truncated,
+                    alerts.size());
         }
         return each(exchange, "alertmanager", alerts, "alerts", (a, path) -> {
             String alertStatus = optionalString(a, "status", path);
@@ -118,7 +123,11 @@ public final class AlertmanagerPayloads {
                 if (r.status() != 400) throw r;
                 refused.add(RefusedAlert.of(i, a, r));
             } catch (RuntimeException e) {
-                LOG.warn("unexpected failure reading alert {} of a {} payload: {}", i, endpoint, e.getClass().getName());
+                LOG.warn(
+                        "unexpected failure reading alert {} of a {} payload: {}",
+                        i,
+                        endpoint,
+                        e.getClass().getName());
                 refused.add(RefusedAlert.of(i, a, IngestRefusal.invalid(at, at + " could not be read")));
             }
         }
@@ -130,8 +139,10 @@ public final class AlertmanagerPayloads {
         }
         if (signals.isEmpty()) {
             RefusedAlert first = refused.get(0);
-            throw IngestRefusal.invalid(first.field(), "no alert of the batch could be taken; the first: " + first.error()
-                    + (refused.size() > 1 ? " (all " + refused.size() + " are listed in refused)" : ""));
+            throw IngestRefusal.invalid(
+                    first.field(),
+                    "no alert of the batch could be taken; the first: " + first.error()
+                            + (refused.size() > 1 ? " (all " + refused.size() + " are listed in refused)" : ""));
         }
         return signals;
     }
@@ -141,7 +152,8 @@ public final class AlertmanagerPayloads {
         if (!alerts.isArray()) throw IngestRefusal.invalid(field, field + " must be a list of alerts");
         if (alerts.isEmpty()) throw IngestRefusal.invalid(field, field + " is empty");
         if (alerts.size() > maxAlerts) {
-            throw IngestRefusal.tooLarge(field, field + " holds more than " + maxAlerts + " alerts (" + IngestSettings.MAX_ALERTS + ")");
+            throw IngestRefusal.tooLarge(
+                    field, field + " holds more than " + maxAlerts + " alerts (" + IngestSettings.MAX_ALERTS + ")");
         }
         return alerts;
     }
@@ -161,8 +173,18 @@ public final class AlertmanagerPayloads {
         } else if (!FINGERPRINT.matcher(fingerprint).matches()) {
             throw IngestRefusal.invalid(path + "fingerprint", path + "fingerprint must be hexadecimal");
         }
-        Instant at = resolved ? (endsAt != null ? endsAt : clock.instant()) : (startsAt != null ? startsAt : clock.instant());
-        return new Signal(source, name, labels, annotations, Map.of(), resolved ? Signal.State.RESOLVED : Signal.State.FIRING,
-                severities.of(labels), at, fingerprint.toLowerCase());
+        Instant at = resolved
+                ? (endsAt != null ? endsAt : clock.instant())
+                : (startsAt != null ? startsAt : clock.instant());
+        return new Signal(
+                source,
+                name,
+                labels,
+                annotations,
+                Map.of(),
+                resolved ? Signal.State.RESOLVED : Signal.State.FIRING,
+                severities.of(labels),
+                at,
+                fingerprint.toLowerCase());
     }
 }

@@ -50,8 +50,7 @@ public final class BoundedBody {
         if (body instanceof HttpServerRequest request) {
             exchange.setProperty(REQUEST, request);
             raw = fromVertx(request);
-        }
-        else if (body instanceof byte[] bytes) raw = checked(bytes);
+        } else if (body instanceof byte[] bytes) raw = checked(bytes);
         else if (body instanceof String s) raw = checked(s.getBytes(StandardCharsets.UTF_8));
         else if (body instanceof InputStream in) raw = fromStream(in);
         else if (body == null) raw = new byte[0];
@@ -105,7 +104,8 @@ public final class BoundedBody {
             return done.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
             done.cancel(false); // what still arrives is dropped
-            throw new IngestRefusal(408, "timeout", "the request body did not arrive within " + timeout.toSeconds() + "s", "body");
+            throw new IngestRefusal(
+                    408, "timeout", "the request body did not arrive within " + timeout.toSeconds() + "s", "body");
         } catch (ExecutionException e) {
             if (e.getCause() instanceof IngestRefusal r) throw r;
             throw new IngestRefusal(400, "unreadable", "the request body could not be read", "body");
@@ -136,7 +136,7 @@ public final class BoundedBody {
             drained[0] += chunk.length();
             if (drained[0] > cap) request.connection().close();
         });
-        request.exceptionHandler(e -> { });
+        request.exceptionHandler(e -> {});
         request.resume();
         return true;
     }
@@ -181,7 +181,7 @@ public final class BoundedBody {
     }
 
     private IngestRefusal tooLarge() {
-        return IngestRefusal.tooLarge("body", "the request body is larger than " + maxBytes + " bytes ("
-                + IngestSettings.MAX_BODY + ")");
+        return IngestRefusal.tooLarge(
+                "body", "the request body is larger than " + maxBytes + " bytes (" + IngestSettings.MAX_BODY + ")");
     }
 }

@@ -54,7 +54,10 @@ public final class ClientRateLimiter {
 
     private Bucket newBucket() {
         return Bucket.builder()
-                .addLimit(Bandwidth.builder().capacity(limit).refillGreedy(limit, period).build())
+                .addLimit(Bandwidth.builder()
+                        .capacity(limit)
+                        .refillGreedy(limit, period)
+                        .build())
                 .withCustomTimePrecision(time)
                 .build();
     }

@@ -29,7 +29,8 @@ public final class EventNonces {
     /** True when this nonce is new (and is now kept until {@code expiresAt}); false when it was taken before. */
     public boolean claim(String nonce, Instant expiresAt) {
         Instant now = clock.instant();
-        boolean cleanup = nextCleanup.getAndUpdate(t -> now.toEpochMilli() >= t ? now.plus(CLEANUP_EVERY).toEpochMilli() : t)
+        boolean cleanup = nextCleanup.getAndUpdate(
+                        t -> now.toEpochMilli() >= t ? now.plus(CLEANUP_EVERY).toEpochMilli() : t)
                 <= now.toEpochMilli();
         return store.inTransaction(c -> {
             if (cleanup) {
@@ -38,13 +39,15 @@ public final class EventNonces {
                     del.executeUpdate();
                 }
             }
-            try (PreparedStatement ins = c.prepareStatement("INSERT INTO event_nonces (nonce, expires_at) VALUES (?, ?) ON CONFLICT DO NOTHING")) {
+            try (PreparedStatement ins = c.prepareStatement(
+                    "INSERT INTO event_nonces (nonce, expires_at) VALUES (?, ?) ON CONFLICT DO NOTHING")) {
                 ins.setString(1, nonce);
                 ins.setObject(2, OffsetDateTime.ofInstant(expiresAt, ZoneOffset.UTC));
                 if (ins.executeUpdate() == 1) return true;
             }
             // taken before: still a duplicate unless it has expired (then it is taken anew)
-            try (PreparedStatement upd = c.prepareStatement("UPDATE event_nonces SET expires_at = ? WHERE nonce = ? AND expires_at < ?")) {
+            try (PreparedStatement upd =
+                    c.prepareStatement("UPDATE event_nonces SET expires_at = ? WHERE nonce = ? AND expires_at < ?")) {
                 upd.setObject(1, OffsetDateTime.ofInstant(expiresAt, ZoneOffset.UTC));
                 upd.setString(2, nonce);
                 upd.setObject(3, OffsetDateTime.ofInstant(now, ZoneOffset.UTC));
@@ -66,7 +69,8 @@ public final class EventNonces {
     /** How many nonces are kept (for tests and the docs' sizing note). */
     public int size() {
         return store.read(c -> {
-            try (var ps = c.prepareStatement("SELECT count(*) FROM event_nonces"); var rs = ps.executeQuery()) {
+            try (var ps = c.prepareStatement("SELECT count(*) FROM event_nonces");
+                    var rs = ps.executeQuery()) {
                 rs.next();
                 return rs.getInt(1);
             }

@@ -1,6 +1,5 @@
 package io.opsrouter.ingest;
 
-import io.opsrouter.alert.Fingerprint;
 import static io.opsrouter.ingest.StrictJson.boundedString;
 import static io.opsrouter.ingest.StrictJson.object;
 import static io.opsrouter.ingest.StrictJson.optionalBoolean;
@@ -8,6 +7,7 @@ import static io.opsrouter.ingest.StrictJson.optionalString;
 import static io.opsrouter.ingest.StrictJson.requiredString;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.opsrouter.alert.Fingerprint;
 import io.opsrouter.alert.Severity;
 import io.opsrouter.alert.Signal;
 import io.opsrouter.ingest.IngestSettings.Limits;
@@ -43,8 +43,10 @@ public final class EventPayloads {
         // both become label values: control characters become spaces, as in labels
         String source = StrictJson.oneLine(requiredString(e, "source", ""));
         String name = StrictJson.oneLine(requiredString(e, "name", ""));
-        if (source.length() > MAX_NAME) throw IngestRefusal.invalid("source", "source is longer than " + MAX_NAME + " characters");
-        if (name.length() > MAX_NAME) throw IngestRefusal.invalid("name", "name is longer than " + MAX_NAME + " characters");
+        if (source.length() > MAX_NAME)
+            throw IngestRefusal.invalid("source", "source is longer than " + MAX_NAME + " characters");
+        if (name.length() > MAX_NAME)
+            throw IngestRefusal.invalid("name", "name is longer than " + MAX_NAME + " characters");
         String id = optionalString(e, "id", "");
         if (id != null && (id.isEmpty() || id.length() > MAX_NAME)) {
             throw IngestRefusal.invalid("id", "id must be 1 to " + MAX_NAME + " characters");
@@ -67,10 +69,18 @@ public final class EventPayloads {
         String summary = boundedString(e, "summary", "", limits.maxAnnotationValueLength());
         Boolean resolved = optionalBoolean(e, "resolved", "");
         Map<String, String> annotations = summary == null ? Map.of() : Map.of("summary", summary);
-        Severity sev = severities.of(priority != null ? priority : labels.get("priority"),
+        Severity sev = severities.of(
+                priority != null ? priority : labels.get("priority"),
                 severity != null ? severity : labels.get("severity"));
-        return List.of(new Signal("webhook", name, labels, annotations, Map.of(),
-                Boolean.TRUE.equals(resolved) ? Signal.State.RESOLVED : Signal.State.FIRING, sev, clock.instant(),
+        return List.of(new Signal(
+                "webhook",
+                name,
+                labels,
+                annotations,
+                Map.of(),
+                Boolean.TRUE.equals(resolved) ? Signal.State.RESOLVED : Signal.State.FIRING,
+                sev,
+                clock.instant(),
                 Fingerprint.of(labels)));
     }
 }

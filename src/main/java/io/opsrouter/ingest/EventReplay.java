@@ -58,7 +58,10 @@ public final class EventReplay {
             JsonNode e = raw == null ? null : Json.MAPPER.readTree(raw);
             if (e != null && e.path("id").isTextual() && !e.path("id").asText().isEmpty()) {
                 String key = e.path("source").asText("") + "\n" + e.path("id").asText();
-                return "id:" + HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8)));
+                return "id:"
+                        + HexFormat.of()
+                                .formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                                        .digest(key.getBytes(StandardCharsets.UTF_8)));
             }
         } catch (java.security.NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is not available", e);
@@ -69,7 +72,8 @@ public final class EventReplay {
     }
 
     private static AlertIntake intake(Exchange exchange) {
-        AlertIntake intake = exchange.getContext().getRegistry().lookupByNameAndType(AlertIntake.BEAN, AlertIntake.class);
+        AlertIntake intake =
+                exchange.getContext().getRegistry().lookupByNameAndType(AlertIntake.BEAN, AlertIntake.class);
         if (intake == null) throw new IllegalStateException("no " + AlertIntake.BEAN + " bean");
         return intake;
     }

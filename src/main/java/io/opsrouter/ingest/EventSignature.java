@@ -51,19 +51,29 @@ public final class EventSignature {
         long ts = Long.parseLong(timestampHeader.trim());
         long now = clock.instant().getEpochSecond();
         if (now - ts > tolerance.toSeconds()) {
-            throw new IngestRefusal(401, "replay", "X-Timestamp is more than " + tolerance.toSeconds() + "s before the router's clock",
+            throw new IngestRefusal(
+                    401,
+                    "replay",
+                    "X-Timestamp is more than " + tolerance.toSeconds() + "s before the router's clock",
                     TIMESTAMP_HEADER);
         }
         if (ts - now > futureSkew.toSeconds()) {
-            throw new IngestRefusal(401, "future_timestamp", "X-Timestamp is more than " + futureSkew.toSeconds()
-                    + "s ahead of the router's clock (a timestamp from the future)", TIMESTAMP_HEADER);
+            throw new IngestRefusal(
+                    401,
+                    "future_timestamp",
+                    "X-Timestamp is more than " + futureSkew.toSeconds()
+                            + "s ahead of the router's clock (a timestamp from the future)",
+                    TIMESTAMP_HEADER);
         }
         byte[] presented = presented(signatureHeader);
         byte[] expected = sign(secret.get(), timestampHeader.trim(), rawBody);
         if (presented == null || !MessageDigest.isEqual(presented, expected)) {
             throw new IngestRefusal(401, "bad_signature", "X-Signature does not match the body", SIGNATURE_HEADER);
         }
-        return new Verified(Instant.ofEpochSecond(ts), HexFormat.of().formatHex(expected), Instant.ofEpochSecond(ts).plus(tolerance).plusSeconds(1));
+        return new Verified(
+                Instant.ofEpochSecond(ts),
+                HexFormat.of().formatHex(expected),
+                Instant.ofEpochSecond(ts).plus(tolerance).plusSeconds(1));
     }
 
     private static byte[] presented(String header) {

@@ -16,7 +16,10 @@ final class Guard {
         } catch (IngestRefusal r) {
             throw r;
         } catch (RuntimeException e) {
-            LOG.warn("unexpected failure reading a {} payload: {}", endpoint, e.getClass().getName());
+            LOG.warn(
+                    "unexpected failure reading a {} payload: {}",
+                    endpoint,
+                    e.getClass().getName());
             throw IngestRefusal.invalid("body", "the payload could not be read");
         }
     }

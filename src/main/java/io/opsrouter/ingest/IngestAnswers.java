@@ -61,7 +61,9 @@ public final class IngestAnswers {
     @SuppressWarnings("unchecked")
     private static List<Map<String, Object>> refusedAlerts(Exchange exchange) {
         List<RefusedAlert> refused = exchange.getProperty(RefusedAlert.PROPERTY, List.class);
-        return refused == null ? List.of() : refused.stream().map(RefusedAlert::json).toList();
+        return refused == null
+                ? List.of()
+                : refused.stream().map(RefusedAlert::json).toList();
     }
 
     @SuppressWarnings("unchecked")
@@ -90,14 +92,20 @@ public final class IngestAnswers {
                 body.put("refused", refused);
                 ApiErrors.json(exchange, r.status(), body);
             }
-            if (r.retryAfterSeconds() > 0) exchange.getMessage().setHeader("Retry-After", Long.toString(r.retryAfterSeconds()));
+            if (r.retryAfterSeconds() > 0)
+                exchange.getMessage().setHeader("Retry-After", Long.toString(r.retryAfterSeconds()));
             if (r.status() == 401 && "Authorization".equals(r.field())) {
                 exchange.getMessage().setHeader("WWW-Authenticate", "Bearer realm=\"ops-router\"");
             }
             if (r.status() == 408 || !keepAlive) BoundedBody.closeAfterAnswer(exchange);
             meters.refused(endpoint, r.reason());
             meters.request(endpoint, r.status());
-            LOG.info("refused {} from {}: {} {} (field {})", endpoint, client, r.status(), RefusedAlert.printable(r.getMessage()),
+            LOG.info(
+                    "refused {} from {}: {} {} (field {})",
+                    endpoint,
+                    client,
+                    r.status(),
+                    RefusedAlert.printable(r.getMessage()),
                     r.field() == null ? null : RefusedAlert.printable(r.field()));
             return;
         }

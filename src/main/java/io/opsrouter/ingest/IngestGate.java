@@ -22,8 +22,13 @@ public final class IngestGate {
     private final EventSignature signature;
     private final BoundedBody body;
 
-    public IngestGate(ClientRateLimiter limiter, ClientRateLimiter tokenLimiter, AuthFailures failures, BearerAuth auth,
-                      EventSignature signature, BoundedBody body) {
+    public IngestGate(
+            ClientRateLimiter limiter,
+            ClientRateLimiter tokenLimiter,
+            AuthFailures failures,
+            BearerAuth auth,
+            EventSignature signature,
+            BoundedBody body) {
         this.limiter = limiter;
         this.tokenLimiter = tokenLimiter;
         this.failures = failures;
@@ -36,7 +41,8 @@ public final class IngestGate {
         if (exchange.getIn().getBody() instanceof io.vertx.core.http.HttpServerRequest request) {
             exchange.setProperty(BoundedBody.REQUEST, request);
         }
-        boolean authenticated = auth.enabled() && auth.accepts(exchange.getMessage().getHeader("Authorization", String.class));
+        boolean authenticated =
+                auth.enabled() && auth.accepts(exchange.getMessage().getHeader("Authorization", String.class));
         exchange.setProperty(AUTHENTICATED, authenticated);
         long wait = authenticated ? tokenLimiter.tryAcquire("webhook-token") : limiter.tryAcquire(clientOf(exchange));
         if (wait > 0) throw IngestRefusal.rateLimited(wait);
@@ -52,11 +58,16 @@ public final class IngestGate {
         String address = clientOf(exchange);
         long wait = failures.waitSeconds(address);
         if (wait > 0) {
-            throw new IngestRefusal(429, "too_many_failures", "too many wrong tokens from this address; retry after " + wait + "s",
-                    "Authorization", wait);
+            throw new IngestRefusal(
+                    429,
+                    "too_many_failures",
+                    "too many wrong tokens from this address; retry after " + wait + "s",
+                    "Authorization",
+                    wait);
         }
         failures.failed(address);
-        throw new IngestRefusal(401, "unauthorized", "missing or wrong credentials (Bearer ROUTER_WEBHOOK_TOKEN)", "Authorization");
+        throw new IngestRefusal(
+                401, "unauthorized", "missing or wrong credentials (Bearer ROUTER_WEBHOOK_TOKEN)", "Authorization");
     }
 
     public void requireJson(Exchange exchange) {
@@ -70,8 +81,10 @@ public final class IngestGate {
     /** Reads the raw body (bounded) and checks its HMAC before anything parses it. */
     public byte[] readSigned(Exchange exchange) {
         byte[] raw = body.read(exchange);
-        EventSignature.Verified v = signature.verify(exchange.getMessage().getHeader(EventSignature.TIMESTAMP_HEADER, String.class),
-                exchange.getMessage().getHeader(EventSignature.SIGNATURE_HEADER, String.class), raw);
+        EventSignature.Verified v = signature.verify(
+                exchange.getMessage().getHeader(EventSignature.TIMESTAMP_HEADER, String.class),
+                exchange.getMessage().getHeader(EventSignature.SIGNATURE_HEADER, String.class),
+                raw);
         exchange.setProperty(EventReplay.VERIFIED, v);
         exchange.setProperty(EventReplay.RAW, raw);
         return raw;
@@ -91,7 +104,9 @@ public final class IngestGate {
         String known = exchange.getProperty(CLIENT, String.class);
         if (known != null) return known;
         String client = "unknown";
-        if (exchange.getIn() instanceof HttpMessage http && http.getRequest() != null && http.getRequest().remoteAddress() != null) {
+        if (exchange.getIn() instanceof HttpMessage http
+                && http.getRequest() != null
+                && http.getRequest().remoteAddress() != null) {
             client = http.getRequest().remoteAddress().hostAddress();
         }
         exchange.setProperty(CLIENT, client);

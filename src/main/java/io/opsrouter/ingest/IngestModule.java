@@ -1,7 +1,7 @@
 package io.opsrouter.ingest;
 
-import io.opsrouter.app.Beans;
 import io.opsrouter.app.AuthFailures;
+import io.opsrouter.app.Beans;
 import io.opsrouter.app.BearerAuth;
 import io.opsrouter.app.RouterContext;
 import io.opsrouter.app.RouterModule;
@@ -25,18 +25,26 @@ public final class IngestModule implements RouterModule {
         IngestSettings s = IngestSettings.from(ctx.settings());
         IngestMeters meters = new IngestMeters(ctx.metrics().registry());
         BoundedBody body = new BoundedBody(s.maxBodyBytes(), s.readTimeout(), s.concurrentReads());
-        EventSignature signature = new EventSignature(s.secret(), s.signatureTolerance(), IngestSettings.futureSkew(ctx.settings()), ctx.clock());
+        EventSignature signature = new EventSignature(
+                s.secret(), s.signatureTolerance(), IngestSettings.futureSkew(ctx.settings()), ctx.clock());
         // requests with the webhook token have their own budget; others share their address's
-        IngestGate gate = new IngestGate(new ClientRateLimiter(s.rateLimit(), s.ratePeriod()),
-                new ClientRateLimiter(s.tokenRateLimit(), s.ratePeriod()), AuthFailures.from(ctx.settings()), new BearerAuth(s.token()),
-                signature, body);
+        IngestGate gate = new IngestGate(
+                new ClientRateLimiter(s.rateLimit(), s.ratePeriod()),
+                new ClientRateLimiter(s.tokenRateLimit(), s.ratePeriod()),
+                AuthFailures.from(ctx.settings()),
+                new BearerAuth(s.token()),
+                signature,
+                body);
         beans.bind("ingestGate", gate);
-        beans.bind("alertmanagerPayloads", new AlertmanagerPayloads(s.maxAlerts(), s.limits(), s.severities(), ctx.clock(), meters));
+        beans.bind(
+                "alertmanagerPayloads",
+                new AlertmanagerPayloads(s.maxAlerts(), s.limits(), s.severities(), ctx.clock(), meters));
         beans.bind("eventPayloads", new EventPayloads(s.limits(), s.severities(), ctx.clock()));
         beans.bind("eventReplay", new EventReplay(new EventNonces(ctx.store(), ctx.clock()), meters));
         beans.bind("ingestAnswers", new IngestAnswers(meters, ctx.health(), gate));
         if (s.token().isEmpty()) {
-            LOG.warn("ROUTER_WEBHOOK_TOKEN is not set: /webhooks/alertmanager and /api/v2/alerts accept alerts without credentials");
+            LOG.warn(
+                    "ROUTER_WEBHOOK_TOKEN is not set: /webhooks/alertmanager and /api/v2/alerts accept alerts without credentials");
         }
         if (s.secret().isEmpty()) {
             LOG.info("ROUTER_WEBHOOK_SECRET is not set: /webhooks/events refuses every event");

@@ -31,8 +31,12 @@ public final class IngestRefusal extends RuntimeException {
     }
 
     public static IngestRefusal rateLimited(long retryAfterSeconds) {
-        return new IngestRefusal(429, "rate_limited", "too many requests from this client; retry after " + retryAfterSeconds + "s",
-                null, retryAfterSeconds);
+        return new IngestRefusal(
+                429,
+                "rate_limited",
+                "too many requests from this client; retry after " + retryAfterSeconds + "s",
+                null,
+                retryAfterSeconds);
     }
 
     /** More bodies arriving at once than the router reads in parallel: a slow sender cannot take every worker. */
@@ -40,8 +44,19 @@ public final class IngestRefusal extends RuntimeException {
         return new IngestRefusal(503, "busy", "too many request bodies are arriving at once; retry", null, 1);
     }
 
-    public int status() { return status; }
-    public String field() { return field; }
-    public String reason() { return reason; }
-    public long retryAfterSeconds() { return retryAfterSeconds; }
+    public int status() {
+        return status;
+    }
+
+    public String field() {
+        return field;
+    }
+
+    public String reason() {
+        return reason;
+    }
+
+    public long retryAfterSeconds() {
+        return retryAfterSeconds;
+    }
 }

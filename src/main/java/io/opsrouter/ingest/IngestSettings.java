@@ -23,8 +23,12 @@ public record IngestSettings(
         SeverityMapping severities) {
 
     /** Bounds on one alert's labels and annotations. */
-    public record Limits(int maxLabels, int maxLabelNameLength, int maxLabelValueLength, int maxAnnotations,
-                         int maxAnnotationValueLength) {}
+    public record Limits(
+            int maxLabels,
+            int maxLabelNameLength,
+            int maxLabelValueLength,
+            int maxAnnotations,
+            int maxAnnotationValueLength) {}
 
     public static final String TOKEN = "router.webhook.token";
     public static final String SECRET = "router.webhook.secret";
@@ -51,7 +55,12 @@ public record IngestSettings(
         int maxAlerts = s.integer(MAX_ALERTS, "ROUTER_INGEST_MAX_ALERTS", 1000, 1, 100_000);
         int rate = s.integer(RATE_LIMIT, "ROUTER_INGEST_RATE_LIMIT", 100, 1, 1_000_000_000);
         int tokenRate = s.integer(TOKEN_RATE_LIMIT, "ROUTER_INGEST_TOKEN_RATE_LIMIT", 1000, 1, 1_000_000_000);
-        Duration period = bounded(s, RATE_PERIOD, "ROUTER_INGEST_RATE_PERIOD", Duration.ofMinutes(1), Duration.ofSeconds(1),
+        Duration period = bounded(
+                s,
+                RATE_PERIOD,
+                "ROUTER_INGEST_RATE_PERIOD",
+                Duration.ofMinutes(1),
+                Duration.ofSeconds(1),
                 Duration.ofDays(1));
         Limits limits = new Limits(
                 s.integer(MAX_LABELS, "ROUTER_INGEST_MAX_LABELS", 64, 1, 10_000),
@@ -59,26 +68,58 @@ public record IngestSettings(
                 s.integer(MAX_LABEL_VALUE, "ROUTER_INGEST_MAX_LABEL_VALUE_LENGTH", 1024, 1, 1_048_576),
                 s.integer(MAX_ANNOTATIONS, "ROUTER_INGEST_MAX_ANNOTATIONS", 64, 1, 10_000),
                 s.integer(MAX_ANNOTATION_VALUE, "ROUTER_INGEST_MAX_ANNOTATION_VALUE_LENGTH", 8192, 1, 1_048_576));
-        Duration tolerance = bounded(s, SIGNATURE_TOLERANCE, "ROUTER_INGEST_SIGNATURE_TOLERANCE", Duration.ofMinutes(5),
-                Duration.ofSeconds(1), Duration.ofHours(1));
-        Duration readTimeout = bounded(s, READ_TIMEOUT, "ROUTER_INGEST_READ_TIMEOUT", Duration.ofSeconds(10), Duration.ofMillis(100),
+        Duration tolerance = bounded(
+                s,
+                SIGNATURE_TOLERANCE,
+                "ROUTER_INGEST_SIGNATURE_TOLERANCE",
+                Duration.ofMinutes(5),
+                Duration.ofSeconds(1),
+                Duration.ofHours(1));
+        Duration readTimeout = bounded(
+                s,
+                READ_TIMEOUT,
+                "ROUTER_INGEST_READ_TIMEOUT",
+                Duration.ofSeconds(10),
+                Duration.ofMillis(100),
                 Duration.ofMinutes(5));
         int concurrentReads = s.integer(CONCURRENT_READS, "ROUTER_INGEST_CONCURRENT_READS", 8, 1, 1000);
-        return new IngestSettings(token, secret, maxBody, maxAlerts, rate, tokenRate, period, limits, tolerance, readTimeout, concurrentReads,
+        return new IngestSettings(
+                token,
+                secret,
+                maxBody,
+                maxAlerts,
+                rate,
+                tokenRate,
+                period,
+                limits,
+                tolerance,
+                readTimeout,
+                concurrentReads,
                 severities(s));
     }
 
     /** How far ahead of the router's clock a signed event's timestamp may be (clock skew), 30 s unless set. */
     public static Duration futureSkew(SettingsSource s) {
-        return bounded(s, "router.ingest.future-skew", "ROUTER_INGEST_FUTURE_SKEW", Duration.ofSeconds(30), Duration.ZERO, Duration.ofMinutes(5));
+        return bounded(
+                s,
+                "router.ingest.future-skew",
+                "ROUTER_INGEST_FUTURE_SKEW",
+                Duration.ofSeconds(30),
+                Duration.ZERO,
+                Duration.ofMinutes(5));
     }
 
-    private static Duration bounded(SettingsSource s, String key, String env, Duration fallback, Duration min, Duration max) {
+    private static Duration bounded(
+            SettingsSource s, String key, String env, Duration fallback, Duration min, Duration max) {
         Duration d = s.duration(key, env, fallback);
         if (d.compareTo(min) < 0 || d.compareTo(max) > 0) {
-            throw s.error(key, env, "'" + s.raw(key, env).orElse("") + "' is outside " + io.opsrouter.config.Durations.format(min)
-                    + " to " + io.opsrouter.config.Durations.format(max), "set a duration from "
-                    + io.opsrouter.config.Durations.format(min) + " to " + io.opsrouter.config.Durations.format(max));
+            throw s.error(
+                    key,
+                    env,
+                    "'" + s.raw(key, env).orElse("") + "' is outside " + io.opsrouter.config.Durations.format(min)
+                            + " to " + io.opsrouter.config.Durations.format(max),
+                    "set a duration from " + io.opsrouter.config.Durations.format(min) + " to "
+                            + io.opsrouter.config.Durations.format(max));
         }
         return d;
     }
@@ -90,13 +131,20 @@ public record IngestSettings(
             if (pair.isBlank()) continue;
             String[] kv = pair.split("=", -1);
             if (kv.length != 2 || kv[0].isBlank()) {
-                throw s.error(SEVERITY_MAP, "ROUTER_INGEST_SEVERITY_MAP", "'" + pair.trim() + "' is not label-value=P1|P2|P3",
+                throw s.error(
+                        SEVERITY_MAP,
+                        "ROUTER_INGEST_SEVERITY_MAP",
+                        "'" + pair.trim() + "' is not label-value=P1|P2|P3",
                         "write it like critical=P1,warning=P2");
             }
             try {
                 map.put(kv[0].trim().toLowerCase(), Severity.parse(kv[1]));
             } catch (IllegalArgumentException e) {
-                throw s.error(SEVERITY_MAP, "ROUTER_INGEST_SEVERITY_MAP", e.getMessage(), "write it like critical=P1,warning=P2");
+                throw s.error(
+                        SEVERITY_MAP,
+                        "ROUTER_INGEST_SEVERITY_MAP",
+                        e.getMessage(),
+                        "write it like critical=P1,warning=P2");
             }
         }
         String fallback = s.string(SEVERITY_DEFAULT, "ROUTER_INGEST_SEVERITY_DEFAULT", "P3");

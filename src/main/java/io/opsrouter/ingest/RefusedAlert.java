@@ -12,6 +12,7 @@ import java.util.Map;
 public record RefusedAlert(int index, String alertname, String field, String error) {
     /** The exchange property the doors leave the refusals of a partly accepted batch in. */
     static final String PROPERTY = "ingestRefusedAlerts";
+
     private static final int MAX_NAME = 128;
 
     static RefusedAlert of(int index, JsonNode alert, IngestRefusal refusal) {

@@ -16,7 +16,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeParseException;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -31,14 +30,18 @@ final class StrictJson {
     static final Instant GO_ZERO = Instant.parse("0001-01-01T00:00:00Z");
     /** The times taken (both stores hold them; PostgreSQL's timestamptz ends in year 294276, Java's parse earlier). */
     static final Instant EARLIEST = Instant.EPOCH;
+
     static final Instant LATEST = Instant.parse("9999-12-31T23:59:59.999999999Z");
     /** Prometheus' label names; annotation names follow the same rule. */
     private static final java.util.regex.Pattern LABEL_NAME = java.util.regex.Pattern.compile("[a-zA-Z_][a-zA-Z0-9_]*");
 
     private static final ObjectMapper MAPPER = new ObjectMapper(JsonFactory.builder()
-            .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(32).maxNumberLength(64).build())
-            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-            .build())
+                    .streamReadConstraints(StreamReadConstraints.builder()
+                            .maxNestingDepth(32)
+                            .maxNumberLength(64)
+                            .build())
+                    .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+                    .build())
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
 
@@ -49,8 +52,12 @@ final class StrictJson {
         String text;
         try {
             // JSON on the network is UTF-8 (RFC 8259); the parser alone lets some invalid sequences through
-            text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(raw)).toString();
+            text = StandardCharsets.UTF_8
+                    .newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(raw))
+                    .toString();
         } catch (CharacterCodingException e) {
             throw IngestRefusal.invalid("body", "the request body is not valid UTF-8");
         }
@@ -95,7 +102,8 @@ final class StrictJson {
             if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
                 i++;
             } else if (Character.isSurrogate(c)) {
-                throw IngestRefusal.invalid(field, field + " holds a lone UTF-16 surrogate (half of a pair, \\ud800-\\udfff)");
+                throw IngestRefusal.invalid(
+                        field, field + " holds a lone UTF-16 surrogate (half of a pair, \\ud800-\\udfff)");
             }
         }
         return s;
@@ -133,7 +141,8 @@ final class StrictJson {
         JsonNode v = obj.get(name);
         if (v == null || v.isNull()) return 0;
         if (!v.isIntegralNumber() || !v.canConvertToInt() || v.intValue() < 0) {
-            throw IngestRefusal.invalid(path + name, path + name + " must be a whole number from 0 to " + Integer.MAX_VALUE);
+            throw IngestRefusal.invalid(
+                    path + name, path + name + " must be a whole number from 0 to " + Integer.MAX_VALUE);
         }
         return v.intValue();
     }
@@ -143,29 +152,53 @@ final class StrictJson {
         String s = optionalString(obj, name, path);
         if (s == null || s.isEmpty()) return null;
         try {
-            Instant t = OffsetDateTime.parse(s, DateTimeFormatter.ISO_OFFSET_DATE_TIME).toInstant();
+            Instant t = OffsetDateTime.parse(s, DateTimeFormatter.ISO_OFFSET_DATE_TIME)
+                    .toInstant();
             if (t.equals(GO_ZERO)) return null;
             if (t.isBefore(EARLIEST) || t.isAfter(LATEST)) {
-                throw IngestRefusal.invalid(path + name, path + name + " is outside 1970-01-01T00:00:00Z to 9999-12-31T23:59:59Z");
+                throw IngestRefusal.invalid(
+                        path + name, path + name + " is outside 1970-01-01T00:00:00Z to 9999-12-31T23:59:59Z");
             }
             return t;
         } catch (java.time.DateTimeException e) {
-            throw IngestRefusal.invalid(path + name, path + name + " is not an RFC 3339 time such as 2024-05-01T10:00:00Z");
+            throw IngestRefusal.invalid(
+                    path + name, path + name + " is not an RFC 3339 time such as 2024-05-01T10:00:00Z");
         }
     }
 
     static Map<String, String> labels(JsonNode obj, String name, String path, Limits limits, boolean required) {
-        return stringMap(obj, name, path, required, limits.maxLabels(), limits.maxLabelNameLength(), limits.maxLabelValueLength(),
+        return stringMap(
+                obj,
+                name,
+                path,
+                required,
+                limits.maxLabels(),
+                limits.maxLabelNameLength(),
+                limits.maxLabelValueLength(),
                 true);
     }
 
     static Map<String, String> annotations(JsonNode obj, String name, String path, Limits limits) {
-        return stringMap(obj, name, path, false, limits.maxAnnotations(), limits.maxLabelNameLength(),
-                limits.maxAnnotationValueLength(), false);
+        return stringMap(
+                obj,
+                name,
+                path,
+                false,
+                limits.maxAnnotations(),
+                limits.maxLabelNameLength(),
+                limits.maxAnnotationValueLength(),
+                false);
     }
 
-    private static Map<String, String> stringMap(JsonNode obj, String name, String path, boolean required, int maxEntries,
-                                                 int maxKey, int maxValue, boolean labels) {
+    private static Map<String, String> stringMap(
+            JsonNode obj,
+            String name,
+            String path,
+            boolean required,
+            int maxEntries,
+            int maxKey,
+            int maxValue,
+            boolean labels) {
         String field = path + name;
         JsonNode v = obj.get(name);
         if (v == null || v.isNull()) {
@@ -173,18 +206,22 @@ final class StrictJson {
             return Map.of();
         }
         if (!v.isObject()) throw IngestRefusal.invalid(field, field + " must be an object of strings");
-        if (v.size() > maxEntries) throw IngestRefusal.invalid(field, field + " has more than " + maxEntries + " entries");
+        if (v.size() > maxEntries)
+            throw IngestRefusal.invalid(field, field + " has more than " + maxEntries + " entries");
         if (required && v.isEmpty()) throw IngestRefusal.invalid(field, field + " must not be empty");
         Map<String, String> out = new LinkedHashMap<>();
         for (Iterator<Map.Entry<String, JsonNode>> it = v.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> e = it.next();
             String key = e.getKey();
             if (key.isEmpty()) throw IngestRefusal.invalid(field, field + " has an empty name");
-            if (key.length() > maxKey) throw IngestRefusal.invalid(field, field + " has a name longer than " + maxKey + " characters");
+            if (key.length() > maxKey)
+                throw IngestRefusal.invalid(field, field + " has a name longer than " + maxKey + " characters");
             // checked before the name is used in a message: a name is never echoed unless it is a plain label name
             if (!LABEL_NAME.matcher(key).matches()) {
-                throw IngestRefusal.invalid(field, field + " has a name that is not a Prometheus label name"
-                        + " (letters, digits and _, not starting with a digit)");
+                throw IngestRefusal.invalid(
+                        field,
+                        field + " has a name that is not a Prometheus label name"
+                                + " (letters, digits and _, not starting with a digit)");
             }
             JsonNode value = e.getValue();
             String entryField = field + "." + (key.length() <= 64 ? key : key.substring(0, 64));

@@ -15,13 +15,18 @@ public final class LogRedaction {
     private record Rule(Pattern pattern, String replacement) {}
 
     private static final List<Rule> RULES = List.of(
-            new Rule(Pattern.compile("(?i)(authorization[\"']?\\s*[:=]\\s*[\"']?\\s*(?:basic|bearer|token|digest)\\s+)[^\\s\"',\\[\\]]+"), "$1" + MASK),
+            new Rule(
+                    Pattern.compile(
+                            "(?i)(authorization[\"']?\\s*[:=]\\s*[\"']?\\s*(?:basic|bearer|token|digest)\\s+)[^\\s\"',\\[\\]]+"),
+                    "$1" + MASK),
             new Rule(Pattern.compile("(?i)(\\bbearer\\s+)[A-Za-z0-9._~+/=-]{8,}"), "$1" + MASK),
             new Rule(Pattern.compile("(/services/)[A-Za-z0-9]+/[A-Za-z0-9]+/[A-Za-z0-9]+"), "$1" + MASK),
             new Rule(Pattern.compile("(hooks\\.slack\\.com/(?:workflows|triggers)/)[^\\s\"'<>]+"), "$1" + MASK),
             new Rule(Pattern.compile("\\b(xox[abposre]|xapp)-[A-Za-z0-9-]{6,}"), "$1-" + MASK),
             new Rule(Pattern.compile("(?i)\\b([a-z][a-z0-9+.-]*://[^/\\s:@\"']+):[^@\\s/\"']+@"), "$1:" + MASK + "@"),
-            new Rule(Pattern.compile("(?i)([?&;](?:access_token|token|secret|password|passwd|pwd|api_?key|key|auth|sig|signature|client_secret)=)[^&\\s\"'#]+"),
+            new Rule(
+                    Pattern.compile(
+                            "(?i)([?&;](?:access_token|token|secret|password|passwd|pwd|api_?key|key|auth|sig|signature|client_secret)=)[^&\\s\"'#]+"),
                     "$1" + MASK));
 
     private LogRedaction() {}

@@ -17,13 +17,19 @@ public final class RouterMetrics {
 
     public RouterMetrics(String version) {
         this.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        Gauge.builder(MeterNames.BUILD_INFO, () -> 1).tag("version", version).description("The router's version")
+        Gauge.builder(MeterNames.BUILD_INFO, () -> 1)
+                .tag("version", version)
+                .description("The router's version")
                 .register(registry);
     }
 
-    public MeterRegistry registry() { return registry; }
+    public MeterRegistry registry() {
+        return registry;
+    }
 
-    public PrometheusMeterRegistry prometheus() { return registry; }
+    public PrometheusMeterRegistry prometheus() {
+        return registry;
+    }
 
     /** The Prometheus text exposition of every meter. */
     public String scrape() {

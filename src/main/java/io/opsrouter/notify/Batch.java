@@ -17,9 +17,17 @@ final class Batch {
     /** A lane stopped because the channel must wait: the other lanes stop after the message in hand. */
     volatile boolean stopped;
 
-    synchronized void sent(long id) { sent.add(id); }
-    synchronized void failed(OutboxQueue.Failure f) { failures.add(f); }
-    synchronized void untried(List<OutboxRow> rows) { untried.addAll(rows); }
+    synchronized void sent(long id) {
+        sent.add(id);
+    }
+
+    synchronized void failed(OutboxQueue.Failure f) {
+        failures.add(f);
+    }
+
+    synchronized void untried(List<OutboxRow> rows) {
+        untried.addAll(rows);
+    }
 
     int size() {
         return sent.size() + failures.size() + untried.size();

@@ -55,8 +55,15 @@ public final class ChannelException extends Exception {
         return one.length() > 300 ? one.substring(0, 300) + "..." : one;
     }
 
-    public String reason() { return reason; }
-    public boolean isRetryable() { return retryable; }
+    public String reason() {
+        return reason;
+    }
+
+    public boolean isRetryable() {
+        return retryable;
+    }
     /** How long the far side asked us to wait, or null. */
-    public Duration retryAfter() { return retryAfter; }
+    public Duration retryAfter() {
+        return retryAfter;
+    }
 }

@@ -36,15 +36,17 @@ final class ChannelHealth {
         this.channel = channel;
         this.alarms = alarms;
         this.clock = clock;
-        this.breaker = CircuitBreaker.of("notify-" + channel.id(), CircuitBreakerConfig.custom()
-                .slidingWindowType(CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)
-                .slidingWindowSize(failures)
-                .minimumNumberOfCalls(failures)
-                .failureRateThreshold(100f)
-                .waitDurationInOpenState(openFor)
-                .permittedNumberOfCallsInHalfOpenState(1)
-                .automaticTransitionFromOpenToHalfOpenEnabled(false)
-                .build());
+        this.breaker = CircuitBreaker.of(
+                "notify-" + channel.id(),
+                CircuitBreakerConfig.custom()
+                        .slidingWindowType(CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)
+                        .slidingWindowSize(failures)
+                        .minimumNumberOfCalls(failures)
+                        .failureRateThreshold(100f)
+                        .waitDurationInOpenState(openFor)
+                        .permittedNumberOfCallsInHalfOpenState(1)
+                        .automaticTransitionFromOpenToHalfOpenEnabled(false)
+                        .build());
     }
 
     /** At start: the channel's last finished message was dead, so it is still failing until a delivery says otherwise. */
@@ -99,8 +101,10 @@ final class ChannelHealth {
         String part = "channel-" + channel.id();
         CircuitBreaker.State s = breaker.getState();
         if (s == CircuitBreaker.State.OPEN || s == CircuitBreaker.State.FORCED_OPEN) {
-            return HealthPart.down(part, "circuit open after " + breaker.getMetrics().getNumberOfFailedCalls()
-                    + " failed sends: " + (lastError == null ? "unknown error" : lastError));
+            return HealthPart.down(
+                    part,
+                    "circuit open after " + breaker.getMetrics().getNumberOfFailedCalls() + " failed sends: "
+                            + (lastError == null ? "unknown error" : lastError));
         }
         if (s == CircuitBreaker.State.HALF_OPEN) {
             return HealthPart.up(part, "circuit half-open, trying again; last error: " + lastError);

@@ -12,7 +12,8 @@ import java.util.regex.Pattern;
  * What a channel reads its settings from when the router loads, and the checks its variables share. Secrets come
  * from the environment only: {@link SettingsSource#secret} refuses one written in the settings file.
  */
-public record ChannelSetup(SettingsSource settings, CoreSettings core, DispatchSettings dispatch, HttpPost http, Clock clock) {
+public record ChannelSetup(
+        SettingsSource settings, CoreSettings core, DispatchSettings dispatch, HttpPost http, Clock clock) {
     public static final Pattern E164 = Pattern.compile("\\+[1-9][0-9]{6,14}");
     public static final Pattern EMAIL = Pattern.compile("[^@\\s<>]+@[^@\\s<>]+\\.[^@\\s<>]+");
     private static final String ENV = "environment";

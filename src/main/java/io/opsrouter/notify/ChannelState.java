@@ -26,9 +26,13 @@ final class ChannelState {
         this.health = health;
     }
 
-    ChannelName name() { return channel.name(); }
+    ChannelName name() {
+        return channel.name();
+    }
 
-    Instant pausedUntil() { return pausedUntil; }
+    Instant pausedUntil() {
+        return pausedUntil;
+    }
 
     boolean waiting(Instant now) {
         return pausedUntil.isAfter(now);

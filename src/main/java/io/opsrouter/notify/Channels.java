@@ -34,7 +34,8 @@ public final class Channels {
      */
     public static List<Channel> configure(ChannelSetup setup) {
         List<Channel> on = new ArrayList<>();
-        for (ChannelName name : ChannelName.values()) factory(name).configure(setup).ifPresent(on::add);
+        for (ChannelName name : ChannelName.values())
+            factory(name).configure(setup).ifPresent(on::add);
         return on;
     }
 }

@@ -24,27 +24,47 @@ final class DeliveryMeters {
         this.meters = meters;
         this.queue = queue;
         this.clock = clock;
-        Gauge.builder(MeterNames.OUTBOX_DEPTH, this, DeliveryMeters::depth).description("Notifications not yet delivered nor dead")
+        Gauge.builder(MeterNames.OUTBOX_DEPTH, this, DeliveryMeters::depth)
+                .description("Notifications not yet delivered nor dead")
                 .register(meters);
-        Gauge.builder(MeterNames.OUTBOX_OLDEST_AGE, this, DeliveryMeters::oldestAge).baseUnit("seconds")
-                .description("Age of the oldest undelivered notification").register(meters);
+        Gauge.builder(MeterNames.OUTBOX_OLDEST_AGE, this, DeliveryMeters::oldestAge)
+                .baseUnit("seconds")
+                .description("Age of the oldest undelivered notification")
+                .register(meters);
     }
 
     void sent(ChannelName channel, Notification n, Instant at) {
-        Counter.builder(MeterNames.NOTIFICATIONS_SENT).tag("channel", channel.id()).description("Notifications delivered")
-                .register(meters).increment();
-        if (n.kind() == Notification.Kind.FIRING || n.kind() == Notification.Kind.RESOLVED
+        Counter.builder(MeterNames.NOTIFICATIONS_SENT)
+                .tag("channel", channel.id())
+                .description("Notifications delivered")
+                .register(meters)
+                .increment();
+        if (n.kind() == Notification.Kind.FIRING
+                || n.kind() == Notification.Kind.RESOLVED
                 || n.kind() == Notification.Kind.CHANNEL_FAILURE) {
-            n.alerts().stream().map(AlertView::lastSeen).filter(Objects::nonNull).max(Instant::compareTo)
-                    .ifPresent(seen -> Timer.builder(MeterNames.SIGNAL_TO_DELIVERY).tag("channel", channel.id())
-                            .description("From the signal to the delivery of its message").publishPercentileHistogram()
-                            .register(meters).record(Duration.between(seen, at).isNegative() ? Duration.ZERO : Duration.between(seen, at)));
+            n.alerts().stream()
+                    .map(AlertView::lastSeen)
+                    .filter(Objects::nonNull)
+                    .max(Instant::compareTo)
+                    .ifPresent(seen -> Timer.builder(MeterNames.SIGNAL_TO_DELIVERY)
+                            .tag("channel", channel.id())
+                            .description("From the signal to the delivery of its message")
+                            .publishPercentileHistogram()
+                            .register(meters)
+                            .record(
+                                    Duration.between(seen, at).isNegative()
+                                            ? Duration.ZERO
+                                            : Duration.between(seen, at)));
         }
     }
 
     void failed(ChannelName channel, String reason) {
-        Counter.builder(MeterNames.NOTIFICATIONS_FAILED).tag("channel", channel.id()).tag("reason", reason)
-                .description("Failed delivery attempts").register(meters).increment();
+        Counter.builder(MeterNames.NOTIFICATIONS_FAILED)
+                .tag("channel", channel.id())
+                .tag("reason", reason)
+                .description("Failed delivery attempts")
+                .register(meters)
+                .increment();
     }
 
     private double depth() {
@@ -57,7 +77,9 @@ final class DeliveryMeters {
 
     private double oldestAge() {
         try {
-            return queue.oldestPending().map(t -> Math.max(0, Duration.between(t, clock.instant()).toMillis() / 1000.0)).orElse(0.0);
+            return queue.oldestPending()
+                    .map(t -> Math.max(0, Duration.between(t, clock.instant()).toMillis() / 1000.0))
+                    .orElse(0.0);
         } catch (RuntimeException e) {
             return Double.NaN;
         }

@@ -1,7 +1,7 @@
 package io.opsrouter.notify;
 
-import io.opsrouter.outbox.ChannelName;
 import io.opsrouter.config.SettingsSource;
+import io.opsrouter.outbox.ChannelName;
 import java.time.Duration;
 
 /**
@@ -39,7 +39,10 @@ public record DispatchSettings(
         Duration poll = s.duration("notify.poll-interval", "NOTIFY_POLL_INTERVAL", Duration.ofMillis(200));
         Duration retention = s.duration("notify.retention", "NOTIFY_RETENTION", Duration.ofDays(30));
         if (!retention.isZero() && retention.compareTo(Duration.ofHours(1)) < 0) {
-            throw s.error("notify.retention", "NOTIFY_RETENTION", "is shorter than one hour",
+            throw s.error(
+                    "notify.retention",
+                    "NOTIFY_RETENTION",
+                    "is shorter than one hour",
                     "keep delivered notifications at least 1h (e.g. 30d), or write 0s to keep them forever");
         }
         int batch = s.integer("notify.batch-size", "NOTIFY_BATCH_SIZE", 50, 1, 1000);
@@ -57,19 +60,37 @@ public record DispatchSettings(
         positive(s, "notify.retry.initial", "NOTIFY_RETRY_INITIAL", initial);
         positive(s, "notify.breaker.open-for", "NOTIFY_BREAKER_OPEN_FOR", openFor);
         if (max.compareTo(initial) < 0) {
-            throw s.error("notify.retry.max", "NOTIFY_RETRY_MAX", "is shorter than notify.retry.initial (" + initial + ")",
+            throw s.error(
+                    "notify.retry.max",
+                    "NOTIFY_RETRY_MAX",
+                    "is shorter than notify.retry.initial (" + initial + ")",
                     "make the longest backoff at least the first one");
         }
         if (lease.compareTo(timeout.multipliedBy(3)) < 0) {
-            throw s.error("notify.lease", "NOTIFY_LEASE", "is shorter than three send timeouts (" + timeout.multipliedBy(3) + ")",
+            throw s.error(
+                    "notify.lease",
+                    "NOTIFY_LEASE",
+                    "is shorter than three send timeouts (" + timeout.multipliedBy(3) + ")",
                     "make the lease longer than 3 x notify.send-timeout, or a claimed row could be sent twice");
         }
-        return new DispatchSettings(poll, batch, lease, timeout, initial, max, attempts, failures, openFor, concurrency,
-                Math.min(sms, concurrency), retention);
+        return new DispatchSettings(
+                poll,
+                batch,
+                lease,
+                timeout,
+                initial,
+                max,
+                attempts,
+                failures,
+                openFor,
+                concurrency,
+                Math.min(sms, concurrency),
+                retention);
     }
 
     private static void positive(SettingsSource s, String key, String env, Duration d) {
-        if (d.isZero() || d.isNegative()) throw s.error(key, env, "must be longer than zero", "write e.g. 200ms, 10s or 5m");
+        if (d.isZero() || d.isNegative())
+            throw s.error(key, env, "must be longer than zero", "write e.g. 200ms, 10s or 5m");
     }
 
     /**

@@ -31,8 +31,14 @@ final class LaneSender {
     private final Duration breakerOpenFor;
     private final BooleanSupplier running;
 
-    LaneSender(MessageTemplates templates, RetryPolicy retry, DeliveryMeters meters, OutboxQueue queue, Clock clock,
-               DispatchSettings settings, BooleanSupplier running) {
+    LaneSender(
+            MessageTemplates templates,
+            RetryPolicy retry,
+            DeliveryMeters meters,
+            OutboxQueue queue,
+            Clock clock,
+            DispatchSettings settings,
+            BooleanSupplier running) {
         this.templates = templates;
         this.retry = retry;
         this.meters = meters;
@@ -51,22 +57,32 @@ final class LaneSender {
                 boolean goOn = deliverOne(st, lane.get(i++), batch);
                 if (!goOn) batch.stopped = true;
             }
-            batch.untried(lane.subList(i, lane.size()).stream().map(Batch.Item::row).toList());
+            batch.untried(
+                    lane.subList(i, lane.size()).stream().map(Batch.Item::row).toList());
         } catch (RuntimeException e) {
             // the row in hand may have gone out: this lane's rows wait for their lease, and the channel with
             // them, so no later message of their groups overtakes them
             st.pauseUntil(clock.instant().plus(lease));
             batch.stopped = true;
-            LOG.error("{}: delivering notification {} failed; it and the {} after it in its lane are retried when their lease ends",
-                    st.name(), lane.get(Math.max(0, i - 1)).row().idempotencyKey(), lane.size() - i, e);
+            LOG.error(
+                    "{}: delivering notification {} failed; it and the {} after it in its lane are retried when their lease ends",
+                    st.name(),
+                    lane.get(Math.max(0, i - 1)).row().idempotencyKey(),
+                    lane.size() - i,
+                    e);
         }
     }
 
     /** A row that cannot be read or rendered is dead at once: no retry can change it. */
     void unreadable(ChannelState st, OutboxRow row, Exception e, Batch batch) {
-        LOG.error("outbox row {} ({}) cannot be read or rendered, marking it dead: {}", row.id(), row.idempotencyKey(), e.getMessage());
+        LOG.error(
+                "outbox row {} ({}) cannot be read or rendered, marking it dead: {}",
+                row.id(),
+                row.idempotencyKey(),
+                e.getMessage());
         meters.failed(st.name(), "unreadable");
-        batch.failed(new OutboxQueue.Failure(row.id(), row.attempts(), true, clock.instant(), "unreadable: " + e.getMessage()));
+        batch.failed(new OutboxQueue.Failure(
+                row.id(), row.attempts(), true, clock.instant(), "unreadable: " + e.getMessage()));
     }
 
     /** False when the channel must wait: the caller gives the rest of the batch back. */
@@ -91,27 +107,49 @@ final class LaneSender {
             send(st.channel, m);
             st.health.succeeded(System.nanoTime() - t0);
             if (st.channel.batchMarks()) batch.sent(row.id());
-            else durably("mark an accepted notification sent", () -> queue.markSent(List.of(row.id()), clock.instant()));
+            else
+                durably("mark an accepted notification sent", () -> queue.markSent(List.of(row.id()), clock.instant()));
             meters.sent(st.name(), n, clock.instant());
             st.health.delivered();
-            LOG.info("{} delivered {} {} to {} (attempt {}, {})", st.name(), n.kind().label(), alertNames(n),
-                    n.recipient() == null || n.recipient().name() == null ? st.name() : n.recipient().name(), attempt, row.idempotencyKey());
+            LOG.info(
+                    "{} delivered {} {} to {} (attempt {}, {})",
+                    st.name(),
+                    n.kind().label(),
+                    alertNames(n),
+                    n.recipient() == null || n.recipient().name() == null
+                            ? st.name()
+                            : n.recipient().name(),
+                    attempt,
+                    row.idempotencyKey());
             return true;
         } catch (ChannelException e) {
             st.health.failed(e, System.nanoTime() - t0);
             meters.failed(st.name(), e.reason());
             Instant now = clock.instant();
-            RetryPolicy.Decision d = retry.afterFailure(attempt, e, now, ThreadLocalRandom.current().nextDouble());
+            RetryPolicy.Decision d = retry.afterFailure(
+                    attempt, e, now, ThreadLocalRandom.current().nextDouble());
             if (!d.goOn()) st.pauseUntil(d.channelWaitsUntil());
             if (!e.isRetryable()) {
-                LOG.warn("{} notification {} refused, not retried: {}", st.name(), row.idempotencyKey(), e.getMessage());
+                LOG.warn(
+                        "{} notification {} refused, not retried: {}", st.name(), row.idempotencyKey(), e.getMessage());
             } else if (d.dead()) {
-                LOG.error("{} notification {} dead after {} attempts: {}", st.name(), row.idempotencyKey(), attempt, e.getMessage());
+                LOG.error(
+                        "{} notification {} dead after {} attempts: {}",
+                        st.name(),
+                        row.idempotencyKey(),
+                        attempt,
+                        e.getMessage());
             } else {
-                LOG.info("{} notification {} failed (attempt {}), next try in {} ms: {}", st.name(), row.idempotencyKey(), attempt,
-                        Duration.between(now, d.at()).toMillis(), e.getMessage());
+                LOG.info(
+                        "{} notification {} failed (attempt {}), next try in {} ms: {}",
+                        st.name(),
+                        row.idempotencyKey(),
+                        attempt,
+                        Duration.between(now, d.at()).toMillis(),
+                        e.getMessage());
             }
-            batch.failed(new OutboxQueue.Failure(row.id(), attempt, d.dead(), d.at(), e.reason() + ": " + e.getMessage()));
+            batch.failed(
+                    new OutboxQueue.Failure(row.id(), attempt, d.dead(), d.at(), e.reason() + ": " + e.getMessage()));
             if (d.channelFailing()) st.health.failing(e.getMessage());
             return d.goOn();
         }
@@ -123,9 +161,12 @@ final class LaneSender {
         StringBuilder sb = new StringBuilder(n.severity() == null ? "" : n.severity() + " ");
         for (int i = 0; i < n.alerts().size() && i < 3; i++) {
             if (i > 0) sb.append(", ");
-            sb.append(n.alerts().get(i).name()).append(" #").append(n.alerts().get(i).id());
+            sb.append(n.alerts().get(i).name())
+                    .append(" #")
+                    .append(n.alerts().get(i).id());
         }
-        if (n.alerts().size() > 3) sb.append(" and ").append(n.alerts().size() - 3).append(" more");
+        if (n.alerts().size() > 3)
+            sb.append(" and ").append(n.alerts().size() - 3).append(" more");
         return sb.toString();
     }
 

@@ -1,7 +1,7 @@
 package io.opsrouter.notify;
 
-import io.opsrouter.outbox.Notification;
 import io.opsrouter.outbox.AlertView;
+import io.opsrouter.outbox.Notification;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -39,10 +39,13 @@ final class MessageFields {
             put(f, "values.", a.values());
             put(f, "annotations.", a.annotations());
         }
-        f.put("alerts", alerts.stream()
-                .map(a -> "- " + nz(a.name()) + (a.summary() == null || a.summary().isBlank() ? "" : ": " + a.summary())
-                        + (a.labels() == null || a.labels().isEmpty() ? "" : " (" + pairs(a.labels()) + ")"))
-                .collect(Collectors.joining("\n")));
+        f.put(
+                "alerts",
+                alerts.stream()
+                        .map(a -> "- " + nz(a.name())
+                                + (a.summary() == null || a.summary().isBlank() ? "" : ": " + a.summary())
+                                + (a.labels() == null || a.labels().isEmpty() ? "" : " (" + pairs(a.labels()) + ")"))
+                        .collect(Collectors.joining("\n")));
         return f;
     }
 
@@ -53,8 +56,10 @@ final class MessageFields {
 
     private static String pairs(Map<String, ?> m) {
         if (m == null || m.isEmpty()) return "";
-        return new TreeMap<>(m).entrySet().stream().map(e -> e.getKey() + "=" + format(e.getValue()))
-                .collect(Collectors.joining(", "));
+        return new TreeMap<>(m)
+                .entrySet().stream()
+                        .map(e -> e.getKey() + "=" + format(e.getValue()))
+                        .collect(Collectors.joining(", "));
     }
 
     private static String format(Object v) {

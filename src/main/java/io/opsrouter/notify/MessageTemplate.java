@@ -17,9 +17,26 @@ import java.util.stream.Collectors;
 public final class MessageTemplate {
     /** Every field a template may name; {@code labels.X}, {@code values.X} and {@code annotations.X} name one entry. */
     public static final Set<String> FIELDS = Set.of(
-            "severity", "kind", "channel", "groupKey", "ackUrl", "count", "recipient",
-            "name", "summary", "runbook", "status", "fingerprint", "id", "firstSeen", "lastSeen",
-            "labels", "values", "annotations", "alerts");
+            "severity",
+            "kind",
+            "channel",
+            "groupKey",
+            "ackUrl",
+            "count",
+            "recipient",
+            "name",
+            "summary",
+            "runbook",
+            "status",
+            "fingerprint",
+            "id",
+            "firstSeen",
+            "lastSeen",
+            "labels",
+            "values",
+            "annotations",
+            "alerts");
+
     private static final List<String> MAP_PREFIXES = List.of("labels.", "values.", "annotations.");
 
     private final String file;
@@ -43,7 +60,10 @@ public final class MessageTemplate {
             subject = parseLine(file, 1, raw.get(0).substring(8).trim());
             first = 1;
         } else if (needsSubject) {
-            throw new SettingsException(file, "line 1", "an e-mail template must start with a 'Subject: ...' line",
+            throw new SettingsException(
+                    file,
+                    "line 1",
+                    "an e-mail template must start with a 'Subject: ...' line",
                     "add a first line such as 'Subject: [${severity}] ${summary}'");
         }
         List<List<Line>> lines = new ArrayList<>();
@@ -51,7 +71,8 @@ public final class MessageTemplate {
         while (last > first && raw.get(last - 1).isBlank()) last--;
         for (int i = first; i < last; i++) lines.add(parseLine(file, i + 1, raw.get(i)));
         if (lines.isEmpty()) {
-            throw new SettingsException(file, null, "the template is empty", "write the message text, e.g. '${summary}'");
+            throw new SettingsException(
+                    file, null, "the template is empty", "write the message text, e.g. '${summary}'");
         }
         return new MessageTemplate(file, subject, lines);
     }
@@ -69,12 +90,18 @@ public final class MessageTemplate {
             int close = s.indexOf('}', open);
             int nextOpen = s.indexOf("${", open + 2);
             if (close < 0 || (nextOpen >= 0 && nextOpen < close)) {
-                throw new SettingsException(file, "line " + lineNo, "'${' at column " + (open + 1) + " is never closed",
+                throw new SettingsException(
+                        file,
+                        "line " + lineNo,
+                        "'${' at column " + (open + 1) + " is never closed",
                         "close the placeholder with '}'");
             }
             String field = s.substring(open + 2, close).trim();
             if (!known(field)) {
-                throw new SettingsException(file, "line " + lineNo, "unknown field '${" + field + "}'",
+                throw new SettingsException(
+                        file,
+                        "line " + lineNo,
+                        "unknown field '${" + field + "}'",
                         "use one of " + FIELDS.stream().sorted().collect(Collectors.joining(", "))
                                 + ", or labels.NAME, values.NAME, annotations.NAME");
             }
@@ -87,14 +114,18 @@ public final class MessageTemplate {
     private static boolean known(String field) {
         if (FIELDS.contains(field)) return true;
         for (String p : MAP_PREFIXES) {
-            if (field.startsWith(p) && field.length() > p.length() && field.substring(p.length()).matches("[A-Za-z0-9_.\\-]+")) {
+            if (field.startsWith(p)
+                    && field.length() > p.length()
+                    && field.substring(p.length()).matches("[A-Za-z0-9_.\\-]+")) {
                 return true;
             }
         }
         return false;
     }
 
-    public String file() { return file; }
+    public String file() {
+        return file;
+    }
 
     public String renderSubject(Map<String, String> fields) {
         return subject == null ? null : renderLine(subject, fields, false);

@@ -1,8 +1,8 @@
 package io.opsrouter.notify;
 
-import io.opsrouter.outbox.Notification;
-import io.opsrouter.outbox.ChannelName;
 import io.opsrouter.config.SettingsException;
+import io.opsrouter.outbox.ChannelName;
+import io.opsrouter.outbox.Notification;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -22,7 +22,8 @@ import java.util.stream.Stream;
 public final class MessageTemplates {
     public static final String DIR = "config/templates";
     private static final Pattern NAME = Pattern.compile("([a-z][a-z0-9_-]*?)(?:-(P[123]))?\\.txt");
-    static final String BUILT_IN = "[${severity}] ${kind}: ${summary}\n${alerts}\nRunbook: ${runbook}\nAcknowledge: ${ackUrl}";
+    static final String BUILT_IN =
+            "[${severity}] ${kind}: ${summary}\n${alerts}\nRunbook: ${runbook}\nAcknowledge: ${ackUrl}";
     static final String BUILT_IN_EMAIL = "Subject: [${severity}] ${kind}: ${summary}\n" + BUILT_IN;
 
     private volatile Map<String, MessageTemplate> byKey;
@@ -47,25 +48,38 @@ public final class MessageTemplates {
                     if (Files.isDirectory(p) || fileName.startsWith(".") || fileName.endsWith(".md")) continue;
                     Matcher mt = NAME.matcher(fileName);
                     if (!mt.matches()) {
-                        throw new SettingsException(rel, null, "is not a template name",
+                        throw new SettingsException(
+                                rel,
+                                null,
+                                "is not a template name",
                                 "name templates <channel>.txt or <channel>-P1.txt (P2, P3)");
                     }
                     String channel = mt.group(1);
                     if (!channels.contains(channel)) {
-                        throw new SettingsException(rel, null, "names an unknown channel '" + channel + "'",
-                                "use one of " + String.join(", ", channels.stream().sorted().toList()) + ", or remove the file");
+                        throw new SettingsException(
+                                rel,
+                                null,
+                                "names an unknown channel '" + channel + "'",
+                                "use one of "
+                                        + String.join(
+                                                ", ", channels.stream().sorted().toList()) + ", or remove the file");
                     }
                     String text;
                     try {
                         text = Files.readString(p, StandardCharsets.UTF_8);
                     } catch (IOException e) {
-                        throw new SettingsException(rel, null, "cannot be read: " + e.getMessage(), "make it readable UTF-8 text");
+                        throw new SettingsException(
+                                rel, null, "cannot be read: " + e.getMessage(), "make it readable UTF-8 text");
                     }
                     String key = mt.group(2) == null ? channel : channel + "-" + mt.group(2);
-                    m.put(key, MessageTemplate.parse(rel, text, ChannelName.EMAIL.id().equals(channel)));
+                    m.put(
+                            key,
+                            MessageTemplate.parse(
+                                    rel, text, ChannelName.EMAIL.id().equals(channel)));
                 }
             } catch (IOException e) {
-                throw new SettingsException(DIR, null, "cannot be listed: " + e.getMessage(), "make the folder readable");
+                throw new SettingsException(
+                        DIR, null, "cannot be listed: " + e.getMessage(), "make the folder readable");
             }
         }
         return new MessageTemplates(m);

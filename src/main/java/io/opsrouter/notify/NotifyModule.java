@@ -5,10 +5,10 @@ import io.opsrouter.app.HealthPart;
 import io.opsrouter.app.RouterContext;
 import io.opsrouter.app.RouterModule;
 import io.opsrouter.config.ConfigReload;
+import io.opsrouter.notify.channel.HttpPost;
 import io.opsrouter.outbox.ChannelDirectory;
 import io.opsrouter.outbox.ChannelName;
 import io.opsrouter.outbox.OutboxQueue;
-import io.opsrouter.notify.channel.HttpPost;
 import java.util.List;
 import org.apache.camel.CamelContext;
 import org.apache.camel.builder.TemplatedRouteBuilder;
@@ -35,7 +35,8 @@ public final class NotifyModule implements RouterModule {
     }
 
     public static String queueUri(ChannelName channel) {
-        return "seda:notify-" + channel + "?size=1&discardWhenFull=true&discardIfNoConsumers=true&waitForTaskToComplete=Never";
+        return "seda:notify-" + channel
+                + "?size=1&discardWhenFull=true&discardIfNoConsumers=true&waitForTaskToComplete=Never";
     }
 
     @Override
@@ -45,14 +46,28 @@ public final class NotifyModule implements RouterModule {
         List<Channel> channels = Channels.configure(new ChannelSetup(ctx.settings(), ctx.core(), d, http, ctx.clock()));
         this.ctx = ctx;
         MessageTemplates templates = MessageTemplates.load(ctx.core().home());
-        templateReload = new ConfigReload("templates", MessageTemplates.DIR, List.of(ctx.core().home().resolve(MessageTemplates.DIR)), () -> {
-            templates.replaceWith(MessageTemplates.load(ctx.core().home()));
-            return "templates in force";
-        }, ctx.metrics().registry());
-        dispatcher = new OutboxDispatcher(new OutboxQueue(ctx.store()), channels, templates, d, ctx.clock(), ctx.metrics().registry());
+        templateReload = new ConfigReload(
+                "templates",
+                MessageTemplates.DIR,
+                List.of(ctx.core().home().resolve(MessageTemplates.DIR)),
+                () -> {
+                    templates.replaceWith(MessageTemplates.load(ctx.core().home()));
+                    return "templates in force";
+                },
+                ctx.metrics().registry());
+        dispatcher = new OutboxDispatcher(
+                new OutboxQueue(ctx.store()),
+                channels,
+                templates,
+                d,
+                ctx.clock(),
+                ctx.metrics().registry());
         beans.bind(HttpPost.CLIENT_BEAN, http.client());
         beans.bind(OutboxDispatcher.BEAN, dispatcher);
-        beans.bind(OutboxRetention.BEAN, new OutboxRetention(ctx.store(), d.retention(), ctx.clock(), ctx.metrics().registry()));
+        beans.bind(
+                OutboxRetention.BEAN,
+                new OutboxRetention(
+                        ctx.store(), d.retention(), ctx.clock(), ctx.metrics().registry()));
         beans.bind(ChannelDirectory.BEAN, dispatcher);
         for (ChannelState s : dispatcher.states().values()) {
             ctx.health().register("channel-" + s.name().id(), s.health::health);

@@ -34,6 +34,7 @@ public final class OutboxDispatcher implements ChannelDirectory {
     public static final String BEAN = "notifyDispatcher";
     /** Takes what is addressed to a channel that is not configured. */
     public static final ChannelName FALLBACK = ChannelName.LOG;
+
     private static final Logger LOG = LoggerFactory.getLogger(OutboxDispatcher.class);
 
     private final OutboxQueue queue;
@@ -46,16 +47,35 @@ public final class OutboxDispatcher implements ChannelDirectory {
     private volatile ProducerTemplate producer;
     private volatile boolean running;
 
-    public OutboxDispatcher(OutboxQueue queue, List<Channel> channels, MessageTemplates templates, DispatchSettings settings,
-                            Clock clock, MeterRegistry meters) {
+    public OutboxDispatcher(
+            OutboxQueue queue,
+            List<Channel> channels,
+            MessageTemplates templates,
+            DispatchSettings settings,
+            Clock clock,
+            MeterRegistry meters) {
         this.queue = queue;
         this.settings = settings;
         this.clock = clock;
-        this.sender = new LaneSender(templates, RetryPolicy.of(settings), new DeliveryMeters(meters, queue, clock), queue, clock,
-                settings, this::isRunning);
+        this.sender = new LaneSender(
+                templates,
+                RetryPolicy.of(settings),
+                new DeliveryMeters(meters, queue, clock),
+                queue,
+                clock,
+                settings,
+                this::isRunning);
         for (Channel c : channels) {
-            states.put(c.name(), new ChannelState(c,
-                    new ChannelHealth(c.name(), settings.breakerFailures(), settings.breakerOpenFor(), this::alarm, clock)));
+            states.put(
+                    c.name(),
+                    new ChannelState(
+                            c,
+                            new ChannelHealth(
+                                    c.name(),
+                                    settings.breakerFailures(),
+                                    settings.breakerOpenFor(),
+                                    this::alarm,
+                                    clock)));
         }
     }
 
@@ -96,14 +116,17 @@ public final class OutboxDispatcher implements ChannelDirectory {
         return states.containsKey(channel);
     }
 
-    Map<ChannelName, ChannelState> states() { return states; }
+    Map<ChannelName, ChannelState> states() {
+        return states;
+    }
 
     /** The channels that are not waiting out a backoff or an open circuit. */
     public List<String> dueChannels() {
         if (!running) return List.of();
         Instant now = clock.instant();
         List<String> due = new ArrayList<>();
-        for (ChannelState s : states.values()) if (!s.waiting(now)) due.add(s.name().id());
+        for (ChannelState s : states.values())
+            if (!s.waiting(now)) due.add(s.name().id());
         return due;
     }
 
@@ -113,7 +136,8 @@ public final class OutboxDispatcher implements ChannelDirectory {
         if (s == null || !running) return;
         ProducerTemplate p = producer;
         Endpoint q = s.queue;
-        if (p != null && q != null && !s.waiting(clock.instant())) p.sendBody(q, s.name().id());
+        if (p != null && q != null && !s.waiting(clock.instant()))
+            p.sendBody(q, s.name().id());
     }
 
     /**
@@ -185,7 +209,8 @@ public final class OutboxDispatcher implements ChannelDirectory {
     private void writeBack(ChannelState st, Batch batch) {
         Instant now = clock.instant();
         Instant releaseAt = st.waiting(now) ? st.pausedUntil() : now;
-        LaneSender.durably("write back " + batch.size() + " claimed notifications",
+        LaneSender.durably(
+                "write back " + batch.size() + " claimed notifications",
                 () -> queue.finish(batch.sent, now, batch.failures, batch.untried, releaseAt));
     }
 
@@ -200,7 +225,10 @@ public final class OutboxDispatcher implements ChannelDirectory {
         if (p == null) return false;
         try {
             p.sendBody(ChannelAlarm.ENDPOINT, alarm);
-            LOG.warn("channel {} {}", alarm.channel(), alarm.failing() ? "failing: raised a P1" : "recovered: resolved its P1");
+            LOG.warn(
+                    "channel {} {}",
+                    alarm.channel(),
+                    alarm.failing() ? "failing: raised a P1" : "recovered: resolved its P1");
             return true;
         } catch (RuntimeException e) {
             LOG.error("cannot raise the channel-failing signal for {}: {}", alarm.channel(), e.getMessage());

@@ -32,7 +32,8 @@ public final class OutboxRetention {
         this.store = store;
         this.retention = retention;
         this.clock = clock;
-        this.purged = Counter.builder(MeterNames.OUTBOX_PURGED).description("Delivered or dead notifications deleted after the retention")
+        this.purged = Counter.builder(MeterNames.OUTBOX_PURGED)
+                .description("Delivered or dead notifications deleted after the retention")
                 .register(meters);
     }
 

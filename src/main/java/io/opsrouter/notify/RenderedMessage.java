@@ -1,8 +1,9 @@
 package io.opsrouter.notify;
 
-import io.opsrouter.outbox.Recipient;
-import io.opsrouter.outbox.Notification;
 import io.opsrouter.outbox.ChannelName;
+import io.opsrouter.outbox.Notification;
+import io.opsrouter.outbox.Recipient;
+
 /**
  * A notification as one channel will send it: its template applied.
  *
@@ -10,7 +11,15 @@ import io.opsrouter.outbox.ChannelName;
  * @param text    the message text
  */
 public record RenderedMessage(String idempotencyKey, Notification notification, String subject, String text) {
-    public ChannelName channel() { return notification.channel(); }
-    public Recipient recipient() { return notification.recipient(); }
-    public String severity() { return notification.severity(); }
+    public ChannelName channel() {
+        return notification.channel();
+    }
+
+    public Recipient recipient() {
+        return notification.recipient();
+    }
+
+    public String severity() {
+        return notification.severity();
+    }
 }

@@ -18,7 +18,8 @@ final class RetryAfter {
             return s < 0 ? null : min(Duration.ofSeconds(s));
         } catch (NumberFormatException e) {
             try {
-                Duration d = Duration.between(java.time.Instant.now(), ZonedDateTime.parse(v, DateTimeFormatter.RFC_1123_DATE_TIME));
+                Duration d = Duration.between(
+                        java.time.Instant.now(), ZonedDateTime.parse(v, DateTimeFormatter.RFC_1123_DATE_TIME));
                 return d.isNegative() ? Duration.ZERO : min(d);
             } catch (RuntimeException ignored) {
                 return null;

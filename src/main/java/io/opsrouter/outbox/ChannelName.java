@@ -21,7 +21,11 @@ public enum ChannelName {
     LOG("log", Reach.NOBODY);
 
     /** Whom a message on the channel goes to: a person's phone, a person's e-mail address, or no person (a room, a file). */
-    public enum Reach { NOBODY, PHONE, EMAIL }
+    public enum Reach {
+        NOBODY,
+        PHONE,
+        EMAIL
+    }
 
     private final String id;
     private final Reach reach;
@@ -74,7 +78,8 @@ public enum ChannelName {
     /** The channel named {@code id}; an unknown name is an error that lists the known ones. */
     @JsonCreator
     public static ChannelName of(String id) {
-        return parse(id).orElseThrow(() -> new IllegalArgumentException("'" + id + "' is not a channel; use one of " + ids()));
+        return parse(id)
+                .orElseThrow(() -> new IllegalArgumentException("'" + id + "' is not a channel; use one of " + ids()));
     }
 
     /** The names, in a stable order, for messages: {@code slack, email, sms, webhook, log}. */

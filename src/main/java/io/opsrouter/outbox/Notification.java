@@ -28,7 +28,12 @@ public record Notification(
         String ackUrl) {
 
     public enum Kind {
-        FIRING, ESCALATION, REMINDER, ACKNOWLEDGED, RESOLVED, CHANNEL_FAILURE;
+        FIRING,
+        ESCALATION,
+        REMINDER,
+        ACKNOWLEDGED,
+        RESOLVED,
+        CHANNEL_FAILURE;
 
         public String label() {
             return name().toLowerCase().replace('_', '-');

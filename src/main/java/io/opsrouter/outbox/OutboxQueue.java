@@ -33,7 +33,8 @@ public final class OutboxQueue {
      * Claims up to {@code limit} due rows for {@code channel}; with {@code others} set, rows addressed to any
      * channel not in {@code others} instead (what the log fallback takes).
      */
-    public List<OutboxRow> claim(ChannelName channel, Collection<ChannelName> others, int limit, Instant now, Duration lease) {
+    public List<OutboxRow> claim(
+            ChannelName channel, Collection<ChannelName> others, int limit, Instant now, Duration lease) {
         OffsetDateTime nowTs = ts(now);
         OffsetDateTime until = ts(now.plus(lease));
         // a claim lost in a crash leaves its rows due again at once instead of after the lease: either way they
@@ -43,10 +44,20 @@ public final class OutboxQueue {
             if (others == null) {
                 // one ordered index range per status (outbox_claim): the cost stays that of the rows taken, however
                 // deep the backlog; 'sending' rows are due again only when a claimer's lease ran out
-                rows = new ArrayList<>(select(c, "channel = ? AND status = 'pending' AND next_attempt_at <= ?",
-                        "channel, status, created_at, id", limit, channel.id(), nowTs));
-                rows.addAll(select(c, "channel = ? AND status = 'sending' AND next_attempt_at <= ?",
-                        "channel, status, created_at, id", limit, channel.id(), nowTs));
+                rows = new ArrayList<>(select(
+                        c,
+                        "channel = ? AND status = 'pending' AND next_attempt_at <= ?",
+                        "channel, status, created_at, id",
+                        limit,
+                        channel.id(),
+                        nowTs));
+                rows.addAll(select(
+                        c,
+                        "channel = ? AND status = 'sending' AND next_attempt_at <= ?",
+                        "channel, status, created_at, id",
+                        limit,
+                        channel.id(),
+                        nowTs));
                 rows.sort(java.util.Comparator.comparing(OutboxRow::createdAt).thenComparingLong(OutboxRow::id));
                 if (rows.size() > limit) rows = new ArrayList<>(rows.subList(0, limit));
             } else {
@@ -56,16 +67,20 @@ public final class OutboxQueue {
                     args.add(channel.id());
                     others.forEach(o -> args.add(o.id()));
                 }
-                rows = select(c, "status IN ('pending', 'sending') AND next_attempt_at <= ? AND " + channelFilter(channel, others),
-                        "created_at, id", limit, args.toArray());
+                rows = select(
+                        c,
+                        "status IN ('pending', 'sending') AND next_attempt_at <= ? AND "
+                                + channelFilter(channel, others),
+                        "created_at, id",
+                        limit,
+                        args.toArray());
             }
             if (rows.isEmpty()) return rows;
             // the WHERE repeats the due test: on H2, FOR UPDATE waits instead of skipping, and a row another
             // claimer took meanwhile must not be taken again
             List<OutboxRow> claimed = new ArrayList<>(rows.size());
-            try (PreparedStatement up = c.prepareStatement(
-                    "UPDATE outbox SET status = 'sending', next_attempt_at = ?"
-                            + " WHERE id = ? AND status IN ('pending', 'sending') AND next_attempt_at <= ?")) {
+            try (PreparedStatement up = c.prepareStatement("UPDATE outbox SET status = 'sending', next_attempt_at = ?"
+                    + " WHERE id = ? AND status IN ('pending', 'sending') AND next_attempt_at <= ?")) {
                 for (OutboxRow r : rows) {
                     up.setObject(1, until);
                     up.setLong(2, r.id());
@@ -73,22 +88,30 @@ public final class OutboxQueue {
                     up.addBatch();
                 }
                 int[] counts = up.executeBatch();
-                for (int i = 0; i < counts.length; i++) if (counts[i] == 1 || counts[i] == java.sql.Statement.SUCCESS_NO_INFO) claimed.add(rows.get(i));
+                for (int i = 0; i < counts.length; i++)
+                    if (counts[i] == 1 || counts[i] == java.sql.Statement.SUCCESS_NO_INFO) claimed.add(rows.get(i));
             }
             return claimed;
         });
     }
 
-    private List<OutboxRow> select(Connection c, String where, String order, int limit, Object... args) throws SQLException {
+    private List<OutboxRow> select(Connection c, String where, String order, int limit, Object... args)
+            throws SQLException {
         List<OutboxRow> rows = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement("SELECT id, idempotency_key, channel, payload, attempts, created_at FROM outbox"
-                + " WHERE " + where + " ORDER BY " + order + " LIMIT ?" + store.dialect().skipLocked())) {
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT id, idempotency_key, channel, payload, attempts, created_at FROM outbox" + " WHERE " + where
+                        + " ORDER BY " + order + " LIMIT ?" + store.dialect().skipLocked())) {
             int i = 1;
             for (Object a : args) ps.setObject(i++, a);
             ps.setInt(i, limit);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    rows.add(new OutboxRow(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getInt(5),
+                    rows.add(new OutboxRow(
+                            rs.getLong(1),
+                            rs.getString(2),
+                            rs.getString(3),
+                            rs.getString(4),
+                            rs.getInt(5),
                             rs.getObject(6, OffsetDateTime.class).toInstant()));
                 }
             }
@@ -99,7 +122,8 @@ public final class OutboxQueue {
     private static String channelFilter(ChannelName channel, Collection<ChannelName> others) {
         if (others == null) return "channel = ?";
         if (others.isEmpty()) return "1 = 1";
-        return "(channel = ? OR channel NOT IN (" + String.join(", ", others.stream().map(o -> "?").toList()) + "))";
+        return "(channel = ? OR channel NOT IN ("
+                + String.join(", ", others.stream().map(o -> "?").toList()) + "))";
     }
 
     /** A send that failed: due again at {@code at} with {@code attempts}, or dead since {@code at}. */
@@ -131,7 +155,8 @@ public final class OutboxQueue {
      * Writes what one delivered batch leaves behind, in one transaction: the accepted rows sent, the failed
      * ones due again or dead, the untried ones given back due at {@code releaseAt}.
      */
-    public void finish(List<Long> sent, Instant sentAt, List<Failure> failures, List<OutboxRow> untried, Instant releaseAt) {
+    public void finish(
+            List<Long> sent, Instant sentAt, List<Failure> failures, List<OutboxRow> untried, Instant releaseAt) {
         if (sent.isEmpty() && failures.isEmpty() && untried.isEmpty()) return;
         store.inTransaction(c -> {
             markSent(c, sent, sentAt);
@@ -180,8 +205,9 @@ public final class OutboxQueue {
     /** Rows not yet delivered nor dead. */
     public long depth() {
         return store.read(c -> {
-            try (PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM outbox WHERE status IN ('pending', 'sending')");
-                 ResultSet rs = ps.executeQuery()) {
+            try (PreparedStatement ps =
+                            c.prepareStatement("SELECT COUNT(*) FROM outbox WHERE status IN ('pending', 'sending')");
+                    ResultSet rs = ps.executeQuery()) {
                 rs.next();
                 return rs.getLong(1);
             }
@@ -192,8 +218,8 @@ public final class OutboxQueue {
     public Optional<Instant> oldestPending() {
         return store.read(c -> {
             try (PreparedStatement ps = c.prepareStatement(
-                    "SELECT MIN(created_at) FROM outbox WHERE status IN ('pending', 'sending')");
-                 ResultSet rs = ps.executeQuery()) {
+                            "SELECT MIN(created_at) FROM outbox WHERE status IN ('pending', 'sending')");
+                    ResultSet rs = ps.executeQuery()) {
                 rs.next();
                 OffsetDateTime t = rs.getObject(1, OffsetDateTime.class);
                 return Optional.ofNullable(t == null ? null : t.toInstant());
@@ -204,8 +230,8 @@ public final class OutboxQueue {
     /** True when the channel's newest finished row is dead (it failed and has not delivered since). */
     public boolean lastFinishedDead(ChannelName channel) {
         return store.read(c -> {
-            try (PreparedStatement ps = c.prepareStatement(
-                    "SELECT status FROM outbox WHERE channel = ? AND status IN ('sent', 'dead')"
+            try (PreparedStatement ps =
+                    c.prepareStatement("SELECT status FROM outbox WHERE channel = ? AND status IN ('sent', 'dead')"
                             + " ORDER BY COALESCE(sent_at, next_attempt_at) DESC, id DESC LIMIT 1")) {
                 ps.setString(1, channel.id());
                 try (ResultSet rs = ps.executeQuery()) {

@@ -2,10 +2,10 @@ package io.opsrouter.probe;
 
 import com.jayway.jsonpath.Configuration;
 import com.jayway.jsonpath.InvalidPathException;
-import com.jayway.jsonpath.spi.json.JacksonJsonProvider;
-import com.jayway.jsonpath.spi.mapper.JacksonMappingProvider;
 import com.jayway.jsonpath.JsonPath;
 import com.jayway.jsonpath.PathNotFoundException;
+import com.jayway.jsonpath.spi.json.JacksonJsonProvider;
+import com.jayway.jsonpath.spi.mapper.JacksonMappingProvider;
 import java.math.BigDecimal;
 import java.util.Locale;
 import java.util.Set;
@@ -19,18 +19,28 @@ import java.util.regex.PatternSyntaxException;
  * Parsed and checked when the monitors load; evaluated against each {@link Observation}.
  */
 public final class Condition {
-    private static final Pattern SHAPE = Pattern.compile(
-            "^\\s*(\\S+)\\s+(==|!=|<=|>=|<|>|!contains|contains|matches)\\s+(.+?)\\s*$");
+    private static final Pattern SHAPE =
+            Pattern.compile("^\\s*(\\S+)\\s+(==|!=|<=|>=|<|>|!contains|contains|matches)\\s+(.+?)\\s*$");
     private static final Pattern NAME = Pattern.compile("[a-z_][a-z0-9_]*");
     private static final Pattern DURATION = Pattern.compile("(\\d+(?:\\.\\d+)?)(ms|s|m|h)");
     /** Jackson parses strictly: a page of HTML is "not JSON", not a string. */
     private static final Configuration JSON = Configuration.builder()
             .jsonProvider(new JacksonJsonProvider(new com.fasterxml.jackson.databind.ObjectMapper()))
-            .mappingProvider(new JacksonMappingProvider()).build();
+            .mappingProvider(new JacksonMappingProvider())
+            .build();
+
     private static final Set<String> TLS_VALUES = Set.of(TlsProber.DAYS_LEFT, TlsProber.TRUSTED);
 
     enum Op {
-        EQ("=="), NE("!="), LT("<"), LE("<="), GT(">"), GE(">="), CONTAINS("contains"), NOT_CONTAINS("!contains"), MATCHES("matches");
+        EQ("=="),
+        NE("!="),
+        LT("<"),
+        LE("<="),
+        GT(">"),
+        GE(">="),
+        CONTAINS("contains"),
+        NOT_CONTAINS("!contains"),
+        MATCHES("matches");
 
         final String text;
 
@@ -76,8 +86,9 @@ public final class Condition {
         if (text == null || text.isBlank()) throw new IllegalArgumentException("empty condition");
         Matcher m = SHAPE.matcher(text);
         if (!m.matches()) {
-            throw new IllegalArgumentException("'" + text + "' is not a condition; write it like status == 200, latency < 800ms,"
-                    + " body.$.status == \"ok\" or body contains \"ok\"");
+            throw new IllegalArgumentException(
+                    "'" + text + "' is not a condition; write it like status == 200, latency < 800ms,"
+                            + " body.$.status == \"ok\" or body contains \"ok\"");
         }
         String subject = m.group(1);
         Op op = Op.of(m.group(2));
@@ -93,36 +104,44 @@ public final class Condition {
                 try {
                     path = JsonPath.compile(subject.substring("body.".length()));
                 } catch (InvalidPathException | IllegalArgumentException e) {
-                    throw new IllegalArgumentException("'" + text + "': bad JSONPath " + subject.substring(5) + ": " + e.getMessage());
+                    throw new IllegalArgumentException(
+                            "'" + text + "': bad JSONPath " + subject.substring(5) + ": " + e.getMessage());
                 }
             }
             if (body && !(expected instanceof String)) {
-                throw new IllegalArgumentException("'" + text + "': compare the body with a quoted string, e.g. body contains \"ok\"");
+                throw new IllegalArgumentException(
+                        "'" + text + "': compare the body with a quoted string, e.g. body contains \"ok\"");
             }
         } else if (subject.equals("status")) {
-            if (kind != Kind.HTTP) throw new IllegalArgumentException("'" + text + "': only http monitors have a status");
+            if (kind != Kind.HTTP)
+                throw new IllegalArgumentException("'" + text + "': only http monitors have a status");
             requireNumber(text, op, expected);
         } else if (subject.equals("latency")) {
             if (!(expected instanceof Seconds)) {
-                throw new IllegalArgumentException("'" + text + "': compare latency with a duration, e.g. latency < 800ms");
+                throw new IllegalArgumentException(
+                        "'" + text + "': compare latency with a duration, e.g. latency < 800ms");
             }
-            if (op.textual()) throw new IllegalArgumentException("'" + text + "': latency is compared with <, <=, >, >=, == or !=");
+            if (op.textual())
+                throw new IllegalArgumentException("'" + text + "': latency is compared with <, <=, >, >=, == or !=");
         } else if (NAME.matcher(subject).matches()) {
             switch (kind) {
-                case HTTP, TCP -> throw new IllegalArgumentException("'" + text + "': " + kind.label()
-                        + " monitors have no value named " + subject + (kind == Kind.HTTP ? "; use status, latency, body or body.$.path" : "; use latency"));
+                case HTTP, TCP ->
+                    throw new IllegalArgumentException("'" + text + "': " + kind.label()
+                            + " monitors have no value named " + subject
+                            + (kind == Kind.HTTP ? "; use status, latency, body or body.$.path" : "; use latency"));
                 case TLS -> {
                     if (!TLS_VALUES.contains(subject)) {
-                        throw new IllegalArgumentException("'" + text + "': tls monitors have days_left and trusted, not " + subject);
+                        throw new IllegalArgumentException(
+                                "'" + text + "': tls monitors have days_left and trusted, not " + subject);
                     }
                 }
                 case PG -> {
                     if (!PgMetricsProber.NAMES.contains(subject)) {
-                        throw new IllegalArgumentException("'" + text + "': no built-in database metric named " + subject
-                                + "; use one of " + String.join(", ", PgMetricsProber.NAMES));
+                        throw new IllegalArgumentException("'" + text + "': no built-in database metric named "
+                                + subject + "; use one of " + String.join(", ", PgMetricsProber.NAMES));
                     }
                 }
-                case SQL -> { }
+                case SQL -> {}
             }
             requireNumber(text, op, expected);
         } else {
@@ -163,18 +182,19 @@ public final class Condition {
         Matcher d = DURATION.matcher(s);
         if (d.matches()) {
             double n = Double.parseDouble(d.group(1));
-            return new Seconds(switch (d.group(2)) {
-                case "ms" -> n / 1000;
-                case "s" -> n;
-                case "m" -> n * 60;
-                default -> n * 3600;
-            });
+            return new Seconds(
+                    switch (d.group(2)) {
+                        case "ms" -> n / 1000;
+                        case "s" -> n;
+                        case "m" -> n * 60;
+                        default -> n * 3600;
+                    });
         }
         try {
             return Double.parseDouble(s);
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("'" + text + "': '" + s + "' is not a number, a duration like 800ms, true/false"
-                    + " or a quoted string");
+            throw new IllegalArgumentException("'" + text + "': '" + s
+                    + "' is not a number, a duration like 800ms, true/false" + " or a quoted string");
         }
     }
 
@@ -185,9 +205,13 @@ public final class Condition {
     public Outcome evaluate(Observation o) {
         if (o.error() != null) return new Outcome(text, false, o.error());
         return switch (subject) {
-            case "status" -> o.statusCode() == null ? new Outcome(text, false, "no status")
-                    : compareNumber(o.statusCode().doubleValue(), Integer.toString(o.statusCode()));
-            case "latency" -> compareNumber(o.latency().toNanos() / 1e9, Math.round(o.latency().toNanos() / 1e6) + "ms");
+            case "status" ->
+                o.statusCode() == null
+                        ? new Outcome(text, false, "no status")
+                        : compareNumber(o.statusCode().doubleValue(), Integer.toString(o.statusCode()));
+            case "latency" ->
+                compareNumber(
+                        o.latency().toNanos() / 1e9, Math.round(o.latency().toNanos() / 1e6) + "ms");
             case "body" -> compareText(o.body() == null ? "" : o.body());
             default -> jsonPath != null ? evaluateJson(o) : evaluateValue(o);
         };
@@ -205,11 +229,15 @@ public final class Condition {
         try {
             v = JsonPath.using(JSON).parse(o.body()).read(jsonPath);
         } catch (PathNotFoundException e) {
-            return new Outcome(text, false, "no value at " + jsonPath.getPath() + (o.bodyTruncated() ? " (body cut at the limit)" : ""));
+            return new Outcome(
+                    text,
+                    false,
+                    "no value at " + jsonPath.getPath() + (o.bodyTruncated() ? " (body cut at the limit)" : ""));
         } catch (RuntimeException e) {
             return new Outcome(text, false, "body is not JSON" + (o.bodyTruncated() ? " (cut at the limit)" : ""));
         }
-        if (v instanceof Number n && expected instanceof Double) return compareNumber(n.doubleValue(), format(n.doubleValue()));
+        if (v instanceof Number n && expected instanceof Double)
+            return compareNumber(n.doubleValue(), format(n.doubleValue()));
         if (v instanceof Boolean b && expected instanceof Boolean) {
             boolean eq = b.equals(expected);
             return new Outcome(text, op == Op.EQ ? eq : op == Op.NE && !eq, b.toString());
@@ -224,7 +252,8 @@ public final class Condition {
             }
             return compareText(s);
         }
-        return new Outcome(text, false, v == null ? "null" : "a " + kindOf(v) + " (" + abbreviate(String.valueOf(v)) + ")");
+        return new Outcome(
+                text, false, v == null ? "null" : "a " + kindOf(v) + " (" + abbreviate(String.valueOf(v)) + ")");
     }
 
     private static String kindOf(Object v) {
@@ -264,7 +293,9 @@ public final class Condition {
 
     static String format(double v) {
         if (v == Math.rint(v) && Math.abs(v) < 1e15) return Long.toString((long) v);
-        return String.format(Locale.ROOT, "%.4g", v).replaceAll("(\\.\\d*?)0+(e|$)", "$1$2").replaceAll("\\.(e|$)", "$1");
+        return String.format(Locale.ROOT, "%.4g", v)
+                .replaceAll("(\\.\\d*?)0+(e|$)", "$1$2")
+                .replaceAll("\\.(e|$)", "$1");
     }
 
     static String abbreviate(String s) {

@@ -55,13 +55,20 @@ public final class HttpProber implements Prober {
         HttpRequest.Builder req = HttpRequest.newBuilder(h.url()).timeout(m.timeout());
         h.headers().forEach(req::header);
         if (!h.headers().containsKey("User-Agent")) req.header("User-Agent", "ops-router-probe");
-        req.method(h.method(), h.body() == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(h.body()));
+        req.method(
+                h.method(),
+                h.body() == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(h.body()));
         CompletableFuture<Observation> f;
         try {
             f = (h.followRedirects() ? following : notFollowing)
                     .sendAsync(req.build(), BoundedBody.handler(bodyLimit))
-                    .thenApply(r -> new Observation(since(start), r.statusCode(),
-                            new String(r.body().bytes(), StandardCharsets.UTF_8), r.body().truncated(), null, null));
+                    .thenApply(r -> new Observation(
+                            since(start),
+                            r.statusCode(),
+                            new String(r.body().bytes(), StandardCharsets.UTF_8),
+                            r.body().truncated(),
+                            null,
+                            null));
         } catch (RuntimeException e) {
             return CompletableFuture.completedFuture(Observation.failed(since(start), describe(e, m.timeout())));
         }
@@ -75,17 +82,21 @@ public final class HttpProber implements Prober {
 
     static String describe(Throwable e, Duration timeout) {
         Throwable t = e;
-        while ((t instanceof CompletionException || t instanceof java.util.concurrent.ExecutionException) && t.getCause() != null) {
+        while ((t instanceof CompletionException || t instanceof java.util.concurrent.ExecutionException)
+                && t.getCause() != null) {
             t = t.getCause();
         }
         if (t instanceof HttpConnectTimeoutException) return "connect timed out";
-        if (t instanceof HttpTimeoutException || t instanceof TimeoutException) return "timed out after " + Durations.format(timeout);
+        if (t instanceof HttpTimeoutException || t instanceof TimeoutException)
+            return "timed out after " + Durations.format(timeout);
         if (t instanceof ConnectException) return "connection refused";
         Throwable root = t;
         while (root.getCause() != null && root.getCause() != root) root = root.getCause();
         if (root instanceof ConnectException) return "connection refused";
         if (root instanceof java.net.UnknownHostException) return "unknown host " + root.getMessage();
-        String msg = root.getMessage() == null ? root.getClass().getSimpleName() : root.getClass().getSimpleName() + ": " + root.getMessage();
+        String msg = root.getMessage() == null
+                ? root.getClass().getSimpleName()
+                : root.getClass().getSimpleName() + ": " + root.getMessage();
         return msg.replaceAll("\\s+", " ");
     }
 

@@ -4,7 +4,11 @@ import java.util.Locale;
 
 /** What a monitor checks. */
 public enum Kind {
-    HTTP, TLS, TCP, SQL, PG;
+    HTTP,
+    TLS,
+    TCP,
+    SQL,
+    PG;
 
     public String label() {
         return name().toLowerCase(Locale.ROOT);

@@ -54,8 +54,14 @@ public record Monitor(
     /** What the probe reaches, for tables and logs (never a header or secret). */
     public String target() {
         return switch (kind) {
-            case HTTP -> http == null ? "" : http.method() + " " + http.url().getScheme() + "://" + http.url().getAuthority()
-                    + (http.url().getRawPath() == null ? "" : http.url().getRawPath());
+            case HTTP ->
+                http == null
+                        ? ""
+                        : http.method() + " " + http.url().getScheme() + "://"
+                                + http.url().getAuthority()
+                                + (http.url().getRawPath() == null
+                                        ? ""
+                                        : http.url().getRawPath());
             case TLS, TCP -> endpoint == null ? "" : endpoint.host() + ":" + endpoint.port();
             case SQL, PG -> "TARGET_DB_URL";
         };

@@ -10,7 +10,11 @@ import java.time.Instant;
  * settles with the same thresholds.
  */
 public final class MonitorState {
-    public enum Health { UNKNOWN, UP, DOWN }
+    public enum Health {
+        UNKNOWN,
+        UP,
+        DOWN
+    }
 
     /** What one result did: the health before and after. */
     public record Step(Health before, Health after) {
@@ -43,17 +47,37 @@ public final class MonitorState {
             failures++;
             successes = 0;
             if (failingSince == null) failingSince = r.at();
-            boolean lastedLongEnough = !Duration.between(failingSince, r.at()).minus(monitor.forDuration()).isNegative();
-            if (health != Health.DOWN && failures >= monitor.failureThreshold() && lastedLongEnough) health = Health.DOWN;
+            boolean lastedLongEnough = !Duration.between(failingSince, r.at())
+                    .minus(monitor.forDuration())
+                    .isNegative();
+            if (health != Health.DOWN && failures >= monitor.failureThreshold() && lastedLongEnough)
+                health = Health.DOWN;
         }
         if (health != before) changedAt = r.at();
         return new Step(before, health);
     }
 
-    public synchronized Health health() { return health; }
-    public synchronized ProbeResult last() { return last; }
-    public synchronized int failures() { return failures; }
-    public synchronized int successes() { return successes; }
-    public synchronized Instant changedAt() { return changedAt; }
-    public Monitor monitor() { return monitor; }
+    public synchronized Health health() {
+        return health;
+    }
+
+    public synchronized ProbeResult last() {
+        return last;
+    }
+
+    public synchronized int failures() {
+        return failures;
+    }
+
+    public synchronized int successes() {
+        return successes;
+    }
+
+    public synchronized Instant changedAt() {
+        return changedAt;
+    }
+
+    public Monitor monitor() {
+        return monitor;
+    }
 }

@@ -43,13 +43,15 @@ public final class MonitorViews {
         v.put("latencySeconds", r.latency().toNanos() / 1e9);
         v.put("detail", r.detail());
         v.put("values", r.values());
-        List<Map<String, Object>> cs = r.outcomes().stream().map(o -> {
-            Map<String, Object> c = new LinkedHashMap<>();
-            c.put("condition", o.condition());
-            c.put("passed", o.passed());
-            c.put("actual", o.actual());
-            return c;
-        }).toList();
+        List<Map<String, Object>> cs = r.outcomes().stream()
+                .map(o -> {
+                    Map<String, Object> c = new LinkedHashMap<>();
+                    c.put("condition", o.condition());
+                    c.put("passed", o.passed());
+                    c.put("actual", o.actual());
+                    return c;
+                })
+                .toList();
         v.put("conditions", cs);
         return v;
     }

@@ -19,7 +19,8 @@ public final class MonitorsApi {
     }
 
     public void respond(Exchange exchange) {
-        List<Map<String, Object>> monitors = results.states().stream().map(MonitorViews::state).toList();
+        List<Map<String, Object>> monitors =
+                results.states().stream().map(MonitorViews::state).toList();
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("monitors", monitors);
         ApiErrors.json(exchange, 200, body);

@@ -42,18 +42,34 @@ public final class MonitorsFile {
     private static final Pattern VAR = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?}");
     private static final Pattern ID = Pattern.compile("[a-z0-9][a-z0-9._-]{0,62}");
     private static final Pattern LABEL = Pattern.compile("[a-zA-Z_][a-zA-Z0-9_]*");
-    private static final Set<String> RESERVED_LABELS = Set.of("monitor", "kind", "value", "alertname", "quantile", "le");
+    private static final Set<String> RESERVED_LABELS =
+            Set.of("monitor", "kind", "value", "alertname", "quantile", "le");
     private static final Set<String> TOP = Set.of("defaults", "monitors");
-    private static final Set<String> DEFAULT_KEYS = Set.of("interval", "timeout", "failureThreshold", "successThreshold", "for");
-    private static final Set<String> COMMON = Set.of("id", "kind", "enabled", "description", "interval", "cron", "timeout",
-            "labels", "conditions", "failureThreshold", "successThreshold", "for", "severity", "runbook");
+    private static final Set<String> DEFAULT_KEYS =
+            Set.of("interval", "timeout", "failureThreshold", "successThreshold", "for");
+    private static final Set<String> COMMON = Set.of(
+            "id",
+            "kind",
+            "enabled",
+            "description",
+            "interval",
+            "cron",
+            "timeout",
+            "labels",
+            "conditions",
+            "failureThreshold",
+            "successThreshold",
+            "for",
+            "severity",
+            "runbook");
     private static final Map<Kind, Set<String>> KIND_KEYS = Map.of(
             Kind.HTTP, Set.of("url", "method", "headers", "body", "followRedirects", "basicAuth"),
             Kind.TLS, Set.of("host", "port"),
             Kind.TCP, Set.of("host", "port"),
             Kind.SQL, Set.of("query"),
             Kind.PG, Set.of());
-    private static final Set<String> RESTRICTED_HEADERS = Set.of("connection", "content-length", "expect", "host", "upgrade");
+    private static final Set<String> RESTRICTED_HEADERS =
+            Set.of("connection", "content-length", "expect", "host", "upgrade");
     private static final Set<String> METHODS = Set.of("GET", "HEAD", "POST", "PUT", "OPTIONS", "PATCH", "DELETE");
 
     private final String file;
@@ -76,16 +92,22 @@ public final class MonitorsFile {
         try (Reader r = Files.newBufferedReader(p, StandardCharsets.UTF_8)) {
             return parse(relative, r, env);
         } catch (IOException e) {
-            throw new SettingsException(relative, null, "cannot be read: " + e.getMessage(), "check the file exists and is readable");
+            throw new SettingsException(
+                    relative, null, "cannot be read: " + e.getMessage(), "check the file exists and is readable");
         }
     }
 
     public static List<Monitor> parse(String file, Reader reader, Env env) {
         Node root;
         try {
-            root = new Compose(LoadSettings.builder().setLabel(file).build()).composeReader(reader).orElse(null);
+            root = new Compose(LoadSettings.builder().setLabel(file).build())
+                    .composeReader(reader)
+                    .orElse(null);
         } catch (YamlEngineException e) {
-            throw new SettingsException(file, null, "is not valid YAML: " + e.getMessage().replaceAll("\\s+", " "),
+            throw new SettingsException(
+                    file,
+                    null,
+                    "is not valid YAML: " + e.getMessage().replaceAll("\\s+", " "),
                     "fix the YAML syntax at the line shown");
         }
         if (root == null) return List.of();
@@ -101,7 +123,8 @@ public final class MonitorsFile {
         Node list = top.get("monitors");
         if (list == null) return List.of();
         List<Node> items = YamlNodes.sequence(list);
-        if (items == null) throw error(list, null, "monitors is not a list", "write each monitor as a list item: - id: ...");
+        if (items == null)
+            throw error(list, null, "monitors is not a list", "write each monitor as a list item: - id: ...");
         List<Monitor> out = new ArrayList<>();
         Set<String> ids = new HashSet<>();
         int index = 0;
@@ -109,7 +132,8 @@ public final class MonitorsFile {
             if (isHeartbeat(item)) {
                 // kind: heartbeat is read by io.opsrouter.heartbeat.HeartbeatsFile; its id still counts here
                 String id = YamlNodes.scalar(YamlNodes.mapping(item).get("id"));
-                if (id != null && !ids.add(id)) throw error(item, id, "the id is used twice", "give each monitor its own id");
+                if (id != null && !ids.add(id))
+                    throw error(item, id, "the id is used twice", "give each monitor its own id");
                 index++;
                 continue;
             }
@@ -132,12 +156,15 @@ public final class MonitorsFile {
     private void readDefaults(Node n) {
         Map<String, Node> d = mapping(n, null, "defaults");
         for (String k : d.keySet()) {
-            if (!DEFAULT_KEYS.contains(k)) throw error(d.get(k), null, "unknown key defaults." + k, "defaults hold " + DEFAULT_KEYS);
+            if (!DEFAULT_KEYS.contains(k))
+                throw error(d.get(k), null, "unknown key defaults." + k, "defaults hold " + DEFAULT_KEYS);
         }
         if (d.containsKey("interval")) defInterval = duration(d.get("interval"), null, "defaults.interval");
         if (d.containsKey("timeout")) defTimeout = duration(d.get("timeout"), null, "defaults.timeout");
-        if (d.containsKey("failureThreshold")) defFailures = count(d.get("failureThreshold"), null, "defaults.failureThreshold");
-        if (d.containsKey("successThreshold")) defSuccesses = count(d.get("successThreshold"), null, "defaults.successThreshold");
+        if (d.containsKey("failureThreshold"))
+            defFailures = count(d.get("failureThreshold"), null, "defaults.failureThreshold");
+        if (d.containsKey("successThreshold"))
+            defSuccesses = count(d.get("successThreshold"), null, "defaults.successThreshold");
         if (d.containsKey("for")) defFor = duration(d.get("for"), null, "defaults.for");
     }
 
@@ -146,17 +173,27 @@ public final class MonitorsFile {
         String id = YamlNodes.scalar(m.get("id"));
         if (id == null) throw error(node, "monitors[" + index + "]", "has no id", "give it an id such as frontend");
         if (!ID.matcher(id).matches()) {
-            throw error(node, id, "the id is not lower-case letters, digits, '.', '_' or '-'", "rename it, e.g. supabase-rest");
+            throw error(
+                    node,
+                    id,
+                    "the id is not lower-case letters, digits, '.', '_' or '-'",
+                    "rename it, e.g. supabase-rest");
         }
         String kindText = YamlNodes.scalar(m.get("kind"));
         Kind kind = Kind.parse(kindText);
         if (kind == null) {
-            throw error(m.getOrDefault("kind", node), id, kindText == null ? "has no kind" : "unknown kind '" + kindText + "'",
+            throw error(
+                    m.getOrDefault("kind", node),
+                    id,
+                    kindText == null ? "has no kind" : "unknown kind '" + kindText + "'",
                     "use one of http, tls, tcp, sql, pg, heartbeat");
         }
         for (Map.Entry<String, Node> e : m.entrySet()) {
             if (!COMMON.contains(e.getKey()) && !KIND_KEYS.get(kind).contains(e.getKey())) {
-                throw error(e.getValue(), id, "unknown key " + e.getKey() + " for a " + kind.label() + " monitor",
+                throw error(
+                        e.getValue(),
+                        id,
+                        "unknown key " + e.getKey() + " for a " + kind.label() + " monitor",
                         "keys for " + kind.label() + " monitors: " + KIND_KEYS.get(kind) + " besides the common ones");
             }
         }
@@ -165,11 +202,15 @@ public final class MonitorsFile {
         Duration interval = null;
         String cron = YamlNodes.scalar(m.get("cron"));
         if (cron != null) {
-            if (m.containsKey("interval")) throw error(m.get("cron"), id, "has both interval and cron", "keep one of them");
+            if (m.containsKey("interval"))
+                throw error(m.get("cron"), id, "has both interval and cron", "keep one of them");
             try {
                 new CronExpression(cron);
             } catch (java.text.ParseException | RuntimeException e) {
-                throw error(m.get("cron"), id, "bad cron '" + cron + "': " + e.getMessage(),
+                throw error(
+                        m.get("cron"),
+                        id,
+                        "bad cron '" + cron + "': " + e.getMessage(),
                         "write a Quartz cron with seconds first, e.g. \"0 */5 * * * ?\"");
             }
         } else {
@@ -178,8 +219,12 @@ public final class MonitorsFile {
         }
         Duration timeout = m.containsKey("timeout") ? duration(m.get("timeout"), id, "timeout") : defTimeout;
         if (timeout.isZero()) throw error(m.get("timeout"), id, "timeout is zero", "use e.g. 10s");
-        int failures = m.containsKey("failureThreshold") ? count(m.get("failureThreshold"), id, "failureThreshold") : defFailures;
-        int successes = m.containsKey("successThreshold") ? count(m.get("successThreshold"), id, "successThreshold") : defSuccesses;
+        int failures = m.containsKey("failureThreshold")
+                ? count(m.get("failureThreshold"), id, "failureThreshold")
+                : defFailures;
+        int successes = m.containsKey("successThreshold")
+                ? count(m.get("successThreshold"), id, "successThreshold")
+                : defSuccesses;
         Duration forDuration = m.containsKey("for") ? duration(m.get("for"), id, "for") : defFor;
 
         Severity severity = null;
@@ -187,7 +232,11 @@ public final class MonitorsFile {
             try {
                 severity = Severity.parse(YamlNodes.scalar(m.get("severity")));
             } catch (IllegalArgumentException e) {
-                throw error(m.get("severity"), id, e.getMessage(), "use P1, P2 or P3, or leave it out to let the alert rules decide");
+                throw error(
+                        m.get("severity"),
+                        id,
+                        e.getMessage(),
+                        "use P1, P2 or P3, or leave it out to let the alert rules decide");
             }
         }
         Map<String, String> labels = new LinkedHashMap<>();
@@ -195,18 +244,23 @@ public final class MonitorsFile {
             Map<String, Node> l = mapping(m.get("labels"), id, "labels");
             for (Map.Entry<String, Node> e : l.entrySet()) {
                 if (!LABEL.matcher(e.getKey()).matches() || RESERVED_LABELS.contains(e.getKey())) {
-                    throw error(e.getValue(), id, "label name '" + e.getKey() + "' cannot be used",
+                    throw error(
+                            e.getValue(),
+                            id,
+                            "label name '" + e.getKey() + "' cannot be used",
                             "use letters, digits and _, not one of " + RESERVED_LABELS);
                 }
                 String v = YamlNodes.scalar(e.getValue());
-                if (v == null) throw error(e.getValue(), id, "label " + e.getKey() + " has no value", "give it a text value");
+                if (v == null)
+                    throw error(e.getValue(), id, "label " + e.getKey() + " has no value", "give it a text value");
                 labels.put(e.getKey(), v);
             }
         }
         List<Condition> conditions = new ArrayList<>();
         if (m.containsKey("conditions")) {
             List<Node> cs = YamlNodes.sequence(m.get("conditions"));
-            if (cs == null) throw error(m.get("conditions"), id, "conditions is not a list", "write each as - status == 200");
+            if (cs == null)
+                throw error(m.get("conditions"), id, "conditions is not a list", "write each as - status == 200");
             for (Node c : cs) {
                 try {
                     conditions.add(Condition.parse(YamlNodes.scalar(c), kind));
@@ -224,9 +278,10 @@ public final class MonitorsFile {
             case TLS, TCP -> endpoint = readEndpoint(m, node, id, kind, missing);
             case SQL -> {
                 query = YamlNodes.scalar(m.get("query"));
-                if (query == null || query.isBlank()) throw error(node, id, "has no query", "write the SQL under query: |");
+                if (query == null || query.isBlank())
+                    throw error(node, id, "has no query", "write the SQL under query: |");
             }
-            case PG -> { }
+            case PG -> {}
         }
         if (kind.usesTargetDb() && !env.isSet(TargetDb.URL_ENV)) missing.add(TargetDb.URL_ENV);
 
@@ -239,8 +294,23 @@ public final class MonitorsFile {
         else if (!missing.isEmpty()) disabled = "set " + String.join(" and ", missing) + " to enable";
         if (disabled == null && http != null) checkUrl(m.get("url"), id, http.url());
 
-        return new Monitor(id, kind, interval, cron, timeout, labels, conditions, failures, successes, forDuration, severity,
-                YamlNodes.scalar(m.get("runbook")), disabled, http, endpoint, query);
+        return new Monitor(
+                id,
+                kind,
+                interval,
+                cron,
+                timeout,
+                labels,
+                conditions,
+                failures,
+                successes,
+                forDuration,
+                severity,
+                YamlNodes.scalar(m.get("runbook")),
+                disabled,
+                http,
+                endpoint,
+                query);
     }
 
     private Monitor.Http readHttp(Map<String, Node> m, Node node, String id, Set<String> missing) {
@@ -248,13 +318,17 @@ public final class MonitorsFile {
         if (url == null) throw error(node, id, "has no url", "write url: https://...");
         String method = YamlNodes.scalar(m.get("method"));
         method = method == null ? "GET" : method.toUpperCase();
-        if (!METHODS.contains(method)) throw error(m.get("method"), id, "unknown method " + method, "use one of " + METHODS);
+        if (!METHODS.contains(method))
+            throw error(m.get("method"), id, "unknown method " + method, "use one of " + METHODS);
         Map<String, String> headers = new LinkedHashMap<>();
         if (m.containsKey("headers")) {
-            for (Map.Entry<String, Node> e : mapping(m.get("headers"), id, "headers").entrySet()) {
+            for (Map.Entry<String, Node> e :
+                    mapping(m.get("headers"), id, "headers").entrySet()) {
                 String v = fill(YamlNodes.scalar(e.getValue()), missing);
-                if (v == null) throw error(e.getValue(), id, "header " + e.getKey() + " has no value", "give it a value");
-                if (!e.getKey().matches("[A-Za-z0-9!#$%&'*+.^_`|~-]+")) throw error(e.getValue(), id, "bad header name " + e.getKey(), "fix its spelling");
+                if (v == null)
+                    throw error(e.getValue(), id, "header " + e.getKey() + " has no value", "give it a value");
+                if (!e.getKey().matches("[A-Za-z0-9!#$%&'*+.^_`|~-]+"))
+                    throw error(e.getValue(), id, "bad header name " + e.getKey(), "fix its spelling");
                 if (RESTRICTED_HEADERS.contains(e.getKey().toLowerCase(java.util.Locale.ROOT))) {
                     throw error(e.getValue(), id, "header " + e.getKey() + " is set by the HTTP client", "remove it");
                 }
@@ -265,8 +339,13 @@ public final class MonitorsFile {
             Map<String, Node> b = mapping(m.get("basicAuth"), id, "basicAuth");
             String user = fill(YamlNodes.scalar(b.get("username")), missing);
             String password = fill(YamlNodes.scalar(b.get("password")), missing);
-            if (user == null || password == null) throw error(m.get("basicAuth"), id, "basicAuth needs username and password", "add both");
-            headers.put("Authorization", "Basic " + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8)));
+            if (user == null || password == null)
+                throw error(m.get("basicAuth"), id, "basicAuth needs username and password", "add both");
+            headers.put(
+                    "Authorization",
+                    "Basic "
+                            + Base64.getEncoder()
+                                    .encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8)));
         }
         boolean follow = !"false".equals(YamlNodes.scalar(m.get("followRedirects")));
         String body = fill(YamlNodes.scalar(m.get("body")), missing);
@@ -274,15 +353,24 @@ public final class MonitorsFile {
         try {
             uri = new URI(missing.isEmpty() ? url : "http://disabled.invalid/");
         } catch (URISyntaxException e) {
-            throw error(m.get("url"), id, "bad URL '" + url + "': " + e.getReason(), "write a full URL such as https://example.com/health");
+            throw error(
+                    m.get("url"),
+                    id,
+                    "bad URL '" + url + "': " + e.getReason(),
+                    "write a full URL such as https://example.com/health");
         }
         return new Monitor.Http(method, uri, headers, body, follow);
     }
 
     private void checkUrl(Node n, String id, URI uri) {
         String scheme = uri.getScheme();
-        if (scheme == null || !(scheme.equalsIgnoreCase("http") || scheme.equalsIgnoreCase("https")) || uri.getHost() == null) {
-            throw error(n, id, "bad URL '" + uri + "': not an http(s) URL with a host",
+        if (scheme == null
+                || !(scheme.equalsIgnoreCase("http") || scheme.equalsIgnoreCase("https"))
+                || uri.getHost() == null) {
+            throw error(
+                    n,
+                    id,
+                    "bad URL '" + uri + "': not an http(s) URL with a host",
                     "write a full URL such as https://example.com/health");
         }
     }
@@ -302,7 +390,11 @@ public final class MonitorsFile {
             }
         }
         if (missing.isEmpty() && (host.contains("/") || host.contains(" "))) {
-            throw error(m.get("host"), id, "host '" + host + "' is not a host name", "write only the name, e.g. example.com");
+            throw error(
+                    m.get("host"),
+                    id,
+                    "host '" + host + "' is not a host name",
+                    "write only the name, e.g. example.com");
         }
         return new Monitor.Endpoint(host, port);
     }
@@ -356,6 +448,7 @@ public final class MonitorsFile {
 
     private SettingsException error(Node n, String id, String problem, String fix) {
         int line = n == null ? 0 : YamlNodes.line(n);
-        return new SettingsException(line > 0 ? file + ":" + line : file, id == null ? null : "monitor " + id, problem, fix);
+        return new SettingsException(
+                line > 0 ? file + ":" + line : file, id == null ? null : "monitor " + id, problem, fix);
     }
 }

@@ -11,10 +11,17 @@ import java.util.Map;
  * @param body       the first bytes of an HTTP body as text (at most the body limit), or null
  * @param values     named numbers: days_left, SQL columns, built-in database metrics
  */
-public record Observation(Duration latency, Integer statusCode, String body, boolean bodyTruncated,
-                          Map<String, Double> values, String error) {
+public record Observation(
+        Duration latency,
+        Integer statusCode,
+        String body,
+        boolean bodyTruncated,
+        Map<String, Double> values,
+        String error) {
     public Observation {
-        values = values == null ? Map.of() : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(values));
+        values = values == null
+                ? Map.of()
+                : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(values));
     }
 
     public static Observation failed(Duration latency, String error) {

@@ -13,8 +13,14 @@ import java.util.concurrent.Executor;
  */
 public final class PgMetricsProber implements Prober {
     public static final List<String> NAMES = List.of(
-            "connections_used_ratio", "longest_query_seconds", "longest_idle_in_transaction_seconds",
-            "replication_lag_seconds", "database_size_bytes", "cache_hit_ratio", "deadlocks", "rollbacks",
+            "connections_used_ratio",
+            "longest_query_seconds",
+            "longest_idle_in_transaction_seconds",
+            "replication_lag_seconds",
+            "database_size_bytes",
+            "cache_hit_ratio",
+            "deadlocks",
+            "rollbacks",
             "dead_tuple_ratio_max");
 
     static final String QUERY = """

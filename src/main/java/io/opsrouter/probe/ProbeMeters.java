@@ -66,11 +66,12 @@ public final class ProbeMeters {
         PerMonitor p = byMonitor.computeIfAbsent(r.monitor().id(), id -> new PerMonitor(r.monitor()));
         if (!p.monitor.equals(r.monitor())) return; // a late run of a definition reloaded away
         p.success.set(r.success() ? 1.0 : 0.0);
-        p.up.set(switch (health) {
-            case UP -> 1.0;
-            case DOWN -> 0.0;
-            case UNKNOWN -> Double.NaN;
-        });
+        p.up.set(
+                switch (health) {
+                    case UP -> 1.0;
+                    case DOWN -> 0.0;
+                    case UNKNOWN -> Double.NaN;
+                });
         p.duration.record(r.latency());
         r.observation().values().forEach((name, v) -> p.value(name).set(v == null ? Double.NaN : v));
     }
@@ -97,7 +98,10 @@ public final class ProbeMeters {
             tags = tags(m);
             gauge(MeterNames.PROBE_SUCCESS, tags, success, "1 when the last run passed every condition");
             gauge(MeterNames.PROBE_UP, tags, up, "1 when the monitor is up after thresholds, 0 when down");
-            duration = Timer.builder(MeterNames.PROBE_DURATION).tags(tags).description("How long a probe run took").register(registry);
+            duration = Timer.builder(MeterNames.PROBE_DURATION)
+                    .tags(tags)
+                    .description("How long a probe run took")
+                    .register(registry);
             registered.add(duration);
         }
 
@@ -121,7 +125,10 @@ public final class ProbeMeters {
 
         private void gauge(String name, List<Tag> t, AtomicReference<Double> ref, String description) {
             registered.add(Gauge.builder(name, ref, r -> r.get() == null ? Double.NaN : r.get())
-                    .tags(t).description(description).strongReference(true).register(registry));
+                    .tags(t)
+                    .description(description)
+                    .strongReference(true)
+                    .register(registry));
         }
     }
 }

@@ -8,7 +8,6 @@ import io.opsrouter.app.RouterModule;
 import io.opsrouter.config.SettingsException;
 import io.opsrouter.config.WatchedFiles;
 import io.opsrouter.metrics.MeterNames;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.ScheduledExecutorService;
@@ -28,9 +27,11 @@ import org.slf4j.LoggerFactory;
 public final class ProbeModule implements RouterModule {
     /** Where due signals go ({@code routes/probes.yaml} forwards them to the alert pipeline). */
     public static final String SIGNAL_ENDPOINT = "direct:probe-signal";
+
     private static final Logger LOG = LoggerFactory.getLogger(ProbeModule.class);
     /** The router's schedules check in here (io.opsrouter.heartbeat.ScheduleBeats); ignored at once when nobody listens. */
     private static final String SCHEDULE_BEAT_ENDPOINT = "direct:schedule-beat?block=false&failIfNoConsumers=false";
+
     private static final java.time.Duration SCHEDULER_BEAT = java.time.Duration.ofSeconds(30);
 
     private RouterContext ctx;
@@ -74,14 +75,18 @@ public final class ProbeModule implements RouterModule {
         ctx.health().register("probes", () -> {
             Generation g = running != null ? running : prepared;
             long on = g.monitors().stream().filter(Monitor::enabled).count();
-            return HealthPart.up("probes", on + " monitors enabled, " + (g.monitors().size() - on) + " disabled");
+            return HealthPart.up(
+                    "probes", on + " monitors enabled, " + (g.monitors().size() - on) + " disabled");
         });
     }
 
     private Generation generation(List<Monitor> monitors) {
-        boolean needsDb = monitors.stream().anyMatch(m -> m.enabled() && m.kind().usesTargetDb());
+        boolean needsDb =
+                monitors.stream().anyMatch(m -> m.enabled() && m.kind().usesTargetDb());
         TargetDb db = needsDb ? TargetDb.fromEnv(ctx.env(), settings.targetPoolSize()) : null;
-        return new Generation(monitors, new ProbeRunner(settings.workers(), ctx.clock(), db, settings.bodyLimitBytes()),
+        return new Generation(
+                monitors,
+                new ProbeRunner(settings.workers(), ctx.clock(), db, settings.bodyLimitBytes()),
                 new ProbeScheduler[1]);
     }
 
@@ -97,7 +102,9 @@ public final class ProbeModule implements RouterModule {
         g.scheduler()[0] = s;
         running = g;
         s.start(g.monitors());
-        s.beatEvery(SCHEDULER_BEAT, () -> producer.sendBodyAndHeader(SCHEDULE_BEAT_ENDPOINT, null, "schedule", "probe-scheduler"));
+        s.beatEvery(
+                SCHEDULER_BEAT,
+                () -> producer.sendBodyAndHeader(SCHEDULE_BEAT_ENDPOINT, null, "schedule", "probe-scheduler"));
     }
 
     private void deliver(ProbeResult r) {
@@ -116,7 +123,10 @@ public final class ProbeModule implements RouterModule {
             try {
                 monitors = MonitorsFile.load(ctx.core().home(), settings.file(), ctx.env());
             } catch (SettingsException e) {
-                ctx.metrics().registry().counter(MeterNames.MONITOR_RELOADS, "outcome", "refused").increment();
+                ctx.metrics()
+                        .registry()
+                        .counter(MeterNames.MONITOR_RELOADS, "outcome", "refused")
+                        .increment();
                 LOG.error("{} not reloaded, the running monitors stay: {}", settings.file(), e.getMessage());
                 return;
             }
@@ -127,8 +137,14 @@ public final class ProbeModule implements RouterModule {
             meters.update(monitors.stream().filter(Monitor::enabled).toList());
             if (old != null) old.close();
             start(next);
-            ctx.metrics().registry().counter(MeterNames.MONITOR_RELOADS, "outcome", "applied").increment();
-            LOG.info("{} reloaded: {} monitors, {} enabled", settings.file(), monitors.size(),
+            ctx.metrics()
+                    .registry()
+                    .counter(MeterNames.MONITOR_RELOADS, "outcome", "applied")
+                    .increment();
+            LOG.info(
+                    "{} reloaded: {} monitors, {} enabled",
+                    settings.file(),
+                    monitors.size(),
                     monitors.stream().filter(Monitor::enabled).count());
         } catch (RuntimeException e) {
             LOG.error("reloading {} failed, the running monitors stay: {}", settings.file(), e.toString());

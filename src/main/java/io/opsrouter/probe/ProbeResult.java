@@ -15,7 +15,8 @@ public record ProbeResult(Monitor monitor, Instant at, Observation observation, 
     }
 
     public static ProbeResult of(Monitor monitor, Instant at, Observation observation) {
-        List<Condition.Outcome> outcomes = monitor.conditions().stream().map(c -> c.evaluate(observation)).toList();
+        List<Condition.Outcome> outcomes =
+                monitor.conditions().stream().map(c -> c.evaluate(observation)).toList();
         return new ProbeResult(monitor, at, observation, outcomes);
     }
 
@@ -23,7 +24,10 @@ public record ProbeResult(Monitor monitor, Instant at, Observation observation, 
     public ProbeResult withoutBody() {
         if (observation.body() == null) return this;
         Observation o = observation;
-        return new ProbeResult(monitor, at, new Observation(o.latency(), o.statusCode(), null, o.bodyTruncated(), o.values(), o.error()),
+        return new ProbeResult(
+                monitor,
+                at,
+                new Observation(o.latency(), o.statusCode(), null, o.bodyTruncated(), o.values(), o.error()),
                 outcomes);
     }
 
@@ -44,7 +48,9 @@ public record ProbeResult(Monitor monitor, Instant at, Observation observation, 
         if (observation.error() != null) return observation.error();
         List<Condition.Outcome> failed = failed();
         if (failed.isEmpty()) return "ok";
-        return failed.stream().map(o -> o.condition() + " (got " + o.actual() + ")").collect(Collectors.joining("; "));
+        return failed.stream()
+                .map(o -> o.condition() + " (got " + o.actual() + ")")
+                .collect(Collectors.joining("; "));
     }
 
     /** The numbers a signal and the meters carry: success, latency_seconds, status_code and every named value. */
@@ -52,7 +58,8 @@ public record ProbeResult(Monitor monitor, Instant at, Observation observation, 
         Map<String, Double> v = new LinkedHashMap<>();
         v.put("success", success() ? 1.0 : 0.0);
         v.put("latency_seconds", observation.latency().toNanos() / 1e9);
-        if (observation.statusCode() != null) v.put("status_code", observation.statusCode().doubleValue());
+        if (observation.statusCode() != null)
+            v.put("status_code", observation.statusCode().doubleValue());
         observation.values().forEach((k, x) -> {
             if (x != null && !x.isNaN()) v.put(k, x);
         });

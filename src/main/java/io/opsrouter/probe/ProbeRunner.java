@@ -30,11 +30,12 @@ public final class ProbeRunner implements AutoCloseable {
         this.clock = clock;
         this.targetDb = targetDb;
         AtomicInteger n = new AtomicInteger();
-        this.workers = new ThreadPoolExecutor(workerCount, workerCount, 60, TimeUnit.SECONDS, new ArrayBlockingQueue<>(20_000), r -> {
-            Thread t = new Thread(r, "probe-worker-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        });
+        this.workers = new ThreadPoolExecutor(
+                workerCount, workerCount, 60, TimeUnit.SECONDS, new ArrayBlockingQueue<>(20_000), r -> {
+                    Thread t = new Thread(r, "probe-worker-" + n.incrementAndGet());
+                    t.setDaemon(true);
+                    return t;
+                });
         probers.put(Kind.HTTP, new HttpProber(bodyLimit));
         probers.put(Kind.TLS, new TlsProber(workers, clock));
         probers.put(Kind.TCP, new TcpProber(workers));
@@ -53,19 +54,25 @@ public final class ProbeRunner implements AutoCloseable {
         Prober p = probers.get(m.kind());
         CompletableFuture<Observation> seen;
         if (p == null) {
-            seen = CompletableFuture.completedFuture(Observation.failed(Duration.ZERO, TargetDb.URL_ENV + " is not set"));
+            seen = CompletableFuture.completedFuture(
+                    Observation.failed(Duration.ZERO, TargetDb.URL_ENV + " is not set"));
         } else {
             try {
                 seen = p.probe(m);
             } catch (RejectedExecutionException e) {
-                seen = CompletableFuture.completedFuture(Observation.failed(Duration.ZERO, "probe pool is full; run skipped"));
+                seen = CompletableFuture.completedFuture(
+                        Observation.failed(Duration.ZERO, "probe pool is full; run skipped"));
             } catch (RuntimeException e) {
-                seen = CompletableFuture.completedFuture(Observation.failed(Duration.ZERO, HttpProber.describe(e, m.timeout())));
+                seen = CompletableFuture.completedFuture(
+                        Observation.failed(Duration.ZERO, HttpProber.describe(e, m.timeout())));
             }
         }
         Duration limit = m.timeout().plus(GRACE);
-        return seen.completeOnTimeout(Observation.failed(limit, "no answer after " + io.opsrouter.config.Durations.format(m.timeout())),
-                        limit.toMillis(), TimeUnit.MILLISECONDS)
+        return seen.completeOnTimeout(
+                        Observation.failed(
+                                limit, "no answer after " + io.opsrouter.config.Durations.format(m.timeout())),
+                        limit.toMillis(),
+                        TimeUnit.MILLISECONDS)
                 .thenApply(o -> ProbeResult.of(m, at, o));
     }
 

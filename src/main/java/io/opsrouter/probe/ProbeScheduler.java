@@ -134,11 +134,14 @@ public final class ProbeScheduler implements AutoCloseable {
     private void runOnce(Slot s, long due) {
         meters.startDelay(System.nanoTime() - due);
         try {
-            runner.run(s.monitor).whenCompleteAsync((r, e) -> {
-                s.running.set(false);
-                if (r != null && !stopped) deliver(r);
-                if (e != null) LOG.warn("monitor {}: {}", s.monitor.id(), e.toString());
-            }, runner.workers());
+            runner.run(s.monitor)
+                    .whenCompleteAsync(
+                            (r, e) -> {
+                                s.running.set(false);
+                                if (r != null && !stopped) deliver(r);
+                                if (e != null) LOG.warn("monitor {}: {}", s.monitor.id(), e.toString());
+                            },
+                            runner.workers());
         } catch (RuntimeException e) {
             s.running.set(false);
             LOG.warn("monitor {}: {}", s.monitor.id(), e.toString());
@@ -149,7 +152,10 @@ public final class ProbeScheduler implements AutoCloseable {
         try {
             sink.accept(r);
         } catch (RuntimeException e) {
-            LOG.warn("monitor {}: the result could not be recorded: {}", r.monitor().id(), e.getMessage());
+            LOG.warn(
+                    "monitor {}: the result could not be recorded: {}",
+                    r.monitor().id(),
+                    e.getMessage());
         }
     }
 
@@ -159,13 +165,17 @@ public final class ProbeScheduler implements AutoCloseable {
      */
     public void beatEvery(Duration period, Runnable beat) {
         try {
-            timer.scheduleAtFixedRate(() -> {
-                try {
-                    beat.run();
-                } catch (RuntimeException e) {
-                    LOG.debug("probe scheduler beat: {}", e.toString());
-                }
-            }, 0, period.toMillis(), TimeUnit.MILLISECONDS);
+            timer.scheduleAtFixedRate(
+                    () -> {
+                        try {
+                            beat.run();
+                        } catch (RuntimeException e) {
+                            LOG.debug("probe scheduler beat: {}", e.toString());
+                        }
+                    },
+                    0,
+                    period.toMillis(),
+                    TimeUnit.MILLISECONDS);
         } catch (RejectedExecutionException e) {
             // stopping
         }

@@ -12,7 +12,8 @@ public final class ProbeSignals {
 
     /** A signal is due on every change of health and on every result while the monitor is down. */
     public static boolean due(MonitorState.Step step) {
-        return step.after() != MonitorState.Health.UNKNOWN && (step.changed() || step.after() == MonitorState.Health.DOWN);
+        return step.after() != MonitorState.Health.UNKNOWN
+                && (step.changed() || step.after() == MonitorState.Health.DOWN);
     }
 
     public static Signal of(ProbeResult r, MonitorState.Health health) {
@@ -23,13 +24,27 @@ public final class ProbeSignals {
         labels.put("kind", m.kind().label());
         boolean down = health == MonitorState.Health.DOWN;
         Map<String, String> annotations = new LinkedHashMap<>();
-        annotations.put("summary", down
-                ? m.id() + " is down: " + oneLine(r.success() ? "last run passed, waiting for " + m.successThreshold() + " in a row" : r.detail())
-                : m.id() + " is up");
+        annotations.put(
+                "summary",
+                down
+                        ? m.id() + " is down: "
+                                + oneLine(
+                                        r.success()
+                                                ? "last run passed, waiting for " + m.successThreshold() + " in a row"
+                                                : r.detail())
+                        : m.id() + " is up");
         annotations.put("detail", r.detail());
         if (m.runbook() != null) annotations.put("runbook", m.runbook());
-        return new Signal(SOURCE, m.id(), labels, annotations, r.values(),
-                down ? Signal.State.FIRING : Signal.State.RESOLVED, m.severity(), r.at(), null);
+        return new Signal(
+                SOURCE,
+                m.id(),
+                labels,
+                annotations,
+                r.values(),
+                down ? Signal.State.FIRING : Signal.State.RESOLVED,
+                m.severity(),
+                r.at(),
+                null);
     }
 
     private static String oneLine(String s) {

@@ -43,10 +43,14 @@ public final class TargetDb implements AutoCloseable {
     public static TargetDb fromEnv(io.opsrouter.config.Env env, int poolSize) {
         String url = env.get(URL_ENV).orElseThrow();
         if (!url.startsWith("jdbc:postgresql:")) {
-            throw new io.opsrouter.config.SettingsException("environment", URL_ENV, "'" + url.replaceAll("password=[^&]*", "password=***")
-                    + "' is not a PostgreSQL JDBC URL", "write it like jdbc:postgresql://db.example.com:5432/postgres");
+            throw new io.opsrouter.config.SettingsException(
+                    "environment",
+                    URL_ENV,
+                    "'" + url.replaceAll("password=[^&]*", "password=***") + "' is not a PostgreSQL JDBC URL",
+                    "write it like jdbc:postgresql://db.example.com:5432/postgres");
         }
-        return new TargetDb(url, env.get(USER_ENV).orElse(null), env.get(PASSWORD_ENV).orElse(null), poolSize);
+        return new TargetDb(
+                url, env.get(USER_ENV).orElse(null), env.get(PASSWORD_ENV).orElse(null), poolSize);
     }
 
     /** Runs a query that returns one row and gives each column as a number, named by its lower-case label. */
@@ -54,7 +58,8 @@ public final class TargetDb implements AutoCloseable {
      * Runs {@code sql} as a probe: its one row, shaped by {@code values}, is the observation; a failure, a refused
      * write or the timeout is a failed observation naming why.
      */
-    public Observation observe(String sql, Duration timeout, java.util.function.UnaryOperator<Map<String, Double>> values) {
+    public Observation observe(
+            String sql, Duration timeout, java.util.function.UnaryOperator<Map<String, Double>> values) {
         long start = System.nanoTime();
         try {
             return Observation.values(HttpProber.since(start), values.apply(oneRow(sql, timeout)));
@@ -101,7 +106,8 @@ public final class TargetDb implements AutoCloseable {
     }
 
     static String describe(SQLException e, Duration timeout) {
-        if ("57014".equals(e.getSQLState())) return "query cancelled after " + io.opsrouter.config.Durations.format(timeout);
+        if ("57014".equals(e.getSQLState()))
+            return "query cancelled after " + io.opsrouter.config.Durations.format(timeout);
         String msg = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
         return "query failed: " + msg.replaceAll("\\s+", " ");
     }

@@ -23,14 +23,18 @@ public final class TcpProber implements Prober {
         long start = System.nanoTime();
         Monitor.Endpoint e = m.endpoint();
         try (Socket s = new Socket()) {
-            s.connect(new InetSocketAddress(e.host(), e.port()), (int) Math.max(1, m.timeout().toMillis()));
+            s.connect(new InetSocketAddress(e.host(), e.port()), (int)
+                    Math.max(1, m.timeout().toMillis()));
             return Observation.values(HttpProber.since(start), Map.of());
         } catch (java.net.SocketTimeoutException ex) {
-            return Observation.failed(HttpProber.since(start), "connect to " + e.host() + ":" + e.port() + " timed out after "
-                    + io.opsrouter.config.Durations.format(m.timeout()));
+            return Observation.failed(
+                    HttpProber.since(start),
+                    "connect to " + e.host() + ":" + e.port() + " timed out after "
+                            + io.opsrouter.config.Durations.format(m.timeout()));
         } catch (Exception ex) {
-            return Observation.failed(HttpProber.since(start), "connect to " + e.host() + ":" + e.port() + " failed: "
-                    + HttpProber.describe(ex, m.timeout()));
+            return Observation.failed(
+                    HttpProber.since(start),
+                    "connect to " + e.host() + ":" + e.port() + " failed: " + HttpProber.describe(ex, m.timeout()));
         }
     }
 }

@@ -61,14 +61,18 @@ public final class TlsProber implements Prober {
                     s.startHandshake();
                     X509Certificate leaf = (X509Certificate) s.getSession().getPeerCertificates()[0];
                     double days = (leaf.getNotAfter().getTime() - clock.millis()) / 86_400_000.0;
-                    return Observation.values(HttpProber.since(start), Map.of(DAYS_LEFT, days, TRUSTED, trust.trusted ? 1.0 : 0.0));
+                    return Observation.values(
+                            HttpProber.since(start), Map.of(DAYS_LEFT, days, TRUSTED, trust.trusted ? 1.0 : 0.0));
                 }
             }
         } catch (java.net.SocketTimeoutException ex) {
-            return Observation.failed(HttpProber.since(start), "timed out after " + io.opsrouter.config.Durations.format(m.timeout()));
+            return Observation.failed(
+                    HttpProber.since(start), "timed out after " + io.opsrouter.config.Durations.format(m.timeout()));
         } catch (Exception ex) {
-            return Observation.failed(HttpProber.since(start), "TLS handshake with " + e.host() + ":" + e.port() + " failed: "
-                    + HttpProber.describe(ex, m.timeout()));
+            return Observation.failed(
+                    HttpProber.since(start),
+                    "TLS handshake with " + e.host() + ":" + e.port() + " failed: "
+                            + HttpProber.describe(ex, m.timeout()));
         }
     }
 
@@ -119,12 +123,14 @@ public final class TlsProber implements Prober {
         }
 
         @Override
-        public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket) throws CertificateException {
+        public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket)
+                throws CertificateException {
             throw new CertificateException("client certificates are not checked");
         }
 
         @Override
-        public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine) throws CertificateException {
+        public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
+                throws CertificateException {
             throw new CertificateException("client certificates are not checked");
         }
 

@@ -11,7 +11,9 @@ public enum Dialect {
         this.label = label;
     }
 
-    public String label() { return label; }
+    public String label() {
+        return label;
+    }
 
     public static Dialect of(String jdbcUrl) {
         if (jdbcUrl.startsWith("jdbc:h2:")) return H2;

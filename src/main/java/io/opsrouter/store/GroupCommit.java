@@ -94,7 +94,8 @@ public final class GroupCommit<T> {
                 ok = true;
             } finally {
                 for (Request<T> r : group) {
-                    if (r.settle == null && r.failure == null) r.failure = new StoreException("not written: the writer stopped", null);
+                    if (r.settle == null && r.failure == null)
+                        r.failure = new StoreException("not written: the writer stopped", null);
                     r.done = true;
                     if (r != me) LockSupport.unpark(r.caller);
                 }
@@ -136,7 +137,8 @@ public final class GroupCommit<T> {
         }
         lock.lock();
         try {
-            while (!queue.isEmpty() && (group.isEmpty() || n + queue.peekFirst().items.size() <= maxItems)) {
+            while (!queue.isEmpty()
+                    && (group.isEmpty() || n + queue.peekFirst().items.size() <= maxItems)) {
                 Request<T> r = queue.pollFirst();
                 group.add(r);
                 n += r.items.size();

@@ -56,5 +56,7 @@ public final class Leases {
         });
     }
 
-    public String holder() { return holder; }
+    public String holder() {
+        return holder;
+    }
 }

@@ -57,7 +57,9 @@ public final class LockingReads {
 
     /** Held by one caller in a try-with-resources; closing it keeps the statement for the next caller. */
     private static PreparedStatement reusable(PreparedStatement ps) {
-        return (PreparedStatement) Proxy.newProxyInstance(LockingReads.class.getClassLoader(), new Class<?>[] {PreparedStatement.class},
+        return (PreparedStatement) Proxy.newProxyInstance(
+                LockingReads.class.getClassLoader(),
+                new Class<?>[] {PreparedStatement.class},
                 (proxy, method, args) -> {
                     if (method.getName().equals("close") && method.getParameterCount() == 0) {
                         ps.clearParameters();

@@ -89,7 +89,8 @@ final class SharedFlush {
     }
 
     private void checkpoint() {
-        try (Connection c = dataSource.getConnection(); Statement st = c.createStatement()) {
+        try (Connection c = dataSource.getConnection();
+                Statement st = c.createStatement()) {
             st.execute("CHECKPOINT");
         } catch (SQLException e) {
             throw new StoreException("state store: the commit could not be written to the file: " + e.getMessage(), e);

@@ -49,8 +49,11 @@ public final class StateStore implements AutoCloseable {
             try {
                 if (dataDir != null) Files.createDirectories(dataDir);
             } catch (Exception e) {
-                throw new StoreSetupException("ROUTER_DATA_DIR", "cannot create " + dataDir + ": " + e.getMessage(),
-                        "point ROUTER_DATA_DIR at a writable folder", null);
+                throw new StoreSetupException(
+                        "ROUTER_DATA_DIR",
+                        "cannot create " + dataDir + ": " + e.getMessage(),
+                        "point ROUTER_DATA_DIR at a writable folder",
+                        null);
             }
         }
         HikariConfig cfg = new HikariConfig();
@@ -66,8 +69,11 @@ public final class StateStore implements AutoCloseable {
         try {
             ds = new HikariDataSource(cfg);
         } catch (RuntimeException e) {
-            throw new StoreSetupException("ROUTER_DB_URL", "the state store at " + redact(url) + " cannot be opened: "
-                    + rootMessage(e), "check the URL, user and password, or unset ROUTER_DB_URL for the embedded store", e);
+            throw new StoreSetupException(
+                    "ROUTER_DB_URL",
+                    "the state store at " + redact(url) + " cannot be opened: " + rootMessage(e),
+                    "check the URL, user and password, or unset ROUTER_DB_URL for the embedded store",
+                    e);
         }
         try {
             MigrateResult result = Flyway.configure()
@@ -79,11 +85,17 @@ public final class StateStore implements AutoCloseable {
                     .load()
                     .migrate();
             if (result.migrationsExecuted == 0) {
-                LOG.info("state store {}: schema up to date at version {}", dialect.label(), result.initialSchemaVersion);
+                LOG.info(
+                        "state store {}: schema up to date at version {}",
+                        dialect.label(),
+                        result.initialSchemaVersion);
             } else {
-                LOG.info("state store {}: schema migrated from version {} to {} ({} migrations applied)", dialect.label(),
+                LOG.info(
+                        "state store {}: schema migrated from version {} to {} ({} migrations applied)",
+                        dialect.label(),
                         result.initialSchemaVersion == null ? "none (new store)" : result.initialSchemaVersion,
-                        result.targetSchemaVersion, result.migrationsExecuted);
+                        result.targetSchemaVersion,
+                        result.migrationsExecuted);
             }
         } catch (RuntimeException e) {
             ds.close();
@@ -95,15 +107,23 @@ public final class StateStore implements AutoCloseable {
                 store.flush.await(store.flush.committed());
             } catch (StoreException e) {
                 ds.close();
-                throw new StoreSetupException("ROUTER_DB_USER", "the embedded store cannot write its commits to the file: "
-                        + rootMessage(e), "use the user that created the embedded store (it needs admin rights for CHECKPOINT)", e);
+                throw new StoreSetupException(
+                        "ROUTER_DB_USER",
+                        "the embedded store cannot write its commits to the file: " + rootMessage(e),
+                        "use the user that created the embedded store (it needs admin rights for CHECKPOINT)",
+                        e);
             }
         }
         return store;
     }
 
-    public DataSource dataSource() { return dataSource; }
-    public Dialect dialect() { return dialect; }
+    public DataSource dataSource() {
+        return dataSource;
+    }
+
+    public Dialect dialect() {
+        return dialect;
+    }
 
     /**
      * Runs {@code work} in one transaction: committed when it returns, rolled back when it throws. Returns once

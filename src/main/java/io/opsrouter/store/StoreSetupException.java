@@ -17,7 +17,15 @@ public final class StoreSetupException extends StoreException {
         this.fix = fix;
     }
 
-    public String setting() { return setting; }
-    public String problem() { return problem; }
-    public String fix() { return fix; }
+    public String setting() {
+        return setting;
+    }
+
+    public String problem() {
+        return problem;
+    }
+
+    public String fix() {
+        return fix;
+    }
 }

@@ -22,6 +22,7 @@ class AckPageSecurityTest {
 
     @TempDir
     Path home;
+
     RouterHarness router;
     String path;
 
@@ -32,10 +33,15 @@ class AckPageSecurityTest {
                 .writeFile("config/escalation.yaml", AlertFixture.POLICIES)
                 .setting(AlertModule.SWEEP_TIMER, "false")
                 .clock(new MovableClock(AlertFixture.NIGHT))
-                .env("ROUTER_API_TOKEN", TOKEN).start();
-        router.app().camel().createProducerTemplate().sendBody(Signal.ENDPOINT, AlertFixture.firing("frontend", "frontend"));
+                .env("ROUTER_API_TOKEN", TOKEN)
+                .start();
+        router.app()
+                .camel()
+                .createProducerTemplate()
+                .sendBody(Signal.ENDPOINT, AlertFixture.firing("frontend", "frontend"));
         String url = router.app().context().store().read(c -> {
-            try (PreparedStatement ps = c.prepareStatement("SELECT payload FROM outbox ORDER BY id"); ResultSet rs = ps.executeQuery()) {
+            try (PreparedStatement ps = c.prepareStatement("SELECT payload FROM outbox ORDER BY id");
+                    ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     JsonNode n = Json.MAPPER.readTree(rs.getString(1));
                     if (n.hasNonNull("ackUrl")) return n.get("ackUrl").asText();
@@ -55,14 +61,16 @@ class AckPageSecurityTest {
 
     HttpResponse<String> post(String header, String value) {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(router.baseUrl() + path))
-                .header("Content-Type", "application/x-www-form-urlencoded").POST(HttpRequest.BodyPublishers.ofString("by=Mallory"));
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString("by=Mallory"));
         if (header != null) b.header(header, value);
         return router.send(b);
     }
 
     int acknowledged() {
-        HttpResponse<String> r = router.send(HttpRequest.newBuilder(URI.create(router.baseUrl() + "/api/alerts?status=acknowledged"))
-                .header("Authorization", "Bearer " + TOKEN));
+        HttpResponse<String> r =
+                router.send(HttpRequest.newBuilder(URI.create(router.baseUrl() + "/api/alerts?status=acknowledged"))
+                        .header("Authorization", "Bearer " + TOKEN));
         return AlertApiTest.json(r).get("count").asInt();
     }
 
@@ -71,8 +79,11 @@ class AckPageSecurityTest {
         HttpResponse<String> page = router.get(path);
         assertThat(page.statusCode()).isEqualTo(200);
         assertThat(page.headers().firstValue("X-Frame-Options")).hasValue("DENY");
-        assertThat(page.headers().firstValue("Content-Security-Policy")).hasValueSatisfying(v ->
-                assertThat(v).contains("frame-ancestors 'none'").contains("default-src 'none'").contains("form-action 'self'"));
+        assertThat(page.headers().firstValue("Content-Security-Policy"))
+                .hasValueSatisfying(v -> assertThat(v)
+                        .contains("frame-ancestors 'none'")
+                        .contains("default-src 'none'")
+                        .contains("form-action 'self'"));
         assertThat(page.headers().firstValue("Cache-Control")).hasValue("no-store");
     }
 

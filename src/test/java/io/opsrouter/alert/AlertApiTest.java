@@ -27,6 +27,7 @@ class AlertApiTest {
 
     @TempDir
     Path home;
+
     MovableClock clock = new MovableClock(AlertFixture.NIGHT);
     RouterHarness router;
 
@@ -50,8 +51,10 @@ class AlertApiTest {
     }
 
     HttpResponse<String> api(String method, String path, String body) {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(router.baseUrl() + path)).header("Authorization", "Bearer " + TOKEN);
-        b.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        HttpRequest.Builder b =
+                HttpRequest.newBuilder(URI.create(router.baseUrl() + path)).header("Authorization", "Bearer " + TOKEN);
+        b.method(
+                method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
         if (body != null) b.header("Content-Type", "application/json");
         return router.send(b);
     }
@@ -69,7 +72,7 @@ class AlertApiTest {
         return store.read(c -> {
             List<String[]> rows = new ArrayList<>();
             try (PreparedStatement ps = c.prepareStatement("SELECT channel, kind, payload FROM outbox ORDER BY id");
-                 ResultSet rs = ps.executeQuery()) {
+                    ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) rows.add(new String[] {rs.getString(1), rs.getString(2), rs.getString(3)});
             }
             return rows;
@@ -97,7 +100,8 @@ class AlertApiTest {
         start(false);
         HttpResponse<String> r = router.get("/api/alerts");
         assertThat(r.statusCode()).isEqualTo(401);
-        assertThat(r.headers().firstValue("Content-Type")).hasValueSatisfying(v -> assertThat(v).contains("application/json"));
+        assertThat(r.headers().firstValue("Content-Type"))
+                .hasValueSatisfying(v -> assertThat(v).contains("application/json"));
         assertThat(json(r).get("error").asText()).contains("ROUTER_API_TOKEN");
         assertThat(json(r).get("field").asText()).isEqualTo("Authorization");
     }
@@ -107,23 +111,42 @@ class AlertApiTest {
         start(true);
         assertThat(router.get("/api/alerts").statusCode()).isEqualTo(401);
         assertThat(router.send(HttpRequest.newBuilder(URI.create(router.baseUrl() + "/api/alerts"))
-                .header("Authorization", "Bearer wrong")).statusCode()).isEqualTo(401);
+                                .header("Authorization", "Bearer wrong"))
+                        .statusCode())
+                .isEqualTo(401);
 
         fire(AlertFixture.firing("frontend", "frontend"));
         fire(AlertFixture.firing("supabase-rest", "backend"));
-        fire(new Signal("webhook", "disk", Map.of("alertname", "disk", "service", "db"), Map.of(), Map.of(), Signal.State.FIRING,
-                Severity.P3, clock.instant(), null));
+        fire(new Signal(
+                "webhook",
+                "disk",
+                Map.of("alertname", "disk", "service", "db"),
+                Map.of(),
+                Map.of(),
+                Signal.State.FIRING,
+                Severity.P3,
+                clock.instant(),
+                null));
 
-        router.app().camel().getRegistry().lookupByNameAndType("alertEngine", AlertEngine.class).refreshMeters();
-        assertThat(router.get("/metrics").body()).contains("ops_router_alerts_firing{severity=\"P1\"} 2.0")
+        router.app()
+                .camel()
+                .getRegistry()
+                .lookupByNameAndType("alertEngine", AlertEngine.class)
+                .refreshMeters();
+        assertThat(router.get("/metrics").body())
+                .contains("ops_router_alerts_firing{severity=\"P1\"} 2.0")
                 .contains("ops_router_alerts_firing{severity=\"P3\"} 1.0");
         JsonNode all = json(api("GET", "/api/alerts", null));
         assertThat(all.get("count").asInt()).isEqualTo(3);
         JsonNode p1 = json(api("GET", "/api/alerts?status=firing&severity=P1&label=service=frontend", null));
         assertThat(p1.get("count").asInt()).isEqualTo(1);
         String id = p1.get("alerts").get(0).get("id").asText();
-        assertThat(p1.get("alerts").get(0).get("labels").get("monitor").asText()).isEqualTo("frontend");
-        assertThat(json(api("GET", "/api/alerts?severity=P9", null)).get("field").asText()).isEqualTo("severity");
+        assertThat(p1.get("alerts").get(0).get("labels").get("monitor").asText())
+                .isEqualTo("frontend");
+        assertThat(json(api("GET", "/api/alerts?severity=P9", null))
+                        .get("field")
+                        .asText())
+                .isEqualTo("severity");
         assertThat(api("GET", "/api/alerts?status=burning", null).statusCode()).isEqualTo(400);
         assertThat(api("GET", "/api/alerts?label=oops", null).statusCode()).isEqualTo(400);
         assertThat(api("GET", "/api/alerts?limit=0", null).statusCode()).isEqualTo(400);
@@ -133,70 +156,125 @@ class AlertApiTest {
         assertThat(one.get("history").findValuesAsText("event")).contains("fired", "notified");
         assertThat(api("GET", "/api/alerts/nope", null).statusCode()).isEqualTo(404);
 
-        assertThat(json(api("POST", "/api/alerts/" + id + "/ack", "{}")).get("field").asText()).isEqualTo("by");
-        assertThat(api("POST", "/api/alerts/" + id + "/ack", "{not json").statusCode()).isEqualTo(400);
-        assertThat(api("POST", "/api/alerts/" + id + "/ack", "[1]").statusCode()).isEqualTo(400);
-        assertThat(api("POST", "/api/alerts/" + id + "/ack", "{\"by\": \"<script>\"}").statusCode()).isEqualTo(400);
-        assertThat(api("POST", "/api/alerts/" + id + "/ack", "{\"by\": \"" + "x".repeat(70_000) + "\"}").statusCode()).isEqualTo(413);
-        assertThat(api("POST", "/api/alerts/nope/ack", "{\"by\": \"pat\"}").statusCode()).isEqualTo(404);
+        assertThat(json(api("POST", "/api/alerts/" + id + "/ack", "{}"))
+                        .get("field")
+                        .asText())
+                .isEqualTo("by");
+        assertThat(api("POST", "/api/alerts/" + id + "/ack", "{not json").statusCode())
+                .isEqualTo(400);
+        assertThat(api("POST", "/api/alerts/" + id + "/ack", "[1]").statusCode())
+                .isEqualTo(400);
+        assertThat(api("POST", "/api/alerts/" + id + "/ack", "{\"by\": \"<script>\"}")
+                        .statusCode())
+                .isEqualTo(400);
+        assertThat(api("POST", "/api/alerts/" + id + "/ack", "{\"by\": \"" + "x".repeat(70_000) + "\"}")
+                        .statusCode())
+                .isEqualTo(413);
+        assertThat(api("POST", "/api/alerts/nope/ack", "{\"by\": \"pat\"}").statusCode())
+                .isEqualTo(404);
         int before = outbox().size();
         HttpResponse<String> ack = api("POST", "/api/alerts/" + id + "/ack", "{\"by\": \"Pat Primary\"}");
         assertThat(ack.statusCode()).isEqualTo(200);
         assertThat(json(ack).get("status").asText()).isEqualTo("acknowledged");
         assertThat(json(ack).get("acknowledgedBy").asText()).isEqualTo("Pat Primary");
-        assertThat(outbox().subList(before, outbox().size())).extracting(r -> r[1]).containsOnly("acknowledged").hasSize(2);
-        assertThat(api("POST", "/api/alerts/" + id + "/ack", "{\"by\": \"Sam\"}").statusCode()).isEqualTo(200);
+        assertThat(outbox().subList(before, outbox().size()))
+                .extracting(r -> r[1])
+                .containsOnly("acknowledged")
+                .hasSize(2);
+        assertThat(api("POST", "/api/alerts/" + id + "/ack", "{\"by\": \"Sam\"}")
+                        .statusCode())
+                .isEqualTo(200);
         assertThat(outbox()).hasSize(before + 2);
 
         HttpResponse<String> res = api("POST", "/api/alerts/" + id + "/resolve", null);
         assertThat(res.statusCode()).isEqualTo(200);
         assertThat(json(res).get("status").asText()).isEqualTo("resolved");
         assertThat(json(res).get("resolvedBy").asText()).isEqualTo("api");
-        assertThat(api("POST", "/api/alerts/" + id + "/ack", "{\"by\": \"pat\"}").statusCode()).isEqualTo(409);
-        assertThat(api("POST", "/api/alerts/" + id + "/resolve", "{\"by\": \"pat\"}").statusCode()).isEqualTo(409);
+        assertThat(api("POST", "/api/alerts/" + id + "/ack", "{\"by\": \"pat\"}")
+                        .statusCode())
+                .isEqualTo(409);
+        assertThat(api("POST", "/api/alerts/" + id + "/resolve", "{\"by\": \"pat\"}")
+                        .statusCode())
+                .isEqualTo(409);
         assertThat(api("DELETE", "/api/alerts/" + id, null).statusCode()).isEqualTo(405);
 
         // hostile input: answered with JSON, never a stack trace
-        assertThat(api("GET", "/api/alerts/%27%20OR%201%3D1--", null).statusCode()).isEqualTo(404);
-        assertThat(json(api("GET", "/api/alerts?label=service=%E2%9C%93%27%22%3C", null)).get("count").asInt()).isZero();
+        assertThat(api("GET", "/api/alerts/%27%20OR%201%3D1--", null).statusCode())
+                .isEqualTo(404);
+        assertThat(json(api("GET", "/api/alerts?label=service=%E2%9C%93%27%22%3C", null))
+                        .get("count")
+                        .asInt())
+                .isZero();
         HttpResponse<String> huge = api("GET", "/api/alerts?status=" + "x".repeat(4000), null);
         assertThat(huge.statusCode()).isBetween(400, 431);
         assertThat(huge.body()).doesNotContain("Exception");
-        assertThat(api("POST", "/api/alerts/" + id + "/ack", "{\"by\": 42}").statusCode()).isEqualTo(400);
-        assertThat(api("POST", "/api/alerts/" + id + "/ack", "{\"by\": {\"a\": 1}}").statusCode()).isEqualTo(400);
+        assertThat(api("POST", "/api/alerts/" + id + "/ack", "{\"by\": 42}").statusCode())
+                .isEqualTo(400);
+        assertThat(api("POST", "/api/alerts/" + id + "/ack", "{\"by\": {\"a\": 1}}")
+                        .statusCode())
+                .isEqualTo(400);
     }
 
     @Test
     void silencesAreMadeListedAndEndedOverHttp() {
         start(true);
-        HttpResponse<String> made = api("POST", "/api/silences",
+        HttpResponse<String> made = api(
+                "POST",
+                "/api/silences",
                 "{\"match\": {\"service\": \"frontend\"}, \"duration\": \"2h\", \"createdBy\": \"ops\", \"comment\": \"deploy\"}");
         assertThat(made.statusCode()).isEqualTo(201);
         String id = json(made).get("id").asText();
-        assertThat(json(made).get("endsAt").asText()).isEqualTo(AlertFixture.NIGHT.plus(Duration.ofHours(2)).toString());
+        assertThat(json(made).get("endsAt").asText())
+                .isEqualTo(AlertFixture.NIGHT.plus(Duration.ofHours(2)).toString());
 
         fire(AlertFixture.firing("frontend", "frontend"));
         assertThat(outbox()).isEmpty();
         assertThat(json(api("GET", "/api/silences", null)).get("count").asInt()).isEqualTo(1);
 
-        assertThat(json(api("POST", "/api/silences", "{\"duration\": \"1h\", \"createdBy\": \"ops\"}")).get("field").asText())
+        assertThat(json(api("POST", "/api/silences", "{\"duration\": \"1h\", \"createdBy\": \"ops\"}"))
+                        .get("field")
+                        .asText())
                 .isEqualTo("match");
-        assertThat(json(api("POST", "/api/silences", "{\"match\": {\"bad-name\": \"x\"}, \"duration\": \"1h\", \"createdBy\": \"ops\"}"))
-                .get("field").asText()).isEqualTo("match");
-        assertThat(json(api("POST", "/api/silences", "{\"matchRe\": {\"service\": \"(\"}, \"duration\": \"1h\", \"createdBy\": \"ops\"}"))
-                .get("field").asText()).isEqualTo("matchRe.service");
-        assertThat(json(api("POST", "/api/silences", "{\"match\": {\"service\": \"x\"}, \"duration\": \"soon\", \"createdBy\": \"ops\"}"))
-                .get("field").asText()).isEqualTo("duration");
-        assertThat(json(api("POST", "/api/silences", "{\"match\": {\"service\": \"x\"}, \"endsAt\": \"2020-01-01T00:00:00Z\","
-                + " \"createdBy\": \"ops\"}")).get("field").asText()).isEqualTo("endsAt");
-        assertThat(json(api("POST", "/api/silences", "{\"match\": {\"service\": \"x\"}, \"duration\": \"1h\"}")).get("field").asText())
+        assertThat(json(api(
+                                "POST",
+                                "/api/silences",
+                                "{\"match\": {\"bad-name\": \"x\"}, \"duration\": \"1h\", \"createdBy\": \"ops\"}"))
+                        .get("field")
+                        .asText())
+                .isEqualTo("match");
+        assertThat(json(api(
+                                "POST",
+                                "/api/silences",
+                                "{\"matchRe\": {\"service\": \"(\"}, \"duration\": \"1h\", \"createdBy\": \"ops\"}"))
+                        .get("field")
+                        .asText())
+                .isEqualTo("matchRe.service");
+        assertThat(json(api(
+                                "POST",
+                                "/api/silences",
+                                "{\"match\": {\"service\": \"x\"}, \"duration\": \"soon\", \"createdBy\": \"ops\"}"))
+                        .get("field")
+                        .asText())
+                .isEqualTo("duration");
+        assertThat(json(api(
+                                "POST",
+                                "/api/silences",
+                                "{\"match\": {\"service\": \"x\"}, \"endsAt\": \"2020-01-01T00:00:00Z\","
+                                        + " \"createdBy\": \"ops\"}"))
+                        .get("field")
+                        .asText())
+                .isEqualTo("endsAt");
+        assertThat(json(api("POST", "/api/silences", "{\"match\": {\"service\": \"x\"}, \"duration\": \"1h\"}"))
+                        .get("field")
+                        .asText())
                 .isEqualTo("createdBy");
         assertThat(api("POST", "/api/silences", "nope").statusCode()).isEqualTo(400);
 
         assertThat(api("DELETE", "/api/silences/" + id, null).statusCode()).isEqualTo(200);
         assertThat(api("DELETE", "/api/silences/s-unknown", null).statusCode()).isEqualTo(404);
         assertThat(json(api("GET", "/api/silences", null)).get("count").asInt()).isZero();
-        assertThat(json(api("GET", "/api/silences?all=true", null)).get("count").asInt()).isEqualTo(1);
+        assertThat(json(api("GET", "/api/silences?all=true", null)).get("count").asInt())
+                .isEqualTo(1);
     }
 
     @Test
@@ -211,11 +289,18 @@ class AlertApiTest {
         for (int i = 0; i < 3; i++) {
             HttpResponse<String> page = router.get(path);
             assertThat(page.statusCode()).isEqualTo(200);
-            assertThat(page.headers().firstValue("Content-Type")).hasValueSatisfying(v -> assertThat(v).startsWith("text/html"));
+            assertThat(page.headers().firstValue("Content-Type"))
+                    .hasValueSatisfying(v -> assertThat(v).startsWith("text/html"));
             assertThat(page.headers().firstValue("Cache-Control")).hasValue("no-store");
-            assertThat(page.body()).contains("<form method=\"post\"").contains("frontend is unreachable").contains("Acknowledge");
+            assertThat(page.body())
+                    .contains("<form method=\"post\"")
+                    .contains("frontend is unreachable")
+                    .contains("Acknowledge");
         }
-        assertThat(json(api("GET", "/api/alerts?status=firing", null)).get("count").asInt()).isEqualTo(1);
+        assertThat(json(api("GET", "/api/alerts?status=firing", null))
+                        .get("count")
+                        .asInt())
+                .isEqualTo(1);
 
         HttpResponse<String> done = router.send(HttpRequest.newBuilder(URI.create(router.baseUrl() + path))
                 .header("Content-Type", "application/x-www-form-urlencoded")
@@ -232,12 +317,17 @@ class AlertApiTest {
         String tampered = token.substring(0, token.length() - 1) + (last == 'A' ? 'B' : 'A');
         assertThat(router.get("/ack/" + tampered).statusCode()).isEqualTo(403);
         int mid = token.indexOf('.') + 5;
-        String tamperedMid = token.substring(0, mid) + (token.charAt(mid) == 'x' ? 'y' : 'x') + token.substring(mid + 1);
+        String tamperedMid =
+                token.substring(0, mid) + (token.charAt(mid) == 'x' ? 'y' : 'x') + token.substring(mid + 1);
         assertThat(router.get("/ack/" + tamperedMid).statusCode()).isEqualTo(403);
-        String otherPayload = java.util.Base64.getUrlEncoder().withoutPadding()
-                .encodeToString("v1|9999999999|someone-else".getBytes()) + token.substring(token.indexOf('.'));
+        String otherPayload = java.util.Base64.getUrlEncoder()
+                        .withoutPadding()
+                        .encodeToString("v1|9999999999|someone-else".getBytes())
+                + token.substring(token.indexOf('.'));
         assertThat(router.send(HttpRequest.newBuilder(URI.create(router.baseUrl() + "/ack/" + otherPayload))
-                .POST(HttpRequest.BodyPublishers.noBody())).statusCode()).isEqualTo(403);
+                                .POST(HttpRequest.BodyPublishers.noBody()))
+                        .statusCode())
+                .isEqualTo(403);
         assertThat(router.get("/ack/garbage").statusCode()).isEqualTo(400);
         assertThat(router.get("/ack/" + "a".repeat(3000) + ".b").statusCode()).isEqualTo(400);
 
@@ -267,11 +357,16 @@ class AlertApiTest {
 
     @Test
     void aBrokenRulesFileStopsStartUpNamingTheFile() {
-        router = RouterHarness.shipped(home).writeFile("config/alert-rules.yaml", "rules:\n  - name: x\n    match: {a: b}\n    severity: P7\n");
-        assertThatThrownBy(() -> router.start()).isInstanceOf(StartupException.class)
-                .hasMessageContaining("config/alert-rules.yaml").hasMessageContaining("'P7' is not a severity");
+        router = RouterHarness.shipped(home)
+                .writeFile("config/alert-rules.yaml", "rules:\n  - name: x\n    match: {a: b}\n    severity: P7\n");
+        assertThatThrownBy(() -> router.start())
+                .isInstanceOf(StartupException.class)
+                .hasMessageContaining("config/alert-rules.yaml")
+                .hasMessageContaining("'P7' is not a severity");
         router = RouterHarness.shipped(home).env("ONCALL_PRIMARY_EMAIL", "not-an-address");
-        assertThatThrownBy(() -> router.start()).isInstanceOf(StartupException.class)
-                .hasMessageContaining("config/escalation.yaml").hasMessageContaining("people.primary.email");
+        assertThatThrownBy(() -> router.start())
+                .isInstanceOf(StartupException.class)
+                .hasMessageContaining("config/escalation.yaml")
+                .hasMessageContaining("people.primary.email");
     }
 }

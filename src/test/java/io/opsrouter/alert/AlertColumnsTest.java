@@ -69,7 +69,8 @@ class AlertColumnsTest {
             });
             assertThat(readBack(store, repo)).usingRecursiveComparison().isEqualTo(written);
 
-            AlertRow partial = store.read(c -> repo.activeByFingerprint(c, List.of("fp-1"))).get("fp-1");
+            AlertRow partial = store.read(c -> repo.activeByFingerprint(c, List.of("fp-1")))
+                    .get("fp-1");
             assertThat(partial.id).isEqualTo("a-1");
             assertThat(partial.status).isEqualTo(Status.FIRING);
             assertThat(partial.severity).isEqualTo(Severity.P2);

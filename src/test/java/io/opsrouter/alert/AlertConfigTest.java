@@ -11,9 +11,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.junit.jupiter.api.Test;
 
 /** Each broken file under src/test/resources/alert/ is refused with the file, the key and the reason. */
 class AlertConfigTest {
@@ -21,20 +21,22 @@ class AlertConfigTest {
     static final Env NO_ENV = new Env(Map.of());
 
     @ParameterizedTest(name = "{0}")
-    @CsvSource(delimiter = '|', value = {
-            "rules.bad-yaml.yaml              | config/alert-rules.yaml:4: | not valid YAML",
-            "rules.unknown-key.yaml           | config/alert-rules.yaml:5: | sevrity",
-            "rules.bad-duration.yaml          | rules[0] (slow).for        | '5 minutes' is not a duration",
-            "rules.bad-severity.yaml          | rules[0] (loud).severity   | 'critical' is not a severity",
-            "rules.bad-regex.yaml             | matchRe.monitor            | is not an RE2 regular expression: missing closing )",
-            "rules.regex-lookahead.yaml       | matchRe.monitor            | is not an RE2 regular expression: invalid or unsupported Perl",
-            "rules.bad-label-name.yaml        | grouping.by                | 'service-name' is not a label name",
-            "rules.bad-value-condition.yaml   | values.days_left           | is not a comparison",
-            "rules.no-match.yaml              | rules[0] (everything)      | has no match or matchRe",
-            "rules.duplicate-name.yaml        | rules[1] (same).name       | is used twice",
-            "rules.bad-window-time.yaml       | maintenanceWindows[0].start| '25:00' is not a time of day",
-            "rules.inhibit-without-target.yaml| inhibitRules[0]            | needs both a source and a target",
-    })
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "rules.bad-yaml.yaml              | config/alert-rules.yaml:4: | not valid YAML",
+                "rules.unknown-key.yaml           | config/alert-rules.yaml:5: | sevrity",
+                "rules.bad-duration.yaml          | rules[0] (slow).for        | '5 minutes' is not a duration",
+                "rules.bad-severity.yaml          | rules[0] (loud).severity   | 'critical' is not a severity",
+                "rules.bad-regex.yaml             | matchRe.monitor            | is not an RE2 regular expression: missing closing )",
+                "rules.regex-lookahead.yaml       | matchRe.monitor            | is not an RE2 regular expression: invalid or unsupported Perl",
+                "rules.bad-label-name.yaml        | grouping.by                | 'service-name' is not a label name",
+                "rules.bad-value-condition.yaml   | values.days_left           | is not a comparison",
+                "rules.no-match.yaml              | rules[0] (everything)      | has no match or matchRe",
+                "rules.duplicate-name.yaml        | rules[1] (same).name       | is used twice",
+                "rules.bad-window-time.yaml       | maintenanceWindows[0].start| '25:00' is not a time of day",
+                "rules.inhibit-without-target.yaml| inhibitRules[0]            | needs both a source and a target",
+            })
     void brokenRulesAreRefused(String file, String key, String reason) {
         assertThatThrownBy(() -> AlertRules.load(FIXTURES.resolve(file), NO_ENV))
                 .isInstanceOf(SettingsException.class)
@@ -45,17 +47,19 @@ class AlertConfigTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @CsvSource(delimiter = '|', value = {
-            "escalation.unknown-channel.yaml        | policies.P1.steps[0].notify[0].channel | 'pager' is not a channel",
-            "escalation.bad-phone.yaml              | people.primary.phone                   | not a phone number in E.164 form",
-            "escalation.bad-email.yaml              | people.primary.email                   | 'pat-at-example.com' is not an e-mail address",
-            "escalation.bad-duration.yaml           | policies.P1.steps[1].after             | 'soon' is not a duration",
-            "escalation.unknown-person.yaml         | policies.P1.steps[0].notify[0].to      | 'carol' is neither",
-            "escalation.missing-policy.yaml         | policies.P2                            | is missing",
-            "escalation.sms-without-to.yaml         | policies.P1.steps[0].notify[0].to      | sms goes to a person",
-            "escalation.unknown-rotation-member.yaml| rotation.members                       | 'carol' is not one of people",
-            "escalation.bad-zone.yaml               | businessHours.zone                     | 'Mars/Olympus' is not a time zone",
-    })
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "escalation.unknown-channel.yaml        | policies.P1.steps[0].notify[0].channel | 'pager' is not a channel",
+                "escalation.bad-phone.yaml              | people.primary.phone                   | not a phone number in E.164 form",
+                "escalation.bad-email.yaml              | people.primary.email                   | 'pat-at-example.com' is not an e-mail address",
+                "escalation.bad-duration.yaml           | policies.P1.steps[1].after             | 'soon' is not a duration",
+                "escalation.unknown-person.yaml         | policies.P1.steps[0].notify[0].to      | 'carol' is neither",
+                "escalation.missing-policy.yaml         | policies.P2                            | is missing",
+                "escalation.sms-without-to.yaml         | policies.P1.steps[0].notify[0].to      | sms goes to a person",
+                "escalation.unknown-rotation-member.yaml| rotation.members                       | 'carol' is not one of people",
+                "escalation.bad-zone.yaml               | businessHours.zone                     | 'Mars/Olympus' is not a time zone",
+            })
     void brokenPoliciesAreRefused(String file, String key, String reason) {
         assertThatThrownBy(() -> EscalationPolicies.load(FIXTURES.resolve(file), NO_ENV, Duration.ofHours(4)))
                 .isInstanceOf(SettingsException.class)
@@ -68,11 +72,13 @@ class AlertConfigTest {
     void shippedPoliciesReadOnCallPeopleAndDelaysFromTheEnvironment() {
         Path file = RouterHarness.REPO.resolve("config/escalation.yaml");
         EscalationPolicies defaults = EscalationPolicies.load(file, NO_ENV, Duration.ofHours(4));
-        assertThat(defaults.policy(Severity.P1).steps()).extracting(EscalationPolicies.Step::after)
+        assertThat(defaults.policy(Severity.P1).steps())
+                .extracting(EscalationPolicies.Step::after)
                 .containsExactly(Duration.ZERO, Duration.ofMinutes(5), Duration.ofMinutes(5));
         assertThat(defaults.policy(Severity.P1).repeat()).isEqualTo(Duration.ofMinutes(15));
         assertThat(defaults.policy(Severity.P2).steps().get(1).after()).isEqualTo(Duration.ofMinutes(30));
-        assertThat(defaults.policy(Severity.P3).steps().get(0).targets()).extracting(t -> t.channel().id())
+        assertThat(defaults.policy(Severity.P3).steps().get(0).targets())
+                .extracting(t -> t.channel().id())
                 .containsExactly("slack");
         assertThat(defaults.people().get("primary").phone()).isNull();
 
@@ -85,18 +91,29 @@ class AlertConfigTest {
         env.put("ESCALATION_P1_DELAY", "2m");
         env.put("ESCALATION_P2_DELAY", "10m");
         EscalationPolicies p = EscalationPolicies.load(file, new Env(env), Duration.ofHours(4));
-        assertThat(p.resolve("primary", Instant.now())).extracting(EscalationPolicies.Person::phone).containsExactly("+15145550001");
-        assertThat(p.resolve("secondary", Instant.now())).extracting(EscalationPolicies.Person::name).containsExactly("Lee Lead");
-        assertThat(p.resolve("everyone", Instant.now())).extracting(EscalationPolicies.Person::name).containsExactly("Pat", "Lee Lead");
+        assertThat(p.resolve("primary", Instant.now()))
+                .extracting(EscalationPolicies.Person::phone)
+                .containsExactly("+15145550001");
+        assertThat(p.resolve("secondary", Instant.now()))
+                .extracting(EscalationPolicies.Person::name)
+                .containsExactly("Lee Lead");
+        assertThat(p.resolve("everyone", Instant.now()))
+                .extracting(EscalationPolicies.Person::name)
+                .containsExactly("Pat", "Lee Lead");
         assertThat(p.policy(Severity.P1).steps().get(2).after()).isEqualTo(Duration.ofMinutes(2));
         assertThat(p.policy(Severity.P2).steps().get(1).after()).isEqualTo(Duration.ofMinutes(10));
         // 10:00 on a Tuesday in Toronto is business time; 22:00 is not
-        assertThat(p.businessHours().contains(Instant.parse("2026-11-24T15:00:00Z"))).isTrue();
-        assertThat(p.businessHours().contains(Instant.parse("2026-11-25T03:00:00Z"))).isFalse();
+        assertThat(p.businessHours().contains(Instant.parse("2026-11-24T15:00:00Z")))
+                .isTrue();
+        assertThat(p.businessHours().contains(Instant.parse("2026-11-25T03:00:00Z")))
+                .isFalse();
 
-        assertThatThrownBy(() -> EscalationPolicies.load(file, new Env(Map.of("ONCALL_PRIMARY_PHONE", "call me")), Duration.ofHours(4)))
-                .hasMessageContaining("people.primary.phone").hasMessageContaining("E.164");
-        assertThatThrownBy(() -> EscalationPolicies.load(file, new Env(Map.of("ESCALATION_P1_DELAY", "5 min")), Duration.ofHours(4)))
+        assertThatThrownBy(() -> EscalationPolicies.load(
+                        file, new Env(Map.of("ONCALL_PRIMARY_PHONE", "call me")), Duration.ofHours(4)))
+                .hasMessageContaining("people.primary.phone")
+                .hasMessageContaining("E.164");
+        assertThatThrownBy(() -> EscalationPolicies.load(
+                        file, new Env(Map.of("ESCALATION_P1_DELAY", "5 min")), Duration.ofHours(4)))
                 .hasMessageContaining("policies.P1.steps[1].after");
     }
 
@@ -119,29 +136,55 @@ class AlertConfigTest {
         assertThat(p.rotation().primaryAt(monday.plus(Duration.ofDays(7)))).isEqualTo("bob");
         assertThat(p.rotation().primaryAt(monday.plus(Duration.ofDays(14)))).isEqualTo("ann");
         assertThat(p.rotation().primaryAt(monday.minusSeconds(60))).isEqualTo("bob");
-        assertThat(p.resolve("everyone", monday)).extracting(EscalationPolicies.Person::id).containsExactly("ann", "bob", "lee");
+        assertThat(p.resolve("everyone", monday))
+                .extracting(EscalationPolicies.Person::id)
+                .containsExactly("ann", "bob", "lee");
     }
 
     @Test
     void shippedRulesClassifyEveryShippedMonitor() {
         AlertRules rules = AlertRules.load(RouterHarness.REPO.resolve("config/alert-rules.yaml"), NO_ENV);
-        assertThat(rule(rules, Map.of("source", "probe", "monitor", "frontend", "kind", "http"), Map.of("success", 0.0)))
+        assertThat(rule(
+                        rules,
+                        Map.of("source", "probe", "monitor", "frontend", "kind", "http"),
+                        Map.of("success", 0.0)))
                 .isEqualTo("site-unreachable P1 2m");
         assertThat(rule(rules, Map.of("source", "probe", "monitor", "supabase-auth", "kind", "http"), Map.of()))
                 .isEqualTo("site-unreachable P1 2m");
-        assertThat(rule(rules, Map.of("source", "probe", "monitor", "call-error-rate", "kind", "sql"), Map.of("error_rate", 0.15)))
+        assertThat(rule(
+                        rules,
+                        Map.of("source", "probe", "monitor", "call-error-rate", "kind", "sql"),
+                        Map.of("error_rate", 0.15)))
                 .isEqualTo("call-error-rate-high P2 5m");
-        assertThat(rule(rules, Map.of("source", "probe", "monitor", "p1-unprocessed", "kind", "sql"), Map.of("unprocessed_p1", 2.0)))
+        assertThat(rule(
+                        rules,
+                        Map.of("source", "probe", "monitor", "p1-unprocessed", "kind", "sql"),
+                        Map.of("unprocessed_p1", 2.0)))
                 .isEqualTo("p1-calls-unprocessed P1 0s");
-        assertThat(rule(rules, Map.of("source", "probe", "monitor", "tls-domain", "kind", "tls"), Map.of("days_left", 20.0)))
+        assertThat(rule(
+                        rules,
+                        Map.of("source", "probe", "monitor", "tls-domain", "kind", "tls"),
+                        Map.of("days_left", 20.0)))
                 .isEqualTo("tls-expires-within-30-days P2 0s");
-        assertThat(rule(rules, Map.of("source", "probe", "monitor", "tls-domain", "kind", "tls"), Map.of("days_left", 6.0)))
+        assertThat(rule(
+                        rules,
+                        Map.of("source", "probe", "monitor", "tls-domain", "kind", "tls"),
+                        Map.of("days_left", 6.0)))
                 .isEqualTo("tls-expires-within-7-days P1 0s");
-        assertThat(rule(rules, Map.of("source", "probe", "monitor", "revenue-week-over-week", "kind", "sql"),
-                Map.of("revenue_change_ratio", -0.25))).isEqualTo("revenue-down-week-over-week P2 0s");
-        assertThat(rule(rules, Map.of("source", "backup", "alertname", "backup-missing", "service", "backup"), Map.of()))
+        assertThat(rule(
+                        rules,
+                        Map.of("source", "probe", "monitor", "revenue-week-over-week", "kind", "sql"),
+                        Map.of("revenue_change_ratio", -0.25)))
+                .isEqualTo("revenue-down-week-over-week P2 0s");
+        assertThat(rule(
+                        rules,
+                        Map.of("source", "backup", "alertname", "backup-missing", "service", "backup"),
+                        Map.of()))
                 .isEqualTo("backup-failed-or-missing P1 0s");
-        assertThat(rule(rules, Map.of("source", "probe", "monitor", "postgres", "kind", "pg"), Map.of("connections_used_ratio", 0.95)))
+        assertThat(rule(
+                        rules,
+                        Map.of("source", "probe", "monitor", "postgres", "kind", "pg"),
+                        Map.of("connections_used_ratio", 0.95)))
                 .isEqualTo("database-connections-high P2 0s");
         assertThat(rule(rules, Map.of("source", "probe", "monitor", "postgres", "kind", "pg"), Map.of("success", 0.0)))
                 .isEqualTo("database-unreachable P1 2m");
@@ -149,32 +192,40 @@ class AlertConfigTest {
                 .isEqualTo("channel-failing P1 0s");
         assertThat(rule(rules, Map.of("source", "probe", "monitor", "vapi-api", "kind", "http"), Map.of()))
                 .isEqualTo("dependency-unreachable P2 2m");
-        assertThat(rules.classify(Map.of("source", "probe", "monitor", "call-volume"), Map.of())).isNull();
+        assertThat(rules.classify(Map.of("source", "probe", "monitor", "call-volume"), Map.of()))
+                .isNull();
         assertThat(rules.grouping().by()).containsExactly("service");
     }
 
     private static String rule(AlertRules rules, Map<String, String> labels, Map<String, Double> values) {
         AlertRules.Rule r = rules.classify(labels, values);
-        return r == null ? null : r.name() + " " + r.severity() + " " + io.opsrouter.config.Durations.format(r.forDuration());
+        return r == null
+                ? null
+                : r.name() + " " + r.severity() + " " + io.opsrouter.config.Durations.format(r.forDuration());
     }
 
     @Test
     void summariesFillPlaceholdersFromLabelsAndValues() {
-        assertThat(Classifier.render("{{monitor}} expires in {{days_left}} days ({{ ratio }}, {{missing}})",
-                Map.of("monitor", "tls-domain"), Map.of("days_left", 6.0, "ratio", 0.9567)))
+        assertThat(Classifier.render(
+                        "{{monitor}} expires in {{days_left}} days ({{ ratio }}, {{missing}})",
+                        Map.of("monitor", "tls-domain"),
+                        Map.of("days_left", 6.0, "ratio", 0.9567)))
                 .isEqualTo("tls-domain expires in 6 days (0.957, )");
     }
 
     @Test
     void fingerprintIsAlertmanagersFnv1a() {
         // prometheus/common model tests: LabelSet{} and {"name": "garland, briggs", "fear": "love is not enough"}
-        assertThat(Fingerprint.of(Map.of())).isEqualTo(String.format("%016x", Long.parseUnsignedLong("14695981039346656037")));
+        assertThat(Fingerprint.of(Map.of()))
+                .isEqualTo(String.format("%016x", Long.parseUnsignedLong("14695981039346656037")));
         assertThat(Fingerprint.of(Map.of("name", "garland, briggs", "fear", "love is not enough")))
                 .isEqualTo(String.format("%016x", Long.parseUnsignedLong("5799056148416392346")));
         Map<String, String> a = new java.util.LinkedHashMap<>();
         a.put("b", "2");
         a.put("a", "1");
-        assertThat(Fingerprint.of(a)).isEqualTo(Fingerprint.of(new java.util.TreeMap<>(a))).hasSize(16);
+        assertThat(Fingerprint.of(a))
+                .isEqualTo(Fingerprint.of(new java.util.TreeMap<>(a)))
+                .hasSize(16);
         assertThat(Fingerprint.of(Map.of("a", "1b"))).isNotEqualTo(Fingerprint.of(Map.of("a1", "b")));
     }
 }

@@ -20,6 +20,7 @@ import org.slf4j.LoggerFactory;
 class AlertEventLogTest {
     @TempDir
     Path dir;
+
     final ListAppender<ILoggingEvent> lines = new ListAppender<>();
     final Logger logger = (Logger) LoggerFactory.getLogger(AlertHistory.class);
     AlertFixture f;
@@ -42,8 +43,11 @@ class AlertEventLogTest {
 
     @Test
     void aStoredAlertIsLoggedOnceWithItsIdInTheMdc() {
-        f = new AlertFixture(StateStore.open("jdbc:h2:file:" + dir.resolve("router"), null, null, 4, dir),
-                new MovableClock(AlertFixture.NIGHT), AlertFixture.RULES, AlertFixture.ALL);
+        f = new AlertFixture(
+                StateStore.open("jdbc:h2:file:" + dir.resolve("router"), null, null, 4, dir),
+                new MovableClock(AlertFixture.NIGHT),
+                AlertFixture.RULES,
+                AlertFixture.ALL);
         f.engine.accept(List.of(AlertFixture.firing("frontend", "frontend")));
         String id = (String) f.only("firing").get("id");
         assertThat(logged()).containsExactly("alert " + id + " fired: P1 by rule site-unreachable");
@@ -56,12 +60,17 @@ class AlertEventLogTest {
         try (store) {
             AlertHistory history = new AlertHistory();
             assertThatThrownBy(() -> store.inTransaction(c -> {
-                history.add(c, List.of(new AlertHistory.Event("a-1", Instant.now(), "fired", null, null, "test", null)));
-                throw new IllegalStateException("rolled back");
-            })).hasMessage("rolled back");
+                        history.add(
+                                c,
+                                List.of(new AlertHistory.Event(
+                                        "a-1", Instant.now(), "fired", null, null, "test", null)));
+                        throw new IllegalStateException("rolled back");
+                    }))
+                    .hasMessage("rolled back");
             assertThat(logged()).isEmpty();
             store.inTransaction(c -> {
-                history.add(c, List.of(new AlertHistory.Event("a-2", Instant.now(), "fired", null, null, "test", null)));
+                history.add(
+                        c, List.of(new AlertHistory.Event("a-2", Instant.now(), "fired", null, null, "test", null)));
                 assertThat(logged()).as("not before the commit").isEmpty();
                 return null;
             });

@@ -1,10 +1,10 @@
 package io.opsrouter.alert;
 
-import io.opsrouter.outbox.ChannelDirectory;
-import io.opsrouter.outbox.ChannelName;
 import io.opsrouter.app.Json;
 import io.opsrouter.config.Env;
 import io.opsrouter.metrics.RouterMetrics;
+import io.opsrouter.outbox.ChannelDirectory;
+import io.opsrouter.outbox.ChannelName;
 import io.opsrouter.outbox.Notification;
 import io.opsrouter.store.StateStore;
 import java.nio.charset.StandardCharsets;
@@ -98,13 +98,23 @@ final class AlertFixture implements AutoCloseable {
         this.clock = clock;
         Env env = new Env(Map.of());
         AlertRules r = AlertRules.parse(rules, env);
-        EscalationPolicies p = EscalationPolicies.parse(POLICIES, env, r.grouping().repeatInterval());
-        AckTokens tokens = new AckTokens("0123456789abcdef0123456789abcdef".getBytes(StandardCharsets.UTF_8), java.time.Duration.ofHours(24));
-        this.engine = new AlertEngine(store, clock, r, p, tokens, "https://ops.example.com", () -> channels,
+        EscalationPolicies p =
+                EscalationPolicies.parse(POLICIES, env, r.grouping().repeatInterval());
+        AckTokens tokens = new AckTokens(
+                "0123456789abcdef0123456789abcdef".getBytes(StandardCharsets.UTF_8), java.time.Duration.ofHours(24));
+        this.engine = new AlertEngine(
+                store,
+                clock,
+                r,
+                p,
+                tokens,
+                "https://ops.example.com",
+                () -> channels,
                 new AlertMeters(metrics.registry()));
     }
 
-    static final ChannelDirectory ALL = ChannelDirectory.of(java.util.Set.of(ChannelName.SLACK, ChannelName.EMAIL, ChannelName.SMS, ChannelName.LOG));
+    static final ChannelDirectory ALL = ChannelDirectory.of(
+            java.util.Set.of(ChannelName.SLACK, ChannelName.EMAIL, ChannelName.SMS, ChannelName.LOG));
 
     static Signal firing(String monitor, String service) {
         return probe(monitor, service, Signal.State.FIRING, Map.of());
@@ -115,8 +125,16 @@ final class AlertFixture implements AutoCloseable {
     }
 
     static Signal probe(String monitor, String service, Signal.State state, Map<String, Double> values) {
-        return new Signal("probe", monitor, Map.of("alertname", monitor, "monitor", monitor, "service", service, "kind", "http"),
-                Map.of(), values, state, null, Instant.parse("2026-11-24T03:00:00Z"), null);
+        return new Signal(
+                "probe",
+                monitor,
+                Map.of("alertname", monitor, "monitor", monitor, "service", service, "kind", "http"),
+                Map.of(),
+                values,
+                state,
+                null,
+                Instant.parse("2026-11-24T03:00:00Z"),
+                null);
     }
 
     record Row(String key, String channel, String recipient, String kind, String severity, Notification notification) {}
@@ -125,8 +143,8 @@ final class AlertFixture implements AutoCloseable {
         return store.read(c -> {
             List<Row> rows = new ArrayList<>();
             try (PreparedStatement ps = c.prepareStatement(
-                    "SELECT idempotency_key, channel, recipient, kind, severity, payload FROM outbox ORDER BY id");
-                 ResultSet rs = ps.executeQuery()) {
+                            "SELECT idempotency_key, channel, recipient, kind, severity, payload FROM outbox ORDER BY id");
+                    ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     Notification n;
                     try {
@@ -134,7 +152,8 @@ final class AlertFixture implements AutoCloseable {
                     } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
                         throw new IllegalStateException(e);
                     }
-                    rows.add(new Row(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5), n));
+                    rows.add(new Row(
+                            rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5), n));
                 }
             }
             return rows;
@@ -143,7 +162,9 @@ final class AlertFixture implements AutoCloseable {
 
     /** "channel recipient kind" for each row, e.g. "sms +15145550001 firing", "slack - firing". */
     List<String> sent() {
-        return outbox().stream().map(r -> r.channel() + " " + contact(r) + " " + r.kind()).toList();
+        return outbox().stream()
+                .map(r -> r.channel() + " " + contact(r) + " " + r.kind())
+                .toList();
     }
 
     /** The outbox row's recipient column: the e-mail address for e-mail, the phone for SMS. */

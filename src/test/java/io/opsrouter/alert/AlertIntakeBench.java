@@ -42,9 +42,16 @@ class AlertIntakeBench {
             List<Signal> all = new ArrayList<>(SIGNALS);
             for (int i = 0; i < SIGNALS; i++) {
                 int n = i % DISTINCT;
-                all.add(new Signal("alertmanager", "HighLatency", Map.of("alertname", "HighLatency", "instance", "host-" + n,
-                        "service", "svc-" + (n % 50)), Map.of("summary", "slow"), Map.of("value", (double) i), Signal.State.FIRING,
-                        n % 10 == 0 ? Severity.P1 : Severity.P2, Instant.now(), null));
+                all.add(new Signal(
+                        "alertmanager",
+                        "HighLatency",
+                        Map.of("alertname", "HighLatency", "instance", "host-" + n, "service", "svc-" + (n % 50)),
+                        Map.of("summary", "slow"),
+                        Map.of("value", (double) i),
+                        Signal.State.FIRING,
+                        n % 10 == 0 ? Severity.P1 : Severity.P2,
+                        Instant.now(),
+                        null));
             }
             f.engine.accept(all.subList(0, BATCH)); // warm up the pool and the JIT a little
             long t0 = System.nanoTime();
@@ -70,14 +77,30 @@ class AlertIntakeBench {
             AlertEngine.SweepResult sweep = f.engine.sweep();
             double sweepSecs = (System.nanoTime() - s0) / 1e9;
             latencies.sort(null);
-            System.out.printf("%s: %d signals (%d distinct alerts, batches of %d) in %.2f s = %.0f signals/s;"
+            System.out.printf(
+                    "%s: %d signals (%d distinct alerts, batches of %d) in %.2f s = %.0f signals/s;"
                             + " batch p50 %.1f ms p99 %.1f ms; %d alerts listed (max 1000), %d outbox rows%n",
-                    label, SIGNALS - BATCH, DISTINCT, BATCH, secs, (SIGNALS - BATCH) / secs,
-                    latencies.get(latencies.size() / 2) / 1e6, latencies.get((int) (latencies.size() * 0.99)) / 1e6, alerts, rows);
-            System.out.printf("%s: the first %d signals, each a new alert, in %.2f s = %.0f new alerts/s; the %d repeats after them"
-                            + " at %.0f signals/s%n", label, DISTINCT - BATCH, firstPass / 1e9, (DISTINCT - BATCH) / (firstPass / 1e9),
-                    SIGNALS - DISTINCT, (SIGNALS - DISTINCT) / (secs - firstPass / 1e9));
-            System.out.printf("%s: 1000 RESOLVED for unknown alerts in %.1f ms; escalation sweep over %d alerts in %.0f ms%n",
+                    label,
+                    SIGNALS - BATCH,
+                    DISTINCT,
+                    BATCH,
+                    secs,
+                    (SIGNALS - BATCH) / secs,
+                    latencies.get(latencies.size() / 2) / 1e6,
+                    latencies.get((int) (latencies.size() * 0.99)) / 1e6,
+                    alerts,
+                    rows);
+            System.out.printf(
+                    "%s: the first %d signals, each a new alert, in %.2f s = %.0f new alerts/s; the %d repeats after them"
+                            + " at %.0f signals/s%n",
+                    label,
+                    DISTINCT - BATCH,
+                    firstPass / 1e9,
+                    (DISTINCT - BATCH) / (firstPass / 1e9),
+                    SIGNALS - DISTINCT,
+                    (SIGNALS - DISTINCT) / (secs - firstPass / 1e9));
+            System.out.printf(
+                    "%s: 1000 RESOLVED for unknown alerts in %.1f ms; escalation sweep over %d alerts in %.0f ms%n",
                     label, unknownSecs * 1000, sweep.escalated() + sweep.reminded(), sweepSecs * 1000);
         }
     }

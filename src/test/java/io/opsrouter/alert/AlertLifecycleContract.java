@@ -1,10 +1,10 @@
 package io.opsrouter.alert;
 
-import io.opsrouter.outbox.ChannelDirectory;
 import static io.opsrouter.alert.AlertFixture.firing;
 import static io.opsrouter.alert.AlertFixture.resolved;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.opsrouter.outbox.ChannelDirectory;
 import io.opsrouter.outbox.Notification;
 import io.opsrouter.store.StateStore;
 import java.time.Duration;
@@ -66,9 +66,11 @@ abstract class AlertLifecycleContract {
     @Test
     void aRepeatsTimeAndValuesReachItsAlertWhenFoldedAndNeverMoveItBack() {
         fixture(AlertFixture.ALL);
-        f.engine.accept(List.of(AlertFixture.probe("frontend", "frontend", Signal.State.FIRING, Map.of("latency_ms", 900.0))));
+        f.engine.accept(
+                List.of(AlertFixture.probe("frontend", "frontend", Signal.State.FIRING, Map.of("latency_ms", 900.0))));
         clock.advance(Duration.ofSeconds(10));
-        f.engine.accept(List.of(AlertFixture.probe("frontend", "frontend", Signal.State.FIRING, Map.of("latency_ms", 1200.0))));
+        f.engine.accept(
+                List.of(AlertFixture.probe("frontend", "frontend", Signal.State.FIRING, Map.of("latency_ms", 1200.0))));
         clock.advance(Duration.ofSeconds(10));
         f.engine.accept(List.of(firing("frontend", "frontend"))); // carries no values: the last ones stay
 
@@ -80,7 +82,8 @@ abstract class AlertLifecycleContract {
 
         // a repeat folded after the alert was resolved does not move its times back or reopen it
         clock.advance(Duration.ofSeconds(10));
-        f.engine.accept(List.of(AlertFixture.probe("frontend", "frontend", Signal.State.FIRING, Map.of("latency_ms", 5000.0))));
+        f.engine.accept(
+                List.of(AlertFixture.probe("frontend", "frontend", Signal.State.FIRING, Map.of("latency_ms", 5000.0))));
         clock.advance(Duration.ofSeconds(10));
         f.engine.accept(List.of(resolved("frontend", "frontend")));
         assertThat(f.engine.foldObservations()).isEqualTo(1);
@@ -94,7 +97,8 @@ abstract class AlertLifecycleContract {
         fixture(AlertFixture.ALL);
         f.engine.accept(List.of(firing("frontend", "frontend")));
         clock.advance(Duration.ofSeconds(10));
-        f.engine.accept(List.of(AlertFixture.probe("frontend", "frontend", Signal.State.FIRING, Map.of("latency_ms", 1200.0))));
+        f.engine.accept(
+                List.of(AlertFixture.probe("frontend", "frontend", Signal.State.FIRING, Map.of("latency_ms", 1200.0))));
         f.close();
 
         f = new AlertFixture(openStore(), clock, AlertFixture.RULES, AlertFixture.ALL);
@@ -138,7 +142,8 @@ abstract class AlertLifecycleContract {
                         String s = services.get(i % services.size());
                         f.engine.accept(List.of(firing(s, s)));
                         // accept returned: the alert is stored
-                        assertThat(f.engine.list("firing", null, Map.of("service", s), 10)).hasSize(1);
+                        assertThat(f.engine.list("firing", null, Map.of("service", s), 10))
+                                .hasSize(1);
                     }
                     return null;
                 }));
@@ -158,12 +163,21 @@ abstract class AlertLifecycleContract {
         // two alerts whose fingerprints sort the other way round from their ids (an id begins with its creation time)
         f.engine.accept(List.of(firing("frontend", "frontend")));
         String frontendFp = (String) f.only("firing").get("fingerprint");
-        String later = java.util.stream.IntStream.range(0, 100).mapToObj(i -> "svc-" + i)
-                .filter(m -> Fingerprint.of(firing(m, m).labels()).compareTo(frontendFp) < 0).findFirst().orElseThrow();
+        String later = java.util.stream.IntStream.range(0, 100)
+                .mapToObj(i -> "svc-" + i)
+                .filter(m -> Fingerprint.of(firing(m, m).labels()).compareTo(frontendFp) < 0)
+                .findFirst()
+                .orElseThrow();
         clock.advance(Duration.ofSeconds(10));
         f.engine.accept(List.of(firing(later, later)));
-        String first = (String) f.engine.list("firing", null, Map.of("service", "frontend"), 1).get(0).get("id");
-        String second = (String) f.engine.list("firing", null, Map.of("service", later), 1).get(0).get("id");
+        String first = (String) f.engine
+                .list("firing", null, Map.of("service", "frontend"), 1)
+                .get(0)
+                .get("id");
+        String second = (String) f.engine
+                .list("firing", null, Map.of("service", later), 1)
+                .get(0)
+                .get("id");
         assertThat(first).isLessThan(second);
 
         var pool = java.util.concurrent.Executors.newSingleThreadExecutor();
@@ -171,7 +185,8 @@ abstract class AlertLifecycleContract {
             // another transaction (a fold, a sweep) locks both alerts, in id order, around a resolve of both
             other.setAutoCommit(false);
             touch(other, first);
-            var resolving = pool.submit(() -> f.engine.accept(List.of(resolved("frontend", "frontend"), resolved(later, later))));
+            var resolving = pool.submit(
+                    () -> f.engine.accept(List.of(resolved("frontend", "frontend"), resolved(later, later))));
             org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(this::someoneWaitsForALock);
             // the resolve waits for the first alert holding no lock on the second (it locks in id order too), so
             // the other transaction takes the second at once instead of closing a circle that fails one of them
@@ -216,7 +231,8 @@ abstract class AlertLifecycleContract {
         assertThat(f.engine.list("resolved", null, Map.of(), 10)).hasSize(1);
         assertThat(f.engine.list("firing", null, Map.of(), 10)).hasSize(1);
         assertThat(f.engine.list("firing", null, Map.of(), 10).get(0).get("id"))
-                .isNotEqualTo(f.engine.list("resolved", null, Map.of(), 10).get(0).get("id"));
+                .isNotEqualTo(
+                        f.engine.list("resolved", null, Map.of(), 10).get(0).get("id"));
     }
 
     @Test
@@ -224,13 +240,32 @@ abstract class AlertLifecycleContract {
         fixture(AlertFixture.ALL);
         Instant started = clock.instant();
         Map<String, String> labels = Map.of("alertname", "HighErrors", "service", "api");
-        Signal firing = new Signal("alertmanager", "HighErrors", labels, Map.of(), Map.of(), Signal.State.FIRING, Severity.P2, started, "fp");
+        Signal firing = new Signal(
+                "alertmanager",
+                "HighErrors",
+                labels,
+                Map.of(),
+                Map.of(),
+                Signal.State.FIRING,
+                Severity.P2,
+                started,
+                "fp");
         f.engine.accept(List.of(firing));
         clock.advance(Duration.ofMinutes(1));
-        f.engine.accept(List.of(new Signal("alertmanager", "HighErrors", labels, Map.of(), Map.of(), Signal.State.RESOLVED, Severity.P2,
-                clock.instant(), "fp")));
+        f.engine.accept(List.of(new Signal(
+                "alertmanager",
+                "HighErrors",
+                labels,
+                Map.of(),
+                Map.of(),
+                Signal.State.RESOLVED,
+                Severity.P2,
+                clock.instant(),
+                "fp")));
         f.engine.accept(List.of(firing)); // Alertmanager retrying the earlier webhook
-        assertThat(f.engine.list(null, null, Map.of(), 10)).extracting(a -> a.get("status")).containsExactly("resolved");
+        assertThat(f.engine.list(null, null, Map.of(), 10))
+                .extracting(a -> a.get("status"))
+                .containsExactly("resolved");
         clock.advance(Duration.ofMinutes(6)); // past group_interval: the same start time again means it is still firing
         f.engine.accept(List.of(firing));
         assertThat(f.engine.list("firing", null, Map.of(), 10)).hasSize(1);
@@ -245,10 +280,20 @@ abstract class AlertLifecycleContract {
     @Test
     void fingerprintIsTheSameWhicheverSourceSendsTheLabels() {
         fixture(AlertFixture.ALL);
-        Map<String, String> labels = Map.of("alertname", "frontend", "monitor", "frontend", "service", "frontend", "kind", "http");
-        f.engine.accept(List.of(new Signal("probe", "frontend", labels, Map.of(), Map.of(), Signal.State.FIRING, null, clock.instant(), null)));
-        f.engine.accept(List.of(new Signal("alertmanager", "frontend", labels, Map.of(), Map.of(), Signal.State.RESOLVED, Severity.P1,
-                clock.instant(), "am-fp-123")));
+        Map<String, String> labels =
+                Map.of("alertname", "frontend", "monitor", "frontend", "service", "frontend", "kind", "http");
+        f.engine.accept(List.of(new Signal(
+                "probe", "frontend", labels, Map.of(), Map.of(), Signal.State.FIRING, null, clock.instant(), null)));
+        f.engine.accept(List.of(new Signal(
+                "alertmanager",
+                "frontend",
+                labels,
+                Map.of(),
+                Map.of(),
+                Signal.State.RESOLVED,
+                Severity.P1,
+                clock.instant(),
+                "am-fp-123")));
         Map<String, Object> a = f.only("resolved");
         assertThat(a.get("fingerprint")).isEqualTo(Fingerprint.of(labels));
         assertThat(a.get("resolvedBy")).isEqualTo("alertmanager");
@@ -264,7 +309,9 @@ abstract class AlertLifecycleContract {
         List<AlertFixture.Row> rows = f.outbox();
         assertThat(rows).hasSize(3);
         for (AlertFixture.Row r : rows) {
-            assertThat(r.notification().alerts()).extracting(v -> v.name()).containsExactly("supabase-rest", "supabase-auth");
+            assertThat(r.notification().alerts())
+                    .extracting(v -> v.name())
+                    .containsExactly("supabase-rest", "supabase-auth");
             assertThat(r.notification().groupKey()).isEqualTo("severity=P1,service=backend");
         }
         // a newcomer to a group already announced waits for group_interval after the last message
@@ -272,9 +319,12 @@ abstract class AlertLifecycleContract {
         after(Duration.ofMinutes(4));
         assertThat(f.sent().stream().filter(s -> s.endsWith("firing"))).hasSize(3);
         after(Duration.ofMinutes(1));
-        List<AlertFixture.Row> later = f.outbox().stream().filter(r -> r.kind().equals("firing")).toList();
+        List<AlertFixture.Row> later =
+                f.outbox().stream().filter(r -> r.kind().equals("firing")).toList();
         assertThat(later).hasSize(6);
-        assertThat(later.get(5).notification().alerts()).extracting(v -> v.name()).containsExactly("supabase-functions");
+        assertThat(later.get(5).notification().alerts())
+                .extracting(v -> v.name())
+                .containsExactly("supabase-functions");
     }
 
     @Test
@@ -336,15 +386,25 @@ abstract class AlertLifecycleContract {
         after(Duration.ofMinutes(14));
         assertThat(f.sent()).hasSize(7);
         after(Duration.ofMinutes(1)); // reminders every 15 minutes to everyone told
-        assertThat(f.sentSince(7)).containsExactlyInAnyOrder("slack - reminder", PAT_SMS + " reminder", PAT_MAIL + " reminder",
-                SAM_SMS + " reminder", SAM_MAIL + " reminder");
+        assertThat(f.sentSince(7))
+                .containsExactlyInAnyOrder(
+                        "slack - reminder",
+                        PAT_SMS + " reminder",
+                        PAT_MAIL + " reminder",
+                        SAM_SMS + " reminder",
+                        SAM_MAIL + " reminder");
         after(Duration.ofMinutes(15));
         assertThat(f.sent()).hasSize(17);
 
         AlertEngine.Outcome o = f.engine.acknowledge(List.of(id), "pat");
         assertThat(o.changed()).hasSize(1);
-        assertThat(f.sentSince(17)).containsExactlyInAnyOrder("slack - acknowledged", PAT_SMS + " acknowledged",
-                PAT_MAIL + " acknowledged", SAM_SMS + " acknowledged", SAM_MAIL + " acknowledged");
+        assertThat(f.sentSince(17))
+                .containsExactlyInAnyOrder(
+                        "slack - acknowledged",
+                        PAT_SMS + " acknowledged",
+                        PAT_MAIL + " acknowledged",
+                        SAM_SMS + " acknowledged",
+                        SAM_MAIL + " acknowledged");
         AlertFixture.Row ackRow = f.outbox().get(17);
         assertThat(ackRow.notification().alerts().get(0).annotations()).containsEntry("acknowledged_by", "pat");
         assertThat(ackRow.notification().alerts().get(0).status()).isEqualTo("acknowledged");
@@ -356,14 +416,22 @@ abstract class AlertLifecycleContract {
 
         f.engine.accept(List.of(resolved("frontend", "frontend")));
         assertThat(f.sentSince(22)).hasSize(5).allMatch(s -> s.endsWith("resolved"));
-        assertThat(f.metrics.registry().counter(io.opsrouter.metrics.MeterNames.ESCALATION_STEPS, "severity", "P1").count())
+        assertThat(f.metrics
+                        .registry()
+                        .counter(io.opsrouter.metrics.MeterNames.ESCALATION_STEPS, "severity", "P1")
+                        .count())
                 .isEqualTo(2.0);
 
         Map<String, Object> withHistory = f.engine.get(id);
         @SuppressWarnings("unchecked")
         List<Map<String, Object>> history = (List<Map<String, Object>>) withHistory.get("history");
-        assertThat(history).extracting(h -> h.get("event")).contains("fired", "notified", "escalated", "acknowledged", "resolved");
-        assertThat(history).filteredOn(h -> "acknowledged".equals(h.get("event"))).extracting(h -> h.get("by")).containsExactly("pat");
+        assertThat(history)
+                .extracting(h -> h.get("event"))
+                .contains("fired", "notified", "escalated", "acknowledged", "resolved");
+        assertThat(history)
+                .filteredOn(h -> "acknowledged".equals(h.get("event")))
+                .extracting(h -> h.get("by"))
+                .containsExactly("pat");
     }
 
     @Test
@@ -372,7 +440,8 @@ abstract class AlertLifecycleContract {
         f.engine.accept(List.of(firing("frontend", "frontend")));
         after(Duration.ofSeconds(30));
         f.engine.accept(List.of(resolved("frontend", "frontend")));
-        assertThat(f.sentSince(3)).containsExactlyInAnyOrder("slack - resolved", PAT_MAIL + " resolved", PAT_SMS + " resolved");
+        assertThat(f.sentSince(3))
+                .containsExactlyInAnyOrder("slack - resolved", PAT_MAIL + " resolved", PAT_SMS + " resolved");
         List<AlertFixture.Row> rows = f.outbox();
         assertThat(rows.get(3).notification().ackUrl()).isNull();
         assertThat(rows.get(3).notification().alerts().get(0).status()).isEqualTo("resolved");
@@ -383,8 +452,16 @@ abstract class AlertLifecycleContract {
     @Test
     void repeatIntervalRemindsUnacknowledgedAlerts() {
         fixture(AlertFixture.ALL);
-        f.engine.accept(List.of(new Signal("webhook", "disk-usage", Map.of("alertname", "disk-usage", "service", "db"), Map.of(),
-                Map.of(), Signal.State.FIRING, Severity.P3, clock.instant(), null)));
+        f.engine.accept(List.of(new Signal(
+                "webhook",
+                "disk-usage",
+                Map.of("alertname", "disk-usage", "service", "db"),
+                Map.of(),
+                Map.of(),
+                Signal.State.FIRING,
+                Severity.P3,
+                clock.instant(),
+                null)));
         after(Duration.ofSeconds(30));
         assertThat(f.sent()).containsExactly("slack - firing");
         after(Duration.ofMinutes(59));
@@ -401,16 +478,25 @@ abstract class AlertLifecycleContract {
     @Test
     void silenceMutesUntilItEnds() {
         fixture(AlertFixture.ALL);
-        Silence s = f.engine.silence(Map.of("service", "frontend"), Map.of(), null, clock.instant().plus(Duration.ofHours(1)), "ops",
+        Silence s = f.engine.silence(
+                Map.of("service", "frontend"),
+                Map.of(),
+                null,
+                clock.instant().plus(Duration.ofHours(1)),
+                "ops",
                 "deploy");
         assertThat(f.engine.silences(false)).extracting(Silence::id).containsExactly(s.id());
         f.engine.accept(List.of(firing("frontend", "frontend"), firing("supabase-rest", "backend")));
         after(Duration.ofSeconds(30));
-        assertThat(f.outbox()).allMatch(r -> r.notification().alerts().get(0).name().equals("supabase-rest")).hasSize(3);
+        assertThat(f.outbox())
+                .allMatch(r -> r.notification().alerts().get(0).name().equals("supabase-rest"))
+                .hasSize(3);
         after(Duration.ofMinutes(30));
-        assertThat(f.outbox()).allMatch(r -> !r.notification().alerts().get(0).name().equals("frontend"));
+        assertThat(f.outbox())
+                .allMatch(r -> !r.notification().alerts().get(0).name().equals("frontend"));
         after(Duration.ofMinutes(31)); // the silence ended: the next group check announces it
-        assertThat(f.outbox()).anyMatch(r -> r.notification().alerts().get(0).name().equals("frontend"));
+        assertThat(f.outbox())
+                .anyMatch(r -> r.notification().alerts().get(0).name().equals("frontend"));
 
         assertThat(f.engine.expireSilence(s.id())).isTrue();
         assertThat(f.engine.expireSilence("s-nope")).isFalse();
@@ -424,7 +510,13 @@ abstract class AlertLifecycleContract {
         f.engine.accept(List.of(firing("frontend", "frontend")));
         after(Duration.ofSeconds(30));
         assertThat(f.sent()).hasSize(3);
-        f.engine.silence(Map.of(), Map.of("monitor", "front.*"), null, clock.instant().plus(Duration.ofMinutes(20)), "pat", "on it");
+        f.engine.silence(
+                Map.of(),
+                Map.of("monitor", "front.*"),
+                null,
+                clock.instant().plus(Duration.ofMinutes(20)),
+                "pat",
+                "on it");
         after(Duration.ofMinutes(1));
         after(Duration.ofMinutes(10));
         assertThat(f.sent()).hasSize(3);
@@ -436,8 +528,16 @@ abstract class AlertLifecycleContract {
     void maintenanceWindowMutesMatchingAlerts() {
         fixture(AlertFixture.ALL);
         clock.set(Instant.parse("2026-11-24T01:30:00Z"));
-        f.engine.accept(List.of(new Signal("webhook", "batch-late", Map.of("alertname", "batch-late", "service", "batch"), Map.of(),
-                Map.of(), Signal.State.FIRING, Severity.P2, clock.instant(), null)));
+        f.engine.accept(List.of(new Signal(
+                "webhook",
+                "batch-late",
+                Map.of("alertname", "batch-late", "service", "batch"),
+                Map.of(),
+                Map.of(),
+                Signal.State.FIRING,
+                Severity.P2,
+                clock.instant(),
+                null)));
         after(Duration.ofMinutes(1));
         assertThat(f.sent()).isEmpty();
         after(Duration.ofMinutes(90)); // 03:01: the window (01:00 for 2h) is over
@@ -451,13 +551,19 @@ abstract class AlertLifecycleContract {
         after(Duration.ofSeconds(30));
         f.engine.accept(List.of(firing("frontend-latency", "frontend"), firing("api-latency", "backend")));
         after(Duration.ofMinutes(6));
-        List<String> announced = f.outbox().stream().filter(r -> r.kind().equals("firing"))
-                .flatMap(r -> r.notification().alerts().stream()).map(v -> v.name()).distinct().toList();
+        List<String> announced = f.outbox().stream()
+                .filter(r -> r.kind().equals("firing"))
+                .flatMap(r -> r.notification().alerts().stream())
+                .map(v -> v.name())
+                .distinct()
+                .toList();
         assertThat(announced).containsExactlyInAnyOrder("frontend", "api-latency");
         // once the source is resolved, the target is announced
         f.engine.accept(List.of(resolved("frontend", "frontend")));
         after(Duration.ofMinutes(6));
-        assertThat(f.outbox()).anyMatch(r -> r.kind().equals("firing") && r.notification().alerts().get(0).name().equals("frontend-latency"));
+        assertThat(f.outbox())
+                .anyMatch(r -> r.kind().equals("firing")
+                        && r.notification().alerts().get(0).name().equals("frontend-latency"));
     }
 
     @Test
@@ -477,24 +583,62 @@ abstract class AlertLifecycleContract {
     void explicitSeverityIsKeptRulesDecideOtherwiseAndUnmatchedIsP3() {
         fixture(AlertFixture.ALL);
         f.engine.accept(List.of(
-                new Signal("alertmanager", "HighLoad", Map.of("alertname", "HighLoad", "monitor", "frontend"), Map.of("summary", "load"),
-                        Map.of(), Signal.State.FIRING, Severity.P2, clock.instant(), "abc"),
-                new Signal("webhook", "something", Map.of("alertname", "something"), Map.of(), Map.of(), Signal.State.FIRING, null,
-                        clock.instant(), null),
+                new Signal(
+                        "alertmanager",
+                        "HighLoad",
+                        Map.of("alertname", "HighLoad", "monitor", "frontend"),
+                        Map.of("summary", "load"),
+                        Map.of(),
+                        Signal.State.FIRING,
+                        Severity.P2,
+                        clock.instant(),
+                        "abc"),
+                new Signal(
+                        "webhook",
+                        "something",
+                        Map.of("alertname", "something"),
+                        Map.of(),
+                        Map.of(),
+                        Signal.State.FIRING,
+                        null,
+                        clock.instant(),
+                        null),
                 AlertFixture.probe("tls-domain", "frontend", Signal.State.FIRING, Map.of("days_left", 20.0))));
         Map<String, String> sev = new java.util.HashMap<>();
-        f.engine.list(null, null, Map.of(), 100).forEach(a -> sev.put((String) a.get("name"), (String) a.get("severity")));
+        f.engine
+                .list(null, null, Map.of(), 100)
+                .forEach(a -> sev.put((String) a.get("name"), (String) a.get("severity")));
         assertThat(sev).containsEntry("HighLoad", "P2").containsEntry("something", "P3");
         // tls-domain's labels say kind=http in this helper: only a kind=tls signal meets the TLS rules
-        f.engine.accept(List.of(new Signal("probe", "tls-domain", Map.of("alertname", "tls-domain", "kind", "tls", "service", "frontend"),
-                Map.of(), Map.of("days_left", 20.0), Signal.State.FIRING, null, clock.instant(), null)));
-        assertThat(f.engine.list(null, null, Map.of("kind", "tls"), 10)).extracting(a -> a.get("severity")).containsExactly("P2");
+        f.engine.accept(List.of(new Signal(
+                "probe",
+                "tls-domain",
+                Map.of("alertname", "tls-domain", "kind", "tls", "service", "frontend"),
+                Map.of(),
+                Map.of("days_left", 20.0),
+                Signal.State.FIRING,
+                null,
+                clock.instant(),
+                null)));
+        assertThat(f.engine.list(null, null, Map.of("kind", "tls"), 10))
+                .extracting(a -> a.get("severity"))
+                .containsExactly("P2");
         after(Duration.ofSeconds(30));
         int before = f.sent().size();
         // the certificate gets closer: the same alert becomes P1 and is announced as a P1
-        f.engine.accept(List.of(new Signal("probe", "tls-domain", Map.of("alertname", "tls-domain", "kind", "tls", "service", "frontend"),
-                Map.of(), Map.of("days_left", 5.0), Signal.State.FIRING, null, clock.instant(), null)));
-        assertThat(f.engine.list(null, null, Map.of("kind", "tls"), 10)).extracting(a -> a.get("severity")).containsExactly("P1");
+        f.engine.accept(List.of(new Signal(
+                "probe",
+                "tls-domain",
+                Map.of("alertname", "tls-domain", "kind", "tls", "service", "frontend"),
+                Map.of(),
+                Map.of("days_left", 5.0),
+                Signal.State.FIRING,
+                null,
+                clock.instant(),
+                null)));
+        assertThat(f.engine.list(null, null, Map.of("kind", "tls"), 10))
+                .extracting(a -> a.get("severity"))
+                .containsExactly("P1");
         after(Duration.ofSeconds(30));
         assertThat(f.sentSince(before)).contains("slack - firing", PAT_SMS + " firing");
     }
@@ -503,30 +647,67 @@ abstract class AlertLifecycleContract {
     void anAlertRaisedFromP2ToP1EscalatesAfreshAsP1() {
         fixture(AlertFixture.ALL);
         Map<String, String> tls = Map.of("alertname", "tls-domain", "kind", "tls", "service", "web");
-        f.engine.accept(List.of(new Signal("probe", "tls-domain", tls, Map.of(), Map.of("days_left", 20.0), Signal.State.FIRING, null,
-                clock.instant(), null)));
+        f.engine.accept(List.of(new Signal(
+                "probe",
+                "tls-domain",
+                tls,
+                Map.of(),
+                Map.of("days_left", 20.0),
+                Signal.State.FIRING,
+                null,
+                clock.instant(),
+                null)));
         after(Duration.ofSeconds(30));
         after(Duration.ofMinutes(30));
         assertThat(f.sent()).containsExactly("slack - firing", PAT_MAIL + " firing", SAM_MAIL + " escalation");
-        f.engine.accept(List.of(new Signal("probe", "tls-domain", tls, Map.of(), Map.of("days_left", 5.0), Signal.State.FIRING, null,
-                clock.instant(), null)));
+        f.engine.accept(List.of(new Signal(
+                "probe",
+                "tls-domain",
+                tls,
+                Map.of(),
+                Map.of("days_left", 5.0),
+                Signal.State.FIRING,
+                null,
+                clock.instant(),
+                null)));
         after(Duration.ofSeconds(30));
         after(Duration.ofMinutes(1));
-        assertThat(f.sentSince(3)).containsExactly("slack - firing", PAT_SMS + " firing", PAT_MAIL + " firing",
-                SAM_SMS + " escalation", SAM_MAIL + " escalation");
+        assertThat(f.sentSince(3))
+                .containsExactly(
+                        "slack - firing",
+                        PAT_SMS + " firing",
+                        PAT_MAIL + " firing",
+                        SAM_SMS + " escalation",
+                        SAM_MAIL + " escalation");
         assertThat(f.outbox().get(7).severity()).isEqualTo("P1");
     }
 
     @Test
     void p2TextsOnlyInBusinessHours() {
         fixture(AlertFixture.ALL);
-        f.engine.accept(List.of(new Signal("webhook", "errors", Map.of("alertname", "errors", "service", "api"), Map.of(), Map.of(),
-                Signal.State.FIRING, Severity.P2, clock.instant(), null)));
+        f.engine.accept(List.of(new Signal(
+                "webhook",
+                "errors",
+                Map.of("alertname", "errors", "service", "api"),
+                Map.of(),
+                Map.of(),
+                Signal.State.FIRING,
+                Severity.P2,
+                clock.instant(),
+                null)));
         after(Duration.ofSeconds(30));
         assertThat(f.sent()).containsExactly("slack - firing", PAT_MAIL + " firing");
         clock.set(Instant.parse("2026-11-24T15:00:00Z")); // Tuesday 10:00 in Toronto
-        f.engine.accept(List.of(new Signal("webhook", "errors", Map.of("alertname", "errors", "service", "web"), Map.of(), Map.of(),
-                Signal.State.FIRING, Severity.P2, clock.instant(), null)));
+        f.engine.accept(List.of(new Signal(
+                "webhook",
+                "errors",
+                Map.of("alertname", "errors", "service", "web"),
+                Map.of(),
+                Map.of(),
+                Signal.State.FIRING,
+                Severity.P2,
+                clock.instant(),
+                null)));
         after(Duration.ofSeconds(30));
         assertThat(f.sentSince(2)).contains("slack - firing", PAT_MAIL + " firing", PAT_SMS + " firing");
     }
@@ -539,9 +720,14 @@ abstract class AlertLifecycleContract {
         after(Duration.ofMinutes(1));
         String id = (String) f.only("firing").get("id");
         String group = Fingerprint.ofText("severity=P1,service=frontend");
-        assertThat(f.outbox()).extracting(AlertFixture.Row::key).containsExactly(
-                "fire:" + group + ":1:slack:-", "fire:" + group + ":1:sms:primary", "fire:" + group + ":1:email:primary",
-                "esc:" + id + ":P1:1:sms:secondary", "esc:" + id + ":P1:1:email:secondary");
+        assertThat(f.outbox())
+                .extracting(AlertFixture.Row::key)
+                .containsExactly(
+                        "fire:" + group + ":1:slack:-",
+                        "fire:" + group + ":1:sms:primary",
+                        "fire:" + group + ":1:email:primary",
+                        "esc:" + id + ":P1:1:sms:secondary",
+                        "esc:" + id + ":P1:1:email:secondary");
         Notification n = f.outbox().get(1).notification();
         assertThat(n.kind()).isEqualTo(Notification.Kind.FIRING);
         assertThat(n.severity()).isEqualTo("P1");
@@ -549,29 +735,43 @@ abstract class AlertLifecycleContract {
         assertThat(n.ackUrl()).startsWith("https://ops.example.com/ack/");
         assertThat(n.alerts().get(0).runbook()).isEqualTo("docs/alerts.md#site-unreachable");
         assertThat(n.alerts().get(0).labels()).containsEntry("monitor", "frontend");
-        AckTokens.Check check = f.engine.tokens().check(n.ackUrl().substring(n.ackUrl().lastIndexOf('/') + 1), clock.instant());
-        assertThat(check).isInstanceOfSatisfying(AckTokens.Valid.class, v -> assertThat(v.alertIds()).containsExactly(id));
+        AckTokens.Check check =
+                f.engine.tokens().check(n.ackUrl().substring(n.ackUrl().lastIndexOf('/') + 1), clock.instant());
+        assertThat(check)
+                .isInstanceOfSatisfying(
+                        AckTokens.Valid.class, v -> assertThat(v.alertIds()).containsExactly(id));
     }
 
     @Test
     void aMessageAboutManyAlertsCarriesAShortLinkForTheirGroup() {
         fixture(AlertFixture.ALL);
-        f.engine.accept(List.of(firing("supabase-a", "backend"), firing("supabase-b", "backend"), firing("supabase-c", "backend"),
-                firing("supabase-d", "backend"), firing("frontend", "frontend")));
+        f.engine.accept(List.of(
+                firing("supabase-a", "backend"),
+                firing("supabase-b", "backend"),
+                firing("supabase-c", "backend"),
+                firing("supabase-d", "backend"),
+                firing("frontend", "frontend")));
         after(Duration.ofSeconds(30));
-        String url = f.outbox().stream().filter(r -> r.notification().alerts().size() == 4).findFirst().orElseThrow()
-                .notification().ackUrl();
+        String url = f.outbox().stream()
+                .filter(r -> r.notification().alerts().size() == 4)
+                .findFirst()
+                .orElseThrow()
+                .notification()
+                .ackUrl();
         assertThat(url.length()).isLessThan(140);
         // a newcomer to the group, announced later, is not covered by the earlier link
         f.engine.accept(List.of(firing("supabase-e", "backend")));
         after(Duration.ofMinutes(5));
-        AckTokens.Valid v = (AckTokens.Valid) f.engine.tokens().check(url.substring(url.lastIndexOf('/') + 1), clock.instant());
+        AckTokens.Valid v =
+                (AckTokens.Valid) f.engine.tokens().check(url.substring(url.lastIndexOf('/') + 1), clock.instant());
         List<String> ids = f.engine.ackTargets(v);
         assertThat(ids).hasSize(4);
         f.engine.acknowledge(ids, "pat");
-        assertThat(f.engine.list("acknowledged", null, Map.of(), 10)).extracting(a -> a.get("name"))
+        assertThat(f.engine.list("acknowledged", null, Map.of(), 10))
+                .extracting(a -> a.get("name"))
                 .containsExactlyInAnyOrder("supabase-a", "supabase-b", "supabase-c", "supabase-d");
-        assertThat(f.engine.list("firing", null, Map.of(), 10)).extracting(a -> a.get("name"))
+        assertThat(f.engine.list("firing", null, Map.of(), 10))
+                .extracting(a -> a.get("name"))
                 .containsExactlyInAnyOrder("frontend", "supabase-e");
     }
 

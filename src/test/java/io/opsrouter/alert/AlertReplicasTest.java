@@ -20,10 +20,16 @@ class AlertReplicasTest {
     void twoReplicasTakingTheSameSignalsMakeOneAlertAndOneMessageEach() throws Exception {
         MovableClock clock = new MovableClock(AlertFixture.NIGHT);
         try (TestPostgres.Database db = TestPostgres.createDatabase("replicas");
-             AlertFixture a = new AlertFixture(StateStore.open(db.url(), db.user(), db.password(), 4, null), clock, AlertFixture.RULES,
-                     AlertFixture.ALL);
-             AlertFixture b = new AlertFixture(StateStore.open(db.url(), db.user(), db.password(), 4, null), clock, AlertFixture.RULES,
-                     AlertFixture.ALL)) {
+                AlertFixture a = new AlertFixture(
+                        StateStore.open(db.url(), db.user(), db.password(), 4, null),
+                        clock,
+                        AlertFixture.RULES,
+                        AlertFixture.ALL);
+                AlertFixture b = new AlertFixture(
+                        StateStore.open(db.url(), db.user(), db.password(), 4, null),
+                        clock,
+                        AlertFixture.RULES,
+                        AlertFixture.ALL)) {
             List<Signal> batch = new ArrayList<>();
             for (int i = 0; i < 40; i++) batch.add(AlertFixture.firing("supabase-" + i, "svc-" + (i % 4)));
             ExecutorService pool = Executors.newFixedThreadPool(6);
@@ -40,7 +46,8 @@ class AlertReplicasTest {
                 assertThat(a.engine.list(null, null, Map.of(), 1000)).hasSize(40);
 
                 clock.advance(Duration.ofSeconds(30));
-                List<Callable<AlertEngine.SweepResult>> sweeps = List.of(a.engine::sweep, b.engine::sweep, a.engine::sweep);
+                List<Callable<AlertEngine.SweepResult>> sweeps =
+                        List.of(a.engine::sweep, b.engine::sweep, a.engine::sweep);
                 for (Future<AlertEngine.SweepResult> f : pool.invokeAll(sweeps)) f.get();
             } finally {
                 pool.shutdownNow();

@@ -1,13 +1,13 @@
 package io.opsrouter.alert;
 
-import io.opsrouter.outbox.ChannelDirectory;
-import io.opsrouter.outbox.ChannelName;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.opsrouter.app.Beans;
 import io.opsrouter.app.CoreModule;
 import io.opsrouter.app.RouterContext;
 import io.opsrouter.app.RouterModule;
+import io.opsrouter.outbox.ChannelDirectory;
+import io.opsrouter.outbox.ChannelName;
 import io.opsrouter.testing.RouterHarness;
 import java.nio.file.Path;
 import java.sql.PreparedStatement;
@@ -28,7 +28,7 @@ class AlertWiringTest {
         return r.app().context().store().read(c -> {
             List<String> rows = new ArrayList<>();
             try (PreparedStatement ps = c.prepareStatement("SELECT channel, recipient, kind FROM outbox ORDER BY id");
-                 ResultSet rs = ps.executeQuery()) {
+                    ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) rows.add(rs.getString(1) + " " + rs.getString(2) + " " + rs.getString(3));
             }
             return rows;
@@ -50,16 +50,35 @@ class AlertWiringTest {
     @Test
     void shippedRouterWithNoChannelWritesWhatWouldBeSentToTheLogChannel() {
         MovableClock clock = new MovableClock(AlertFixture.NIGHT);
-        try (RouterHarness r = RouterHarness.shipped(home).clock(clock).setting(AlertModule.SWEEP_TIMER, "false")
-                .env("ONCALL_PRIMARY_PHONE", "+15145550001").env("ONCALL_PRIMARY_EMAIL", "pat@example.com").start()) {
-            assertThat(r.app().camel().getRegistry().lookupByName(AlertIntake.BEAN)).isInstanceOf(AlertEngine.class);
-            r.app().camel().createProducerTemplate().sendBody(Signal.ENDPOINT, new Signal("backup", "backup-failed",
-                    java.util.Map.of("alertname", "backup-failed", "service", "backup", "backup_type", "daily"), java.util.Map.of(),
-                    java.util.Map.of(), Signal.State.FIRING, null, clock.instant(), null));
+        try (RouterHarness r = RouterHarness.shipped(home)
+                .clock(clock)
+                .setting(AlertModule.SWEEP_TIMER, "false")
+                .env("ONCALL_PRIMARY_PHONE", "+15145550001")
+                .env("ONCALL_PRIMARY_EMAIL", "pat@example.com")
+                .start()) {
+            assertThat(r.app().camel().getRegistry().lookupByName(AlertIntake.BEAN))
+                    .isInstanceOf(AlertEngine.class);
+            r.app()
+                    .camel()
+                    .createProducerTemplate()
+                    .sendBody(
+                            Signal.ENDPOINT,
+                            new Signal(
+                                    "backup",
+                                    "backup-failed",
+                                    java.util.Map.of(
+                                            "alertname", "backup-failed", "service", "backup", "backup_type", "daily"),
+                                    java.util.Map.of(),
+                                    java.util.Map.of(),
+                                    Signal.State.FIRING,
+                                    null,
+                                    clock.instant(),
+                                    null));
             clock.advance(Duration.ofSeconds(30));
             engine(r).sweep();
             assertThat(outbox(r)).containsExactly("log null firing", "log +15145550001 firing");
-            assertThat(engine(r).list("firing", Severity.P1, java.util.Map.of(), 10)).extracting(a -> a.get("summary"))
+            assertThat(engine(r).list("firing", Severity.P1, java.util.Map.of(), 10))
+                    .extracting(a -> a.get("summary"))
                     .containsExactly("backup-failed: daily backup");
         }
     }
@@ -75,35 +94,54 @@ class AlertWiringTest {
 
             @Override
             public void configure(RouterContext ctx, Beans beans) {
-                beans.bind(ChannelDirectory.BEAN, ChannelDirectory.of(Set.of(ChannelName.SLACK, ChannelName.SMS, ChannelName.EMAIL, ChannelName.LOG)));
+                beans.bind(
+                        ChannelDirectory.BEAN,
+                        ChannelDirectory.of(
+                                Set.of(ChannelName.SLACK, ChannelName.SMS, ChannelName.EMAIL, ChannelName.LOG)));
             }
         };
         // only the alert pipeline's routes: other concerns' routes need their own modules' beans
         RouterHarness h = RouterHarness.empty(home);
-        for (String f : List.of("routes/http.yaml", "routes/signals.yaml", "routes/alerts.yaml", "config/alert-rules.yaml",
-                "config/escalation.yaml", "config/application.properties")) {
+        for (String f : List.of(
+                "routes/http.yaml",
+                "routes/signals.yaml",
+                "routes/alerts.yaml",
+                "config/alert-rules.yaml",
+                "config/escalation.yaml",
+                "config/application.properties")) {
             h.writeFile(f, read(RouterHarness.REPO.resolve(f)));
         }
-        try (RouterHarness r = h.clock(clock).setting(AlertModule.SWEEP_TIMER, "false")
-                .env("ONCALL_PRIMARY_PHONE", "+15145550001").env("ONCALL_PRIMARY_EMAIL", "pat@example.com")
-                .onlyModules(List.of(new CoreModule(), new AlertModule(), notify)).start()) {
-            engine(r).accept(List.of(AlertFixture.probe("p1-unprocessed", "calls", Signal.State.FIRING,
-                    java.util.Map.of("unprocessed_p1", 1.0))));
+        try (RouterHarness r = h.clock(clock)
+                .setting(AlertModule.SWEEP_TIMER, "false")
+                .env("ONCALL_PRIMARY_PHONE", "+15145550001")
+                .env("ONCALL_PRIMARY_EMAIL", "pat@example.com")
+                .onlyModules(List.of(new CoreModule(), new AlertModule(), notify))
+                .start()) {
+            engine(r)
+                    .accept(List.of(AlertFixture.probe(
+                            "p1-unprocessed", "calls", Signal.State.FIRING, java.util.Map.of("unprocessed_p1", 1.0))));
             clock.advance(Duration.ofSeconds(30));
             engine(r).sweep();
-            assertThat(outbox(r)).containsExactly("slack null firing", "sms +15145550001 firing", "email pat@example.com firing");
+            assertThat(outbox(r))
+                    .containsExactly("slack null firing", "sms +15145550001 firing", "email pat@example.com firing");
         }
     }
 
     @Test
     void theTimerRouteSweepsOnTheRouterClock() {
         MovableClock clock = new MovableClock(AlertFixture.NIGHT);
-        try (RouterHarness r = RouterHarness.shipped(home).clock(clock).setting("alerts.sweep-period-ms", "200").start()) {
-            engine(r).accept(List.of(AlertFixture.probe("p1-unprocessed", "calls", Signal.State.FIRING,
-                    java.util.Map.of("unprocessed_p1", 1.0))));
+        try (RouterHarness r = RouterHarness.shipped(home)
+                .clock(clock)
+                .setting("alerts.sweep-period-ms", "200")
+                .start()) {
+            engine(r)
+                    .accept(List.of(AlertFixture.probe(
+                            "p1-unprocessed", "calls", Signal.State.FIRING, java.util.Map.of("unprocessed_p1", 1.0))));
             assertThat(outbox(r)).isEmpty();
             clock.advance(Duration.ofSeconds(30));
-            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> outbox(r).size() == 2);
+            org.awaitility.Awaitility.await()
+                    .atMost(Duration.ofSeconds(10))
+                    .until(() -> outbox(r).size() == 2);
             assertThat(outbox(r)).containsExactly("log null firing", "log null firing");
         }
     }
@@ -111,12 +149,26 @@ class AlertWiringTest {
     @Test
     void aRestartedRouterOnPostgresKeepsEscalatingWhereItStopped() {
         MovableClock clock = new MovableClock(AlertFixture.NIGHT);
-        try (io.opsrouter.testing.TestPostgres.Database db = io.opsrouter.testing.TestPostgres.createDatabase("alertrestart");
-             RouterHarness r = RouterHarness.shipped(home).clock(clock).database(db).setting(AlertModule.SWEEP_TIMER, "false")
-                     .env("ONCALL_PRIMARY_PHONE", "+15145550001").env("ONCALL_SECONDARY_PHONE", "+15145550002")
-                     .env("ESCALATION_P1_DELAY", "2m").start()) {
-            r.app().camel().createProducerTemplate().sendBody(Signal.ENDPOINT, AlertFixture.probe("p1-unprocessed", "calls",
-                    Signal.State.FIRING, java.util.Map.of("unprocessed_p1", 3.0)));
+        try (io.opsrouter.testing.TestPostgres.Database db =
+                        io.opsrouter.testing.TestPostgres.createDatabase("alertrestart");
+                RouterHarness r = RouterHarness.shipped(home)
+                        .clock(clock)
+                        .database(db)
+                        .setting(AlertModule.SWEEP_TIMER, "false")
+                        .env("ONCALL_PRIMARY_PHONE", "+15145550001")
+                        .env("ONCALL_SECONDARY_PHONE", "+15145550002")
+                        .env("ESCALATION_P1_DELAY", "2m")
+                        .start()) {
+            r.app()
+                    .camel()
+                    .createProducerTemplate()
+                    .sendBody(
+                            Signal.ENDPOINT,
+                            AlertFixture.probe(
+                                    "p1-unprocessed",
+                                    "calls",
+                                    Signal.State.FIRING,
+                                    java.util.Map.of("unprocessed_p1", 3.0)));
             clock.advance(Duration.ofSeconds(30));
             engine(r).sweep();
             assertThat(outbox(r)).containsExactly("log null firing", "log +15145550001 firing");
@@ -124,9 +176,14 @@ class AlertWiringTest {
             r.restart();
             clock.advance(Duration.ofMinutes(2));
             engine(r).sweep();
-            assertThat(outbox(r)).containsExactly("log null firing", "log +15145550001 firing", "log +15145550002 escalation");
-            r.app().camel().createProducerTemplate().sendBody(Signal.ENDPOINT, AlertFixture.probe("p1-unprocessed", "calls",
-                    Signal.State.RESOLVED, java.util.Map.of()));
+            assertThat(outbox(r))
+                    .containsExactly("log null firing", "log +15145550001 firing", "log +15145550002 escalation");
+            r.app()
+                    .camel()
+                    .createProducerTemplate()
+                    .sendBody(
+                            Signal.ENDPOINT,
+                            AlertFixture.probe("p1-unprocessed", "calls", Signal.State.RESOLVED, java.util.Map.of()));
             assertThat(outbox(r)).hasSize(6).last().isEqualTo("log +15145550002 resolved");
         }
     }

@@ -32,6 +32,7 @@ class DocsSilenceExamplesTest {
 
     @TempDir
     Path home;
+
     RouterHarness router;
 
     @AfterEach
@@ -49,7 +50,8 @@ class DocsSilenceExamplesTest {
             Matcher block = FENCE.matcher(Files.readString(f));
             while (block.find()) {
                 if (!List.of("", "sh", "bash", "shell").contains(block.group(1))) continue;
-                for (String command : block.group(2).replaceAll("\\\\\\n\\s*", " ").split("\\n")) {
+                for (String command :
+                        block.group(2).replaceAll("\\\\\\n\\s*", " ").split("\\n")) {
                     Matcher url = URL.matcher(command);
                     if (!command.strip().startsWith("curl") || !url.find()) continue;
                     Matcher m = METHOD.matcher(command);
@@ -66,22 +68,31 @@ class DocsSilenceExamplesTest {
     @Test
     void everySilenceExampleInTheDocsAnswers2xx() throws Exception {
         List<Example> examples = examples();
-        assertThat(examples).as("silence examples in README.md and docs/").extracting(Example::method)
+        assertThat(examples)
+                .as("silence examples in README.md and docs/")
+                .extracting(Example::method)
                 .contains("POST", "GET", "DELETE");
         router = RouterHarness.shipped(home).env("ROUTER_API_TOKEN", TOKEN).start();
         String lastId = null;
         // made first, so that listing and ending have a silence to work on
-        List<Example> ordered = new ArrayList<>(examples.stream().filter(e -> e.method().equals("POST")).toList());
+        List<Example> ordered = new ArrayList<>(
+                examples.stream().filter(e -> e.method().equals("POST")).toList());
         examples.stream().filter(e -> !e.method().equals("POST")).forEach(ordered::add);
         for (Example e : ordered) {
             String path = e.path();
             if (e.method().equals("DELETE")) path = path.replaceAll("/api/silences/[^/?]+$", "/api/silences/" + lastId);
-            HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(router.baseUrl() + path)).header("Authorization", "Bearer " + TOKEN)
-                    .method(e.method(), e.body() == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(e.body()));
+            HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(router.baseUrl() + path))
+                    .header("Authorization", "Bearer " + TOKEN)
+                    .method(
+                            e.method(),
+                            e.body() == null
+                                    ? HttpRequest.BodyPublishers.noBody()
+                                    : HttpRequest.BodyPublishers.ofString(e.body()));
             if (e.body() != null) b.header("Content-Type", "application/json");
             HttpResponse<String> r = router.send(b);
             assertThat(r.statusCode()).as(e.where() + " answered " + r.body()).isBetween(200, 299);
-            if (e.method().equals("POST")) lastId = AlertApiTest.json(r).get("id").asText();
+            if (e.method().equals("POST"))
+                lastId = AlertApiTest.json(r).get("id").asText();
         }
     }
 }

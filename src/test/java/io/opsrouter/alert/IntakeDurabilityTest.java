@@ -20,10 +20,15 @@ class IntakeDurabilityTest {
 
     @Test
     void everyAcceptedSignalIsStoredAfterTheProcessIsKilled() throws Exception {
-        ChildJvm.Result child = ChildJvm.run(List.of("-Xmx192m"), KilledAfterSignalsMain.class.getName(), List.of(home.toString(), "40"),
-                Map.of(), null);
+        ChildJvm.Result child = ChildJvm.run(
+                List.of("-Xmx192m"),
+                KilledAfterSignalsMain.class.getName(),
+                List.of(home.toString(), "40"),
+                Map.of(),
+                null);
         assertThat(child.value("accepted")).as(child.stderr()).isEqualTo(40);
 
-        assertThat(HomeStore.count(home, "SELECT COUNT(*) FROM alerts WHERE name LIKE 'killed-%'")).isEqualTo(40);
+        assertThat(HomeStore.count(home, "SELECT COUNT(*) FROM alerts WHERE name LIKE 'killed-%'"))
+                .isEqualTo(40);
     }
 }

@@ -19,7 +19,8 @@ public final class KilledAfterSignalsMain {
         Path home = Path.of(args[0]);
         int n = Integer.parseInt(args[1]);
         StateStore store = HomeStore.open(home);
-        AlertFixture fixture = new AlertFixture(store, new MovableClock(AlertFixture.NIGHT), AlertFixture.RULES, AlertFixture.ALL);
+        AlertFixture fixture =
+                new AlertFixture(store, new MovableClock(AlertFixture.NIGHT), AlertFixture.RULES, AlertFixture.ALL);
         ExecutorService senders = Executors.newFixedThreadPool(8);
         List<Future<?>> calls = new ArrayList<>();
         for (int i = 0; i < n; i++) {

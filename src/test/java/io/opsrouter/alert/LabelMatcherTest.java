@@ -13,7 +13,8 @@ class LabelMatcherTest {
         LabelMatcher m = LabelMatcher.of(Map.of(), Map.of("instance", "(.*a){20}"));
         assertThat(m.matches(Map.of("instance", "a".repeat(40) + "!"))).isFalse();
         assertThat(m.matches(Map.of("instance", "a".repeat(40)))).isTrue();
-        assertThat(LabelMatcher.of(Map.of(), Map.of("instance", "(a+)+$")).matches(Map.of("instance", "a".repeat(5000) + "!")))
+        assertThat(LabelMatcher.of(Map.of(), Map.of("instance", "(a+)+$"))
+                        .matches(Map.of("instance", "a".repeat(5000) + "!")))
                 .isFalse();
     }
 
@@ -23,15 +24,19 @@ class LabelMatcherTest {
         assertThat(m.matches(Map.of("env", "prod", "service", "frontend"))).isTrue();
         assertThat(m.matches(Map.of("env", "prod", "service", "the-frontend"))).isFalse();
         assertThat(m.matches(Map.of("env", "test", "service", "frontend"))).isFalse();
-        assertThat(LabelMatcher.of(Map.of(), Map.of("service", "")).matches(Map.of("env", "prod"))).isTrue();
+        assertThat(LabelMatcher.of(Map.of(), Map.of("service", "")).matches(Map.of("env", "prod")))
+                .isTrue();
     }
 
     @Test
     void whatRe2CannotCompileIsRefusedWithTheReason() {
-        assertThatThrownBy(() -> LabelMatcher.compile("(?=a)b")).isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("is not an RE2 regular expression").hasMessageContaining("(?=");
+        assertThatThrownBy(() -> LabelMatcher.compile("(?=a)b"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("is not an RE2 regular expression")
+                .hasMessageContaining("(?=");
         assertThatThrownBy(() -> LabelMatcher.compile("(a)\\1")).hasMessageContaining("invalid escape sequence");
-        assertThatThrownBy(() -> LabelMatcher.compile("a*+")).hasMessageContaining("invalid nested repetition operator");
+        assertThatThrownBy(() -> LabelMatcher.compile("a*+"))
+                .hasMessageContaining("invalid nested repetition operator");
         assertThatThrownBy(() -> LabelMatcher.compile("a(")).hasMessageContaining("missing closing )");
         assertThatThrownBy(() -> LabelMatcher.compile("a".repeat(1001))).hasMessage("is longer than 1000 characters");
     }
@@ -42,9 +47,12 @@ class LabelMatcherTest {
         assertThatThrownBy(() -> LabelMatcher.compile("((a{1000}){1000}){1000}"))
                 .hasMessage("grows past 3000 parts when its counted repetitions ({n}) are written out");
         assertThatThrownBy(() -> LabelMatcher.compile("(x(a{2,40}b){80})")).hasMessageContaining("grows past 3000");
-        assertThatThrownBy(() -> LabelMatcher.compile("a{999}b{999}c{999}d{9}")).hasMessageContaining("grows past 3000");
-        assertThat(LabelMatcher.compile("(a{10}){100}").matches("a".repeat(1000))).isTrue();
-        assertThat(LabelMatcher.compile("[{]{5}\\{x{3}\\}").matches("{{{{{{xxx}")).isTrue();
+        assertThatThrownBy(() -> LabelMatcher.compile("a{999}b{999}c{999}d{9}"))
+                .hasMessageContaining("grows past 3000");
+        assertThat(LabelMatcher.compile("(a{10}){100}").matches("a".repeat(1000)))
+                .isTrue();
+        assertThat(LabelMatcher.compile("[{]{5}\\{x{3}\\}").matches("{{{{{{xxx}"))
+                .isTrue();
     }
 
     @Test
@@ -62,6 +70,7 @@ class LabelMatcherTest {
     void aValueLongerThanTheBoundIsNotMatchedByAnExpression() {
         LabelMatcher m = LabelMatcher.of(Map.of(), Map.of("x", "a*"));
         assertThat(m.matches(Map.of("x", "a".repeat(LabelMatcher.MAX_VALUE)))).isTrue();
-        assertThat(m.matches(Map.of("x", "a".repeat(LabelMatcher.MAX_VALUE + 1)))).isFalse();
+        assertThat(m.matches(Map.of("x", "a".repeat(LabelMatcher.MAX_VALUE + 1))))
+                .isFalse();
     }
 }

@@ -25,6 +25,7 @@ class RegexSilenceAttackTest {
 
     @TempDir
     Path home;
+
     MovableClock clock = new MovableClock(AlertFixture.NIGHT);
     RouterHarness router;
 
@@ -45,13 +46,22 @@ class RegexSilenceAttackTest {
 
     HttpResponse<String> silence(String body) {
         return router.send(HttpRequest.newBuilder(URI.create(router.baseUrl() + "/api/silences"))
-                .header("Authorization", "Bearer " + TOKEN).header("Content-Type", "application/json")
+                .header("Authorization", "Bearer " + TOKEN)
+                .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body)));
     }
 
     static Signal alert(String name, String service, String instance) {
-        return new Signal("prometheus", name, Map.of("alertname", name, "service", service, "instance", instance), Map.of(),
-                Map.of(), Signal.State.FIRING, Severity.P1, AlertFixture.NIGHT, null);
+        return new Signal(
+                "prometheus",
+                name,
+                Map.of("alertname", name, "service", service, "instance", instance),
+                Map.of(),
+                Map.of(),
+                Signal.State.FIRING,
+                Severity.P1,
+                AlertFixture.NIGHT,
+                null);
     }
 
     int outboxRowsFor(String alertname) {
@@ -69,7 +79,8 @@ class RegexSilenceAttackTest {
     @Test
     void aBacktrackingSilenceNoLongerStopsPaging() {
         start();
-        assertThat(silence("{\"matchRe\": {\"instance\": \"(.*a){20}\"}, \"duration\": \"2h\", \"createdBy\": \"ops\"}").statusCode())
+        assertThat(silence("{\"matchRe\": {\"instance\": \"(.*a){20}\"}, \"duration\": \"2h\", \"createdBy\": \"ops\"}")
+                        .statusCode())
                 .isEqualTo(201);
 
         var producer = router.app().camel().createProducerTemplate();
@@ -93,8 +104,9 @@ class RegexSilenceAttackTest {
     void aStoredSilenceRe2CannotCompileIsSkippedAndPagingGoesOn() {
         start();
         router.app().context().store().inTransaction(c -> {
-            try (var ps = c.prepareStatement("INSERT INTO silences (id, matchers, starts_at, ends_at, created_by, comment, created_at)"
-                    + " VALUES ('s-old', ?, ?, ?, 'ops', 'made before RE2', ?)")) {
+            try (var ps = c.prepareStatement(
+                    "INSERT INTO silences (id, matchers, starts_at, ends_at, created_by, comment, created_at)"
+                            + " VALUES ('s-old', ?, ?, ?, 'ops', 'made before RE2', ?)")) {
                 ps.setString(1, "{\"match\": {}, \"matchRe\": {\"instance\": \"(?=db).*\"}}");
                 ps.setObject(2, io.opsrouter.store.Sql.ts(AlertFixture.NIGHT.minusSeconds(60)));
                 ps.setObject(3, io.opsrouter.store.Sql.ts(AlertFixture.NIGHT.plusSeconds(7200)));
@@ -110,18 +122,22 @@ class RegexSilenceAttackTest {
     @Test
     void expressionsRe2CannotRunAreRefusedWithTheFieldAndTheReason() {
         start();
-        HttpResponse<String> lookahead = silence("{\"matchRe\": {\"instance\": \"(?=a).*\"}, \"duration\": \"2h\", \"createdBy\": \"ops\"}");
+        HttpResponse<String> lookahead =
+                silence("{\"matchRe\": {\"instance\": \"(?=a).*\"}, \"duration\": \"2h\", \"createdBy\": \"ops\"}");
         assertThat(lookahead.statusCode()).isEqualTo(400);
         assertThat(AlertApiTest.json(lookahead).get("field").asText()).isEqualTo("matchRe.instance");
-        assertThat(AlertApiTest.json(lookahead).get("error").asText()).contains("is not an RE2 regular expression")
+        assertThat(AlertApiTest.json(lookahead).get("error").asText())
+                .contains("is not an RE2 regular expression")
                 .contains("invalid or unsupported Perl syntax");
 
-        HttpResponse<String> bomb = silence("{\"matchRe\": {\"instance\": \"((a{1000}){1000}){1000}\"}, \"duration\": \"2h\","
-                + " \"createdBy\": \"ops\"}");
+        HttpResponse<String> bomb =
+                silence("{\"matchRe\": {\"instance\": \"((a{1000}){1000}){1000}\"}, \"duration\": \"2h\","
+                        + " \"createdBy\": \"ops\"}");
         assertThat(bomb.statusCode()).isEqualTo(400);
         assertThat(AlertApiTest.json(bomb).get("error").asText()).contains("counted repetitions");
 
-        HttpResponse<String> badName = silence("{\"matchRe\": {\"a\\r\\nb\": \"x\"}, \"duration\": \"2h\", \"createdBy\": \"ops\"}");
+        HttpResponse<String> badName =
+                silence("{\"matchRe\": {\"a\\r\\nb\": \"x\"}, \"duration\": \"2h\", \"createdBy\": \"ops\"}");
         assertThat(badName.statusCode()).isEqualTo(400);
         assertThat(badName.body()).doesNotContain("\\r\\n").doesNotContain("\r\n");
     }

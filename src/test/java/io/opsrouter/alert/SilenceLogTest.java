@@ -19,6 +19,7 @@ import org.slf4j.LoggerFactory;
 class SilenceLogTest {
     @TempDir
     Path dir;
+
     final ListAppender<ILoggingEvent> lines = new ListAppender<>();
     final Logger logger = (Logger) LoggerFactory.getLogger(SilenceStore.class);
     AlertFixture f;
@@ -33,15 +34,26 @@ class SilenceLogTest {
     void creatingAndEndingASilenceAreLogged() {
         lines.start();
         logger.addAppender(lines);
-        f = new AlertFixture(StateStore.open("jdbc:h2:file:" + dir.resolve("router"), null, null, 4, dir),
-                new MovableClock(AlertFixture.NIGHT), AlertFixture.RULES, AlertFixture.ALL);
-        Silence s = f.engine.silence(Map.of("service", "frontend"), Map.of(), null, AlertFixture.NIGHT.plus(Duration.ofHours(2)), "pat",
+        f = new AlertFixture(
+                StateStore.open("jdbc:h2:file:" + dir.resolve("router"), null, null, 4, dir),
+                new MovableClock(AlertFixture.NIGHT),
+                AlertFixture.RULES,
+                AlertFixture.ALL);
+        Silence s = f.engine.silence(
+                Map.of("service", "frontend"),
+                Map.of(),
+                null,
+                AlertFixture.NIGHT.plus(Duration.ofHours(2)),
+                "pat",
                 "call me on +15145550123");
         f.engine.expireSilence(s.id());
-        List<String> logged = lines.list.stream().map(ILoggingEvent::getFormattedMessage).toList();
-        assertThat(logged).containsExactly(
-                "silence " + s.id() + " created by pat through the API: match {service=frontend} matchRe {} from " + AlertFixture.NIGHT
-                        + " until " + AlertFixture.NIGHT.plus(Duration.ofHours(2)),
-                "silence " + s.id() + " ended at " + AlertFixture.NIGHT + " through the API");
+        List<String> logged =
+                lines.list.stream().map(ILoggingEvent::getFormattedMessage).toList();
+        assertThat(logged)
+                .containsExactly(
+                        "silence " + s.id()
+                                + " created by pat through the API: match {service=frontend} matchRe {} from "
+                                + AlertFixture.NIGHT + " until " + AlertFixture.NIGHT.plus(Duration.ofHours(2)),
+                        "silence " + s.id() + " ended at " + AlertFixture.NIGHT + " through the API");
     }
 }

@@ -37,10 +37,13 @@ class ApiAuthTest {
 
     @TempDir
     Path home;
+
     RouterHarness router;
 
     RouterHarness router() {
-        return RouterHarness.empty(home).withShippedRoutes("http.yaml").writeFile("routes/things.yaml", PROTECTED)
+        return RouterHarness.empty(home)
+                .withShippedRoutes("http.yaml")
+                .writeFile("routes/things.yaml", PROTECTED)
                 .onlyModules(List.of(new CoreModule()));
     }
 
@@ -65,12 +68,17 @@ class ApiAuthTest {
 
     @Test
     void wrongTokensAreThrottledPerAddressButTheRightTokenAlwaysPasses() {
-        router = router().env("ROUTER_API_TOKEN", TOKEN).setting(AuthFailures.ALLOWED, "3").setting(AuthFailures.PERIOD, "1h").start();
+        router = router().env("ROUTER_API_TOKEN", TOKEN)
+                .setting(AuthFailures.ALLOWED, "3")
+                .setting(AuthFailures.PERIOD, "1h")
+                .start();
         assertThat(get("/api/things", "Bearer " + TOKEN).body()).isEqualTo("{\"things\":[]}");
-        for (int i = 0; i < 3; i++) assertThat(get("/api/things", "Bearer wrong-" + i).statusCode()).isEqualTo(401);
+        for (int i = 0; i < 3; i++)
+            assertThat(get("/api/things", "Bearer wrong-" + i).statusCode()).isEqualTo(401);
         HttpResponse<String> throttled = get("/api/things", "Bearer wrong-again");
         assertThat(throttled.statusCode()).isEqualTo(429);
-        assertThat(throttled.headers().firstValue("Retry-After")).hasValueSatisfying(v -> assertThat(Long.parseLong(v)).isPositive());
+        assertThat(throttled.headers().firstValue("Retry-After"))
+                .hasValueSatisfying(v -> assertThat(Long.parseLong(v)).isPositive());
         assertThat(throttled.body()).contains("too many wrong tokens");
         assertThat(get("/api/things", null).statusCode()).isEqualTo(429);
         assertThat(get("/api/things", "Bearer " + TOKEN).statusCode()).isEqualTo(200);
@@ -79,19 +87,26 @@ class ApiAuthTest {
 
     @Test
     void healthShowsPartDetailOnlyWithTheApiToken() {
-        router = router().env("ROUTER_API_TOKEN", TOKEN).setting(HealthEndpoint.DETAIL, "authenticated").start();
+        router = router().env("ROUTER_API_TOKEN", TOKEN)
+                .setting(HealthEndpoint.DETAIL, "authenticated")
+                .start();
         HttpResponse<String> anonymous = get("/health", null);
         assertThat(anonymous.statusCode()).isEqualTo(200);
-        assertThat(anonymous.body()).contains("\"status\":\"UP\"").contains("\"routes\"").contains("\"store\"")
-                .doesNotContain("detail").doesNotContain("H2");
+        assertThat(anonymous.body())
+                .contains("\"status\":\"UP\"")
+                .contains("\"routes\"")
+                .contains("\"store\"")
+                .doesNotContain("detail")
+                .doesNotContain("H2");
         assertThat(get("/health", "Bearer not-the-token").body()).doesNotContain("detail");
         assertThat(get("/health", "Bearer " + TOKEN).body()).contains("\"detail\":\"H2 (embedded)\"");
     }
 
     @Test
     void detailIsHiddenByDefault() {
-        assertThat(HealthEndpoint.publicDetail(new io.opsrouter.config.SettingsSource(home, java.util.Map.of(), java.util.Map.of(),
-                new io.opsrouter.config.Env(java.util.Map.of())))).isFalse();
+        assertThat(HealthEndpoint.publicDetail(new io.opsrouter.config.SettingsSource(
+                        home, java.util.Map.of(), java.util.Map.of(), new io.opsrouter.config.Env(java.util.Map.of()))))
+                .isFalse();
     }
 
     @Test
@@ -113,7 +128,9 @@ class ApiAuthTest {
             root.detachAppender(logs);
         }
         assertThat(logs.list).noneMatch(e -> e.getThrowableProxy() != null);
-        assertThat(logs.list).filteredOn(e -> e.getFormattedMessage().contains("form body")).hasSize(3)
+        assertThat(logs.list)
+                .filteredOn(e -> e.getFormattedMessage().contains("form body"))
+                .hasSize(3)
                 .allSatisfy(e -> assertThat(e.getFormattedMessage()).hasSizeLessThan(200));
     }
 }

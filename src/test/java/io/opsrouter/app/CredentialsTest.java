@@ -31,29 +31,33 @@ class CredentialsTest {
     void aShortApiTokenIsRefused() {
         assertThatThrownBy(() -> Credentials.from(env(Map.of("ROUTER_API_TOKEN", "short"))))
                 .isInstanceOf(SettingsException.class)
-                .hasMessage("environment: ROUTER_API_TOKEN: is shorter than 16 characters (fix: use a long random value, e.g. openssl rand"
-                        + " -hex 32)");
+                .hasMessage(
+                        "environment: ROUTER_API_TOKEN: is shorter than 16 characters (fix: use a long random value, e.g. openssl rand"
+                                + " -hex 32)");
     }
 
     @Test
     void aShortWebhookTokenIsRefused() {
         assertThatThrownBy(() -> Credentials.from(env(Map.of("ROUTER_WEBHOOK_TOKEN", "x"))))
-                .hasMessage("environment: ROUTER_WEBHOOK_TOKEN: is shorter than 16 characters (fix: use a long random value, e.g."
-                        + " openssl rand -hex 32)");
+                .hasMessage(
+                        "environment: ROUTER_WEBHOOK_TOKEN: is shorter than 16 characters (fix: use a long random value, e.g."
+                                + " openssl rand -hex 32)");
     }
 
     @Test
     void theSameTokenForTheApiAndTheWebhooksIsRefused() {
         String same = "0123456789abcdef0123";
         assertThatThrownBy(() -> Credentials.from(env(Map.of("ROUTER_API_TOKEN", same, "ROUTER_WEBHOOK_TOKEN", same))))
-                .hasMessage("environment: ROUTER_API_TOKEN: is the same as ROUTER_WEBHOOK_TOKEN (fix: give the API and the webhooks"
-                        + " different tokens, e.g. openssl rand -hex 32 for each)")
+                .hasMessage(
+                        "environment: ROUTER_API_TOKEN: is the same as ROUTER_WEBHOOK_TOKEN (fix: give the API and the webhooks"
+                                + " different tokens, e.g. openssl rand -hex 32 for each)")
                 .hasMessageNotContaining(same);
     }
 
     @Test
     void longDistinctTokensAndNoTokensAreAccepted() {
-        Credentials c = Credentials.from(env(Map.of("ROUTER_API_TOKEN", "0123456789abcdef", "ROUTER_WEBHOOK_TOKEN", "fedcba9876543210")));
+        Credentials c = Credentials.from(
+                env(Map.of("ROUTER_API_TOKEN", "0123456789abcdef", "ROUTER_WEBHOOK_TOKEN", "fedcba9876543210")));
         assertThat(c.api().accepts("Bearer 0123456789abcdef")).isTrue();
         assertThat(c.webhook().accepts("Bearer 0123456789abcdef")).isFalse();
         assertThat(Credentials.from(env(Map.of())).api().enabled()).isFalse();
@@ -62,9 +66,11 @@ class CredentialsTest {
     @Test
     void aShortTokenStopsStartUpWithOneLine() {
         RouterHarness router = RouterHarness.shipped(home).env("ROUTER_API_TOKEN", "s3cret");
-        assertThatThrownBy(router::start).isInstanceOf(StartupException.class)
-                .hasMessage("environment: ROUTER_API_TOKEN: is shorter than 16 characters (fix: use a long random value, e.g. openssl rand"
-                        + " -hex 32)");
+        assertThatThrownBy(router::start)
+                .isInstanceOf(StartupException.class)
+                .hasMessage(
+                        "environment: ROUTER_API_TOKEN: is shorter than 16 characters (fix: use a long random value, e.g. openssl rand"
+                                + " -hex 32)");
     }
 
     @Test
@@ -78,23 +84,26 @@ class CredentialsTest {
 
     @Test
     void aReserveAsLargeAsTheCapIsRefused() {
-        assertThatThrownBy(() -> ConnectionSettings.from(file(Map.of("router.http.max-connections", "50",
-                "router.http.reserved-connections", "50"))))
-                .hasMessage("config/application.properties: router.http.reserved-connections: '50' is not below"
-                        + " router.http.max-connections (50) (fix: keep fewer connections in reserve than the cap, e.g. a tenth of it)");
+        assertThatThrownBy(() -> ConnectionSettings.from(
+                        file(Map.of("router.http.max-connections", "50", "router.http.reserved-connections", "50"))))
+                .hasMessage(
+                        "config/application.properties: router.http.reserved-connections: '50' is not below"
+                                + " router.http.max-connections (50) (fix: keep fewer connections in reserve than the cap, e.g. a tenth of it)");
     }
 
     @Test
     void anIdleTimeoutOutOfRangeIsRefused() {
         assertThatThrownBy(() -> ConnectionSettings.from(file(Map.of("router.http.idle-timeout", "1h"))))
-                .hasMessage("config/application.properties: router.http.idle-timeout: '1h' is outside 200ms to 10m (fix: set a duration"
-                        + " from 200ms to 10m)");
+                .hasMessage(
+                        "config/application.properties: router.http.idle-timeout: '1h' is outside 200ms to 10m (fix: set a duration"
+                                + " from 200ms to 10m)");
     }
 
     @Test
     void aCapTooSmallIsRefused() {
         assertThatThrownBy(() -> ConnectionSettings.from(file(Map.of("router.http.max-connections", "3"))))
-                .hasMessage("config/application.properties: router.http.max-connections: '3' is not a whole number from 10 to 1000000"
-                        + " (fix: set it to a number from 10 to 1000000)");
+                .hasMessage(
+                        "config/application.properties: router.http.max-connections: '3' is not a whole number from 10 to 1000000"
+                                + " (fix: set it to a number from 10 to 1000000)");
     }
 }

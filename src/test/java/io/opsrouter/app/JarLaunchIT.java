@@ -28,7 +28,10 @@ class JarLaunchIT {
     }
 
     private HttpResponse<String> get(int port, String path) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).timeout(Duration.ofSeconds(5)).build(),
+        return http.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                        .timeout(Duration.ofSeconds(5))
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 
@@ -37,11 +40,17 @@ class JarLaunchIT {
         copyShipped();
         int port = RouterHarness.freePort();
         // the parts' detail is shown to everyone here (by default only to callers with the API token)
-        try (JarProcess router = JarProcess.start(home, Map.of("ROUTER_HTTP_PORT", Integer.toString(port), "ROUTER_HEALTH_DETAIL", "public"))) {
-            await().atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() -> get(port, "/health").statusCode() == 200);
-            assertThat(get(port, "/health").body()).contains("\"store\":{\"status\":\"UP\",\"detail\":\"H2 (embedded)\"}");
+        try (JarProcess router = JarProcess.start(
+                home, Map.of("ROUTER_HTTP_PORT", Integer.toString(port), "ROUTER_HEALTH_DETAIL", "public"))) {
+            await().atMost(Duration.ofSeconds(60))
+                    .ignoreExceptions()
+                    .until(() -> get(port, "/health").statusCode() == 200);
+            assertThat(get(port, "/health").body())
+                    .contains("\"store\":{\"status\":\"UP\",\"detail\":\"H2 (embedded)\"}");
             assertThat(get(port, "/metrics").body()).contains("ops_router_build{");
-            assertThat(Files.exists(home.resolve("data"))).as("embedded store under data/").isTrue();
+            assertThat(Files.exists(home.resolve("data")))
+                    .as("embedded store under data/")
+                    .isTrue();
             router.stop();
             assertThat(router.stdout()).contains("ready on port " + port);
         }
@@ -50,10 +59,14 @@ class JarLaunchIT {
     @Test
     void brokenRouteFileStopsStartUpWithItsLine() throws Exception {
         copyShipped();
-        Files.writeString(home.resolve("routes/oops.yaml"), "- route:\n    id: oops\n    from:\n      uri: timer:t\n      steps:\n        - lgo: {}\n");
-        try (JarProcess router = JarProcess.start(home, Map.of("ROUTER_HTTP_PORT", Integer.toString(RouterHarness.freePort())))) {
+        Files.writeString(
+                home.resolve("routes/oops.yaml"),
+                "- route:\n    id: oops\n    from:\n      uri: timer:t\n      steps:\n        - lgo: {}\n");
+        try (JarProcess router =
+                JarProcess.start(home, Map.of("ROUTER_HTTP_PORT", Integer.toString(RouterHarness.freePort())))) {
             assertThat(router.waitFor(60)).isEqualTo(1);
-            assertThat(router.stderr().strip()).isEqualTo("ops-router: route file routes/oops.yaml:6: Unknown node id: lgo");
+            assertThat(router.stderr().strip())
+                    .isEqualTo("ops-router: route file routes/oops.yaml:6: Unknown node id: lgo");
         }
     }
 
@@ -61,8 +74,11 @@ class JarLaunchIT {
     void jsonLogFormatWritesJsonLines() throws Exception {
         copyShipped();
         int port = RouterHarness.freePort();
-        try (JarProcess router = JarProcess.start(home, Map.of("ROUTER_HTTP_PORT", Integer.toString(port), "ROUTER_LOG_FORMAT", "json"))) {
-            await().atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() -> get(port, "/health").statusCode() == 200);
+        try (JarProcess router = JarProcess.start(
+                home, Map.of("ROUTER_HTTP_PORT", Integer.toString(port), "ROUTER_LOG_FORMAT", "json"))) {
+            await().atMost(Duration.ofSeconds(60))
+                    .ignoreExceptions()
+                    .until(() -> get(port, "/health").statusCode() == 200);
             router.stop();
             String[] lines = router.stdout().strip().split("\n");
             assertThat(lines).isNotEmpty();
@@ -75,7 +91,14 @@ class JarLaunchIT {
     @Test
     void backupPrintsOnlyTheArchivePathOnStdoutSoScriptsCanUseIt() throws Exception {
         copyShipped();
-        try (JarProcess backup = JarProcess.start(home, Map.of(), "backup", "--type", "config", "--out", home.resolve("out").toString())) {
+        try (JarProcess backup = JarProcess.start(
+                home,
+                Map.of(),
+                "backup",
+                "--type",
+                "config",
+                "--out",
+                home.resolve("out").toString())) {
             assertThat(backup.waitFor(60)).as(backup.stderr()).isZero();
             Path archive = Path.of(backup.stdout().strip());
             assertThat(backup.stdout().strip().lines()).hasSize(1);

@@ -29,7 +29,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class RouteFilesTest {
     /** HTTP routes that do not use the API token, and what guards them instead. */
-    private static final String PING = "a job's ping (healthchecks.io's URLs): the unguessable key in the path is the permission";
+    private static final String PING =
+            "a job's ping (healthchecks.io's URLs): the unguessable key in the path is the permission";
 
     static final Map<String, String> PUBLIC = Map.ofEntries(
             Map.entry("http-health", "readiness for orchestrators; detail only with the API token"),
@@ -50,6 +51,7 @@ class RouteFilesTest {
 
     @TempDir
     static Path home;
+
     static RouterHarness router;
 
     @BeforeAll
@@ -72,10 +74,15 @@ class RouteFilesTest {
             http.add(r.getRouteId());
             RouteDefinition def = ((ModelCamelContext) camel).getRouteDefinition(r.getRouteId());
             String configs = def.getRouteConfigurationId() == null ? "" : def.getRouteConfigurationId();
-            boolean authenticated = Arrays.stream(configs.split(",")).map(String::trim).anyMatch("api"::equals);
+            boolean authenticated =
+                    Arrays.stream(configs.split(",")).map(String::trim).anyMatch("api"::equals);
             if (!PUBLIC.containsKey(r.getRouteId())) {
-                assertThat(authenticated).as("route %s (%s) must name routeConfigurationId: api, or be listed as public in"
-                        + " RouteFilesTest with its reason", r.getRouteId(), uri).isTrue();
+                assertThat(authenticated)
+                        .as(
+                                "route %s (%s) must name routeConfigurationId: api, or be listed as public in"
+                                        + " RouteFilesTest with its reason",
+                                r.getRouteId(), uri)
+                        .isTrue();
             }
         }
         assertThat(http).contains("api-alerts", "api-silence-create", "api-monitors", "ack-link");
@@ -88,7 +95,8 @@ class RouteFilesTest {
         List<String> missing = new ArrayList<>();
         int checked = 0;
         try (Stream<Path> files = Files.list(RouterHarness.REPO.resolve("routes"))) {
-            for (Path f : files.filter(p -> p.toString().endsWith(".yaml")).sorted().toList()) {
+            for (Path f :
+                    files.filter(p -> p.toString().endsWith(".yaml")).sorted().toList()) {
                 List<String[]> refs = new ArrayList<>();
                 collect(yaml.readTree(f.toFile()), refs);
                 for (String[] ref : refs) {
@@ -97,9 +105,10 @@ class RouteFilesTest {
                     String method = ref[1].contains("(") ? ref[1].substring(0, ref[1].indexOf('(')) : ref[1];
                     if (bean == null) {
                         missing.add(f.getFileName() + ": no bean " + ref[0]);
-                    } else if (Arrays.stream(bean.getClass().getMethods()).noneMatch(m -> m.getName().equals(method))) {
-                        missing.add(f.getFileName() + ": bean " + ref[0] + " (" + bean.getClass().getSimpleName() + ") has no method "
-                                + method);
+                    } else if (Arrays.stream(bean.getClass().getMethods())
+                            .noneMatch(m -> m.getName().equals(method))) {
+                        missing.add(f.getFileName() + ": bean " + ref[0] + " ("
+                                + bean.getClass().getSimpleName() + ") has no method " + method);
                     }
                 }
             }
@@ -111,13 +120,16 @@ class RouteFilesTest {
     /** Every {ref, method} pair: bean steps and method expressions. */
     private static void collect(JsonNode node, List<String[]> out) {
         if (node.isObject()) {
-            if (node.hasNonNull("ref") && node.hasNonNull("method") && node.get("method").isTextual()) {
-                out.add(new String[] {node.get("ref").asText(), node.get("method").asText()});
+            if (node.hasNonNull("ref")
+                    && node.hasNonNull("method")
+                    && node.get("method").isTextual()) {
+                out.add(new String[] {
+                    node.get("ref").asText(), node.get("method").asText()
+                });
             }
             node.elements().forEachRemaining(n -> collect(n, out));
         } else if (node.isArray()) {
             node.elements().forEachRemaining(n -> collect(n, out));
         }
     }
-
 }

@@ -30,11 +30,14 @@ class RouteReloadTest {
 
     @Test
     void brokenReloadKeepsRunningRoutesAndGoodReloadReplacesThem() throws Exception {
-        try (RouterHarness router = RouterHarness.shipped(home).setting("router.routes.reload", "true")
-                .writeFile("routes/heartbeat.yaml", GOOD.formatted("v1")).start()) {
+        try (RouterHarness router = RouterHarness.shipped(home)
+                .setting("router.routes.reload", "true")
+                .writeFile("routes/heartbeat.yaml", GOOD.formatted("v1"))
+                .start()) {
             var camel = router.app().camel();
             var consumer = camel.createConsumerTemplate();
-            await().atMost(Duration.ofSeconds(10)).until(() -> "v1".equals(consumer.receiveBody("seda:beats", 200, String.class)));
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> "v1".equals(consumer.receiveBody("seda:beats", 200, String.class)));
             RouteWatcherReloadStrategy reload = camel.hasService(RouteWatcherReloadStrategy.class);
             assertThat(reload).isNotNull();
 
@@ -50,13 +53,16 @@ class RouteReloadTest {
             await().atMost(Duration.ofSeconds(20)).until(() -> reload.getFailedCounter() >= 1);
             assertThat(camel.getRouteController().getRouteStatus("heartbeat")).isEqualTo(ServiceStatus.Started);
             consumer.cleanUp();
-            await().atMost(Duration.ofSeconds(5)).until(() -> "v1".equals(consumer.receiveBody("seda:beats", 200, String.class)));
+            await().atMost(Duration.ofSeconds(5))
+                    .until(() -> "v1".equals(consumer.receiveBody("seda:beats", 200, String.class)));
             assertThat(router.get("/health").statusCode()).isEqualTo(200);
             assertThat(router.get("/health").body()).contains("last reload refused, previous routes kept");
-            assertThat(router.get("/metrics").body()).containsPattern("ops_router_route_reloads_total\\{outcome=\"failed\"} [1-9]");
+            assertThat(router.get("/metrics").body())
+                    .containsPattern("ops_router_route_reloads_total\\{outcome=\"failed\"} [1-9]");
 
             Files.writeString(home.resolve("routes/heartbeat.yaml"), GOOD.formatted("v2"));
-            await().atMost(Duration.ofSeconds(20)).until(() -> "v2".equals(consumer.receiveBody("seda:beats", 200, String.class)));
+            await().atMost(Duration.ofSeconds(20))
+                    .until(() -> "v2".equals(consumer.receiveBody("seda:beats", 200, String.class)));
         }
     }
 }

@@ -16,7 +16,7 @@ class RouterStartupTest {
     @Test
     void runsOnPostgresWhenRouterDbUrlIsSet() {
         try (TestPostgres.Database db = TestPostgres.createDatabase("router");
-             RouterHarness router = RouterHarness.shipped(home).database(db).start()) {
+                RouterHarness router = RouterHarness.shipped(home).database(db).start()) {
             HttpResponse<String> health = router.get("/health");
             assertThat(health.statusCode()).isEqualTo(200);
             assertThat(health.body()).contains("PostgreSQL");
@@ -26,14 +26,19 @@ class RouterStartupTest {
     @Test
     void everyShippedRouteFileLoads() throws Exception {
         try (RouterHarness router = RouterHarness.shipped(home).start();
-             var files = java.nio.file.Files.list(home.resolve("routes"))) {
+                var files = java.nio.file.Files.list(home.resolve("routes"))) {
             var sources = router.app().camel().getRoutes().stream()
-                    .map(r -> r.getSourceResource() == null ? "" : r.getSourceResource().getLocation()).toList();
+                    .map(r -> r.getSourceResource() == null
+                            ? ""
+                            : r.getSourceResource().getLocation())
+                    .toList();
             for (Path f : files.filter(f -> f.toString().endsWith(".yaml")).toList()) {
                 boolean defines = java.nio.file.Files.readString(f).contains("- route:")
                         || java.nio.file.Files.readString(f).contains("- templatedRoute:");
                 if (defines) {
-                    assertThat(sources).as("routes from " + f.getFileName()).anyMatch(s -> s.endsWith(f.getFileName().toString()));
+                    assertThat(sources)
+                            .as("routes from " + f.getFileName())
+                            .anyMatch(s -> s.endsWith(f.getFileName().toString()));
                 }
             }
         }
@@ -44,8 +49,12 @@ class RouterStartupTest {
         try (RouterHarness router = RouterHarness.shipped(home).start()) {
             HttpResponse<String> health = router.get("/health");
             assertThat(health.statusCode()).isEqualTo(200);
-            assertThat(health.headers().firstValue("Content-Type")).hasValueSatisfying(v -> assertThat(v).contains("application/json"));
-            assertThat(health.body()).contains("\"status\":\"UP\"").contains("\"routes\"").contains("\"store\"");
+            assertThat(health.headers().firstValue("Content-Type"))
+                    .hasValueSatisfying(v -> assertThat(v).contains("application/json"));
+            assertThat(health.body())
+                    .contains("\"status\":\"UP\"")
+                    .contains("\"routes\"")
+                    .contains("\"store\"");
 
             HttpResponse<String> metrics = router.get("/metrics");
             assertThat(metrics.statusCode()).isEqualTo(200);

@@ -5,10 +5,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.opsrouter.testing.RouterHarness;
 import java.net.ServerSocket;
+import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.net.URI;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -37,7 +37,8 @@ class StartupErrorsTest {
 
     @Test
     void yamlSyntaxErrorIsNamedWithItsLine() {
-        RouterHarness router = RouterHarness.shipped(home).writeFile("routes/broken.yaml", "- route:\n    id: x\n    from: [oops\n");
+        RouterHarness router =
+                RouterHarness.shipped(home).writeFile("routes/broken.yaml", "- route:\n    id: x\n    from: [oops\n");
         assertThatThrownBy(router::start)
                 .isInstanceOf(StartupException.class)
                 .hasMessageStartingWith("route file routes/broken.yaml:3: ")
@@ -50,8 +51,9 @@ class StartupErrorsTest {
         router.writeFile("config/application.properties", "router.db.pool-size = many\n");
         assertThatThrownBy(router::start)
                 .isInstanceOf(StartupException.class)
-                .hasMessage("config/application.properties: router.db.pool-size: 'many' is not a whole number from 1 to 200"
-                        + " (fix: set it to a number from 1 to 200)");
+                .hasMessage(
+                        "config/application.properties: router.db.pool-size: 'many' is not a whole number from 1 to 200"
+                                + " (fix: set it to a number from 1 to 200)");
     }
 
     @Test
@@ -75,13 +77,15 @@ class StartupErrorsTest {
     void unknownDatabaseUrlNamesTheVariable() {
         RouterHarness router = RouterHarness.shipped(home).env("ROUTER_DB_URL", "jdbc:mysql://db/router");
         assertThatThrownBy(router::start)
-                .hasMessageStartingWith("environment: ROUTER_DB_URL: 'jdbc:mysql://db/router' is neither a PostgreSQL nor an H2 JDBC URL");
+                .hasMessageStartingWith(
+                        "environment: ROUTER_DB_URL: 'jdbc:mysql://db/router' is neither a PostgreSQL nor an H2 JDBC URL");
     }
 
     @Test
     void portInUseNamesTheSettingAndTheFix() throws Exception {
         try (ServerSocket taken = new ServerSocket(0)) {
-            RouterHarness router = RouterHarness.shipped(home).setting("router.http.port", Integer.toString(taken.getLocalPort()));
+            RouterHarness router =
+                    RouterHarness.shipped(home).setting("router.http.port", Integer.toString(taken.getLocalPort()));
             assertThatThrownBy(router::start)
                     .isInstanceOf(StartupException.class)
                     .hasMessageContaining("router.http.port: port " + taken.getLocalPort() + " is in use")
@@ -92,18 +96,25 @@ class StartupErrorsTest {
     @Test
     void missingRoutesFolderSaysWhereToRunFrom() {
         RouterHarness router = RouterHarness.shipped(home).env("ROUTER_ROUTES_DIR", "nowhere");
-        assertThatThrownBy(router::start).hasMessageContaining("the routes folder").hasMessageContaining("does not exist");
+        assertThatThrownBy(router::start)
+                .hasMessageContaining("the routes folder")
+                .hasMessageContaining("does not exist");
     }
 
     @Test
     void errorMessagesAreOneLine() {
-        RouterHarness router = RouterHarness.shipped(home).writeFile("routes/broken.yaml", "- route:\n    id: x\n    from: [oops\n");
-        assertThatThrownBy(router::start).satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));
+        RouterHarness router =
+                RouterHarness.shipped(home).writeFile("routes/broken.yaml", "- route:\n    id: x\n    from: [oops\n");
+        assertThatThrownBy(router::start)
+                .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));
     }
 
     private static void assertNothingListensOn(int port) {
         HttpClient client = HttpClient.newHttpClient();
-        assertThatThrownBy(() -> client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/health")).build(),
-                HttpResponse.BodyHandlers.ofString())).isInstanceOf(java.net.ConnectException.class);
+        assertThatThrownBy(() -> client.send(
+                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/health"))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString()))
+                .isInstanceOf(java.net.ConnectException.class);
     }
 }

@@ -29,20 +29,24 @@ class WatchdogSettingTest {
 
     @Test
     void lessThanOneSecondIsRefused() {
-        assertThatThrownBy(() -> read(Map.of("ROUTER_WATCHDOG_STALL_AFTER", "500ms"))).isInstanceOf(SettingsException.class)
-                .hasMessage("environment: ROUTER_WATCHDOG_STALL_AFTER: '500ms' is not from 1s to 1h (fix: set it to a duration"
-                        + " from 1s to 1h, e.g. 60s; longer than the slowest sweep or send)");
+        assertThatThrownBy(() -> read(Map.of("ROUTER_WATCHDOG_STALL_AFTER", "500ms")))
+                .isInstanceOf(SettingsException.class)
+                .hasMessage(
+                        "environment: ROUTER_WATCHDOG_STALL_AFTER: '500ms' is not from 1s to 1h (fix: set it to a duration"
+                                + " from 1s to 1h, e.g. 60s; longer than the slowest sweep or send)");
     }
 
     @Test
     void moreThanAnHourIsRefused() {
-        assertThatThrownBy(() -> read(Map.of("ROUTER_WATCHDOG_STALL_AFTER", "2h"))).isInstanceOf(SettingsException.class)
+        assertThatThrownBy(() -> read(Map.of("ROUTER_WATCHDOG_STALL_AFTER", "2h")))
+                .isInstanceOf(SettingsException.class)
                 .hasMessageStartingWith("environment: ROUTER_WATCHDOG_STALL_AFTER: '2h' is not from 1s to 1h");
     }
 
     @Test
     void notADurationIsRefused() {
-        assertThatThrownBy(() -> read(Map.of("ROUTER_WATCHDOG_STALL_AFTER", "soon"))).isInstanceOf(SettingsException.class)
+        assertThatThrownBy(() -> read(Map.of("ROUTER_WATCHDOG_STALL_AFTER", "soon")))
+                .isInstanceOf(SettingsException.class)
                 .hasMessageContaining("ROUTER_WATCHDOG_STALL_AFTER");
     }
 }

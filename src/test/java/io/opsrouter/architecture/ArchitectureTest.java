@@ -30,25 +30,45 @@ class ArchitectureTest {
 
     @Test
     void theStoreDependsOnNothingOfOurs() {
-        noClasses().that().resideInAPackage("io.opsrouter.store..")
-                .should().dependOnClassesThat(resideInAPackage("io.opsrouter..").and(resideOutsideOfPackage("io.opsrouter.store..")))
+        noClasses()
+                .that()
+                .resideInAPackage("io.opsrouter.store..")
+                .should()
+                .dependOnClassesThat(
+                        resideInAPackage("io.opsrouter..").and(resideOutsideOfPackage("io.opsrouter.store..")))
                 .check(MAIN);
     }
 
     @Test
     void channelClassesAreUsedOnlyThroughTheirInterfaceAndMadeOnlyByTheRegistry() {
-        noClasses().that().doNotHaveFullyQualifiedName(Channels.class.getName())
-                .and().resideOutsideOfPackage("io.opsrouter.notify.channel..")
-                .should().dependOnClassesThat().implement(Channel.class)
-                .because("a channel is one class and one line in Channels; everything else knows it by its name and the Channel interface")
+        noClasses()
+                .that()
+                .doNotHaveFullyQualifiedName(Channels.class.getName())
+                .and()
+                .resideOutsideOfPackage("io.opsrouter.notify.channel..")
+                .should()
+                .dependOnClassesThat()
+                .implement(Channel.class)
+                .because(
+                        "a channel is one class and one line in Channels; everything else knows it by its name and the Channel interface")
                 .check(MAIN);
     }
 
     @Test
     void theAlertSideAndTheDeliverySideMeetOnlyInTheOutbox() {
-        noClasses().that().resideInAPackage("io.opsrouter.alert..")
-                .should().dependOnClassesThat().resideInAPackage("io.opsrouter.notify..").check(MAIN);
-        noClasses().that().resideInAPackage("io.opsrouter.notify..")
-                .should().dependOnClassesThat().resideInAPackage("io.opsrouter.alert..").check(MAIN);
+        noClasses()
+                .that()
+                .resideInAPackage("io.opsrouter.alert..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAPackage("io.opsrouter.notify..")
+                .check(MAIN);
+        noClasses()
+                .that()
+                .resideInAPackage("io.opsrouter.notify..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAPackage("io.opsrouter.alert..")
+                .check(MAIN);
     }
 }

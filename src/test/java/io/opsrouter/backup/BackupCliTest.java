@@ -49,38 +49,75 @@ class BackupCliTest {
     @Test
     void restoreListAndRefuseThroughTheCommandLine() throws Exception {
         try (TestPostgres.Database source = TestPostgres.createDatabase("bk_cli");
-             TestPostgres.Database target = TestPostgres.createDatabase("bk_cli_dst")) {
+                TestPostgres.Database target = TestPostgres.createDatabase("bk_cli_dst")) {
             TestData.createSchema(source);
             Path archive;
-            try (StateStore store = StateStore.open("jdbc:h2:file:" + home.resolve("data/router"), null, null, 2, home.resolve("data"))) {
-                BackupService svc = new BackupService(TestData.settings(home, ""), TestData.env(source, Map.of()), new Catalogue(store), null,
-                        s -> { }, Clock.systemUTC(), "test");
+            try (StateStore store = StateStore.open(
+                    "jdbc:h2:file:" + home.resolve("data/router"), null, null, 2, home.resolve("data"))) {
+                BackupService svc = new BackupService(
+                        TestData.settings(home, ""),
+                        TestData.env(source, Map.of()),
+                        new Catalogue(store),
+                        null,
+                        s -> {},
+                        Clock.systemUTC(),
+                        "test");
                 archive = Path.of(svc.run("full"));
             }
 
             Run list = cli("backups", "list", "--home", home.toString());
             assertThat(list.exit()).as(list.err()).isZero();
-            assertThat(list.out()).contains(archive.getFileName().toString()).contains("full").contains("yes");
+            assertThat(list.out())
+                    .contains(archive.getFileName().toString())
+                    .contains("full")
+                    .contains("yes");
 
-            Run unsigned = cli("restore", archive.toString(), "--target-url", target.url(), "--target-user", target.user());
+            Run unsigned =
+                    cli("restore", archive.toString(), "--target-url", target.url(), "--target-user", target.user());
             assertThat(unsigned.exit()).isEqualTo(1);
-            assertThat(unsigned.err()).contains("manifest.sig: missing: the archive is not signed").contains("--accept-unsigned");
+            assertThat(unsigned.err())
+                    .contains("manifest.sig: missing: the archive is not signed")
+                    .contains("--accept-unsigned");
             Run unsignedVerify = cli("verify", archive.toString());
             assertThat(unsignedVerify.exit()).isEqualTo(1);
             assertThat(unsignedVerify.out()).contains("manifest.sig: missing");
 
-            Run restore = cli("restore", archive.toString(), "--target-url", target.url(), "--target-user", target.user(), "--jobs", "2",
+            Run restore = cli(
+                    "restore",
+                    archive.toString(),
+                    "--target-url",
+                    target.url(),
+                    "--target-user",
+                    target.user(),
+                    "--jobs",
+                    "2",
                     "--accept-unsigned");
             assertThat(restore.exit()).as(restore.err()).isZero();
             assertThat(restore.out()).contains("restored 6 tables");
             assertThat(TestData.fingerprints(target)).isEqualTo(TestData.fingerprints(source));
 
-            Run again = cli("restore", archive.toString(), "--target-url", target.url(), "--target-user", target.user(), "--accept-unsigned");
+            Run again = cli(
+                    "restore",
+                    archive.toString(),
+                    "--target-url",
+                    target.url(),
+                    "--target-user",
+                    target.user(),
+                    "--accept-unsigned");
             assertThat(again.exit()).isEqualTo(1);
             assertThat(again.err()).contains("not empty").contains("--clean");
 
-            Run some = cli("restore", archive.toString(), "--target-url", target.url(), "--target-user", target.user(), "--clean",
-                    "--tables", "public.customers,settings_kv", "--accept-unsigned");
+            Run some = cli(
+                    "restore",
+                    archive.toString(),
+                    "--target-url",
+                    target.url(),
+                    "--target-user",
+                    target.user(),
+                    "--clean",
+                    "--tables",
+                    "public.customers,settings_kv",
+                    "--accept-unsigned");
             assertThat(some.exit()).as(some.err()).isZero();
             assertThat(some.out()).contains("restored 2 tables");
 

@@ -62,8 +62,14 @@ class BackupFaultsTest {
     }
 
     private BackupService service(String yaml, Map<String, String> env) {
-        return new BackupService(TestData.settings(home, yaml), TestData.env(source, env), new Catalogue(store), meters, signals::add,
-                Clock.systemUTC(), "test");
+        return new BackupService(
+                TestData.settings(home, yaml),
+                TestData.env(source, env),
+                new Catalogue(store),
+                meters,
+                signals::add,
+                Clock.systemUTC(),
+                "test");
     }
 
     private List<Path> archives() throws Exception {
@@ -79,11 +85,14 @@ class BackupFaultsTest {
         assertThat(signals).extracting(Signal::state).containsOnly(Signal.State.RESOLVED);
         signals.clear();
 
-        try (Connection locker = source.connect(); Statement st = locker.createStatement()) {
+        try (Connection locker = source.connect();
+                Statement st = locker.createStatement()) {
             locker.setAutoCommit(false);
             st.execute("LOCK TABLE calls IN ACCESS EXCLUSIVE MODE");
-            assertThatThrownBy(() -> svc.run("full")).isInstanceOf(BackupException.class)
-                    .hasMessageContaining("public.calls").hasMessageContaining("locked");
+            assertThatThrownBy(() -> svc.run("full"))
+                    .isInstanceOf(BackupException.class)
+                    .hasMessageContaining("public.calls")
+                    .hasMessageContaining("locked");
             locker.rollback();
         }
         assertThat(archives()).containsExactly(good, good.resolveSibling(good.getFileName() + ".sha256"));
@@ -93,9 +102,16 @@ class BackupFaultsTest {
         assertThat(p1.severity()).isEqualTo(Severity.P1);
         assertThat(p1.source()).isEqualTo("backup");
         assertThat(p1.name()).isEqualTo("backup-full");
-        assertThat(p1.labels()).containsEntry("alertname", "backup-failed").containsEntry("service", "backup").containsEntry("backup_type", "full");
+        assertThat(p1.labels())
+                .containsEntry("alertname", "backup-failed")
+                .containsEntry("service", "backup")
+                .containsEntry("backup_type", "full");
         assertThat(p1.annotations().get("description")).contains("public.calls");
-        assertThat(meters.get(MeterNames.BACKUP_FAILURES).tag("reason", "locked").counter().count()).isEqualTo(1.0);
+        assertThat(meters.get(MeterNames.BACKUP_FAILURES)
+                        .tag("reason", "locked")
+                        .counter()
+                        .count())
+                .isEqualTo(1.0);
         assertThat(new Catalogue(store).list().get(0).status()).isEqualTo("failed");
 
         signals.clear();
@@ -104,8 +120,16 @@ class BackupFaultsTest {
             assertThat(s.state()).isEqualTo(Signal.State.RESOLVED);
             assertThat(s.labels()).containsEntry("alertname", "backup-failed");
         });
-        assertThat(meters.get(MeterNames.BACKUP_VERIFIED).tag("type", "full").gauge().value()).isEqualTo(1.0);
-        assertThat(meters.get(MeterNames.BACKUP_LAST_SUCCESS).tag("type", "full").gauge().value()).isPositive();
+        assertThat(meters.get(MeterNames.BACKUP_VERIFIED)
+                        .tag("type", "full")
+                        .gauge()
+                        .value())
+                .isEqualTo(1.0);
+        assertThat(meters.get(MeterNames.BACKUP_LAST_SUCCESS)
+                        .tag("type", "full")
+                        .gauge()
+                        .value())
+                .isPositive();
     }
 
     @Test
@@ -124,23 +148,32 @@ class BackupFaultsTest {
             }
             return ArchiveVerifier.verify(archive, 2, false);
         });
-        assertThatThrownBy(() -> svc.run("full")).isInstanceOf(BackupException.class).hasMessageContaining("did not verify");
+        assertThatThrownBy(() -> svc.run("full"))
+                .isInstanceOf(BackupException.class)
+                .hasMessageContaining("did not verify");
         assertThat(archives()).filteredOn(p -> p.toString().endsWith(".zip")).containsExactly(good);
-        assertThat(archives()).anySatisfy(p -> assertThat(p.getFileName().toString()).endsWith(".zip.unverified"));
+        assertThat(archives())
+                .anySatisfy(p -> assertThat(p.getFileName().toString()).endsWith(".zip.unverified"));
         assertThat(ArchiveVerifier.verify(good).ok()).isTrue();
         assertThat(new Catalogue(store).list().get(0).status()).isEqualTo("unverified");
-        assertThat(new Catalogue(store).lastGood(BackupType.FULL)).hasValueSatisfying(r -> assertThat(r.path()).isEqualTo(good.toString()));
+        assertThat(new Catalogue(store).lastGood(BackupType.FULL))
+                .hasValueSatisfying(r -> assertThat(r.path()).isEqualTo(good.toString()));
         assertThat(signals).singleElement().satisfies(s -> {
             assertThat(s.state()).isEqualTo(Signal.State.FIRING);
             assertThat(s.labels()).containsEntry("alertname", "backup-failed");
         });
-        assertThat(meters.get(MeterNames.BACKUP_VERIFIED).tag("type", "full").gauge().value()).isZero();
+        assertThat(meters.get(MeterNames.BACKUP_VERIFIED)
+                        .tag("type", "full")
+                        .gauge()
+                        .value())
+                .isZero();
     }
 
     @Test
     void aRoleWithoutTheRightToReadATableGetsAnErrorNamingTheTable() throws Exception {
         String role = "bk_limited_" + Long.toHexString(System.nanoTime());
-        try (Connection c = source.connect(); Statement st = c.createStatement()) {
+        try (Connection c = source.connect();
+                Statement st = c.createStatement()) {
             st.execute("CREATE ROLE " + role + " LOGIN PASSWORD 'pw-" + role + "'");
             st.execute("GRANT USAGE ON SCHEMA public TO " + role);
             st.execute("GRANT SELECT ON ALL TABLES IN SCHEMA public TO " + role);
@@ -149,29 +182,41 @@ class BackupFaultsTest {
         }
         try {
             BackupService svc = service("", Map.of(SourceDb.USER, role, SourceDb.PASSWORD, "pw-" + role));
-            assertThatThrownBy(() -> svc.run("full")).isInstanceOf(BackupException.class)
-                    .hasMessageContaining("public.settings_kv").hasMessageContaining("GRANT SELECT");
-            assertThat(Files.exists(home.resolve("data/backups")) ? archives() : List.of()).isEmpty();
-            assertThat(signals).singleElement().satisfies(s -> assertThat(s.labels()).containsEntry("alertname", "backup-failed"));
+            assertThatThrownBy(() -> svc.run("full"))
+                    .isInstanceOf(BackupException.class)
+                    .hasMessageContaining("public.settings_kv")
+                    .hasMessageContaining("GRANT SELECT");
+            assertThat(Files.exists(home.resolve("data/backups")) ? archives() : List.of())
+                    .isEmpty();
+            assertThat(signals)
+                    .singleElement()
+                    .satisfies(s -> assertThat(s.labels()).containsEntry("alertname", "backup-failed"));
 
-            // row-level security would silently hide rows from this role: with row_security = off it is an error instead
-            try (Connection c = source.connect(); Statement st = c.createStatement()) {
+            // row-level security would silently hide rows from this role: with row_security = off it is an error
+            // instead
+            try (Connection c = source.connect();
+                    Statement st = c.createStatement()) {
                 st.execute("GRANT SELECT ON settings_kv TO " + role);
                 st.execute("ALTER TABLE calls ENABLE ROW LEVEL SECURITY");
                 st.execute("CREATE POLICY only_urgent ON calls FOR SELECT USING (priority = 0)");
             }
             try {
-                assertThatThrownBy(() -> svc.run("full")).isInstanceOf(BackupException.class)
-                        .hasMessageContaining("public.calls").hasMessageContaining("row-level security");
+                assertThatThrownBy(() -> svc.run("full"))
+                        .isInstanceOf(BackupException.class)
+                        .hasMessageContaining("public.calls")
+                        .hasMessageContaining("row-level security");
             } finally {
-                try (Connection c = source.connect(); Statement st = c.createStatement()) {
+                try (Connection c = source.connect();
+                        Statement st = c.createStatement()) {
                     st.execute("DROP POLICY only_urgent ON calls");
                     st.execute("ALTER TABLE calls DISABLE ROW LEVEL SECURITY");
                 }
             }
-            assertThat(Files.exists(home.resolve("data/backups")) ? archives() : List.of()).isEmpty();
+            assertThat(Files.exists(home.resolve("data/backups")) ? archives() : List.of())
+                    .isEmpty();
         } finally {
-            try (Connection c = source.connect(); Statement st = c.createStatement()) {
+            try (Connection c = source.connect();
+                    Statement st = c.createStatement()) {
                 st.execute("DROP OWNED BY " + role);
                 st.execute("DROP ROLE " + role);
             }
@@ -181,7 +226,8 @@ class BackupFaultsTest {
     @Test
     void aManagedDatabasesShortStatementTimeoutDoesNotCutTheBackupShort() throws Exception {
         String role = "bk_managed_" + Long.toHexString(System.nanoTime());
-        try (Connection c = source.connect(); Statement st = c.createStatement()) {
+        try (Connection c = source.connect();
+                Statement st = c.createStatement()) {
             st.execute("CREATE ROLE " + role + " LOGIN PASSWORD 'pw-" + role + "'");
             st.execute("GRANT USAGE ON SCHEMA public, extensions TO " + role);
             st.execute("GRANT SELECT ON ALL TABLES IN SCHEMA public TO " + role);
@@ -192,10 +238,13 @@ class BackupFaultsTest {
             BackupService svc = service("workers: 1\n", Map.of(SourceDb.USER, role, SourceDb.PASSWORD, "pw-" + role));
             Path archive = Path.of(svc.run("full"));
             Manifest m = ArchiveVerifier.verify(archive).manifest();
-            assertThat(m.tables()).filteredOn(t -> t.name().equals("calls")).singleElement()
+            assertThat(m.tables())
+                    .filteredOn(t -> t.name().equals("calls"))
+                    .singleElement()
                     .satisfies(t -> assertThat(t.rows()).isEqualTo(3000));
         } finally {
-            try (Connection c = source.connect(); Statement st = c.createStatement()) {
+            try (Connection c = source.connect();
+                    Statement st = c.createStatement()) {
                 st.execute("DROP OWNED BY " + role);
                 st.execute("DROP ROLE " + role);
             }
@@ -204,25 +253,35 @@ class BackupFaultsTest {
 
     @Test
     void aConnectionDroppedMidCopyLeavesNoArchiveAndRaisesP1() throws Exception {
-        try (Connection c = source.connect(); Statement st = c.createStatement()) {
-            st.execute("CREATE TABLE big_notes AS SELECT g AS id, repeat(md5(g::text) || ' ' || '" + TestData.WORDS.substring(0, 200)
-                    + "', 6) AS body FROM generate_series(1, 60000) g");
+        try (Connection c = source.connect();
+                Statement st = c.createStatement()) {
+            st.execute("CREATE TABLE big_notes AS SELECT g AS id, repeat(md5(g::text) || ' ' || '"
+                    + TestData.WORDS.substring(0, 200) + "', 6) AS body FROM generate_series(1, 60000) g");
         }
         try {
             BackupService svc = service("deflateLevel: 9\nworkers: 1\n", Map.of());
             CompletableFuture<String> run = CompletableFuture.supplyAsync(() -> svc.run("full"));
-            await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(5)).until(() -> {
-                try (Connection c = source.connect(); Statement st = c.createStatement();
-                     ResultSet rs = st.executeQuery("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name LIKE "
-                             + "'ops-router backup worker%' AND query LIKE 'COPY%big_notes%' AND state = 'active'")) {
-                    return rs.next() || run.isDone();
-                }
-            });
-            assertThatThrownBy(run::join).hasCauseInstanceOf(BackupException.class).hasMessageContaining("big_notes");
+            await().atMost(Duration.ofSeconds(30))
+                    .pollInterval(Duration.ofMillis(5))
+                    .until(() -> {
+                        try (Connection c = source.connect();
+                                Statement st = c.createStatement();
+                                ResultSet rs = st.executeQuery(
+                                        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name LIKE "
+                                                + "'ops-router backup worker%' AND query LIKE 'COPY%big_notes%' AND state = 'active'")) {
+                            return rs.next() || run.isDone();
+                        }
+                    });
+            assertThatThrownBy(run::join)
+                    .hasCauseInstanceOf(BackupException.class)
+                    .hasMessageContaining("big_notes");
             assertThat(archives()).noneMatch(p -> p.getFileName().toString().endsWith(".zip"));
-            assertThat(signals).singleElement().satisfies(s -> assertThat(s.state()).isEqualTo(Signal.State.FIRING));
+            assertThat(signals)
+                    .singleElement()
+                    .satisfies(s -> assertThat(s.state()).isEqualTo(Signal.State.FIRING));
         } finally {
-            try (Connection c = source.connect(); Statement st = c.createStatement()) {
+            try (Connection c = source.connect();
+                    Statement st = c.createStatement()) {
                 st.execute("DROP TABLE big_notes");
             }
         }
@@ -230,7 +289,8 @@ class BackupFaultsTest {
 
     @Test
     void aBackupThatHasNotHappenedWithinItsMaximumAgeRaisesBackupMissing() {
-        java.util.concurrent.atomic.AtomicReference<java.time.Instant> now = new java.util.concurrent.atomic.AtomicReference<>(java.time.Instant.now());
+        java.util.concurrent.atomic.AtomicReference<java.time.Instant> now =
+                new java.util.concurrent.atomic.AtomicReference<>(java.time.Instant.now());
         Clock clock = new Clock() {
             @Override
             public java.time.ZoneId getZone() {
@@ -247,22 +307,33 @@ class BackupFaultsTest {
                 return now.get();
             }
         };
-        BackupService svc = new BackupService(TestData.settings(home, "maxAge: {full: 26h, incremental: 2h}\n"), TestData.env(source, Map.of()),
-                new Catalogue(store), meters, signals::add, clock, "test");
+        BackupService svc = new BackupService(
+                TestData.settings(home, "maxAge: {full: 26h, incremental: 2h}\n"),
+                TestData.env(source, Map.of()),
+                new Catalogue(store),
+                meters,
+                signals::add,
+                clock,
+                "test");
         svc.checkMissing();
         assertThat(signals).isEmpty();
         now.set(now.get().plus(Duration.ofHours(3)));
         svc.checkMissing();
         assertThat(signals).singleElement().satisfies(s -> {
-            assertThat(s.labels()).containsEntry("alertname", "backup-missing").containsEntry("backup_type", "incremental");
+            assertThat(s.labels())
+                    .containsEntry("alertname", "backup-missing")
+                    .containsEntry("backup_type", "incremental");
             assertThat(s.severity()).isEqualTo(Severity.P1);
             assertThat(s.state()).isEqualTo(Signal.State.FIRING);
         });
         signals.clear();
         svc.run("full");
         svc.run("incremental");
-        assertThat(signals).filteredOn(s -> s.labels().get("alertname").equals("backup-missing") && s.labels().get("backup_type").equals("incremental"))
-                .singleElement().satisfies(s -> assertThat(s.state()).isEqualTo(Signal.State.RESOLVED));
+        assertThat(signals)
+                .filteredOn(s -> s.labels().get("alertname").equals("backup-missing")
+                        && s.labels().get("backup_type").equals("incremental"))
+                .singleElement()
+                .satisfies(s -> assertThat(s.state()).isEqualTo(Signal.State.RESOLVED));
         signals.clear();
         svc.checkMissing();
         assertThat(signals).isEmpty();
@@ -281,7 +352,10 @@ class BackupFaultsTest {
         assertThat(f3).exists();
         assertThat(i1).doesNotExist();
         assertThat(i2).exists();
-        assertThat(new Catalogue(store).list()).filteredOn(r -> r.deletedAt() != null).extracting(Catalogue.Row::id)
-                .containsExactlyInAnyOrder(f1.getFileName().toString(), i1.getFileName().toString());
+        assertThat(new Catalogue(store).list())
+                .filteredOn(r -> r.deletedAt() != null)
+                .extracting(Catalogue.Row::id)
+                .containsExactlyInAnyOrder(
+                        f1.getFileName().toString(), i1.getFileName().toString());
     }
 }

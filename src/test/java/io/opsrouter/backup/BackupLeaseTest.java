@@ -43,8 +43,14 @@ class BackupLeaseTest {
         Files.createDirectories(home.resolve("config"));
         Files.writeString(home.resolve("config/application.properties"), "router.http.port = 8080\n");
         // a config backup needs no source database
-        svc = new BackupService(TestData.settings(home, "folders:\n  config: {path: config, types: [full, config]}\n"), new Env(Map.of()),
-                new Catalogue(store), new SimpleMeterRegistry(), signals::add, Clock.systemUTC(), "test");
+        svc = new BackupService(
+                TestData.settings(home, "folders:\n  config: {path: config, types: [full, config]}\n"),
+                new Env(Map.of()),
+                new Catalogue(store),
+                new SimpleMeterRegistry(),
+                signals::add,
+                Clock.systemUTC(),
+                "test");
         svc.leases(new Leases(store, "replica-a:101"));
     }
 
@@ -62,7 +68,9 @@ class BackupLeaseTest {
         assertThat(archives()).isEmpty();
         assertThat(new Catalogue(store).list()).isEmpty();
         assertThat(signals).as("a skipped backup is not a failure").isEmpty();
-        assertThat(new Leases(store, "replica-c:303").tryAcquire(LEASE, Duration.ofHours(6))).as("the skip left b's lease alone").isFalse();
+        assertThat(new Leases(store, "replica-c:303").tryAcquire(LEASE, Duration.ofHours(6)))
+                .as("the skip left b's lease alone")
+                .isFalse();
 
         b.release(LEASE);
         assertThat(ranAndReleasedTheLease(svc.runScheduled("config"))).isTrue();
@@ -78,7 +86,8 @@ class BackupLeaseTest {
     @Test
     void aLeaseLeftBehindByAReplicaThatDiedDoesNotStopTheBackupOnceItExpired() throws Exception {
         store.inTransaction(c -> {
-            try (PreparedStatement ps = c.prepareStatement("INSERT INTO leases (lease_name, holder, expires_at) VALUES (?, ?, ?)")) {
+            try (PreparedStatement ps =
+                    c.prepareStatement("INSERT INTO leases (lease_name, holder, expires_at) VALUES (?, ?, ?)")) {
                 ps.setString(1, LEASE);
                 ps.setString(2, "replica-b:202");
                 ps.setObject(3, OffsetDateTime.now(ZoneOffset.UTC).minusMinutes(1));
@@ -106,7 +115,8 @@ class BackupLeaseTest {
             assertThat(writing.await(30, TimeUnit.SECONDS)).isTrue();
             String second = svc.runScheduled("full");
             assertThat(new Leases(store, "replica-b:202").tryAcquire(LEASE, Duration.ofHours(6)))
-                    .as("the backup still running holds the lease").isFalse();
+                    .as("the backup still running holds the lease")
+                    .isFalse();
             assertThat(second).startsWith("skipped:").contains("another backup is running");
         } finally {
             finish.countDown();
@@ -120,7 +130,9 @@ class BackupLeaseTest {
         Path archive = Path.of(result);
         assertThat(archives()).contains(archive);
         assertThat(ArchiveVerifier.verify(archive).ok()).isTrue();
-        assertThat(new Catalogue(store).list()).singleElement().satisfies(r -> assertThat(r.good()).isTrue());
+        assertThat(new Catalogue(store).list())
+                .singleElement()
+                .satisfies(r -> assertThat(r.good()).isTrue());
         Leases c = new Leases(store, "replica-c:303");
         boolean free = c.tryAcquire(LEASE, Duration.ofHours(6));
         if (free) c.release(LEASE);

@@ -19,35 +19,43 @@ class BackupSettingsTest {
     @Test
     void shippedFileLoadsAndAMissingFileMeansDefaults() throws Exception {
         Files.createDirectories(home.resolve("config"));
-        Files.copy(io.opsrouter.testing.RouterHarness.REPO.resolve("config/backups.yaml"), home.resolve("config/backups.yaml"));
+        Files.copy(
+                io.opsrouter.testing.RouterHarness.REPO.resolve("config/backups.yaml"),
+                home.resolve("config/backups.yaml"));
         BackupSettings s = BackupSettings.load(home, home.resolve("state"));
-        assertThat(s.output()).as("no output key: under the router's data folder").isEqualTo(home.resolve("state/backups"));
+        assertThat(s.output())
+                .as("no output key: under the router's data folder")
+                .isEqualTo(home.resolve("state/backups"));
         assertThat(s.folders()).extracting(FolderSpec::name).contains("config", "functions", "frontend", "logs");
         assertThat(s.maxAge().get(BackupType.FULL)).isEqualTo(Duration.ofHours(26));
         Files.delete(home.resolve("config/backups.yaml"));
-        assertThat(BackupSettings.load(home, home.resolve("data")).deflateLevel()).isEqualTo(1);
+        assertThat(BackupSettings.load(home, home.resolve("data")).deflateLevel())
+                .isEqualTo(1);
     }
 
     @ParameterizedTest(name = "{0}")
-    @CsvSource(delimiter = '|', value = {
-            "deflateLevel: 12                                  | deflateLevel  | from 0 to 9",
-            "workers: two                                      | workers       | whole number",
-            "lockTimeout: soon                                 | lockTimeout   | duration",
-            "schemas: public                                   | schemas       | not a list",
-            "tables: {exclude: [audit]}                        | tables.exclude | schema.table",
-            "changeColumns: {calls: updated_at}                | changeColumns.calls | schema.table",
-            "changeColumns: {public.calls: 'updated at'}       | changeColumns.public.calls | column",
-            "retention: {fulls: 0}                             | retention.fulls | from 1",
-            "retention: {weeks: 3}                             | retention.weeks | known key",
-            "folders: {logs: {types: [full]}}                  | folders.logs.path | missing",
-            "folders: {logs: {path: logs, types: [weekly]}}    | folders.logs.types | not a backup type",
-            "maxAge: {daily: 1h}                               | maxAge.daily | backup type",
-            "outptu: data                                      | outptu        | known key",
-    })
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "deflateLevel: 12                                  | deflateLevel  | from 0 to 9",
+                "workers: two                                      | workers       | whole number",
+                "lockTimeout: soon                                 | lockTimeout   | duration",
+                "schemas: public                                   | schemas       | not a list",
+                "tables: {exclude: [audit]}                        | tables.exclude | schema.table",
+                "changeColumns: {calls: updated_at}                | changeColumns.calls | schema.table",
+                "changeColumns: {public.calls: 'updated at'}       | changeColumns.public.calls | column",
+                "retention: {fulls: 0}                             | retention.fulls | from 1",
+                "retention: {weeks: 3}                             | retention.weeks | known key",
+                "folders: {logs: {types: [full]}}                  | folders.logs.path | missing",
+                "folders: {logs: {path: logs, types: [weekly]}}    | folders.logs.types | not a backup type",
+                "maxAge: {daily: 1h}                               | maxAge.daily | backup type",
+                "outptu: data                                      | outptu        | known key",
+            })
     void badSettingsNameTheFileKeyAndFix(String yaml, String key, String problem) throws Exception {
         Files.createDirectories(home.resolve("config"));
         Files.writeString(home.resolve("config/backups.yaml"), yaml + "\n");
-        assertThatThrownBy(() -> BackupSettings.load(home, home.resolve("data"))).isInstanceOf(SettingsException.class)
+        assertThatThrownBy(() -> BackupSettings.load(home, home.resolve("data")))
+                .isInstanceOf(SettingsException.class)
                 .satisfies(e -> {
                     SettingsException se = (SettingsException) e;
                     assertThat(se.file()).isEqualTo("config/backups.yaml");
@@ -61,7 +69,9 @@ class BackupSettingsTest {
     void brokenYamlIsReportedWithTheFile() throws Exception {
         Files.createDirectories(home.resolve("config"));
         Files.writeString(home.resolve("config/backups.yaml"), "workers: [1\n");
-        assertThatThrownBy(() -> BackupSettings.load(home, home.resolve("data"))).isInstanceOf(SettingsException.class).hasMessageStartingWith("config/backups.yaml: ");
+        assertThatThrownBy(() -> BackupSettings.load(home, home.resolve("data")))
+                .isInstanceOf(SettingsException.class)
+                .hasMessageStartingWith("config/backups.yaml: ");
     }
 
     @Test

@@ -26,11 +26,18 @@ class FirstIncrementalTest {
         logger.addAppender(lines);
         try (TestPostgres.Database source = TestPostgres.createDatabase("bk_first_inc")) {
             TestData.createSchema(source);
-            BackupService svc = new BackupService(TestData.settings(home, ""), TestData.env(source, Map.of()), null, null, s -> { },
-                    Clock.systemUTC(), "test");
+            BackupService svc = new BackupService(
+                    TestData.settings(home, ""),
+                    TestData.env(source, Map.of()),
+                    null,
+                    null,
+                    s -> {},
+                    Clock.systemUTC(),
+                    "test");
             Path first = Path.of(svc.run("incremental"));
             assertThat(first.getFileName().toString()).startsWith("full-");
-            assertThat(lines.list).extracting(ILoggingEvent::getFormattedMessage)
+            assertThat(lines.list)
+                    .extracting(ILoggingEvent::getFormattedMessage)
                     .contains("no full backup yet to build an incremental on: taking a full backup instead");
             Path second = Path.of(svc.run("incremental"));
             assertThat(second.getFileName().toString()).startsWith("incremental-");

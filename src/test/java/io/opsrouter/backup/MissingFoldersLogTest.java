@@ -30,8 +30,11 @@ class MissingFoldersLogTest {
         } finally {
             logger.detachAppender(lines);
         }
-        assertThat(lines.list).isNotEmpty().allSatisfy(e -> assertThat(e.getLevel()).isEqualTo(Level.INFO));
-        assertThat(lines.list).extracting(ILoggingEvent::getFormattedMessage)
+        assertThat(lines.list)
+                .isNotEmpty()
+                .allSatisfy(e -> assertThat(e.getLevel()).isEqualTo(Level.INFO));
+        assertThat(lines.list)
+                .extracting(ILoggingEvent::getFormattedMessage)
                 .contains("config/backups.yaml: folders.frontend: " + home.resolve("frontend/dist")
                         + " does not exist; backups skip it and list it as missing");
     }

@@ -19,16 +19,27 @@ public final class PeakMemoryMain {
     public static void main(String[] args) throws Exception {
         AtomicLong maxLive = new AtomicLong();
         for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
-            ((NotificationEmitter) gc).addNotificationListener((n, h) -> {
-                if (!GarbageCollectionNotificationInfo.GARBAGE_COLLECTION_NOTIFICATION.equals(n.getType())) return;
-                GarbageCollectionNotificationInfo info = GarbageCollectionNotificationInfo.from((CompositeData) n.getUserData());
-                long used = info.getGcInfo().getMemoryUsageAfterGc().values().stream().mapToLong(MemoryUsage::getUsed).sum();
-                maxLive.accumulateAndGet(used, Math::max);
-            }, null, null);
+            ((NotificationEmitter) gc)
+                    .addNotificationListener(
+                            (n, h) -> {
+                                if (!GarbageCollectionNotificationInfo.GARBAGE_COLLECTION_NOTIFICATION.equals(
+                                        n.getType())) return;
+                                GarbageCollectionNotificationInfo info =
+                                        GarbageCollectionNotificationInfo.from((CompositeData) n.getUserData());
+                                long used = info.getGcInfo().getMemoryUsageAfterGc().values().stream()
+                                        .mapToLong(MemoryUsage::getUsed)
+                                        .sum();
+                                maxLive.accumulateAndGet(used, Math::max);
+                            },
+                            null,
+                            null);
         }
         int code = OpsRouterCli.execute(args);
-        String hwm = Files.readAllLines(Path.of("/proc/self/status")).stream().filter(l -> l.startsWith("VmHWM"))
-                .findFirst().orElse("VmHWM: 0 kB").replaceAll("\\D", "");
+        String hwm = Files.readAllLines(Path.of("/proc/self/status")).stream()
+                .filter(l -> l.startsWith("VmHWM"))
+                .findFirst()
+                .orElse("VmHWM: 0 kB")
+                .replaceAll("\\D", "");
         System.out.println("EXIT=" + code);
         System.out.println("MAX_LIVE_HEAP_BYTES=" + maxLive.get());
         System.out.println("VMHWM_KB=" + hwm);

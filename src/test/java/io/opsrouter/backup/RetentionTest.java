@@ -10,7 +10,8 @@ import org.junit.jupiter.api.Test;
 
 class RetentionTest {
     static final Instant NOW = Instant.parse("2026-11-24T12:00:00Z");
-    final BackupSettings settings = TestData.settings(Path.of("/tmp"), "retention: {fulls: 2, incrementals: 3, configDays: 7}\n");
+    final BackupSettings settings =
+            TestData.settings(Path.of("/tmp"), "retention: {fulls: 2, incrementals: 3, configDays: 7}\n");
 
     static Catalogue.Row row(String id, BackupType type, String status, boolean verified, Instant at) {
         return new Catalogue.Row(id, type, status, at, at, at, 1L, "x", verified, 1L, "/b/" + id, null, null);
@@ -33,7 +34,9 @@ class RetentionTest {
                 row("full-3", BackupType.FULL, "ok", true, NOW.minus(Duration.ofDays(3))),
                 row("full-2", BackupType.FULL, "ok", true, NOW.minus(Duration.ofDays(2))),
                 row("full-1", BackupType.FULL, "ok", true, NOW.minus(Duration.ofDays(1))));
-        assertThat(Retention.toDelete(rows, settings, NOW)).extracting(Catalogue.Row::id).containsExactly("full-3");
+        assertThat(Retention.toDelete(rows, settings, NOW))
+                .extracting(Catalogue.Row::id)
+                .containsExactly("full-3");
     }
 
     @Test
@@ -45,6 +48,8 @@ class RetentionTest {
                 row("inc-4", BackupType.INCREMENTAL, "ok", true, NOW.minus(Duration.ofHours(1))),
                 row("cfg-old", BackupType.CONFIG, "ok", true, NOW.minus(Duration.ofDays(20))),
                 row("cfg-older", BackupType.CONFIG, "ok", true, NOW.minus(Duration.ofDays(40))));
-        assertThat(Retention.toDelete(rows, settings, NOW)).extracting(Catalogue.Row::id).containsExactlyInAnyOrder("inc-1", "cfg-older");
+        assertThat(Retention.toDelete(rows, settings, NOW))
+                .extracting(Catalogue.Row::id)
+                .containsExactlyInAnyOrder("inc-1", "cfg-older");
     }
 }

@@ -90,28 +90,36 @@ class SchemaAllowListTest {
 
     @Test
     void whatABackupNeverWritesIsRefusedNamingTheStatement() {
-        assertThatThrownBy(() -> SchemaAllowList.check("schema/pre-data.sql", PG_DUMP_PRE + "\nCOPY (SELECT 1) TO PROGRAM 'id > /tmp/x';\n"))
-                .hasMessage("schema/pre-data.sql: refused statement \"COPY (SELECT 1) TO PROGRAM 'id > /tmp/x'\" (COPY … PROGRAM (runs a "
-                        + "program on the database host)): a backup never writes it; nothing was restored");
+        assertThatThrownBy(() -> SchemaAllowList.check(
+                        "schema/pre-data.sql", PG_DUMP_PRE + "\nCOPY (SELECT 1) TO PROGRAM 'id > /tmp/x';\n"))
+                .hasMessage(
+                        "schema/pre-data.sql: refused statement \"COPY (SELECT 1) TO PROGRAM 'id > /tmp/x'\" (COPY … PROGRAM (runs a "
+                                + "program on the database host)): a backup never writes it; nothing was restored");
         String[][] cases = {
-                {"CREATE FUNCTION f() RETURNS int LANGUAGE c AS 'libc', 'system';", "language c"},
-                {"CREATE FUNCTION f() RETURNS void LANGUAGE plpgsql AS $$ BEGIN EXECUTE 'COPY t TO ''/etc/x'''; END $$;", "inside a function body"},
-                {"CREATE TABLE public.t (id int); DROP TABLE public.customers;", "not a statement pg_dump"},
-                {"ALTER ROLE postgres PASSWORD 'x';", "role change"},
-                {"SET session_authorization = 'postgres';", "role change"},
-                {"CREATE EXTENSION IF NOT EXISTS file_fdw;", "extension file_fdw"},
-                {"CREATE MATERIALIZED VIEW public.m AS SELECT pg_sleep(1000);", "not a statement pg_dump"},
-                {"SET search_path = evil, public;", "a setting a backup never changes"},
+            {"CREATE FUNCTION f() RETURNS int LANGUAGE c AS 'libc', 'system';", "language c"},
+            {
+                "CREATE FUNCTION f() RETURNS void LANGUAGE plpgsql AS $$ BEGIN EXECUTE 'COPY t TO ''/etc/x'''; END $$;",
+                "inside a function body"
+            },
+            {"CREATE TABLE public.t (id int); DROP TABLE public.customers;", "not a statement pg_dump"},
+            {"ALTER ROLE postgres PASSWORD 'x';", "role change"},
+            {"SET session_authorization = 'postgres';", "role change"},
+            {"CREATE EXTENSION IF NOT EXISTS file_fdw;", "extension file_fdw"},
+            {"CREATE MATERIALIZED VIEW public.m AS SELECT pg_sleep(1000);", "not a statement pg_dump"},
+            {"SET search_path = evil, public;", "a setting a backup never changes"},
         };
         for (String[] c : cases) {
-            assertThatThrownBy(() -> SchemaAllowList.check("schema/post-data.sql", c[0])).as(c[0]).hasMessageContaining(c[1]);
+            assertThatThrownBy(() -> SchemaAllowList.check("schema/post-data.sql", c[0]))
+                    .as(c[0])
+                    .hasMessageContaining(c[1]);
         }
     }
 
     @Test
     void statementsAreCutOutsideQuotesDollarQuotesAndComments() {
-        var parts = SqlStatements.split("COMMENT ON TABLE t IS 'a;b'; /* x; y */ CREATE FUNCTION f() RETURNS int LANGUAGE sql AS $f$ SELECT 1; $f$; "
-                + "-- trailing; comment\nSELECT E'it\\'s;';");
+        var parts = SqlStatements.split(
+                "COMMENT ON TABLE t IS 'a;b'; /* x; y */ CREATE FUNCTION f() RETURNS int LANGUAGE sql AS $f$ SELECT 1; $f$; "
+                        + "-- trailing; comment\nSELECT E'it\\'s;';");
         assertThat(parts).hasSize(3);
         assertThat(parts.get(0).shape()).isEqualTo("COMMENT ON TABLE T IS ''");
         assertThat(parts.get(1).shape()).isEqualTo("CREATE FUNCTION F() RETURNS INT LANGUAGE SQL AS $$ $$");

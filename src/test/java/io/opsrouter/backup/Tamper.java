@@ -41,7 +41,8 @@ final class Tamper {
     /** Puts an entry and lists it in the manifest with its true size and SHA-256. */
     Tamper put(String name, byte[] data) {
         entries.put(name, data);
-        List<Manifest.Entry> listed = new ArrayList<>(manifest.entries().stream().filter(e -> !e.name().equals(name)).toList());
+        List<Manifest.Entry> listed = new ArrayList<>(
+                manifest.entries().stream().filter(e -> !e.name().equals(name)).toList());
         listed.add(new Manifest.Entry(name, data.length, sha(data), null));
         manifest = withEntries(manifest, listed);
         return this;
@@ -74,7 +75,8 @@ final class Tamper {
             for (String n : extraZipNames) add(zos, n, entries.get(n));
             byte[] m = Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(manifest);
             add(zos, Manifest.NAME, m);
-            if (signing != null) add(zos, ArchiveSigning.ENTRY, signing.sign(m).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            if (signing != null)
+                add(zos, ArchiveSigning.ENTRY, signing.sign(m).getBytes(java.nio.charset.StandardCharsets.UTF_8));
         }
         return out;
     }
@@ -93,12 +95,42 @@ final class Tamper {
     }
 
     static Manifest withEntries(Manifest m, List<Manifest.Entry> entries) {
-        return new Manifest(m.format(), m.type(), m.createdAt(), m.finishedAt(), m.routerVersion(), m.postgresVersion(), m.database(),
-                m.snapshotId(), m.since(), m.base(), m.schemaSource(), m.tables(), m.sequences(), m.extensions(), m.missingPaths(), entries);
+        return new Manifest(
+                m.format(),
+                m.type(),
+                m.createdAt(),
+                m.finishedAt(),
+                m.routerVersion(),
+                m.postgresVersion(),
+                m.database(),
+                m.snapshotId(),
+                m.since(),
+                m.base(),
+                m.schemaSource(),
+                m.tables(),
+                m.sequences(),
+                m.extensions(),
+                m.missingPaths(),
+                entries);
     }
 
     static Manifest withTables(Manifest m, List<Manifest.TableInfo> tables) {
-        return new Manifest(m.format(), m.type(), m.createdAt(), m.finishedAt(), m.routerVersion(), m.postgresVersion(), m.database(),
-                m.snapshotId(), m.since(), m.base(), m.schemaSource(), tables, m.sequences(), m.extensions(), m.missingPaths(), m.entries());
+        return new Manifest(
+                m.format(),
+                m.type(),
+                m.createdAt(),
+                m.finishedAt(),
+                m.routerVersion(),
+                m.postgresVersion(),
+                m.database(),
+                m.snapshotId(),
+                m.since(),
+                m.base(),
+                m.schemaSource(),
+                tables,
+                m.sequences(),
+                m.extensions(),
+                m.missingPaths(),
+                m.entries());
     }
 }

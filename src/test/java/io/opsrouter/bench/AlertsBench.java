@@ -2,8 +2,8 @@ package io.opsrouter.bench;
 
 import com.sun.net.httpserver.HttpServer;
 import io.opsrouter.alert.Signal;
-import io.opsrouter.cli.Modules;
 import io.opsrouter.app.RouterApp;
+import io.opsrouter.cli.Modules;
 import io.opsrouter.config.Env;
 import io.opsrouter.outbox.AlertView;
 import io.opsrouter.outbox.Notification;
@@ -19,7 +19,6 @@ import java.nio.file.StandardCopyOption;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -54,9 +53,11 @@ public final class AlertsBench {
         copy(repo.resolve("config"), home.resolve("config"));
         // one message per alert, sent as soon as the alert is stored: the bench measures the pipeline, not group_wait
         Path rules = home.resolve("config/alert-rules.yaml");
-        Files.writeString(rules, Files.readString(rules)
-                .replaceFirst("(?m)^  by: \\[service]", "  by: [alertname, instance]")
-                .replaceFirst("(?m)^  groupWait: \\S+", "  groupWait: 0s"));
+        Files.writeString(
+                rules,
+                Files.readString(rules)
+                        .replaceFirst("(?m)^  by: \\[service]", "  by: [alertname, instance]")
+                        .replaceFirst("(?m)^  groupWait: \\S+", "  groupWait: 0s"));
 
         Sink sink = new Sink();
         Map<String, String> env = new HashMap<>();
@@ -64,18 +65,22 @@ public final class AlertsBench {
         if (System.getenv("ROUTER_DB_URL") != null) {
             env.put("ROUTER_DB_URL", System.getenv("ROUTER_DB_URL"));
             if (System.getenv("ROUTER_DB_USER") != null) env.put("ROUTER_DB_USER", System.getenv("ROUTER_DB_USER"));
-            if (System.getenv("ROUTER_DB_PASSWORD") != null) env.put("ROUTER_DB_PASSWORD", System.getenv("ROUTER_DB_PASSWORD"));
+            if (System.getenv("ROUTER_DB_PASSWORD") != null)
+                env.put("ROUTER_DB_PASSWORD", System.getenv("ROUTER_DB_PASSWORD"));
         }
         Map<String, String> overrides = Map.of("router.http.port", Integer.toString(freePort()));
         RouterApp app = new RouterApp(home, overrides, new Env(env), Clock.systemUTC(), Modules.all());
         app.start();
         StateStore store = app.context().store();
         Object intake = app.camel().getRegistry().lookupByName("alertIntake");
-        System.out.printf("store: %s; alert intake: %s%n", store.dialect().label(), intake.getClass().getName());
+        System.out.printf(
+                "store: %s; alert intake: %s%n",
+                store.dialect().label(), intake.getClass().getName());
 
         // phase 1: end to end, after a warm-up round on other alerts (a running router's code is compiled)
         ProducerTemplate producer = app.camel().createProducerTemplate();
-        io.opsrouter.alert.AlertIntake direct = app.camel().getRegistry().lookupByNameAndType("alertIntake", io.opsrouter.alert.AlertIntake.class);
+        io.opsrouter.alert.AlertIntake direct =
+                app.camel().getRegistry().lookupByNameAndType("alertIntake", io.opsrouter.alert.AlertIntake.class);
         // --batch=1 sends each signal through direct:signals (as probes do); a larger batch hands that many to the
         // intake at once, as a webhook payload does. --senders=N pushes from N threads at once (probes and webhooks
         // of one moment), each waiting for its signals to be stored before it sends the next.
@@ -89,7 +94,15 @@ public final class AlertsBench {
             sink.clear();
             long jit0 = jit.getTotalCompilationTime();
             long w0 = System.nanoTime();
-            push(producer, direct, "warm-alert-" + r + "-", warmup, alerts, batch, senders, new AtomicLongArray(alerts));
+            push(
+                    producer,
+                    direct,
+                    "warm-alert-" + r + "-",
+                    warmup,
+                    alerts,
+                    batch,
+                    senders,
+                    new AtomicLongArray(alerts));
             waitForQuiet(sink, store, WARM, alerts, 30_000);
             double wall = ms(System.nanoTime() - w0);
             resolve(direct, "warm-alert-" + r + "-", alerts);
@@ -100,7 +113,8 @@ public final class AlertsBench {
                 store.read(c -> c.createStatement().execute("ANALYZE"));
             }
             double share = (jit.getTotalCompilationTime() - jit0) / ms(System.nanoTime() - w0);
-            System.out.printf("warm-up round %d: %d signals for %d other alerts in %.0f ms; JIT compiling %.0f %% of the round%n",
+            System.out.printf(
+                    "warm-up round %d: %d signals for %d other alerts in %.0f ms; JIT compiling %.0f %% of the round%n",
                     r + 1, warmup, alerts, wall, 100 * share);
             if (share < settled) break;
         }
@@ -109,26 +123,46 @@ public final class AlertsBench {
         int measured = Integer.parseInt(a.getOrDefault("rounds", "5"));
         Profiler profiler = new Profiler(a.get("profile"));
         profiler.start();
-        System.out.printf("phase 1, end to end, %d sender(s), batches of %d, %d signals for %d alerts per round%n", senders, batch, signals, alerts);
+        System.out.printf(
+                "phase 1, end to end, %d sender(s), batches of %d, %d signals for %d alerts per round%n",
+                senders, batch, signals, alerts);
         List<Round> results = new ArrayList<>();
         for (int r = 1; r <= measured; r++) {
             sink.clear();
             String prefix = "e2e-" + r + "-alert-";
             Round round = endToEnd(producer, direct, store, sink, prefix, signals, alerts, batch, senders);
             results.add(round);
-            System.out.printf("  round %d: %5.0f signals/s stored and delivered; signal -> Slack p50 %4.1f ms, p99 %5.1f ms, max %5.1f ms;"
+            System.out.printf(
+                    "  round %d: %5.0f signals/s stored and delivered; signal -> Slack p50 %4.1f ms, p99 %5.1f ms, max %5.1f ms;"
                             + " outbox depth median %d, max %d; %3.0f us CPU and %5.0f bytes written per signal, %2.0f %% of the machine,"
                             + " JIT compiling %.0f %% of the round; %.1f context switches per signal%n",
-                    r, round.rate(), round.p50(), round.p99(), round.max(), round.depthMedian(), round.depthMax(), round.cpuMicros(),
-                    round.bytes(), round.busy(), round.jit(), round.switches());
+                    r,
+                    round.rate(),
+                    round.p50(),
+                    round.p99(),
+                    round.max(),
+                    round.depthMedian(),
+                    round.depthMax(),
+                    round.cpuMicros(),
+                    round.bytes(),
+                    round.busy(),
+                    round.jit(),
+                    round.switches());
             resolve(direct, prefix, alerts);
             waitForEmptyOutbox(store, 30_000);
         }
         profiler.stop();
-        System.out.printf("  median of %d rounds: %.0f signals (fed-in alerts)/s end to end, p99 signal -> Slack %.1f ms (worst round %.1f ms),"
-                        + " %.0f us CPU and %.0f bytes written per signal%n", measured, median(results, Round::rate), median(results, Round::p99),
-                results.stream().mapToDouble(Round::p99).max().orElse(0), median(results, Round::cpuMicros), median(results, Round::bytes));
-        System.out.println("  store after phase 1: outbox " + counts(store, "SELECT channel || ':' || kind || ':' || status, COUNT(*) FROM outbox GROUP BY 1")
+        System.out.printf(
+                "  median of %d rounds: %.0f signals (fed-in alerts)/s end to end, p99 signal -> Slack %.1f ms (worst round %.1f ms),"
+                        + " %.0f us CPU and %.0f bytes written per signal%n",
+                measured,
+                median(results, Round::rate),
+                median(results, Round::p99),
+                results.stream().mapToDouble(Round::p99).max().orElse(0),
+                median(results, Round::cpuMicros),
+                median(results, Round::bytes));
+        System.out.println("  store after phase 1: outbox "
+                + counts(store, "SELECT channel || ':' || kind || ':' || status, COUNT(*) FROM outbox GROUP BY 1")
                 + ", alerts " + counts(store, "SELECT status, COUNT(*) FROM alerts GROUP BY 1"));
 
         // phase 2: the outbox stage alone, notifications written as the alert pipeline writes them
@@ -149,12 +183,20 @@ public final class AlertsBench {
         long sLast = got.values().stream().mapToLong(Long::longValue).max().orElse(s0);
         List<Double> lat2 = new ArrayList<>();
         got.forEach((n, at) -> lat2.add(ms(at - committed[n])));
-        System.out.printf("phase 2, outbox -> Slack sink: %d notifications committed one per transaction in %.0f ms%n",
+        System.out.printf(
+                "phase 2, outbox -> Slack sink: %d notifications committed one per transaction in %.0f ms%n",
                 stageMessages, ms(sEnq - s0));
-        System.out.printf("  %d delivered in %.0f ms: %.0f notifications/s; commit -> delivery p50 %.1f ms, p99 %.1f ms, max %.1f ms%n",
-                got.size(), ms(sLast - s0), got.size() / (ms(sLast - s0) / 1000), pct(lat2, 50), pct(lat2, 99), pct(lat2, 100));
-        System.out.printf("  outbox depth while running: median %d, max %d; duplicates at the sink: %d%n", depth2.median(),
-                depth2.max(), sink.count(STAGE) - got.size());
+        System.out.printf(
+                "  %d delivered in %.0f ms: %.0f notifications/s; commit -> delivery p50 %.1f ms, p99 %.1f ms, max %.1f ms%n",
+                got.size(),
+                ms(sLast - s0),
+                got.size() / (ms(sLast - s0) / 1000),
+                pct(lat2, 50),
+                pct(lat2, 99),
+                pct(lat2, 100));
+        System.out.printf(
+                "  outbox depth while running: median %d, max %d; duplicates at the sink: %d%n",
+                depth2.median(), depth2.max(), sink.count(STAGE) - got.size());
 
         // phase 3: latency at a steady, moderate rate (what a real incident looks like)
         int paced = Integer.parseInt(a.getOrDefault("paced-messages", "300"));
@@ -173,14 +215,19 @@ public final class AlertsBench {
         Map<Integer, Long> got3 = sink.firstArrivals(STAGE);
         List<Double> lat3 = new ArrayList<>();
         got3.forEach((n, at) -> lat3.add(ms(at - committed3[n])));
-        System.out.printf("phase 3, paced at %d/s: %d of %d delivered; commit -> delivery p50 %.1f ms, p99 %.1f ms, max %.1f ms%n",
+        System.out.printf(
+                "phase 3, paced at %d/s: %d of %d delivered; commit -> delivery p50 %.1f ms, p99 %.1f ms, max %.1f ms%n",
                 rate, got3.size(), paced, pct(lat3, 50), pct(lat3, 99), pct(lat3, 100));
-        System.out.printf("(load average while measuring: %s)%n", Files.readString(Path.of("/proc/loadavg")).trim());
+        System.out.printf(
+                "(load average while measuring: %s)%n",
+                Files.readString(Path.of("/proc/loadavg")).trim());
         app.stop();
         sink.close();
         try (Stream<Path> files = Files.walk(home)) {
             // -Dbench.keep keeps the home, to look into the store file afterwards (MVStoreTool -info)
-            if (System.getProperty("bench.keep") == null) files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+            if (System.getProperty("bench.keep") == null)
+                files.sorted(java.util.Comparator.reverseOrder())
+                        .forEach(f -> f.toFile().delete());
             else System.out.println("kept " + home);
         }
         System.exit(0);
@@ -194,8 +241,16 @@ public final class AlertsBench {
     static void resolve(io.opsrouter.alert.AlertIntake direct, String prefix, int alerts) {
         List<Signal> batch = new ArrayList<>();
         for (int n = 0; n < alerts; n++) {
-            batch.add(new Signal("bench", "BenchAlert", Map.of("alertname", "BenchAlert", "instance", prefix + n), Map.of(), Map.of(),
-                    Signal.State.RESOLVED, io.opsrouter.alert.Severity.P2, Instant.now(), null));
+            batch.add(new Signal(
+                    "bench",
+                    "BenchAlert",
+                    Map.of("alertname", "BenchAlert", "instance", prefix + n),
+                    Map.of(),
+                    Map.of(),
+                    Signal.State.RESOLVED,
+                    io.opsrouter.alert.Severity.P2,
+                    Instant.now(),
+                    null));
             if (batch.size() == 100 || n == alerts - 1) {
                 direct.accept(List.copyOf(batch));
                 batch.clear();
@@ -214,8 +269,10 @@ public final class AlertsBench {
             for (Path t : tasks.toList()) {
                 try {
                     for (String line : Files.readAllLines(t.resolve("status"))) {
-                        if (line.startsWith("voluntary_ctxt_switches:") || line.startsWith("nonvoluntary_ctxt_switches:")) {
-                            n += Long.parseLong(line.substring(line.indexOf(':') + 1).trim());
+                        if (line.startsWith("voluntary_ctxt_switches:")
+                                || line.startsWith("nonvoluntary_ctxt_switches:")) {
+                            n += Long.parseLong(
+                                    line.substring(line.indexOf(':') + 1).trim());
                         }
                     }
                 } catch (IOException | RuntimeException e) {
@@ -232,7 +289,8 @@ public final class AlertsBench {
     static long written() {
         try {
             for (String line : Files.readAllLines(Path.of("/proc/self/io"))) {
-                if (line.startsWith("wchar:")) return Long.parseLong(line.substring(6).trim());
+                if (line.startsWith("wchar:"))
+                    return Long.parseLong(line.substring(6).trim());
             }
         } catch (IOException | RuntimeException e) {
             // not Linux
@@ -249,8 +307,16 @@ public final class AlertsBench {
     private static final Map<Integer, java.util.concurrent.ExecutorService> SENDERS = new ConcurrentHashMap<>();
 
     /** Signal i is for alert i % alerts; sender k sends signals k, k + senders, ...; records each alert's first send. */
-    static void push(ProducerTemplate producer, io.opsrouter.alert.AlertIntake direct, String prefix, int signals, int alerts, int batch,
-                     int senders, AtomicLongArray firstSignal) throws Exception {
+    static void push(
+            ProducerTemplate producer,
+            io.opsrouter.alert.AlertIntake direct,
+            String prefix,
+            int signals,
+            int alerts,
+            int batch,
+            int senders,
+            AtomicLongArray firstSignal)
+            throws Exception {
         var pool = SENDERS.computeIfAbsent(senders, Executors::newFixedThreadPool);
         List<java.util.concurrent.Future<?>> running = new ArrayList<>();
         for (int k = 0; k < senders; k++) {
@@ -260,10 +326,16 @@ public final class AlertsBench {
                 for (int i = sender; i < signals; i += senders) {
                     int n = i % alerts;
                     firstSignal.compareAndSet(n, 0, System.nanoTime());
-                    Signal s = new Signal("bench", "BenchAlert",
+                    Signal s = new Signal(
+                            "bench",
+                            "BenchAlert",
                             Map.of("alertname", "BenchAlert", "instance", prefix + n),
-                            Map.of("summary", "bench alert " + prefix + n), Map.of("value", (double) i),
-                            Signal.State.FIRING, io.opsrouter.alert.Severity.P2, Instant.now(), null);
+                            Map.of("summary", "bench alert " + prefix + n),
+                            Map.of("value", (double) i),
+                            Signal.State.FIRING,
+                            io.opsrouter.alert.Severity.P2,
+                            Instant.now(),
+                            null);
                     if (batch <= 1) {
                         producer.sendBody(Signal.ENDPOINT, s);
                     } else {
@@ -303,18 +375,39 @@ public final class AlertsBench {
 
         void stop() throws Exception {
             if (instance == null) return;
-            instance.getClass().getMethod("execute", String.class).invoke(instance, "stop,collapsed,threads,file=" + file);
+            instance.getClass()
+                    .getMethod("execute", String.class)
+                    .invoke(instance, "stop,collapsed,threads,file=" + file);
         }
     }
 
     static Notification stageNotification(int i) {
-        AlertView v = new AlertView("bench-" + i, "fp" + i, "firing", "P2", "BenchStage", "outbox-msg-" + i, null,
-                Map.of("alertname", "BenchStage"), Map.of(), Map.of(), Instant.now(), Instant.now());
-        return new Notification("bench-stage-" + i + "-" + System.nanoTime(), io.opsrouter.outbox.ChannelName.SLACK, null, Notification.Kind.FIRING, "P2",
-                "alertname=BenchStage,instance=outbox-msg-" + i, List.of(v), null);
+        AlertView v = new AlertView(
+                "bench-" + i,
+                "fp" + i,
+                "firing",
+                "P2",
+                "BenchStage",
+                "outbox-msg-" + i,
+                null,
+                Map.of("alertname", "BenchStage"),
+                Map.of(),
+                Map.of(),
+                Instant.now(),
+                Instant.now());
+        return new Notification(
+                "bench-stage-" + i + "-" + System.nanoTime(),
+                io.opsrouter.outbox.ChannelName.SLACK,
+                null,
+                Notification.Kind.FIRING,
+                "P2",
+                "alertname=BenchStage,instance=outbox-msg-" + i,
+                List.of(v),
+                null);
     }
 
-    static void waitForQuiet(Sink sink, StateStore store, Pattern p, int expected, long maxMs) throws InterruptedException {
+    static void waitForQuiet(Sink sink, StateStore store, Pattern p, int expected, long maxMs)
+            throws InterruptedException {
         long deadline = System.currentTimeMillis() + maxMs;
         int lastSeen = -1;
         long lastChange = System.currentTimeMillis();
@@ -344,7 +437,8 @@ public final class AlertsBench {
     /** Firing alerts no message has gone out for yet (a group waiting for the sweep): not quiet yet. */
     static long unannounced(StateStore store) {
         return store.read(c -> {
-            try (var rs = c.createStatement().executeQuery("SELECT COUNT(*) FROM alerts WHERE status = 'firing' AND notified_at IS NULL")) {
+            try (var rs = c.createStatement()
+                    .executeQuery("SELECT COUNT(*) FROM alerts WHERE status = 'firing' AND notified_at IS NULL")) {
                 rs.next();
                 return rs.getLong(1);
             }
@@ -353,7 +447,8 @@ public final class AlertsBench {
 
     static long depth(StateStore store) {
         return store.read(c -> {
-            try (var rs = c.createStatement().executeQuery("SELECT COUNT(*) FROM outbox WHERE status IN ('pending', 'sending')")) {
+            try (var rs = c.createStatement()
+                    .executeQuery("SELECT COUNT(*) FROM outbox WHERE status IN ('pending', 'sending')")) {
                 rs.next();
                 return rs.getLong(1);
             }
@@ -371,16 +466,18 @@ public final class AlertsBench {
         }
 
         void start() {
-            thread = new Thread(() -> {
-                while (running.get()) {
-                    samples.add(depth(store));
-                    try {
-                        Thread.sleep(50);
-                    } catch (InterruptedException e) {
-                        return;
-                    }
-                }
-            }, "depth-sampler");
+            thread = new Thread(
+                    () -> {
+                        while (running.get()) {
+                            samples.add(depth(store));
+                            try {
+                                Thread.sleep(50);
+                            } catch (InterruptedException e) {
+                                return;
+                            }
+                        }
+                    },
+                    "depth-sampler");
             thread.setDaemon(true);
             thread.start();
         }
@@ -457,19 +554,39 @@ public final class AlertsBench {
     }
 
     /** One measured round of phase 1. */
-    record Round(double rate, double p50, double p99, double max, long depthMedian, long depthMax, double cpuMicros, double bytes, double busy,
-                 double jit, double switches) {}
+    record Round(
+            double rate,
+            double p50,
+            double p99,
+            double max,
+            long depthMedian,
+            long depthMax,
+            double cpuMicros,
+            double bytes,
+            double busy,
+            double jit,
+            double switches) {}
 
     /**
      * Pushes {@code signals} for {@code alerts} fresh alerts and waits until each alert's message reached the sink: the
      * rate counts from the first signal until every signal is stored and every message delivered.
      */
-    static Round endToEnd(ProducerTemplate producer, io.opsrouter.alert.AlertIntake direct, StateStore store, Sink sink, String prefix,
-                          int signals, int alerts, int batch, int senders) throws Exception {
+    static Round endToEnd(
+            ProducerTemplate producer,
+            io.opsrouter.alert.AlertIntake direct,
+            StateStore store,
+            Sink sink,
+            String prefix,
+            int signals,
+            int alerts,
+            int batch,
+            int senders)
+            throws Exception {
         AtomicLongArray firstSignal = new AtomicLongArray(alerts);
         DepthSampler depth = new DepthSampler(store);
         depth.start();
-        var os = (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+        var os = (com.sun.management.OperatingSystemMXBean)
+                java.lang.management.ManagementFactory.getOperatingSystemMXBean();
         java.lang.management.CompilationMXBean compiler = java.lang.management.ManagementFactory.getCompilationMXBean();
         long jit0 = compiler.getTotalCompilationTime();
         long cpu0 = os.getProcessCpuTime();
@@ -485,14 +602,26 @@ public final class AlertsBench {
         long tEnd = System.nanoTime();
         depth.stop();
         Map<Integer, Long> arrivals = sink.firstArrivals(E2E);
-        if (arrivals.size() < alerts) throw new IllegalStateException(arrivals.size() + " of " + alerts + " alerts reached the Slack sink");
+        if (arrivals.size() < alerts)
+            throw new IllegalStateException(arrivals.size() + " of " + alerts + " alerts reached the Slack sink");
         long last = arrivals.values().stream().mapToLong(Long::longValue).max().orElse(t0);
         long done = Math.max(last, tSignals);
         List<Double> lat = new ArrayList<>();
-        arrivals.forEach((n, at) -> { if (n < alerts && firstSignal.get(n) != 0) lat.add(ms(at - firstSignal.get(n))); });
-        return new Round(signals / (ms(done - t0) / 1000), pct(lat, 50), pct(lat, 99), pct(lat, 100), depth.median(), depth.max(),
-                cpu / 1000.0 / signals, (double) wrote / signals, 100.0 * cpu / (tEnd - t0) / Runtime.getRuntime().availableProcessors(),
-                100.0 * (compiler.getTotalCompilationTime() - jit0) / ms(tEnd - t0), (double) switched / signals);
+        arrivals.forEach((n, at) -> {
+            if (n < alerts && firstSignal.get(n) != 0) lat.add(ms(at - firstSignal.get(n)));
+        });
+        return new Round(
+                signals / (ms(done - t0) / 1000),
+                pct(lat, 50),
+                pct(lat, 99),
+                pct(lat, 100),
+                depth.median(),
+                depth.max(),
+                cpu / 1000.0 / signals,
+                (double) wrote / signals,
+                100.0 * cpu / (tEnd - t0) / Runtime.getRuntime().availableProcessors(),
+                100.0 * (compiler.getTotalCompilationTime() - jit0) / ms(tEnd - t0),
+                (double) switched / signals);
     }
 
     static double median(List<Round> rounds, java.util.function.ToDoubleFunction<Round> f) {
@@ -513,7 +642,9 @@ public final class AlertsBench {
 
     static Map<String, String> args(String[] args) {
         Map<String, String> m = new HashMap<>();
-        for (String s : args) if (s.startsWith("--") && s.contains("=")) m.put(s.substring(2, s.indexOf('=')), s.substring(s.indexOf('=') + 1));
+        for (String s : args)
+            if (s.startsWith("--") && s.contains("="))
+                m.put(s.substring(2, s.indexOf('=')), s.substring(s.indexOf('=') + 1));
         return m;
     }
 

@@ -79,7 +79,8 @@ class CheckCommandTest {
         all[0] = "--home";
         all[1] = home.toString();
         System.arraycopy(args, 0, all, 2, args.length);
-        return new CommandLine(new CheckCommand(new Env(env), new PrintStream(out, true), new PrintStream(err, true))).execute(all);
+        return new CommandLine(new CheckCommand(new Env(env), new PrintStream(out, true), new PrintStream(err, true)))
+                .execute(all);
     }
 
     private String output() {
@@ -90,8 +91,10 @@ class CheckCommandTest {
     void allPassingExitsZeroAndPrintsTheTable() {
         assertThat(check(Map.of())).isZero();
         String table = output();
-        assertThat(table.lines().findFirst()).hasValueSatisfying(h -> assertThat(h).matches("MONITOR\\s+STATUS\\s+LATENCY\\s+VALUE\\s+DETAIL"));
-        assertThat(table).containsPattern("site\\s+ok\\s+\\d+ms\\s+200\\s+ok")
+        assertThat(table.lines().findFirst())
+                .hasValueSatisfying(h -> assertThat(h).matches("MONITOR\\s+STATUS\\s+LATENCY\\s+VALUE\\s+DETAIL"));
+        assertThat(table)
+                .containsPattern("site\\s+ok\\s+\\d+ms\\s+200\\s+ok")
                 .containsPattern("payments\\s+disabled\\s+-\\s+-\\s+set PAYMENTS_URL to enable");
     }
 
@@ -106,12 +109,17 @@ class CheckCommandTest {
 
     @Test
     void onlyPicksMonitorsAndDetailedShowsEachCondition() {
-        assertThat(check(Map.of("EMERGENCY_PATH", "fail"), "--only", "site,api", "--detailed")).isZero();
+        assertThat(check(Map.of("EMERGENCY_PATH", "fail"), "--only", "site,api", "--detailed"))
+                .isZero();
         String table = output();
         assertThat(table).doesNotContain("emergency").doesNotContain("payments");
-        assertThat(table).contains("    pass status == 200  (got 200)").contains("    pass body.$.status == \"ok\"  (got \"ok\")");
+        assertThat(table)
+                .contains("    pass status == 200  (got 200)")
+                .contains("    pass body.$.status == \"ok\"  (got \"ok\")");
         assertThat(check(Map.of(), "--only", "nope")).isEqualTo(2);
-        assertThat(err.toString(StandardCharsets.UTF_8)).contains("no monitor named nope").contains("known: site, api, emergency, payments");
+        assertThat(err.toString(StandardCharsets.UTF_8))
+                .contains("no monitor named nope")
+                .contains("known: site, api, emergency, payments");
     }
 
     @Test
@@ -122,7 +130,13 @@ class CheckCommandTest {
         assertThat(json.get("monitors")).hasSize(4);
         JsonNode emergency = json.get("monitors").get(2);
         assertThat(emergency.get("status").asText()).isEqualTo("FAIL P1");
-        assertThat(emergency.get("result").get("conditions").get(0).get("actual").asText()).isEqualTo("503");
+        assertThat(emergency
+                        .get("result")
+                        .get("conditions")
+                        .get(0)
+                        .get("actual")
+                        .asText())
+                .isEqualTo("503");
         assertThat(json.get("monitors").get(3).get("disabledReason").asText()).isEqualTo("set PAYMENTS_URL to enable");
     }
 
@@ -130,15 +144,18 @@ class CheckCommandTest {
     void aBadMonitorsFileExitsTwoNamingTheProblem() throws Exception {
         Files.writeString(home.resolve("config/monitors.yaml"), "monitors:\n  - id: x\n    kind: ftp\n");
         assertThat(check(Map.of())).isEqualTo(2);
-        assertThat(err.toString(StandardCharsets.UTF_8)).contains("config/monitors.yaml:3: monitor x: unknown kind 'ftp'");
+        assertThat(err.toString(StandardCharsets.UTF_8))
+                .contains("config/monitors.yaml:3: monitor x: unknown kind 'ftp'");
     }
 
     @Test
     void aHeartbeatWithABadScheduleExitsTwoNamingTheLine() throws Exception {
-        Files.writeString(home.resolve("config/monitors.yaml"),
+        Files.writeString(
+                home.resolve("config/monitors.yaml"),
                 "monitors:\n  - id: backup-script\n    kind: heartbeat\n    key: ${BACKUP_KEY}\n    period: daily\n");
         assertThat(check(Map.of())).isEqualTo(2);
-        assertThat(err.toString(StandardCharsets.UTF_8)).contains("config/monitors.yaml:5: heartbeat backup-script: period: 'daily' is not a duration");
+        assertThat(err.toString(StandardCharsets.UTF_8))
+                .contains("config/monitors.yaml:5: heartbeat backup-script: period: 'daily' is not a duration");
     }
 
     @Test

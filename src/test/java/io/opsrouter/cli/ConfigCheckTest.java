@@ -22,13 +22,22 @@ import picocli.CommandLine;
 class ConfigCheckTest {
     /** What the shipped files need from the environment to be free of warnings. */
     private static final Map<String, String> DEPLOYED = Map.of(
-            "ROUTER_PUBLIC_URL", "https://ops.example.com",
-            "ONCALL_PRIMARY_PHONE", "+15145550001", "ONCALL_PRIMARY_EMAIL", "primary@example.com",
-            "ONCALL_SECONDARY_PHONE", "+15145550002", "ONCALL_SECONDARY_EMAIL", "lead@example.com");
+            "ROUTER_PUBLIC_URL",
+            "https://ops.example.com",
+            "ONCALL_PRIMARY_PHONE",
+            "+15145550001",
+            "ONCALL_PRIMARY_EMAIL",
+            "primary@example.com",
+            "ONCALL_SECONDARY_PHONE",
+            "+15145550002",
+            "ONCALL_SECONDARY_EMAIL",
+            "lead@example.com");
+
     private static final String CLEAN = "config check: valid, 0 error(s), 0 warning(s)\n";
 
     @TempDir
     Path home;
+
     private final Map<String, String> env = new HashMap<>(DEPLOYED);
     private String out;
 
@@ -38,7 +47,8 @@ class ConfigCheckTest {
             Path from = Path.of(dir);
             try (Stream<Path> files = Files.walk(from)) {
                 for (Path p : files.sorted(Comparator.naturalOrder()).toList()) {
-                    Path to = home.resolve(from.relativize(p).toString().isEmpty() ? dir : dir + "/" + from.relativize(p));
+                    Path to = home.resolve(
+                            from.relativize(p).toString().isEmpty() ? dir : dir + "/" + from.relativize(p));
                     if (Files.isDirectory(p)) Files.createDirectories(to);
                     else Files.copy(p, to);
                 }
@@ -48,7 +58,8 @@ class ConfigCheckTest {
 
     private int check() {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        int exit = new CommandLine(new ConfigCommand.Check(new Env(env), new PrintStream(bytes, true, StandardCharsets.UTF_8)))
+        int exit = new CommandLine(
+                        new ConfigCommand.Check(new Env(env), new PrintStream(bytes, true, StandardCharsets.UTF_8)))
                 .execute("--home", home.toString());
         out = bytes.toString(StandardCharsets.UTF_8).replace(System.lineSeparator(), "\n");
         return exit;
@@ -103,8 +114,10 @@ class ConfigCheckTest {
     void aRuleNamingAMonitorThatDoesNotExistIsAWarning() throws IOException {
         edit("config/alert-rules.yaml", "match: {monitor: p1-unprocessed}", "match: {monitor: p1-unprocesed}");
         assertThat(check()).isZero();
-        assertThat(out).startsWith("warning: config/alert-rules.yaml: rule '")
-                .contains("': matches monitor 'p1-unprocesed', which no monitor or heartbeat is called (fix: use one of frontend, ")
+        assertThat(out)
+                .startsWith("warning: config/alert-rules.yaml: rule '")
+                .contains(
+                        "': matches monitor 'p1-unprocesed', which no monitor or heartbeat is called (fix: use one of frontend, ")
                 .endsWith("config check: valid, 0 error(s), 1 warning(s)\n");
     }
 
@@ -171,7 +184,9 @@ class ConfigCheckTest {
         edit("config/monitors.yaml", "kind: http", "kind: htttp");
         Files.writeString(home.resolve("config/templates/pager.txt"), "{{summary}}\n");
         assertThat(check()).isEqualTo(1);
-        assertThat(out.lines().filter(l -> l.startsWith("error:   config/monitors.yaml"))).hasSize(1);
-        assertThat(out.lines().filter(l -> l.startsWith("error:   config/templates"))).hasSize(1);
+        assertThat(out.lines().filter(l -> l.startsWith("error:   config/monitors.yaml")))
+                .hasSize(1);
+        assertThat(out.lines().filter(l -> l.startsWith("error:   config/templates")))
+                .hasSize(1);
     }
 }

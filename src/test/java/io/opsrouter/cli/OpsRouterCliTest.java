@@ -40,7 +40,8 @@ class OpsRouterCliTest {
     @Test
     void oneShotCommandsAreToldApartFromRun() {
         assertThat(OpsRouterCli.subcommand("backup", "--type", "config")).isEqualTo("backup");
-        assertThat(OpsRouterCli.subcommand("--home", "/srv/backup", "verify", "backup")).isEqualTo("verify");
+        assertThat(OpsRouterCli.subcommand("--home", "/srv/backup", "verify", "backup"))
+                .isEqualTo("verify");
         assertThat(OpsRouterCli.subcommand()).isNull();
         assertThat(OpsRouterCli.subcommand("run")).isEqualTo("run");
         assertThat(OpsRouterCli.ONE_SHOT).doesNotContain("run");

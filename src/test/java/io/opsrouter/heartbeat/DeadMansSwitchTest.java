@@ -43,31 +43,47 @@ class DeadMansSwitchTest {
 
     private static HttpResponse<String> post(RouterHarness r, String body) {
         return r.send(HttpRequest.newBuilder(URI.create(r.baseUrl() + "/webhooks/alertmanager"))
-                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)));
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body)));
     }
 
     /** The pipeline alerts raised (the first look after a start also resolves, as probes do: those are left out). */
     private List<Signal> broken() {
-        return intake.of(HeartbeatSignals.PIPELINE_BROKEN).stream().filter(Signal::firing).toList();
+        return intake.of(HeartbeatSignals.PIPELINE_BROKEN).stream()
+                .filter(Signal::firing)
+                .toList();
     }
 
     private List<Signal> resolved() {
-        return intake.of(HeartbeatSignals.PIPELINE_BROKEN).stream().filter(s -> !s.firing()).toList();
+        return intake.of(HeartbeatSignals.PIPELINE_BROKEN).stream()
+                .filter(s -> !s.firing())
+                .toList();
     }
 
     /** Runs the check now, as the timer does, so that "not yet" is asserted without waiting. */
     private static void check(RouterHarness r) {
-        r.app().camel().getRegistry().lookupByNameAndType(DeadMansSwitch.BEAN, DeadMansSwitch.class).check();
+        r.app()
+                .camel()
+                .getRegistry()
+                .lookupByNameAndType(DeadMansSwitch.BEAN, DeadMansSwitch.class)
+                .check();
     }
 
     @Test
     void theWatchdogStoppingPagesNamingTheSenderAndItsReturnResolves() {
-        try (RouterHarness r = RouterHarness.shipped(home).modules(intake.modules()).clock(clock)
+        try (RouterHarness r = RouterHarness.shipped(home)
+                .modules(intake.modules())
+                .clock(clock)
                 .setting(HeartbeatSettings.CHECK_INTERVAL, "100ms")
-                .setting(HeartbeatSettings.WATCHDOG_PERIOD, "1m").setting(HeartbeatSettings.WATCHDOG_GRACE, "2m").start()) {
-            assertThat(post(r, webhook("main", "Watchdog", "firing")).statusCode()).isEqualTo(200);
-            assertThat(post(r, webhook("main", "SupabaseDown", "firing")).statusCode()).isEqualTo(200);
-            await().atMost(Duration.ofSeconds(10)).until(() -> !intake.of("SupabaseDown").isEmpty());
+                .setting(HeartbeatSettings.WATCHDOG_PERIOD, "1m")
+                .setting(HeartbeatSettings.WATCHDOG_GRACE, "2m")
+                .start()) {
+            assertThat(post(r, webhook("main", "Watchdog", "firing")).statusCode())
+                    .isEqualTo(200);
+            assertThat(post(r, webhook("main", "SupabaseDown", "firing")).statusCode())
+                    .isEqualTo(200);
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> !intake.of("SupabaseDown").isEmpty());
             assertThat(intake.of("Watchdog")).as("the Watchdog never pages").isEmpty();
 
             clock.advance(Duration.ofMinutes(2).plusSeconds(59));
@@ -80,15 +96,18 @@ class DeadMansSwitchTest {
             assertThat(p1.state()).isEqualTo(Signal.State.FIRING);
             assertThat(p1.severity()).isEqualTo(Severity.P1);
             assertThat(p1.labels()).containsEntry("sender", "prometheus=main");
-            assertThat(p1.annotations().get("summary")).startsWith("The alerting pipeline is broken: no Watchdog alert from prometheus=main");
+            assertThat(p1.annotations().get("summary"))
+                    .startsWith("The alerting pipeline is broken: no Watchdog alert from prometheus=main");
 
             // a resolved Watchdog (Alertmanager's resolve_timeout after Prometheus died) is not an arrival
-            assertThat(post(r, webhook("main", "Watchdog", "resolved")).statusCode()).isEqualTo(200);
+            assertThat(post(r, webhook("main", "Watchdog", "resolved")).statusCode())
+                    .isEqualTo(200);
             assertThat(intake.of("Watchdog")).isEmpty();
             assertThat(broken()).hasSize(1);
 
             int resolvedBefore = resolved().size();
-            assertThat(post(r, webhook("main", "Watchdog", "firing")).statusCode()).isEqualTo(200);
+            assertThat(post(r, webhook("main", "Watchdog", "firing")).statusCode())
+                    .isEqualTo(200);
             await().atMost(Duration.ofSeconds(10)).until(() -> resolved().size() == resolvedBefore + 1);
             assertThat(resolved().get(resolvedBefore).labels()).containsEntry("sender", "prometheus=main");
             assertThat(intake.of("Watchdog")).isEmpty();
@@ -97,11 +116,17 @@ class DeadMansSwitchTest {
 
     @Test
     void eachSenderIsItsOwnHeartbeat() {
-        try (RouterHarness r = RouterHarness.shipped(home).modules(intake.modules()).clock(clock)
+        try (RouterHarness r = RouterHarness.shipped(home)
+                .modules(intake.modules())
+                .clock(clock)
                 .setting(HeartbeatSettings.CHECK_INTERVAL, "100ms")
-                .setting(HeartbeatSettings.WATCHDOG_PERIOD, "1m").setting(HeartbeatSettings.WATCHDOG_GRACE, "1m").start()) {
-            assertThat(post(r, webhook("eu", "Watchdog", "firing")).statusCode()).isEqualTo(200);
-            assertThat(post(r, webhook("us", "Watchdog", "firing")).statusCode()).isEqualTo(200);
+                .setting(HeartbeatSettings.WATCHDOG_PERIOD, "1m")
+                .setting(HeartbeatSettings.WATCHDOG_GRACE, "1m")
+                .start()) {
+            assertThat(post(r, webhook("eu", "Watchdog", "firing")).statusCode())
+                    .isEqualTo(200);
+            assertThat(post(r, webhook("us", "Watchdog", "firing")).statusCode())
+                    .isEqualTo(200);
             clock.advance(Duration.ofSeconds(90));
             HttpResponse<String> again = post(r, webhook("us", "Watchdog", "firing"));
             assertThat(again.statusCode()).as(again.body()).isEqualTo(200);

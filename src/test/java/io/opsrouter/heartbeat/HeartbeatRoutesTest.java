@@ -33,8 +33,11 @@ class HeartbeatRoutesTest {
     private final RecordingIntake intake = new RecordingIntake().onlyFrom(Set.of("heartbeat", "router"));
 
     private RouterHarness router(int pingsPerMinute) {
-        return RouterHarness.shipped(home).modules(intake.modules()).clock(clock)
-                .env("BACKUP_HEARTBEAT_KEY", KEY).env("ROUTER_API_TOKEN", TOKEN)
+        return RouterHarness.shipped(home)
+                .modules(intake.modules())
+                .clock(clock)
+                .env("BACKUP_HEARTBEAT_KEY", KEY)
+                .env("ROUTER_API_TOKEN", TOKEN)
                 .setting(HeartbeatSettings.CHECK_INTERVAL, "100ms")
                 .setting(HeartbeatSettings.RATE, Integer.toString(pingsPerMinute))
                 .start();
@@ -42,12 +45,17 @@ class HeartbeatRoutesTest {
 
     private static HttpResponse<String> send(RouterHarness r, String method, String path, String body) {
         return r.send(HttpRequest.newBuilder(URI.create(r.baseUrl() + path))
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body)));
+                .method(
+                        method,
+                        body == null
+                                ? HttpRequest.BodyPublishers.noBody()
+                                : HttpRequest.BodyPublishers.ofString(body)));
     }
 
     private static JsonNode backupScript(RouterHarness r) throws Exception {
         HttpResponse<String> api = r.send(HttpRequest.newBuilder(URI.create(r.baseUrl() + "/api/heartbeats"))
-                .header("Authorization", "Bearer " + TOKEN).GET());
+                .header("Authorization", "Bearer " + TOKEN)
+                .GET());
         assertThat(api.statusCode()).isEqualTo(200);
         for (JsonNode h : Json.MAPPER.readTree(api.body()).get("heartbeats")) {
             if (h.get("id").asText().equals("backup-script")) return h;
@@ -70,7 +78,8 @@ class HeartbeatRoutesTest {
             JsonNode up = backupScript(r);
             assertThat(up.get("status").asText()).isEqualTo("up");
             assertThat(up.get("lastPing").asText()).isEqualTo(T0.toString());
-            assertThat(up.get("nextExpected").asText()).isEqualTo(T0.plus(Duration.ofDays(1)).toString());
+            assertThat(up.get("nextExpected").asText())
+                    .isEqualTo(T0.plus(Duration.ofDays(1)).toString());
 
             HttpResponse<String> head = send(r, "HEAD", "/ping/" + KEY + "/start", null);
             assertThat(head.statusCode()).isEqualTo(200);
@@ -87,11 +96,14 @@ class HeartbeatRoutesTest {
             assertThat(done.toString()).doesNotContain(KEY);
 
             String metrics = r.get("/metrics").body();
-            assertThat(metrics).contains("ops_router_heartbeat_state{heartbeat=\"backup-script\",state=\"up\"} 1.0")
+            assertThat(metrics)
+                    .contains("ops_router_heartbeat_state{heartbeat=\"backup-script\",state=\"up\"} 1.0")
                     .contains("ops_router_heartbeat_state{heartbeat=\"backup-script\",state=\"down\"} 0.0")
                     .contains("ops_router_heartbeat_last_run_duration_seconds{heartbeat=\"backup-script\"} 180.0")
-                    .contains("ops_router_heartbeat_last_ping_timestamp_seconds{heartbeat=\"backup-script\"} 1.77245298E9")
-                    .contains("ops_router_heartbeat_next_expected_timestamp_seconds{heartbeat=\"backup-script\"} 1.77253938E9")
+                    .contains(
+                            "ops_router_heartbeat_last_ping_timestamp_seconds{heartbeat=\"backup-script\"} 1.77245298E9")
+                    .contains(
+                            "ops_router_heartbeat_next_expected_timestamp_seconds{heartbeat=\"backup-script\"} 1.77253938E9")
                     .contains("ops_router_heartbeat_pings_total{heartbeat=\"backup-script\",kind=\"start\"} 1.0");
         }
     }
@@ -120,7 +132,8 @@ class HeartbeatRoutesTest {
     @Test
     void aJobThatStopsPingingGoesDownAfterPeriodPlusGraceOnTheCheckTimer() {
         try (RouterHarness r = router(100)) {
-            assertThat(send(r, "GET", "/ping/" + KEY + "/fail", null).statusCode()).isEqualTo(200);
+            assertThat(send(r, "GET", "/ping/" + KEY + "/fail", null).statusCode())
+                    .isEqualTo(200);
             assertThat(send(r, "GET", "/ping/" + KEY, null).statusCode()).isEqualTo(200);
             await().atMost(Duration.ofSeconds(10)).until(() -> jobSignals().size() == 2);
             clock.advance(Duration.ofDays(1).plus(Duration.ofMinutes(119)));
@@ -129,7 +142,9 @@ class HeartbeatRoutesTest {
             Signal late = jobSignals().get(2);
             assertThat(late.state()).isEqualTo(Signal.State.FIRING);
             assertThat(late.annotations().get("summary")).contains("no ping since " + T0);
-            assertThat(late.labels()).containsEntry("heartbeat", "backup-script").containsEntry("service", "backups");
+            assertThat(late.labels())
+                    .containsEntry("heartbeat", "backup-script")
+                    .containsEntry("service", "backups");
         }
     }
 
@@ -138,9 +153,14 @@ class HeartbeatRoutesTest {
         try (RouterHarness r = router(3)) {
             HttpResponse<String> unknown = send(r, "GET", "/ping/nosuchkey0123456789abcdef", null);
             assertThat(unknown.statusCode()).isEqualTo(404);
-            assertThat(unknown.body()).isEqualTo("not found").doesNotContain("backup").doesNotContain(KEY);
-            assertThat(send(r, "GET", "/ping/" + KEY + "/999", null).statusCode()).isEqualTo(400);
-            for (int i = 0; i < 2; i++) assertThat(send(r, "GET", "/ping/" + KEY, null).statusCode()).isEqualTo(200);
+            assertThat(unknown.body())
+                    .isEqualTo("not found")
+                    .doesNotContain("backup")
+                    .doesNotContain(KEY);
+            assertThat(send(r, "GET", "/ping/" + KEY + "/999", null).statusCode())
+                    .isEqualTo(400);
+            for (int i = 0; i < 2; i++)
+                assertThat(send(r, "GET", "/ping/" + KEY, null).statusCode()).isEqualTo(200);
             HttpResponse<String> limited = send(r, "GET", "/ping/" + KEY, null);
             assertThat(limited.statusCode()).isEqualTo(429);
             assertThat(limited.headers().firstValue("Retry-After")).isPresent();
@@ -152,7 +172,10 @@ class HeartbeatRoutesTest {
         try (RouterHarness r = router(100)) {
             assertThat(r.get("/api/heartbeats").statusCode()).isEqualTo(401);
             assertThat(r.send(HttpRequest.newBuilder(URI.create(r.baseUrl() + "/api/heartbeats"))
-                    .header("Authorization", "Bearer wrong").GET()).statusCode()).isEqualTo(401);
+                                    .header("Authorization", "Bearer wrong")
+                                    .GET())
+                            .statusCode())
+                    .isEqualTo(401);
         }
     }
 }

@@ -24,7 +24,8 @@ class HeartbeatStateTest {
 
     @Test
     void aHeartbeatNeverPingedIsNewAndNeverGoesDown() {
-        assertThat(HeartbeatState.NEW.status(DAILY, GRACE, at(Duration.ofDays(30)))).isEqualTo(NEW);
+        assertThat(HeartbeatState.NEW.status(DAILY, GRACE, at(Duration.ofDays(30))))
+                .isEqualTo(NEW);
         assertThat(HeartbeatState.NEW.nextExpected(DAILY)).isNull();
     }
 
@@ -33,9 +34,11 @@ class HeartbeatStateTest {
         HeartbeatState s = HeartbeatState.NEW.after(Ping.SUCCESS, T0);
         assertThat(s.nextExpected(DAILY)).isEqualTo(at(Duration.ofDays(1)));
         assertThat(s.status(DAILY, GRACE, at(Duration.ofHours(23)))).isEqualTo(UP);
-        assertThat(s.status(DAILY, GRACE, at(Duration.ofDays(1).minusMillis(1)))).isEqualTo(UP);
+        assertThat(s.status(DAILY, GRACE, at(Duration.ofDays(1).minusMillis(1))))
+                .isEqualTo(UP);
         assertThat(s.status(DAILY, GRACE, at(Duration.ofDays(1)))).isEqualTo(LATE);
-        assertThat(s.status(DAILY, GRACE, at(Duration.ofDays(1).plus(GRACE).minusMillis(1)))).isEqualTo(LATE);
+        assertThat(s.status(DAILY, GRACE, at(Duration.ofDays(1).plus(GRACE).minusMillis(1))))
+                .isEqualTo(LATE);
         assertThat(s.status(DAILY, GRACE, at(Duration.ofDays(1).plus(GRACE)))).isEqualTo(DOWN);
         assertThat(s.downAt(DAILY, GRACE)).isEqualTo(at(Duration.ofDays(1).plus(GRACE)));
     }
@@ -52,13 +55,17 @@ class HeartbeatStateTest {
 
     @Test
     void aCronScheduleExpectsTheNextCronTimeInItsTimeZoneAfterTheLastPing() {
-        // 02:00 every night in Toronto: 07:00 UTC in winter (EST), 06:00 UTC after the change to daylight time on 8 March
+        // 02:00 every night in Toronto: 07:00 UTC in winter (EST), 06:00 UTC after the change to daylight time on 8
+        // March
         Schedule nightly = new Schedule.Cron("0 0 2 * * ?", ZoneId.of("America/Toronto"));
         HeartbeatState s = HeartbeatState.NEW.after(Ping.SUCCESS, Instant.parse("2026-03-01T07:05:00Z"));
         assertThat(s.nextExpected(nightly)).isEqualTo(Instant.parse("2026-03-02T07:00:00Z"));
-        assertThat(s.status(nightly, Duration.ofMinutes(30), Instant.parse("2026-03-02T06:59:59Z"))).isEqualTo(UP);
-        assertThat(s.status(nightly, Duration.ofMinutes(30), Instant.parse("2026-03-02T07:10:00Z"))).isEqualTo(LATE);
-        assertThat(s.status(nightly, Duration.ofMinutes(30), Instant.parse("2026-03-02T07:30:00Z"))).isEqualTo(DOWN);
+        assertThat(s.status(nightly, Duration.ofMinutes(30), Instant.parse("2026-03-02T06:59:59Z")))
+                .isEqualTo(UP);
+        assertThat(s.status(nightly, Duration.ofMinutes(30), Instant.parse("2026-03-02T07:10:00Z")))
+                .isEqualTo(LATE);
+        assertThat(s.status(nightly, Duration.ofMinutes(30), Instant.parse("2026-03-02T07:30:00Z")))
+                .isEqualTo(DOWN);
         HeartbeatState weekLater = s.after(Ping.SUCCESS, Instant.parse("2026-03-08T12:00:00Z"));
         assertThat(weekLater.nextExpected(nightly)).isEqualTo(Instant.parse("2026-03-09T06:00:00Z"));
     }
@@ -70,7 +77,8 @@ class HeartbeatStateTest {
         assertThat(s.status(DAILY, GRACE, started.plusSeconds(60))).isEqualTo(STARTED);
         assertThat(s.running(started.plusSeconds(60))).isEqualTo(Duration.ofSeconds(60));
         assertThat(s.status(DAILY, GRACE, started.plus(GRACE))).isEqualTo(DOWN);
-        assertThat(HeartbeatSignals.why(heartbeat(), s, started.plus(GRACE))).contains("has not finished within its grace of 1h");
+        assertThat(HeartbeatSignals.why(heartbeat(), s, started.plus(GRACE)))
+                .contains("has not finished within its grace of 1h");
     }
 
     @Test
@@ -92,7 +100,8 @@ class HeartbeatStateTest {
         HeartbeatState exit3 = up.after(Ping.parse("3"), at(Duration.ofHours(1)));
         assertThat(exit3.status(DAILY, GRACE, at(Duration.ofHours(1)))).isEqualTo(DOWN);
         assertThat(exit3.exitStatus()).isEqualTo(3);
-        assertThat(HeartbeatSignals.why(heartbeat(), exit3, at(Duration.ofHours(1)))).contains("exited with status 3");
+        assertThat(HeartbeatSignals.why(heartbeat(), exit3, at(Duration.ofHours(1))))
+                .contains("exited with status 3");
         HeartbeatState exit0 = exit3.after(Ping.parse("0"), at(Duration.ofHours(2)));
         assertThat(exit0.status(DAILY, GRACE, at(Duration.ofHours(2)))).isEqualTo(UP);
         assertThat(exit0.exitStatus()).isZero();
@@ -103,7 +112,8 @@ class HeartbeatStateTest {
         HeartbeatState failed = HeartbeatState.NEW.after(Ping.FAIL, T0);
         HeartbeatState retry = failed.after(Ping.START, at(Duration.ofMinutes(5)));
         assertThat(retry.status(DAILY, GRACE, at(Duration.ofMinutes(6)))).isEqualTo(STARTED);
-        assertThat(retry.after(Ping.SUCCESS, at(Duration.ofMinutes(9))).status(DAILY, GRACE, at(Duration.ofMinutes(9)))).isEqualTo(UP);
+        assertThat(retry.after(Ping.SUCCESS, at(Duration.ofMinutes(9))).status(DAILY, GRACE, at(Duration.ofMinutes(9))))
+                .isEqualTo(UP);
     }
 
     @Test

@@ -58,9 +58,11 @@ class HeartbeatStoreTest {
             assertThat(s.lastRun()).isEqualTo(Duration.ofSeconds(90));
         }
         try (StateStore store = open(dialect)) {
-            HeartbeatStore.Row row = new HeartbeatStore(store).all(HeartbeatStore.JOB).get(id);
-            assertThat(row.state()).isEqualTo(new HeartbeatState(T0.plusSeconds(90), T0.plusSeconds(90), null, true, 4,
-                    Duration.ofSeconds(90)));
+            HeartbeatStore.Row row =
+                    new HeartbeatStore(store).all(HeartbeatStore.JOB).get(id);
+            assertThat(row.state())
+                    .isEqualTo(new HeartbeatState(
+                            T0.plusSeconds(90), T0.plusSeconds(90), null, true, 4, Duration.ofSeconds(90)));
             assertThat(row.lastPingKind()).isEqualTo("exit 4");
             assertThat(row.body()).isEqualTo("disk full\n");
             assertThat(row.bodyTruncated()).isTrue();

@@ -32,7 +32,12 @@ class HeartbeatsFileTest {
 
     static Stream<String> fixtures() throws IOException {
         try (Stream<Path> files = Files.list(FIXTURES)) {
-            return files.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".yaml")).sorted().toList().stream();
+            return files
+                    .map(p -> p.getFileName().toString())
+                    .filter(n -> n.endsWith(".yaml"))
+                    .sorted()
+                    .toList()
+                    .stream();
         }
     }
 
@@ -42,7 +47,10 @@ class HeartbeatsFileTest {
     void eachBadHeartbeatIsRefusedNamingFileLineHeartbeatAndReason(String name) throws IOException {
         String text = Files.readString(FIXTURES.resolve(name));
         Map<String, String> env = new HashMap<>();
-        List<String> expected = text.lines().filter(l -> l.startsWith("# error: ")).map(l -> l.substring(9)).toList();
+        List<String> expected = text.lines()
+                .filter(l -> l.startsWith("# error: "))
+                .map(l -> l.substring(9))
+                .toList();
         text.lines().filter(l -> l.startsWith("# env: ")).forEach(l -> {
             String[] kv = l.substring(7).split("=", 2);
             env.put(kv[0], kv[1]);
@@ -52,7 +60,8 @@ class HeartbeatsFileTest {
                 .isInstanceOf(SettingsException.class)
                 .satisfies(e -> {
                     for (String part : expected) assertThat(e.getMessage()).contains(part);
-                    for (String secret : env.values()) assertThat(e.getMessage()).doesNotContain(secret);
+                    for (String secret : env.values())
+                        assertThat(e.getMessage()).doesNotContain(secret);
                 });
     }
 
@@ -60,11 +69,14 @@ class HeartbeatsFileTest {
     void shippedHeartbeatsAreDisabledUntilTheirKeyIsSetAndTheProbesSkipThem() {
         List<Heartbeat> off = HeartbeatsFile.load(RouterHarness.REPO, MonitorsFile.DEFAULT_FILE, new Env(Map.of()));
         assertThat(off).extracting(Heartbeat::id).containsExactly("nightly-db-job", "backup-script");
-        assertThat(off).extracting(Heartbeat::disabledReason)
+        assertThat(off)
+                .extracting(Heartbeat::disabledReason)
                 .containsExactly("set NIGHTLY_DB_JOB_HEARTBEAT_KEY to enable", "set BACKUP_HEARTBEAT_KEY to enable");
         assertThat(off).extracting(Heartbeat::key).containsOnlyNulls();
 
-        List<Heartbeat> on = HeartbeatsFile.load(RouterHarness.REPO, MonitorsFile.DEFAULT_FILE,
+        List<Heartbeat> on = HeartbeatsFile.load(
+                RouterHarness.REPO,
+                MonitorsFile.DEFAULT_FILE,
                 new Env(Map.of("NIGHTLY_DB_JOB_HEARTBEAT_KEY", KEY, "BACKUP_HEARTBEAT_KEY", KEY.toUpperCase())));
         assertThat(on).allMatch(Heartbeat::enabled);
         assertThat(on.get(0).schedule()).isEqualTo(new Schedule.Cron("0 30 1 * * ?", ZoneId.of("America/Toronto")));
@@ -96,8 +108,8 @@ class HeartbeatsFileTest {
     void theShippedRulesClassifyTheShippedJobsDownAndThePipelineAndSchedulesAsP1() {
         AlertRules rules = AlertRules.load(RouterHarness.REPO.resolve(AlertRules.FILE), new Env(Map.of()));
         for (Heartbeat h : HeartbeatsFile.load(RouterHarness.REPO, MonitorsFile.DEFAULT_FILE, new Env(Map.of()))) {
-            Signal down = HeartbeatSignals.job(h, HeartbeatState.NEW.after(Ping.FAIL, Instant.EPOCH), HeartbeatState.Status.DOWN,
-                    Instant.EPOCH);
+            Signal down = HeartbeatSignals.job(
+                    h, HeartbeatState.NEW.after(Ping.FAIL, Instant.EPOCH), HeartbeatState.Status.DOWN, Instant.EPOCH);
             assertThat(rule(rules, down).name()).as(h.id()).isEqualTo("heartbeat-job-down");
             assertThat(rule(rules, down).severity()).as(h.id()).isEqualTo(Severity.P1);
         }

@@ -28,8 +28,12 @@ class ScheduleBeatsTest {
     void aScheduleThatStopsBeatingIsStalledAfterPeriodPlusGraceAndResolvesWhenItBeatsAgain() {
         MovableClock clock = new MovableClock(T0);
         List<Signal> out = new CopyOnWriteArrayList<>();
-        ScheduleBeats beats = new ScheduleBeats(Map.of("alerts-sweep", Duration.ofSeconds(5)), Duration.ofMinutes(1),
-                Duration.ofMinutes(2), clock, out::add);
+        ScheduleBeats beats = new ScheduleBeats(
+                Map.of("alerts-sweep", Duration.ofSeconds(5)),
+                Duration.ofMinutes(1),
+                Duration.ofMinutes(2),
+                clock,
+                out::add);
         beats.beat("alerts-sweep");
         beats.beat("backup-watch");
         beats.check();
@@ -47,7 +51,9 @@ class ScheduleBeatsTest {
         assertThat(out).singleElement().satisfies(s -> {
             assertThat(s.state()).isEqualTo(Signal.State.FIRING);
             assertThat(s.severity()).isEqualTo(Severity.P1);
-            assertThat(s.labels()).containsEntry("alertname", "RouterScheduleStalled").containsEntry("schedule", "alerts-sweep");
+            assertThat(s.labels())
+                    .containsEntry("alertname", "RouterScheduleStalled")
+                    .containsEntry("schedule", "alerts-sweep");
             assertThat(s.annotations().get("summary")).contains("alerts-sweep has not run since " + T0);
         });
         assertThat(beats.stalled()).containsExactly("alerts-sweep");
@@ -62,19 +68,29 @@ class ScheduleBeatsTest {
     }
 
     @Test
-    void theSweepTheBackupSchedulerAndTheProbeSchedulerBeatInARunningRouterAndAStallMakesHealthNotReady() throws Exception {
+    void theSweepTheBackupSchedulerAndTheProbeSchedulerBeatInARunningRouterAndAStallMakesHealthNotReady()
+            throws Exception {
         MovableClock clock = new MovableClock(T0);
-        try (RouterHarness r = RouterHarness.shipped(home).clock(clock).setting("alerts.sweep-period-ms", "200").start()) {
-            ScheduleBeats beats = r.app().camel().getRegistry().lookupByNameAndType(ScheduleBeats.BEAN, ScheduleBeats.class);
-            await().atMost(Duration.ofSeconds(20)).until(() -> beats.lastBeats().keySet().containsAll(
-                    List.of("alerts-sweep", ScheduleBeats.PROBE_SCHEDULER)));
+        try (RouterHarness r = RouterHarness.shipped(home)
+                .clock(clock)
+                .setting("alerts.sweep-period-ms", "200")
+                .start()) {
+            ScheduleBeats beats =
+                    r.app().camel().getRegistry().lookupByNameAndType(ScheduleBeats.BEAN, ScheduleBeats.class);
+            await().atMost(Duration.ofSeconds(20))
+                    .until(() -> beats.lastBeats()
+                            .keySet()
+                            .containsAll(List.of("alerts-sweep", ScheduleBeats.PROBE_SCHEDULER)));
             assertThat(r.app().camel().getRoute("backup-scheduler")).isNotNull();
 
             // a stalled sweep: its route stopped, while the clock moves on
             r.app().camel().getRouteController().stopRoute("alerts-sweep");
             clock.advance(Duration.ofMinutes(3));
             await().atMost(Duration.ofSeconds(20)).until(() -> beats.stalled().contains("alerts-sweep"));
-            HealthPart part = r.app().context().health().check().stream().filter(p -> p.name().equals("schedules")).findFirst().orElseThrow();
+            HealthPart part = r.app().context().health().check().stream()
+                    .filter(p -> p.name().equals("schedules"))
+                    .findFirst()
+                    .orElseThrow();
             assertThat(part.up()).isFalse();
             assertThat(part.detail()).contains("alerts-sweep");
         }

@@ -51,13 +51,17 @@ class WatchingTheRouterTest {
 
     @Test
     void theRouterPingsItsWatcherWhileHealthyAndFailWhenTheStoreIsDown() {
-        try (RouterHarness r = RouterHarness.shipped(home).env(HeartbeatSettings.OUTGOING_URL_ENV, watcherUrl())
-                .setting(HeartbeatSettings.OUTGOING_INTERVAL, "100ms").start()) {
-            await().atMost(Duration.ofSeconds(10)).until(() -> pinged.contains("GET /ping/other-router-key-0123456789"));
+        try (RouterHarness r = RouterHarness.shipped(home)
+                .env(HeartbeatSettings.OUTGOING_URL_ENV, watcherUrl())
+                .setting(HeartbeatSettings.OUTGOING_INTERVAL, "100ms")
+                .start()) {
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> pinged.contains("GET /ping/other-router-key-0123456789"));
             assertThat(pinged).doesNotContain("GET /ping/other-router-key-0123456789/fail");
 
             r.app().context().store().close();
-            await().atMost(Duration.ofSeconds(20)).until(() -> pinged.contains("GET /ping/other-router-key-0123456789/fail"));
+            await().atMost(Duration.ofSeconds(20))
+                    .until(() -> pinged.contains("GET /ping/other-router-key-0123456789/fail"));
             assertThat(r.get("/health").statusCode()).isEqualTo(503);
         }
     }
@@ -65,11 +69,17 @@ class WatchingTheRouterTest {
     @Test
     void twoRoutersWatchEachOtherThroughTheirPingUrls() throws Exception {
         String key = "router-a-watched-by-b-0123456789";
-        try (RouterHarness b = RouterHarness.shipped(home.resolve("b")).env("BACKUP_HEARTBEAT_KEY", key).start();
-             RouterHarness a = RouterHarness.shipped(home.resolve("a")).env(HeartbeatSettings.OUTGOING_URL_ENV, b.baseUrl() + "/ping/" + key)
-                     .setting(HeartbeatSettings.OUTGOING_INTERVAL, "100ms").start()) {
-            HeartbeatChecker checker = b.app().camel().getRegistry().lookupByNameAndType("heartbeatChecker", HeartbeatChecker.class);
-            await().atMost(Duration.ofSeconds(10)).until(() -> checker.views().get(1).status() == HeartbeatState.Status.UP);
+        try (RouterHarness b = RouterHarness.shipped(home.resolve("b"))
+                        .env("BACKUP_HEARTBEAT_KEY", key)
+                        .start();
+                RouterHarness a = RouterHarness.shipped(home.resolve("a"))
+                        .env(HeartbeatSettings.OUTGOING_URL_ENV, b.baseUrl() + "/ping/" + key)
+                        .setting(HeartbeatSettings.OUTGOING_INTERVAL, "100ms")
+                        .start()) {
+            HeartbeatChecker checker =
+                    b.app().camel().getRegistry().lookupByNameAndType("heartbeatChecker", HeartbeatChecker.class);
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> checker.views().get(1).status() == HeartbeatState.Status.UP);
             assertThat(a.app()).isNotNull();
         }
     }
@@ -81,11 +91,13 @@ class WatchingTheRouterTest {
             assertThat(health.statusCode()).isEqualTo(200);
             JsonNode body = Json.MAPPER.readTree(health.body());
             assertThat(body.get("status").asText()).isEqualTo("DEGRADED");
-            assertThat(body.get("degraded").toString()).contains("no paging channel is configured")
+            assertThat(body.get("degraded").toString())
+                    .contains("no paging channel is configured")
                     .contains("nobody in config/escalation.yaml has a phone number or e-mail address")
                     .contains("acknowledge links in messages point at localhost");
             String metrics = r.get("/metrics").body();
-            assertThat(metrics).contains("ops_router_paging_degraded{reason=\"no_channel\"} 1.0")
+            assertThat(metrics)
+                    .contains("ops_router_paging_degraded{reason=\"no_channel\"} 1.0")
                     .contains("ops_router_paging_degraded{reason=\"no_contact\"} 1.0")
                     .contains("ops_router_paging_degraded{reason=\"local_public_url\"} 1.0");
         }
@@ -93,8 +105,12 @@ class WatchingTheRouterTest {
 
     @Test
     void aRouterThatCanPageSomeoneIsUp() throws Exception {
-        try (RouterHarness r = RouterHarness.shipped(home).env("WEBHOOK_URL", "http://127.0.0.1:9/hook").env("WEBHOOK_SECRET", "s".repeat(40))
-                .env("ONCALL_PRIMARY_EMAIL", "pat@example.com").env("ROUTER_PUBLIC_URL", "https://ops.example.com").start()) {
+        try (RouterHarness r = RouterHarness.shipped(home)
+                .env("WEBHOOK_URL", "http://127.0.0.1:9/hook")
+                .env("WEBHOOK_SECRET", "s".repeat(40))
+                .env("ONCALL_PRIMARY_EMAIL", "pat@example.com")
+                .env("ROUTER_PUBLIC_URL", "https://ops.example.com")
+                .start()) {
             JsonNode body = Json.MAPPER.readTree(r.get("/health").body());
             assertThat(body.get("status").asText()).isEqualTo("UP");
             assertThat(body.has("degraded")).isFalse();

@@ -3,13 +3,13 @@ package io.opsrouter.ingest;
 import static io.opsrouter.ingest.IngestHttp.signed;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.opsrouter.alert.MovableClock;
 import io.opsrouter.testing.RouterHarness;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
-import io.opsrouter.alert.MovableClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -26,17 +26,22 @@ class EventReplayTest {
 
     @TempDir
     Path home;
+
     RouterHarness router;
     MovableClock clock = new MovableClock(NOW);
 
     @BeforeEach
     void start() {
-        router = RouterHarness.shipped(home).clock(clock).env("ROUTER_WEBHOOK_SECRET", SECRET).start();
+        router = RouterHarness.shipped(home)
+                .clock(clock)
+                .env("ROUTER_WEBHOOK_SECRET", SECRET)
+                .start();
     }
 
     /** Signed at the router's current time, then the clock moves on a little (the engine orders an alert's signals by time). */
     HttpResponse<String> sendNow(byte[] body) {
-        HttpResponse<String> r = router.send(signed(router, SECRET, clock.instant().getEpochSecond(), body));
+        HttpResponse<String> r =
+                router.send(signed(router, SECRET, clock.instant().getEpochSecond(), body));
         clock.advance(Duration.ofSeconds(20));
         return r;
     }
@@ -47,16 +52,19 @@ class EventReplayTest {
     }
 
     static byte[] event(String id, boolean resolved) {
-        return ("{" + (id == null ? "" : "\"id\":\"" + id + "\",") + "\"source\":\"vapi\",\"name\":\"AssistantDown\",\"priority\":\"P1\","
-                + "\"labels\":{\"assistant\":\"night\"},\"summary\":\"The voice assistant answers no call\",\"resolved\":" + resolved + "}")
+        return ("{" + (id == null ? "" : "\"id\":\"" + id + "\",")
+                        + "\"source\":\"vapi\",\"name\":\"AssistantDown\",\"priority\":\"P1\","
+                        + "\"labels\":{\"assistant\":\"night\"},\"summary\":\"The voice assistant answers no call\",\"resolved\":"
+                        + resolved + "}")
                 .getBytes(StandardCharsets.UTF_8);
     }
 
     List<String> activeStatuses() {
         return router.app().context().store().read(c -> {
             List<String> out = new ArrayList<>();
-            try (PreparedStatement ps = c.prepareStatement("SELECT status FROM alerts WHERE name = 'AssistantDown' AND active_fp IS NOT NULL");
-                 ResultSet rs = ps.executeQuery()) {
+            try (PreparedStatement ps = c.prepareStatement(
+                            "SELECT status FROM alerts WHERE name = 'AssistantDown' AND active_fp IS NOT NULL");
+                    ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) out.add(rs.getString(1));
             }
             return out;
@@ -83,7 +91,8 @@ class EventReplayTest {
         // the sender re-signing the same id later is the same event too
         assertThat(sendNow(event("resolve-1", true)).body()).contains("duplicate");
         assertThat(activeStatuses()).hasSize(1);
-        assertThat(router.get("/metrics").body()).contains("ops_router_ingest_refused_total{endpoint=\"events\",reason=\"duplicate\"} 2.0");
+        assertThat(router.get("/metrics").body())
+                .contains("ops_router_ingest_refused_total{endpoint=\"events\",reason=\"duplicate\"} 2.0");
     }
 
     @Test
@@ -92,7 +101,9 @@ class EventReplayTest {
         long resolvedAt = clock.instant().getEpochSecond();
         assertThat(sendNow(event(null, true)).body()).contains("\"accepted\":1");
         assertThat(sendNow(event(null, false)).body()).contains("\"accepted\":1");
-        assertThat(router.send(signed(router, SECRET, resolvedAt, event(null, true))).body()).contains("duplicate");
+        assertThat(router.send(signed(router, SECRET, resolvedAt, event(null, true)))
+                        .body())
+                .contains("duplicate");
         assertThat(activeStatuses()).hasSize(1);
     }
 
@@ -103,8 +114,12 @@ class EventReplayTest {
         assertThat(future.statusCode()).isEqualTo(401);
         assertThat(future.body()).contains("ahead of the router's clock").contains("\"field\":\"X-Timestamp\"");
         assertThat(activeStatuses()).isEmpty();
-        assertThat(router.send(signed(router, SECRET, ts + 29, event("future-2", false))).statusCode()).as("within the skew").isEqualTo(200);
-        assertThat(router.get("/metrics").body()).contains("ops_router_ingest_refused_total{endpoint=\"events\",reason=\"future_timestamp\"}");
+        assertThat(router.send(signed(router, SECRET, ts + 29, event("future-2", false)))
+                        .statusCode())
+                .as("within the skew")
+                .isEqualTo(200);
+        assertThat(router.get("/metrics").body())
+                .contains("ops_router_ingest_refused_total{endpoint=\"events\",reason=\"future_timestamp\"}");
     }
 
     @Test
@@ -113,6 +128,8 @@ class EventReplayTest {
         HttpResponse<String> empty = router.send(signed(router, SECRET, ts, event("", false)));
         assertThat(empty.statusCode()).isEqualTo(400);
         assertThat(empty.body()).contains("\"field\":\"id\"");
-        assertThat(router.send(signed(router, SECRET, ts, event("x".repeat(257), false))).statusCode()).isEqualTo(400);
+        assertThat(router.send(signed(router, SECRET, ts, event("x".repeat(257), false)))
+                        .statusCode())
+                .isEqualTo(400);
     }
 }

@@ -1,6 +1,5 @@
 package io.opsrouter.ingest;
 
-import io.opsrouter.testing.RecordingIntake;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -14,6 +13,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
+import io.opsrouter.testing.RecordingIntake;
 import io.opsrouter.testing.RouterHarness;
 import java.io.IOException;
 import java.math.BigDecimal;
@@ -50,9 +50,13 @@ class IngestFuzzTest {
     @BeforeContainer
     static void start() throws IOException {
         home = Files.createTempDirectory("ingest-fuzz");
-        router = RouterHarness.shipped(home).modules(intake.modules()).env("ROUTER_WEBHOOK_TOKEN", TOKEN)
-                .env("ROUTER_WEBHOOK_SECRET", SECRET).setting(IngestSettings.RATE_LIMIT, "100000000")
-                .setting(IngestSettings.TOKEN_RATE_LIMIT, "100000000").start();
+        router = RouterHarness.shipped(home)
+                .modules(intake.modules())
+                .env("ROUTER_WEBHOOK_TOKEN", TOKEN)
+                .env("ROUTER_WEBHOOK_SECRET", SECRET)
+                .setting(IngestSettings.RATE_LIMIT, "100000000")
+                .setting(IngestSettings.TOKEN_RATE_LIMIT, "100000000")
+                .start();
     }
 
     @AfterContainer
@@ -61,28 +65,32 @@ class IngestFuzzTest {
             // nothing malformed got through, and the router still serves
             assertThat(intake.signals).isEmpty();
             assertThat(router.get("/-/healthy").statusCode()).isEqualTo(200);
-            HttpResponse<String> valid = router.send(IngestHttp.post(router, "/webhooks/alertmanager", IngestHttp.vector("grouped.json"))
-                    .header("Authorization", "Bearer " + TOKEN));
+            HttpResponse<String> valid =
+                    router.send(IngestHttp.post(router, "/webhooks/alertmanager", IngestHttp.vector("grouped.json"))
+                            .header("Authorization", "Bearer " + TOKEN));
             assertThat(valid.statusCode()).isEqualTo(200);
             assertThat(intake.signals).hasSize(3);
         } finally {
             router.close();
             try (var files = Files.walk(home)) {
-                files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+                files.sorted(java.util.Comparator.reverseOrder())
+                        .forEach(p -> p.toFile().delete());
             }
         }
     }
 
     @Property(tries = 1000)
     void alertmanagerWebhookAnswers4xxToMalformedBodies(@ForAll("webhookBodies") byte[] body) {
-        HttpResponse<String> r = router.send(IngestHttp.post(router, "/webhooks/alertmanager", body)
-                .header("Authorization", "Bearer " + TOKEN));
+        HttpResponse<String> r = router.send(
+                IngestHttp.post(router, "/webhooks/alertmanager", body).header("Authorization", "Bearer " + TOKEN));
         assertClientError(r, body);
     }
 
     @Property(tries = 1000)
     void apiV2Answers4xxToMalformedBodies(@ForAll("apiV2Bodies") byte[] body) {
-        assertClientError(router.send(IngestHttp.post(router, "/api/v2/alerts", body).header("Authorization", "Bearer " + TOKEN)), body);
+        assertClientError(
+                router.send(IngestHttp.post(router, "/api/v2/alerts", body).header("Authorization", "Bearer " + TOKEN)),
+                body);
     }
 
     @Property(tries = 1000)
@@ -94,8 +102,10 @@ class IngestFuzzTest {
     @Property(tries = 200)
     void unsignedOrUnauthenticatedHostileRequestsAre4xx(@ForAll("webhookBodies") byte[] body) {
         assertClientError(router.send(IngestHttp.post(router, "/webhooks/events", body)), body);
-        assertClientError(router.send(IngestHttp.post(router, "/webhooks/alertmanager", body)
-                .header("Authorization", "Bearer wrong")), body);
+        assertClientError(
+                router.send(IngestHttp.post(router, "/webhooks/alertmanager", body)
+                        .header("Authorization", "Bearer wrong")),
+                body);
     }
 
     private static void assertClientError(HttpResponse<String> r, byte[] body) {
@@ -113,14 +123,24 @@ class IngestFuzzTest {
                 new Target(List.of("alerts", "0"), true, concat(common(), TextNode.valueOf("alert"))),
                 new Target(List.of("alerts", "0", "status"), true, concat(common(), TextNode.valueOf("pending"))),
                 new Target(List.of("alerts", "0", "labels"), true, concat(common(), F.objectNode())),
-                new Target(List.of("alerts", "0", "labels", "alertname"), true, concat(common(), TextNode.valueOf(" "))),
+                new Target(
+                        List.of("alerts", "0", "labels", "alertname"), true, concat(common(), TextNode.valueOf(" "))),
                 new Target(List.of("alerts", "0", "labels", "job"), false, commonNonNull()),
                 new Target(List.of("alerts", "0", "annotations", "summary"), false, commonNonNull()),
                 new Target(List.of("alerts", "0", "startsAt"), false, badTimes()),
                 new Target(List.of("alerts", "0", "endsAt"), false, badTimes()),
-                new Target(List.of("alerts", "0", "fingerprint"), false, concat(commonNonNull(), TextNode.valueOf("not-hex!"))),
-                new Target(List.of("truncatedAlerts"), false, concat(withoutWholeNumbers(commonNonNull()), IntNode.valueOf(-1),
-                        DecimalNode.valueOf(new BigDecimal("1e30")), TextNode.valueOf("5"))),
+                new Target(
+                        List.of("alerts", "0", "fingerprint"),
+                        false,
+                        concat(commonNonNull(), TextNode.valueOf("not-hex!"))),
+                new Target(
+                        List.of("truncatedAlerts"),
+                        false,
+                        concat(
+                                withoutWholeNumbers(commonNonNull()),
+                                IntNode.valueOf(-1),
+                                DecimalNode.valueOf(new BigDecimal("1e30")),
+                                TextNode.valueOf("5"))),
                 new Target(List.of("status"), false, concat(commonNonNull(), TextNode.valueOf("ok"))));
         return malformed(valid, targets);
     }
@@ -128,7 +148,8 @@ class IngestFuzzTest {
     @Provide
     Arbitrary<byte[]> apiV2Bodies() {
         // one alert: in a longer list the good alerts beside a broken one are taken (a 200 naming the broken one)
-        ArrayNode valid = F.arrayNode().add(read(IngestHttp.vector("api-v2.json")).get(0));
+        ArrayNode valid =
+                F.arrayNode().add(read(IngestHttp.vector("api-v2.json")).get(0));
         List<Target> targets = List.of(
                 new Target(List.of("0"), true, concat(common(), TextNode.valueOf("alert"))),
                 new Target(List.of("0", "labels"), true, concat(common(), F.objectNode())),
@@ -143,17 +164,25 @@ class IngestFuzzTest {
 
     @Provide
     Arbitrary<byte[]> eventBodies() {
-        ObjectNode valid = (ObjectNode) read("{\"source\":\"vapi\",\"name\":\"AssistantErrors\",\"priority\":\"P1\","
-                + "\"severity\":\"critical\",\"labels\":{\"assistant\":\"night\"},\"summary\":\"fails calls\",\"resolved\":false}");
+        ObjectNode valid = (ObjectNode)
+                read(
+                        "{\"source\":\"vapi\",\"name\":\"AssistantErrors\",\"priority\":\"P1\","
+                                + "\"severity\":\"critical\",\"labels\":{\"assistant\":\"night\"},\"summary\":\"fails calls\",\"resolved\":false}");
         List<Target> targets = List.of(
                 new Target(List.of("source"), true, concat(common(), TextNode.valueOf(""))),
                 new Target(List.of("name"), true, concat(common(), TextNode.valueOf(" "))),
-                new Target(List.of("priority"), false, concat(commonNonNull(), TextNode.valueOf("P4"), TextNode.valueOf("high"))),
+                new Target(
+                        List.of("priority"),
+                        false,
+                        concat(commonNonNull(), TextNode.valueOf("P4"), TextNode.valueOf("high"))),
                 new Target(List.of("severity"), false, commonNonNull()),
                 new Target(List.of("labels"), false, concat(commonNonNull(), obj("a", IntNode.valueOf(1)))),
                 new Target(List.of("labels", "assistant"), false, commonNonNull()),
                 new Target(List.of("summary"), false, commonNonNull()),
-                new Target(List.of("resolved"), false, concat(withoutBooleans(commonNonNull()), TextNode.valueOf("true"))));
+                new Target(
+                        List.of("resolved"),
+                        false,
+                        concat(withoutBooleans(commonNonNull()), TextNode.valueOf("true"))));
         return malformed(valid, targets);
     }
 
@@ -162,19 +191,30 @@ class IngestFuzzTest {
 
     private static Arbitrary<byte[]> malformed(JsonNode valid, List<Target> targets) {
         byte[] compact = valid.toString().getBytes(StandardCharsets.UTF_8);
-        Arbitrary<byte[]> randomBytes = Arbitraries.bytes().array(byte[].class).ofMinSize(0).ofMaxSize(300);
-        Arbitrary<byte[]> truncated = Arbitraries.integers().between(0, compact.length - 1).map(n -> Arrays.copyOf(compact, n));
-        Arbitrary<byte[]> badUtf8 = Combinators.combine(Arbitraries.integers().between(0, compact.length),
-                Arbitraries.of(new byte[] {(byte) 0xC3, 0x28}, new byte[] {(byte) 0xFF}, new byte[] {(byte) 0xED, (byte) 0xA0, (byte) 0x80},
-                        new byte[] {(byte) 0xF0, (byte) 0x28, (byte) 0x8C, (byte) 0x28}))
+        Arbitrary<byte[]> randomBytes =
+                Arbitraries.bytes().array(byte[].class).ofMinSize(0).ofMaxSize(300);
+        Arbitrary<byte[]> truncated =
+                Arbitraries.integers().between(0, compact.length - 1).map(n -> Arrays.copyOf(compact, n));
+        Arbitrary<byte[]> badUtf8 = Combinators.combine(
+                        Arbitraries.integers().between(0, compact.length),
+                        Arbitraries.of(
+                                new byte[] {(byte) 0xC3, 0x28},
+                                new byte[] {(byte) 0xFF},
+                                new byte[] {(byte) 0xED, (byte) 0xA0, (byte) 0x80},
+                                new byte[] {(byte) 0xF0, (byte) 0x28, (byte) 0x8C, (byte) 0x28}))
                 .as((at, bad) -> insert(compact, at, bad));
-        Arbitrary<byte[]> wrongValue = Arbitraries.of(targets).flatMap(t -> Arbitraries.of(t.bad())
-                .map(v -> set(valid, t.path(), v)));
-        Arbitrary<byte[]> removed = Arbitraries.of(targets.stream().filter(Target::required).toList())
+        Arbitrary<byte[]> wrongValue =
+                Arbitraries.of(targets).flatMap(t -> Arbitraries.of(t.bad()).map(v -> set(valid, t.path(), v)));
+        Arbitrary<byte[]> removed = Arbitraries.of(
+                        targets.stream().filter(Target::required).toList())
                 .map(t -> set(valid, t.path(), null));
-        Arbitrary<byte[]> nested = Arbitraries.integers().between(40, 5000)
+        Arbitrary<byte[]> nested = Arbitraries.integers()
+                .between(40, 5000)
                 .map(n -> ("[".repeat(n) + "]".repeat(n)).getBytes(StandardCharsets.UTF_8));
-        Arbitrary<byte[]> trailing = Arbitraries.strings().withChars("{}[],:\"x1 ").ofMinLength(1).ofMaxLength(5)
+        Arbitrary<byte[]> trailing = Arbitraries.strings()
+                .withChars("{}[],:\"x1 ")
+                .ofMinLength(1)
+                .ofMaxLength(5)
                 .filter(s -> !s.isBlank())
                 .map(s -> (valid.toString() + s).getBytes(StandardCharsets.UTF_8));
         return Arbitraries.frequencyOf(
@@ -219,13 +259,26 @@ class IngestFuzzTest {
     }
 
     private static List<JsonNode> commonNonNull() {
-        return List.of(BooleanNode.TRUE, BooleanNode.FALSE, IntNode.valueOf(7), IntNode.valueOf(-1), DoubleNode.valueOf(1.5),
-                DecimalNode.valueOf(new BigDecimal("9".repeat(40))), F.arrayNode().add("x"), F.arrayNode(), obj("x", IntNode.valueOf(1)));
+        return List.of(
+                BooleanNode.TRUE,
+                BooleanNode.FALSE,
+                IntNode.valueOf(7),
+                IntNode.valueOf(-1),
+                DoubleNode.valueOf(1.5),
+                DecimalNode.valueOf(new BigDecimal("9".repeat(40))),
+                F.arrayNode().add("x"),
+                F.arrayNode(),
+                obj("x", IntNode.valueOf(1)));
     }
 
     private static List<JsonNode> badTimes() {
-        return concat(commonNonNull(), TextNode.valueOf("yesterday"), TextNode.valueOf("2024-13-45T99:00:00Z"),
-                TextNode.valueOf("2024-05-01 10:00:00"), TextNode.valueOf("1714557600"), TextNode.valueOf("2024-05-01T10:00:00"));
+        return concat(
+                commonNonNull(),
+                TextNode.valueOf("yesterday"),
+                TextNode.valueOf("2024-13-45T99:00:00Z"),
+                TextNode.valueOf("2024-05-01 10:00:00"),
+                TextNode.valueOf("1714557600"),
+                TextNode.valueOf("2024-05-01T10:00:00"));
     }
 
     private static List<JsonNode> withoutWholeNumbers(List<JsonNode> values) {

@@ -1,6 +1,5 @@
 package io.opsrouter.ingest;
 
-import io.opsrouter.testing.RecordingIntake;
 import static io.opsrouter.ingest.IngestHttp.post;
 import static io.opsrouter.ingest.IngestHttp.vector;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -9,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.opsrouter.config.Env;
 import io.opsrouter.config.SettingsException;
 import io.opsrouter.config.SettingsSource;
+import io.opsrouter.testing.RecordingIntake;
 import io.opsrouter.testing.RouterHarness;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -24,15 +24,20 @@ class IngestLimitsTest {
     @Test
     void theRateLimitRefusesWith429AndRetryAfterPerClient() {
         RecordingIntake intake = new RecordingIntake().onlyFrom(RecordingIntake.FED_IN);
-        try (RouterHarness router = RouterHarness.shipped(home).modules(intake.modules())
-                .setting(IngestSettings.RATE_LIMIT, "3").setting(IngestSettings.RATE_PERIOD, "1h").start()) {
+        try (RouterHarness router = RouterHarness.shipped(home)
+                .modules(intake.modules())
+                .setting(IngestSettings.RATE_LIMIT, "3")
+                .setting(IngestSettings.RATE_PERIOD, "1h")
+                .start()) {
             for (int i = 0; i < 3; i++) {
-                assertThat(router.send(post(router, "/webhooks/alertmanager", vector("firing.json"))).statusCode()).isEqualTo(200);
+                assertThat(router.send(post(router, "/webhooks/alertmanager", vector("firing.json")))
+                                .statusCode())
+                        .isEqualTo(200);
             }
             HttpResponse<String> limited = router.send(post(router, "/api/v2/alerts", vector("api-v2.json")));
             assertThat(limited.statusCode()).isEqualTo(429);
-            assertThat(limited.headers().firstValue("Retry-After")).hasValueSatisfying(v ->
-                    assertThat(Long.parseLong(v)).isBetween(1L, 1200L));
+            assertThat(limited.headers().firstValue("Retry-After"))
+                    .hasValueSatisfying(v -> assertThat(Long.parseLong(v)).isBetween(1L, 1200L));
             assertThat(limited.body()).contains("\"error\"");
             assertThat(intake.signals).hasSize(3);
             assertThat(router.get("/metrics").body())
@@ -45,35 +50,52 @@ class IngestLimitsTest {
 
     @Test
     void aHugeDeclaredBodyIs413BeforeItIsSentAndTheConnectionCloses() throws Exception {
-        try (RouterHarness router = RouterHarness.shipped(home).modules(new RecordingIntake().onlyFrom(RecordingIntake.FED_IN).modules()).start();
-             java.net.Socket socket = new java.net.Socket("127.0.0.1", router.port())) {
+        try (RouterHarness router = RouterHarness.shipped(home)
+                        .modules(new RecordingIntake()
+                                .onlyFrom(RecordingIntake.FED_IN)
+                                .modules())
+                        .start();
+                java.net.Socket socket = new java.net.Socket("127.0.0.1", router.port())) {
             socket.setSoTimeout(10_000);
-            socket.getOutputStream().write(("POST /webhooks/alertmanager HTTP/1.1\r\nHost: router\r\n"
-                    + "Content-Type: application/json\r\nContent-Length: 104857600\r\n\r\n{\"version\":").getBytes(StandardCharsets.US_ASCII));
+            socket.getOutputStream()
+                    .write(("POST /webhooks/alertmanager HTTP/1.1\r\nHost: router\r\n"
+                                    + "Content-Type: application/json\r\nContent-Length: 104857600\r\n\r\n{\"version\":")
+                            .getBytes(StandardCharsets.US_ASCII));
             socket.getOutputStream().flush();
             String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            assertThat(answer).startsWith("HTTP/1.1 413").containsIgnoringCase("connection: close").contains("\"field\":\"body\"");
+            assertThat(answer)
+                    .startsWith("HTTP/1.1 413")
+                    .containsIgnoringCase("connection: close")
+                    .contains("\"field\":\"body\"");
         }
     }
 
     @Test
     void slowSendersCannotTakeEveryWorker() throws Exception {
         RecordingIntake intake = new RecordingIntake().onlyFrom(RecordingIntake.FED_IN);
-        try (RouterHarness router = RouterHarness.shipped(home).modules(intake.modules())
-                .setting(IngestSettings.CONCURRENT_READS, "2").setting(IngestSettings.READ_TIMEOUT, "1m")
-                .setting(IngestSettings.RATE_LIMIT, "100000").start()) {
+        try (RouterHarness router = RouterHarness.shipped(home)
+                .modules(intake.modules())
+                .setting(IngestSettings.CONCURRENT_READS, "2")
+                .setting(IngestSettings.READ_TIMEOUT, "1m")
+                .setting(IngestSettings.RATE_LIMIT, "100000")
+                .start()) {
             java.util.List<java.net.Socket> slow = new java.util.ArrayList<>();
             try {
                 for (int i = 0; i < 2; i++) {
                     java.net.Socket s = new java.net.Socket("127.0.0.1", router.port());
-                    s.getOutputStream().write(("POST /webhooks/alertmanager HTTP/1.1\r\nHost: router\r\n"
-                            + "Content-Type: application/json\r\nContent-Length: 1000\r\n\r\n{\"vers").getBytes(StandardCharsets.US_ASCII));
+                    s.getOutputStream()
+                            .write(("POST /webhooks/alertmanager HTTP/1.1\r\nHost: router\r\n"
+                                            + "Content-Type: application/json\r\nContent-Length: 1000\r\n\r\n{\"vers")
+                                    .getBytes(StandardCharsets.US_ASCII));
                     s.getOutputStream().flush();
                     slow.add(s);
                 }
                 // once both slow bodies hold their read slots, a third sender is told to come back (503, Retry-After)
-                org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(20)).until(() ->
-                        router.send(post(router, "/webhooks/alertmanager", vector("firing.json"))).statusCode() == 503);
+                org.awaitility.Awaitility.await()
+                        .atMost(java.time.Duration.ofSeconds(20))
+                        .until(() -> router.send(post(router, "/webhooks/alertmanager", vector("firing.json")))
+                                        .statusCode()
+                                == 503);
                 HttpResponse<String> busy = router.send(post(router, "/webhooks/alertmanager", vector("firing.json")));
                 assertThat(busy.statusCode()).isEqualTo(503);
                 assertThat(busy.headers().firstValue("Retry-After")).hasValue("1");
@@ -81,14 +103,18 @@ class IngestLimitsTest {
             } finally {
                 for (java.net.Socket s : slow) s.close();
             }
-            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(20)).until(() ->
-                    router.send(post(router, "/webhooks/alertmanager", vector("firing.json"))).statusCode() == 200);
+            org.awaitility.Awaitility.await()
+                    .atMost(java.time.Duration.ofSeconds(20))
+                    .until(() -> router.send(post(router, "/webhooks/alertmanager", vector("firing.json")))
+                                    .statusCode()
+                            == 200);
         }
     }
 
     @Test
     void readyIs503WhileAPartOfTheRouterIsDownAndHealthyStays200() {
-        java.util.List<io.opsrouter.app.RouterModule> modules = new java.util.ArrayList<>(new RecordingIntake().onlyFrom(RecordingIntake.FED_IN).modules());
+        java.util.List<io.opsrouter.app.RouterModule> modules = new java.util.ArrayList<>(
+                new RecordingIntake().onlyFrom(RecordingIntake.FED_IN).modules());
         modules.add(new io.opsrouter.app.RouterModule() {
             @Override
             public String name() {
@@ -97,7 +123,8 @@ class IngestLimitsTest {
 
             @Override
             public void configure(io.opsrouter.app.RouterContext ctx, io.opsrouter.app.Beans beans) {
-                ctx.health().register("broken-part", () -> io.opsrouter.app.HealthPart.down("broken-part", "on purpose"));
+                ctx.health()
+                        .register("broken-part", () -> io.opsrouter.app.HealthPart.down("broken-part", "on purpose"));
             }
         });
         try (RouterHarness router = RouterHarness.shipped(home).modules(modules).start()) {
@@ -110,9 +137,12 @@ class IngestLimitsTest {
 
     @Test
     void withoutASecretSignedEventsAreRefused() {
-        try (RouterHarness router = RouterHarness.shipped(home).modules(new RecordingIntake().onlyFrom(RecordingIntake.FED_IN).modules()).start()) {
+        try (RouterHarness router = RouterHarness.shipped(home)
+                .modules(new RecordingIntake().onlyFrom(RecordingIntake.FED_IN).modules())
+                .start()) {
             HttpResponse<String> r = router.send(post(router, "/webhooks/events", "{\"source\":\"s\",\"name\":\"n\"}")
-                    .header("X-Timestamp", "1").header("X-Signature", "sha256=00"));
+                    .header("X-Timestamp", "1")
+                    .header("X-Signature", "sha256=00"));
             assertThat(r.statusCode()).isEqualTo(403);
             assertThat(r.body()).contains("ROUTER_WEBHOOK_SECRET").doesNotContain("Exception");
         }
@@ -120,13 +150,18 @@ class IngestLimitsTest {
 
     @Test
     void aSmallerBodyLimitIsASetting() {
-        try (RouterHarness router = RouterHarness.shipped(home).modules(new RecordingIntake().onlyFrom(RecordingIntake.FED_IN).modules())
-                .setting(IngestSettings.MAX_BODY, "2048").start()) {
-            String padded = vector("firing.json").replace("\"receiver\": \"ops-router\"",
-                    "\"receiver\": \"" + "r".repeat(2048) + "\"");
-            HttpResponse<String> r = router.send(post(router, "/webhooks/alertmanager", padded.getBytes(StandardCharsets.UTF_8)));
+        try (RouterHarness router = RouterHarness.shipped(home)
+                .modules(new RecordingIntake().onlyFrom(RecordingIntake.FED_IN).modules())
+                .setting(IngestSettings.MAX_BODY, "2048")
+                .start()) {
+            String padded = vector("firing.json")
+                    .replace("\"receiver\": \"ops-router\"", "\"receiver\": \"" + "r".repeat(2048) + "\"");
+            HttpResponse<String> r =
+                    router.send(post(router, "/webhooks/alertmanager", padded.getBytes(StandardCharsets.UTF_8)));
             assertThat(r.statusCode()).isEqualTo(413);
-            assertThat(router.send(post(router, "/webhooks/alertmanager", vector("firing.json"))).statusCode()).isEqualTo(200);
+            assertThat(router.send(post(router, "/webhooks/alertmanager", vector("firing.json")))
+                            .statusCode())
+                    .isEqualTo(200);
         }
     }
 
@@ -145,21 +180,31 @@ class IngestLimitsTest {
 
     @Test
     void theSeverityMappingIsASetting() {
-        IngestSettings s = IngestSettings.from(new SettingsSource(home,
-                Map.of(IngestSettings.SEVERITY_MAP, "critical=P1, page=P1, warning=P3", IngestSettings.SEVERITY_DEFAULT, "P2"),
-                Map.of(), new Env(Map.of())));
+        IngestSettings s = IngestSettings.from(new SettingsSource(
+                home,
+                Map.of(
+                        IngestSettings.SEVERITY_MAP,
+                        "critical=P1, page=P1, warning=P3",
+                        IngestSettings.SEVERITY_DEFAULT,
+                        "P2"),
+                Map.of(),
+                new Env(Map.of())));
         assertThat(s.severities().of(Map.of("severity", "PAGE"))).hasToString("P1");
         assertThat(s.severities().of(Map.of("severity", "warning"))).hasToString("P3");
         assertThat(s.severities().of(Map.of("severity", "info"))).hasToString("P2");
         assertThat(s.severities().of(Map.of())).hasToString("P2");
-        assertThat(s.severities().of(Map.of("severity", "info", "priority", "p1"))).hasToString("P1");
-        assertThat(s.severities().of(Map.of("severity", "critical", "priority", "high"))).hasToString("P1");
+        assertThat(s.severities().of(Map.of("severity", "info", "priority", "p1")))
+                .hasToString("P1");
+        assertThat(s.severities().of(Map.of("severity", "critical", "priority", "high")))
+                .hasToString("P1");
     }
 
     @Test
     void aTokenInTheSettingsFileIsRefused() {
-        assertThatThrownBy(() -> IngestSettings.from(new SettingsSource(home, Map.of(IngestSettings.TOKEN, "plain-text-token"),
-                Map.of(), new Env(Map.of())))).isInstanceOf(SettingsException.class).hasMessageContaining("ROUTER_WEBHOOK_TOKEN");
+        assertThatThrownBy(() -> IngestSettings.from(new SettingsSource(
+                        home, Map.of(IngestSettings.TOKEN, "plain-text-token"), Map.of(), new Env(Map.of()))))
+                .isInstanceOf(SettingsException.class)
+                .hasMessageContaining("ROUTER_WEBHOOK_TOKEN");
     }
 
     private void assertRefusedSetting(String key, String value) {

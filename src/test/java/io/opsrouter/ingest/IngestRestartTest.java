@@ -1,10 +1,10 @@
 package io.opsrouter.ingest;
 
-import io.opsrouter.testing.RecordingIntake;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.opsrouter.alert.Signal;
+import io.opsrouter.testing.RecordingIntake;
 import io.opsrouter.testing.RouterHarness;
 import java.io.IOException;
 import java.net.URI;
@@ -35,35 +35,44 @@ class IngestRestartTest {
     @Test
     void everyAlertAnswered2xxAcrossARestartReachedTheIntake() throws Exception {
         RecordingIntake intake = new RecordingIntake().onlyFrom(RecordingIntake.FED_IN);
-        RouterHarness router = RouterHarness.shipped(home).modules(intake.modules())
-                .setting(IngestSettings.RATE_LIMIT, "1000000").start();
+        RouterHarness router = RouterHarness.shipped(home)
+                .modules(intake.modules())
+                .setting(IngestSettings.RATE_LIMIT, "1000000")
+                .start();
         Set<String> acknowledged = ConcurrentHashMap.newKeySet();
         AtomicInteger failed = new AtomicInteger();
         AtomicBoolean running = new AtomicBoolean(true);
-        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+        HttpClient http =
+                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
         URI uri = URI.create(router.baseUrl() + "/webhooks/alertmanager");
         List<Thread> senders = new ArrayList<>();
         for (int t = 0; t < 3; t++) {
             int sender = t;
-            Thread thread = new Thread(() -> {
-                int seq = 0;
-                while (running.get()) {
-                    List<String> names = new ArrayList<>();
-                    for (int k = 0; k < 5; k++) names.add("Restart_" + sender + "_" + seq + "_" + k);
-                    seq++;
-                    try {
-                        HttpResponse<String> r = http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10))
-                                .header("Content-Type", "application/json")
-                                .POST(HttpRequest.BodyPublishers.ofString(batch(names))).build(), HttpResponse.BodyHandlers.ofString());
-                        if (r.statusCode() / 100 == 2) acknowledged.addAll(names);
-                        else failed.incrementAndGet();
-                    } catch (IOException e) {
-                        failed.incrementAndGet();
-                    } catch (InterruptedException e) {
-                        return;
-                    }
-                }
-            }, "sender-" + t);
+            Thread thread = new Thread(
+                    () -> {
+                        int seq = 0;
+                        while (running.get()) {
+                            List<String> names = new ArrayList<>();
+                            for (int k = 0; k < 5; k++) names.add("Restart_" + sender + "_" + seq + "_" + k);
+                            seq++;
+                            try {
+                                HttpResponse<String> r = http.send(
+                                        HttpRequest.newBuilder(uri)
+                                                .timeout(Duration.ofSeconds(10))
+                                                .header("Content-Type", "application/json")
+                                                .POST(HttpRequest.BodyPublishers.ofString(batch(names)))
+                                                .build(),
+                                        HttpResponse.BodyHandlers.ofString());
+                                if (r.statusCode() / 100 == 2) acknowledged.addAll(names);
+                                else failed.incrementAndGet();
+                            } catch (IOException e) {
+                                failed.incrementAndGet();
+                            } catch (InterruptedException e) {
+                                return;
+                            }
+                        }
+                    },
+                    "sender-" + t);
             thread.start();
             senders.add(thread);
         }
@@ -86,8 +95,10 @@ class IngestRestartTest {
         StringBuilder alerts = new StringBuilder();
         for (String n : names) {
             if (alerts.length() > 0) alerts.append(',');
-            alerts.append("{\"status\":\"firing\",\"labels\":{\"alertname\":\"").append(n)
-                    .append("\",\"severity\":\"critical\"},\"startsAt\":\"2024-05-01T10:00:00Z\",\"endsAt\":\"0001-01-01T00:00:00Z\"}");
+            alerts.append("{\"status\":\"firing\",\"labels\":{\"alertname\":\"")
+                    .append(n)
+                    .append(
+                            "\",\"severity\":\"critical\"},\"startsAt\":\"2024-05-01T10:00:00Z\",\"endsAt\":\"0001-01-01T00:00:00Z\"}");
         }
         return "{\"version\":\"4\",\"status\":\"firing\",\"alerts\":[" + alerts + "]}";
     }

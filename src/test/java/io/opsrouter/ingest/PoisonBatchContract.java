@@ -40,7 +40,9 @@ abstract class PoisonBatchContract {
     @BeforeAll
     void start() throws Exception {
         home = Files.createTempDirectory("poison-batch");
-        router = withStore(RouterHarness.shipped(home)).setting(IngestSettings.RATE_LIMIT, "1000000").start();
+        router = withStore(RouterHarness.shipped(home))
+                .setting(IngestSettings.RATE_LIMIT, "1000000")
+                .start();
     }
 
     @AfterAll
@@ -51,7 +53,12 @@ abstract class PoisonBatchContract {
     static ObjectNode alert(String name) {
         ObjectNode a = F.objectNode();
         a.put("status", "firing");
-        a.set("labels", F.objectNode().put("alertname", name).put("severity", "critical").put("instance", "host-1"));
+        a.set(
+                "labels",
+                F.objectNode()
+                        .put("alertname", name)
+                        .put("severity", "critical")
+                        .put("instance", "host-1"));
         a.set("annotations", F.objectNode().put("summary", name + " is down"));
         a.put("startsAt", "2026-11-24T03:00:00Z");
         a.put("endsAt", "0001-01-01T00:00:00Z");
@@ -65,7 +72,8 @@ abstract class PoisonBatchContract {
         ObjectNode bad = alert(prefix + "_poison");
         poison.accept(bad);
         alerts.add(bad);
-        ObjectNode body = F.objectNode().put("version", "4").put("status", "firing").put("receiver", "ops-router");
+        ObjectNode body =
+                F.objectNode().put("version", "4").put("status", "firing").put("receiver", "ops-router");
         body.set("alerts", alerts);
         return body.toString();
     }
@@ -116,28 +124,34 @@ abstract class PoisonBatchContract {
     @Test
     void aNulInAnAnnotationRefusesThatAlertAndStoresTheOtherTwenty() {
         String p = prefix();
-        HttpResponse<String> r = webhook(batchWithPoison(p, a -> ((ObjectNode) a.get("annotations")).put("description", "bad\u0000byte")));
+        HttpResponse<String> r = webhook(
+                batchWithPoison(p, a -> ((ObjectNode) a.get("annotations")).put("description", "bad\u0000byte")));
         assertOnlyThePoisonRefused(p, r, "alerts[20].annotations.description");
         assertThat(json(r).get("refused").get(0).get("error").asText()).contains("NUL");
         // sent again (as Alertmanager would): the same answer, nothing new stored twice
-        assertOnlyThePoisonRefused(p, webhook(batchWithPoison(p, a -> ((ObjectNode) a.get("annotations")).put("description", "\u0000"))),
+        assertOnlyThePoisonRefused(
+                p,
+                webhook(batchWithPoison(p, a -> ((ObjectNode) a.get("annotations")).put("description", "\u0000"))),
                 "alerts[20].annotations.description");
     }
 
     @Test
     void anEndsAtInYear300000RefusesThatAlert() {
         String p = prefix();
-        HttpResponse<String> r = webhook(batchWithPoison(p, a -> a.put("status", "resolved").put("endsAt", "+300000-01-01T00:00:00Z")));
+        HttpResponse<String> r =
+                webhook(batchWithPoison(p, a -> a.put("status", "resolved").put("endsAt", "+300000-01-01T00:00:00Z")));
         assertOnlyThePoisonRefused(p, r, "alerts[20].endsAt");
-        assertThat(json(r).get("refused").get(0).get("error").asText()).contains("outside 1970-01-01T00:00:00Z to 9999-12-31T23:59:59Z");
+        assertThat(json(r).get("refused").get(0).get("error").asText())
+                .contains("outside 1970-01-01T00:00:00Z to 9999-12-31T23:59:59Z");
     }
 
     @Test
     void aLoneSurrogateInALabelValueRefusesThatAlert() {
         String p = prefix();
         // written as the JSON escape: a Java string holding it would be sent as '?' by the UTF-8 encoder
-        HttpResponse<String> r = webhook(batchWithPoison(p, a -> ((ObjectNode) a.get("labels")).put("instance", "host-LONE"))
-                .replace("host-LONE", "host-\\ud800"));
+        HttpResponse<String> r =
+                webhook(batchWithPoison(p, a -> ((ObjectNode) a.get("labels")).put("instance", "host-LONE"))
+                        .replace("host-LONE", "host-\\ud800"));
         assertOnlyThePoisonRefused(p, r, "alerts[20].labels.instance");
         assertThat(json(r).get("refused").get(0).get("error").asText()).contains("lone UTF-16 surrogate");
     }
@@ -149,7 +163,11 @@ abstract class PoisonBatchContract {
             HttpResponse<String> r = webhook(batchWithPoison(p, a -> ((ObjectNode) a.get("labels")).put(name, "x")));
             assertOnlyThePoisonRefused(p, r, "alerts[20].labels");
             assertThat(json(r).get("refused").get(0).get("error").asText()).contains("not a Prometheus label name");
-            assertThat(r.body()).doesNotContain("\\r").doesNotContain("\\n").doesNotContain("a=b").doesNotContain("\\ud83d")
+            assertThat(r.body())
+                    .doesNotContain("\\r")
+                    .doesNotContain("\\n")
+                    .doesNotContain("a=b")
+                    .doesNotContain("\\ud83d")
                     .doesNotContain("\ud83d");
         }
     }
@@ -187,7 +205,8 @@ abstract class PoisonBatchContract {
         HttpResponse<String> r = webhook(body.toString());
         assertThat(r.statusCode()).isEqualTo(400);
         assertThat(json(r).get("field").asText()).isEqualTo("alerts[0].startsAt");
-        assertThat(json(r).get("refused")).extracting(n -> n.get("field").asText())
+        assertThat(json(r).get("refused"))
+                .extracting(n -> n.get("field").asText())
                 .containsExactly("alerts[0].startsAt", "alerts[1].fingerprint");
     }
 
@@ -212,7 +231,8 @@ abstract class PoisonBatchContract {
     /** Weak item of issue 18: a label name with CRLF forged a log line through the 400's message. */
     @Test
     void refusalsWriteOneLogLineEachWhateverTheNamesHold() {
-        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> lines = new ch.qos.logback.core.read.ListAppender<>();
+        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> lines =
+                new ch.qos.logback.core.read.ListAppender<>();
         lines.start();
         List<ch.qos.logback.classic.Logger> loggers = List.of(
                 (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(IngestAnswers.class),
@@ -228,8 +248,13 @@ abstract class PoisonBatchContract {
             ObjectNode body = F.objectNode().put("version", "4").put("status", "firing");
             body.set("alerts", alerts);
             assertThat(webhook(body.toString()).statusCode()).isEqualTo(400);
-            assertThat(lines.list).isNotEmpty().allSatisfy(e -> assertThat(e.getFormattedMessage()).doesNotContain("\n").doesNotContain("\r"));
-            assertThat(lines.list).anySatisfy(e -> assertThat(e.getFormattedMessage()).contains(p + "??12:00:00.000 INFO forged"));
+            assertThat(lines.list)
+                    .isNotEmpty()
+                    .allSatisfy(e -> assertThat(e.getFormattedMessage())
+                            .doesNotContain("\n")
+                            .doesNotContain("\r"));
+            assertThat(lines.list)
+                    .anySatisfy(e -> assertThat(e.getFormattedMessage()).contains(p + "??12:00:00.000 INFO forged"));
         } finally {
             loggers.forEach(l -> l.detachAppender(lines));
         }

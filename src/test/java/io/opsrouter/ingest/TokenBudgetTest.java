@@ -19,6 +19,7 @@ class TokenBudgetTest {
 
     @TempDir
     Path home;
+
     RouterHarness router;
     RecordingIntake intake = new RecordingIntake().onlyFrom(RecordingIntake.FED_IN);
 
@@ -35,9 +36,13 @@ class TokenBudgetTest {
 
     @Test
     void anUnauthenticatedFloodFromTheSameAddressDoesNotRateLimitTheRealSender() {
-        router = RouterHarness.shipped(home).modules(intake.modules()).env("ROUTER_WEBHOOK_TOKEN", TOKEN)
-                .setting(IngestSettings.RATE_LIMIT, "3").setting(IngestSettings.RATE_PERIOD, "1h")
-                .setting(AuthFailures.ALLOWED, "1000").start();
+        router = RouterHarness.shipped(home)
+                .modules(intake.modules())
+                .env("ROUTER_WEBHOOK_TOKEN", TOKEN)
+                .setting(IngestSettings.RATE_LIMIT, "3")
+                .setting(IngestSettings.RATE_PERIOD, "1h")
+                .setting(AuthFailures.ALLOWED, "1000")
+                .start();
         for (int i = 0; i < 3; i++) assertThat(send(null).statusCode()).isEqualTo(401);
         assertThat(send(null).statusCode()).as("the address's budget is spent").isEqualTo(429);
         assertThat(send("Bearer wrong-token-of-some-length").statusCode()).isEqualTo(429);
@@ -50,8 +55,12 @@ class TokenBudgetTest {
 
     @Test
     void theTokensOwnBudgetIsLimitedToo() {
-        router = RouterHarness.shipped(home).modules(intake.modules()).env("ROUTER_WEBHOOK_TOKEN", TOKEN)
-                .setting(IngestSettings.TOKEN_RATE_LIMIT, "2").setting(IngestSettings.RATE_PERIOD, "1h").start();
+        router = RouterHarness.shipped(home)
+                .modules(intake.modules())
+                .env("ROUTER_WEBHOOK_TOKEN", TOKEN)
+                .setting(IngestSettings.TOKEN_RATE_LIMIT, "2")
+                .setting(IngestSettings.RATE_PERIOD, "1h")
+                .start();
         assertThat(send("Bearer " + TOKEN).statusCode()).isEqualTo(200);
         assertThat(send("Bearer " + TOKEN).statusCode()).isEqualTo(200);
         HttpResponse<String> limited = send("Bearer " + TOKEN);
@@ -61,17 +70,24 @@ class TokenBudgetTest {
 
     @Test
     void wrongTokensFromAnAddressAreAnswered429AfterTheAllowedFailuresButTheRightTokenStillPasses() {
-        router = RouterHarness.shipped(home).modules(intake.modules()).env("ROUTER_WEBHOOK_TOKEN", TOKEN)
-                .setting(IngestSettings.RATE_LIMIT, "1000").setting(AuthFailures.ALLOWED, "3")
-                .setting(AuthFailures.PERIOD, "1h").start();
-        for (int i = 0; i < 3; i++) assertThat(send("Bearer guess-" + i + "-xxxxxxxxxxxx").statusCode()).isEqualTo(401);
+        router = RouterHarness.shipped(home)
+                .modules(intake.modules())
+                .env("ROUTER_WEBHOOK_TOKEN", TOKEN)
+                .setting(IngestSettings.RATE_LIMIT, "1000")
+                .setting(AuthFailures.ALLOWED, "3")
+                .setting(AuthFailures.PERIOD, "1h")
+                .start();
+        for (int i = 0; i < 3; i++)
+            assertThat(send("Bearer guess-" + i + "-xxxxxxxxxxxx").statusCode()).isEqualTo(401);
         HttpResponse<String> throttled = send("Bearer guess-4-xxxxxxxxxxxx");
         assertThat(throttled.statusCode()).isEqualTo(429);
-        assertThat(throttled.headers().firstValue("Retry-After")).hasValueSatisfying(v -> assertThat(Long.parseLong(v)).isPositive());
+        assertThat(throttled.headers().firstValue("Retry-After"))
+                .hasValueSatisfying(v -> assertThat(Long.parseLong(v)).isPositive());
         assertThat(throttled.body()).contains("too many wrong tokens").contains("\"field\":\"Authorization\"");
         assertThat(send(null).statusCode()).isEqualTo(429);
         assertThat(send("Bearer " + TOKEN).statusCode()).isEqualTo(200);
         assertThat(router.get("/metrics").body())
-                .contains("ops_router_ingest_refused_total{endpoint=\"alertmanager\",reason=\"too_many_failures\"} 2.0");
+                .contains(
+                        "ops_router_ingest_refused_total{endpoint=\"alertmanager\",reason=\"too_many_failures\"} 2.0");
     }
 }

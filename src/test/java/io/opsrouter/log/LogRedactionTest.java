@@ -9,8 +9,10 @@ class LogRedactionTest {
     void credentialsWebhookPathsAndUrlPasswordsAreMasked() {
         assertThat(LogRedaction.redact("http-outgoing-0 >> Authorization: Basic QUMwMTIzOnR3aWxpby10b2tlbg=="))
                 .isEqualTo("http-outgoing-0 >> Authorization: Basic ***");
-        assertThat(LogRedaction.redact("http-outgoing-0 >> \"Authorization: Bearer xoxb-1234-5678-abcdefgh[\\r][\\n]\""))
-                .doesNotContain("xoxb-1234").doesNotContain("abcdefgh");
+        assertThat(LogRedaction.redact(
+                        "http-outgoing-0 >> \"Authorization: Bearer xoxb-1234-5678-abcdefgh[\\r][\\n]\""))
+                .doesNotContain("xoxb-1234")
+                .doesNotContain("abcdefgh");
         assertThat(LogRedaction.redact("POST https://hooks.slack.com/services/T000/B000/XXXXsecret failed"))
                 .isEqualTo("POST https://hooks.slack.com/services/*** failed");
         assertThat(LogRedaction.redact("{\"message\":\"connecting to postgres://router:pw-secret@db:5432/ops\"}"))

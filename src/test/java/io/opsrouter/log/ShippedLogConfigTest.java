@@ -18,16 +18,23 @@ class ShippedLogConfigTest {
     @ValueSource(strings = {"text", "json"})
     void headerLoggersStayQuietAndSecretsInAnyLineAreMasked(String format) throws Exception {
         String out = capture(format, () -> {
-            LoggerFactory.getLogger("org.apache.hc.client5.http.headers").debug("http-outgoing-0 >> Authorization: Basic QUM6aGVhZGVyLXNlY3JldA==");
+            LoggerFactory.getLogger("org.apache.hc.client5.http.headers")
+                    .debug("http-outgoing-0 >> Authorization: Basic QUM6aGVhZGVyLXNlY3JldA==");
             LoggerFactory.getLogger("com.slack.api.util.http.listener.DetailedLoggingListener")
                     .debug("URL: https://hooks.slack.com/services/T1/B1/ListenerSecret");
-            LoggerFactory.getLogger("io.opsrouter.somewhere").info("retrying POST https://hooks.slack.com/services/T2/B2/InfoSecret with "
-                    + "Authorization: Bearer xoxb-9999-8888-infotoken and postgres://router:dbpass-secret@db/ops");
+            LoggerFactory.getLogger("io.opsrouter.somewhere")
+                    .info(
+                            "retrying POST https://hooks.slack.com/services/T2/B2/InfoSecret with "
+                                    + "Authorization: Bearer xoxb-9999-8888-infotoken and postgres://router:dbpass-secret@db/ops");
             LoggerFactory.getLogger("io.opsrouter.somewhere").debug("debug line visible");
         });
         assertThat(out).contains("debug line visible").contains("retrying POST");
-        assertThat(out).doesNotContain("QUM6aGVhZGVyLXNlY3JldA==").doesNotContain("ListenerSecret").doesNotContain("InfoSecret")
-                .doesNotContain("infotoken").doesNotContain("dbpass-secret");
+        assertThat(out)
+                .doesNotContain("QUM6aGVhZGVyLXNlY3JldA==")
+                .doesNotContain("ListenerSecret")
+                .doesNotContain("InfoSecret")
+                .doesNotContain("infotoken")
+                .doesNotContain("dbpass-secret");
         if (format.equals("json")) assertThat(out).startsWith("{");
     }
 

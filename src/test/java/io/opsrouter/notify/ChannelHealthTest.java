@@ -16,10 +16,15 @@ import org.junit.jupiter.api.Test;
 class ChannelHealthTest {
     final List<ChannelAlarm> alarms = new ArrayList<>();
     boolean alertSideTakesAlarms = true;
-    final ChannelHealth health = new ChannelHealth(ChannelName.SMS, 3, Duration.ofHours(1), a -> {
-        if (alertSideTakesAlarms) alarms.add(a);
-        return alertSideTakesAlarms;
-    }, Clock.fixed(Instant.parse("2026-12-01T03:00:00Z"), ZoneOffset.UTC));
+    final ChannelHealth health = new ChannelHealth(
+            ChannelName.SMS,
+            3,
+            Duration.ofHours(1),
+            a -> {
+                if (alertSideTakesAlarms) alarms.add(a);
+                return alertSideTakesAlarms;
+            },
+            Clock.fixed(Instant.parse("2026-12-01T03:00:00Z"), ZoneOffset.UTC));
 
     void failOnce(ChannelException e) {
         assertThat(health.tryAcquire()).isTrue();
@@ -36,7 +41,9 @@ class ChannelHealthTest {
         assertThat(health.closed()).isFalse();
         assertThat(health.tryAcquire()).as("no send while open").isFalse();
         assertThat(health.health().up()).isFalse();
-        assertThat(health.health().detail()).contains("circuit open after 3 failed sends").contains("HTTP 502: bad gateway");
+        assertThat(health.health().detail())
+                .contains("circuit open after 3 failed sends")
+                .contains("HTTP 502: bad gateway");
     }
 
     @Test
@@ -63,8 +70,9 @@ class ChannelHealthTest {
         health.failing("dead after 12 attempts");
         health.failing("dead after 12 attempts");
         assertThat(alarms).hasSize(1);
-        assertThat(alarms.get(0)).isEqualTo(new ChannelAlarm(ChannelName.SMS, true, "dead after 12 attempts",
-                Instant.parse("2026-12-01T03:00:00Z")));
+        assertThat(alarms.get(0))
+                .isEqualTo(new ChannelAlarm(
+                        ChannelName.SMS, true, "dead after 12 attempts", Instant.parse("2026-12-01T03:00:00Z")));
         assertThat(health.isFailing()).isTrue();
         health.delivered();
         health.delivered();

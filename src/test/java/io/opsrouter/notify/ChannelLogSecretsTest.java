@@ -30,7 +30,8 @@ class ChannelLogSecretsTest {
     @Test
     void slackAndTwilioSendsAtTraceLogNoTokenAuthHeaderOrWebhookPath() throws Exception {
         String output;
-        try (FakeApi slack = new FakeApi(); FakeApi twilio = new FakeApi().okBody("{\"sid\": \"SM123\", \"status\": \"queued\"}")) {
+        try (FakeApi slack = new FakeApi();
+                FakeApi twilio = new FakeApi().okBody("{\"sid\": \"SM123\", \"status\": \"queued\"}")) {
             output = withShippedLoggingAtTrace(() -> {
                 try (RouterHarness router = RouterHarness.shipped(home)
                         .env("SLACK_WEBHOOK_URL", slack.url() + WEBHOOK_PATH)
@@ -39,17 +40,32 @@ class ChannelLogSecretsTest {
                         .env("TWILIO_FROM_NUMBER", "+15145550100")
                         .env("TWILIO_API_URL", twilio.url())
                         .start()) {
-                    Notifications.enqueue(router.app().context().store(), Notifications.of("log-s", "slack", null, "P1", "Drain line blocked"),
-                            Notifications.of("log-t", "sms", new Recipient("Ana", "+15145550123", null), "P1", "Drain line blocked"));
-                    await().atMost(Duration.ofSeconds(20)).until(() -> "sent".equals(Notifications.status(router.app().context().store(), "log-s"))
-                            && "sent".equals(Notifications.status(router.app().context().store(), "log-t")));
+                    Notifications.enqueue(
+                            router.app().context().store(),
+                            Notifications.of("log-s", "slack", null, "P1", "Drain line blocked"),
+                            Notifications.of(
+                                    "log-t",
+                                    "sms",
+                                    new Recipient("Ana", "+15145550123", null),
+                                    "P1",
+                                    "Drain line blocked"));
+                    await().atMost(Duration.ofSeconds(20))
+                            .until(() -> "sent"
+                                            .equals(Notifications.status(
+                                                    router.app().context().store(), "log-s"))
+                                    && "sent"
+                                            .equals(Notifications.status(
+                                                    router.app().context().store(), "log-t")));
                 }
             });
             assertThat(slack.accepted()).as("the stand-ins were really called").isNotEmpty();
             assertThat(twilio.accepted().get(0).header("Authorization")).contains(basic());
         }
         assertThat(output).as("DEBUG output was captured").contains(" DEBUG ");
-        assertThat(output).doesNotContain(TWILIO_TOKEN).doesNotContain(basic()).doesNotContain("WebhookSecretPart42")
+        assertThat(output)
+                .doesNotContain(TWILIO_TOKEN)
+                .doesNotContain(basic())
+                .doesNotContain("WebhookSecretPart42")
                 .doesNotContain("B0SECRET/WebhookSecretPart42");
     }
 

@@ -19,6 +19,7 @@ import org.slf4j.LoggerFactory;
 class DeliveryLogTest {
     @TempDir
     Path home;
+
     final FakeApi twilio = new FakeApi();
     final ListAppender<ILoggingEvent> lines = new ListAppender<>();
     final Logger logger = (Logger) LoggerFactory.getLogger(LaneSender.class);
@@ -42,12 +43,25 @@ class DeliveryLogTest {
                 .env("TWILIO_API_URL", twilio.url())
                 .setting("notify.poll-interval", "50ms")
                 .start();
-        Notifications.enqueue(router.app().context().store(),
-                Notifications.of("log-1", "sms", new Recipient("Ana", "+15145550123", "ana@example.com"), "P1", "Emergency call unprocessed"));
-        await().atMost(Duration.ofSeconds(15)).until(() -> "sent".equals(Notifications.status(router.app().context().store(), "log-1")));
-        await().atMost(Duration.ofSeconds(5)).until(() -> lines.list.stream().anyMatch(e -> e.getFormattedMessage().contains("delivered")));
-        assertThat(lines.list).extracting(ILoggingEvent::getFormattedMessage)
+        Notifications.enqueue(
+                router.app().context().store(),
+                Notifications.of(
+                        "log-1",
+                        "sms",
+                        new Recipient("Ana", "+15145550123", "ana@example.com"),
+                        "P1",
+                        "Emergency call unprocessed"));
+        await().atMost(Duration.ofSeconds(15))
+                .until(() -> "sent"
+                        .equals(Notifications.status(router.app().context().store(), "log-1")));
+        await().atMost(Duration.ofSeconds(5))
+                .until(() -> lines.list.stream()
+                        .anyMatch(e -> e.getFormattedMessage().contains("delivered")));
+        assertThat(lines.list)
+                .extracting(ILoggingEvent::getFormattedMessage)
                 .contains("sms delivered firing P1 SiteDown #a-log-1 to Ana (attempt 1, log-1)")
-                .noneMatch(m -> m.contains("+15145550123") || m.contains("ana@example.com") || m.contains("Emergency call unprocessed"));
+                .noneMatch(m -> m.contains("+15145550123")
+                        || m.contains("ana@example.com")
+                        || m.contains("Emergency call unprocessed"));
     }
 }

@@ -1,17 +1,17 @@
 package io.opsrouter.notify;
 
-import io.opsrouter.outbox.Recipient;
-import io.opsrouter.outbox.ChannelName;
-import io.opsrouter.outbox.OutboxQueue;
-import io.opsrouter.outbox.OutboxRow;
-import io.opsrouter.testing.RecordingIntake;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.opsrouter.alert.Severity;
 import io.opsrouter.alert.Signal;
 import io.opsrouter.app.Json;
+import io.opsrouter.outbox.ChannelName;
+import io.opsrouter.outbox.OutboxQueue;
+import io.opsrouter.outbox.OutboxRow;
+import io.opsrouter.outbox.Recipient;
 import io.opsrouter.store.StateStore;
+import io.opsrouter.testing.RecordingIntake;
 import io.opsrouter.testing.RouterHarness;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -28,6 +28,7 @@ class DeliveryTest {
 
     @TempDir
     Path home;
+
     final FakeApi slack = new FakeApi();
     final FakeApi hook = new FakeApi();
     final FakeApi twilio = new FakeApi();
@@ -35,7 +36,8 @@ class DeliveryTest {
     RouterHarness router;
 
     RouterHarness router(int attempts) {
-        router = RouterHarness.shipped(home).modules(intake.modules())
+        router = RouterHarness.shipped(home)
+                .modules(intake.modules())
                 .env("SLACK_WEBHOOK_URL", slack.url() + "/services/T/B/X")
                 .env("WEBHOOK_URL", hook.url() + "/hook")
                 .env("WEBHOOK_SECRET", "0123456789abcdef0123456789abcdef")
@@ -83,13 +85,20 @@ class DeliveryTest {
         int failedWhileDown = slack.requests().size();
 
         slack.mode(FakeApi.Mode.OK);
-        await().atMost(WAIT).until(() -> slack.accepted().size() >= 20
-                && slackKeys.stream().allMatch(k -> "sent".equals(Notifications.status(store(), k))));
-        List<String> delivered = slack.accepted().stream().map(r -> textOf(r.body())).map(t -> t.substring(t.indexOf("out-"), t.indexOf("out-") + 6)).toList();
+        await().atMost(WAIT)
+                .until(() -> slack.accepted().size() >= 20
+                        && slackKeys.stream().allMatch(k -> "sent".equals(Notifications.status(store(), k))));
+        List<String> delivered = slack.accepted().stream()
+                .map(r -> textOf(r.body()))
+                .map(t -> t.substring(t.indexOf("out-"), t.indexOf("out-") + 6))
+                .toList();
         assertThat(delivered).as("every notification once, in order").containsExactlyElementsOf(slackKeys);
         assertThat(hook.accepted()).hasSize(20);
-        assertThat(failedWhileDown).as("the breaker spares a down channel from a request per notification").isLessThan(60);
-        assertThat(router.get("/metrics").body()).contains("ops_router_notifications_failed_total{channel=\"slack\",reason=\"http_500\"}")
+        assertThat(failedWhileDown)
+                .as("the breaker spares a down channel from a request per notification")
+                .isLessThan(60);
+        assertThat(router.get("/metrics").body())
+                .contains("ops_router_notifications_failed_total{channel=\"slack\",reason=\"http_500\"}")
                 .contains("ops_router_notifications_sent_total{channel=\"slack\"} 20.0")
                 .contains("ops_router_outbox_depth 0.0")
                 .contains("ops_router_outbox_oldest_age_seconds 0.0")
@@ -123,7 +132,9 @@ class DeliveryTest {
         FakeApi.Request ok = hook.accepted().get(0);
         assertThat(hung.answeredWith()).isZero();
         assertThat(Duration.between(hung.at(), ok.at())).isBetween(Duration.ofMillis(1900), Duration.ofSeconds(8));
-        assertThat(ok.header("Idempotency-Key")).as("the retry carries the same key").isEqualTo(hung.header("Idempotency-Key"));
+        assertThat(ok.header("Idempotency-Key"))
+                .as("the retry carries the same key")
+                .isEqualTo(hung.header("Idempotency-Key"));
         assertThat(router.get("/metrics").body()).contains("channel=\"webhook\",reason=\"timeout\"");
     }
 
@@ -139,7 +150,9 @@ class DeliveryTest {
         Signal firing = intake.signals.get(0);
         assertThat(firing.source()).isEqualTo("router");
         assertThat(firing.name()).isEqualTo("channel-failing");
-        assertThat(firing.labels()).containsEntry("alertname", "channel-failing").containsEntry("channel", "sms");
+        assertThat(firing.labels())
+                .containsEntry("alertname", "channel-failing")
+                .containsEntry("channel", "sms");
         assertThat(firing.severity()).isEqualTo(Severity.P1);
         assertThat(firing.state()).isEqualTo(Signal.State.FIRING);
 
@@ -150,17 +163,21 @@ class DeliveryTest {
         assertThat(intake.signals.get(1).state()).isEqualTo(Signal.State.RESOLVED);
         assertThat(intake.signals.get(1).labels()).containsEntry("channel", "sms");
         assertThat(Notifications.status(store(), "dead-2")).isEqualTo("sent");
-        assertThat(Notifications.status(store(), "dead-1")).as("a dead notification stays dead").isEqualTo("dead");
+        assertThat(Notifications.status(store(), "dead-1"))
+                .as("a dead notification stays dead")
+                .isEqualTo("dead");
     }
 
     @Test
     void aRefusedNumberIsDeadAtOnceWithoutRetriesAndOthersGoOn() {
         router(1000).start();
         twilio.mode(FakeApi.Mode.BAD_REQUEST);
-        Notifications.enqueue(store(), Notifications.of("bad-1", "sms", new Recipient("Bob", "+15145550000", null), "P1", "x"));
+        Notifications.enqueue(
+                store(), Notifications.of("bad-1", "sms", new Recipient("Bob", "+15145550000", null), "P1", "x"));
         await().atMost(WAIT).until(() -> "dead".equals(Notifications.status(store(), "bad-1")));
         twilio.mode(FakeApi.Mode.OK);
-        Notifications.enqueue(store(), Notifications.of("good-1", "sms", new Recipient("Ana", "+15145550123", null), "P1", "x"));
+        Notifications.enqueue(
+                store(), Notifications.of("good-1", "sms", new Recipient("Ana", "+15145550123", null), "P1", "x"));
         await().atMost(WAIT).until(() -> "sent".equals(Notifications.status(store(), "good-1")));
         assertThat(twilio.requests()).hasSize(2);
         assertThat(router.get("/metrics").body()).contains("channel=\"sms\",reason=\"http_400\"");
@@ -176,7 +193,8 @@ class DeliveryTest {
         hook.mode(FakeApi.Mode.OK);
         router.start();
         await().atMost(WAIT).until(() -> hook.accepted().size() == 5);
-        assertThat(hook.accepted()).extracting(r -> r.header("Idempotency-Key"))
+        assertThat(hook.accepted())
+                .extracting(r -> r.header("Idempotency-Key"))
                 .containsExactly("rs-0", "rs-1", "rs-2", "rs-3", "rs-4");
     }
 
@@ -184,16 +202,25 @@ class DeliveryTest {
     void rowsClaimedByADispatcherThatDiedAreDeliveredWhenItsLeaseEnds() {
         router(1000).start();
         router.stop();
-        StateStore direct = StateStore.open(router.app() == null ? "jdbc:h2:file:" + home.resolve("data/router").toAbsolutePath()
-                + ";AUTO_SERVER=FALSE;DB_CLOSE_ON_EXIT=FALSE" : null, null, null, 2, home.resolve("data"));
+        StateStore direct = StateStore.open(
+                router.app() == null
+                        ? "jdbc:h2:file:" + home.resolve("data/router").toAbsolutePath()
+                                + ";AUTO_SERVER=FALSE;DB_CLOSE_ON_EXIT=FALSE"
+                        : null,
+                null,
+                null,
+                2,
+                home.resolve("data"));
         Notifications.enqueue(direct, Notifications.of("crash-1", "webhook"), Notifications.of("crash-2", "webhook"));
         Instant claimedAt = Instant.now();
-        List<OutboxRow> claimed = new OutboxQueue(direct).claim(ChannelName.WEBHOOK, null, 10, claimedAt, Duration.ofMillis(1500));
+        List<OutboxRow> claimed =
+                new OutboxQueue(direct).claim(ChannelName.WEBHOOK, null, 10, claimedAt, Duration.ofMillis(1500));
         assertThat(claimed).hasSize(2);
         direct.close();
         router.start();
         await().atMost(WAIT).until(() -> hook.accepted().size() == 2);
-        assertThat(Duration.between(claimedAt, hook.accepted().get(0).at())).isGreaterThanOrEqualTo(Duration.ofMillis(1400));
+        assertThat(Duration.between(claimedAt, hook.accepted().get(0).at()))
+                .isGreaterThanOrEqualTo(Duration.ofMillis(1400));
         assertThat(hook.accepted()).extracting(r -> r.header("Idempotency-Key")).containsExactly("crash-1", "crash-2");
     }
 

@@ -31,7 +31,14 @@ final class FakeApi implements AutoCloseable {
         }
     }
 
-    enum Mode { OK, FAIL_500, RATE_LIMITED, HANG, BAD_REQUEST, UNAUTHORIZED }
+    enum Mode {
+        OK,
+        FAIL_500,
+        RATE_LIMITED,
+        HANG,
+        BAD_REQUEST,
+        UNAUTHORIZED
+    }
 
     private final HttpServer server;
     private final List<Request> requests = new CopyOnWriteArrayList<>();
@@ -156,9 +163,13 @@ final class FakeApi implements AutoCloseable {
         };
         requests.add(new Request(ex.getRequestMethod(), ex.getRequestURI().toString(), headers, body, at, status));
         int delay = delayUpToMillis;
-        if (delay > 0) LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(ThreadLocalRandom.current().nextInt(delay + 1)));
-        if (m == Mode.RATE_LIMITED) ex.getResponseHeaders().add("Retry-After", Integer.toString(retryAfterSeconds.get()));
-        byte[] out = (status == 200 ? okBody : "{\"code\": 21211, \"message\": \"error " + status + "\"}").getBytes(StandardCharsets.UTF_8);
+        if (delay > 0)
+            LockSupport.parkNanos(
+                    TimeUnit.MILLISECONDS.toNanos(ThreadLocalRandom.current().nextInt(delay + 1)));
+        if (m == Mode.RATE_LIMITED)
+            ex.getResponseHeaders().add("Retry-After", Integer.toString(retryAfterSeconds.get()));
+        byte[] out = (status == 200 ? okBody : "{\"code\": 21211, \"message\": \"error " + status + "\"}")
+                .getBytes(StandardCharsets.UTF_8);
         // before the answer leaves: the client may send its next request the moment it has the answer
         inFlight.decrementAndGet();
         ex.sendResponseHeaders(status, out.length);

@@ -1,8 +1,5 @@
 package io.opsrouter.notify;
 
-import io.opsrouter.outbox.ChannelName;
-import io.opsrouter.outbox.Notification;
-import io.opsrouter.outbox.Outbox;
 import static java.util.stream.Collectors.groupingBy;
 import static java.util.stream.Collectors.toList;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -13,6 +10,9 @@ import io.opsrouter.app.StartupException;
 import io.opsrouter.config.Env;
 import io.opsrouter.config.SettingsException;
 import io.opsrouter.config.SettingsSource;
+import io.opsrouter.outbox.ChannelName;
+import io.opsrouter.outbox.Notification;
+import io.opsrouter.outbox.Outbox;
 import io.opsrouter.store.StateStore;
 import io.opsrouter.testing.RouterHarness;
 import io.opsrouter.testing.TestPostgres;
@@ -36,6 +36,7 @@ class LanesTest {
 
     @TempDir
     Path home;
+
     final FakeApi hook = new FakeApi();
     RouterHarness router;
 
@@ -91,11 +92,13 @@ class LanesTest {
 
     boolean allSent(List<String> keys) {
         return store().read(c -> {
-            try (var rs = c.createStatement().executeQuery("SELECT COUNT(*) FROM outbox WHERE status <> 'sent'")) {
-                rs.next();
-                return rs.getLong(1) == 0;
-            }
-        }) && acceptedKeys().size() >= keys.size();
+                    try (var rs =
+                            c.createStatement().executeQuery("SELECT COUNT(*) FROM outbox WHERE status <> 'sent'")) {
+                        rs.next();
+                        return rs.getLong(1) == 0;
+                    }
+                })
+                && acceptedKeys().size() >= keys.size();
     }
 
     @Test
@@ -105,7 +108,9 @@ class LanesTest {
         List<String> keys = enqueue(24, 12);
         await().atMost(WAIT).until(() -> allSent(keys));
         assertThat(acceptedKeys()).as("each message once").containsExactlyInAnyOrderElementsOf(keys);
-        assertThat(byGroup(acceptedKeys())).as("per group, in the order written").isEqualTo(byGroup(keys));
+        assertThat(byGroup(acceptedKeys()))
+                .as("per group, in the order written")
+                .isEqualTo(byGroup(keys));
         assertThat(hook.maxInFlight()).as("several messages in flight at once").isGreaterThan(1);
     }
 
@@ -124,13 +129,20 @@ class LanesTest {
         router(null).start();
         hook.delayUpTo(2).failAfter(40);
         List<String> keys = enqueue(24, 10);
-        await().atMost(WAIT).until(() -> hook.requests().stream().filter(r -> r.answeredWith() == 500).count() >= 3);
+        await().atMost(WAIT)
+                .until(() -> hook.requests().stream()
+                                .filter(r -> r.answeredWith() == 500)
+                                .count()
+                        >= 3);
         await().atMost(WAIT).until(() -> router.get("/health").body().contains("circuit open"));
         hook.mode(FakeApi.Mode.OK);
         await().atMost(WAIT).until(() -> allSent(keys));
         assertThat(acceptedKeys()).as("each message once").containsExactlyInAnyOrderElementsOf(keys);
-        assertThat(byGroup(acceptedKeys())).as("per group, in the order written").isEqualTo(byGroup(keys));
-        assertThat(router.get("/metrics").body()).contains("ops_router_notifications_sent_total{channel=\"webhook\"} 240.0");
+        assertThat(byGroup(acceptedKeys()))
+                .as("per group, in the order written")
+                .isEqualTo(byGroup(keys));
+        assertThat(router.get("/metrics").body())
+                .contains("ops_router_notifications_sent_total{channel=\"webhook\"} 240.0");
     }
 
     @Test
@@ -153,9 +165,10 @@ class LanesTest {
     void anEnqueueWakesItsChannelWhenItsTransactionCommitsNotBeforeAndNotForTheNextPoll() {
         router(null).setting("notify.poll-interval", "1h").start();
         assertThatThrownBy(() -> store().inTransaction(c -> {
-            Outbox.enqueue(c, Notifications.inGroup("rolled-back", "webhook", "service=a"), Instant.now());
-            throw new IllegalStateException("the alert change failed");
-        })).hasMessageContaining("alert change failed");
+                    Outbox.enqueue(c, Notifications.inGroup("rolled-back", "webhook", "service=a"), Instant.now());
+                    throw new IllegalStateException("the alert change failed");
+                }))
+                .hasMessageContaining("alert change failed");
         store().inTransaction(c -> {
             Outbox.enqueue(c, Notifications.inGroup("slow-commit", "webhook", "service=a"), Instant.now());
             LockSupport.parkNanos(Duration.ofMillis(300).toNanos());
@@ -172,14 +185,18 @@ class LanesTest {
     @ValueSource(strings = {"0", "65", "x"})
     void aBadConcurrencyIsRefusedAtLoadNamingTheVariableAndTheFix(String value) {
         SettingsSource s = new SettingsSource(home, Map.of(), Map.of(), new Env(Map.of("NOTIFY_CONCURRENCY", value)));
-        assertThatThrownBy(() -> DispatchSettings.from(s)).isInstanceOf(SettingsException.class)
-                .hasMessageContaining("NOTIFY_CONCURRENCY").hasMessageContaining("'" + value + "'")
+        assertThatThrownBy(() -> DispatchSettings.from(s))
+                .isInstanceOf(SettingsException.class)
+                .hasMessageContaining("NOTIFY_CONCURRENCY")
+                .hasMessageContaining("'" + value + "'")
                 .hasMessageContaining("(fix: set it to a number from 1 to 64)");
     }
 
     @Test
     void aBadConcurrencyStopsStartUp() {
-        assertThatThrownBy(() -> router("0").start()).isInstanceOf(StartupException.class).hasMessageContaining("NOTIFY_CONCURRENCY");
+        assertThatThrownBy(() -> router("0").start())
+                .isInstanceOf(StartupException.class)
+                .hasMessageContaining("NOTIFY_CONCURRENCY");
         router = null;
     }
 
@@ -190,11 +207,14 @@ class LanesTest {
         assertThat(d.lanes(ChannelName.WEBHOOK)).isEqualTo(8);
         assertThat(d.lanes(ChannelName.SMS)).isEqualTo(2);
         assertThat(d.lanes(ChannelName.LOG)).isEqualTo(1);
-        DispatchSettings one = DispatchSettings.from(new SettingsSource(home, Map.of(), Map.of(), new Env(Map.of("NOTIFY_CONCURRENCY", "1"))));
+        DispatchSettings one = DispatchSettings.from(
+                new SettingsSource(home, Map.of(), Map.of(), new Env(Map.of("NOTIFY_CONCURRENCY", "1"))));
         assertThat(one.lanes(ChannelName.SLACK)).isEqualTo(1);
-        assertThat(one.lanes(ChannelName.SMS)).as("never more than notify.concurrency").isEqualTo(1);
-        DispatchSettings sms = DispatchSettings.from(new SettingsSource(home, Map.of(), Map.of(),
-                new Env(Map.of("NOTIFY_SMS_CONCURRENCY", "4"))));
+        assertThat(one.lanes(ChannelName.SMS))
+                .as("never more than notify.concurrency")
+                .isEqualTo(1);
+        DispatchSettings sms = DispatchSettings.from(
+                new SettingsSource(home, Map.of(), Map.of(), new Env(Map.of("NOTIFY_SMS_CONCURRENCY", "4"))));
         assertThat(sms.lanes(ChannelName.SMS)).isEqualTo(4);
     }
 }

@@ -1,12 +1,12 @@
 package io.opsrouter.notify;
 
-import io.opsrouter.outbox.ChannelName;
-import io.opsrouter.outbox.Notification;
-import io.opsrouter.outbox.Recipient;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.opsrouter.config.SettingsException;
+import io.opsrouter.outbox.ChannelName;
+import io.opsrouter.outbox.Notification;
+import io.opsrouter.outbox.Recipient;
 import io.opsrouter.testing.RouterHarness;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -31,7 +31,8 @@ class MessageTemplatesTest {
     void aBrokenTemplateIsRefusedAtLoadNamingFileAndLine(Path fixture) throws IOException {
         String expect = Files.readString(fixture.resolve("expect")).trim();
         assertThatThrownBy(() -> MessageTemplates.load(fixture, new HashSet<>(ChannelName.idList())))
-                .isInstanceOf(SettingsException.class).hasMessageContaining(expect);
+                .isInstanceOf(SettingsException.class)
+                .hasMessageContaining(expect);
     }
 
     @Test
@@ -44,7 +45,8 @@ class MessageTemplatesTest {
 
     @Test
     void aLineWhosePlaceholdersAreAllEmptyIsLeftOut() {
-        MessageTemplate t = MessageTemplate.parse("t", "Subject: [${severity}] ${summary}\n${summary}\nAck: ${ackUrl}\nHost: ${labels.host}\nend", true);
+        MessageTemplate t = MessageTemplate.parse(
+                "t", "Subject: [${severity}] ${summary}\n${summary}\nAck: ${ackUrl}\nHost: ${labels.host}\nend", true);
         Map<String, String> f = Map.of("severity", "P2", "summary", "Disk full", "ackUrl", "", "labels.host", "db1");
         assertThat(t.renderSubject(f)).isEqualTo("[P2] Disk full");
         assertThat(t.render(f)).isEqualTo(String.join("\n", List.of("Disk full", "Host: db1", "end")));
@@ -53,16 +55,21 @@ class MessageTemplatesTest {
     @Test
     void aValueThatLooksLikeAPlaceholderIsNotExpanded() {
         MessageTemplate t = MessageTemplate.parse("t", "${summary} ${ackUrl}", false);
-        assertThat(t.render(Map.of("summary", "${ackUrl}", "ackUrl", "https://x"))).isEqualTo("${ackUrl} https://x");
+        assertThat(t.render(Map.of("summary", "${ackUrl}", "ackUrl", "https://x")))
+                .isEqualTo("${ackUrl} https://x");
     }
 
     @Test
     void fieldsComeFromTheNotificationAndItsAlerts() {
         Notification n = Notifications.of("k1", "slack", new Recipient("Ana", "+15145550123", null), "P1", "Site down");
         Map<String, String> f = MessageFields.of(n);
-        assertThat(f).containsEntry("labels.service", "web").containsEntry("values.status", "503")
-                .containsEntry("values.latency_seconds", "2.5").containsEntry("recipient", "Ana")
-                .containsEntry("count", "1").containsEntry("kind", "firing")
+        assertThat(f)
+                .containsEntry("labels.service", "web")
+                .containsEntry("values.status", "503")
+                .containsEntry("values.latency_seconds", "2.5")
+                .containsEntry("recipient", "Ana")
+                .containsEntry("count", "1")
+                .containsEntry("kind", "firing")
                 .containsEntry("annotations.description", "front end unreachable");
     }
 }

@@ -1,10 +1,10 @@
 package io.opsrouter.notify;
 
-import io.opsrouter.outbox.Notification;
-import io.opsrouter.outbox.Recipient;
 import io.opsrouter.outbox.AlertView;
 import io.opsrouter.outbox.ChannelName;
+import io.opsrouter.outbox.Notification;
 import io.opsrouter.outbox.Outbox;
+import io.opsrouter.outbox.Recipient;
 import io.opsrouter.store.StateStore;
 import java.time.Instant;
 import java.util.List;
@@ -15,18 +15,35 @@ final class Notifications {
     private Notifications() {}
 
     static Notification of(String key, String channel, Recipient recipient, String severity, String summary) {
-        AlertView alert = new AlertView("a-" + key, "fp" + key, "firing", severity, "SiteDown", summary,
-                "https://runbooks.example.com/site-down", Map.of("alertname", "SiteDown", "service", "web"),
-                Map.of("description", "front end unreachable"), Map.of("latency_seconds", 2.5, "status", 503.0),
-                Instant.parse("2026-11-24T10:00:00Z"), Instant.now());
-        return new Notification(key, ChannelName.of(channel), recipient, Notification.Kind.FIRING, severity, "service=web", List.of(alert),
+        AlertView alert = new AlertView(
+                "a-" + key,
+                "fp" + key,
+                "firing",
+                severity,
+                "SiteDown",
+                summary,
+                "https://runbooks.example.com/site-down",
+                Map.of("alertname", "SiteDown", "service", "web"),
+                Map.of("description", "front end unreachable"),
+                Map.of("latency_seconds", 2.5, "status", 503.0),
+                Instant.parse("2026-11-24T10:00:00Z"),
+                Instant.now());
+        return new Notification(
+                key,
+                ChannelName.of(channel),
+                recipient,
+                Notification.Kind.FIRING,
+                severity,
+                "service=web",
+                List.of(alert),
                 "https://ops.example.com/ack/tok-" + key);
     }
 
     /** A notification of group {@code group} (its alert's summary is the key). */
     static Notification inGroup(String key, String channel, String group) {
         Notification n = of(key, channel, null, "P2", key);
-        return new Notification(n.idempotencyKey(), n.channel(), n.recipient(), n.kind(), n.severity(), group, n.alerts(), n.ackUrl());
+        return new Notification(
+                n.idempotencyKey(), n.channel(), n.recipient(), n.kind(), n.severity(), group, n.alerts(), n.ackUrl());
     }
 
     static Notification of(String key, String channel) {

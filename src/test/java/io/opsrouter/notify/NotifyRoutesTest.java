@@ -19,25 +19,33 @@ class NotifyRoutesTest {
 
     @Test
     void withARealChannelARouterWithoutRoutesNotifyYamlDoesNotStart() {
-        RouterHarness router = RouterHarness.empty(home).onlyModules(NOTIFY_ONLY).env("WEBHOOK_URL", "http://127.0.0.1:9/hook")
+        RouterHarness router = RouterHarness.empty(home)
+                .onlyModules(NOTIFY_ONLY)
+                .env("WEBHOOK_URL", "http://127.0.0.1:9/hook")
                 .env("WEBHOOK_SECRET", "0123456789abcdef0123456789abcdef");
-        assertThatThrownBy(router::start).isInstanceOf(StartupException.class).hasMessageContaining("routes/notify.yaml");
+        assertThatThrownBy(router::start)
+                .isInstanceOf(StartupException.class)
+                .hasMessageContaining("routes/notify.yaml");
         router.close();
     }
 
     @Test
     void thePollIntervalComesFromTheEnvironmentToo() {
-        try (RouterHarness router = RouterHarness.shipped(home).env("NOTIFY_POLL_INTERVAL", "75ms").start()) {
-            var timer = (org.apache.camel.component.timer.TimerEndpoint) router.app().camel().getRoute("notify-poll").getEndpoint();
+        try (RouterHarness router =
+                RouterHarness.shipped(home).env("NOTIFY_POLL_INTERVAL", "75ms").start()) {
+            var timer = (org.apache.camel.component.timer.TimerEndpoint)
+                    router.app().camel().getRoute("notify-poll").getEndpoint();
             assertThat(timer.getPeriod()).isEqualTo(75L);
         }
     }
 
     @Test
     void aBareHomeWithOnlyTheLogChannelStartsAndKeepsNotificationsInTheOutbox() {
-        try (RouterHarness router = RouterHarness.empty(home).onlyModules(NOTIFY_ONLY).start()) {
+        try (RouterHarness router =
+                RouterHarness.empty(home).onlyModules(NOTIFY_ONLY).start()) {
             Notifications.enqueue(router.app().context().store(), Notifications.of("bare-1", "log"));
-            assertThat(Notifications.status(router.app().context().store(), "bare-1")).isEqualTo("pending");
+            assertThat(Notifications.status(router.app().context().store(), "bare-1"))
+                    .isEqualTo("pending");
         }
     }
 }

@@ -1,11 +1,11 @@
 package io.opsrouter.notify;
 
-import io.opsrouter.outbox.Notification;
-import io.opsrouter.outbox.OutboxQueue;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.opsrouter.outbox.Notification;
+import io.opsrouter.outbox.OutboxQueue;
 import io.opsrouter.store.StateStore;
 import io.opsrouter.testing.RouterHarness;
 import java.nio.file.Path;
@@ -37,12 +37,16 @@ class OutboxRetentionTest {
             queue.markSent(List.of(id(store, "old-sent"), id(store, "recent-sent")), recent);
             queue.markDead(id(store, "old-dead"), 12, old, "http_500: down");
 
-            OutboxRetention retention = new OutboxRetention(store, Duration.ofDays(30), Clock.fixed(NOW, ZoneOffset.UTC), new SimpleMeterRegistry());
+            OutboxRetention retention = new OutboxRetention(
+                    store, Duration.ofDays(30), Clock.fixed(NOW, ZoneOffset.UTC), new SimpleMeterRegistry());
             assertThat(retention.purge()).isEqualTo(2);
             assertThat(keys(store)).containsExactly("old-pending", "recent-sent");
             assertThat(retention.purge()).isZero();
 
-            OutboxRetention forever = new OutboxRetention(store, Duration.ZERO, Clock.fixed(NOW.plus(Duration.ofDays(400)), ZoneOffset.UTC),
+            OutboxRetention forever = new OutboxRetention(
+                    store,
+                    Duration.ZERO,
+                    Clock.fixed(NOW.plus(Duration.ofDays(400)), ZoneOffset.UTC),
                     new SimpleMeterRegistry());
             assertThat(forever.purge()).isZero();
             assertThat(keys(store)).hasSize(2);
@@ -52,11 +56,18 @@ class OutboxRetentionTest {
     @Test
     void aRetentionShorterThanAnHourStopsStartUp(@TempDir Path home) {
         RouterHarness r = RouterHarness.shipped(home).env("NOTIFY_RETENTION", "10m");
-        assertThatThrownBy(r::start).hasMessageContaining("NOTIFY_RETENTION").hasMessageContaining("0s to keep them forever");
+        assertThatThrownBy(r::start)
+                .hasMessageContaining("NOTIFY_RETENTION")
+                .hasMessageContaining("0s to keep them forever");
     }
 
     static void enqueueAt(StateStore store, Instant at, String... keys) {
-        Notifications.enqueueAt(store, at, java.util.Arrays.stream(keys).map(k -> Notifications.of(k, "slack")).toArray(Notification[]::new));
+        Notifications.enqueueAt(
+                store,
+                at,
+                java.util.Arrays.stream(keys)
+                        .map(k -> Notifications.of(k, "slack"))
+                        .toArray(Notification[]::new));
     }
 
     static long id(StateStore store, String key) {
@@ -73,8 +84,9 @@ class OutboxRetentionTest {
 
     static List<String> keys(StateStore store) {
         return store.read(c -> {
-            try (PreparedStatement ps = c.prepareStatement("SELECT idempotency_key FROM outbox ORDER BY idempotency_key");
-                 ResultSet rs = ps.executeQuery()) {
+            try (PreparedStatement ps =
+                            c.prepareStatement("SELECT idempotency_key FROM outbox ORDER BY idempotency_key");
+                    ResultSet rs = ps.executeQuery()) {
                 List<String> out = new java.util.ArrayList<>();
                 while (rs.next()) out.add(rs.getString(1));
                 return out;

@@ -1,11 +1,11 @@
 package io.opsrouter.notify;
 
-import io.opsrouter.outbox.ChannelName;
-import io.opsrouter.outbox.OutboxQueue;
-import io.opsrouter.outbox.OutboxRow;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.opsrouter.outbox.ChannelName;
+import io.opsrouter.outbox.OutboxQueue;
+import io.opsrouter.outbox.OutboxRow;
 import io.opsrouter.store.StateStore;
 import io.opsrouter.testing.RouterHarness;
 import io.opsrouter.testing.TestPostgres;
@@ -24,11 +24,13 @@ import org.junit.jupiter.api.io.TempDir;
 class PostgresDispatchTest {
     @TempDir
     Path homeA;
+
     @TempDir
     Path homeB;
 
     RouterHarness replica(Path home, TestPostgres.Database db, FakeApi hook) {
-        return RouterHarness.shipped(home).database(db)
+        return RouterHarness.shipped(home)
+                .database(db)
                 .env("WEBHOOK_URL", hook.url() + "/hook")
                 .env("WEBHOOK_SECRET", "0123456789abcdef0123456789abcdef")
                 .setting("notify.poll-interval", "20ms")
@@ -40,9 +42,9 @@ class PostgresDispatchTest {
     @Test
     void twoDispatchersOnOneDatabaseNeverDeliverARowTwice() {
         try (TestPostgres.Database db = TestPostgres.createDatabase("notify_two");
-             FakeApi hook = new FakeApi();
-             RouterHarness a = replica(homeA, db, hook).start();
-             RouterHarness b = replica(homeB, db, hook).start()) {
+                FakeApi hook = new FakeApi();
+                RouterHarness a = replica(homeA, db, hook).start();
+                RouterHarness b = replica(homeB, db, hook).start()) {
             StateStore storeA = a.app().context().store();
             StateStore storeB = b.app().context().store();
             List<String> keys = new ArrayList<>();
@@ -54,13 +56,15 @@ class PostgresDispatchTest {
                 Notifications.enqueue(storeA, Notifications.of(ka, "webhook"));
                 Notifications.enqueue(storeB, Notifications.of(kb, "webhook"));
             }
-            await().atMost(Duration.ofSeconds(30)).until(() -> hook.accepted().size() >= keys.size()
-                    && storeA.read(c -> {
-                        try (var rs = c.createStatement().executeQuery("SELECT COUNT(*) FROM outbox WHERE status <> 'sent'")) {
-                            rs.next();
-                            return rs.getLong(1) == 0;
-                        }
-                    }));
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> hook.accepted().size() >= keys.size()
+                            && storeA.read(c -> {
+                                try (var rs = c.createStatement()
+                                        .executeQuery("SELECT COUNT(*) FROM outbox WHERE status <> 'sent'")) {
+                                    rs.next();
+                                    return rs.getLong(1) == 0;
+                                }
+                            }));
             Map<String, Long> perKey = hook.accepted().stream()
                     .collect(Collectors.groupingBy(r -> r.header("Idempotency-Key"), Collectors.counting()));
             assertThat(perKey.keySet()).containsExactlyInAnyOrderElementsOf(keys);
@@ -72,7 +76,7 @@ class PostgresDispatchTest {
     @Test
     void anOutageAcrossARestartLosesNothingAndRepeatsNothing() {
         try (TestPostgres.Database db = TestPostgres.createDatabase("notify_restart");
-             FakeApi hook = new FakeApi()) {
+                FakeApi hook = new FakeApi()) {
             hook.mode(FakeApi.Mode.FAIL_500);
             RouterHarness a = replica(homeA, db, hook).start();
             List<String> keys = new ArrayList<>();
@@ -85,11 +89,17 @@ class PostgresDispatchTest {
             hook.mode(FakeApi.Mode.OK);
             RouterHarness b = replica(homeB, db, hook).start();
             try {
-                await().atMost(Duration.ofSeconds(15)).until(() -> hook.accepted().size() >= keys.size());
-                assertThat(hook.accepted()).extracting(r -> r.header("Idempotency-Key")).containsExactlyElementsOf(keys);
+                await().atMost(Duration.ofSeconds(15))
+                        .until(() -> hook.accepted().size() >= keys.size());
+                assertThat(hook.accepted())
+                        .extracting(r -> r.header("Idempotency-Key"))
+                        .containsExactlyElementsOf(keys);
                 // accepted rows are marked sent in small batches just after delivery
-                await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
-                        assertThat(keys).allMatch(k -> "sent".equals(Notifications.status(b.app().context().store(), k))));
+                await().atMost(Duration.ofSeconds(10))
+                        .untilAsserted(() -> assertThat(keys)
+                                .allMatch(k -> "sent"
+                                        .equals(Notifications.status(
+                                                b.app().context().store(), k))));
             } finally {
                 b.close();
             }
@@ -99,21 +109,26 @@ class PostgresDispatchTest {
     @Test
     void concurrentClaimsTakeDisjointRowsAndAnExpiredLeaseMakesRowsDueAgain() throws Exception {
         try (TestPostgres.Database db = TestPostgres.createDatabase("notify_claim");
-             StateStore store = StateStore.open(db.url(), db.user(), db.password(), 4, null)) {
+                StateStore store = StateStore.open(db.url(), db.user(), db.password(), 4, null)) {
             for (int i = 0; i < 40; i++) Notifications.enqueue(store, Notifications.of("c-" + i, "slack"));
             OutboxQueue q = new OutboxQueue(store);
             Instant now = Instant.now().plusSeconds(1);
             var pool = java.util.concurrent.Executors.newFixedThreadPool(4);
             List<java.util.concurrent.Future<List<OutboxRow>>> claims = new ArrayList<>();
-            for (int i = 0; i < 4; i++) claims.add(pool.submit(() -> q.claim(ChannelName.SLACK, null, 10, now, Duration.ofSeconds(30))));
+            for (int i = 0; i < 4; i++)
+                claims.add(pool.submit(() -> q.claim(ChannelName.SLACK, null, 10, now, Duration.ofSeconds(30))));
             List<Long> ids = new ArrayList<>();
             for (var f : claims) ids.addAll(f.get().stream().map(OutboxRow::id).toList());
             pool.shutdown();
             assertThat(new HashSet<>(ids)).hasSize(ids.size());
             assertThat(ids).hasSize(40);
-            assertThat(q.claim(ChannelName.SLACK, null, 10, now, Duration.ofSeconds(30))).as("claimed rows are not due").isEmpty();
+            assertThat(q.claim(ChannelName.SLACK, null, 10, now, Duration.ofSeconds(30)))
+                    .as("claimed rows are not due")
+                    .isEmpty();
             List<OutboxRow> again = q.claim(ChannelName.SLACK, null, 100, now.plusSeconds(31), Duration.ofSeconds(30));
-            assertThat(again).as("after the lease, a dead claimer's rows are due").hasSize(40);
+            assertThat(again)
+                    .as("after the lease, a dead claimer's rows are due")
+                    .hasSize(40);
             assertThat(again).extracting(OutboxRow::idempotencyKey).startsWith("c-0", "c-1", "c-2");
             assertThat(q.depth()).isEqualTo(40);
         }

@@ -25,23 +25,34 @@ class RetryPolicyTest {
 
     @Test
     void theServersRetryAfterWinsOverTheBackoff() {
-        RetryPolicy.Decision d = policy.afterFailure(1, ChannelException.rateLimited("HTTP 429", Duration.ofSeconds(7)), AT, 0.99);
+        RetryPolicy.Decision d =
+                policy.afterFailure(1, ChannelException.rateLimited("HTTP 429", Duration.ofSeconds(7)), AT, 0.99);
         assertThat(d.at()).isEqualTo(AT.plusSeconds(7));
         assertThat(d.dead()).isFalse();
     }
 
     @ParameterizedTest(name = "attempt {0}, jitter {1}: {2} ms")
-    @CsvSource({"1, 0.0, 500", "1, 0.5, 750", "2, 0.0, 1000", "3, 0.0, 2000", "9, 0.0, 128000", "10, 0.0, 150000",
-            "10, 0.999, 299850", "40, 0.0, 150000"})
+    @CsvSource({
+        "1, 0.0, 500",
+        "1, 0.5, 750",
+        "2, 0.0, 1000",
+        "3, 0.0, 2000",
+        "9, 0.0, 128000",
+        "10, 0.0, 150000",
+        "10, 0.999, 299850",
+        "40, 0.0, 150000"
+    })
     void theBackoffDoublesFromTheFirstUpToTheLongestHalfOfItJitter(int attempt, double jitter, long millis) {
         assertThat(policy.backoff(attempt, jitter)).isEqualTo(Duration.ofMillis(millis));
     }
 
     @Test
     void theFailureThatUsesUpTheBudgetIsDeadAndMakesTheChannelFailing() {
-        RetryPolicy.Decision before = policy.afterFailure(11, ChannelException.retryable("timeout", "timed out"), AT, 0.0);
+        RetryPolicy.Decision before =
+                policy.afterFailure(11, ChannelException.retryable("timeout", "timed out"), AT, 0.0);
         assertThat(before.dead()).isFalse();
-        RetryPolicy.Decision last = policy.afterFailure(12, ChannelException.retryable("timeout", "timed out"), AT, 0.0);
+        RetryPolicy.Decision last =
+                policy.afterFailure(12, ChannelException.retryable("timeout", "timed out"), AT, 0.0);
         assertThat(last.dead()).isTrue();
         assertThat(last.at()).as("dead since it failed").isEqualTo(AT);
         assertThat(last.channelWaitsUntil()).as("the channel still backs off").isAfter(AT);
@@ -54,7 +65,9 @@ class RetryPolicyTest {
         assertThat(d.dead()).isTrue();
         assertThat(d.at()).isEqualTo(AT);
         assertThat(d.goOn()).isTrue();
-        assertThat(d.channelFailing()).as("a refused recipient is the message's fault, not the channel's").isFalse();
+        assertThat(d.channelFailing())
+                .as("a refused recipient is the message's fault, not the channel's")
+                .isFalse();
     }
 
     @ParameterizedTest

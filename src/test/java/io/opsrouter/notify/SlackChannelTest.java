@@ -1,11 +1,11 @@
 package io.opsrouter.notify;
 
-import io.opsrouter.outbox.Notification;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.opsrouter.notify.channel.HttpPost;
 import io.opsrouter.notify.channel.SlackChannel;
+import io.opsrouter.outbox.Notification;
 import java.time.Duration;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.junit.jupiter.api.AfterEach;
@@ -50,19 +50,23 @@ class SlackChannelTest {
             assertThat(e.retryAfter()).isEqualTo(Duration.ofSeconds(7));
         });
         api.mode(FakeApi.Mode.FAIL_500);
-        assertThatThrownBy(() -> slack.send(message())).isInstanceOfSatisfying(ChannelException.class,
-                e -> assertThat(e.reason()).isEqualTo("http_500"));
+        assertThatThrownBy(() -> slack.send(message()))
+                .isInstanceOfSatisfying(
+                        ChannelException.class, e -> assertThat(e.reason()).isEqualTo("http_500"));
         api.mode(FakeApi.Mode.BAD_REQUEST);
-        assertThatThrownBy(() -> slack.send(message())).isInstanceOfSatisfying(ChannelException.class,
-                e -> assertThat(e.isRetryable()).isFalse());
+        assertThatThrownBy(() -> slack.send(message()))
+                .isInstanceOfSatisfying(
+                        ChannelException.class, e -> assertThat(e.isRetryable()).isFalse());
     }
 
     @Test
     void aWebhookThatDoesNotAnswerIsRetryable() throws Exception {
-        SlackChannel slack = SlackChannel.webhook("http://127.0.0.1:" + io.opsrouter.testing.RouterHarness.freePort() + "/x", http);
+        SlackChannel slack =
+                SlackChannel.webhook("http://127.0.0.1:" + io.opsrouter.testing.RouterHarness.freePort() + "/x", http);
         slack.start(camel);
-        assertThatThrownBy(() -> slack.send(message())).isInstanceOfSatisfying(ChannelException.class,
-                e -> assertThat(e.isRetryable()).isTrue());
+        assertThatThrownBy(() -> slack.send(message()))
+                .isInstanceOfSatisfying(
+                        ChannelException.class, e -> assertThat(e.isRetryable()).isTrue());
     }
 
     @Test
@@ -71,10 +75,14 @@ class SlackChannelTest {
         SlackChannel slack = SlackChannel.token(FAKE_TOKEN, "#ops", api.url(), http);
         slack.start(camel);
         slack.send(message());
-        FakeApi.Request r = api.accepted().stream().filter(x -> x.path().equals("/api/chat.postMessage")).findFirst().orElseThrow();
+        FakeApi.Request r = api.accepted().stream()
+                .filter(x -> x.path().equals("/api/chat.postMessage"))
+                .findFirst()
+                .orElseThrow();
         assertThat(r.header("Authorization")).isEqualTo("Bearer " + FAKE_TOKEN);
         assertThat(java.net.URLDecoder.decode(r.body(), java.nio.charset.StandardCharsets.UTF_8))
-                .contains("#ops").contains("[P2] firing: Site down");
+                .contains("#ops")
+                .contains("[P2] firing: Site down");
     }
 
     @Test
@@ -97,13 +105,16 @@ class SlackChannelTest {
             assertThat(e.reason()).isEqualTo("api_error");
         });
         api.okBody("{\"ok\": false, \"error\": \"token_revoked\"}");
-        assertThatThrownBy(() -> slack.send(message())).isInstanceOfSatisfying(ChannelException.class,
-                e -> assertThat(e.isRetryable()).isFalse());
+        assertThatThrownBy(() -> slack.send(message()))
+                .isInstanceOfSatisfying(
+                        ChannelException.class, e -> assertThat(e.isRetryable()).isFalse());
         api.okBody("<html>maintenance</html>");
-        assertThatThrownBy(() -> slack.send(message())).isInstanceOfSatisfying(ChannelException.class,
-                e -> assertThat(e.reason()).isEqualTo("unreadable_answer"));
+        assertThatThrownBy(() -> slack.send(message()))
+                .isInstanceOfSatisfying(
+                        ChannelException.class, e -> assertThat(e.reason()).isEqualTo("unreadable_answer"));
         api.mode(FakeApi.Mode.RATE_LIMITED).retryAfter(3);
-        assertThatThrownBy(() -> slack.send(message())).isInstanceOfSatisfying(ChannelException.class,
-                e -> assertThat(e.retryAfter()).isEqualTo(Duration.ofSeconds(3)));
+        assertThatThrownBy(() -> slack.send(message()))
+                .isInstanceOfSatisfying(
+                        ChannelException.class, e -> assertThat(e.retryAfter()).isEqualTo(Duration.ofSeconds(3)));
     }
 }

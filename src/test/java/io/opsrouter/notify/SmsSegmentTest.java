@@ -7,7 +7,8 @@ import org.junit.jupiter.api.Test;
 
 class SmsSegmentTest {
     static final String LINK = "https://ops.example.com/ack/abcdef0123456789";
-    static final String WORDS = "Emergency call from 514-555-0199 unprocessed, caller waiting on the line about a flooded basement drain. ";
+    static final String WORDS =
+            "Emergency call from 514-555-0199 unprocessed, caller waiting on the line about a flooded basement drain. ";
 
     @Test
     void shortGsmTextIsUnchanged() {
@@ -26,14 +27,18 @@ class SmsSegmentTest {
     @Test
     void longGsmTextIsCutAtAWordToTheCapKeepingTheLink() {
         String text = "[P1] " + WORDS.repeat(11) + "\n" + LINK;
-        assertThat(SmsSegment.segments(text)).as("the 17-segment SMS of the attack").isGreaterThanOrEqualTo(8);
+        assertThat(SmsSegment.segments(text))
+                .as("the 17-segment SMS of the attack")
+                .isGreaterThanOrEqualTo(8);
         String out = SmsSegment.fit(text, 2);
         assertThat(SmsSegment.length(out, true)).isLessThanOrEqualTo(2 * 153);
         assertThat(SmsSegment.segments(out)).isEqualTo(2);
         assertThat(out).startsWith("[P1] Emergency call").endsWith("...\n" + LINK);
         String beforeEllipsis = out.substring(0, out.indexOf("...\n"));
         assertThat(text).as("cut at a word boundary").contains(beforeEllipsis + " ");
-        assertThat(SmsSegment.fit(text, 1)).endsWith("...\n" + LINK).satisfies(o -> assertThat(SmsSegment.length(o, true)).isLessThanOrEqualTo(160));
+        assertThat(SmsSegment.fit(text, 1))
+                .endsWith("...\n" + LINK)
+                .satisfies(o -> assertThat(SmsSegment.length(o, true)).isLessThanOrEqualTo(160));
         assertThat(SmsSegment.segments(SmsSegment.fit(text, 3))).isEqualTo(3);
     }
 
@@ -42,7 +47,8 @@ class SmsSegmentTest {
         String out = SmsSegment.fit("{}".repeat(200), 2);
         assertThat(SmsSegment.isGsm7(out)).isTrue();
         assertThat(SmsSegment.length(out, true)).isLessThanOrEqualTo(306);
-        assertThat(SmsSegment.fit("{}".repeat(200), 1)).satisfies(o -> assertThat(SmsSegment.length(o, true)).isLessThanOrEqualTo(160));
+        assertThat(SmsSegment.fit("{}".repeat(200), 1))
+                .satisfies(o -> assertThat(SmsSegment.length(o, true)).isLessThanOrEqualTo(160));
     }
 
     @Test
@@ -55,7 +61,9 @@ class SmsSegmentTest {
         assertThat(text).as("cut at a word boundary").startsWith(out.substring(0, out.length() - 1) + " ");
         assertThat(SmsSegment.fit(text, 1).length()).isLessThanOrEqualTo(70);
         String curly = "Drain “flooded” " + "basement ".repeat(20);
-        assertThat(SmsSegment.fit(curly, 2).length()).as("a curly quote makes it UCS-2").isLessThanOrEqualTo(134);
+        assertThat(SmsSegment.fit(curly, 2).length())
+                .as("a curly quote makes it UCS-2")
+                .isLessThanOrEqualTo(134);
     }
 
     @Test

@@ -21,6 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
 class StalledDispatchTest {
     @TempDir
     Path home;
+
     final FakeApi hook = new FakeApi();
     RouterHarness router;
 
@@ -32,7 +33,8 @@ class StalledDispatchTest {
 
     @Test
     void aHangingSendMakesHealth503NamingTheChannelUntilItReturns() {
-        router = RouterHarness.shipped(home).modules(new RecordingIntake().modules())
+        router = RouterHarness.shipped(home)
+                .modules(new RecordingIntake().modules())
                 .env("WEBHOOK_URL", hook.url() + "/hook")
                 .env("WEBHOOK_SECRET", "0123456789abcdef0123456789abcdef")
                 .setting("notify.poll-interval", "50ms")
@@ -47,8 +49,11 @@ class StalledDispatchTest {
         Notifications.enqueue(router.app().context().store(), Notifications.of("stuck-1", "webhook"));
         await().atMost(Duration.ofSeconds(30)).until(() -> router.get("/health").statusCode() == 503);
         HttpResponse<String> stuck = router.get("/health");
-        assertThat(stuck.body()).contains("\"notReady\":[\"pipeline:notify-webhook\"]").contains("no progress for");
-        assertThat(router.get("/metrics").body()).contains("ops_router_pipeline_stalled{part=\"notify-webhook\"} 1.0")
+        assertThat(stuck.body())
+                .contains("\"notReady\":[\"pipeline:notify-webhook\"]")
+                .contains("no progress for");
+        assertThat(router.get("/metrics").body())
+                .contains("ops_router_pipeline_stalled{part=\"notify-webhook\"} 1.0")
                 .contains("ops_router_pipeline_stalled{part=\"alerts-sweep\"} 0.0");
 
         hook.release();

@@ -19,17 +19,38 @@ class ChannelNameTest {
         assertThat(ChannelName.ids()).isEqualTo("slack, email, sms, webhook, log");
         assertThat(ChannelName.parse("sms")).contains(ChannelName.SMS);
         assertThat(ChannelName.parse("pager")).isEmpty();
-        assertThatThrownBy(() -> ChannelName.of("pager")).hasMessage("'pager' is not a channel; use one of slack, email, sms, webhook, log");
+        assertThatThrownBy(() -> ChannelName.of("pager"))
+                .hasMessage("'pager' is not a channel; use one of slack, email, sms, webhook, log");
     }
 
     @Test
     void aNotificationKeepsItsJsonShapeSoRowsWrittenBeforeStillRead() throws Exception {
-        Notification n = new Notification("k", ChannelName.SMS, ANA, Notification.Kind.FIRING, "P1", "g",
-                List.of(new AlertView("a", "f", "firing", "P1", "n", "s", null, Map.of(), Map.of(), Map.of(), Instant.EPOCH, Instant.EPOCH)), null);
+        Notification n = new Notification(
+                "k",
+                ChannelName.SMS,
+                ANA,
+                Notification.Kind.FIRING,
+                "P1",
+                "g",
+                List.of(new AlertView(
+                        "a",
+                        "f",
+                        "firing",
+                        "P1",
+                        "n",
+                        "s",
+                        null,
+                        Map.of(),
+                        Map.of(),
+                        Map.of(),
+                        Instant.EPOCH,
+                        Instant.EPOCH)),
+                null);
         String json = Json.write(n);
         assertThat(json).contains("\"channel\":\"sms\"");
         assertThat(Json.MAPPER.readValue(json, Notification.class)).isEqualTo(n);
-        String stored = "{\"idempotencyKey\":\"old\",\"channel\":\"email\",\"kind\":\"RESOLVED\",\"severity\":\"P2\",\"alerts\":[]}";
+        String stored =
+                "{\"idempotencyKey\":\"old\",\"channel\":\"email\",\"kind\":\"RESOLVED\",\"severity\":\"P2\",\"alerts\":[]}";
         assertThat(Json.MAPPER.readValue(stored, Notification.class).channel()).isEqualTo(ChannelName.EMAIL);
     }
 
@@ -43,7 +64,9 @@ class ChannelNameTest {
         assertThat(ChannelName.LOG.reaches(null)).isTrue();
         assertThat(ChannelName.EMAIL.address(ANA)).isEqualTo("ana@example.com");
         assertThat(ChannelName.SMS.address(ANA)).isEqualTo("+15145550123");
-        assertThat(ChannelName.LOG.address(ANA)).as("whichever the person has, the phone first").isEqualTo("+15145550123");
+        assertThat(ChannelName.LOG.address(ANA))
+                .as("whichever the person has, the phone first")
+                .isEqualTo("+15145550123");
         assertThat(ChannelName.WEBHOOK.address(null)).isNull();
     }
 }

@@ -18,7 +18,8 @@ final class DemoDatabase {
     }
 
     static void execute(TestPostgres.Database db, String sql) throws Exception {
-        try (Connection c = db.connect(); Statement st = c.createStatement()) {
+        try (Connection c = db.connect();
+                Statement st = c.createStatement()) {
             st.execute(sql);
         }
     }

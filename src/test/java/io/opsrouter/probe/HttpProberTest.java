@@ -30,21 +30,32 @@ class HttpProberTest {
     }
 
     private ProbeResult run(String path, String timeout, Map<String, String> env, String... conditions) {
-        StringBuilder yaml = new StringBuilder("- id: web\n  kind: http\n  url: " + server.url(path) + "\n  timeout: " + timeout + "\n");
+        StringBuilder yaml = new StringBuilder(
+                "- id: web\n  kind: http\n  url: " + server.url(path) + "\n  timeout: " + timeout + "\n");
         yaml.append("  headers:\n    X-Api-Key: ${API_KEY:-none}\n");
         yaml.append("  conditions:\n");
-        for (String c : conditions) yaml.append("    - '").append(c.replace("'", "''")).append("'\n");
+        for (String c : conditions)
+            yaml.append("    - '").append(c.replace("'", "''")).append("'\n");
         return runner.run(Monitors.one(yaml.toString(), env)).join();
     }
 
     @Test
     void healthyEndpointPassesStatusLatencyAndJsonConditions() {
-        ProbeResult r = run("/ok", "2s", Map.of("API_KEY", "k-123"), "status == 200", "latency < 2s", "body.$.status == \"ok\"",
-                "body.$.count == 3", "body contains \"status\"");
+        ProbeResult r = run(
+                "/ok",
+                "2s",
+                Map.of("API_KEY", "k-123"),
+                "status == 200",
+                "latency < 2s",
+                "body.$.status == \"ok\"",
+                "body.$.count == 3",
+                "body contains \"status\"");
         assertThat(r.success()).as(r.detail()).isTrue();
         assertThat(r.detail()).isEqualTo("ok");
         assertThat(r.values()).containsEntry("success", 1.0).containsEntry("status_code", 200.0);
-        assertThat(server.lastHeaders).containsEntry("x-api-key", "k-123").containsEntry("user-agent", "ops-router-probe");
+        assertThat(server.lastHeaders)
+                .containsEntry("x-api-key", "k-123")
+                .containsEntry("user-agent", "ops-router-probe");
     }
 
     @Test

@@ -75,16 +75,31 @@ class MonitorStateTest {
             if (ProbeSignals.due(step)) sent.add(ProbeSignals.of(r, step.after()));
         }
         // settle to UP, down after the 3rd failure, again on the 4th failure and the 1st success, then up
-        assertThat(sent).extracting(Signal::state).containsExactly(
-                Signal.State.RESOLVED, Signal.State.FIRING, Signal.State.FIRING, Signal.State.FIRING, Signal.State.RESOLVED);
+        assertThat(sent)
+                .extracting(Signal::state)
+                .containsExactly(
+                        Signal.State.RESOLVED,
+                        Signal.State.FIRING,
+                        Signal.State.FIRING,
+                        Signal.State.FIRING,
+                        Signal.State.RESOLVED);
         Signal firing = sent.get(1);
         assertThat(firing.source()).isEqualTo("probe");
         assertThat(firing.name()).isEqualTo("web");
-        assertThat(firing.labels()).containsEntry("alertname", "web").containsEntry("monitor", "web").containsEntry("kind", "http")
-                .containsEntry("service", "frontend").containsEntry("team", "web");
-        assertThat(firing.values()).containsEntry("success", 0.0).containsEntry("status_code", 503.0).containsKey("latency_seconds");
-        assertThat(firing.annotations()).containsEntry("summary", "web is down: status == 200 (got 503)")
-                .containsEntry("detail", "status == 200 (got 503)").containsEntry("runbook", "restart it");
+        assertThat(firing.labels())
+                .containsEntry("alertname", "web")
+                .containsEntry("monitor", "web")
+                .containsEntry("kind", "http")
+                .containsEntry("service", "frontend")
+                .containsEntry("team", "web");
+        assertThat(firing.values())
+                .containsEntry("success", 0.0)
+                .containsEntry("status_code", 503.0)
+                .containsKey("latency_seconds");
+        assertThat(firing.annotations())
+                .containsEntry("summary", "web is down: status == 200 (got 503)")
+                .containsEntry("detail", "status == 200 (got 503)")
+                .containsEntry("runbook", "restart it");
         assertThat(firing.severity()).isNull();
         assertThat(sent.get(4).annotations()).containsEntry("summary", "web is up");
     }

@@ -25,7 +25,12 @@ class MonitorsFileTest {
 
     static Stream<String> fixtures() throws IOException {
         try (Stream<Path> files = Files.list(FIXTURES)) {
-            return files.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".yaml")).sorted().toList().stream();
+            return files
+                    .map(p -> p.getFileName().toString())
+                    .filter(n -> n.endsWith(".yaml"))
+                    .sorted()
+                    .toList()
+                    .stream();
         }
     }
 
@@ -35,7 +40,10 @@ class MonitorsFileTest {
     void eachBadMonitorFileIsRefusedNamingFileMonitorAndReason(String name) throws IOException {
         String text = Files.readString(FIXTURES.resolve(name));
         Map<String, String> env = new HashMap<>();
-        List<String> expected = text.lines().filter(l -> l.startsWith("# error: ")).map(l -> l.substring(9)).toList();
+        List<String> expected = text.lines()
+                .filter(l -> l.startsWith("# error: "))
+                .map(l -> l.substring(9))
+                .toList();
         text.lines().filter(l -> l.startsWith("# env: ")).forEach(l -> {
             String[] kv = l.substring(7).split("=", 2);
             env.put(kv[0], kv[1]);
@@ -51,13 +59,28 @@ class MonitorsFileTest {
     @Test
     void shippedMonitorsLoadAndAreDisabledNamingTheVariableThatEnablesThem() {
         List<Monitor> ms = MonitorsFile.load(RouterHarness.REPO, MonitorsFile.DEFAULT_FILE, new Env(Map.of()));
-        assertThat(ms).extracting(Monitor::id).containsExactly("frontend", "tls-domain", "supabase-rest", "supabase-auth",
-                "supabase-functions", "vapi-api", "twilio-api", "slack-api", "postgres", "p1-unprocessed", "call-volume",
-                "conversion-rate", "revenue-week-over-week", "call-error-rate");
+        assertThat(ms)
+                .extracting(Monitor::id)
+                .containsExactly(
+                        "frontend",
+                        "tls-domain",
+                        "supabase-rest",
+                        "supabase-auth",
+                        "supabase-functions",
+                        "vapi-api",
+                        "twilio-api",
+                        "slack-api",
+                        "postgres",
+                        "p1-unprocessed",
+                        "call-volume",
+                        "conversion-rate",
+                        "revenue-week-over-week",
+                        "call-error-rate");
         assertThat(ms).noneMatch(Monitor::enabled);
         Map<String, String> reasons = new HashMap<>();
         ms.forEach(m -> reasons.put(m.id(), m.disabledReason()));
-        assertThat(reasons).containsEntry("frontend", "set FRONTEND_URL to enable")
+        assertThat(reasons)
+                .containsEntry("frontend", "set FRONTEND_URL to enable")
                 .containsEntry("tls-domain", "set FRONTEND_HOST to enable")
                 .containsEntry("supabase-rest", "set SUPABASE_URL and SUPABASE_ANON_KEY to enable")
                 .containsEntry("twilio-api", "set TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN to enable")
@@ -67,19 +90,37 @@ class MonitorsFileTest {
 
     @Test
     void shippedMonitorsTakeUrlsAndKeysFromTheEnvironment() {
-        Map<String, String> env = Map.of("FRONTEND_URL", "https://drains.example.com/", "FRONTEND_HOST", "drains.example.com",
-                "SUPABASE_URL", "https://abc.supabase.co", "SUPABASE_ANON_KEY", "anon-key",
-                "TWILIO_ACCOUNT_SID", "AC123", "TWILIO_AUTH_TOKEN", "tok", "VAPI_API_KEY", "vk", "SLACK_TOKEN", "xoxb",
-                "TARGET_DB_URL", "jdbc:postgresql://db/calls");
+        Map<String, String> env = Map.of(
+                "FRONTEND_URL",
+                "https://drains.example.com/",
+                "FRONTEND_HOST",
+                "drains.example.com",
+                "SUPABASE_URL",
+                "https://abc.supabase.co",
+                "SUPABASE_ANON_KEY",
+                "anon-key",
+                "TWILIO_ACCOUNT_SID",
+                "AC123",
+                "TWILIO_AUTH_TOKEN",
+                "tok",
+                "VAPI_API_KEY",
+                "vk",
+                "SLACK_TOKEN",
+                "xoxb",
+                "TARGET_DB_URL",
+                "jdbc:postgresql://db/calls");
         List<Monitor> ms = MonitorsFile.load(RouterHarness.REPO, MonitorsFile.DEFAULT_FILE, new Env(env));
         assertThat(ms).allMatch(Monitor::enabled);
         Map<String, Monitor> byId = new HashMap<>();
         ms.forEach(m -> byId.put(m.id(), m));
         assertThat(byId.get("supabase-rest").http().url().toString()).isEqualTo("https://abc.supabase.co/rest/v1/");
-        assertThat(byId.get("supabase-rest").http().headers()).containsEntry("apikey", "anon-key")
+        assertThat(byId.get("supabase-rest").http().headers())
+                .containsEntry("apikey", "anon-key")
                 .containsEntry("Authorization", "Bearer anon-key");
-        assertThat(byId.get("supabase-functions").http().url().toString()).isEqualTo("https://abc.supabase.co/functions/v1/health");
-        assertThat(byId.get("twilio-api").http().url().toString()).isEqualTo("https://api.twilio.com/2010-04-01/Accounts/AC123.json");
+        assertThat(byId.get("supabase-functions").http().url().toString())
+                .isEqualTo("https://abc.supabase.co/functions/v1/health");
+        assertThat(byId.get("twilio-api").http().url().toString())
+                .isEqualTo("https://api.twilio.com/2010-04-01/Accounts/AC123.json");
         assertThat(byId.get("twilio-api").http().headers().get("Authorization")).isEqualTo("Basic QUMxMjM6dG9r");
         assertThat(byId.get("tls-domain").endpoint()).isEqualTo(new Monitor.Endpoint("drains.example.com", 443));
         assertThat(byId.get("p1-unprocessed").severity()).isEqualTo(Severity.P1);

@@ -15,20 +15,30 @@ class ProbeSchedulerTest {
     @Test
     void firstRunsAreSpreadOverTheIntervalAndEachMonitorKeepsItsPace() throws Exception {
         try (TestHttpServer server = new TestHttpServer();
-             ProbeRunner runner = new ProbeRunner(4, Clock.systemUTC(), null, 4096)) {
+                ProbeRunner runner = new ProbeRunner(4, Clock.systemUTC(), null, 4096)) {
             StringBuilder yaml = new StringBuilder("defaults:\n  interval: 1s\n  timeout: 1s\nmonitors:\n");
-            for (int i = 0; i < 5; i++) yaml.append("  - id: m").append(i).append("\n    kind: http\n    url: ").append(server.url("/ok")).append('\n');
+            for (int i = 0; i < 5; i++)
+                yaml.append("  - id: m")
+                        .append(i)
+                        .append("\n    kind: http\n    url: ")
+                        .append(server.url("/ok"))
+                        .append('\n');
             List<Monitor> monitors = Monitors.parse(yaml.toString());
             Map<String, Long> firstAt = new ConcurrentHashMap<>();
             Map<String, Integer> runs = new ConcurrentHashMap<>();
             ProbeMeters meters = new ProbeMeters(new SimpleMeterRegistry(), monitors);
             long start = System.nanoTime();
-            try (ProbeScheduler s = new ProbeScheduler(runner, meters, r -> {
-                firstAt.putIfAbsent(r.monitor().id(), (System.nanoTime() - start) / 1_000_000);
-                runs.merge(r.monitor().id(), 1, Integer::sum);
-            }, Clock.systemUTC())) {
+            try (ProbeScheduler s = new ProbeScheduler(
+                    runner,
+                    meters,
+                    r -> {
+                        firstAt.putIfAbsent(r.monitor().id(), (System.nanoTime() - start) / 1_000_000);
+                        runs.merge(r.monitor().id(), 1, Integer::sum);
+                    },
+                    Clock.systemUTC())) {
                 s.start(monitors);
-                await().atMost(Duration.ofSeconds(10)).until(() -> runs.values().stream().allMatch(n -> n >= 2) && runs.size() == 5);
+                await().atMost(Duration.ofSeconds(10))
+                        .until(() -> runs.values().stream().allMatch(n -> n >= 2) && runs.size() == 5);
             }
             // monitor i of 5 starts at i * 200 ms: the first and the last are about 800 ms apart, not together
             List<Long> sorted = firstAt.values().stream().sorted().toList();
@@ -41,7 +51,7 @@ class ProbeSchedulerTest {
     @Test
     void aMonitorStillRunningSkipsItsTurnInsteadOfPilingUp() throws Exception {
         try (TestHttpServer server = new TestHttpServer();
-             ProbeRunner runner = new ProbeRunner(4, Clock.systemUTC(), null, 4096)) {
+                ProbeRunner runner = new ProbeRunner(4, Clock.systemUTC(), null, 4096)) {
             List<Monitor> monitors = Monitors.parse("""
                     monitors:
                       - id: hang
@@ -55,8 +65,11 @@ class ProbeSchedulerTest {
                         interval: 50ms
                     """.formatted(server.url("/hang"), server.url("/ok")));
             Map<String, Integer> results = new ConcurrentHashMap<>();
-            try (ProbeScheduler s = new ProbeScheduler(runner, new ProbeMeters(new SimpleMeterRegistry(), monitors),
-                    r -> results.merge(r.monitor().id(), 1, Integer::sum), Clock.systemUTC())) {
+            try (ProbeScheduler s = new ProbeScheduler(
+                    runner,
+                    new ProbeMeters(new SimpleMeterRegistry(), monitors),
+                    r -> results.merge(r.monitor().id(), 1, Integer::sum),
+                    Clock.systemUTC())) {
                 s.start(monitors);
                 await().atMost(Duration.ofSeconds(10)).until(() -> results.getOrDefault("ok", 0) >= 10);
             }
@@ -69,7 +82,7 @@ class ProbeSchedulerTest {
     @Test
     void cronMonitorsRunOnQuartzSchedule() throws Exception {
         try (TestHttpServer server = new TestHttpServer();
-             ProbeRunner runner = new ProbeRunner(2, Clock.systemUTC(), null, 4096)) {
+                ProbeRunner runner = new ProbeRunner(2, Clock.systemUTC(), null, 4096)) {
             List<Monitor> monitors = Monitors.parse("""
                     monitors:
                       - id: every-second
@@ -78,8 +91,11 @@ class ProbeSchedulerTest {
                         cron: "* * * * * ?"
                     """.formatted(server.url("/ok")));
             List<Long> at = new java.util.concurrent.CopyOnWriteArrayList<>();
-            try (ProbeScheduler s = new ProbeScheduler(runner, new ProbeMeters(new SimpleMeterRegistry(), monitors),
-                    r -> at.add(r.at().toEpochMilli()), Clock.systemUTC())) {
+            try (ProbeScheduler s = new ProbeScheduler(
+                    runner,
+                    new ProbeMeters(new SimpleMeterRegistry(), monitors),
+                    r -> at.add(r.at().toEpochMilli()),
+                    Clock.systemUTC())) {
                 s.start(monitors);
                 await().atMost(Duration.ofSeconds(10)).until(() -> at.size() >= 3);
             }

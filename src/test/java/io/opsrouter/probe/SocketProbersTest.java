@@ -65,19 +65,26 @@ class SocketProbersTest {
             assertThat(r.detail()).isEqualTo("timed out after 300ms");
         }
         ProbeResult refused = runner.run(tls(RouterHarness.freePort(), "2s")).join();
-        assertThat(refused.detail()).startsWith("TLS handshake with localhost:").containsIgnoringCase("connection refused");
+        assertThat(refused.detail())
+                .startsWith("TLS handshake with localhost:")
+                .containsIgnoringCase("connection refused");
     }
 
     @Test
     void tcpConnectsOrFails() throws Exception {
         try (ServerSocket open = TestTlsServer.silent()) {
-            Monitor m = Monitors.one("- id: db\n  kind: tcp\n  host: 127.0.0.1\n  port: " + open.getLocalPort() + "\n  timeout: 2s\n");
+            Monitor m = Monitors.one(
+                    "- id: db\n  kind: tcp\n  host: 127.0.0.1\n  port: " + open.getLocalPort() + "\n  timeout: 2s\n");
             ProbeResult r = runner.run(m).join();
             assertThat(r.success()).as(r.detail()).isTrue();
         }
-        Monitor closed = Monitors.one("- id: db\n  kind: tcp\n  host: 127.0.0.1\n  port: " + RouterHarness.freePort() + "\n  timeout: 2s\n");
+        Monitor closed = Monitors.one(
+                "- id: db\n  kind: tcp\n  host: 127.0.0.1\n  port: " + RouterHarness.freePort() + "\n  timeout: 2s\n");
         ProbeResult r = runner.run(closed).join();
         assertThat(r.success()).isFalse();
-        assertThat(r.detail()).startsWith("connect to 127.0.0.1:").contains("failed: ").containsIgnoringCase("refused");
+        assertThat(r.detail())
+                .startsWith("connect to 127.0.0.1:")
+                .contains("failed: ")
+                .containsIgnoringCase("refused");
     }
 }

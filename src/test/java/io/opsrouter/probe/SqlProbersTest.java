@@ -51,7 +51,8 @@ class SqlProbersTest {
     @Test
     void callErrorRateAndVolumeAndConversion() {
         ProbeResult errors = run("call-error-rate");
-        assertThat(errors.values().get("error_rate")).isCloseTo(0.25, within(1e-9)); // 1 failed of 4 in the last 5 minutes
+        assertThat(errors.values().get("error_rate"))
+                .isCloseTo(0.25, within(1e-9)); // 1 failed of 4 in the last 5 minutes
         assertThat(errors.values()).containsEntry("calls_last_5m", 4.0);
         assertThat(errors.success()).isFalse();
 
@@ -67,7 +68,9 @@ class SqlProbersTest {
     void revenueDownThirtyPercentOnTheSameDayLastWeekFails() {
         ProbeResult r = run("revenue-week-over-week");
         assertThat(r.values().get("revenue_change_ratio")).isCloseTo(-0.3, within(1e-9));
-        assertThat(r.values()).containsEntry("revenue_last_day", 700.0).containsEntry("revenue_same_day_last_week", 1000.0);
+        assertThat(r.values())
+                .containsEntry("revenue_last_day", 700.0)
+                .containsEntry("revenue_same_day_last_week", 1000.0);
         assertThat(r.success()).isFalse();
         assertThat(r.detail()).isEqualTo("revenue_change_ratio > -0.2 (got -0.3)");
     }
@@ -94,7 +97,9 @@ class SqlProbersTest {
             }
         }
         double[] rollbacks = {0};
-        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(15)).pollInterval(java.time.Duration.ofMillis(200))
+        org.awaitility.Awaitility.await()
+                .atMost(java.time.Duration.ofSeconds(15))
+                .pollInterval(java.time.Duration.ofMillis(200))
                 .until(() -> (rollbacks[0] += run("postgres").values().get("rollbacks")) >= 3);
     }
 
@@ -125,21 +130,26 @@ class SqlProbersTest {
         assertThat(r.detail()).contains("read-only transaction");
         assertThat(run("p1-unprocessed").values()).containsEntry("unprocessed_p1", 1.0);
 
-        Monitor broken = Monitors.one("- id: b\n  kind: sql\n  query: SELECT nothing FROM nowhere\n", DemoDatabase.env(db));
-        assertThat(runner.run(broken).join().detail()).startsWith("query failed: ERROR: relation \"nowhere\" does not exist");
+        Monitor broken =
+                Monitors.one("- id: b\n  kind: sql\n  query: SELECT nothing FROM nowhere\n", DemoDatabase.env(db));
+        assertThat(runner.run(broken).join().detail())
+                .startsWith("query failed: ERROR: relation \"nowhere\" does not exist");
 
         Monitor text = Monitors.one("- id: t\n  kind: sql\n  query: SELECT 'abc' AS word\n", DemoDatabase.env(db));
         assertThat(runner.run(text).join().detail()).isEqualTo("column word is not a number: abc");
 
-        Monitor none = Monitors.one("- id: n\n  kind: sql\n  query: SELECT 1 AS one WHERE false\n", DemoDatabase.env(db));
+        Monitor none =
+                Monitors.one("- id: n\n  kind: sql\n  query: SELECT 1 AS one WHERE false\n", DemoDatabase.env(db));
         assertThat(runner.run(none).join().detail()).isEqualTo("the query returned no row");
     }
 
     @Test
     void emptyTablesPassEveryBusinessCheck() throws Exception {
         try (TestPostgres.Database empty = DemoDatabase.create();
-             ProbeRunner r = new ProbeRunner(2, Clock.systemUTC(), TargetDb.fromEnv(new Env(DemoDatabase.env(empty)), 2), 1024)) {
-            List<Monitor> ms = MonitorsFile.load(RouterHarness.REPO, MonitorsFile.DEFAULT_FILE, new Env(DemoDatabase.env(empty)));
+                ProbeRunner r = new ProbeRunner(
+                        2, Clock.systemUTC(), TargetDb.fromEnv(new Env(DemoDatabase.env(empty)), 2), 1024)) {
+            List<Monitor> ms =
+                    MonitorsFile.load(RouterHarness.REPO, MonitorsFile.DEFAULT_FILE, new Env(DemoDatabase.env(empty)));
             for (Monitor m : ms) {
                 if (m.kind() != Kind.SQL) continue;
                 ProbeResult res = r.run(m).join();

@@ -66,12 +66,16 @@ final class TestHttpServer implements AutoCloseable {
                 out.write(b);
             }
         });
-        server.createContext("/switch", ex -> send(ex, switchStatus.get(), "{\"status\":\"" + (switchStatus.get() == 200 ? "ok" : "bad") + "\"}"));
+        server.createContext(
+                "/switch",
+                ex -> send(
+                        ex, switchStatus.get(), "{\"status\":\"" + (switchStatus.get() == 200 ? "ok" : "bad") + "\"}"));
         server.start();
     }
 
     private void send(HttpExchange ex, int status, String body) throws IOException {
-        hits.computeIfAbsent(ex.getRequestURI().getPath(), k -> new AtomicInteger()).incrementAndGet();
+        hits.computeIfAbsent(ex.getRequestURI().getPath(), k -> new AtomicInteger())
+                .incrementAndGet();
         ex.getRequestHeaders().forEach((k, v) -> lastHeaders.put(k.toLowerCase(), String.join(",", v)));
         byte[] b = body.getBytes(StandardCharsets.UTF_8);
         ex.getResponseHeaders().add("Content-Type", "application/json");

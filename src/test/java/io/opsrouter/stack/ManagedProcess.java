@@ -23,8 +23,10 @@ final class ManagedProcess implements AutoCloseable {
     static ManagedProcess start(String name, List<String> command, Path workDir, Map<String, String> env) {
         try {
             Path log = workDir.resolve(name + ".log");
-            ProcessBuilder pb = new ProcessBuilder(command).directory(workDir.toFile())
-                    .redirectErrorStream(true).redirectOutput(log.toFile());
+            ProcessBuilder pb = new ProcessBuilder(command)
+                    .directory(workDir.toFile())
+                    .redirectErrorStream(true)
+                    .redirectOutput(log.toFile());
             pb.environment().putAll(env);
             Process p = pb.start();
             ManagedProcess mp = new ManagedProcess(name, p, log);
@@ -43,7 +45,8 @@ final class ManagedProcess implements AutoCloseable {
     String tail() {
         try {
             List<String> lines = Files.readAllLines(log);
-            return name + " (" + log + "):\n" + String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
+            return name + " (" + log + "):\n"
+                    + String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
         } catch (IOException e) {
             return name + ": no log (" + e.getMessage() + ")";
         }

@@ -13,16 +13,42 @@ import java.util.regex.Pattern;
 final class PromQlNames {
     private PromQlNames() {}
 
-    private static final Set<String> KEYWORDS = Set.of("by", "without", "on", "ignoring", "group_left", "group_right",
-            "and", "or", "unless", "offset", "bool", "inf", "nan", "atan2", "start", "end",
+    private static final Set<String> KEYWORDS = Set.of(
+            "by",
+            "without",
+            "on",
+            "ignoring",
+            "group_left",
+            "group_right",
+            "and",
+            "or",
+            "unless",
+            "offset",
+            "bool",
+            "inf",
+            "nan",
+            "atan2",
+            "start",
+            "end",
             // aggregation operators, which may be followed by a grouping clause rather than "("
-            "sum", "min", "max", "avg", "group", "stddev", "stdvar", "count", "count_values", "bottomk", "topk", "quantile");
+            "sum",
+            "min",
+            "max",
+            "avg",
+            "group",
+            "stddev",
+            "stdvar",
+            "count",
+            "count_values",
+            "bottomk",
+            "topk",
+            "quantile");
     private static final Pattern IDENT = Pattern.compile("[a-zA-Z_:][a-zA-Z0-9_:]*");
-    private static final Pattern LABEL_VALUES = Pattern.compile("^\\s*label_values\\(\\s*([^,)]+?)\\s*(?:,[^)]*)?\\)\\s*$");
+    private static final Pattern LABEL_VALUES =
+            Pattern.compile("^\\s*label_values\\(\\s*([^,)]+?)\\s*(?:,[^)]*)?\\)\\s*$");
 
     static Set<String> of(String expr) {
-        String s = expr
-                .replaceAll("#[^\\n]*", " ")
+        String s = expr.replaceAll("#[^\\n]*", " ")
                 .replaceAll("\"(?:[^\"\\\\]|\\\\.)*\"", "\"\"")
                 .replaceAll("'(?:[^'\\\\]|\\\\.)*'", "''")
                 .replaceAll("\\{[^}]*}", " ")
@@ -35,10 +61,10 @@ final class PromQlNames {
             String token = m.group();
             if (KEYWORDS.contains(token.toLowerCase())) continue;
             if (m.start() > 0 && Character.isLetterOrDigit(s.charAt(m.start() - 1))) continue; // 5m, 1e3
-            if (m.start() > 0 && s.charAt(m.start() - 1) == '.') continue;                       // 0.5e1
+            if (m.start() > 0 && s.charAt(m.start() - 1) == '.') continue; // 0.5e1
             int next = m.end();
             while (next < s.length() && Character.isWhitespace(s.charAt(next))) next++;
-            if (next < s.length() && s.charAt(next) == '(') continue;                            // a function
+            if (next < s.length() && s.charAt(next) == '(') continue; // a function
             names.add(token);
         }
         return names;

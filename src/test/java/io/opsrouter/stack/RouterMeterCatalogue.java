@@ -20,10 +20,15 @@ import java.util.regex.Pattern;
  * real scrape of {@code /metrics}, Prometheus' own series, and the standard JVM, process and Camel meters.
  */
 final class RouterMeterCatalogue {
-    private static final Pattern CONSTANT = Pattern.compile(
-            "static final String (\\w+)\\s*=\\s*PREFIX\\s*\\+\\s*\"\\w+\";[ \\t]*(?://[ \\t]*(\\w+))?");
-    private static final Set<String> PROMETHEUS_SERIES = Set.of("up", "ALERTS", "ALERTS_FOR_STATE",
-            "scrape_duration_seconds", "scrape_samples_scraped", "scrape_series_added");
+    private static final Pattern CONSTANT =
+            Pattern.compile("static final String (\\w+)\\s*=\\s*PREFIX\\s*\\+\\s*\"\\w+\";[ \\t]*(?://[ \\t]*(\\w+))?");
+    private static final Set<String> PROMETHEUS_SERIES = Set.of(
+            "up",
+            "ALERTS",
+            "ALERTS_FOR_STATE",
+            "scrape_duration_seconds",
+            "scrape_samples_scraped",
+            "scrape_series_added");
     private static final Pattern STANDARD = Pattern.compile("^(jvm|process|system|camel)_\\w+$");
 
     private final Set<String> names = new TreeSet<>();
@@ -35,7 +40,9 @@ final class RouterMeterCatalogue {
         RouterMeterCatalogue c = new RouterMeterCatalogue();
         Map<String, String> kinds = kindsFromSource(repo.resolve("src/main/java/io/opsrouter/metrics/MeterNames.java"));
         for (Field f : MeterNames.class.getFields()) {
-            if (!Modifier.isStatic(f.getModifiers()) || f.getType() != String.class || f.getName().equals("PREFIX")) continue;
+            if (!Modifier.isStatic(f.getModifiers())
+                    || f.getType() != String.class
+                    || f.getName().equals("PREFIX")) continue;
             String name = value(f);
             switch (kinds.getOrDefault(f.getName(), "gauge")) {
                 case "counter" -> c.names.add(name + "_total");

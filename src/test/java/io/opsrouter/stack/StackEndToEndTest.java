@@ -65,7 +65,8 @@ class StackEndToEndTest {
     private static final String ESCALATION = "E2ECanaryEscalation";
     private static final String API_TOKEN = "e2e-api-" + UUID.randomUUID();
 
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final List<ManagedProcess> processes = new ArrayList<>();
     private Path work;
     private StandInServer standIns;
@@ -79,7 +80,9 @@ class StackEndToEndTest {
     @BeforeAll
     void startTheStack() throws IOException {
         Path jar = StackFiles.REPO.resolve("target/ops-router.jar");
-        assertThat(jar).as("the built jar: run `mvn -B package -DskipTests` first (scripts/check-stack.sh does)").isRegularFile();
+        assertThat(jar)
+                .as("the built jar: run `mvn -B package -DskipTests` first (scripts/check-stack.sh does)")
+                .isRegularFile();
         String prometheusBin = binary("PROMETHEUS_BIN", "prometheus");
         String alertmanagerBin = binary("ALERTMANAGER_BIN", "alertmanager", "prometheus-alertmanager");
         Files.createDirectories(StackFiles.REPO.resolve("target/e2e"));
@@ -109,7 +112,8 @@ class StackEndToEndTest {
     @Order(1)
     void prometheusScrapesTheBuiltRouterAndEvaluatesTheShippedRules() {
         within(STARTUP, "Prometheus reports the router's target up", () -> {
-            JsonNode targets = getJson(prometheus("/api/v1/targets")).path("data").path("activeTargets");
+            JsonNode targets =
+                    getJson(prometheus("/api/v1/targets")).path("data").path("activeTargets");
             assertThat(targets).anySatisfy(t -> {
                 assertThat(t.path("labels").path("job").asText()).isEqualTo("ops-router");
                 assertThat(t.path("scrapeUrl").asText()).isEqualTo("http://127.0.0.1:" + routerPort + "/metrics");
@@ -120,14 +124,23 @@ class StackEndToEndTest {
         within(STARTUP, "every shipped rule evaluates without error", () -> {
             List<JsonNode> rules = new ArrayList<>();
             for (JsonNode g : getJson(prometheus("/api/v1/rules")).path("data").path("groups")) {
-                if (g.path("file").asText().endsWith("alerts.yml")) g.path("rules").forEach(rules::add);
+                if (g.path("file").asText().endsWith("alerts.yml"))
+                    g.path("rules").forEach(rules::add);
             }
-            assertThat(rules).hasSize(shipped)
-                    .allSatisfy(r -> assertThat(r.path("health").asText()).as("rule %s: %s", r.path("name").asText(),
-                            r.path("lastError").asText()).isEqualTo("ok"));
+            assertThat(rules)
+                    .hasSize(shipped)
+                    .allSatisfy(r -> assertThat(r.path("health").asText())
+                            .as(
+                                    "rule %s: %s",
+                                    r.path("name").asText(), r.path("lastError").asText())
+                            .isEqualTo("ok"));
         });
-        within(STARTUP, "Prometheus has sent its alerts to the Alertmanager", () ->
-                assertThat(getJson(prometheus("/api/v1/alertmanagers")).path("data").path("activeAlertmanagers"))
+        within(
+                STARTUP,
+                "Prometheus has sent its alerts to the Alertmanager",
+                () -> assertThat(getJson(prometheus("/api/v1/alertmanagers"))
+                                .path("data")
+                                .path("activeAlertmanagers"))
                         .anySatisfy(a -> assertThat(a.path("url").asText()).contains("127.0.0.1:" + alertmanagerPort)));
     }
 
@@ -139,12 +152,20 @@ class StackEndToEndTest {
         RouterMeterCatalogue meters = RouterMeterCatalogue.of(StackFiles.REPO, scrape.body());
         for (StackFiles.DashboardQuery q : StackFiles.dashboardQueries()) {
             var names = q.variable() ? PromQlNames.ofGrafanaQuery(q.expr()) : PromQlNames.of(q.expr());
-            assertThat(names).as("panel '%s'", q.panel()).isNotEmpty()
-                    .allSatisfy(n -> assertThat(meters.exposes(n)).as("panel '%s' reads %s", q.panel(), n).isTrue());
+            assertThat(names)
+                    .as("panel '%s'", q.panel())
+                    .isNotEmpty()
+                    .allSatisfy(n -> assertThat(meters.exposes(n))
+                            .as("panel '%s' reads %s", q.panel(), n)
+                            .isTrue());
             String promQl = q.variable() ? String.join(" or ", names) : StackFiles.asPromQl(q.expr());
-            JsonNode answer = getJson(prometheus("/api/v1/query?query=" + URLEncoder.encode(promQl, StandardCharsets.UTF_8)));
-            assertThat(answer.path("status").asText()).as("Prometheus runs panel '%s': %s %s", q.panel(), promQl,
-                    answer.path("error").asText()).isEqualTo("success");
+            JsonNode answer =
+                    getJson(prometheus("/api/v1/query?query=" + URLEncoder.encode(promQl, StandardCharsets.UTF_8)));
+            assertThat(answer.path("status").asText())
+                    .as(
+                            "Prometheus runs panel '%s': %s %s",
+                            q.panel(), promQl, answer.path("error").asText())
+                    .isEqualTo("success");
         }
     }
 
@@ -152,25 +173,38 @@ class StackEndToEndTest {
     @Order(3)
     void aFiringRuleReachesTheWebhookThroughAlertmanagerWithTheBearerTokenAndSoDoesItsResolve() {
         standIns.gauge("e2e_fault{case=\"tooling\"}", 1);
-        within(DELIVERY, "Prometheus fires " + TOOLING, () ->
-                assertThat(getJson(prometheus("/api/v1/alerts")).path("data").path("alerts")).anySatisfy(a -> {
-                    assertThat(a.path("labels").path("alertname").asText()).isEqualTo(TOOLING);
-                    assertThat(a.path("state").asText()).isEqualTo("firing");
-                }));
-        within(DELIVERY, "Alertmanager holds " + TOOLING, () ->
-                assertThat(getJson(alertmanager("/api/v2/alerts?filter=" + URLEncoder.encode("alertname=\"" + TOOLING + "\"",
-                        StandardCharsets.UTF_8)))).isNotEmpty());
-        within(DELIVERY, "Alertmanager posts the firing alert with the bearer token", () ->
-                assertThat(webhookAlerts(TOOLING, "firing")).anySatisfy(a -> {
+        within(
+                DELIVERY,
+                "Prometheus fires " + TOOLING,
+                () -> assertThat(getJson(prometheus("/api/v1/alerts"))
+                                .path("data")
+                                .path("alerts"))
+                        .anySatisfy(a -> {
+                            assertThat(a.path("labels").path("alertname").asText())
+                                    .isEqualTo(TOOLING);
+                            assertThat(a.path("state").asText()).isEqualTo("firing");
+                        }));
+        within(
+                DELIVERY,
+                "Alertmanager holds " + TOOLING,
+                () -> assertThat(getJson(alertmanager("/api/v2/alerts?filter="
+                                + URLEncoder.encode("alertname=\"" + TOOLING + "\"", StandardCharsets.UTF_8))))
+                        .isNotEmpty());
+        within(
+                DELIVERY,
+                "Alertmanager posts the firing alert with the bearer token",
+                () -> assertThat(webhookAlerts(TOOLING, "firing")).anySatisfy(a -> {
                     assertThat(a.path("labels").path("priority").asText()).isEqualTo("P1");
                     assertThat(a.path("labels").path("severity").asText()).isEqualTo("critical");
                     assertThat(a.path("fingerprint").asText()).hasSize(16);
                 }));
 
         standIns.gauge("e2e_fault{case=\"tooling\"}", 0);
-        within(DELIVERY, "Alertmanager posts the resolve", () ->
-                assertThat(webhookAlerts(TOOLING, "resolved")).anySatisfy(a ->
-                        assertThat(a.path("endsAt").asText()).doesNotStartWith("0001-")));
+        within(
+                DELIVERY,
+                "Alertmanager posts the resolve",
+                () -> assertThat(webhookAlerts(TOOLING, "resolved"))
+                        .anySatisfy(a -> assertThat(a.path("endsAt").asText()).doesNotStartWith("0001-")));
     }
 
     /** The router takes Alertmanager's webhook and escalates the P1 to Slack, Twilio SMS and e-mail, then the resolve. */
@@ -178,8 +212,10 @@ class StackEndToEndTest {
     @Order(4)
     void theRouterEscalatesTheAlertToSlackSmsAndEmailAndAnnouncesTheResolve() {
         standIns.gauge("e2e_fault{case=\"escalation\"}", 1);
-        within(DELIVERY, "Alertmanager posts " + ESCALATION + " to the router too", () ->
-                assertThat(webhookAlerts(ESCALATION, "firing")).isNotEmpty());
+        within(
+                DELIVERY,
+                "Alertmanager posts " + ESCALATION + " to the router too",
+                () -> assertThat(webhookAlerts(ESCALATION, "firing")).isNotEmpty());
         within(DELIVERY, "Slack, Twilio and e-mail each carry " + ESCALATION, () -> {
             assertThat(slackMessages()).anyMatch(m -> m.contains(ESCALATION));
             assertThat(smsTo(PRIMARY_PHONE)).anyMatch(m -> m.contains(ESCALATION));
@@ -203,16 +239,21 @@ class StackEndToEndTest {
     @Order(5)
     void whenPrometheusStopsTheDeadMansSwitchPagesThatTheAlertingPipelineIsBroken() {
         within(DELIVERY, "the router sees the Watchdog of stack=ops-router", () -> {
-            HttpResponse<String> api = send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + routerPort + "/api/heartbeats"))
-                    .header("Authorization", "Bearer " + API_TOKEN).GET());
-            assertThat(readJson(api.body()).path("watchdog").path("senders").toString()).contains("stack=ops-router");
+            HttpResponse<String> api =
+                    send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + routerPort + "/api/heartbeats"))
+                            .header("Authorization", "Bearer " + API_TOKEN)
+                            .GET());
+            assertThat(readJson(api.body()).path("watchdog").path("senders").toString())
+                    .contains("stack=ops-router");
         });
         assertThat(slackMessages()).noneMatch(m -> m.contains("The alerting pipeline works"));
 
         processes.remove(prometheusProcess);
         prometheusProcess.close();
         within(DELIVERY, "Slack and SMS carry the P1: the alerting pipeline is broken, naming stack=ops-router", () -> {
-            assertThat(slackMessages()).anyMatch(m -> m.contains("The alerting pipeline is broken") && m.contains("ops-router went quiet"));
+            assertThat(slackMessages())
+                    .anyMatch(
+                            m -> m.contains("The alerting pipeline is broken") && m.contains("ops-router went quiet"));
             assertThat(smsTo(PRIMARY_PHONE)).anyMatch(m -> m.contains("alerting pipeline is broken"));
         });
         assertThat(slackMessages()).noneMatch(m -> m.contains("The alerting pipeline works"));
@@ -258,8 +299,12 @@ class StackEndToEndTest {
         env.remove("ROUTER_DB_URL");
         String java = ProcessHandle.current().info().command().orElse("java");
         router = launch("router", List.of(java, "-Xmx256m", "-jar", jar.toString(), "run"), home, env);
-        within(STARTUP, "the router answers /health", () ->
-                assertThat(get("http://127.0.0.1:" + routerPort + "/health").statusCode()).isEqualTo(200));
+        within(
+                STARTUP,
+                "the router answers /health",
+                () -> assertThat(get("http://127.0.0.1:" + routerPort + "/health")
+                                .statusCode())
+                        .isEqualTo(200));
     }
 
     @SuppressWarnings("unchecked")
@@ -279,7 +324,9 @@ class StackEndToEndTest {
         List<Map<String, Object>> hooks = (List<Map<String, Object>>) receiver.get("webhook_configs");
         Map<String, Object> toRouter = hooks.get(0);
         String shippedUrl = String.valueOf(toRouter.get("url"));
-        assertThat(shippedUrl).as("the shipped webhook URL (docker-compose's router service)").startsWith("http://router:8080/");
+        assertThat(shippedUrl)
+                .as("the shipped webhook URL (docker-compose's router service)")
+                .startsWith("http://router:8080/");
         toRouter.put("url", shippedUrl.replace("http://router:8080", "http://127.0.0.1:" + routerPort));
         ((Map<String, Object>) ((Map<String, Object>) toRouter.get("http_config")).get("authorization"))
                 .put("credentials_file", tokenFile.toString());
@@ -290,9 +337,20 @@ class StackEndToEndTest {
         Path file = work.resolve("alertmanager.yml");
         Files.writeString(file, Json.write(config));
         alertmanagerPort = RouterHarness.freePort();
-        launch("alertmanager", List.of(bin, "--config.file=" + file, "--storage.path=" + work.resolve("alertmanager-data"),
-                "--web.listen-address=127.0.0.1:" + alertmanagerPort, "--cluster.listen-address="), work, Map.of());
-        within(STARTUP, "Alertmanager is ready", () -> assertThat(get(alertmanager("/-/ready")).statusCode()).isEqualTo(200));
+        launch(
+                "alertmanager",
+                List.of(
+                        bin,
+                        "--config.file=" + file,
+                        "--storage.path=" + work.resolve("alertmanager-data"),
+                        "--web.listen-address=127.0.0.1:" + alertmanagerPort,
+                        "--cluster.listen-address="),
+                work,
+                Map.of());
+        within(
+                STARTUP,
+                "Alertmanager is ready",
+                () -> assertThat(get(alertmanager("/-/ready")).statusCode()).isEqualTo(200));
     }
 
     @SuppressWarnings("unchecked")
@@ -306,29 +364,57 @@ class StackEndToEndTest {
         global.put("scrape_interval", "1s");
         global.put("evaluation_interval", "1s");
         ((List<Object>) config.get("rule_files")).add("e2e-rules.yml");
-        Map<String, String> local = Map.of("router:8080", "127.0.0.1:" + routerPort,
-                "alertmanager:9093", "127.0.0.1:" + alertmanagerPort, "localhost:9090", "127.0.0.1:" + prometheusPort);
+        Map<String, String> local = Map.of(
+                "router:8080",
+                "127.0.0.1:" + routerPort,
+                "alertmanager:9093",
+                "127.0.0.1:" + alertmanagerPort,
+                "localhost:9090",
+                "127.0.0.1:" + prometheusPort);
         String text = Json.write(config);
         for (var e : local.entrySet()) text = text.replace("\"" + e.getKey() + "\"", "\"" + e.getValue() + "\"");
         Map<String, Object> localConfig = Json.MAPPER.readValue(text, Map.class);
-        ((List<Object>) localConfig.get("scrape_configs")).add(Map.of("job_name", "e2e-exporter",
-                "metrics_path", "/exporter/metrics", "static_configs", List.of(Map.of("targets", List.of("127.0.0.1:" + standIns.port())))));
+        ((List<Object>) localConfig.get("scrape_configs"))
+                .add(Map.of(
+                        "job_name",
+                        "e2e-exporter",
+                        "metrics_path",
+                        "/exporter/metrics",
+                        "static_configs",
+                        List.of(Map.of("targets", List.of("127.0.0.1:" + standIns.port())))));
         Path file = dir.resolve("prometheus.yml");
         Files.writeString(file, Json.write(localConfig));
-        prometheusProcess = launch("prometheus", List.of(bin, "--config.file=" + file, "--storage.tsdb.path=" + work.resolve("prometheus-data"),
-                "--web.listen-address=127.0.0.1:" + prometheusPort, "--rules.alert.resend-delay=1s"), dir, Map.of());
-        within(STARTUP, "Prometheus is ready", () -> assertThat(get(prometheus("/-/ready")).statusCode()).isEqualTo(200));
+        prometheusProcess = launch(
+                "prometheus",
+                List.of(
+                        bin,
+                        "--config.file=" + file,
+                        "--storage.tsdb.path=" + work.resolve("prometheus-data"),
+                        "--web.listen-address=127.0.0.1:" + prometheusPort,
+                        "--rules.alert.resend-delay=1s"),
+                dir,
+                Map.of());
+        within(
+                STARTUP,
+                "Prometheus is ready",
+                () -> assertThat(get(prometheus("/-/ready")).statusCode()).isEqualTo(200));
     }
 
     /** Fires while the test sets e2e_fault for its case and the router exposes its build meter. */
     private static String canaryRules() {
         StringBuilder y = new StringBuilder("groups:\n  - name: e2e\n    interval: 1s\n    rules:\n");
         for (String[] c : new String[][] {{TOOLING, "tooling"}, {ESCALATION, "escalation"}}) {
-            y.append("      - alert: ").append(c[0]).append('\n')
-                    .append("        expr: (e2e_fault{case=\"").append(c[1]).append("\"} == 1) and on() ops_router_build{job=\"ops-router\"}\n")
+            y.append("      - alert: ")
+                    .append(c[0])
+                    .append('\n')
+                    .append("        expr: (e2e_fault{case=\"")
+                    .append(c[1])
+                    .append("\"} == 1) and on() ops_router_build{job=\"ops-router\"}\n")
                     .append("        for: 1s\n")
                     .append("        labels: {severity: critical, priority: P1, service: e2e}\n")
-                    .append("        annotations: {summary: \"").append(c[0]).append(" fired\", description: \"end-to-end canary\", ")
+                    .append("        annotations: {summary: \"")
+                    .append(c[0])
+                    .append(" fired\", description: \"end-to-end canary\", ")
                     .append("runbook_url: \"docs/operations.md#instance-down\"}\n");
         }
         return y.toString();
@@ -350,15 +436,19 @@ class StackEndToEndTest {
             JsonNode payload = readJson(r.body());
             assertThat(payload.path("version").asText()).isEqualTo("4");
             for (JsonNode a : payload.path("alerts")) {
-                if (a.path("labels").path("alertname").asText().equals(alertname) && a.path("status").asText().equals(status)) out.add(a);
+                if (a.path("labels").path("alertname").asText().equals(alertname)
+                        && a.path("status").asText().equals(status)) out.add(a);
             }
         }
         return out;
     }
 
     private List<String> slackMessages() {
-        return standIns.received(r -> r.path().startsWith("/slack/") && r.method().equals("POST"))
-                .stream().map(StandInServer.Request::body).toList();
+        return standIns
+                .received(r -> r.path().startsWith("/slack/") && r.method().equals("POST"))
+                .stream()
+                .map(StandInServer.Request::body)
+                .toList();
     }
 
     private List<String> smsTo(String phone) {
@@ -393,8 +483,10 @@ class StackEndToEndTest {
         Map<String, String> f = new HashMap<>();
         for (String pair : body.split("&")) {
             int eq = pair.indexOf('=');
-            if (eq > 0) f.put(URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8),
-                    URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
+            if (eq > 0)
+                f.put(
+                        URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8),
+                        URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
         }
         return f;
     }
@@ -404,9 +496,14 @@ class StackEndToEndTest {
     /** Waits for the condition; on time-out fails with the last lines of every process' output. */
     private void within(Duration limit, String what, ThrowingRunnable assertion) {
         try {
-            await(what).atMost(limit).pollInterval(Duration.ofMillis(250))
-                    .failFast("a process of the stack exited", () -> processes.stream().anyMatch(p -> !p.alive()))
-                    .ignoreExceptions().untilAsserted(assertion::run);
+            await(what)
+                    .atMost(limit)
+                    .pollInterval(Duration.ofMillis(250))
+                    .failFast(
+                            "a process of the stack exited",
+                            () -> processes.stream().anyMatch(p -> !p.alive()))
+                    .ignoreExceptions()
+                    .untilAsserted(assertion::run);
         } catch (ConditionTimeoutException | org.awaitility.core.TerminalFailureException e) {
             StringBuilder logs = new StringBuilder();
             for (ManagedProcess p : processes) logs.append("\n--- ").append(p.tail());
@@ -452,14 +549,16 @@ class StackEndToEndTest {
                 if (Files.isExecutable(p)) return p.toString();
             }
         }
-        throw new AssertionError("none of " + List.of(names) + " is on the PATH: run scripts/check-stack.sh, which installs "
-                + "prometheus and prometheus-alertmanager from Debian, or set " + envName);
+        throw new AssertionError(
+                "none of " + List.of(names) + " is on the PATH: run scripts/check-stack.sh, which installs "
+                        + "prometheus and prometheus-alertmanager from Debian, or set " + envName);
     }
 
     /** The work folder goes once the binaries are stopped; -De2e.keep=true keeps it (configs, logs, data). */
     private static void deleteTree(Path root) {
         try (Stream<Path> files = Files.walk(root)) {
-            files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            files.sorted(java.util.Comparator.reverseOrder())
+                    .forEach(p -> p.toFile().delete());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -55,8 +55,10 @@ final class StackFiles {
         for (JsonNode v : d.path("templating").path("list")) {
             if (!"query".equals(v.path("type").asText())) continue;
             JsonNode q = v.path("query");
-            out.add(new DashboardQuery("variable " + v.path("name").asText(),
-                    q.isObject() ? q.path("query").asText() : q.asText(), true));
+            out.add(new DashboardQuery(
+                    "variable " + v.path("name").asText(),
+                    q.isObject() ? q.path("query").asText() : q.asText(),
+                    true));
         }
         return out;
     }
@@ -64,7 +66,9 @@ final class StackFiles {
     private static void collectPanels(JsonNode panels, List<DashboardQuery> out) {
         for (JsonNode p : panels) {
             for (JsonNode t : p.path("targets")) {
-                if (t.hasNonNull("expr")) out.add(new DashboardQuery(p.path("title").asText(), t.path("expr").asText(), false));
+                if (t.hasNonNull("expr"))
+                    out.add(new DashboardQuery(
+                            p.path("title").asText(), t.path("expr").asText(), false));
             }
             collectPanels(p.path("panels"), out);
         }
@@ -72,7 +76,8 @@ final class StackFiles {
 
     @SuppressWarnings("unchecked")
     static Map<String, Object> yaml(Path p) {
-        return (Map<String, Object>) new Load(LoadSettings.builder().setLabel(p.toString()).build()).loadFromString(read(p));
+        return (Map<String, Object>)
+                new Load(LoadSettings.builder().setLabel(p.toString()).build()).loadFromString(read(p));
     }
 
     @SuppressWarnings("unchecked")
@@ -83,7 +88,10 @@ final class StackFiles {
             for (Object r : (List<Object>) group.get("rules")) {
                 Map<String, Object> rule = (Map<String, Object>) r;
                 if (!rule.containsKey("alert")) continue;
-                rules.add(new Rule((String) group.get("name"), (String) rule.get("alert"), String.valueOf(rule.get("expr")),
+                rules.add(new Rule(
+                        (String) group.get("name"),
+                        (String) rule.get("alert"),
+                        String.valueOf(rule.get("expr")),
                         (Map<String, Object>) rule.getOrDefault("labels", Map.of()),
                         (Map<String, Object>) rule.getOrDefault("annotations", Map.of())));
             }
@@ -93,7 +101,9 @@ final class StackFiles {
 
     /** A Grafana expression made into plain PromQL: its variables replaced by what Grafana would put there. */
     static String asPromQl(String expr) {
-        return expr.replace("$__rate_interval", "1m").replace("$__interval", "1m").replace("$__range", "1h")
+        return expr.replace("$__rate_interval", "1m")
+                .replace("$__interval", "1m")
+                .replace("$__range", "1h")
                 .replace("$instance", ".*");
     }
 }

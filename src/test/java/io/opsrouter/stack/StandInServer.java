@@ -22,8 +22,11 @@ import java.util.function.Predicate;
 final class StandInServer implements AutoCloseable {
     record Request(String method, String path, Map<String, List<String>> headers, String body) {
         String header(String name) {
-            return headers.entrySet().stream().filter(e -> e.getKey().equalsIgnoreCase(name))
-                    .flatMap(e -> e.getValue().stream()).findFirst().orElse(null);
+            return headers.entrySet().stream()
+                    .filter(e -> e.getKey().equalsIgnoreCase(name))
+                    .flatMap(e -> e.getValue().stream())
+                    .findFirst()
+                    .orElse(null);
         }
     }
 
@@ -63,15 +66,19 @@ final class StandInServer implements AutoCloseable {
         String path = ex.getRequestURI().getPath();
         if (path.equals("/exporter/metrics")) {
             StringBuilder text = new StringBuilder();
-            gauges.forEach((series, value) -> text.append(series).append(' ').append(value).append('\n'));
+            gauges.forEach((series, value) ->
+                    text.append(series).append(' ').append(value).append('\n'));
             respond(ex, 200, "text/plain; version=0.0.4", text.toString());
             return;
         }
         String body = new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
         requests.add(new Request(ex.getRequestMethod(), path, Map.copyOf(ex.getRequestHeaders()), body));
         if (path.startsWith("/twilio/")) {
-            respond(ex, 201, "application/json", "{\"sid\":\"SM" + Long.toHexString(System.nanoTime())
-                    + "\",\"status\":\"queued\"}");
+            respond(
+                    ex,
+                    201,
+                    "application/json",
+                    "{\"sid\":\"SM" + Long.toHexString(System.nanoTime()) + "\",\"status\":\"queued\"}");
         } else if (path.startsWith("/slack/")) {
             respond(ex, 200, "text/plain", "ok");
         } else {

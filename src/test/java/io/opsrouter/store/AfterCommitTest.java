@@ -21,6 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
 class AfterCommitTest {
     @TempDir
     Path dataDir;
+
     StateStore store;
     final List<String> ran = new CopyOnWriteArrayList<>();
 
@@ -35,7 +36,8 @@ class AfterCommitTest {
     }
 
     static void insert(Connection c, String key) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("INSERT INTO router_meta (meta_key, meta_value, updated_at) VALUES (?, 'x', ?)")) {
+        try (PreparedStatement ps =
+                c.prepareStatement("INSERT INTO router_meta (meta_key, meta_value, updated_at) VALUES (?, 'x', ?)")) {
             ps.setString(1, key);
             ps.setObject(2, OffsetDateTime.now(ZoneOffset.UTC));
             ps.executeUpdate();
@@ -98,10 +100,11 @@ class AfterCommitTest {
     @Test
     void aRolledBackTransactionDropsItsHooks() {
         assertThatThrownBy(() -> store.inTransaction(c -> {
-            insert(c, "k2");
-            StateStore.afterCommit(() -> ran.add("rolled back"));
-            throw new IllegalStateException("boom");
-        })).hasMessage("boom");
+                    insert(c, "k2");
+                    StateStore.afterCommit(() -> ran.add("rolled back"));
+                    throw new IllegalStateException("boom");
+                }))
+                .hasMessage("boom");
         store.inTransaction(c -> null);
         assertThat(ran).isEmpty();
         assertThat(visible("k2")).isFalse();
@@ -117,7 +120,9 @@ class AfterCommitTest {
                 StateStore.afterCommit(() -> ran.add("inner"));
                 return null;
             });
-            assertThat(ran).as("the inner transaction committed on its own connection").containsExactly("inner");
+            assertThat(ran)
+                    .as("the inner transaction committed on its own connection")
+                    .containsExactly("inner");
             StateStore.afterCommit(() -> ran.add("outer, after the inner one"));
             return null;
         });

@@ -21,11 +21,17 @@ class EmbeddedStoreDurabilityTest {
 
     @Test
     void everyCommittedNotificationIsInTheStoreAfterTheProcessIsKilled() throws Exception {
-        ChildJvm.Result child = ChildJvm.run(List.of("-Xmx128m"), KilledAfterCommitMain.class.getName(), List.of(home.toString(), "50"),
-                Map.of(), null);
+        ChildJvm.Result child = ChildJvm.run(
+                List.of("-Xmx128m"),
+                KilledAfterCommitMain.class.getName(),
+                List.of(home.toString(), "50"),
+                Map.of(),
+                null);
         assertThat(child.value("committed")).as(child.stderr()).isEqualTo(50);
 
-        assertThat(HomeStore.count(home, "SELECT COUNT(*) FROM outbox WHERE status = 'pending' AND idempotency_key LIKE 'killed-%'"))
+        assertThat(HomeStore.count(
+                        home,
+                        "SELECT COUNT(*) FROM outbox WHERE status = 'pending' AND idempotency_key LIKE 'killed-%'"))
                 .isEqualTo(50);
     }
 }

@@ -6,8 +6,8 @@ import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -42,14 +42,16 @@ class GroupCommitTest {
         final Future<?> first;
 
         Held(int maxItems) throws InterruptedException {
-            commit = new GroupCommit<>(settled(items -> {
-                if (items.contains("first")) {
-                    started.countDown();
-                    hold(release);
-                }
-                if (items.contains("bad")) throw new IllegalStateException("cannot store bad");
-                writes.add(List.copyOf(items));
-            }), maxItems);
+            commit = new GroupCommit<>(
+                    settled(items -> {
+                        if (items.contains("first")) {
+                            started.countDown();
+                            hold(release);
+                        }
+                        if (items.contains("bad")) throw new IllegalStateException("cannot store bad");
+                        writes.add(List.copyOf(items));
+                    }),
+                    maxItems);
             first = pool.submit(() -> commit.submit(List.of("first")));
             assertThat(started.await(5, TimeUnit.SECONDS)).isTrue();
         }
@@ -76,20 +78,27 @@ class GroupCommitTest {
         assertThat(later).noneMatch(Future::isDone);
         held.releaseFirst();
         for (Future<?> f : later) f.get(5, TimeUnit.SECONDS);
-        assertThat(writes).containsExactly(List.of("first"), List.of("later-0", "later-1", "later-2", "later-3", "later-4"));
+        assertThat(writes)
+                .containsExactly(List.of("first"), List.of("later-0", "later-1", "later-2", "later-3", "later-4"));
     }
 
     @Test
     void aGroupNeverExceedsMaxItemsUnlessOneCallerAloneDoes() throws Exception {
         Held held = new Held(3);
         List<Future<?>> later = new ArrayList<>();
-        for (List<String> b : List.of(List.of("a1", "a2"), List.of("b1", "b2"), List.of("c1", "c2", "c3", "c4"), List.of("d1"))) {
+        for (List<String> b :
+                List.of(List.of("a1", "a2"), List.of("b1", "b2"), List.of("c1", "c2", "c3", "c4"), List.of("d1"))) {
             later.add(held.queue(b));
         }
         held.releaseFirst();
         for (Future<?> f : later) f.get(5, TimeUnit.SECONDS);
-        assertThat(writes).containsExactly(List.of("first"), List.of("a1", "a2"), List.of("b1", "b2"), List.of("c1", "c2", "c3", "c4"),
-                List.of("d1"));
+        assertThat(writes)
+                .containsExactly(
+                        List.of("first"),
+                        List.of("a1", "a2"),
+                        List.of("b1", "b2"),
+                        List.of("c1", "c2", "c3", "c4"),
+                        List.of("d1"));
     }
 
     @Test
@@ -127,7 +136,10 @@ class GroupCommitTest {
         assertThat(writes).allMatch(w -> w.size() <= 50);
         for (int t = 0; t < 8; t++) {
             String prefix = t + ":";
-            List<Integer> order = flat.stream().filter(s -> s.startsWith(prefix)).map(s -> Integer.parseInt(s.substring(prefix.length()))).toList();
+            List<Integer> order = flat.stream()
+                    .filter(s -> s.startsWith(prefix))
+                    .map(s -> Integer.parseInt(s.substring(prefix.length())))
+                    .toList();
             assertThat(order).isSorted();
         }
     }
@@ -137,17 +149,20 @@ class GroupCommitTest {
         CountDownLatch firstWritten = new CountDownLatch(1);
         CountDownLatch settleFirst = new CountDownLatch(1);
         List<String> settled = new CopyOnWriteArrayList<>();
-        GroupCommit<String> g = new GroupCommit<>(items -> {
-            writes.add(List.copyOf(items));
-            if (items.contains("first")) firstWritten.countDown();
-            return () -> {
-                if (items.contains("first")) hold(settleFirst);
-                settled.add(String.join(",", items));
-            };
-        }, 100);
+        GroupCommit<String> g = new GroupCommit<>(
+                items -> {
+                    writes.add(List.copyOf(items));
+                    if (items.contains("first")) firstWritten.countDown();
+                    return () -> {
+                        if (items.contains("first")) hold(settleFirst);
+                        settled.add(String.join(",", items));
+                    };
+                },
+                100);
         Future<?> first = pool.submit(() -> g.submit(List.of("first")));
         assertThat(firstWritten.await(5, TimeUnit.SECONDS)).isTrue();
-        // the first caller waits for its group to settle, and the writer's turn is free: the next caller is written at once
+        // the first caller waits for its group to settle, and the writer's turn is free: the next caller is written at
+        // once
         g.submit(List.of("second"));
         assertThat(writes).containsExactly(List.of("first"), List.of("second"));
         assertThat(first).isNotDone();
@@ -159,9 +174,11 @@ class GroupCommitTest {
 
     @Test
     void aSettleStepThatFailsFailsItsCaller() {
-        GroupCommit<String> g = new GroupCommit<>(items -> () -> {
-            throw new StoreException("the commit could not be written to the file", null);
-        }, 100);
+        GroupCommit<String> g = new GroupCommit<>(
+                items -> () -> {
+                    throw new StoreException("the commit could not be written to the file", null);
+                },
+                100);
         assertThatThrownBy(() -> g.submit(List.of("a"))).hasMessageContaining("could not be written");
     }
 

@@ -29,8 +29,27 @@ public final class KilledAfterCommitMain {
     }
 
     static Notification notification(String key) {
-        AlertView v = new AlertView("a-" + key, "fp", "firing", "P1", "SiteDown", "the site is down", null,
-                Map.of("alertname", "SiteDown"), Map.of(), Map.of(), Instant.now(), Instant.now());
-        return new Notification(key, io.opsrouter.outbox.ChannelName.LOG, null, Notification.Kind.FIRING, "P1", "alertname=SiteDown", List.of(v), null);
+        AlertView v = new AlertView(
+                "a-" + key,
+                "fp",
+                "firing",
+                "P1",
+                "SiteDown",
+                "the site is down",
+                null,
+                Map.of("alertname", "SiteDown"),
+                Map.of(),
+                Map.of(),
+                Instant.now(),
+                Instant.now());
+        return new Notification(
+                key,
+                io.opsrouter.outbox.ChannelName.LOG,
+                null,
+                Notification.Kind.FIRING,
+                "P1",
+                "alertname=SiteDown",
+                List.of(v),
+                null);
     }
 }

@@ -63,7 +63,9 @@ class LeasesTest {
             assertThat(a.tryAcquire(name, TTL, T0)).isTrue();
             assertThat(holder(store, name)).isEqualTo("replica-a");
             assertThat(b.tryAcquire(name, TTL, T0)).as("at once").isFalse();
-            assertThat(b.tryAcquire(name, TTL, T0.plus(TTL).minusMillis(1))).as("just before it expires").isFalse();
+            assertThat(b.tryAcquire(name, TTL, T0.plus(TTL).minusMillis(1)))
+                    .as("just before it expires")
+                    .isFalse();
             assertThat(holder(store, name)).isEqualTo("replica-a");
         }
     }
@@ -76,10 +78,14 @@ class LeasesTest {
             Leases b = new Leases(store, "replica-b");
             String name = lease("renew", dialect);
             assertThat(a.tryAcquire(name, TTL, T0)).isTrue();
-            assertThat(a.tryAcquire(name, TTL, T0.plusSeconds(20))).as("renewed while held").isTrue();
+            assertThat(a.tryAcquire(name, TTL, T0.plusSeconds(20)))
+                    .as("renewed while held")
+                    .isTrue();
             // without the renewal the lease would have ended at T0 + 30s; renewed, it lasts to T0 + 50s
             assertThat(b.tryAcquire(name, TTL, T0.plusSeconds(40))).isFalse();
-            assertThat(a.tryAcquire(name, TTL, T0.plusSeconds(60))).as("renewed after it lapsed, nobody else took it").isTrue();
+            assertThat(a.tryAcquire(name, TTL, T0.plusSeconds(60)))
+                    .as("renewed after it lapsed, nobody else took it")
+                    .isTrue();
             assertThat(b.tryAcquire(name, TTL, T0.plusSeconds(80))).isFalse();
         }
     }
@@ -94,7 +100,9 @@ class LeasesTest {
             assertThat(a.tryAcquire(name, TTL, T0)).isTrue();
             assertThat(b.tryAcquire(name, TTL, T0.plus(TTL).plusMillis(1))).isTrue();
             assertThat(holder(store, name)).isEqualTo("replica-b");
-            assertThat(a.tryAcquire(name, TTL, T0.plus(TTL).plusSeconds(1))).as("the old holder lost it").isFalse();
+            assertThat(a.tryAcquire(name, TTL, T0.plus(TTL).plusSeconds(1)))
+                    .as("the old holder lost it")
+                    .isFalse();
         }
     }
 
@@ -148,7 +156,8 @@ class LeasesTest {
         try (StateStore store = open(dialect)) {
             for (int round = 0; round < 10; round++) {
                 String name = lease("race-expired", dialect);
-                assertThat(new Leases(store, "crashed-replica").tryAcquire(name, TTL, T0)).isTrue();
+                assertThat(new Leases(store, "crashed-replica").tryAcquire(name, TTL, T0))
+                        .isTrue();
                 List<String> winners = race(store, name, T0.plus(TTL).plusSeconds(1));
                 assertThat(winners).as("round " + round).hasSize(1);
                 assertThat(holder(store, name)).isEqualTo(winners.get(0));

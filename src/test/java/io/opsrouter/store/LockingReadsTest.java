@@ -62,11 +62,14 @@ class LockingReadsTest {
                 return null;
             }));
             assertThat(locked.await(10, TimeUnit.SECONDS)).isTrue();
-            CompletableFuture<Integer> second = CompletableFuture.supplyAsync(() -> store.inTransaction(c -> read(c, dialect)));
+            CompletableFuture<Integer> second =
+                    CompletableFuture.supplyAsync(() -> store.inTransaction(c -> read(c, dialect)));
             await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2)).until(() -> !second.isDone());
             release.countDown();
             holder.get(10, TimeUnit.SECONDS);
-            assertThat(second.get(10, TimeUnit.SECONDS)).as("read after the holder's commit").isEqualTo(1);
+            assertThat(second.get(10, TimeUnit.SECONDS))
+                    .as("read after the holder's commit")
+                    .isEqualTo(1);
         }
     }
 
@@ -84,7 +87,9 @@ class LockingReadsTest {
                 }
                 try (PreparedStatement ps = LockingReads.prepare(c, Dialect.H2, LOCK)) {
                     assertThat(ps.unwrap(PreparedStatement.class)).isSameAs(first);
-                    assertThatThrownBy(ps::executeQuery).as("the last use's parameter was cleared").isInstanceOf(java.sql.SQLException.class);
+                    assertThatThrownBy(ps::executeQuery)
+                            .as("the last use's parameter was cleared")
+                            .isInstanceOf(java.sql.SQLException.class);
                     ps.setInt(1, 2);
                     try (ResultSet rs = ps.executeQuery()) {
                         assertThat(rs.next()).as("no row 2").isFalse();

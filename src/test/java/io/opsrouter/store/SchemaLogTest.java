@@ -32,18 +32,26 @@ class SchemaLogTest {
     }
 
     private String schemaLine() {
-        return lines.list.stream().map(ILoggingEvent::getFormattedMessage).filter(m -> m.contains("schema")).reduce((a, b) -> b).orElseThrow();
+        return lines.list.stream()
+                .map(ILoggingEvent::getFormattedMessage)
+                .filter(m -> m.contains("schema"))
+                .reduce((a, b) -> b)
+                .orElseThrow();
     }
 
     @Test
     void theSecondStartSaysTheSchemaIsUpToDateAtItsVersion() {
         String url = "jdbc:h2:file:" + dataDir.resolve("router").toAbsolutePath();
         try (StateStore first = StateStore.open(url, null, null, 2, dataDir)) {
-            assertThat(schemaLine()).matches("state store H2 \\(embedded\\): schema migrated from version none \\(new store\\) to \\d+ \\(\\d+ migrations applied\\)");
+            assertThat(schemaLine())
+                    .matches(
+                            "state store H2 \\(embedded\\): schema migrated from version none \\(new store\\) to \\d+ \\(\\d+ migrations applied\\)");
         }
         String version = schemaLine().replaceAll(".* to (\\d+) .*", "$1");
         try (StateStore again = StateStore.open(url, null, null, 2, dataDir)) {
-            assertThat(schemaLine()).isEqualTo("state store H2 (embedded): schema up to date at version " + version).doesNotContain("null");
+            assertThat(schemaLine())
+                    .isEqualTo("state store H2 (embedded): schema up to date at version " + version)
+                    .doesNotContain("null");
         }
     }
 }

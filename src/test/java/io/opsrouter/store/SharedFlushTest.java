@@ -70,7 +70,9 @@ class SharedFlushTest {
         SharedFlush flush = new SharedFlush(checkpointCounting());
         failing = true;
         long ticket = flush.committed();
-        assertThatThrownBy(() -> flush.await(ticket)).isInstanceOf(StoreException.class).hasMessageContaining("disk full");
+        assertThatThrownBy(() -> flush.await(ticket))
+                .isInstanceOf(StoreException.class)
+                .hasMessageContaining("disk full");
         failing = false;
         flush.await(ticket);
         assertThat(checkpoints.get()).isEqualTo(2);
@@ -95,15 +97,37 @@ class SharedFlushTest {
             default -> throw new UnsupportedOperationException(method);
         });
         return new DataSource() {
-            public Connection getConnection() { return connection; }
-            public Connection getConnection(String u, String p) { return connection; }
-            public PrintWriter getLogWriter() { return null; }
+            public Connection getConnection() {
+                return connection;
+            }
+
+            public Connection getConnection(String u, String p) {
+                return connection;
+            }
+
+            public PrintWriter getLogWriter() {
+                return null;
+            }
+
             public void setLogWriter(PrintWriter out) {}
+
             public void setLoginTimeout(int seconds) {}
-            public int getLoginTimeout() { return 0; }
-            public Logger getParentLogger() { return Logger.getGlobal(); }
-            public <T> T unwrap(Class<T> iface) { throw new UnsupportedOperationException(); }
-            public boolean isWrapperFor(Class<?> iface) { return false; }
+
+            public int getLoginTimeout() {
+                return 0;
+            }
+
+            public Logger getParentLogger() {
+                return Logger.getGlobal();
+            }
+
+            public <T> T unwrap(Class<T> iface) {
+                throw new UnsupportedOperationException();
+            }
+
+            public boolean isWrapperFor(Class<?> iface) {
+                return false;
+            }
         };
     }
 
@@ -112,7 +136,7 @@ class SharedFlushTest {
     }
 
     static <T> T proxy(Class<T> type, Answer answer) {
-        return type.cast(Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[] {type},
-                (p, m, args) -> answer.answer(m.getName(), args)));
+        return type.cast(Proxy.newProxyInstance(
+                type.getClassLoader(), new Class<?>[] {type}, (p, m, args) -> answer.answer(m.getName(), args)));
     }
 }

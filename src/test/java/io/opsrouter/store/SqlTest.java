@@ -28,7 +28,8 @@ class SqlTest {
 
     @Test
     void inChunksCutsALongListAndHandsEachChunkItsMarks() throws Exception {
-        List<String> values = IntStream.range(0, Sql.CHUNK + 3).mapToObj(i -> "v" + i).toList();
+        List<String> values =
+                IntStream.range(0, Sql.CHUNK + 3).mapToObj(i -> "v" + i).toList();
         List<List<String>> chunks = new ArrayList<>();
         List<String> marks = new ArrayList<>();
         Sql.inChunks(values, (part, m) -> {
@@ -47,7 +48,8 @@ class SqlTest {
         try (StateStore store = StateStore.open("jdbc:h2:file:" + dir.resolve("state"), null, null, 2, dir)) {
             Instant at = Instant.parse("2026-03-01T03:04:05.123456Z");
             List<Instant> read = store.inTransaction(c -> {
-                try (PreparedStatement ps = c.prepareStatement("CREATE TABLE t (a TIMESTAMP WITH TIME ZONE, b TIMESTAMP WITH TIME ZONE)")) {
+                try (PreparedStatement ps =
+                        c.prepareStatement("CREATE TABLE t (a TIMESTAMP WITH TIME ZONE, b TIMESTAMP WITH TIME ZONE)")) {
                     ps.execute();
                 }
                 try (PreparedStatement ps = c.prepareStatement("INSERT INTO t (a, b) VALUES (?, ?)")) {
@@ -55,7 +57,8 @@ class SqlTest {
                     Sql.setTs(ps, 2, null);
                     ps.executeUpdate();
                 }
-                try (PreparedStatement ps = c.prepareStatement("SELECT a, b FROM t"); ResultSet rs = ps.executeQuery()) {
+                try (PreparedStatement ps = c.prepareStatement("SELECT a, b FROM t");
+                        ResultSet rs = ps.executeQuery()) {
                     rs.next();
                     List<Instant> out = new ArrayList<>();
                     out.add(Sql.instant(rs, 1));

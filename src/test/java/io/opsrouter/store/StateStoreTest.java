@@ -55,7 +55,8 @@ class StateStoreTest {
         }
         try (StateStore store = open(dialect)) {
             long rows = store.read(c -> {
-                try (var st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT COUNT(*) FROM event_nonces")) {
+                try (var st = c.createStatement();
+                        ResultSet rs = st.executeQuery("SELECT COUNT(*) FROM event_nonces")) {
                     rs.next();
                     return rs.getLong(1);
                 }
@@ -98,7 +99,8 @@ class StateStoreTest {
         }
         try (StateStore store = open(dialect)) {
             String value = store.read(c -> {
-                try (PreparedStatement ps = c.prepareStatement("SELECT meta_value FROM router_meta WHERE meta_key = ?")) {
+                try (PreparedStatement ps =
+                        c.prepareStatement("SELECT meta_value FROM router_meta WHERE meta_key = ?")) {
                     ps.setString(1, key);
                     try (ResultSet rs = ps.executeQuery()) {
                         return rs.next() ? rs.getString(1) : null;
@@ -115,14 +117,15 @@ class StateStoreTest {
         String key = "rolled-back-" + dialect;
         try (StateStore store = open(dialect)) {
             assertThatThrownBy(() -> store.inTransaction(c -> {
-                try (PreparedStatement ps = c.prepareStatement(
-                        "INSERT INTO router_meta (meta_key, meta_value, updated_at) VALUES (?, 'x', ?)")) {
-                    ps.setString(1, key);
-                    ps.setObject(2, OffsetDateTime.now(ZoneOffset.UTC));
-                    ps.executeUpdate();
-                }
-                throw new IllegalStateException("boom");
-            })).hasMessage("boom");
+                        try (PreparedStatement ps = c.prepareStatement(
+                                "INSERT INTO router_meta (meta_key, meta_value, updated_at) VALUES (?, 'x', ?)")) {
+                            ps.setString(1, key);
+                            ps.setObject(2, OffsetDateTime.now(ZoneOffset.UTC));
+                            ps.executeUpdate();
+                        }
+                        throw new IllegalStateException("boom");
+                    }))
+                    .hasMessage("boom");
             int rows = store.read(c -> {
                 try (PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM router_meta WHERE meta_key = ?")) {
                     ps.setString(1, key);
@@ -145,12 +148,20 @@ class StateStoreTest {
             Instant t0 = Instant.parse("2026-01-01T00:00:00Z");
             String name = "sweep-" + dialect + "-" + System.nanoTime();
             assertThat(a.tryAcquire(name, Duration.ofSeconds(30), t0)).isTrue();
-            assertThat(b.tryAcquire(name, Duration.ofSeconds(30), t0.plusSeconds(10))).isFalse();
-            assertThat(a.tryAcquire(name, Duration.ofSeconds(30), t0.plusSeconds(20))).as("the holder renews").isTrue();
-            assertThat(b.tryAcquire(name, Duration.ofSeconds(30), t0.plusSeconds(45))).as("still renewed").isFalse();
-            assertThat(b.tryAcquire(name, Duration.ofSeconds(30), t0.plusSeconds(51))).as("expired").isTrue();
+            assertThat(b.tryAcquire(name, Duration.ofSeconds(30), t0.plusSeconds(10)))
+                    .isFalse();
+            assertThat(a.tryAcquire(name, Duration.ofSeconds(30), t0.plusSeconds(20)))
+                    .as("the holder renews")
+                    .isTrue();
+            assertThat(b.tryAcquire(name, Duration.ofSeconds(30), t0.plusSeconds(45)))
+                    .as("still renewed")
+                    .isFalse();
+            assertThat(b.tryAcquire(name, Duration.ofSeconds(30), t0.plusSeconds(51)))
+                    .as("expired")
+                    .isTrue();
             b.release(name);
-            assertThat(a.tryAcquire(name, Duration.ofSeconds(30), t0.plusSeconds(52))).isTrue();
+            assertThat(a.tryAcquire(name, Duration.ofSeconds(30), t0.plusSeconds(52)))
+                    .isTrue();
         }
     }
 
@@ -166,7 +177,8 @@ class StateStoreTest {
     void anEmbeddedStoreUserThatCannotCheckpointStopsStartUpNamingTheUser() throws Exception {
         String url = "jdbc:h2:file:" + dataDir.resolve("router");
         try (StateStore owner = StateStore.open(url, null, null, 2, dataDir)) {
-            owner.inTransaction(c -> c.createStatement().executeUpdate("CREATE USER reader PASSWORD 'pw'; GRANT ALL ON SCHEMA public TO reader"));
+            owner.inTransaction(c -> c.createStatement()
+                    .executeUpdate("CREATE USER reader PASSWORD 'pw'; GRANT ALL ON SCHEMA public TO reader"));
         }
         assertThatThrownBy(() -> StateStore.open(url, "reader", "pw", 2, dataDir))
                 .hasMessageContaining("ROUTER_DB_USER")

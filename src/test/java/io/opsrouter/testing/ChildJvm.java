@@ -12,14 +12,19 @@ import java.util.concurrent.TimeUnit;
 public final class ChildJvm {
     public record Result(int exit, String stdout, String stderr) {
         public long value(String key) {
-            return stdout.lines().filter(l -> l.startsWith(key + "=")).map(l -> Long.parseLong(l.substring(key.length() + 1)))
-                    .findFirst().orElseThrow(() -> new AssertionError("no " + key + " in " + stdout + "\n" + stderr));
+            return stdout.lines()
+                    .filter(l -> l.startsWith(key + "="))
+                    .map(l -> Long.parseLong(l.substring(key.length() + 1)))
+                    .findFirst()
+                    .orElseThrow(() -> new AssertionError("no " + key + " in " + stdout + "\n" + stderr));
         }
     }
 
     private ChildJvm() {}
 
-    public static Result run(List<String> jvmArgs, String mainClass, List<String> args, Map<String, String> env, Long fileSizeLimitKb) throws Exception {
+    public static Result run(
+            List<String> jvmArgs, String mainClass, List<String> args, Map<String, String> env, Long fileSizeLimitKb)
+            throws Exception {
         String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         List<String> cmd = new ArrayList<>();
         cmd.add(javaBin);
@@ -44,7 +49,9 @@ public final class ChildJvm {
             throw new AssertionError("child JVM did not finish: " + cmd);
         }
         try {
-            return new Result(p.exitValue(), java.nio.file.Files.readString(out, StandardCharsets.UTF_8),
+            return new Result(
+                    p.exitValue(),
+                    java.nio.file.Files.readString(out, StandardCharsets.UTF_8),
                     java.nio.file.Files.readString(err, StandardCharsets.UTF_8));
         } finally {
             java.nio.file.Files.deleteIfExists(out);

@@ -13,7 +13,8 @@ public final class HomeStore {
     private HomeStore() {}
 
     public static StateStore open(Path home) {
-        return CoreSettings.from(SettingsSource.load(home, Map.of(), new Env(Map.of()))).openStore();
+        return CoreSettings.from(SettingsSource.load(home, Map.of(), new Env(Map.of())))
+                .openStore();
     }
 
     /** Opens the home's store, runs {@code countQuery} (one number) and closes the store again. */

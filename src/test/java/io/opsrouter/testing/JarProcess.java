@@ -29,12 +29,15 @@ public final class JarProcess implements AutoCloseable {
 
     public static JarProcess start(Path home, Map<String, String> env, String... args) {
         try {
-            List<String> cmd = new ArrayList<>(List.of(javaBin(), "-jar", jar().toAbsolutePath().toString()));
+            List<String> cmd = new ArrayList<>(
+                    List.of(javaBin(), "-jar", jar().toAbsolutePath().toString()));
             cmd.addAll(List.of(args));
             Path out = Files.createTempFile(home, "stdout", ".log");
             Path err = Files.createTempFile(home, "stderr", ".log");
-            ProcessBuilder pb = new ProcessBuilder(cmd).directory(home.toFile())
-                    .redirectOutput(out.toFile()).redirectError(err.toFile());
+            ProcessBuilder pb = new ProcessBuilder(cmd)
+                    .directory(home.toFile())
+                    .redirectOutput(out.toFile())
+                    .redirectError(err.toFile());
             pb.environment().keySet().removeIf(k -> k.startsWith("ROUTER_") || k.startsWith("TARGET_DB_"));
             pb.environment().putAll(env);
             return new JarProcess(pb.start(), out, err);
@@ -43,16 +46,27 @@ public final class JarProcess implements AutoCloseable {
         }
     }
 
-    public boolean isAlive() { return process.isAlive(); }
-    public long pid() { return process.pid(); }
+    public boolean isAlive() {
+        return process.isAlive();
+    }
+
+    public long pid() {
+        return process.pid();
+    }
 
     public int waitFor(long seconds) throws InterruptedException {
-        if (!process.waitFor(seconds, TimeUnit.SECONDS)) throw new AssertionError("router did not exit within " + seconds + " s");
+        if (!process.waitFor(seconds, TimeUnit.SECONDS))
+            throw new AssertionError("router did not exit within " + seconds + " s");
         return process.exitValue();
     }
 
-    public String stdout() { return read(stdout); }
-    public String stderr() { return read(stderr); }
+    public String stdout() {
+        return read(stdout);
+    }
+
+    public String stderr() {
+        return read(stderr);
+    }
 
     /** Stops it as a container runtime does: SIGTERM, then waits. */
     public int stop() throws InterruptedException {

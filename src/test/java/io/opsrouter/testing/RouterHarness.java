@@ -27,7 +27,8 @@ import java.util.stream.Stream;
  * unless the test names a database, and an environment the test controls.
  */
 public final class RouterHarness implements AutoCloseable {
-    public static final Path REPO = Path.of(System.getProperty("project.basedir", ".")).toAbsolutePath().normalize();
+    public static final Path REPO =
+            Path.of(System.getProperty("project.basedir", ".")).toAbsolutePath().normalize();
 
     private final Path home;
     private final Map<String, String> overrides = new HashMap<>();
@@ -36,7 +37,8 @@ public final class RouterHarness implements AutoCloseable {
     private List<RouterModule> modules = Modules.all();
     private RouterApp app;
     private int port;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     private RouterHarness(Path home) {
         this.home = home;
@@ -56,7 +58,8 @@ public final class RouterHarness implements AutoCloseable {
         Path backups = tempDir.resolve("routes/backups.yaml");
         try {
             if (Files.exists(backups)) {
-                Files.writeString(backups, Files.readString(backups).replaceAll("cron: \"([^\"]+)\"", "cron: \"$1 2099\""));
+                Files.writeString(
+                        backups, Files.readString(backups).replaceAll("cron: \"([^\"]+)\"", "cron: \"$1 2099\""));
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -168,10 +171,21 @@ public final class RouterHarness implements AutoCloseable {
         return start();
     }
 
-    public RouterApp app() { return app; }
-    public Path home() { return home; }
-    public int port() { return port; }
-    public String baseUrl() { return "http://127.0.0.1:" + port; }
+    public RouterApp app() {
+        return app;
+    }
+
+    public Path home() {
+        return home;
+    }
+
+    public int port() {
+        return port;
+    }
+
+    public String baseUrl() {
+        return "http://127.0.0.1:" + port;
+    }
 
     public HttpResponse<String> get(String path) {
         return send(HttpRequest.newBuilder(URI.create(baseUrl() + path)).GET());
@@ -193,7 +207,9 @@ public final class RouterHarness implements AutoCloseable {
         }
     }
 
-    public HttpClient http() { return http; }
+    public HttpClient http() {
+        return http;
+    }
 
     @Override
     public void close() {

@@ -29,7 +29,7 @@ public final class TestPostgres {
         public void close() {
             Server s = server();
             try (Connection c = DriverManager.getConnection(s.adminUrl(), s.user(), s.password());
-                 Statement st = c.createStatement()) {
+                    Statement st = c.createStatement()) {
                 st.execute("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
             } catch (SQLException e) {
                 // a database left behind is harmless: its name is unique
@@ -59,9 +59,10 @@ public final class TestPostgres {
 
     public static Database createDatabase(String prefix) {
         Server s = server();
-        String name = (prefix + "_" + UUID.randomUUID().toString().replace("-", "").substring(0, 10)).toLowerCase();
+        String name =
+                (prefix + "_" + UUID.randomUUID().toString().replace("-", "").substring(0, 10)).toLowerCase();
         try (Connection c = DriverManager.getConnection(s.adminUrl(), s.user(), s.password());
-             Statement st = c.createStatement()) {
+                Statement st = c.createStatement()) {
             st.execute("CREATE DATABASE " + name);
         } catch (SQLException e) {
             throw new AssertionError("cannot create test database " + name + ": " + e.getMessage(), e);
@@ -78,7 +79,8 @@ public final class TestPostgres {
     private static final class Embedded {
         static Server start() {
             try {
-                io.zonky.test.db.postgres.embedded.EmbeddedPostgres pg = io.zonky.test.db.postgres.embedded.EmbeddedPostgres.start();
+                io.zonky.test.db.postgres.embedded.EmbeddedPostgres pg =
+                        io.zonky.test.db.postgres.embedded.EmbeddedPostgres.start();
                 Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                     try {
                         pg.close();
@@ -89,7 +91,8 @@ public final class TestPostgres {
                 String url = pg.getJdbcUrl("postgres", "postgres");
                 return new Server(url, "postgres", "", url.substring(0, url.lastIndexOf('/') + 1));
             } catch (java.io.IOException e) {
-                throw new AssertionError("no PostgreSQL answered and the embedded one did not start: " + e.getMessage(), e);
+                throw new AssertionError(
+                        "no PostgreSQL answered and the embedded one did not start: " + e.getMessage(), e);
             }
         }
     }

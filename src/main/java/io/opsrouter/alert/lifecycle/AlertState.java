@@ -13,8 +13,18 @@ import java.time.Instant;
  * @param nextEscalationAt when the next step or reminder is due; null when nothing is due
  * @param resolvedSignalAt the time the RESOLVED signal itself carried (a later copy of an earlier FIRING is ignored)
  */
-public record AlertState(Status status, Instant firesAt, Instant notifiedAt, int step, int reminders, Instant nextEscalationAt,
-                         Instant ackedAt, String ackedBy, Instant resolvedAt, String resolvedBy, Instant resolvedSignalAt) {
+public record AlertState(
+        Status status,
+        Instant firesAt,
+        Instant notifiedAt,
+        int step,
+        int reminders,
+        Instant nextEscalationAt,
+        Instant ackedAt,
+        String ackedBy,
+        Instant resolvedAt,
+        String resolvedBy,
+        Instant resolvedSignalAt) {
 
     /** Announced by its group's message: the people told hear its acknowledgement and resolution. */
     public boolean announced() {
@@ -22,12 +32,32 @@ public record AlertState(Status status, Instant firesAt, Instant notifiedAt, int
     }
 
     AlertState withStatus(Status s) {
-        return new AlertState(s, firesAt, notifiedAt, step, reminders, nextEscalationAt, ackedAt, ackedBy, resolvedAt, resolvedBy,
+        return new AlertState(
+                s,
+                firesAt,
+                notifiedAt,
+                step,
+                reminders,
+                nextEscalationAt,
+                ackedAt,
+                ackedBy,
+                resolvedAt,
+                resolvedBy,
                 resolvedSignalAt);
     }
 
     AlertState withEscalation(Instant notified, int stepNow, int remindersNow, Instant next) {
-        return new AlertState(status, firesAt, notified, stepNow, remindersNow, next, ackedAt, ackedBy, resolvedAt, resolvedBy,
+        return new AlertState(
+                status,
+                firesAt,
+                notified,
+                stepNow,
+                remindersNow,
+                next,
+                ackedAt,
+                ackedBy,
+                resolvedAt,
+                resolvedBy,
                 resolvedSignalAt);
     }
 }

@@ -31,8 +31,18 @@ public final class Lifecycle {
     /** A new alert: pending while its rule's {@code for} runs, otherwise firing and waiting for its group's message. */
     public static Transition open(Instant now, Duration forDuration) {
         boolean pending = !forDuration.isZero();
-        AlertState s = new AlertState(pending ? Status.PENDING : Status.FIRING, now.plus(forDuration), null, -1, 0, null, null, null,
-                null, null, null);
+        AlertState s = new AlertState(
+                pending ? Status.PENDING : Status.FIRING,
+                now.plus(forDuration),
+                null,
+                -1,
+                0,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null);
         return new Transition(s, s, pending ? List.of() : List.of(Notice.SCHEDULE));
     }
 
@@ -40,18 +50,47 @@ public final class Lifecycle {
         if (s.status() == Status.RESOLVED) return same(s);
         if (e instanceof SeverityRaised) return raised(s);
         if (e instanceof Resolved r) {
-            return new Transition(s, new AlertState(Status.RESOLVED, s.firesAt(), s.notifiedAt(), s.step(), s.reminders(), null,
-                    s.ackedAt(), s.ackedBy(), r.at(), r.by(), r.signalAt()), toldOf(s, Notice.RESOLVED));
+            return new Transition(
+                    s,
+                    new AlertState(
+                            Status.RESOLVED,
+                            s.firesAt(),
+                            s.notifiedAt(),
+                            s.step(),
+                            s.reminders(),
+                            null,
+                            s.ackedAt(),
+                            s.ackedBy(),
+                            r.at(),
+                            r.by(),
+                            r.signalAt()),
+                    toldOf(s, Notice.RESOLVED));
         }
         if (e instanceof Acknowledged a) {
             if (s.status() == Status.ACKNOWLEDGED) return same(s);
-            return new Transition(s, new AlertState(Status.ACKNOWLEDGED, s.firesAt(), s.notifiedAt(), s.step(), s.reminders(), null,
-                    a.at(), a.by(), s.resolvedAt(), s.resolvedBy(), s.resolvedSignalAt()), toldOf(s, Notice.ACKNOWLEDGED));
+            return new Transition(
+                    s,
+                    new AlertState(
+                            Status.ACKNOWLEDGED,
+                            s.firesAt(),
+                            s.notifiedAt(),
+                            s.step(),
+                            s.reminders(),
+                            null,
+                            a.at(),
+                            a.by(),
+                            s.resolvedAt(),
+                            s.resolvedBy(),
+                            s.resolvedSignalAt()),
+                    toldOf(s, Notice.ACKNOWLEDGED));
         }
         if (e instanceof Tick t) return tick(s, t);
         if (e instanceof GroupFlush f) {
             if (s.status() != Status.FIRING || s.announced()) return same(s);
-            return new Transition(s, s.withEscalation(f.now(), 0, s.reminders(), f.policy().nextAt(0, f.now())), List.of(Notice.ANNOUNCE));
+            return new Transition(
+                    s,
+                    s.withEscalation(f.now(), 0, s.reminders(), f.policy().nextAt(0, f.now())),
+                    List.of(Notice.ANNOUNCE));
         }
         Muted m = (Muted) e;
         if (s.status() != Status.FIRING) return same(s);
@@ -69,7 +108,17 @@ public final class Lifecycle {
 
     private static Transition raised(AlertState s) {
         if (s.status() == Status.PENDING) return same(s);
-        AlertState fresh = new AlertState(Status.FIRING, s.firesAt(), null, -1, 0, null, null, null, s.resolvedAt(), s.resolvedBy(),
+        AlertState fresh = new AlertState(
+                Status.FIRING,
+                s.firesAt(),
+                null,
+                -1,
+                0,
+                null,
+                null,
+                null,
+                s.resolvedAt(),
+                s.resolvedBy(),
                 s.resolvedSignalAt());
         return new Transition(s, fresh, List.of(Notice.SCHEDULE));
     }
@@ -77,18 +126,29 @@ public final class Lifecycle {
     private static Transition tick(AlertState s, Tick t) {
         Instant now = t.now();
         if (s.status() == Status.PENDING) {
-            return now.isBefore(s.firesAt()) ? same(s) : new Transition(s, s.withStatus(Status.FIRING), List.of(Notice.SCHEDULE));
+            return now.isBefore(s.firesAt())
+                    ? same(s)
+                    : new Transition(s, s.withStatus(Status.FIRING), List.of(Notice.SCHEDULE));
         }
-        if (s.status() != Status.FIRING || !s.announced() || s.nextEscalationAt() == null || now.isBefore(s.nextEscalationAt())) {
+        if (s.status() != Status.FIRING
+                || !s.announced()
+                || s.nextEscalationAt() == null
+                || now.isBefore(s.nextEscalationAt())) {
             return same(s);
         }
         int next = s.step() + 1;
         if (next < t.policy().steps()) {
-            return new Transition(s, s.withEscalation(s.notifiedAt(), next, s.reminders(), t.policy().nextAt(next, now)),
+            return new Transition(
+                    s,
+                    s.withEscalation(
+                            s.notifiedAt(), next, s.reminders(), t.policy().nextAt(next, now)),
                     List.of(new Message.Escalate(next)));
         }
         int reminder = s.reminders() + 1;
-        return new Transition(s, s.withEscalation(s.notifiedAt(), s.step(), reminder, now.plus(t.policy().repeat())),
+        return new Transition(
+                s,
+                s.withEscalation(
+                        s.notifiedAt(), s.step(), reminder, now.plus(t.policy().repeat())),
                 List.of(new Message.Remind(reminder)));
     }
 

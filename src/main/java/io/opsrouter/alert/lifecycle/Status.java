@@ -30,13 +30,19 @@ public enum Status {
     public static Status ofColumn(String text) {
         // a switch, not a loop over values(): this runs for every alert row read, and values() copies its array
         switch (text == null ? "" : text) {
-            case "pending": return PENDING;
-            case "firing": return FIRING;
-            case "acknowledged": return ACKNOWLEDGED;
-            case "resolved": return RESOLVED;
-            default: break;
+            case "pending":
+                return PENDING;
+            case "firing":
+                return FIRING;
+            case "acknowledged":
+                return ACKNOWLEDGED;
+            case "resolved":
+                return RESOLVED;
+            default:
+                break;
         }
-        throw new IllegalArgumentException("'" + text + "' is not an alert status; use pending, firing, acknowledged or resolved");
+        throw new IllegalArgumentException(
+                "'" + text + "' is not an alert status; use pending, firing, acknowledged or resolved");
     }
 
     /** Not resolved: it still owns its fingerprint, and a FIRING of the same labels repeats it. */

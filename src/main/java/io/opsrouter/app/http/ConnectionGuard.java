@@ -33,7 +33,9 @@ public final class ConnectionGuard {
     static final long SWEEP_MILLIS = 200;
     /** The largest form the router reads (its one form is the acknowledge page's name field); Vert.x's own limit is 8 KiB. */
     static final long MAX_FORM_BYTES = 8192;
-    private static final String FORM_TOO_LARGE = "{\"error\":\"a form body may be at most 8 KiB (and not multipart)\",\"field\":\"body\"}";
+
+    private static final String FORM_TOO_LARGE =
+            "{\"error\":\"a form body may be at most 8 KiB (and not multipart)\",\"field\":\"body\"}";
     private static final String BUSY = "{\"error\":\"the router is at its connection limit; try again shortly\"}";
 
     private final ConnectionSettings settings;
@@ -63,11 +65,17 @@ public final class ConnectionGuard {
         this(settings, privileged, meters, System::currentTimeMillis);
     }
 
-    ConnectionGuard(ConnectionSettings settings, Predicate<HttpServerRequest> privileged, MeterRegistry meters, LongSupplier millis) {
+    ConnectionGuard(
+            ConnectionSettings settings,
+            Predicate<HttpServerRequest> privileged,
+            MeterRegistry meters,
+            LongSupplier millis) {
         this.settings = settings;
         this.privileged = privileged;
         this.millis = millis;
-        Gauge.builder(MeterNames.HTTP_CONNECTIONS, count, AtomicInteger::get).description("HTTP connections open").register(meters);
+        Gauge.builder(MeterNames.HTTP_CONNECTIONS, count, AtomicInteger::get)
+                .description("HTTP connections open")
+                .register(meters);
         closedIdle = closed(meters, "idle");
         closedRequest = closed(meters, "request_timeout");
         closedFull = closed(meters, "limit");
@@ -75,8 +83,10 @@ public final class ConnectionGuard {
     }
 
     private static Counter closed(MeterRegistry meters, String reason) {
-        return Counter.builder(MeterNames.HTTP_CONNECTIONS_CLOSED).tag("reason", reason)
-                .description("HTTP connections the router closed").register(meters);
+        return Counter.builder(MeterNames.HTTP_CONNECTIONS_CLOSED)
+                .tag("reason", reason)
+                .description("HTTP connections the router closed")
+                .register(meters);
     }
 
     /**
@@ -126,8 +136,12 @@ public final class ConnectionGuard {
                     if (!privileged.test(request)) {
                         closedReserved.increment();
                         HttpServerResponse r = request.response();
-                        r.setStatusCode(503).putHeader("Content-Type", "application/json").putHeader("Retry-After", "1")
-                                .putHeader("Connection", "close").end(BUSY).onComplete(x -> request.connection().close());
+                        r.setStatusCode(503)
+                                .putHeader("Content-Type", "application/json")
+                                .putHeader("Retry-After", "1")
+                                .putHeader("Connection", "close")
+                                .end(BUSY)
+                                .onComplete(x -> request.connection().close());
                         return;
                     }
                     t.admitted = true;
@@ -139,10 +153,19 @@ public final class ConnectionGuard {
             }
             if (oversizedForm(request)) {
                 // Vert.x would fail deep in its form decoder and log a stack trace per request: refuse first, one line
-                LOG.info("refused a form body of {} bytes from {} to {}", request.getHeader("Content-Length"),
-                        request.remoteAddress() == null ? "unknown" : request.remoteAddress().hostAddress(), clip(request.path()));
-                request.response().setStatusCode(413).putHeader("Content-Type", "application/json").putHeader("Connection", "close")
-                        .end(FORM_TOO_LARGE).onComplete(x -> request.connection().close());
+                LOG.info(
+                        "refused a form body of {} bytes from {} to {}",
+                        request.getHeader("Content-Length"),
+                        request.remoteAddress() == null
+                                ? "unknown"
+                                : request.remoteAddress().hostAddress(),
+                        clip(request.path()));
+                request.response()
+                        .setStatusCode(413)
+                        .putHeader("Content-Type", "application/json")
+                        .putHeader("Connection", "close")
+                        .end(FORM_TOO_LARGE)
+                        .onComplete(x -> request.connection().close());
                 return;
             }
             next.handle(request);
@@ -150,7 +173,9 @@ public final class ConnectionGuard {
     }
 
     private static final java.util.Set<io.vertx.core.http.HttpMethod> BODY_METHODS = java.util.Set.of(
-            io.vertx.core.http.HttpMethod.POST, io.vertx.core.http.HttpMethod.PUT, io.vertx.core.http.HttpMethod.PATCH,
+            io.vertx.core.http.HttpMethod.POST,
+            io.vertx.core.http.HttpMethod.PUT,
+            io.vertx.core.http.HttpMethod.PATCH,
             io.vertx.core.http.HttpMethod.DELETE);
 
     private static boolean isForm(String type) {
@@ -194,7 +219,8 @@ public final class ConnectionGuard {
                 }
                 long limit = t.reserved && !t.admitted ? reservedIdle : idle;
                 if (now - t.since >= limit) close(e.getKey(), closedIdle, "idle");
-            } else if (!r.isEnded() && now - t.since >= settings.requestTimeout().toMillis()) {
+            } else if (!r.isEnded()
+                    && now - t.since >= settings.requestTimeout().toMillis()) {
                 close(e.getKey(), closedRequest, "request body not received in time");
             }
         }

@@ -15,7 +15,8 @@ import java.time.Duration;
  * @param reservedConnections the last connections below the cap are kept for {@code /health} and senders with a
  *     valid token: a connection opened there must ask for one of those at once, or is answered 503 and closed
  */
-public record ConnectionSettings(Duration idleTimeout, Duration requestTimeout, int maxConnections, int reservedConnections) {
+public record ConnectionSettings(
+        Duration idleTimeout, Duration requestTimeout, int maxConnections, int reservedConnections) {
     public static final String IDLE_TIMEOUT = "router.http.idle-timeout";
     public static final String REQUEST_TIMEOUT = "router.http.request-timeout";
     public static final String MAX_CONNECTIONS = "router.http.max-connections";
@@ -25,15 +26,28 @@ public record ConnectionSettings(Duration idleTimeout, Duration requestTimeout, 
     static final Duration RESERVED_GRACE = Duration.ofSeconds(1);
 
     public static ConnectionSettings from(SettingsSource s) {
-        Duration idle = bounded(s, IDLE_TIMEOUT, "ROUTER_HTTP_IDLE_TIMEOUT", Duration.ofSeconds(5), Duration.ofMillis(200),
+        Duration idle = bounded(
+                s,
+                IDLE_TIMEOUT,
+                "ROUTER_HTTP_IDLE_TIMEOUT",
+                Duration.ofSeconds(5),
+                Duration.ofMillis(200),
                 Duration.ofMinutes(10));
-        Duration request = bounded(s, REQUEST_TIMEOUT, "ROUTER_HTTP_REQUEST_TIMEOUT", Duration.ofSeconds(15), Duration.ofMillis(200),
+        Duration request = bounded(
+                s,
+                REQUEST_TIMEOUT,
+                "ROUTER_HTTP_REQUEST_TIMEOUT",
+                Duration.ofSeconds(15),
+                Duration.ofMillis(200),
                 Duration.ofMinutes(10));
         int max = s.integer(MAX_CONNECTIONS, "ROUTER_HTTP_MAX_CONNECTIONS", 1000, 10, 1_000_000);
         int reserved = s.integer(RESERVED_CONNECTIONS, "ROUTER_HTTP_RESERVED_CONNECTIONS", 100, 1, 1_000_000);
         if (reserved >= max) {
-            throw s.error(RESERVED_CONNECTIONS, "ROUTER_HTTP_RESERVED_CONNECTIONS", "'" + reserved + "' is not below "
-                    + MAX_CONNECTIONS + " (" + max + ")", "keep fewer connections in reserve than the cap, e.g. a tenth of it");
+            throw s.error(
+                    RESERVED_CONNECTIONS,
+                    "ROUTER_HTTP_RESERVED_CONNECTIONS",
+                    "'" + reserved + "' is not below " + MAX_CONNECTIONS + " (" + max + ")",
+                    "keep fewer connections in reserve than the cap, e.g. a tenth of it");
         }
         return new ConnectionSettings(idle, request, max, reserved);
     }
@@ -46,8 +60,12 @@ public record ConnectionSettings(Duration idleTimeout, Duration requestTimeout, 
     static Duration bounded(SettingsSource s, String key, String env, Duration fallback, Duration min, Duration max) {
         Duration d = s.duration(key, env, fallback);
         if (d.compareTo(min) < 0 || d.compareTo(max) > 0) {
-            throw s.error(key, env, "'" + s.raw(key, env).orElse("") + "' is outside " + Durations.format(min) + " to "
-                    + Durations.format(max), "set a duration from " + Durations.format(min) + " to " + Durations.format(max));
+            throw s.error(
+                    key,
+                    env,
+                    "'" + s.raw(key, env).orElse("") + "' is outside " + Durations.format(min) + " to "
+                            + Durations.format(max),
+                    "set a duration from " + Durations.format(min) + " to " + Durations.format(max));
         }
         return d;
     }

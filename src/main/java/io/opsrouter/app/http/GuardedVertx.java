@@ -52,7 +52,8 @@ public final class GuardedVertx {
             }
             return invoke(server, method, args);
         };
-        return (HttpServer) Proxy.newProxyInstance(GuardedVertx.class.getClassLoader(), interfaces(server.getClass()), h);
+        return (HttpServer)
+                Proxy.newProxyInstance(GuardedVertx.class.getClassLoader(), interfaces(server.getClass()), h);
     }
 
     private static Object invoke(Object target, Method method, Object[] args) throws Throwable {
@@ -72,5 +73,4 @@ public final class GuardedVertx {
         }
         return all.toArray(Class<?>[]::new);
     }
-
 }

@@ -1,12 +1,12 @@
 package io.opsrouter.notify.channel;
 
-import io.opsrouter.notify.ChannelSetup;
-import java.util.Optional;
-import io.opsrouter.outbox.ChannelName;
 import io.opsrouter.notify.Channel;
 import io.opsrouter.notify.ChannelException;
+import io.opsrouter.notify.ChannelSetup;
 import io.opsrouter.notify.RenderedMessage;
+import io.opsrouter.outbox.ChannelName;
 import java.time.Duration;
+import java.util.Optional;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Endpoint;
 import org.apache.camel.Exchange;
@@ -28,7 +28,8 @@ public final class EmailChannel implements Channel {
     private ProducerTemplate producer;
     private Endpoint endpoint;
 
-    public EmailChannel(String host, int port, String username, String password, String from, boolean starttls, Duration timeout) {
+    public EmailChannel(
+            String host, int port, String username, String password, String from, boolean starttls, Duration timeout) {
         this.host = host;
         this.port = port;
         this.username = username;
@@ -45,43 +46,72 @@ public final class EmailChannel implements Channel {
         Optional<String> user = s.string("notify.smtp.username", "SMTP_USERNAME");
         Optional<String> password = s.secret("notify.smtp.password", "SMTP_PASSWORD");
         Optional<String> from = s.string("notify.smtp.from", "SMTP_FROM");
-        boolean any = host.isPresent() || portText.isPresent() || user.isPresent() || password.isPresent() || from.isPresent();
+        boolean any = host.isPresent()
+                || portText.isPresent()
+                || user.isPresent()
+                || password.isPresent()
+                || from.isPresent();
         if (!any) return Optional.empty();
         String which = "SMTP_HOST, SMTP_PORT, SMTP_USERNAME, SMTP_PASSWORD, SMTP_FROM";
         if (host.isEmpty()) {
-            throw ChannelSetup.refuse("SMTP_HOST", "is not set but other SMTP_ variables are: e-mail is half-configured",
+            throw ChannelSetup.refuse(
+                    "SMTP_HOST",
+                    "is not set but other SMTP_ variables are: e-mail is half-configured",
                     "set SMTP_HOST to the SMTP server's host name, or unset " + which + " to turn e-mail off");
         }
         if (from.isEmpty()) {
-            throw ChannelSetup.refuse("SMTP_FROM", "is not set: e-mail is half-configured",
+            throw ChannelSetup.refuse(
+                    "SMTP_FROM",
+                    "is not set: e-mail is half-configured",
                     "set SMTP_FROM to the sender address, e.g. ops-router@example.com");
         }
         if (!ChannelSetup.EMAIL.matcher(from.get()).matches()) {
-            throw ChannelSetup.refuse("SMTP_FROM", "'" + from.get() + "' is not an e-mail address",
+            throw ChannelSetup.refuse(
+                    "SMTP_FROM",
+                    "'" + from.get() + "' is not an e-mail address",
                     "set SMTP_FROM to an address such as ops-router@example.com");
         }
         if (user.isPresent() != password.isPresent()) {
             String missing = user.isPresent() ? "SMTP_PASSWORD" : "SMTP_USERNAME";
-            throw ChannelSetup.refuse(missing, "is not set but " + (user.isPresent() ? "SMTP_USERNAME" : "SMTP_PASSWORD")
-                    + " is: the SMTP login is half-configured", "set both SMTP_USERNAME and SMTP_PASSWORD, or neither");
+            throw ChannelSetup.refuse(
+                    missing,
+                    "is not set but " + (user.isPresent() ? "SMTP_USERNAME" : "SMTP_PASSWORD")
+                            + " is: the SMTP login is half-configured",
+                    "set both SMTP_USERNAME and SMTP_PASSWORD, or neither");
         }
         int port = s.settings().integer("notify.smtp.port", "SMTP_PORT", 587, 1, 65535);
         boolean starttls = s.settings().bool("notify.smtp.starttls", "SMTP_STARTTLS", true);
-        return Optional.of(new EmailChannel(host.get(), port, user.orElse(null), password.orElse(null), from.get(), starttls,
+        return Optional.of(new EmailChannel(
+                host.get(),
+                port,
+                user.orElse(null),
+                password.orElse(null),
+                from.get(),
+                starttls,
                 s.dispatch().sendTimeout()));
     }
 
     @Override
-    public ChannelName name() { return ChannelName.EMAIL; }
+    public ChannelName name() {
+        return ChannelName.EMAIL;
+    }
 
     @Override
     public synchronized void start(CamelContext camel) {
         long ms = timeout.toMillis();
-        StringBuilder uri = new StringBuilder("smtp://").append(host).append(':').append(port)
-                .append("?connectionTimeout=").append(ms)
+        StringBuilder uri = new StringBuilder("smtp://")
+                .append(host)
+                .append(':')
+                .append(port)
+                .append("?connectionTimeout=")
+                .append(ms)
                 .append("&additionalJavaMailProperties=#notifyMailProperties");
         if (username != null) {
-            uri.append("&username=RAW(").append(username).append(")&password=RAW(").append(password).append(')');
+            uri.append("&username=RAW(")
+                    .append(username)
+                    .append(")&password=RAW(")
+                    .append(password)
+                    .append(')');
         }
         java.util.Properties props = new java.util.Properties();
         props.setProperty("mail.smtp.timeout", Long.toString(ms));
@@ -97,14 +127,21 @@ public final class EmailChannel implements Channel {
 
     @Override
     public void send(RenderedMessage m) throws ChannelException {
-        if (m.recipient() == null || m.recipient().email() == null || m.recipient().email().isBlank()) {
+        if (m.recipient() == null
+                || m.recipient().email() == null
+                || m.recipient().email().isBlank()) {
             throw ChannelException.permanent("no_recipient", "an e-mail needs a recipient with an address");
         }
         Exchange out = producer.request(endpoint, ex -> {
             ex.getIn().setHeader("To", m.recipient().email());
             ex.getIn().setHeader("From", from);
-            ex.getIn().setHeader("Subject", oneLine(m.subject() == null ? "[" + m.severity() + "] ops-router" : m.subject()));
-            ex.getIn().setHeader("Message-ID", "<" + m.idempotencyKey().replaceAll("[^A-Za-z0-9._-]", "_") + "@ops-router>");
+            ex.getIn()
+                    .setHeader(
+                            "Subject",
+                            oneLine(m.subject() == null ? "[" + m.severity() + "] ops-router" : m.subject()));
+            ex.getIn()
+                    .setHeader(
+                            "Message-ID", "<" + m.idempotencyKey().replaceAll("[^A-Za-z0-9._-]", "_") + "@ops-router>");
             ex.getIn().setHeader("X-Ops-Router-Idempotency-Key", m.idempotencyKey());
             ex.getIn().setBody(m.text());
         });

@@ -3,10 +3,10 @@ package io.opsrouter.notify.channel;
 import io.opsrouter.notify.ChannelException;
 import io.opsrouter.notify.DispatchSettings;
 import java.io.InterruptedIOException;
-import java.nio.charset.StandardCharsets;
 import java.net.ConnectException;
 import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
 import org.apache.camel.CamelContext;
@@ -36,16 +36,26 @@ public final class HttpPost implements AutoCloseable {
         Timeout t = Timeout.ofMilliseconds(timeout.toMillis());
         this.client = HttpClients.custom()
                 .setConnectionManager(PoolingHttpClientConnectionManagerBuilder.create()
-                        .setDefaultConnectionConfig(ConnectionConfig.custom().setConnectTimeout(t).setSocketTimeout(t).build())
-                        .setMaxConnPerRoute(DispatchSettings.MAX_CONCURRENCY).setMaxConnTotal(200).build())
-                .setDefaultRequestConfig(RequestConfig.custom().setConnectionRequestTimeout(t).setResponseTimeout(t).build())
+                        .setDefaultConnectionConfig(ConnectionConfig.custom()
+                                .setConnectTimeout(t)
+                                .setSocketTimeout(t)
+                                .build())
+                        .setMaxConnPerRoute(DispatchSettings.MAX_CONCURRENCY)
+                        .setMaxConnTotal(200)
+                        .build())
+                .setDefaultRequestConfig(RequestConfig.custom()
+                        .setConnectionRequestTimeout(t)
+                        .setResponseTimeout(t)
+                        .build())
                 .disableAutomaticRetries()
                 .disableRedirectHandling()
                 .disableCookieManagement()
                 .build();
     }
 
-    public CloseableHttpClient client() { return client; }
+    public CloseableHttpClient client() {
+        return client;
+    }
 
     public synchronized void start(CamelContext camel) {
         if (producer == null) producer = camel.createProducerTemplate();
@@ -66,7 +76,8 @@ public final class HttpPost implements AutoCloseable {
         String responseBody = out.getMessage().getBody(String.class);
         if (status == null) throw ChannelException.retryable("no_response", "no HTTP status");
         if (status >= 200 && status < 300) return responseBody;
-        throw ChannelException.forHttpStatus(status, out.getMessage().getHeader("Retry-After", String.class), responseBody);
+        throw ChannelException.forHttpStatus(
+                status, out.getMessage().getHeader("Retry-After", String.class), responseBody);
     }
 
     /**
@@ -74,16 +85,25 @@ public final class HttpPost implements AutoCloseable {
      * which must not become an endpoint URI. Returns the response body; throws for anything but 2xx.
      */
     public String postDirect(String url, Map<String, String> headers, String body) throws ChannelException {
-        org.apache.hc.client5.http.classic.methods.HttpPost request = new org.apache.hc.client5.http.classic.methods.HttpPost(url);
+        org.apache.hc.client5.http.classic.methods.HttpPost request =
+                new org.apache.hc.client5.http.classic.methods.HttpPost(url);
         headers.forEach((k, v) -> {
             if (!k.equalsIgnoreCase("Content-Type")) request.setHeader(k, v);
         });
-        request.setEntity(new StringEntity(body, ContentType.parse(headers.getOrDefault("Content-Type", "text/plain; charset=UTF-8"))));
+        request.setEntity(new StringEntity(
+                body, ContentType.parse(headers.getOrDefault("Content-Type", "text/plain; charset=UTF-8"))));
         Answer answer;
         try {
-            answer = client.execute(request, response -> new Answer(response.getCode(),
-                    response.getFirstHeader("Retry-After") == null ? null : response.getFirstHeader("Retry-After").getValue(),
-                    response.getEntity() == null ? "" : EntityUtils.toString(response.getEntity(), StandardCharsets.UTF_8)));
+            answer = client.execute(
+                    request,
+                    response -> new Answer(
+                            response.getCode(),
+                            response.getFirstHeader("Retry-After") == null
+                                    ? null
+                                    : response.getFirstHeader("Retry-After").getValue(),
+                            response.getEntity() == null
+                                    ? ""
+                                    : EntityUtils.toString(response.getEntity(), StandardCharsets.UTF_8)));
         } catch (java.io.IOException | RuntimeException e) {
             throw classify(e);
         }
@@ -98,8 +118,10 @@ public final class HttpPost implements AutoCloseable {
             if (t instanceof SocketTimeoutException || t instanceof InterruptedIOException) {
                 return ChannelException.retryable("timeout", "timed out: " + t.getMessage(), e);
             }
-            if (t instanceof ConnectException) return ChannelException.retryable("connect", "cannot connect: " + t.getMessage(), e);
-            if (t instanceof UnknownHostException) return ChannelException.retryable("dns", "unknown host: " + t.getMessage(), e);
+            if (t instanceof ConnectException)
+                return ChannelException.retryable("connect", "cannot connect: " + t.getMessage(), e);
+            if (t instanceof UnknownHostException)
+                return ChannelException.retryable("dns", "unknown host: " + t.getMessage(), e);
             if (t.getCause() == t) break;
         }
         return ChannelException.retryable("io", e.getClass().getSimpleName() + ": " + e.getMessage(), e);

@@ -1,12 +1,11 @@
 package io.opsrouter.notify.channel;
 
-import io.opsrouter.notify.ChannelSetup;
-import java.util.Optional;
-import io.opsrouter.outbox.ChannelName;
 import io.opsrouter.app.Json;
 import io.opsrouter.notify.Channel;
 import io.opsrouter.notify.ChannelException;
+import io.opsrouter.notify.ChannelSetup;
 import io.opsrouter.notify.RenderedMessage;
+import io.opsrouter.outbox.ChannelName;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -19,6 +18,7 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Writes each message as one JSON line to {@code data/notifications.jsonl}. Always on: it takes the
@@ -46,9 +46,13 @@ public final class LogChannel implements Channel {
     }
 
     @Override
-    public ChannelName name() { return ChannelName.LOG; }
+    public ChannelName name() {
+        return ChannelName.LOG;
+    }
 
-    public Path file() { return file; }
+    public Path file() {
+        return file;
+    }
 
     @Override
     public synchronized void send(RenderedMessage m) throws ChannelException {

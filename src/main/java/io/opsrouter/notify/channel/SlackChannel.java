@@ -22,8 +22,15 @@ import java.util.Set;
  */
 public final class SlackChannel implements Channel {
     /** chat.postMessage errors that a retry cannot cure: the token or the channel is wrong. */
-    private static final Set<String> FINAL_API_ERRORS = Set.of("invalid_auth", "not_authed", "account_inactive", "token_revoked",
-            "channel_not_found", "not_in_channel", "is_archived", "no_text");
+    private static final Set<String> FINAL_API_ERRORS = Set.of(
+            "invalid_auth",
+            "not_authed",
+            "account_inactive",
+            "token_revoked",
+            "channel_not_found",
+            "not_in_channel",
+            "is_archived",
+            "no_text");
 
     private final String webhookUrl;
     private final String token;
@@ -55,18 +62,27 @@ public final class SlackChannel implements Channel {
         String serverUrl = s.string("notify.slack.api-url", "SLACK_API_URL").orElse("https://slack.com");
         if (webhook.isPresent()) {
             if (token.isPresent()) {
-                throw ChannelSetup.refuse("SLACK_TOKEN", "is set together with SLACK_WEBHOOK_URL",
+                throw ChannelSetup.refuse(
+                        "SLACK_TOKEN",
+                        "is set together with SLACK_WEBHOOK_URL",
                         "use either the incoming webhook (SLACK_WEBHOOK_URL) or a token and channel (SLACK_TOKEN, SLACK_CHANNEL), not both");
             }
-            ChannelSetup.requireHttpUrl("SLACK_WEBHOOK_URL", webhook.get(), "the Slack incoming webhook URL, https://hooks.slack.com/services/...");
+            ChannelSetup.requireHttpUrl(
+                    "SLACK_WEBHOOK_URL",
+                    webhook.get(),
+                    "the Slack incoming webhook URL, https://hooks.slack.com/services/...");
             return Optional.of(webhook(webhook.get(), s.http()));
         }
         if (token.isPresent() && channel.isEmpty()) {
-            throw ChannelSetup.refuse("SLACK_CHANNEL", "is not set but SLACK_TOKEN is: Slack is half-configured",
+            throw ChannelSetup.refuse(
+                    "SLACK_CHANNEL",
+                    "is not set but SLACK_TOKEN is: Slack is half-configured",
                     "set SLACK_CHANNEL to the channel to post to (e.g. #ops), or unset SLACK_TOKEN");
         }
         if (channel.isPresent() && token.isEmpty()) {
-            throw ChannelSetup.refuse("SLACK_TOKEN", "is not set but SLACK_CHANNEL is: Slack is half-configured",
+            throw ChannelSetup.refuse(
+                    "SLACK_TOKEN",
+                    "is not set but SLACK_CHANNEL is: Slack is half-configured",
                     "set SLACK_TOKEN to a bot token with chat:write, or set SLACK_WEBHOOK_URL instead, or unset SLACK_CHANNEL");
         }
         if (token.isEmpty()) return Optional.empty();
@@ -75,18 +91,28 @@ public final class SlackChannel implements Channel {
     }
 
     @Override
-    public ChannelName name() { return ChannelName.SLACK; }
+    public ChannelName name() {
+        return ChannelName.SLACK;
+    }
 
     @Override
     public void send(RenderedMessage m) throws ChannelException {
         String text = escape(m.text());
         if (webhookUrl != null) {
-            http.postDirect(webhookUrl, Map.of("Content-Type", "application/json; charset=UTF-8"), Json.write(Map.of("text", text)));
+            http.postDirect(
+                    webhookUrl,
+                    Map.of("Content-Type", "application/json; charset=UTF-8"),
+                    Json.write(Map.of("text", text)));
             return;
         }
-        String answer = http.postDirect(serverUrl + "/api/chat.postMessage", Map.of(
-                "Content-Type", "application/x-www-form-urlencoded; charset=UTF-8",
-                "Authorization", "Bearer " + token), "channel=" + enc(channel) + "&text=" + enc(text));
+        String answer = http.postDirect(
+                serverUrl + "/api/chat.postMessage",
+                Map.of(
+                        "Content-Type",
+                        "application/x-www-form-urlencoded; charset=UTF-8",
+                        "Authorization",
+                        "Bearer " + token),
+                "channel=" + enc(channel) + "&text=" + enc(text));
         Optional<ChannelException> refused = refusal(answer);
         if (refused.isPresent()) throw refused.get();
     }
@@ -102,8 +128,10 @@ public final class SlackChannel implements Channel {
         if (body == null || body.path("ok").asBoolean(false)) return Optional.empty();
         String error = body.path("error").asText("unknown");
         String message = "Slack refused the message: " + error;
-        return Optional.of(FINAL_API_ERRORS.contains(error) ? ChannelException.permanent("rejected", message)
-                : ChannelException.retryable("api_error", message));
+        return Optional.of(
+                FINAL_API_ERRORS.contains(error)
+                        ? ChannelException.permanent("rejected", message)
+                        : ChannelException.retryable("api_error", message));
     }
 
     /**

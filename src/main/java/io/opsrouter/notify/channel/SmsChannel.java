@@ -1,17 +1,17 @@
 package io.opsrouter.notify.channel;
 
-import java.util.regex.Pattern;
-import io.opsrouter.notify.ChannelSetup;
-import java.util.Optional;
-import io.opsrouter.outbox.ChannelName;
 import io.opsrouter.notify.Channel;
 import io.opsrouter.notify.ChannelException;
+import io.opsrouter.notify.ChannelSetup;
 import io.opsrouter.notify.RenderedMessage;
+import io.opsrouter.outbox.ChannelName;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Pattern;
 import org.apache.camel.CamelContext;
 
 /**
@@ -36,8 +36,8 @@ public final class SmsChannel implements Channel {
     public SmsChannel(String apiUrl, String accountSid, String authToken, String from, HttpPost http, int maxSegments) {
         this.maxSegments = maxSegments;
         this.messagesUrl = apiUrl.replaceAll("/+$", "") + "/2010-04-01/Accounts/" + accountSid + "/Messages.json";
-        this.authorization = "Basic " + Base64.getEncoder()
-                .encodeToString((accountSid + ":" + authToken).getBytes(StandardCharsets.UTF_8));
+        this.authorization = "Basic "
+                + Base64.getEncoder().encodeToString((accountSid + ":" + authToken).getBytes(StandardCharsets.UTF_8));
         this.from = from;
         this.http = http;
     }
@@ -50,34 +50,46 @@ public final class SmsChannel implements Channel {
         if (sid.isEmpty() && token.isEmpty() && from.isEmpty()) return Optional.empty();
         String all = "TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN and TWILIO_FROM_NUMBER";
         if (sid.isEmpty()) {
-            throw ChannelSetup.refuse("TWILIO_ACCOUNT_SID", "is not set but other TWILIO_ variables are: SMS is half-configured",
+            throw ChannelSetup.refuse(
+                    "TWILIO_ACCOUNT_SID",
+                    "is not set but other TWILIO_ variables are: SMS is half-configured",
                     "set " + all + ", or none of them to turn SMS off");
         }
         if (token.isEmpty()) {
-            throw ChannelSetup.refuse("TWILIO_AUTH_TOKEN", "is not set: SMS is half-configured",
+            throw ChannelSetup.refuse(
+                    "TWILIO_AUTH_TOKEN",
+                    "is not set: SMS is half-configured",
                     "set TWILIO_AUTH_TOKEN to the account's auth token, or unset " + all);
         }
         if (from.isEmpty()) {
-            throw ChannelSetup.refuse("TWILIO_FROM_NUMBER", "is not set: SMS is half-configured",
+            throw ChannelSetup.refuse(
+                    "TWILIO_FROM_NUMBER",
+                    "is not set: SMS is half-configured",
                     "set TWILIO_FROM_NUMBER to the Twilio number in E.164, e.g. +15145550100");
         }
         if (!TWILIO_SID.matcher(sid.get()).matches()) {
-            throw ChannelSetup.refuse("TWILIO_ACCOUNT_SID", "'" + sid.get() + "' is not a Twilio account SID",
+            throw ChannelSetup.refuse(
+                    "TWILIO_ACCOUNT_SID",
+                    "'" + sid.get() + "' is not a Twilio account SID",
                     "copy the SID from the Twilio console: AC followed by 32 hex digits");
         }
         if (!ChannelSetup.E164.matcher(from.get()).matches()) {
-            throw ChannelSetup.refuse("TWILIO_FROM_NUMBER", "'" + from.get() + "' is not a phone number in E.164",
+            throw ChannelSetup.refuse(
+                    "TWILIO_FROM_NUMBER",
+                    "'" + from.get() + "' is not a phone number in E.164",
                     "write it as + country code and number, e.g. +15145550100");
         }
         String api = s.string("notify.twilio.api-url", "TWILIO_API_URL").orElse("https://api.twilio.com");
         ChannelSetup.requireHttpUrl("TWILIO_API_URL", api, "https://api.twilio.com, or your test server");
-        int maxSegments = s.settings().integer("notify.twilio.max-segments", "TWILIO_MAX_SEGMENTS",
-                SmsSegment.DEFAULT_MAX_SEGMENTS, 1, 10);
+        int maxSegments = s.settings()
+                .integer("notify.twilio.max-segments", "TWILIO_MAX_SEGMENTS", SmsSegment.DEFAULT_MAX_SEGMENTS, 1, 10);
         return Optional.of(new SmsChannel(api, sid.get(), token.get(), from.get(), s.http(), maxSegments));
     }
 
     @Override
-    public ChannelName name() { return ChannelName.SMS; }
+    public ChannelName name() {
+        return ChannelName.SMS;
+    }
 
     @Override
     public boolean batchMarks() {
@@ -91,10 +103,13 @@ public final class SmsChannel implements Channel {
 
     @Override
     public void send(RenderedMessage m) throws ChannelException {
-        if (m.recipient() == null || m.recipient().phone() == null || m.recipient().phone().isBlank()) {
+        if (m.recipient() == null
+                || m.recipient().phone() == null
+                || m.recipient().phone().isBlank()) {
             throw ChannelException.permanent("no_recipient", "an SMS needs a recipient with a phone number");
         }
-        String body = "To=" + enc(m.recipient().phone()) + "&From=" + enc(from) + "&Body=" + enc(SmsSegment.fit(m.text(), maxSegments));
+        String body = "To=" + enc(m.recipient().phone()) + "&From=" + enc(from) + "&Body="
+                + enc(SmsSegment.fit(m.text(), maxSegments));
         Map<String, String> headers = new LinkedHashMap<>();
         headers.put("Content-Type", "application/x-www-form-urlencoded; charset=UTF-8");
         headers.put("Authorization", authorization);

@@ -1,17 +1,17 @@
 package io.opsrouter.notify.channel;
 
-import io.opsrouter.notify.ChannelSetup;
-import java.util.Optional;
-import io.opsrouter.outbox.ChannelName;
 import io.opsrouter.app.Json;
 import io.opsrouter.notify.Channel;
 import io.opsrouter.notify.ChannelException;
+import io.opsrouter.notify.ChannelSetup;
 import io.opsrouter.notify.RenderedMessage;
+import io.opsrouter.outbox.ChannelName;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import org.apache.camel.CamelContext;
@@ -43,15 +43,21 @@ public final class WebhookChannel implements Channel {
         Optional<String> secret = s.secret("notify.webhook.secret", "WEBHOOK_SECRET");
         if (url.isEmpty() && secret.isEmpty()) return Optional.empty();
         if (url.isEmpty()) {
-            throw ChannelSetup.refuse("WEBHOOK_URL", "is not set but WEBHOOK_SECRET is: the webhook is half-configured",
+            throw ChannelSetup.refuse(
+                    "WEBHOOK_URL",
+                    "is not set but WEBHOOK_SECRET is: the webhook is half-configured",
                     "set WEBHOOK_URL to the receiver's https URL, or unset WEBHOOK_SECRET");
         }
         if (secret.isEmpty()) {
-            throw ChannelSetup.refuse("WEBHOOK_SECRET", "is not set but WEBHOOK_URL is: messages could not be signed",
+            throw ChannelSetup.refuse(
+                    "WEBHOOK_SECRET",
+                    "is not set but WEBHOOK_URL is: messages could not be signed",
                     "set WEBHOOK_SECRET to a random string of 32 characters or more shared with the receiver");
         }
         if (secret.get().length() < 16) {
-            throw ChannelSetup.refuse("WEBHOOK_SECRET", "is shorter than 16 characters",
+            throw ChannelSetup.refuse(
+                    "WEBHOOK_SECRET",
+                    "is shorter than 16 characters",
                     "use a random string of 32 characters or more (e.g. openssl rand -hex 32)");
         }
         ChannelSetup.requireHttpUrl("WEBHOOK_URL", url.get(), "the receiver's URL, e.g. https://hooks.example.com/ops");
@@ -59,7 +65,9 @@ public final class WebhookChannel implements Channel {
     }
 
     @Override
-    public ChannelName name() { return ChannelName.WEBHOOK; }
+    public ChannelName name() {
+        return ChannelName.WEBHOOK;
+    }
 
     @Override
     public void start(CamelContext camel) {

@@ -16,13 +16,21 @@ class LifecycleIsPureTest {
         Path dir = Path.of(System.getProperty("project.basedir", "."), "src/main/java/io/opsrouter/alert/lifecycle");
         List<String> imports;
         try (Stream<Path> files = Files.list(dir)) {
-            imports = files.filter(f -> f.toString().endsWith(".java")).flatMap(LifecycleIsPureTest::lines)
-                    .filter(l -> l.startsWith("import ")).toList();
+            imports = files.filter(f -> f.toString().endsWith(".java"))
+                    .flatMap(LifecycleIsPureTest::lines)
+                    .filter(l -> l.startsWith("import "))
+                    .toList();
         }
         assertThat(imports).isNotEmpty();
-        assertThat(imports).allMatch(l -> !l.startsWith("import io.opsrouter.") || l.startsWith("import io.opsrouter.alert.lifecycle."));
-        assertThat(imports).noneMatch(l -> l.startsWith("import java.sql") || l.contains("java.time.Clock") || l.contains("org.apache.camel")
-                || l.contains("org.slf4j") || l.contains("javax.sql"));
+        assertThat(imports)
+                .allMatch(l ->
+                        !l.startsWith("import io.opsrouter.") || l.startsWith("import io.opsrouter.alert.lifecycle."));
+        assertThat(imports)
+                .noneMatch(l -> l.startsWith("import java.sql")
+                        || l.contains("java.time.Clock")
+                        || l.contains("org.apache.camel")
+                        || l.contains("org.slf4j")
+                        || l.contains("javax.sql"));
     }
 
     private static Stream<String> lines(Path f) {

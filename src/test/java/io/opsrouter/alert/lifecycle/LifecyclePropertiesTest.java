@@ -23,7 +23,15 @@ import net.jqwik.api.Provide;
 class LifecyclePropertiesTest {
     static final Instant T0 = Instant.parse("2026-03-01T03:00:00Z");
 
-    enum Kind { TICK, FLUSH, MUTED, ACK, RESOLVE_SIGNAL, RESOLVE_BY_HAND, RAISE }
+    enum Kind {
+        TICK,
+        FLUSH,
+        MUTED,
+        ACK,
+        RESOLVE_SIGNAL,
+        RESOLVE_BY_HAND,
+        RAISE
+    }
 
     /** One generated event before the clock is attached: its kind and how far time moved before it. */
     record Step(Kind kind, int secondsLater) {}
@@ -42,10 +50,17 @@ class LifecyclePropertiesTest {
     @Provide
     Arbitrary<History> histories() {
         Arbitrary<Duration> forDuration = Arbitraries.of(Duration.ZERO, Duration.ZERO, Duration.ofMinutes(2));
-        Arbitrary<Escalation> policy = Arbitraries.integers().between(1, 600).list().ofMinSize(1).ofMaxSize(4)
+        Arbitrary<Escalation> policy = Arbitraries.integers()
+                .between(1, 600)
+                .list()
+                .ofMinSize(1)
+                .ofMaxSize(4)
                 .map(ds -> new Escalation(ds.stream().map(Duration::ofSeconds).toList(), Duration.ofMinutes(15)));
-        Arbitrary<Step> step = Combinators.combine(Arbitraries.of(Kind.class), Arbitraries.integers().between(0, 1200)).as(Step::new);
-        return Combinators.combine(forDuration, policy, step.list().ofMaxSize(40)).as(History::new);
+        Arbitrary<Step> step = Combinators.combine(
+                        Arbitraries.of(Kind.class), Arbitraries.integers().between(0, 1200))
+                .as(Step::new);
+        return Combinators.combine(forDuration, policy, step.list().ofMaxSize(40))
+                .as(History::new);
     }
 
     static Run play(History h) {
@@ -79,7 +94,8 @@ class LifecyclePropertiesTest {
         boolean announced = false;
         for (Message m : play(h).all()) {
             if (m == Notice.ANNOUNCE) announced = true;
-            if (m == Notice.RESOLVED || m == Notice.ACKNOWLEDGED) assertThat(announced).as("a notice before any announcement").isTrue();
+            if (m == Notice.RESOLVED || m == Notice.ACKNOWLEDGED)
+                assertThat(announced).as("a notice before any announcement").isTrue();
         }
     }
 
@@ -87,7 +103,8 @@ class LifecyclePropertiesTest {
     void anAcknowledgedAlertNeverEscalatesNorIsAnnounced(@ForAll("histories") History h) {
         for (Transition t : play(h).transitions()) {
             if (t.before().status() != Status.ACKNOWLEDGED) continue;
-            assertThat(t.messages()).noneMatch(m -> m instanceof Escalate || m instanceof Remind || m == Notice.ANNOUNCE);
+            assertThat(t.messages())
+                    .noneMatch(m -> m instanceof Escalate || m instanceof Remind || m == Notice.ANNOUNCE);
             assertThat(t.after().nextEscalationAt()).isNull();
         }
     }
@@ -96,7 +113,8 @@ class LifecyclePropertiesTest {
     void nothingIsAnnouncedTwiceUnderOneSeverity(@ForAll("histories") History h) {
         int announcements = 0;
         for (Transition t : play(h).transitions()) {
-            if (t.messages().contains(Notice.SCHEDULE) && t.before().status() != Status.PENDING) announcements = 0; // raised: starts over
+            if (t.messages().contains(Notice.SCHEDULE) && t.before().status() != Status.PENDING)
+                announcements = 0; // raised: starts over
             if (t.messages().contains(Notice.ANNOUNCE)) {
                 announcements++;
                 assertThat(t.before().announced()).isFalse();
@@ -113,7 +131,9 @@ class LifecyclePropertiesTest {
             Event e = run.events().get(i);
             if (e instanceof Event.GroupFlush) flushed = true;
             if (e instanceof Event.Resolved && !flushed) {
-                for (Transition t : run.transitions().subList(i, run.transitions().size())) assertThat(t.messages()).isEmpty();
+                for (Transition t :
+                        run.transitions().subList(i, run.transitions().size()))
+                    assertThat(t.messages()).isEmpty();
                 return;
             }
         }
@@ -131,14 +151,16 @@ class LifecyclePropertiesTest {
     @Property
     void nobodyIsToldWhilePendingAndOnlyTheClockStartsIt(@ForAll("histories") History h) {
         Run run = play(h);
-        if (run.opened().after().status() == Status.PENDING) assertThat(run.opened().messages()).isEmpty();
+        if (run.opened().after().status() == Status.PENDING)
+            assertThat(run.opened().messages()).isEmpty();
         for (int i = 0; i < run.transitions().size(); i++) {
             Transition t = run.transitions().get(i);
             if (t.before().status() != Status.PENDING) continue;
             assertThat(t.messages()).allMatch(m -> m == Notice.SCHEDULE);
             if (t.after().status() == Status.FIRING) {
                 assertThat(run.events().get(i)).isInstanceOf(Event.Tick.class);
-                assertThat(((Event.Tick) run.events().get(i)).now()).isAfterOrEqualTo(t.before().firesAt());
+                assertThat(((Event.Tick) run.events().get(i)).now())
+                        .isAfterOrEqualTo(t.before().firesAt());
             }
         }
     }
@@ -149,7 +171,9 @@ class LifecyclePropertiesTest {
             for (Message m : t.messages()) {
                 if (m instanceof Escalate esc) {
                     assertThat(t.before().announced()).isTrue();
-                    assertThat(esc.step()).isEqualTo(t.before().step() + 1).isLessThan(h.policy().steps());
+                    assertThat(esc.step())
+                            .isEqualTo(t.before().step() + 1)
+                            .isLessThan(h.policy().steps());
                     assertThat(t.after().step()).isEqualTo(esc.step());
                 }
                 if (m instanceof Remind r) {
@@ -167,7 +191,8 @@ class LifecyclePropertiesTest {
             Transition t = run.transitions().get(i);
             if (t.messages().stream().anyMatch(m -> m instanceof Escalate || m instanceof Remind)) {
                 assertThat(run.events().get(i)).isInstanceOf(Event.Tick.class);
-                assertThat(((Event.Tick) run.events().get(i)).now()).isAfterOrEqualTo(t.before().nextEscalationAt());
+                assertThat(((Event.Tick) run.events().get(i)).now())
+                        .isAfterOrEqualTo(t.before().nextEscalationAt());
             }
         }
     }

@@ -14,8 +14,8 @@ import org.junit.jupiter.api.Test;
 /** Every transition of the alert lifecycle, without a database or a clock. */
 class LifecycleTest {
     static final Instant T0 = Instant.parse("2026-03-01T03:00:00Z");
-    static final Escalation THREE_STEPS = new Escalation(List.of(Duration.ZERO, Duration.ofMinutes(1), Duration.ofMinutes(2)),
-            Duration.ofMinutes(15));
+    static final Escalation THREE_STEPS = new Escalation(
+            List.of(Duration.ZERO, Duration.ofMinutes(1), Duration.ofMinutes(2)), Duration.ofMinutes(15));
 
     static Instant at(long seconds) {
         return T0.plusSeconds(seconds);
@@ -50,7 +50,8 @@ class LifecycleTest {
     @Test
     void aPendingAlertFiresOnceItsForHasPassed() {
         AlertState pending = Lifecycle.open(T0, Duration.ofMinutes(2)).after();
-        assertThat(Lifecycle.on(pending, new Event.Tick(at(119), THREE_STEPS)).changed()).isFalse();
+        assertThat(Lifecycle.on(pending, new Event.Tick(at(119), THREE_STEPS)).changed())
+                .isFalse();
         Transition t = Lifecycle.on(pending, new Event.Tick(at(120), THREE_STEPS));
         assertThat(t.after().status()).isEqualTo(Status.FIRING);
         assertThat(t.after().announced()).isFalse();
@@ -76,7 +77,9 @@ class LifecycleTest {
     @Test
     void aPendingAlertIsNotAnnouncedByItsGroup() {
         AlertState pending = Lifecycle.open(T0, Duration.ofMinutes(2)).after();
-        assertThat(Lifecycle.on(pending, new Event.GroupFlush(at(30), THREE_STEPS)).messages()).isEmpty();
+        assertThat(Lifecycle.on(pending, new Event.GroupFlush(at(30), THREE_STEPS))
+                        .messages())
+                .isEmpty();
     }
 
     @Test
@@ -96,16 +99,21 @@ class LifecycleTest {
 
     @Test
     void mutingAnAcknowledgedOrPendingAlertChangesNothing() {
-        AlertState acked = Lifecycle.on(announced(), new Event.Acknowledged(at(40), "pat")).after();
-        assertThat(Lifecycle.on(acked, new Event.Muted(at(90), at(390))).changed()).isFalse();
+        AlertState acked =
+                Lifecycle.on(announced(), new Event.Acknowledged(at(40), "pat")).after();
+        assertThat(Lifecycle.on(acked, new Event.Muted(at(90), at(390))).changed())
+                .isFalse();
         AlertState pending = Lifecycle.open(T0, Duration.ofMinutes(2)).after();
-        assertThat(Lifecycle.on(pending, new Event.Muted(at(90), at(390))).messages()).isEmpty();
+        assertThat(Lifecycle.on(pending, new Event.Muted(at(90), at(390))).messages())
+                .isEmpty();
     }
 
     @Test
     void unacknowledgedItEscalatesStepByStepThenReminds() {
         AlertState s = announced();
-        assertThat(Lifecycle.on(s, new Event.Tick(at(89), THREE_STEPS)).changed()).as("not yet due").isFalse();
+        assertThat(Lifecycle.on(s, new Event.Tick(at(89), THREE_STEPS)).changed())
+                .as("not yet due")
+                .isFalse();
 
         Transition step1 = Lifecycle.on(s, new Event.Tick(at(90), THREE_STEPS));
         assertThat(step1.messages()).containsExactly(new Escalate(1));
@@ -114,7 +122,9 @@ class LifecycleTest {
 
         Transition step2 = Lifecycle.on(step1.after(), new Event.Tick(at(210), THREE_STEPS));
         assertThat(step2.messages()).containsExactly(new Escalate(2));
-        assertThat(step2.after().nextEscalationAt()).as("after the last step: the repeat").isEqualTo(at(210 + 900));
+        assertThat(step2.after().nextEscalationAt())
+                .as("after the last step: the repeat")
+                .isEqualTo(at(210 + 900));
 
         Transition first = Lifecycle.on(step2.after(), new Event.Tick(at(1110), THREE_STEPS));
         assertThat(first.messages()).containsExactly(new Remind(1));
@@ -142,12 +152,15 @@ class LifecycleTest {
         assertThat(t.after().ackedAt()).isEqualTo(at(60));
         assertThat(t.after().nextEscalationAt()).isNull();
         assertThat(t.messages()).containsExactly(Notice.ACKNOWLEDGED);
-        assertThat(Lifecycle.on(t.after(), new Event.Tick(at(10_000), THREE_STEPS)).messages()).isEmpty();
+        assertThat(Lifecycle.on(t.after(), new Event.Tick(at(10_000), THREE_STEPS))
+                        .messages())
+                .isEmpty();
     }
 
     @Test
     void acknowledgingTwiceChangesNothing() {
-        AlertState acked = Lifecycle.on(announced(), new Event.Acknowledged(at(60), "pat")).after();
+        AlertState acked =
+                Lifecycle.on(announced(), new Event.Acknowledged(at(60), "pat")).after();
         Transition again = Lifecycle.on(acked, new Event.Acknowledged(at(70), "sam"));
         assertThat(again.changed()).isFalse();
         assertThat(again.messages()).isEmpty();
@@ -158,7 +171,9 @@ class LifecycleTest {
         Transition t = Lifecycle.on(firing(), new Event.Acknowledged(at(10), "pat"));
         assertThat(t.after().status()).isEqualTo(Status.ACKNOWLEDGED);
         assertThat(t.messages()).isEmpty();
-        assertThat(Lifecycle.on(t.after(), new Event.GroupFlush(at(30), THREE_STEPS)).messages()).isEmpty();
+        assertThat(Lifecycle.on(t.after(), new Event.GroupFlush(at(30), THREE_STEPS))
+                        .messages())
+                .isEmpty();
     }
 
     @Test
@@ -177,12 +192,15 @@ class LifecycleTest {
         Transition t = Lifecycle.on(firing(), new Event.Resolved(at(10), "probe", at(9)));
         assertThat(t.after().status()).isEqualTo(Status.RESOLVED);
         assertThat(t.messages()).isEmpty();
-        assertThat(Lifecycle.on(t.after(), new Event.GroupFlush(at(30), THREE_STEPS)).messages()).isEmpty();
+        assertThat(Lifecycle.on(t.after(), new Event.GroupFlush(at(30), THREE_STEPS))
+                        .messages())
+                .isEmpty();
     }
 
     @Test
     void resolvingAnAcknowledgedAlertByHandTellsThoseTold() {
-        AlertState acked = Lifecycle.on(announced(), new Event.Acknowledged(at(60), "pat")).after();
+        AlertState acked =
+                Lifecycle.on(announced(), new Event.Acknowledged(at(60), "pat")).after();
         Transition t = Lifecycle.on(acked, new Event.Resolved(at(70), "sam", null));
         assertThat(t.after().status()).isEqualTo(Status.RESOLVED);
         assertThat(t.after().ackedBy()).isEqualTo("pat");
@@ -192,9 +210,14 @@ class LifecycleTest {
 
     @Test
     void aResolvedAlertIgnoresEverything() {
-        AlertState resolved = Lifecycle.on(announced(), new Event.Resolved(at(100), "probe", at(95))).after();
-        List<Event> events = List.of(new Event.SeverityRaised(at(110)), new Event.Resolved(at(120), "x", null),
-                new Event.Acknowledged(at(130), "pat"), new Event.Tick(at(10_000), THREE_STEPS), new Event.GroupFlush(at(140), THREE_STEPS),
+        AlertState resolved = Lifecycle.on(announced(), new Event.Resolved(at(100), "probe", at(95)))
+                .after();
+        List<Event> events = List.of(
+                new Event.SeverityRaised(at(110)),
+                new Event.Resolved(at(120), "x", null),
+                new Event.Acknowledged(at(130), "pat"),
+                new Event.Tick(at(10_000), THREE_STEPS),
+                new Event.GroupFlush(at(140), THREE_STEPS),
                 new Event.Muted(at(150), at(450)));
         for (Event e : events) {
             Transition t = Lifecycle.on(resolved, e);
@@ -205,8 +228,10 @@ class LifecycleTest {
 
     @Test
     void aRaisedSeverityStartsOverUnannounced() {
-        AlertState escalated = Lifecycle.on(announced(), new Event.Tick(at(90), THREE_STEPS)).after();
-        AlertState acked = Lifecycle.on(escalated, new Event.Acknowledged(at(100), "pat")).after();
+        AlertState escalated =
+                Lifecycle.on(announced(), new Event.Tick(at(90), THREE_STEPS)).after();
+        AlertState acked =
+                Lifecycle.on(escalated, new Event.Acknowledged(at(100), "pat")).after();
         for (AlertState s : List.of(escalated, acked)) {
             Transition t = Lifecycle.on(s, new Event.SeverityRaised(at(120)));
             assertThat(t.after().status()).isEqualTo(Status.FIRING);

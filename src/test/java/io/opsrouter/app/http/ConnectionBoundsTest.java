@@ -31,11 +31,13 @@ class ConnectionBoundsTest {
 
     @TempDir
     Path home;
+
     RouterHarness router;
     final List<Socket> sockets = new ArrayList<>();
 
     RouterHarness start(String idle, String request, int max, int reserved) {
-        router = RouterHarness.empty(home).withShippedRoutes("http.yaml")
+        router = RouterHarness.empty(home)
+                .withShippedRoutes("http.yaml")
                 .writeFile("routes/echo.yaml", """
                         - route:
                             id: echo
@@ -105,7 +107,8 @@ class ConnectionBoundsTest {
 
     private static boolean complete(String answer) {
         int head = answer.indexOf("\r\n\r\n");
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?i)content-length: *(\\d+)").matcher(answer.substring(0, head));
+        java.util.regex.Matcher m =
+                java.util.regex.Pattern.compile("(?i)content-length: *(\\d+)").matcher(answer.substring(0, head));
         if (m.find()) return answer.length() - head - 4 >= Integer.parseInt(m.group(1));
         return answer.endsWith("\r\n0\r\n\r\n");
     }
@@ -148,7 +151,9 @@ class ConnectionBoundsTest {
     void aBodyThatNeverArrivesIsClosed() throws IOException {
         start("1s", "2s", 1000, 100);
         Socket s = connect();
-        send(s, "POST /echo HTTP/1.1\r\nHost: router\r\nContent-Type: text/plain\r\nContent-Length: 100\r\n\r\nonly a part");
+        send(
+                s,
+                "POST /echo HTTP/1.1\r\nHost: router\r\nContent-Type: text/plain\r\nContent-Length: 100\r\n\r\nonly a part");
         await().atMost(Duration.ofSeconds(20)).until(() -> closedByServer(s));
     }
 
@@ -186,16 +191,25 @@ class ConnectionBoundsTest {
         List<Socket> flood = new ArrayList<>();
         for (int i = 0; i < 300; i++) flood.add(connect());
 
-        // at the cap each newcomer closes the idlest of the reserved room, whose idle ones close after a second; 80 held
-        await().atMost(Duration.ofSeconds(30)).until(() -> flood.stream().filter(ConnectionBoundsTest::closedByServer).count() >= 220);
+        // at the cap each newcomer closes the idlest of the reserved room, whose idle ones close after a second; 80
+        // held
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> flood.stream()
+                                .filter(ConnectionBoundsTest::closedByServer)
+                                .count()
+                        >= 220);
         long held = flood.stream().filter(s -> !closedByServer(s)).count();
         assertThat(held).isEqualTo(80);
 
-        HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-        HttpResponse<String> health = RouterHarness.send(client, HttpRequest.newBuilder(URI.create(router.baseUrl() + "/health")));
+        HttpClient client =
+                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        HttpResponse<String> health =
+                RouterHarness.send(client, HttpRequest.newBuilder(URI.create(router.baseUrl() + "/health")));
         assertThat(health.statusCode()).isEqualTo(200);
-        HttpResponse<String> withToken = RouterHarness.send(HttpClient.newHttpClient(),
-                HttpRequest.newBuilder(URI.create(router.baseUrl() + "/echo")).header("Authorization", "Bearer " + API_TOKEN)
+        HttpResponse<String> withToken = RouterHarness.send(
+                HttpClient.newHttpClient(),
+                HttpRequest.newBuilder(URI.create(router.baseUrl() + "/echo"))
+                        .header("Authorization", "Bearer " + API_TOKEN)
                         .POST(HttpRequest.BodyPublishers.ofString("paging")));
         assertThat(withToken.statusCode()).isEqualTo(200);
         assertThat(withToken.body()).isEqualTo("paging");
@@ -204,7 +218,8 @@ class ConnectionBoundsTest {
         send(anonymous, "POST /echo HTTP/1.1\r\nHost: router\r\nContent-Length: 2\r\n\r\nhi");
         assertThat(readAnswer(anonymous)).startsWith("HTTP/1.1 503");
         await().atMost(Duration.ofSeconds(10)).until(() -> closedByServer(anonymous));
-        assertThat(flood.stream().filter(s -> !closedByServer(s)).count()).as("the flood's held connections are untouched").isEqualTo(80);
+        assertThat(flood.stream().filter(s -> !closedByServer(s)).count())
+                .as("the flood's held connections are untouched")
+                .isEqualTo(80);
     }
-
 }

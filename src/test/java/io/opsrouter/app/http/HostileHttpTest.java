@@ -32,7 +32,10 @@ class HostileHttpTest {
     @BeforeContainer
     static void start() throws IOException {
         home = Files.createTempDirectory("hostile-http");
-        router = RouterHarness.shipped(home).env("ROUTER_API_TOKEN", TOKEN).setting("alerts.sweep-timer", "false").start();
+        router = RouterHarness.shipped(home)
+                .env("ROUTER_API_TOKEN", TOKEN)
+                .setting("alerts.sweep-timer", "false")
+                .start();
     }
 
     @AfterContainer
@@ -45,9 +48,14 @@ class HostileHttpTest {
     }
 
     @Property(tries = 300)
-    void everyAnswerIsBelow500(@ForAll("methods") String method, @ForAll("paths") String path, @ForAll("queries") String query,
-                               @ForAll("authorizations") String authorization, @ForAll("types") String type,
-                               @ForAll("origins") String origin, @ForAll("bodies") String body) {
+    void everyAnswerIsBelow500(
+            @ForAll("methods") String method,
+            @ForAll("paths") String path,
+            @ForAll("queries") String query,
+            @ForAll("authorizations") String authorization,
+            @ForAll("types") String type,
+            @ForAll("origins") String origin,
+            @ForAll("bodies") String body) {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(router.baseUrl() + path + query));
         boolean noBody = body.isEmpty() || method.equals("GET") || method.equals("HEAD");
         b.method(method, noBody ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
@@ -61,11 +69,15 @@ class HostileHttpTest {
             // a large body may be refused (413) and the connection closed while the client still writes it: the
             // client sees a broken pipe instead of the answer. A stall is a timeout, which is not caught here.
             assertThat(e.getCause()).isNotInstanceOf(java.net.http.HttpTimeoutException.class);
-            assertThat(noBody || body.length() <= 8192).as("only a large body may be cut off: %s %s%s", method, path, query).isFalse();
+            assertThat(noBody || body.length() <= 8192)
+                    .as("only a large body may be cut off: %s %s%s", method, path, query)
+                    .isFalse();
             assertThat(router.get("/health").statusCode()).as("still serving").isEqualTo(200);
             return;
         }
-        assertThat(r.statusCode()).as("%s %s%s -> %s", method, path, query, r.body()).isBetween(200, 499);
+        assertThat(r.statusCode())
+                .as("%s %s%s -> %s", method, path, query, r.body())
+                .isBetween(200, 499);
         assertThat(r.body()).doesNotContain("\tat ").doesNotContain("Exception:");
     }
 
@@ -77,47 +89,93 @@ class HostileHttpTest {
     @Provide
     Arbitrary<String> paths() {
         Arbitrary<String> segment = Arbitraries.oneOf(
-                Arbitraries.strings().ofMinLength(0).ofMaxLength(40).map(s -> URLEncoder.encode(s, StandardCharsets.UTF_8)),
+                Arbitraries.strings()
+                        .ofMinLength(0)
+                        .ofMaxLength(40)
+                        .map(s -> URLEncoder.encode(s, StandardCharsets.UTF_8)),
                 Arbitraries.of("1", "nope", "..", "%2e%2e", "%00", "a.b", "' OR 1=1--", "x".repeat(2000))
                         .map(s -> s.contains("%") ? s : URLEncoder.encode(s, StandardCharsets.UTF_8)));
-        Arbitrary<String> template = Arbitraries.of("/api/alerts", "/api/alerts/%s", "/api/alerts/%s/ack", "/api/alerts/%s/resolve",
-                "/api/silences", "/api/silences/%s", "/ack/%s", "/health", "/metrics", "/api/monitors", "/api/%s", "/%s");
+        Arbitrary<String> template = Arbitraries.of(
+                "/api/alerts",
+                "/api/alerts/%s",
+                "/api/alerts/%s/ack",
+                "/api/alerts/%s/resolve",
+                "/api/silences",
+                "/api/silences/%s",
+                "/ack/%s",
+                "/health",
+                "/metrics",
+                "/api/monitors",
+                "/api/%s",
+                "/%s");
         return template.flatMap(t -> segment.map(s -> t.contains("%s") ? t.replace("%s", s) : t));
     }
 
     @Provide
     Arbitrary<String> queries() {
-        return Arbitraries.oneOf(Arbitraries.just(""),
-                Arbitraries.of("status", "severity", "label", "limit", "all", "by").flatMap(k ->
-                        Arbitraries.strings().ofMaxLength(30).map(v -> "?" + k + "=" + URLEncoder.encode(v, StandardCharsets.UTF_8))));
+        return Arbitraries.oneOf(
+                Arbitraries.just(""),
+                Arbitraries.of("status", "severity", "label", "limit", "all", "by")
+                        .flatMap(k -> Arbitraries.strings()
+                                .ofMaxLength(30)
+                                .map(v -> "?" + k + "=" + URLEncoder.encode(v, StandardCharsets.UTF_8))));
     }
 
     @Provide
     Arbitrary<String> authorizations() {
-        return Arbitraries.oneOf(Arbitraries.of("", "Bearer " + TOKEN, "Basic " + java.util.Base64.getEncoder()
-                        .encodeToString((":" + TOKEN).getBytes(StandardCharsets.UTF_8)), "Bearer", "Basic !!!", "Bearer " + TOKEN + "x"),
+        return Arbitraries.oneOf(
+                Arbitraries.of(
+                        "",
+                        "Bearer " + TOKEN,
+                        "Basic "
+                                + java.util.Base64.getEncoder()
+                                        .encodeToString((":" + TOKEN).getBytes(StandardCharsets.UTF_8)),
+                        "Bearer",
+                        "Basic !!!",
+                        "Bearer " + TOKEN + "x"),
                 Arbitraries.strings().ascii().ofMaxLength(60).map(s -> s.replaceAll("[\\r\\n\\x00-\\x1f\\x7f]", "")));
     }
 
     @Provide
     Arbitrary<String> types() {
-        return Arbitraries.of("", "application/json", "application/x-www-form-urlencoded", "text/plain", "multipart/form-data",
-                "application/json; charset=latin1", "garbage");
+        return Arbitraries.of(
+                "",
+                "application/json",
+                "application/x-www-form-urlencoded",
+                "text/plain",
+                "multipart/form-data",
+                "application/json; charset=latin1",
+                "garbage");
     }
 
     @Provide
     Arbitrary<String> origins() {
-        return Arbitraries.of("", "https://evil.example", "null", router == null ? "" : router.baseUrl(), "http://[::1", "javascript:");
+        return Arbitraries.of(
+                "",
+                "https://evil.example",
+                "null",
+                router == null ? "" : router.baseUrl(),
+                "http://[::1",
+                "javascript:");
     }
 
     @Provide
     Arbitrary<String> bodies() {
-        return Arbitraries.oneOf(Arbitraries.just(""),
+        return Arbitraries.oneOf(
+                Arbitraries.just(""),
                 Arbitraries.strings().ofMaxLength(200),
-                Arbitraries.of("{}", "[]", "null", "{\"by\": 42}", "{\"by\": \"Pat\"}", "{\"match\": {\"service\": \"x\"}, \"duration\":"
-                        + " \"999999999h\", \"createdBy\": \"ops\"}", "{\"matchRe\": {\"a\": \"(\"}}", "by=Pat", "by=%ZZ",
+                Arbitraries.of(
+                        "{}",
+                        "[]",
+                        "null",
+                        "{\"by\": 42}",
+                        "{\"by\": \"Pat\"}",
+                        "{\"match\": {\"service\": \"x\"}, \"duration\":" + " \"999999999h\", \"createdBy\": \"ops\"}",
+                        "{\"matchRe\": {\"a\": \"(\"}}",
+                        "by=Pat",
+                        "by=%ZZ",
                         "{\"startsAt\": \"+300000-01-01T00:00:00Z\", \"match\": {\"a\": \"b\"}, \"duration\": \"1h\", \"createdBy\": \"x\"}",
-                        "{".repeat(5000), "x".repeat(70_000)));
+                        "{".repeat(5000),
+                        "x".repeat(70_000)));
     }
-
 }
