@@ -7,8 +7,8 @@ import org.apache.camel.CamelContext;
 /**
  * One way of telling people (like Alertmanager's notify.Notifier): it sends one rendered message or says, through
  * {@link ChannelException}, whether trying again later could help, decided by HTTP status codes and exception types.
- * A channel is one class implementing this, with a static {@link Factory} that reads and checks its settings, and
- * one line in {@link Channels}.
+ * A channel is one class implementing this, with a static {@link Factory} that reads and checks its settings, named after
+ * its {@link ChannelName} ({@code sms}: {@code SmsChannel}), which {@link Channels} finds by that name.
  */
 public interface Channel {
     /** The name notifications address. */

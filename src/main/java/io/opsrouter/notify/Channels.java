@@ -1,30 +1,61 @@
 package io.opsrouter.notify;
 
-import io.opsrouter.notify.channel.EmailChannel;
-import io.opsrouter.notify.channel.LogChannel;
-import io.opsrouter.notify.channel.SlackChannel;
-import io.opsrouter.notify.channel.SmsChannel;
-import io.opsrouter.notify.channel.WebhookChannel;
 import io.opsrouter.outbox.ChannelName;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
 
 /**
- * The channel registry: the one place that ties each {@link ChannelName} to the class that sends it. Everything
- * else (delivery, templates, health, meters, escalation policies) knows a channel by its name and the
- * {@link Channel} interface. Adding a channel: its name in {@link ChannelName}, one class implementing
- * {@link Channel} with a {@link Channel.Factory}, and its line below (the compiler refuses a name without one).
+ * The channel registry: ties each {@link ChannelName} to the class that sends it, by name: {@code sms} is
+ * {@code io.opsrouter.notify.channel.SmsChannel}, whose static {@code configure(ChannelSetup)} is its
+ * {@link Channel.Factory}. Everything else (delivery, templates, health, meters, escalation policies) knows a
+ * channel by its name and the {@link Channel} interface. Adding a channel is one class implementing {@link Channel}
+ * and its line in {@link ChannelName}; a name without its class stops start-up and fails {@code ChannelsTest}.
  */
 public final class Channels {
+    static final String PACKAGE = "io.opsrouter.notify.channel.";
+
     private Channels() {}
 
+    /** The class that sends {@code name}: its id in PascalCase, then {@code Channel}. */
+    static String className(ChannelName name) {
+        String id = name.id();
+        return PACKAGE + id.substring(0, 1).toUpperCase(Locale.ROOT) + id.substring(1) + "Channel";
+    }
+
     static Channel.Factory factory(ChannelName name) {
-        return switch (name) {
-            case SLACK -> SlackChannel::configure;
-            case EMAIL -> EmailChannel::configure;
-            case SMS -> SmsChannel::configure;
-            case WEBHOOK -> WebhookChannel::configure;
-            case LOG -> LogChannel::configure;
+        return load(name.id(), className(name));
+    }
+
+    static Channel.Factory load(String id, String className) {
+        MethodHandle configure;
+        try {
+            Class<?> type = Class.forName(className);
+            if (!Channel.class.isAssignableFrom(type)) {
+                throw new IllegalStateException(className + " does not implement " + Channel.class.getName());
+            }
+            configure = MethodHandles.publicLookup()
+                    .findStatic(type, "configure", MethodType.methodType(Optional.class, ChannelSetup.class));
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException(
+                    "channel '" + id + "' has no class " + className
+                            + " with a public static Optional<Channel> configure(ChannelSetup)",
+                    e);
+        }
+        return setup -> {
+            try {
+                @SuppressWarnings("unchecked")
+                Optional<Channel> channel = (Optional<Channel>) configure.invoke(setup);
+                return channel;
+            } catch (RuntimeException | Error e) {
+                throw e;
+            } catch (Throwable e) {
+                throw new IllegalStateException(e);
+            }
         };
     }
 

@@ -9,8 +9,9 @@ import java.util.Optional;
 /**
  * The channels a notification can be addressed to: the one list of names that escalation policies, templates,
  * the outbox and the delivery side share. Each says whom it reaches, so the alert side can address a person
- * without knowing how the channel sends. The delivery side ties each name to the class that sends it
- * ({@code io.opsrouter.notify.Channels}).
+ * without knowing how the channel sends. The delivery side finds the class that sends each by its name
+ * ({@code sms} is {@code io.opsrouter.notify.channel.SmsChannel}; {@code io.opsrouter.notify.Channels}): adding a
+ * channel is that class and one line here.
  */
 public enum ChannelName {
     SLACK("slack", Reach.NOBODY),

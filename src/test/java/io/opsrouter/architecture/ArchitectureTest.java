@@ -50,7 +50,7 @@ class ArchitectureTest {
                 .dependOnClassesThat()
                 .implement(Channel.class)
                 .because(
-                        "a channel is one class and one line in Channels; everything else knows it by its name and the Channel interface")
+                        "a channel is one class and one line in ChannelName; everything else knows it by its name and the Channel interface")
                 .check(MAIN);
     }
 

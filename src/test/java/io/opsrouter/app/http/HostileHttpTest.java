@@ -28,6 +28,7 @@ class HostileHttpTest {
     static final String TOKEN = "hostile-http-api-token";
     static Path home;
     static RouterHarness router;
+    static final java.util.Map<String, Integer> ANSWERS = new java.util.concurrent.ConcurrentSkipListMap<>();
 
     @BeforeContainer
     static void start() throws IOException {
@@ -42,6 +43,7 @@ class HostileHttpTest {
     static void stop() {
         try {
             assertThat(router.get("/health").statusCode()).as("still serving").isEqualTo(200);
+            System.out.println("hostile HTTP requests, answers by status: " + ANSWERS);
         } finally {
             router.close();
         }
@@ -73,8 +75,10 @@ class HostileHttpTest {
                     .as("only a large body may be cut off: %s %s%s", method, path, query)
                     .isFalse();
             assertThat(router.get("/health").statusCode()).as("still serving").isEqualTo(200);
+            ANSWERS.merge("cut off", 1, Integer::sum);
             return;
         }
+        ANSWERS.merge(String.valueOf(r.statusCode()), 1, Integer::sum);
         assertThat(r.statusCode())
                 .as("%s %s%s -> %s", method, path, query, r.body())
                 .isBetween(200, 499);
