@@ -5,10 +5,7 @@ import io.opsrouter.config.Durations;
 import io.opsrouter.config.Env;
 import io.opsrouter.config.SettingsException;
 import io.opsrouter.probe.YamlNodes;
-import java.io.IOException;
 import java.io.Reader;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.DateTimeException;
 import java.time.Duration;
@@ -22,9 +19,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.snakeyaml.engine.v2.api.LoadSettings;
-import org.snakeyaml.engine.v2.api.lowlevel.Compose;
-import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
 import org.snakeyaml.engine.v2.nodes.Node;
 
 /**
@@ -65,29 +59,11 @@ public final class HeartbeatsFile {
     }
 
     public static List<Heartbeat> load(Path home, String relative, Env env) {
-        Path p = home.resolve(relative);
-        if (!Files.isRegularFile(p)) return List.of();
-        try (Reader r = Files.newBufferedReader(p, StandardCharsets.UTF_8)) {
-            return parse(relative, r, env);
-        } catch (IOException e) {
-            throw new SettingsException(
-                    relative, null, "cannot be read: " + e.getMessage(), "check the file exists and is readable");
-        }
+        return YamlNodes.load(home, relative, (file, reader) -> parse(file, reader, env));
     }
 
     public static List<Heartbeat> parse(String file, Reader reader, Env env) {
-        Node root;
-        try {
-            root = new Compose(LoadSettings.builder().setLabel(file).build())
-                    .composeReader(reader)
-                    .orElse(null);
-        } catch (YamlEngineException e) {
-            throw new SettingsException(
-                    file,
-                    null,
-                    "is not valid YAML: " + e.getMessage().replaceAll("\\s+", " "),
-                    "fix the YAML syntax at the line shown");
-        }
+        Node root = YamlNodes.compose(file, reader);
         if (root == null) return List.of();
         return new HeartbeatsFile(file, env).read(root);
     }

@@ -4,12 +4,10 @@ import io.opsrouter.alert.Severity;
 import io.opsrouter.config.Durations;
 import io.opsrouter.config.Env;
 import io.opsrouter.config.SettingsException;
-import java.io.IOException;
 import java.io.Reader;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -23,9 +21,6 @@ import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.quartz.CronExpression;
-import org.snakeyaml.engine.v2.api.LoadSettings;
-import org.snakeyaml.engine.v2.api.lowlevel.Compose;
-import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
 import org.snakeyaml.engine.v2.nodes.Node;
 
 /**
@@ -87,29 +82,11 @@ public final class MonitorsFile {
 
     /** Reads {@code relative} under {@code home}. A missing file means no monitors. */
     public static List<Monitor> load(Path home, String relative, Env env) {
-        Path p = home.resolve(relative);
-        if (!Files.isRegularFile(p)) return List.of();
-        try (Reader r = Files.newBufferedReader(p, StandardCharsets.UTF_8)) {
-            return parse(relative, r, env);
-        } catch (IOException e) {
-            throw new SettingsException(
-                    relative, null, "cannot be read: " + e.getMessage(), "check the file exists and is readable");
-        }
+        return YamlNodes.load(home, relative, (file, reader) -> parse(file, reader, env));
     }
 
     public static List<Monitor> parse(String file, Reader reader, Env env) {
-        Node root;
-        try {
-            root = new Compose(LoadSettings.builder().setLabel(file).build())
-                    .composeReader(reader)
-                    .orElse(null);
-        } catch (YamlEngineException e) {
-            throw new SettingsException(
-                    file,
-                    null,
-                    "is not valid YAML: " + e.getMessage().replaceAll("\\s+", " "),
-                    "fix the YAML syntax at the line shown");
-        }
+        Node root = YamlNodes.compose(file, reader);
         if (root == null) return List.of();
         return new MonitorsFile(file, env).read(root);
     }

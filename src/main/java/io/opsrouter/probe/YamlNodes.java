@@ -1,8 +1,18 @@
 package io.opsrouter.probe;
 
+import io.opsrouter.config.SettingsException;
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiFunction;
+import org.snakeyaml.engine.v2.api.LoadSettings;
+import org.snakeyaml.engine.v2.api.lowlevel.Compose;
+import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
 import org.snakeyaml.engine.v2.nodes.MappingNode;
 import org.snakeyaml.engine.v2.nodes.Node;
 import org.snakeyaml.engine.v2.nodes.NodeTuple;
@@ -12,6 +22,33 @@ import org.snakeyaml.engine.v2.nodes.SequenceNode;
 /** Reads SnakeYAML nodes keeping their line numbers, so that an error can point at the line. */
 public final class YamlNodes {
     private YamlNodes() {}
+
+    /** Reads {@code relative} under {@code home} with {@code parse}; a missing file means an empty list. */
+    public static <T> List<T> load(Path home, String relative, BiFunction<String, Reader, List<T>> parse) {
+        Path p = home.resolve(relative);
+        if (!Files.isRegularFile(p)) return List.of();
+        try (Reader r = Files.newBufferedReader(p, StandardCharsets.UTF_8)) {
+            return parse.apply(relative, r);
+        } catch (IOException e) {
+            throw new SettingsException(
+                    relative, null, "cannot be read: " + e.getMessage(), "check the file exists and is readable");
+        }
+    }
+
+    /** The document's root node, keeping line numbers; null for an empty document; bad YAML names {@code file}. */
+    public static Node compose(String file, Reader reader) {
+        try {
+            return new Compose(LoadSettings.builder().setLabel(file).build())
+                    .composeReader(reader)
+                    .orElse(null);
+        } catch (YamlEngineException e) {
+            throw new SettingsException(
+                    file,
+                    null,
+                    "is not valid YAML: " + e.getMessage().replaceAll("\\s+", " "),
+                    "fix the YAML syntax at the line shown");
+        }
+    }
 
     public static int line(Node n) {
         return n.getStartMark().map(m -> m.getLine() + 1).orElse(0);
