@@ -67,7 +67,7 @@ final class IntakeBatch {
         r.externalId = s.externalId();
         r.firstSeen = now;
         r.lastSeen = now;
-        Transition t = r.apply(Lifecycle.open(now, k.forDuration()));
+        Transition t = r.apply(Lifecycle.open(now, s.since(), k.forDuration()));
         r.groupId = cfg.classifier().groupId(r);
         inserts.add(r);
         inserted.add(r);

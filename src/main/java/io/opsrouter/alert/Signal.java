@@ -18,6 +18,8 @@ import java.util.TreeMap;
  * @param severity    an explicit severity from the sender, or null to let the classification rules decide
  * @param at          when it was observed
  * @param externalId  the sender's own id (Alertmanager fingerprint, event id), or null
+ * @param since       when the problem was first seen (a monitor's first failing run), or null for {@code at}: a
+ *                    rule's {@code for} counts from here, so a monitor's failure threshold does not add to it
  */
 public record Signal(
         String source,
@@ -28,7 +30,8 @@ public record Signal(
         State state,
         Severity severity,
         Instant at,
-        String externalId) {
+        String externalId,
+        Instant since) {
 
     /** The one internal endpoint every signal goes to. */
     public static final String ENDPOINT = "direct:signals";
@@ -36,6 +39,19 @@ public record Signal(
     public enum State {
         FIRING,
         RESOLVED
+    }
+
+    public Signal(
+            String source,
+            String name,
+            Map<String, String> labels,
+            Map<String, String> annotations,
+            Map<String, Double> values,
+            State state,
+            Severity severity,
+            Instant at,
+            String externalId) {
+        this(source, name, labels, annotations, values, state, severity, at, externalId, null);
     }
 
     public Signal {
@@ -46,6 +62,7 @@ public record Signal(
         if (name == null || name.isBlank()) throw new IllegalArgumentException("signal without name");
         if (state == null) throw new IllegalArgumentException("signal without state");
         if (at == null) at = Instant.now();
+        if (since == null || since.isAfter(at)) since = at;
     }
 
     public boolean firing() {

@@ -11,6 +11,8 @@ import java.util.Map;
  * A disabled monitor keeps its definition and the reason ({@link #disabledReason}) for {@code GET /api/monitors}.
  *
  * @param interval  how often it runs, or null when {@link #cron} is set
+ * @param retryInterval how soon a failing run not yet confirmed by {@link #failureThreshold} is run again (like
+ *                  Uptime Kuma's): a failure is confirmed in seconds, not in intervals; never above the interval
  * @param cron      a Quartz cron expression (seconds first), or null
  * @param forDuration how long the failures must last before the monitor is down (with {@link #failureThreshold})
  */
@@ -18,6 +20,7 @@ public record Monitor(
         String id,
         Kind kind,
         Duration interval,
+        Duration retryInterval,
         String cron,
         Duration timeout,
         Map<String, String> labels,

@@ -16,8 +16,15 @@ public final class MonitorState {
         DOWN
     }
 
-    /** What one result did: the health before and after. */
-    public record Step(Health before, Health after) {
+    /**
+     * What one result did: the health before and after, and since when the monitor has been failing (its first
+     * failing run in a row; null after a success).
+     */
+    public record Step(Health before, Health after, Instant failingSince) {
+        public Step(Health before, Health after) {
+            this(before, after, null);
+        }
+
         public boolean changed() {
             return before != after;
         }
@@ -54,7 +61,7 @@ public final class MonitorState {
                 health = Health.DOWN;
         }
         if (health != before) changedAt = r.at();
-        return new Step(before, health);
+        return new Step(before, health, failingSince);
     }
 
     public synchronized Health health() {
@@ -71,6 +78,19 @@ public final class MonitorState {
 
     public synchronized int successes() {
         return successes;
+    }
+
+    /** The start of the first failing run of the failures in a row, or null when the last run passed. */
+    public synchronized Instant failingSince() {
+        return failingSince;
+    }
+
+    /**
+     * Whether the monitor is failing but not confirmed down yet (failures in a row below the threshold, or not yet
+     * for its {@code for}): then it is re-checked at its {@code retryInterval}. A monitor down keeps its interval.
+     */
+    public synchronized boolean retrying() {
+        return failures > 0 && health != Health.DOWN;
     }
 
     public synchronized Instant changedAt() {

@@ -41,13 +41,14 @@ public final class MonitorsFile {
             Set.of("monitor", "kind", "value", "alertname", "quantile", "le");
     private static final Set<String> TOP = Set.of("defaults", "monitors");
     private static final Set<String> DEFAULT_KEYS =
-            Set.of("interval", "timeout", "failureThreshold", "successThreshold", "for");
+            Set.of("interval", "retryInterval", "timeout", "failureThreshold", "successThreshold", "for");
     private static final Set<String> COMMON = Set.of(
             "id",
             "kind",
             "enabled",
             "description",
             "interval",
+            "retryInterval",
             "cron",
             "timeout",
             "labels",
@@ -71,6 +72,7 @@ public final class MonitorsFile {
     private final Env env;
     private Duration defInterval = Duration.ofSeconds(60);
     private Duration defTimeout = Duration.ofSeconds(10);
+    private Duration defRetry = Duration.ofSeconds(10);
     private int defFailures = 3;
     private int defSuccesses = 2;
     private Duration defFor = Duration.ZERO;
@@ -138,6 +140,11 @@ public final class MonitorsFile {
         }
         if (d.containsKey("interval")) defInterval = duration(d.get("interval"), null, "defaults.interval");
         if (d.containsKey("timeout")) defTimeout = duration(d.get("timeout"), null, "defaults.timeout");
+        if (d.containsKey("retryInterval")) {
+            defRetry = duration(d.get("retryInterval"), null, "defaults.retryInterval");
+            if (defRetry.isZero())
+                throw error(d.get("retryInterval"), null, "defaults.retryInterval is zero", "use e.g. 10s");
+        }
         if (d.containsKey("failureThreshold"))
             defFailures = count(d.get("failureThreshold"), null, "defaults.failureThreshold");
         if (d.containsKey("successThreshold"))
@@ -194,6 +201,7 @@ public final class MonitorsFile {
             interval = m.containsKey("interval") ? duration(m.get("interval"), id, "interval") : defInterval;
             if (interval.isZero()) throw error(m.get("interval"), id, "interval is zero", "use e.g. 30s");
         }
+        Duration retry = retryInterval(m, id, interval);
         Duration timeout = m.containsKey("timeout") ? duration(m.get("timeout"), id, "timeout") : defTimeout;
         if (timeout.isZero()) throw error(m.get("timeout"), id, "timeout is zero", "use e.g. 10s");
         int failures = m.containsKey("failureThreshold")
@@ -275,6 +283,7 @@ public final class MonitorsFile {
                 id,
                 kind,
                 interval,
+                retry,
                 cron,
                 timeout,
                 labels,
@@ -288,6 +297,27 @@ public final class MonitorsFile {
                 http,
                 endpoint,
                 query);
+    }
+
+    /**
+     * The monitor's own retryInterval (positive, not above its interval), or the default cut to the interval: a
+     * monitor polled every 5s is not re-checked less often because the default is 10s.
+     */
+    private Duration retryInterval(Map<String, Node> m, String id, Duration interval) {
+        if (!m.containsKey("retryInterval")) {
+            return interval != null && interval.compareTo(defRetry) < 0 ? interval : defRetry;
+        }
+        Node n = m.get("retryInterval");
+        Duration retry = duration(n, id, "retryInterval");
+        if (retry.isZero()) throw error(n, id, "retryInterval is zero", "use e.g. 10s");
+        if (interval != null && retry.compareTo(interval) > 0) {
+            throw error(
+                    n,
+                    id,
+                    "retryInterval " + Durations.format(retry) + " is above the interval " + Durations.format(interval),
+                    "re-check a failing monitor sooner than its interval, e.g. retryInterval: 10s");
+        }
+        return retry;
     }
 
     private Monitor.Http readHttp(Map<String, Node> m, Node node, String id, Set<String> missing) {

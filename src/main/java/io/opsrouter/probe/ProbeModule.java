@@ -98,13 +98,18 @@ public final class ProbeModule implements RouterModule {
     }
 
     private void start(Generation g) {
-        ProbeScheduler s = new ProbeScheduler(g.runner(), meters, this::deliver, ctx.clock());
+        ProbeScheduler s = new ProbeScheduler(g.runner(), meters, this::deliver, this::retrying, ctx.clock());
         g.scheduler()[0] = s;
         running = g;
         s.start(g.monitors());
         s.beatEvery(
                 SCHEDULER_BEAT,
                 () -> producer.sendBodyAndHeader(SCHEDULE_BEAT_ENDPOINT, null, "schedule", "probe-scheduler"));
+    }
+
+    private boolean retrying(Monitor m) {
+        MonitorState state = results.state(m.id());
+        return state != null && state.monitor().equals(m) && state.retrying();
     }
 
     private void deliver(ProbeResult r) {

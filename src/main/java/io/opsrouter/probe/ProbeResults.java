@@ -51,7 +51,7 @@ public final class ProbeResults {
                 org.slf4j.MDC.remove("monitor");
             }
         }
-        return ProbeSignals.due(step) ? ProbeSignals.of(r, step.after()) : null;
+        return ProbeSignals.due(step) ? ProbeSignals.of(r, step) : null;
     }
 
     public List<MonitorState> states() {

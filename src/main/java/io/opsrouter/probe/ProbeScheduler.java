@@ -9,11 +9,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 import org.quartz.CronExpression;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,7 +24,8 @@ import org.slf4j.LoggerFactory;
  * Starts every enabled monitor on time: one timer thread for all monitors (it only hands runs to the probe pool),
  * first runs spread evenly over the interval so that a thousand monitors with the same interval do not fire in the
  * same millisecond, and a monitor whose previous run has not finished skips a turn instead of piling up.
- * Cron monitors use Quartz's cron syntax.
+ * Cron monitors use Quartz's cron syntax. A monitor failing but not yet confirmed down runs again after its
+ * {@code retryInterval} instead of waiting for its next turn (then keeps its pace from that run).
  */
 public final class ProbeScheduler implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ProbeScheduler.class);
@@ -30,15 +33,30 @@ public final class ProbeScheduler implements AutoCloseable {
     private final ProbeRunner runner;
     private final ProbeMeters meters;
     private final Consumer<ProbeResult> sink;
+    private final Predicate<Monitor> retrying;
     private final Clock clock;
     private final ScheduledExecutorService timer;
     private final List<Slot> slots = new ArrayList<>();
     private volatile boolean stopped;
 
     public ProbeScheduler(ProbeRunner runner, ProbeMeters meters, Consumer<ProbeResult> sink, Clock clock) {
+        this(runner, meters, sink, m -> false, clock);
+    }
+
+    /**
+     * {@code retrying}: asked after each result has been recorded, whether the monitor is failing but not confirmed
+     * yet (see {@link MonitorState#retrying()}): then its next run is at most its retryInterval away.
+     */
+    public ProbeScheduler(
+            ProbeRunner runner,
+            ProbeMeters meters,
+            Consumer<ProbeResult> sink,
+            Predicate<Monitor> retrying,
+            Clock clock) {
         this.runner = runner;
         this.meters = meters;
         this.sink = sink;
+        this.retrying = retrying;
         this.clock = clock;
         ScheduledThreadPoolExecutor t = new ScheduledThreadPoolExecutor(1, r -> {
             Thread th = new Thread(r, "probe-scheduler");
@@ -53,7 +71,10 @@ public final class ProbeScheduler implements AutoCloseable {
         final Monitor monitor;
         final CronExpression cron;
         final AtomicBoolean running = new AtomicBoolean();
+        /** Changed on the timer thread only (and by start before it runs). */
         long dueNanos;
+
+        ScheduledFuture<?> pending;
 
         Slot(Monitor monitor) {
             this.monitor = monitor;
@@ -101,7 +122,8 @@ public final class ProbeScheduler implements AutoCloseable {
     private void schedule(Slot s) {
         if (stopped) return;
         try {
-            timer.schedule(() -> fire(s), Math.max(0, s.dueNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
+            s.pending = timer.schedule(
+                    () -> fire(s), Math.max(0, s.dueNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
         } catch (RejectedExecutionException e) {
             // stopping
         }
@@ -138,13 +160,31 @@ public final class ProbeScheduler implements AutoCloseable {
                     .whenCompleteAsync(
                             (r, e) -> {
                                 s.running.set(false);
-                                if (r != null && !stopped) deliver(r);
+                                if (r != null && !stopped) {
+                                    deliver(r);
+                                    if (retrying.test(s.monitor)) retrySoon(s);
+                                }
                                 if (e != null) LOG.warn("monitor {}: {}", s.monitor.id(), e.toString());
                             },
                             runner.workers());
         } catch (RuntimeException e) {
             s.running.set(false);
             LOG.warn("monitor {}: {}", s.monitor.id(), e.toString());
+        }
+    }
+
+    /** Moves the monitor's next run to its retryInterval from now, when that is sooner than its next turn. */
+    private void retrySoon(Slot s) {
+        try {
+            timer.execute(() -> {
+                long at = System.nanoTime() + s.monitor.retryInterval().toNanos();
+                if (stopped || at - s.dueNanos >= 0) return;
+                if (s.pending != null) s.pending.cancel(false);
+                s.dueNanos = at;
+                schedule(s);
+            });
+        } catch (RejectedExecutionException e) {
+            // stopping
         }
     }
 

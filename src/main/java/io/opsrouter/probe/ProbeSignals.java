@@ -16,6 +16,23 @@ public final class ProbeSignals {
                 && (step.changed() || step.after() == MonitorState.Health.DOWN);
     }
 
+    /** The signal of a result; a FIRING one carries the monitor's first failing run, where a rule's 'for' starts. */
+    public static Signal of(ProbeResult r, MonitorState.Step step) {
+        Signal s = of(r, step.after());
+        if (!s.firing() || step.failingSince() == null) return s;
+        return new Signal(
+                s.source(),
+                s.name(),
+                s.labels(),
+                s.annotations(),
+                s.values(),
+                s.state(),
+                s.severity(),
+                s.at(),
+                s.externalId(),
+                step.failingSince());
+    }
+
     public static Signal of(ProbeResult r, MonitorState.Health health) {
         Monitor m = r.monitor();
         Map<String, String> labels = new LinkedHashMap<>(m.labels());

@@ -103,4 +103,27 @@ class MonitorStateTest {
         assertThat(firing.severity()).isNull();
         assertThat(sent.get(4).annotations()).containsEntry("summary", "web is up");
     }
+
+    @Test
+    void theFiringSignalCarriesTheFirstFailingRunSoARulesForCountsFromThere() {
+        MonitorState s = new MonitorState(web);
+        s.apply(result(web, true, 0));
+        s.apply(result(web, true, 10));
+        assertThat(s.retrying()).isFalse();
+        s.apply(result(web, false, 20));
+        assertThat(s.retrying()).as("failing, not yet confirmed: re-checked at retryInterval").isTrue();
+        s.apply(result(web, false, 30));
+        ProbeResult third = result(web, false, 40);
+        MonitorState.Step down = s.apply(third);
+        assertThat(down.after()).isEqualTo(MonitorState.Health.DOWN);
+        assertThat(s.retrying()).as("confirmed down: back to its interval").isFalse();
+        Signal firing = ProbeSignals.of(third, down);
+        assertThat(firing.at()).isEqualTo(T0.plusSeconds(40));
+        assertThat(firing.since()).isEqualTo(T0.plusSeconds(20));
+        // a success resets it; the RESOLVED signal carries its own time
+        ProbeResult ok = result(web, true, 50);
+        MonitorState.Step up = s.apply(ok);
+        assertThat(up.failingSince()).isNull();
+        assertThat(ProbeSignals.of(ok, up).since()).isEqualTo(T0.plusSeconds(50));
+    }
 }

@@ -157,4 +157,45 @@ class MonitorsFileTest {
         assertThat(ms.get(0).successThreshold()).isEqualTo(2);
         assertThat(ms.get(1).disabledReason()).isEqualTo("enabled: false in monitors.yaml");
     }
+
+    @Test
+    void retryIntervalComesFromTheDefaultsIsCutToAShorterIntervalAndCanBeSetPerMonitor() {
+        List<Monitor> ms = Monitors.parse("""
+                defaults:
+                  retryInterval: 8s
+                monitors:
+                  - id: a
+                    kind: tcp
+                    host: 127.0.0.1
+                    port: 5432
+                    interval: 30s
+                  - id: b
+                    kind: tcp
+                    host: 127.0.0.1
+                    port: 5432
+                    interval: 5s
+                  - id: c
+                    kind: tcp
+                    host: 127.0.0.1
+                    port: 5432
+                    interval: 1m
+                    retryInterval: 3s
+                  - id: d
+                    kind: tcp
+                    host: 127.0.0.1
+                    port: 5432
+                    cron: "0 0 * * * ?"
+                """);
+        assertThat(ms).extracting(Monitor::retryInterval)
+                .containsExactly(
+                        Duration.ofSeconds(8), Duration.ofSeconds(5), Duration.ofSeconds(3), Duration.ofSeconds(8));
+        assertThat(Monitors.one("""
+                        - id: e
+                          kind: tcp
+                          host: 127.0.0.1
+                          port: 5432
+                        """).retryInterval())
+                .as("built-in default")
+                .isEqualTo(Duration.ofSeconds(10));
+    }
 }

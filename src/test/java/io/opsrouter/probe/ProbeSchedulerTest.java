@@ -104,4 +104,37 @@ class ProbeSchedulerTest {
             assertThat(at.get(1) % 1000).isLessThan(600L);
         }
     }
+
+    @Test
+    void aFailingMonitorNotYetDownIsRunAgainAfterItsRetryIntervalNotItsInterval() throws Exception {
+        try (TestHttpServer server = new TestHttpServer();
+                ProbeRunner runner = new ProbeRunner(2, Clock.systemUTC(), null, 4096)) {
+            List<Monitor> monitors = Monitors.parse("""
+                    monitors:
+                      - id: failing
+                        kind: http
+                        url: %s
+                        interval: 1h
+                        retryInterval: 50ms
+                        failureThreshold: 3
+                        conditions: [status == 200]
+                    """.formatted(server.url("/missing")));
+            MonitorState state = new MonitorState(monitors.get(0));
+            List<MonitorState.Health> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+            try (ProbeScheduler s = new ProbeScheduler(
+                    runner,
+                    new ProbeMeters(new SimpleMeterRegistry(), monitors),
+                    r -> seen.add(state.apply(r).after()),
+                    m -> state.retrying(),
+                    Clock.systemUTC())) {
+                s.start(monitors);
+                // the first run is at once; with an hourly interval only the retries can bring the next two
+                await().atMost(Duration.ofSeconds(10)).until(() -> seen.size() >= 3);
+                assertThat(seen.get(2)).isEqualTo(MonitorState.Health.DOWN);
+                // confirmed down: back to its hourly pace, no more retries
+                Thread.sleep(300);
+                assertThat(seen).hasSize(3);
+            }
+        }
+    }
 }

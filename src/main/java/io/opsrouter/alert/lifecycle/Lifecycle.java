@@ -30,10 +30,19 @@ public final class Lifecycle {
 
     /** A new alert: pending while its rule's {@code for} runs, otherwise firing and waiting for its group's message. */
     public static Transition open(Instant now, Duration forDuration) {
-        boolean pending = !forDuration.isZero();
+        return open(now, now, forDuration);
+    }
+
+    /**
+     * A new alert whose problem was first seen at {@code since} (a monitor's first failing run): its rule's
+     * {@code for} counts from then, so an alert whose problem has lasted that long already fires at once.
+     */
+    public static Transition open(Instant now, Instant since, Duration forDuration) {
+        Instant firesAt = (since.isAfter(now) ? now : since).plus(forDuration);
+        boolean pending = firesAt.isAfter(now);
         AlertState s = new AlertState(
                 pending ? Status.PENDING : Status.FIRING,
-                now.plus(forDuration),
+                pending ? firesAt : now,
                 null,
                 -1,
                 0,
