@@ -91,10 +91,14 @@ final class AlertGroups {
         }
     }
 
-    /** Groups whose next message is due by {@code now}, the longest waiting first. */
+    /**
+     * Groups whose next message is due by {@code now}: the most severe first (P1 before P2 before P3, as the
+     * severity names sort), the longest waiting first within one severity, so a P1 is never behind P3 groups.
+     */
     List<String> due(Connection c, Instant now, int limit) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(
-                "SELECT group_id FROM alert_groups WHERE next_flush_at <= ? ORDER BY next_flush_at LIMIT " + limit)) {
+                "SELECT group_id FROM alert_groups WHERE next_flush_at <= ? ORDER BY severity, next_flush_at LIMIT "
+                        + limit)) {
             ps.setObject(1, Sql.ts(now));
             List<String> out = new ArrayList<>();
             try (ResultSet rs = ps.executeQuery()) {

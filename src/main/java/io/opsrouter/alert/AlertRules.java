@@ -22,7 +22,12 @@ public record AlertRules(
         List<Rule> rules, Grouping grouping, List<Inhibition> inhibitions, List<MaintenanceWindow> maintenance) {
     public static final String FILE = "config/alert-rules.yaml";
 
-    /** One classification rule: labels and values to match, and what an alert that matches is. */
+    /**
+     * One classification rule: labels and values to match, and what an alert that matches is.
+     *
+     * @param pageWithin how soon after the problem starts a P1 of this rule must reach a phone, when it is not
+     *                   its {@code for} plus {@code router.page-budget.slack} (a certificate checked hourly); or null
+     */
     public record Rule(
             String name,
             LabelMatcher matcher,
@@ -30,7 +35,8 @@ public record AlertRules(
             Duration forDuration,
             Severity severity,
             String summary,
-            String runbook) {
+            String runbook,
+            Duration pageWithin) {
         public boolean matches(Map<String, String> labels, Map<String, Double> values) {
             if (!matcher.matches(labels)) return false;
             for (ValueCondition c : conditions) if (!c.test(values)) return false;
@@ -38,7 +44,45 @@ public record AlertRules(
         }
     }
 
-    public record Grouping(List<String> by, Duration groupWait, Duration groupInterval, Duration repeatInterval) {}
+    /**
+     * How alerts are grouped into messages: {@code groupWait}, {@code groupInterval} and {@code repeatInterval} are
+     * the defaults; {@code severities} overrides them per severity (a P1 is not held back by grouping).
+     */
+    public record Grouping(
+            List<String> by,
+            Duration groupWait,
+            Duration groupInterval,
+            Duration repeatInterval,
+            Map<Severity, Timing> severities) {
+        public Grouping {
+            severities = severities == null ? Map.of() : Map.copyOf(severities);
+        }
+
+        public Grouping(List<String> by, Duration groupWait, Duration groupInterval, Duration repeatInterval) {
+            this(by, groupWait, groupInterval, repeatInterval, Map.of());
+        }
+
+        /** The timings in force for alerts of severity {@code s}. */
+        public Timing timing(Severity s) {
+            Timing t = severities.get(s);
+            return t != null ? t : new Timing(groupWait, groupInterval, repeatInterval);
+        }
+
+        public Duration groupWait(Severity s) {
+            return timing(s).groupWait();
+        }
+
+        public Duration groupInterval(Severity s) {
+            return timing(s).groupInterval();
+        }
+
+        public Duration repeatInterval(Severity s) {
+            return timing(s).repeatInterval();
+        }
+    }
+
+    /** One severity's grouping timings. */
+    public record Timing(Duration groupWait, Duration groupInterval, Duration repeatInterval) {}
 
     public record Inhibition(String name, LabelMatcher source, LabelMatcher target, List<String> equal) {}
 
@@ -72,7 +116,14 @@ public record AlertRules(
             List<InhibitShape> inhibitRules,
             List<WindowShape> maintenanceWindows) {}
 
-    record GroupingShape(List<String> by, String groupWait, String groupInterval, String repeatInterval) {}
+    record GroupingShape(
+            List<String> by,
+            String groupWait,
+            String groupInterval,
+            String repeatInterval,
+            Map<String, TimingShape> severity) {}
+
+    record TimingShape(String groupWait, String groupInterval, String repeatInterval) {}
 
     record RuleShape(
             String name,
@@ -82,7 +133,8 @@ public record AlertRules(
             @JsonProperty("for") String forDuration,
             String severity,
             String summary,
-            String runbook) {}
+            String runbook,
+            String pageWithin) {}
 
     record InhibitShape(
             String name,
@@ -112,18 +164,7 @@ public record AlertRules(
     }
 
     private static AlertRules from(YamlFile y, FileShape f) {
-        GroupingShape g = f.grouping() == null ? new GroupingShape(null, null, null, null) : f.grouping();
-        List<String> by = g.by() == null ? List.of("alertname") : List.copyOf(g.by());
-        for (String l : by) y.labelName("grouping.by", l);
-        Grouping grouping = new Grouping(
-                by,
-                y.duration("grouping.groupWait", g.groupWait(), Duration.ofSeconds(30)),
-                y.duration("grouping.groupInterval", g.groupInterval(), Duration.ofMinutes(5)),
-                y.duration("grouping.repeatInterval", g.repeatInterval(), Duration.ofHours(4)));
-        if (grouping.repeatInterval().isZero()) {
-            throw y.error(
-                    "grouping.repeatInterval", "is zero", "set how often an unacknowledged alert is repeated, e.g. 4h");
-        }
+        Grouping grouping = grouping(y, f.grouping());
 
         List<Rule> rules = new ArrayList<>();
         Set<String> names = new HashSet<>();
@@ -172,7 +213,8 @@ public record AlertRules(
                     y.duration(key + ".for", r.forDuration(), Duration.ZERO),
                     sev,
                     r.summary(),
-                    r.runbook()));
+                    r.runbook(),
+                    pageWithin(y, key, r.pageWithin())));
         }
 
         List<Inhibition> inhibitions = new ArrayList<>();
@@ -212,6 +254,54 @@ public record AlertRules(
                     w.name() == null ? key : w.name(), m, days, start, dur, zone(y, key + ".zone", w.zone())));
         }
         return new AlertRules(List.copyOf(rules), grouping, List.copyOf(inhibitions), List.copyOf(windows));
+    }
+
+    private static Duration pageWithin(YamlFile y, String key, String text) {
+        Duration d = y.duration(key + ".pageWithin", text, null);
+        if (d != null && d.isZero())
+            throw y.error(key + ".pageWithin", "is zero", "say how soon this rule's P1 must reach a phone, e.g. 2h");
+        return d;
+    }
+
+    private static Grouping grouping(YamlFile y, GroupingShape shape) {
+        GroupingShape g = shape == null ? new GroupingShape(null, null, null, null, null) : shape;
+        List<String> by = g.by() == null ? List.of("alertname") : List.copyOf(g.by());
+        for (String l : by) y.labelName("grouping.by", l);
+        Timing defaults = timing(
+                y,
+                "grouping",
+                new TimingShape(g.groupWait(), g.groupInterval(), g.repeatInterval()),
+                new Timing(Duration.ofSeconds(30), Duration.ofMinutes(5), Duration.ofHours(4)));
+        Map<Severity, Timing> bySeverity = new java.util.EnumMap<>(Severity.class);
+        if (g.severity() != null) {
+            for (var e : g.severity().entrySet()) {
+                String key = "grouping.severity." + e.getKey();
+                Severity sev;
+                try {
+                    sev = Severity.parse(e.getKey());
+                } catch (IllegalArgumentException ex) {
+                    throw y.error(key, ex.getMessage(), "give timings for P1, P2 or P3");
+                }
+                if (e.getValue() == null)
+                    throw y.error(key, "is empty", "give groupWait, groupInterval or repeatInterval, e.g. {groupWait: 0s}");
+                bySeverity.put(sev, timing(y, key, e.getValue(), defaults));
+            }
+        }
+        return new Grouping(
+                by, defaults.groupWait(), defaults.groupInterval(), defaults.repeatInterval(), bySeverity);
+    }
+
+    /** Timings under {@code key}; what is left out comes from {@code fallback}. */
+    private static Timing timing(YamlFile y, String key, TimingShape t, Timing fallback) {
+        Timing out = new Timing(
+                y.duration(key + ".groupWait", t.groupWait(), fallback.groupWait()),
+                y.duration(key + ".groupInterval", t.groupInterval(), fallback.groupInterval()),
+                y.duration(key + ".repeatInterval", t.repeatInterval(), fallback.repeatInterval()));
+        if (out.repeatInterval().isZero()) {
+            throw y.error(
+                    key + ".repeatInterval", "is zero", "set how often an unacknowledged alert is repeated, e.g. 4h");
+        }
+        return out;
     }
 
     static DayOfWeek day(YamlFile y, String key, String d) {

@@ -115,16 +115,28 @@ public record EscalationPolicies(
     record TargetShape(String channel, String to, Boolean businessHoursOnly) {}
 
     public static EscalationPolicies load(Path file, Env env, Duration defaultRepeat) {
+        return load(file, env, sev -> defaultRepeat);
+    }
+
+    /** {@code defaultRepeat}: a severity's repeat when its policy sets none (the rules' per-severity repeatInterval). */
+    public static EscalationPolicies load(
+            Path file, Env env, java.util.function.Function<Severity, Duration> defaultRepeat) {
         YamlFile y = new YamlFile(FILE);
         return from(y, y.read(file, env, FileShape.class), defaultRepeat);
     }
 
     static EscalationPolicies parse(String text, Env env, Duration defaultRepeat) {
+        return parse(text, env, sev -> defaultRepeat);
+    }
+
+    static EscalationPolicies parse(
+            String text, Env env, java.util.function.Function<Severity, Duration> defaultRepeat) {
         YamlFile y = new YamlFile(FILE);
         return from(y, y.parse(y.expand(text, env), FileShape.class), defaultRepeat);
     }
 
-    private static EscalationPolicies from(YamlFile y, FileShape f, Duration defaultRepeat) {
+    private static EscalationPolicies from(
+            YamlFile y, FileShape f, java.util.function.Function<Severity, Duration> defaultRepeat) {
         if (f.people() == null || f.people().isEmpty()) {
             throw y.error("people", "is missing", "list the people on call with name, phone (E.164) and e-mail");
         }
@@ -196,7 +208,7 @@ public record EscalationPolicies(
                 } catch (IllegalArgumentException ex) {
                     throw y.error("policies." + e.getKey(), ex.getMessage(), "name policies P1, P2 and P3");
                 }
-                policies.put(sev, policy(y, "policies." + e.getKey(), e.getValue(), people, defaultRepeat));
+                policies.put(sev, policy(y, "policies." + e.getKey(), e.getValue(), people, defaultRepeat.apply(sev)));
             }
         }
         for (Severity s : Severity.values()) {

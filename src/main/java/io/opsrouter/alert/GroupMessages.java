@@ -18,7 +18,7 @@ import java.util.TreeSet;
 
 /**
  * Group scheduling and group messages: a group's first message after group_wait, later ones no sooner than
- * group_interval apart, each announcing the group's firing alerts not announced yet (those muted are held back).
+ * group_interval apart (both those of the group's severity: {@code grouping.severity} in the rules file), each announcing the group's firing alerts not announced yet (those muted are held back).
  */
 final class GroupMessages {
     static final int SWEEP_BATCH = 500;
@@ -47,9 +47,11 @@ final class GroupMessages {
             if (g.nextFlushAt() != null) continue;
             // like Alertmanager, a group whose announced alerts are all gone starts over with group_wait
             boolean fresh = g.lastFlushAt() == null || !ctx.alerts.hasAnnouncedLive(c, g.id());
+            // the group's own severity's timings: with the shipped P1 0s/0s, a new P1 goes out in this transaction
+            AlertRules.Timing timing = cfg.rules().grouping().timing(g.severity());
             Instant next = fresh
-                    ? now.plus(cfg.rules().grouping().groupWait())
-                    : max(now, g.lastFlushAt().plus(cfg.groupInterval()));
+                    ? now.plus(timing.groupWait())
+                    : max(now, g.lastFlushAt().plus(timing.groupInterval()));
             g = new AlertGroups.Group(g.id(), g.key(), g.severity(), next, g.lastFlushAt(), g.seq());
             e.setValue(g);
             changed.add(g);

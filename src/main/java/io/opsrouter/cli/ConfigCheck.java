@@ -81,7 +81,8 @@ final class ConfigCheck {
         List<Monitor> monitors = probes == null ? null : attempt(() -> MonitorsFile.load(home, probes.file(), env));
         List<Heartbeat> heartbeats = beats == null ? null : attempt(() -> HeartbeatsFile.load(home, beats.file(), env));
         AlertRules rules = required(AlertRules.FILE, () -> AlertRules.load(home.resolve(AlertRules.FILE), env));
-        Duration repeat = rules == null ? Duration.ofHours(4) : rules.grouping().repeatInterval();
+        java.util.function.Function<io.opsrouter.alert.Severity, Duration> repeat =
+                rules == null ? sev -> Duration.ofHours(4) : rules.grouping()::repeatInterval;
         EscalationPolicies policies = required(
                 EscalationPolicies.FILE,
                 () -> EscalationPolicies.load(home.resolve(EscalationPolicies.FILE), env, repeat));

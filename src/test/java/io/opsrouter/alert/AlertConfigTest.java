@@ -50,6 +50,49 @@ class AlertConfigTest {
     @CsvSource(
             delimiter = '|',
             value = {
+                "rules.bad-grouping-severity.yaml | config/alert-rules.yaml:4: grouping.severity.P4: 'P4' is not a severity; use P1, P2 or P3 (fix: give timings for P1, P2 or P3)",
+                "rules.grouping-severity-zero-repeat.yaml | config/alert-rules.yaml:3: grouping.severity.P3.repeatInterval: is zero (fix: set how often an unacknowledged alert is repeated, e.g. 4h)",
+            })
+    void brokenPerSeverityGroupingIsRefusedWithTheExactMessage(String file, String message) {
+        assertThatThrownBy(() -> AlertRules.load(FIXTURES.resolve(file.strip()), NO_ENV))
+                .isInstanceOf(SettingsException.class)
+                .hasMessage(message.strip());
+    }
+
+    @Test
+    void groupingTimingsPerSeverityOverrideTheDefaultsAndTheShippedP1IsNotHeldBack() {
+        AlertRules rules = AlertRules.parse(
+                """
+                grouping:
+                  by: [service]
+                  groupWait: 10s
+                  groupInterval: 5m
+                  repeatInterval: 4h
+                  severity:
+                    P1: {groupWait: 0s, groupInterval: 0s}
+                    P3: {repeatInterval: 12h}
+                rules: []
+                """,
+                NO_ENV);
+        AlertRules.Grouping g = rules.grouping();
+        assertThat(g.timing(Severity.P1))
+                .isEqualTo(new AlertRules.Timing(Duration.ZERO, Duration.ZERO, Duration.ofHours(4)));
+        assertThat(g.timing(Severity.P2))
+                .isEqualTo(new AlertRules.Timing(Duration.ofSeconds(10), Duration.ofMinutes(5), Duration.ofHours(4)));
+        assertThat(g.timing(Severity.P3))
+                .isEqualTo(new AlertRules.Timing(Duration.ofSeconds(10), Duration.ofMinutes(5), Duration.ofHours(12)));
+
+        AlertRules shipped = AlertRules.load(RouterHarness.REPO.resolve("config/alert-rules.yaml"), NO_ENV);
+        assertThat(shipped.grouping().groupWait(Severity.P1)).isZero();
+        assertThat(shipped.grouping().groupInterval(Severity.P1)).isZero();
+        assertThat(shipped.grouping().groupWait(Severity.P2)).isPositive();
+        assertThat(shipped.grouping().groupInterval(Severity.P3)).isPositive();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(
+            delimiter = '|',
+            value = {
                 "escalation.unknown-channel.yaml        | policies.P1.steps[0].notify[0].channel | 'pager' is not a channel",
                 "escalation.bad-phone.yaml              | people.primary.phone                   | not a phone number in E.164 form",
                 "escalation.bad-email.yaml              | people.primary.email                   | 'pat-at-example.com' is not an e-mail address",

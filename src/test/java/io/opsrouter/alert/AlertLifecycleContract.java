@@ -806,4 +806,74 @@ abstract class AlertLifecycleContract {
         assertThat(f.engine.list(null, null, Map.of(), 100)).isEmpty();
         assertThat(f.sent()).isEmpty();
     }
+
+    /** The shipped shape: P1 not held back by grouping, P2 and P3 keep the defaults. */
+    static final String P1_AT_ONCE = AlertFixture.RULES.replace(
+            "  repeatInterval: 1h\n",
+            "  repeatInterval: 1h\n  severity:\n    P1: {groupWait: 0s, groupInterval: 0s}\n");
+
+    @Test
+    void aSecondP1InAnAnnouncedGroupGoesOutAtOnceAndSaysOnlyWhatIsNew() {
+        f = new AlertFixture(openStore(), clock, P1_AT_ONCE, AlertFixture.ALL);
+        // no sweep: the message is written in the intake's own transaction
+        f.engine.accept(List.of(firing("supabase-rest", "backend")));
+        assertThat(f.sent()).containsExactly("slack - firing", PAT_SMS + " firing", PAT_MAIL + " firing");
+        clock.advance(Duration.ofSeconds(17));
+        f.engine.accept(List.of(firing("supabase-auth", "backend")));
+        List<AlertFixture.Row> rows =
+                f.outbox().stream().filter(r -> r.kind().equals("firing")).toList();
+        assertThat(rows).hasSize(6);
+        assertThat(rows.get(5).notification().groupKey()).isEqualTo("severity=P1,service=backend");
+        for (AlertFixture.Row r : rows.subList(3, 6))
+            assertThat(r.notification().alerts()).extracting(v -> v.name()).containsExactly("supabase-auth");
+        // a P2 keeps the default group_wait
+        f.engine.accept(List.of(firing("frontend-latency", "frontend")));
+        assertThat(f.sent()).hasSize(6);
+        after(Duration.ofSeconds(30));
+        assertThat(f.sentSince(6)).containsExactly("slack - firing", PAT_MAIL + " firing");
+    }
+
+    @Test
+    void aRulesForCountsFromTheFirstFailingObservationTheSignalCarries() {
+        fixture(AlertFixture.ALL);
+        Signal seen = firing("slow", "frontend");
+        // the monitor first failed 90 s before the run that confirmed it: 30 s of the rule's 2 m are left
+        f.engine.accept(List.of(since(seen, AlertFixture.NIGHT.minusSeconds(90))));
+        Map<String, Object> pending = f.only("pending");
+        assertThat(pending.get("firesAt")).isEqualTo(AlertFixture.NIGHT.plusSeconds(30));
+        after(Duration.ofSeconds(29));
+        assertThat(f.only("pending")).isNotNull();
+        after(Duration.ofSeconds(1));
+        assertThat(f.only("firing")).isNotNull();
+
+        // failing for longer than the rule's for already: firing at once
+        Signal other = AlertFixture.probe("slow", "batch", Signal.State.FIRING, Map.of());
+        f.engine.accept(List.of(since(other, clock.instant().minus(Duration.ofMinutes(3)))));
+        assertThat(f.engine.list("firing", null, Map.of(), 100)).hasSize(2);
+    }
+
+    @Test
+    void dueGroupsAreFlushedMostSevereFirst() {
+        fixture(AlertFixture.ALL);
+        f.engine.accept(List.of(firing("frontend-latency", "frontend"))); // P2, due first
+        clock.advance(Duration.ofSeconds(10));
+        f.engine.accept(List.of(firing("supabase-rest", "backend"))); // P1, due 10 s later
+        after(Duration.ofSeconds(40));
+        assertThat(f.outbox()).extracting(AlertFixture.Row::severity)
+                .containsExactly("P1", "P1", "P1", "P2", "P2");
+    }
+
+    private static Signal since(Signal s, Instant since) {
+        return new Signal(
+                s.source(),
+                s.name(),
+                s.labels(),
+                s.annotations(),
+                s.values(),
+                s.state(),
+                s.severity(),
+                s.at(),
+                s.externalId(),
+                since);
+    }
 }
