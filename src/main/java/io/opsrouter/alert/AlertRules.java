@@ -158,7 +158,7 @@ public record AlertRules(
         return from(y, y.read(file, env, FileShape.class));
     }
 
-    static AlertRules parse(String text, Env env) {
+    public static AlertRules parse(String text, Env env) {
         YamlFile y = new YamlFile(FILE);
         return from(y, y.parse(y.expand(text, env), FileShape.class));
     }

@@ -7,6 +7,8 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.opsrouter.alert.AlertRules;
 import io.opsrouter.alert.EscalationPolicies;
 import io.opsrouter.backup.BackupSettings;
+import io.opsrouter.budget.PageBudget;
+import io.opsrouter.budget.PageBudgetSettings;
 import io.opsrouter.config.ConfigReload;
 import io.opsrouter.config.CoreSettings;
 import io.opsrouter.config.Env;
@@ -44,11 +46,19 @@ import java.util.stream.Stream;
  * warns about what loads but is probably wrong.
  */
 final class ConfigCheck {
-    /** One line of the report. */
-    record Finding(boolean error, String message) {
+    /** One line of the report: an error, a warning, or (with {@code --detailed}) information. */
+    record Finding(boolean error, String message, boolean info) {
+        Finding(boolean error, String message) {
+            this(error, message, false);
+        }
+
+        boolean warning() {
+            return !error && !info;
+        }
+
         @Override
         public String toString() {
-            return (error ? "error:   " : "warning: ") + message;
+            return (error ? "error:   " : info ? "info:    " : "warning: ") + message;
         }
     }
 
@@ -92,6 +102,7 @@ final class ConfigCheck {
         routes(core == null ? home.resolve("routes") : core.routesDir());
         if (rules != null && monitors != null && heartbeats != null) unknownMonitors(rules, monitors, heartbeats);
         if (policies != null) unreachablePeople(policies);
+        if (rules != null && monitors != null) pageBudget(s, monitors, rules);
         return findings;
     }
 
@@ -193,6 +204,16 @@ final class ConfigCheck {
                                 + "', which no monitor or heartbeat is called (fix: use one of "
                                 + String.join(", ", ids) + ")");
             }
+        }
+    }
+
+    /** Each P1's worst-case time to the phone as information, and a warning for one later than its promise. */
+    private void pageBudget(SettingsSource s, List<Monitor> monitors, AlertRules rules) {
+        PageBudgetSettings settings = attempt(() -> PageBudgetSettings.from(s));
+        if (settings == null) return;
+        for (PageBudget.Line l : PageBudget.of(monitors, rules, settings, java.time.Instant.now())) {
+            findings.add(new Finding(false, l.info(), true));
+            if (l.overPromise()) add(false, l.warning());
         }
     }
 

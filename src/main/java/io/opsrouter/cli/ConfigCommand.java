@@ -34,6 +34,11 @@ public final class ConfigCommand implements Runnable {
         @Mixin
         HomeOption home = new HomeOption();
 
+        @picocli.CommandLine.Option(
+                names = "--detailed",
+                description = "Also print information: each P1's time-to-page budget per monitor and rule.")
+        boolean detailed;
+
         private final Env env;
         private final PrintStream out;
 
@@ -49,9 +54,9 @@ public final class ConfigCommand implements Runnable {
         @Override
         public Integer call() {
             List<ConfigCheck.Finding> findings = new ConfigCheck(home.resolve(env), env).run();
-            findings.forEach(out::println);
+            findings.stream().filter(f -> detailed || !f.info()).forEach(out::println);
             long errors = findings.stream().filter(ConfigCheck.Finding::error).count();
-            long warnings = findings.size() - errors;
+            long warnings = findings.stream().filter(ConfigCheck.Finding::warning).count();
             out.println("config check: " + (errors == 0 ? "valid" : "INVALID") + ", " + errors + " error(s), "
                     + warnings + " warning(s)");
             return errors == 0 ? OK : ERRORS;

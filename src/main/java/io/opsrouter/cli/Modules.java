@@ -18,6 +18,7 @@ public final class Modules {
                 new io.opsrouter.notify.NotifyModule(),
                 new io.opsrouter.ingest.IngestModule(),
                 new io.opsrouter.probe.ProbeModule(),
+                new io.opsrouter.budget.PageBudgetModule(),
                 new io.opsrouter.backup.BackupModule(),
                 new io.opsrouter.heartbeat.HeartbeatModule());
     }
