@@ -56,11 +56,13 @@ class ConfigCheckTest {
         }
     }
 
-    private int check() {
+    private int check(String... more) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        String[] args = java.util.stream.Stream.concat(Stream.of("--home", home.toString()), Stream.of(more))
+                .toArray(String[]::new);
         int exit = new CommandLine(
                         new ConfigCommand.Check(new Env(env), new PrintStream(bytes, true, StandardCharsets.UTF_8)))
-                .execute("--home", home.toString());
+                .execute(args);
         out = bytes.toString(StandardCharsets.UTF_8).replace(System.lineSeparator(), "\n");
         return exit;
     }
@@ -151,7 +153,7 @@ class ConfigCheckTest {
         assertThat(check()).isEqualTo(1);
         assertThat(out).isEqualTo("""
                 error:   config/application.properties: router.db.pool-size: 'many' is not a whole number from 1 to 200 (fix: set it to a number from 1 to 200)
-                error:   config/alert-rules.yaml:18: is not valid YAML: while parsing a flow mapping (fix: fix the YAML syntax)
+                error:   config/alert-rules.yaml:24: is not valid YAML: while parsing a flow mapping (fix: fix the YAML syntax)
                 error:   config/escalation.yaml:37: policies.P1.steps[0].notify[0].channel: 'pager' is not a channel (fix: use one of slack, email, sms, webhook, log)
                 error:   config/backups.yaml: deflateLevel: '42' is not a whole number from 0 to 9 (fix: set a number from 0 to 9)
                 error:   routes/broken.yaml:2: is not valid YAML: while parsing a flow mapping (fix: fix the YAML syntax)
@@ -188,5 +190,40 @@ class ConfigCheckTest {
                 .hasSize(1);
         assertThat(out.lines().filter(l -> l.startsWith("error:   config/templates")))
                 .hasSize(1);
+    }
+
+    @Test
+    void detailedPrintsEachP1sPageBudgetAndTheShippedOnesKeepTheirPromise() {
+        env.put("FRONTEND_URL", "https://www.example.com/");
+        assertThat(check("--detailed")).isZero();
+        assertThat(out.lines().filter(l -> l.startsWith("info:    page budget: ")))
+                .hasSize(7)
+                .contains("info:    page budget: monitor frontend -> rule site-unreachable (P1): 2m30s at worst from"
+                        + " the failure to the phone = interval 15s + for 2m + sweep 5s + P1 group wait 0s + channel"
+                        + " 10s; promise 3m (for 2m + router.page-budget.slack 1m)");
+        assertThat(out).endsWith(CLEAN);
+    }
+
+    @Test
+    void aP1ThatMayPageLaterThanItsPromiseIsAWarning() throws IOException {
+        edit("config/monitors.yaml", "interval: 15s ", "interval: 2m ");
+        assertThat(check()).isZero();
+        assertThat(out)
+                .isEqualTo("warning: config/monitors.yaml: monitor frontend -> config/alert-rules.yaml rule"
+                        + " site-unreachable: a P1 may reach the phone 4m15s after the failure, later than its promise"
+                        + " of 3m (for 2m + router.page-budget.slack 1m) (fix: shorten the monitor's interval or"
+                        + " retryInterval, the P1 groupWait, or give the rule pageWithin)\n"
+                        + "config check: valid, 0 error(s), 1 warning(s)\n");
+    }
+
+    @Test
+    void aBadPageBudgetSlackIsAnError() throws IOException {
+        Path props = home.resolve("config/application.properties");
+        Files.writeString(props, Files.readString(props) + "\nrouter.page-budget.slack=soon\n");
+        assertThat(check()).isEqualTo(ConfigCommand.Check.ERRORS);
+        assertThat(out.lines().filter(l -> l.startsWith("error:")))
+                .containsExactly("error:   config/application.properties: router.page-budget.slack: 'soon' is not a"
+                        + " duration; write it like 500ms, 30s, 5m, 2h or 1h30m (fix: write a duration such as 30s, 5m"
+                        + " or 1h)");
     }
 }
