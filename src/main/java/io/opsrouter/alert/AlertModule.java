@@ -65,8 +65,7 @@ public final class AlertModule implements RouterModule {
         }
         reloadInterval = ConfigReload.interval(s);
         AlertRules rules = AlertRules.load(rulesFile, ctx.env());
-        EscalationPolicies policies =
-                EscalationPolicies.load(policyFile, ctx.env(), rules.grouping()::repeatInterval);
+        EscalationPolicies policies = EscalationPolicies.load(policyFile, ctx.env(), rules.grouping()::repeatInterval);
         Duration ttl = s.duration(ACK_TTL, "ALERTS_ACK_LINK_TTL", Duration.ofHours(24));
         AckTokens tokens = new AckTokens(ackKey(s, ctx.store()), ttl);
         AlertMeters meters = new AlertMeters(ctx.metrics().registry());
@@ -80,8 +79,7 @@ public final class AlertModule implements RouterModule {
                 List.of(rulesFile, policyFile),
                 () -> {
                     AlertRules r = AlertRules.load(rulesFile, ctx.env());
-                    EscalationPolicies p = EscalationPolicies.load(
-                            policyFile, ctx.env(), r.grouping()::repeatInterval);
+                    EscalationPolicies p = EscalationPolicies.load(policyFile, ctx.env(), r.grouping()::repeatInterval);
                     engine.replaceConfig(r, p);
                     return r.rules().size() + " rules, " + p.people().size() + " people";
                 },

@@ -283,12 +283,12 @@ public record AlertRules(
                     throw y.error(key, ex.getMessage(), "give timings for P1, P2 or P3");
                 }
                 if (e.getValue() == null)
-                    throw y.error(key, "is empty", "give groupWait, groupInterval or repeatInterval, e.g. {groupWait: 0s}");
+                    throw y.error(
+                            key, "is empty", "give groupWait, groupInterval or repeatInterval, e.g. {groupWait: 0s}");
                 bySeverity.put(sev, timing(y, key, e.getValue(), defaults));
             }
         }
-        return new Grouping(
-                by, defaults.groupWait(), defaults.groupInterval(), defaults.repeatInterval(), bySeverity);
+        return new Grouping(by, defaults.groupWait(), defaults.groupInterval(), defaults.repeatInterval(), bySeverity);
     }
 
     /** Timings under {@code key}; what is left out comes from {@code fallback}. */

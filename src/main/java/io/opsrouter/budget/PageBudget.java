@@ -98,7 +98,8 @@ public final class PageBudget {
         Duration retry = m.retryInterval();
         int threshold = m.failureThreshold();
         Duration confirm = timeout.plus(retry.plus(timeout).multipliedBy(threshold - 1L));
-        if (!m.forDuration().isZero()) confirm = max(confirm, m.forDuration().plus(retry).plus(timeout));
+        if (!m.forDuration().isZero())
+            confirm = max(confirm, m.forDuration().plus(retry).plus(timeout));
         Duration ruleFor = r == null ? Duration.ZERO : r.forDuration();
         Duration firing;
         String firingText;
@@ -149,7 +150,8 @@ public final class PageBudget {
     static String text(Duration d) {
         long s = d.toSeconds();
         if (d.toMillis() % 1000 != 0 || s < 60) return Durations.format(d);
-        String out = (s >= 3600 ? s / 3600 + "h" : "") + (s % 3600 >= 60 ? s % 3600 / 60 + "m" : "")
+        String out = (s >= 3600 ? s / 3600 + "h" : "")
+                + (s % 3600 >= 60 ? s % 3600 / 60 + "m" : "")
                 + (s % 60 > 0 ? s % 60 + "s" : "");
         return out;
     }

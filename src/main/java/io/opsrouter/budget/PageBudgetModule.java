@@ -31,12 +31,16 @@ public final class PageBudgetModule implements RouterModule {
         Path home = ctx.core().home();
         Path rulesFile = home.resolve(AlertRules.FILE);
         if (!Files.isRegularFile(rulesFile)) return; // the alert module says so and stops start-up
-        List<Monitor> monitors =
-                MonitorsFile.load(home, ProbeSettings.from(ctx.settings()).file(), ctx.env()).stream()
-                        .filter(Monitor::enabled)
-                        .toList();
-        for (String w : warnings(monitors, AlertRules.load(rulesFile, ctx.env()), settings, ctx.clock().instant()))
-            LOG.warn(w);
+        List<Monitor> monitors = MonitorsFile.load(
+                        home, ProbeSettings.from(ctx.settings()).file(), ctx.env())
+                .stream()
+                .filter(Monitor::enabled)
+                .toList();
+        for (String w : warnings(
+                monitors,
+                AlertRules.load(rulesFile, ctx.env()),
+                settings,
+                ctx.clock().instant())) LOG.warn(w);
     }
 
     /** The warnings start-up logs: one per monitor and rule over its promise. */

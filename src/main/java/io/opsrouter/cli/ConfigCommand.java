@@ -56,7 +56,8 @@ public final class ConfigCommand implements Runnable {
             List<ConfigCheck.Finding> findings = new ConfigCheck(home.resolve(env), env).run();
             findings.stream().filter(f -> detailed || !f.info()).forEach(out::println);
             long errors = findings.stream().filter(ConfigCheck.Finding::error).count();
-            long warnings = findings.stream().filter(ConfigCheck.Finding::warning).count();
+            long warnings =
+                    findings.stream().filter(ConfigCheck.Finding::warning).count();
             out.println("config check: " + (errors == 0 ? "valid" : "INVALID") + ", " + errors + " error(s), "
                     + warnings + " warning(s)");
             return errors == 0 ? OK : ERRORS;

@@ -9,8 +9,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -122,8 +122,8 @@ public final class ProbeScheduler implements AutoCloseable {
     private void schedule(Slot s) {
         if (stopped) return;
         try {
-            s.pending = timer.schedule(
-                    () -> fire(s), Math.max(0, s.dueNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
+            s.pending =
+                    timer.schedule(() -> fire(s), Math.max(0, s.dueNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
         } catch (RejectedExecutionException e) {
             // stopping
         }

@@ -61,8 +61,7 @@ class AlertConfigTest {
 
     @Test
     void groupingTimingsPerSeverityOverrideTheDefaultsAndTheShippedP1IsNotHeldBack() {
-        AlertRules rules = AlertRules.parse(
-                """
+        AlertRules rules = AlertRules.parse("""
                 grouping:
                   by: [service]
                   groupWait: 10s
@@ -72,8 +71,7 @@ class AlertConfigTest {
                     P1: {groupWait: 0s, groupInterval: 0s}
                     P3: {repeatInterval: 12h}
                 rules: []
-                """,
-                NO_ENV);
+                """, NO_ENV);
         AlertRules.Grouping g = rules.grouping();
         assertThat(g.timing(Severity.P1))
                 .isEqualTo(new AlertRules.Timing(Duration.ZERO, Duration.ZERO, Duration.ofHours(4)));

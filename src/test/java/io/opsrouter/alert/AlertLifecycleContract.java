@@ -859,8 +859,7 @@ abstract class AlertLifecycleContract {
         clock.advance(Duration.ofSeconds(10));
         f.engine.accept(List.of(firing("supabase-rest", "backend"))); // P1, due 10 s later
         after(Duration.ofSeconds(40));
-        assertThat(f.outbox()).extracting(AlertFixture.Row::severity)
-                .containsExactly("P1", "P1", "P1", "P2", "P2");
+        assertThat(f.outbox()).extracting(AlertFixture.Row::severity).containsExactly("P1", "P1", "P1", "P2", "P2");
     }
 
     private static Signal since(Signal s, Instant since) {

@@ -60,8 +60,7 @@ class PageBudgetTest {
                 .isEqualTo("page budget: monitor frontend (disabled) -> rule site-unreachable (P1): 2m30s at worst"
                         + " from the failure to the phone = interval 15s + for 2m + sweep 5s + P1 group wait 0s"
                         + " + channel 10s; promise 3m (for 2m + router.page-budget.slack 1m)");
-        assertThat(PageBudgetModule.warnings(
-                        shippedMonitors(), shippedRules(), PageBudgetSettings.DEFAULTS, NOW))
+        assertThat(PageBudgetModule.warnings(shippedMonitors(), shippedRules(), PageBudgetSettings.DEFAULTS, NOW))
                 .isEmpty();
     }
 

@@ -111,7 +111,9 @@ class MonitorStateTest {
         s.apply(result(web, true, 10));
         assertThat(s.retrying()).isFalse();
         s.apply(result(web, false, 20));
-        assertThat(s.retrying()).as("failing, not yet confirmed: re-checked at retryInterval").isTrue();
+        assertThat(s.retrying())
+                .as("failing, not yet confirmed: re-checked at retryInterval")
+                .isTrue();
         s.apply(result(web, false, 30));
         ProbeResult third = result(web, false, 40);
         MonitorState.Step down = s.apply(third);

@@ -186,7 +186,8 @@ class MonitorsFileTest {
                     port: 5432
                     cron: "0 0 * * * ?"
                 """);
-        assertThat(ms).extracting(Monitor::retryInterval)
+        assertThat(ms)
+                .extracting(Monitor::retryInterval)
                 .containsExactly(
                         Duration.ofSeconds(8), Duration.ofSeconds(5), Duration.ofSeconds(3), Duration.ofSeconds(8));
         assertThat(Monitors.one("""
@@ -194,8 +195,6 @@ class MonitorsFileTest {
                           kind: tcp
                           host: 127.0.0.1
                           port: 5432
-                        """).retryInterval())
-                .as("built-in default")
-                .isEqualTo(Duration.ofSeconds(10));
+                        """).retryInterval()).as("built-in default").isEqualTo(Duration.ofSeconds(10));
     }
 }
