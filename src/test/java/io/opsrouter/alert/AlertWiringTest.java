@@ -137,12 +137,17 @@ class AlertWiringTest {
             engine(r)
                     .accept(List.of(AlertFixture.probe(
                             "p1-unprocessed", "calls", Signal.State.FIRING, java.util.Map.of("unprocessed_p1", 1.0))));
-            assertThat(outbox(r)).isEmpty();
+            // grouping never holds a P1 back (shipped P1 groupWait 0s): written with the signal, no sweep needed
+            assertThat(outbox(r)).containsExactly("log null firing", "log null firing");
+            // a P3 waits for its group (groupWait 10s) and the timer's sweep on the router's clock
+            engine(r)
+                    .accept(List.of(AlertFixture.probe(
+                            "call-volume", "calls", Signal.State.FIRING, java.util.Map.of("calls_last_hour", 3.0))));
+            assertThat(outbox(r)).hasSize(2);
             clock.advance(Duration.ofSeconds(30));
             org.awaitility.Awaitility.await()
                     .atMost(Duration.ofSeconds(10))
-                    .until(() -> outbox(r).size() == 2);
-            assertThat(outbox(r)).containsExactly("log null firing", "log null firing");
+                    .until(() -> outbox(r).size() == 3);
         }
     }
 

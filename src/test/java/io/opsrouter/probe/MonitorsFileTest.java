@@ -130,7 +130,8 @@ class MonitorsFileTest {
         assertThat(byId.get("postgres").labels()).containsEntry("service", "database");
         assertThat(byId.get("frontend").failureThreshold()).isEqualTo(3);
         assertThat(byId.get("frontend").successThreshold()).isEqualTo(2);
-        assertThat(byId.get("frontend").interval()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(byId.get("frontend").interval()).isEqualTo(Duration.ofSeconds(15));
+        assertThat(byId.get("frontend").retryInterval()).isEqualTo(Duration.ofSeconds(10));
     }
 
     @Test
