@@ -74,7 +74,7 @@ public final class ProbeScheduler implements AutoCloseable {
         /** Changed on the timer thread only (and by start before it runs). */
         long dueNanos;
 
-        ScheduledFuture<?> pending;
+        volatile ScheduledFuture<?> pending;
 
         Slot(Monitor monitor) {
             this.monitor = monitor;
