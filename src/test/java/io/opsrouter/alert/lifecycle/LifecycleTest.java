@@ -40,6 +40,23 @@ class LifecycleTest {
     }
 
     @Test
+    void forCountsFromWhenTheProblemWasFirstSeenNotFromTheAlertsOpening() {
+        // first failing run 50 s before the run that confirmed it: 70 s of the 2 m are left
+        Transition pending = Lifecycle.open(at(50), T0, Duration.ofMinutes(2));
+        assertThat(pending.after().status()).isEqualTo(Status.PENDING);
+        assertThat(pending.after().firesAt()).isEqualTo(at(120));
+        assertThat(pending.messages()).isEmpty();
+        // confirmed after the 2 m had passed: firing at once, its group scheduled
+        Transition late = Lifecycle.open(at(130), T0, Duration.ofMinutes(2));
+        assertThat(late.after().status()).isEqualTo(Status.FIRING);
+        assertThat(late.after().firesAt()).isEqualTo(at(130));
+        assertThat(late.messages()).containsExactly(Notice.SCHEDULE);
+        // a first sighting after the opening (clocks apart) counts from the opening
+        assertThat(Lifecycle.open(T0, at(30), Duration.ofMinutes(2)).after().firesAt())
+                .isEqualTo(at(120));
+    }
+
+    @Test
     void aNewAlertWithForIsPendingAndTellsNobody() {
         Transition t = Lifecycle.open(T0, Duration.ofMinutes(2));
         assertThat(t.after().status()).isEqualTo(Status.PENDING);
