@@ -112,6 +112,53 @@ class TimeToPageTest {
         }
     }
 
+    @Test
+    void anEmergencyCallUnprocessedForItsMinuteIsInTheOutboxWithin5sAfterThatMinute() {
+        Env env = new Env(Map.of(
+                "TARGET_DB_URL", "jdbc:postgresql://127.0.0.1:5432/test",
+                "ONCALL_PRIMARY_PHONE", "+15145550001"));
+        Monitor p1 = MonitorsFile.load(RouterHarness.REPO, MonitorsFile.DEFAULT_FILE, env).stream()
+                .filter(m -> m.id().equals("p1-unprocessed"))
+                .findFirst()
+                .orElseThrow();
+        AlertRules rules = AlertRules.load(RouterHarness.REPO.resolve(AlertRules.FILE), env);
+        EscalationPolicies policies = EscalationPolicies.load(
+                RouterHarness.REPO.resolve(EscalationPolicies.FILE), env, rules.grouping()::repeatInterval);
+        MovableClock clock = new MovableClock(NIGHT);
+        try (StateStore store = StateStore.open("jdbc:h2:file:" + dir.resolve("router"), null, null, 4, dir)) {
+            AlertEngine engine = new AlertEngine(
+                    store,
+                    clock,
+                    rules,
+                    policies,
+                    new AckTokens(
+                            "0123456789abcdef0123456789abcdef".getBytes(StandardCharsets.UTF_8), Duration.ofHours(24)),
+                    "https://ops.example.com",
+                    () -> ChannelDirectory.of(Set.of(ChannelName.SMS, ChannelName.LOG)),
+                    new AlertMeters(new SimpleMeterRegistry()));
+            MonitorState state = new MonitorState(p1);
+            // the query's minute ends just after a run that found nothing: the next run is one interval later
+            Instant minuteEnds = NIGHT.plusMillis(1);
+            clock.set(NIGHT);
+            result(engine, state, p1, NIGHT, 0.0);
+            Instant next = NIGHT.plus(p1.interval());
+            clock.set(next.plusMillis(40)); // the count query answers
+            result(engine, state, p1, next, 1.0);
+            // failureThreshold 1, severity P1, P1 groupWait 0s: written with the signal, no sweep
+            assertThat(smsInOutbox(store)).isTrue();
+            assertThat(Duration.between(minuteEnds, clock.instant()))
+                    .isLessThanOrEqualTo(Duration.ofSeconds(5).plusMillis(40));
+        }
+    }
+
+    private static void result(
+            AlertEngine engine, MonitorState state, Monitor m, Instant startedAt, double unprocessed) {
+        Observation o = Observation.values(Duration.ofMillis(40), Map.of("unprocessed_p1", unprocessed));
+        ProbeResult r = ProbeResult.of(m, startedAt, o);
+        MonitorState.Step step = state.apply(r);
+        if (ProbeSignals.due(step)) engine.accept(List.of(ProbeSignals.of(r, step)));
+    }
+
     private static void run(AlertEngine engine, MonitorState state, Monitor m, Instant startedAt, boolean ok) {
         Observation o = ok
                 ? new Observation(Duration.ofMillis(80), 200, "", false, Map.of(), null)
