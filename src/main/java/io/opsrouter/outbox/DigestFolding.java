@@ -29,8 +29,11 @@ import java.util.TreeSet;
  * folded only while it is still pending, so a row a claimer took meanwhile is neither folded nor counted.
  */
 public final class DigestFolding {
-    /** The most rows one digest stands for: a larger backlog makes several digests, one transaction each. */
-    public static final int MAX_PER_DIGEST = 5000;
+    /**
+     * The most rows one digest stands for: a larger backlog makes several digests, one transaction each, so a claim
+     * that meets rows being folded (H2 makes it wait for their locks) waits for a short transaction only.
+     */
+    public static final int MAX_PER_DIGEST = 2000;
     /** The folded alerts a digest lists by name (the counts cover them all). */
     public static final int ALERTS_SHOWN = 10;
 
