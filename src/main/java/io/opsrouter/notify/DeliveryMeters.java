@@ -89,6 +89,7 @@ final class DeliveryMeters {
             Gauge.builder(MeterNames.NOTIFICATIONS_DEAD, counts, c -> c.of(ch))
                     .tag("channel", ch.id())
                     .description("Notifications given up (dead) and not retried by hand")
+                    .strongReference(true)
                     .register(meters);
         }
     }
