@@ -102,8 +102,10 @@ public final class NotificationsCommand implements Callable<Integer> {
         @Override
         public Integer call() {
             if (dead && status != null && !"dead".equals(status)) {
-                spec.commandLine().getErr().println("ops-router notifications list: --dead and --status " + status
-                        + " ask for different notifications; give one");
+                spec.commandLine()
+                        .getErr()
+                        .println("ops-router notifications list: --dead and --status " + status
+                                + " ask for different notifications; give one");
                 return USAGE;
             }
             String s = status == null ? "dead" : status;
@@ -126,7 +128,16 @@ public final class NotificationsCommand implements Callable<Integer> {
             if (rows.isEmpty()) out.println("no " + status + " notifications");
             else {
                 String row = "%-10s %-8s %-16s %-4s %-16s %8s  %-20s  %s%n";
-                out.printf(row, "ID", "CHANNEL", "RECIPIENT", "SEV", "KIND", "ATTEMPTS", "CREATED", "LAST ERROR / SUMMARY");
+                out.printf(
+                        row,
+                        "ID",
+                        "CHANNEL",
+                        "RECIPIENT",
+                        "SEV",
+                        "KIND",
+                        "ATTEMPTS",
+                        "CREATED",
+                        "LAST ERROR / SUMMARY");
                 for (JsonNode r : rows) {
                     String created = r.path("createdAt").asText("").replaceFirst("\\.\\d+Z$", "Z");
                     String detail = r.hasNonNull("lastError")
@@ -188,7 +199,9 @@ public final class NotificationsCommand implements Callable<Integer> {
                 JsonNode n = a.body();
                 out.println("notification " + id + " (" + n.path("severity").asText() + " "
                         + n.path("kind").asText() + " on " + n.path("channel").asText()
-                        + (n.hasNonNull("recipient") ? " to " + n.get("recipient").asText() : "")
+                        + (n.hasNonNull("recipient")
+                                ? " to " + n.get("recipient").asText()
+                                : "")
                         + ") is pending again, due now");
                 return 0;
             });

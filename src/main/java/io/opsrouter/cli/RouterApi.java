@@ -57,7 +57,8 @@ final class RouterApi {
     private RouterApi(String base, String token) {
         this.base = base;
         this.token = token;
-        this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        this.http =
+                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     }
 
     static RouterApi from(Env env) throws Unusable {
@@ -71,8 +72,8 @@ final class RouterApi {
         if (uri == null
                 || uri.getHost() == null
                 || !("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()))) {
-            throw new Unusable(
-                    URL_ENV + " '" + url + "' is not an http(s) URL: set it to the router's address, e.g. " + DEFAULT_URL);
+            throw new Unusable(URL_ENV + " '" + url + "' is not an http(s) URL: set it to the router's address, e.g. "
+                    + DEFAULT_URL);
         }
         String token = env.get(TOKEN_ENV)
                 .orElseThrow(() -> new Unusable(TOKEN_ENV + " is not set: set it to the router's API token (the"

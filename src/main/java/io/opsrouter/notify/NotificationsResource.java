@@ -64,7 +64,8 @@ public final class NotificationsResource {
         if (b != null) {
             before = id(b);
             if (before == null) {
-                ApiErrors.respond(ex, 400, "before must be a notification id (a whole number) from a previous page", "before");
+                ApiErrors.respond(
+                        ex, 400, "before must be a notification id (a whole number) from a previous page", "before");
                 return;
             }
         }
@@ -92,12 +93,13 @@ public final class NotificationsResource {
         DeadLetters.Retry r = dead.retry(id, clock.instant());
         switch (r.outcome()) {
             case UNKNOWN -> ApiErrors.respond(ex, 404, "no notification with id " + id, "id");
-            case NOT_DEAD -> ApiErrors.respond(
-                    ex,
-                    409,
-                    "notification " + id + " is " + r.entry().status() + ", not dead: only a dead notification can be"
-                            + " retried",
-                    "id");
+            case NOT_DEAD ->
+                ApiErrors.respond(
+                        ex,
+                        409,
+                        "notification " + id + " is " + r.entry().status()
+                                + ", not dead: only a dead notification can be" + " retried",
+                        "id");
             case RETRIED -> {
                 Entry e = r.entry();
                 LOG.info(

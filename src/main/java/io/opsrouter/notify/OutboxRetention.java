@@ -45,7 +45,8 @@ public final class OutboxRetention {
         while (true) {
             int n = store.inTransaction(c -> {
                 try (PreparedStatement ps = c.prepareStatement("DELETE FROM outbox WHERE id IN (SELECT id FROM outbox"
-                        + " WHERE status IN ('sent', 'dead', 'folded') AND created_at < ? ORDER BY id LIMIT " + CHUNK + ")")) {
+                        + " WHERE status IN ('sent', 'dead', 'folded') AND created_at < ? ORDER BY id LIMIT " + CHUNK
+                        + ")")) {
                     ps.setObject(1, before);
                     return ps.executeUpdate();
                 }

@@ -95,8 +95,7 @@ public final class DigestFolding {
             Notification digest = digest(backlog.channel(), key, folded, link);
             Outbox.enqueueAll(c, List.of(digest), now);
             Recipient r = digest.recipient();
-            return new Folded(
-                    backlog.channel(), r == null ? null : r.name(), digest.severity(), key, digest.digest());
+            return new Folded(backlog.channel(), r == null ? null : r.name(), digest.severity(), key, digest.digest());
         }));
     }
 
@@ -105,8 +104,9 @@ public final class DigestFolding {
     private List<Candidate> candidates(Connection c, Backlog b, Instant now) throws SQLException {
         List<Candidate> rows = new ArrayList<>();
         String who = b.address() == null ? "recipient IS NULL" : "recipient = ?";
-        try (PreparedStatement ps = c.prepareStatement("SELECT id, payload FROM outbox WHERE channel = ? AND " + who
-                + " AND " + LESSER + " ORDER BY created_at, id LIMIT ?" + store.dialect().skipLocked())) {
+        try (PreparedStatement ps =
+                c.prepareStatement("SELECT id, payload FROM outbox WHERE channel = ? AND " + who + " AND " + LESSER
+                        + " ORDER BY created_at, id LIMIT ?" + store.dialect().skipLocked())) {
             int i = 1;
             ps.setString(i++, b.channel().id());
             if (b.address() != null) ps.setString(i++, b.address());
@@ -115,7 +115,8 @@ public final class DigestFolding {
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     try {
-                        rows.add(new Candidate(rs.getLong(1), Json.MAPPER.readValue(rs.getString(2), Notification.class)));
+                        rows.add(new Candidate(
+                                rs.getLong(1), Json.MAPPER.readValue(rs.getString(2), Notification.class)));
                     } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
                         // an unreadable payload is the dispatcher's to report and dead-letter; it is not folded
                     }

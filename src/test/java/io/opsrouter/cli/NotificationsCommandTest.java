@@ -102,8 +102,7 @@ class NotificationsCommandTest {
         Map<String, String> noToken = env();
         noToken.remove("ROUTER_API_TOKEN");
         assertThat(run(noToken, "list", "--dead")).isEqualTo(NotificationsCommand.USAGE);
-        assertThat(err.toString())
-                .contains("ROUTER_API_TOKEN is not set: set it to the router's API token");
+        assertThat(err.toString()).contains("ROUTER_API_TOKEN is not set: set it to the router's API token");
 
         Map<String, String> wrong = env();
         wrong.put("ROUTER_API_TOKEN", "not-the-token-000000");

@@ -60,8 +60,7 @@ class DigestDeliveryTest {
             List<JsonNode> lines = new ArrayList<>();
             for (String l : Files.readAllLines(file)) lines.add(Json.MAPPER.readTree(l));
             assertThat(lines).hasSize(2);
-            List<String> texts =
-                    lines.stream().map(l -> l.get("text").asText()).toList();
+            List<String> texts = lines.stream().map(l -> l.get("text").asText()).toList();
             assertThat(texts)
                     .anySatisfy(t -> assertThat(t)
                             .isEqualTo("[P3] 70 more alerts firing in 3 services: svc0, svc1, svc2. "
@@ -69,8 +68,7 @@ class DigestDeliveryTest {
                                     + "/api/alerts?status=firing"))
                     .anySatisfy(t -> assertThat(t).contains("[P1]").contains("queue slow: p1"));
             assertThat(OutboxRows.count(store, "status = 'folded'")).isEqualTo(70);
-            await().atMost(Duration.ofSeconds(10))
-                    .until(() -> OutboxRows.count(store, "status = 'sent'") == 2);
+            await().atMost(Duration.ofSeconds(10)).until(() -> OutboxRows.count(store, "status = 'sent'") == 2);
             assertThat(router.get("/metrics").body().lines())
                     .contains("ops_router_notifications_folded_total{channel=\"sms\"} 70.0");
         }

@@ -111,6 +111,18 @@ class DigestFolderTest {
     }
 
     @Test
+    void foldedRowsArePurgedAfterTheRetentionLikeSentOnes() {
+        queue("p3-", ChannelName.SMS, ANN, "P3", 61);
+        assertThat(folder.foldDue()).isEqualTo(1);
+        OutboxRetention retention = new OutboxRetention(
+                store, Duration.ofDays(30), Clock.fixed(NOW.plus(Duration.ofDays(31)), ZoneOffset.UTC), meters);
+        assertThat(retention.purge()).isEqualTo(61);
+        assertThat(OutboxRows.count(store, "1 = 1"))
+                .as("the digest, not delivered yet, stays")
+                .isEqualTo(1);
+    }
+
+    @Test
     void theIntervalIsCheckedAtLoad() {
         assertThat(DigestFolder.interval(settings(Map.of()))).isEqualTo(Duration.ofSeconds(5));
         assertThat(DigestFolder.interval(settings(Map.of("NOTIFY_DIGEST_INTERVAL", "500ms"))))

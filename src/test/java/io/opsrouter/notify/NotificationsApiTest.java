@@ -61,7 +61,9 @@ class NotificationsApiTest {
     /** The dead-notification gauge of the SMS channel as /metrics shows it (not the whole page: assertion texts stay short). */
     String deadGauge() {
         String prefix = "ops_router_notifications_dead{channel=\"sms\"} ";
-        return router.get("/metrics").body().lines()
+        return router.get("/metrics")
+                .body()
+                .lines()
                 .filter(l -> l.startsWith(prefix))
                 .map(l -> l.substring(prefix.length()))
                 .findFirst()
@@ -83,7 +85,8 @@ class NotificationsApiTest {
         assertThat(row.get("id").asLong()).isEqualTo(deadId);
         assertThat(row.get("recipient").asText()).isEqualTo("Ann");
         assertThat(row.get("attempts").asInt()).isEqualTo(12);
-        assertThat(row.get("lastError").asText()).isEqualTo("twilio 400: The 'To' number <recipient> is not a valid phone number");
+        assertThat(row.get("lastError").asText())
+                .isEqualTo("twilio 400: The 'To' number <recipient> is not a valid phone number");
         assertThat(list.body()).doesNotContain("5550123");
         await().atMost(Duration.ofSeconds(10)).until(() -> deadGauge().equals("1.0"));
 
@@ -98,7 +101,9 @@ class NotificationsApiTest {
         assertThat(again.statusCode()).isEqualTo(409);
         assertThat(json(again).get("error").asText())
                 .isEqualTo("notification " + deadId + " is sent, not dead: only a dead notification can be retried");
-        assertThat(json(call("GET", "/api/notifications?status=sent&channel=sms", TOKEN)).get("count").asInt())
+        assertThat(json(call("GET", "/api/notifications?status=sent&channel=sms", TOKEN))
+                        .get("count")
+                        .asInt())
                 .isEqualTo(1);
     }
 
@@ -128,7 +133,8 @@ class NotificationsApiTest {
             HttpResponse<String> list = call("GET", "/api/notifications?status=dead", token);
             assertThat(list.statusCode()).isEqualTo(401);
             assertThat(list.body()).doesNotContain("Ann", "dead-1");
-            assertThat(call("POST", "/api/notifications/" + deadId + "/retry", token).statusCode())
+            assertThat(call("POST", "/api/notifications/" + deadId + "/retry", token)
+                            .statusCode())
                     .isEqualTo(401);
         }
         assertThat(OutboxRows.status(store, deadId)).isEqualTo("dead");

@@ -154,7 +154,8 @@ abstract class OutboxStormContract {
         assertThat(f.get().severity()).as("the most severe folded").isEqualTo("P2");
 
         assertThat(count("status = 'folded'")).isEqualTo(91);
-        assertThat(count("status = 'folded' AND folded_into = '" + f.get().key() + "'")).isEqualTo(91);
+        assertThat(count("status = 'folded' AND folded_into = '" + f.get().key() + "'"))
+                .isEqualTo(91);
         assertThat(count("idempotency_key = 'ann-p1' AND status = 'pending'"))
                 .as("a P1 is never folded")
                 .isEqualTo(1);
@@ -184,11 +185,11 @@ abstract class OutboxStormContract {
     void rowsInFlightOrNotYetDueAreNotFolded() {
         storm("x-", ChannelName.SLACK, null, 20, 2);
         enqueue(NOW.plusSeconds(30), note("later", ChannelName.SLACK, null, "P3", Notification.Kind.FIRING, "a"));
-        List<OutboxRow> claimed =
-                new OutboxQueue(store).claim(ChannelName.SLACK, null, 5, NOW, Duration.ofSeconds(60));
+        List<OutboxRow> claimed = new OutboxQueue(store).claim(ChannelName.SLACK, null, 5, NOW, Duration.ofSeconds(60));
         assertThat(claimed).hasSize(5);
 
-        DigestFolding.Folded f = folding.fold(backlog(ChannelName.SLACK, null), NOW, LINK).orElseThrow();
+        DigestFolding.Folded f =
+                folding.fold(backlog(ChannelName.SLACK, null), NOW, LINK).orElseThrow();
 
         assertThat(f.digest().messages()).isEqualTo(15);
         assertThat(count("status = 'sending'")).isEqualTo(5);
@@ -232,8 +233,8 @@ abstract class OutboxStormContract {
             jobs.add(pool.submit(() -> {
                 go.await();
                 for (int i = 0; i < 10; i++)
-                    claimed.addAll(new OutboxQueue(store)
-                            .claim(ChannelName.SLACK, null, 20, NOW, Duration.ofSeconds(60)));
+                    claimed.addAll(
+                            new OutboxQueue(store).claim(ChannelName.SLACK, null, 20, NOW, Duration.ofSeconds(60)));
                 return null;
             }));
             go.countDown();
@@ -242,8 +243,10 @@ abstract class OutboxStormContract {
             pool.shutdownNow();
         }
         long folded = digests.stream().mapToLong(d -> d.digest().messages()).sum();
-        List<String> claimedKeys =
-                claimed.stream().map(OutboxRow::idempotencyKey).filter(k -> k.startsWith("race-")).toList();
+        List<String> claimedKeys = claimed.stream()
+                .map(OutboxRow::idempotencyKey)
+                .filter(k -> k.startsWith("race-"))
+                .toList();
         assertThat(claimedKeys).doesNotHaveDuplicates();
         assertThat(count("status = 'folded'")).isEqualTo(folded);
         assertThat(count("status = 'sending' AND idempotency_key LIKE 'race-%'"))
@@ -252,7 +255,8 @@ abstract class OutboxStormContract {
                 .as("every row once: folded, claimed or still pending")
                 .isEqualTo(600);
         for (DigestFolding.Folded d : digests)
-            assertThat(count("folded_into = '" + d.key() + "'")).isEqualTo(d.digest().messages());
+            assertThat(count("folded_into = '" + d.key() + "'"))
+                    .isEqualTo(d.digest().messages());
     }
 
     @Test
@@ -268,7 +272,8 @@ abstract class OutboxStormContract {
         q.markSent(List.of(id("ok")), NOW.minusSeconds(20));
 
         assertThat(dead.count()).isEqualTo(3);
-        assertThat(dead.countByChannel()).containsExactlyInAnyOrderEntriesOf(Map.of(ChannelName.SMS, 2L, ChannelName.SLACK, 1L));
+        assertThat(dead.countByChannel())
+                .containsExactlyInAnyOrderEntriesOf(Map.of(ChannelName.SMS, 2L, ChannelName.SLACK, 1L));
 
         List<DeadLetters.Entry> all = dead.list("dead", null, null, 100);
         assertThat(all).extracting(DeadLetters.Entry::id).containsExactly(id("d3"), id("d2"), id("d1"));
@@ -298,7 +303,9 @@ abstract class OutboxStormContract {
         assertThat(r.entry().status()).isEqualTo("pending");
         assertThat(r.entry().attempts()).isZero();
         assertThat(r.entry().nextAttemptAt()).isEqualTo(NOW);
-        assertThat(r.entry().lastError()).as("the last error is kept until it is sent").contains("is not valid");
+        assertThat(r.entry().lastError())
+                .as("the last error is kept until it is sent")
+                .contains("is not valid");
         assertThat(dead.countByChannel()).containsEntry(ChannelName.SMS, 1L);
         List<OutboxRow> claimed = q.claim(ChannelName.SMS, null, 10, NOW, Duration.ofSeconds(60));
         assertThat(claimed).extracting(OutboxRow::idempotencyKey).containsExactly("d1");
@@ -315,10 +322,12 @@ abstract class OutboxStormContract {
     @Test
     void foldedRowsAreListedWithTheirDigest() {
         storm("f-", ChannelName.SLACK, null, 5, 1);
-        DigestFolding.Folded f = folding.fold(backlog(ChannelName.SLACK, null), NOW, LINK).orElseThrow();
+        DigestFolding.Folded f =
+                folding.fold(backlog(ChannelName.SLACK, null), NOW, LINK).orElseThrow();
         List<DeadLetters.Entry> folded = dead.list("folded", null, null, 100);
         assertThat(folded).hasSize(5).allMatch(e -> f.key().equals(e.foldedInto()));
-        DeadLetters.Entry digest = dead.list("pending", ChannelName.SLACK, null, 1).get(0);
+        DeadLetters.Entry digest =
+                dead.list("pending", ChannelName.SLACK, null, 1).get(0);
         assertThat(digest.kind()).isEqualTo("digest");
         assertThat(digest.summary()).isEqualTo("5 more alerts firing in 1 service");
     }

@@ -35,8 +35,7 @@ public final class OutboxRows {
                 Map.of(),
                 Instant.now().minusSeconds(60),
                 Instant.now());
-        return new Notification(
-                key, ch, r, Notification.Kind.FIRING, severity, "service=" + service, List.of(a), null);
+        return new Notification(key, ch, r, Notification.Kind.FIRING, severity, "service=" + service, List.of(a), null);
     }
 
     /** Inserts pending rows due at {@code at}, in one transaction. */
@@ -58,7 +57,8 @@ public final class OutboxRows {
                     + " status, attempts, next_attempt_at, created_at, last_error)"
                     + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 
-    private static void bind(PreparedStatement ps, Notification n, String status, int attempts, String lastError, Instant at)
+    private static void bind(
+            PreparedStatement ps, Notification n, String status, int attempts, String lastError, Instant at)
             throws java.sql.SQLException {
         ps.setString(1, n.idempotencyKey());
         ps.setString(2, n.channel().id());
