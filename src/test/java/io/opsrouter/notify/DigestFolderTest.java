@@ -70,8 +70,24 @@ class DigestFolderTest {
     void aBacklogAboveAMinuteOfSendingIsFoldedAndItsP1sAreNot() {
         queue("p3-", ChannelName.SMS, ANN, "P3", 61);
         queue("p1-", ChannelName.SMS, ANN, "P1", 5);
-
-        assertThat(folder.foldDue()).isEqualTo(1);
+        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> lines =
+                new ch.qos.logback.core.read.ListAppender<>();
+        ch.qos.logback.classic.Logger logger =
+                (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(DigestFolder.class);
+        lines.start();
+        logger.addAppender(lines);
+        try {
+            assertThat(folder.foldDue()).isEqualTo(1);
+        } finally {
+            logger.detachAppender(lines);
+        }
+        assertThat(lines.list)
+                .extracting(ch.qos.logback.classic.spi.ILoggingEvent::getFormattedMessage)
+                .singleElement()
+                .satisfies(l -> assertThat(l)
+                        .startsWith("sms: folded 61 P2/P3 messages for Ann into one digest digest:sms:")
+                        .contains("(61 more alerts firing in 3 services; more than the 60 a minute it sends)")
+                        .doesNotContain("5550123"));
 
         assertThat(OutboxRows.count(store, "status = 'folded'")).isEqualTo(61);
         assertThat(OutboxRows.count(store, "severity = 'P1' AND status = 'pending'"))

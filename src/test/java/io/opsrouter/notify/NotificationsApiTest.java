@@ -90,8 +90,23 @@ class NotificationsApiTest {
         assertThat(list.body()).doesNotContain("5550123");
         await().atMost(Duration.ofSeconds(10)).until(() -> deadGauge().equals("1.0"));
 
-        HttpResponse<String> retry = call("POST", "/api/notifications/" + deadId + "/retry", TOKEN);
+        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> lines =
+                new ch.qos.logback.core.read.ListAppender<>();
+        ch.qos.logback.classic.Logger logger =
+                (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(NotificationsResource.class);
+        lines.start();
+        logger.addAppender(lines);
+        HttpResponse<String> retry;
+        try {
+            retry = call("POST", "/api/notifications/" + deadId + "/retry", TOKEN);
+        } finally {
+            logger.detachAppender(lines);
+        }
         assertThat(retry.statusCode()).isEqualTo(200);
+        assertThat(lines.list)
+                .extracting(ch.qos.logback.classic.spi.ILoggingEvent::getFormattedMessage)
+                .containsExactly("notification " + deadId + " (P2 firing sms to Ann) retried by hand: pending again,"
+                        + " due now");
         assertThat(json(retry).get("status").asText()).isEqualTo("pending");
         assertThat(json(retry).get("attempts").asInt()).isZero();
         await().atMost(Duration.ofSeconds(10)).until(() -> "sent".equals(OutboxRows.status(store, deadId)));
