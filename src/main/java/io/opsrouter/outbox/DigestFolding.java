@@ -89,11 +89,15 @@ public final class DigestFolding {
         return Optional.ofNullable(store.inTransaction(c -> {
             List<Candidate> rows = candidates(c, backlog, now);
             if (rows.isEmpty()) return null;
-            String key = "digest:" + backlog.channel().id() + ":" + rows.get(0).id;
+            // the first row and the time: a row is folded once, but one a claimer took meanwhile may come back
+            String key = "digest:" + backlog.channel().id() + ":" + rows.get(0).id + ":" + now.toEpochMilli();
             List<Candidate> folded = markFolded(c, rows, key);
             if (folded.isEmpty()) return null;
             Notification digest = digest(backlog.channel(), key, folded, link);
-            Outbox.enqueueAll(c, List.of(digest), now);
+            if (!Outbox.enqueueAll(c, List.of(digest), now)[0]) {
+                // never fold rows without their digest: rolling back leaves them pending
+                throw new IllegalStateException("a digest with the key " + key + " exists already");
+            }
             Recipient r = digest.recipient();
             return new Folded(backlog.channel(), r == null ? null : r.name(), digest.severity(), key, digest.digest());
         }));
