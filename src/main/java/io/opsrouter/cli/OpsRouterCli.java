@@ -4,7 +4,7 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** {@code java -jar ops-router.jar [run|check|config check|backup|verify|restore|backups]}; {@code run} is the default. */
+/** {@code java -jar ops-router.jar [run|check|config check|backup|verify|restore|backups|notifications]}; {@code run} is the default. */
 @Command(
         name = "ops-router",
         description = "Probes, alerts, escalation, ingestion and backups for the call-handling system.",
@@ -18,6 +18,7 @@ import picocli.CommandLine.Command;
             VerifyCommand.class,
             RestoreCommand.class,
             BackupsCommand.class,
+            NotificationsCommand.class,
         })
 public final class OpsRouterCli implements Callable<Integer> {
 
@@ -33,7 +34,7 @@ public final class OpsRouterCli implements Callable<Integer> {
 
     /** Commands that print a result (an archive path, a report) on stdout; their log lines go to stderr. */
     static final java.util.Set<String> ONE_SHOT =
-            java.util.Set.of("check", "config", "backup", "verify", "restore", "backups");
+            java.util.Set.of("check", "config", "backup", "verify", "restore", "backups", "notifications");
 
     public static void main(String[] args) {
         // before the first logger: logback reads the console target once, when it starts

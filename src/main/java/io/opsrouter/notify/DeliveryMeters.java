@@ -7,14 +7,20 @@ import io.micrometer.core.instrument.Timer;
 import io.opsrouter.metrics.MeterNames;
 import io.opsrouter.outbox.AlertView;
 import io.opsrouter.outbox.ChannelName;
+import io.opsrouter.outbox.DeadLetters;
 import io.opsrouter.outbox.Notification;
 import io.opsrouter.outbox.OutboxQueue;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collection;
+import java.util.Map;
 import java.util.Objects;
 
-/** The delivery meters: sent and failed per channel, signal-to-delivery time, and the outbox's depth and oldest age. */
+/**
+ * The delivery meters: sent and failed per channel, signal-to-delivery time, the outbox's depth and oldest age,
+ * dead notifications per channel and messages folded into digests.
+ */
 final class DeliveryMeters {
     private final MeterRegistry meters;
     private final OutboxQueue queue;
@@ -65,6 +71,54 @@ final class DeliveryMeters {
                 .description("Failed delivery attempts")
                 .register(meters)
                 .increment();
+    }
+
+    /** Messages of {@code channel} folded into a digest instead of being sent one by one. */
+    static void folded(MeterRegistry meters, ChannelName channel, int messages) {
+        Counter.builder(MeterNames.NOTIFICATIONS_FOLDED)
+                .tag("channel", channel.id())
+                .description("Lesser notifications folded into a digest instead of being sent one by one")
+                .register(meters)
+                .increment(messages);
+    }
+
+    /** {@code ops_router_notifications_dead{channel}} for each channel; one query answers every channel's gauge. */
+    static void registerDead(MeterRegistry meters, DeadLetters dead, Collection<ChannelName> channels) {
+        DeadCounts counts = new DeadCounts(dead);
+        for (ChannelName ch : channels) {
+            Gauge.builder(MeterNames.NOTIFICATIONS_DEAD, counts, c -> c.of(ch))
+                    .tag("channel", ch.id())
+                    .description("Notifications given up (dead) and not retried by hand")
+                    .strongReference(true)
+                    .register(meters);
+        }
+    }
+
+    /** The dead counts, read at most once a second however many gauges ask. */
+    private static final class DeadCounts {
+        private static final long FRESH_NANOS = 1_000_000_000L;
+        private final DeadLetters dead;
+        private Map<ChannelName, Long> counts = Map.of();
+        private long readAt;
+        private boolean read;
+
+        DeadCounts(DeadLetters dead) {
+            this.dead = dead;
+        }
+
+        synchronized double of(ChannelName channel) {
+            long now = System.nanoTime();
+            if (!read || now - readAt >= FRESH_NANOS) {
+                try {
+                    counts = dead.countByChannel();
+                    readAt = now;
+                    read = true;
+                } catch (RuntimeException e) {
+                    return Double.NaN;
+                }
+            }
+            return counts.getOrDefault(channel, 0L);
+        }
     }
 
     private double depth() {

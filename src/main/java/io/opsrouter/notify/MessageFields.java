@@ -1,6 +1,7 @@
 package io.opsrouter.notify;
 
 import io.opsrouter.outbox.AlertView;
+import io.opsrouter.outbox.Digest;
 import io.opsrouter.outbox.Notification;
 import java.util.HashMap;
 import java.util.List;
@@ -38,6 +39,17 @@ final class MessageFields {
             put(f, "labels.", a.labels());
             put(f, "values.", a.values());
             put(f, "annotations.", a.annotations());
+        }
+        if (n.digest() != null) {
+            // a digest's summary is what it stands for; the alerts it lists are the first few of those folded
+            Digest d = n.digest();
+            f.put("summary", d.text());
+            f.put("link", nz(d.link()));
+            f.put("folded", Integer.toString(d.messages()));
+            int more = d.serviceCount() - d.services().size();
+            f.put("services", String.join(", ", d.services()) + (more > 0 ? " and " + more + " more" : ""));
+            f.put("name", "");
+            f.put("runbook", "");
         }
         f.put(
                 "alerts",

@@ -35,7 +35,10 @@ public final class MessageTemplate {
             "labels",
             "values",
             "annotations",
-            "alerts");
+            "alerts",
+            "link",
+            "services",
+            "folded");
 
     private static final List<String> MAP_PREFIXES = List.of("labels.", "values.", "annotations.");
 

@@ -15,16 +15,20 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
- * The templates in {@code config/templates/}: {@code <channel>.txt}, and {@code <channel>-P1.txt} (P2, P3)
- * for one severity. A channel without a file of its own uses a built-in plain template. A file that does
+ * The templates in {@code config/templates/}: {@code <channel>.txt}, {@code <channel>-P1.txt} (P2, P3)
+ * for one severity, and {@code <channel>-digest.txt} for a digest of folded messages. A channel without a file of its own uses a built-in plain template. A file that does
  * not parse, names an unknown field or an unknown channel stops start-up.
  */
 public final class MessageTemplates {
     public static final String DIR = "config/templates";
-    private static final Pattern NAME = Pattern.compile("([a-z][a-z0-9_-]*?)(?:-(P[123]))?\\.txt");
+    private static final Pattern NAME = Pattern.compile("([a-z][a-z0-9_-]*?)(?:-(P[123]|digest))?\\.txt");
     static final String BUILT_IN =
             "[${severity}] ${kind}: ${summary}\n${alerts}\nRunbook: ${runbook}\nAcknowledge: ${ackUrl}";
     static final String BUILT_IN_EMAIL = "Subject: [${severity}] ${kind}: ${summary}\n" + BUILT_IN;
+    /** A digest of folded messages ({@code <channel>-digest.txt} replaces it). */
+    static final String BUILT_IN_DIGEST = "[${severity}] ${summary}\n${alerts}\nAll alerts: ${link}";
+
+    static final String BUILT_IN_DIGEST_EMAIL = "Subject: [${severity}] ${summary}\n" + BUILT_IN_DIGEST;
 
     private volatile Map<String, MessageTemplate> byKey;
 
@@ -52,7 +56,7 @@ public final class MessageTemplates {
                                 rel,
                                 null,
                                 "is not a template name",
-                                "name templates <channel>.txt or <channel>-P1.txt (P2, P3)");
+                                "name templates <channel>.txt, <channel>-P1.txt (P2, P3) or <channel>-digest.txt");
                     }
                     String channel = mt.group(1);
                     if (!channels.contains(channel)) {
@@ -102,15 +106,28 @@ public final class MessageTemplates {
         return t;
     }
 
+    /** A digest's template: {@code <channel>-digest.txt}, else a built-in one. */
+    MessageTemplate forDigest(String channel) {
+        MessageTemplate t = byKey.get(channel + "-digest");
+        if (t != null) return t;
+        return ChannelName.EMAIL.id().equals(channel)
+                ? MessageTemplate.parse("built-in", BUILT_IN_DIGEST_EMAIL, true)
+                : MessageTemplate.parse("built-in", BUILT_IN_DIGEST, false);
+    }
+
+    private MessageTemplate template(String channel, Notification n) {
+        return n.kind() == Notification.Kind.DIGEST ? forDigest(channel) : forMessage(channel, n.severity());
+    }
+
     public RenderedMessage render(Notification n) {
-        MessageTemplate t = forMessage(n.channel().id(), n.severity());
+        MessageTemplate t = template(n.channel().id(), n);
         Map<String, String> fields = MessageFields.of(n);
         return new RenderedMessage(n.idempotencyKey(), n, t.renderSubject(fields), t.render(fields));
     }
 
     /** Renders for a channel other than the one the notification names (the log fallback). */
     public RenderedMessage renderAs(String channel, Notification n) {
-        MessageTemplate t = forMessage(channel, n.severity());
+        MessageTemplate t = template(channel, n);
         Map<String, String> fields = MessageFields.of(n);
         return new RenderedMessage(n.idempotencyKey(), n, t.renderSubject(fields), t.render(fields));
     }

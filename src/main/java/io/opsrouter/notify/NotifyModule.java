@@ -8,6 +8,8 @@ import io.opsrouter.config.ConfigReload;
 import io.opsrouter.notify.channel.HttpPost;
 import io.opsrouter.outbox.ChannelDirectory;
 import io.opsrouter.outbox.ChannelName;
+import io.opsrouter.outbox.DeadLetters;
+import io.opsrouter.outbox.DigestFolding;
 import io.opsrouter.outbox.OutboxQueue;
 import java.util.List;
 import org.apache.camel.CamelContext;
@@ -69,6 +71,18 @@ public final class NotifyModule implements RouterModule {
                 new OutboxRetention(
                         ctx.store(), d.retention(), ctx.clock(), ctx.metrics().registry()));
         beans.bind(ChannelDirectory.BEAN, dispatcher);
+        DeadLetters dead = new DeadLetters(ctx.store());
+        beans.bind(NotificationsResource.BEAN, new NotificationsResource(dead, ctx.clock()));
+        DeliveryMeters.registerDead(ctx.metrics().registry(), dead, List.of(ChannelName.values()));
+        beans.bind(
+                DigestFolder.BEAN,
+                new DigestFolder(
+                        new DigestFolding(ctx.store()),
+                        DigestFolder.DEFAULT_PER_MINUTE,
+                        ctx.core().publicUrl() + "/api/alerts?status=firing",
+                        DigestFolder.interval(ctx.settings()),
+                        ctx.clock(),
+                        ctx.metrics().registry()));
         for (ChannelState s : dispatcher.states().values()) {
             ctx.health().register("channel-" + s.name().id(), s.health::health);
         }

@@ -13,7 +13,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Deletes notifications delivered or dead longer ago than {@code notify.retention}, a chunk per transaction, so
+ * Deletes notifications delivered, dead or folded into a digest longer ago than {@code notify.retention}, a chunk per transaction, so
  * the outbox does not grow without end. Pending and claimed rows are never touched. Bound as
  * {@code outboxRetention}; {@code routes/notify.yaml} runs it hourly. Replicas may run it at once: the chunks are
  * taken in id order and a deleted row is simply gone for the other.
@@ -45,7 +45,8 @@ public final class OutboxRetention {
         while (true) {
             int n = store.inTransaction(c -> {
                 try (PreparedStatement ps = c.prepareStatement("DELETE FROM outbox WHERE id IN (SELECT id FROM outbox"
-                        + " WHERE status IN ('sent', 'dead') AND created_at < ? ORDER BY id LIMIT " + CHUNK + ")")) {
+                        + " WHERE status IN ('sent', 'dead', 'folded') AND created_at < ? ORDER BY id LIMIT " + CHUNK
+                        + ")")) {
                     ps.setObject(1, before);
                     return ps.executeUpdate();
                 }

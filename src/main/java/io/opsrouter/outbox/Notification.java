@@ -1,5 +1,6 @@
 package io.opsrouter.outbox;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import java.util.List;
 
 /**
@@ -16,6 +17,7 @@ import java.util.List;
  * @param groupKey       the group the alerts share (grouping labels and values)
  * @param alerts         the alerts the message is about (one, or a group)
  * @param ackUrl         the signed link that acknowledges without an API key; null for resolved messages
+ * @param digest         for a {@link Kind#DIGEST}, what it stands for; null otherwise (and left out of the JSON)
  */
 public record Notification(
         String idempotencyKey,
@@ -25,7 +27,8 @@ public record Notification(
         String severity,
         String groupKey,
         List<AlertView> alerts,
-        String ackUrl) {
+        String ackUrl,
+        @JsonInclude(JsonInclude.Include.NON_NULL) Digest digest) {
 
     public enum Kind {
         FIRING,
@@ -33,7 +36,9 @@ public record Notification(
         REMINDER,
         ACKNOWLEDGED,
         RESOLVED,
-        CHANNEL_FAILURE;
+        CHANNEL_FAILURE,
+        /** Lesser messages folded into one when a channel's backlog outgrows its rate ({@link DigestFolding}). */
+        DIGEST;
 
         public String label() {
             return name().toLowerCase().replace('_', '-');
@@ -42,5 +47,18 @@ public record Notification(
 
     public Notification {
         alerts = alerts == null ? List.of() : List.copyOf(alerts);
+    }
+
+    /** Every notification but a digest. */
+    public Notification(
+            String idempotencyKey,
+            ChannelName channel,
+            Recipient recipient,
+            Kind kind,
+            String severity,
+            String groupKey,
+            List<AlertView> alerts,
+            String ackUrl) {
+        this(idempotencyKey, channel, recipient, kind, severity, groupKey, alerts, ackUrl, null);
     }
 }

@@ -110,6 +110,8 @@ class HostileHttpTest {
                 "/health",
                 "/metrics",
                 "/api/monitors",
+                "/api/notifications",
+                "/api/notifications/%s/retry",
                 "/api/%s",
                 "/%s");
         return template.flatMap(t -> segment.map(s -> t.contains("%s") ? t.replace("%s", s) : t));
@@ -119,7 +121,7 @@ class HostileHttpTest {
     Arbitrary<String> queries() {
         return Arbitraries.oneOf(
                 Arbitraries.just(""),
-                Arbitraries.of("status", "severity", "label", "limit", "all", "by")
+                Arbitraries.of("status", "severity", "label", "limit", "all", "by", "channel", "before")
                         .flatMap(k -> Arbitraries.strings()
                                 .ofMaxLength(30)
                                 .map(v -> "?" + k + "=" + URLEncoder.encode(v, StandardCharsets.UTF_8))));
