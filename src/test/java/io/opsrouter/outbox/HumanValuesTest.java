@@ -1,4 +1,4 @@
-package io.opsrouter.notify;
+package io.opsrouter.outbox;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package io.opsrouter.notify;
+package io.opsrouter.outbox;
 
 import java.math.BigDecimal;
 import java.math.RoundingMode;
@@ -8,7 +8,8 @@ import java.time.Duration;
  * Numbers as a person reads them: {@code 8.72E-7} seconds is {@code 0.9 µs}, a ratio is a percentage, bytes are
  * KB/MB/GB (1024), durations are {@code 2m 30s}. The unit comes from the value's name, Prometheus style: a name
  * ending {@code _seconds}, {@code _ratio}, {@code _bytes} or {@code _percent}; other numbers are plain (no exponent).
- * Pure: no state, no locale (a dot is the decimal separator everywhere).
+ * Pure: no state, no locale (a dot is the decimal separator everywhere). Rule summaries ({{value}}) and message
+ * templates both print values through it.
  */
 public final class HumanValues {
     private HumanValues() {}
