@@ -87,6 +87,15 @@ class AlertApiTest {
         throw new AssertionError("no message with an ack link");
     }
 
+    /** The annotations of the first alert of the first outbox message of this kind. */
+    JsonNode notice(String kind) {
+        return outbox().stream()
+                .filter(r -> r[1].equals(kind))
+                .map(r -> readTree(r[2]).get("alerts").get(0).get("annotations"))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("no " + kind + " message"));
+    }
+
     /** The signed token a message's short link ({@code /a/<code>}) stands for. */
     String tokenOf(String shortUrl) {
         String code = shortUrl.substring(shortUrl.lastIndexOf('/') + 1);
@@ -327,6 +336,18 @@ class AlertApiTest {
         assertThat(acked.get("count").asInt()).isEqualTo(1);
         assertThat(acked.get("alerts").get(0).get("acknowledgedBy").asText()).isEqualTo("Pat Primary");
         assertThat(acked.get("alerts").get(0).get("acknowledgedVia").asText()).isEqualTo("link");
+        // the acknowledged notice names who and how; the resolved one after it, who acknowledged and when it ended
+        JsonNode ackNote = notice("acknowledged");
+        assertThat(ackNote.get("acknowledged_by").asText()).isEqualTo("Pat Primary");
+        assertThat(ackNote.get("acknowledged_via").asText()).isEqualTo("link");
+        assertThat(ackNote.hasNonNull("acknowledged_at")).isTrue();
+        String id = acked.get("alerts").get(0).get("id").asText();
+        assertThat(api("POST", "/api/alerts/" + id + "/resolve", "{\"by\": \"pat\"}").statusCode())
+                .isEqualTo(200);
+        JsonNode resolvedNote = notice("resolved");
+        assertThat(resolvedNote.get("acknowledged_by").asText()).isEqualTo("Pat Primary");
+        assertThat(resolvedNote.get("acknowledged_via").asText()).isEqualTo("link");
+        assertThat(resolvedNote.hasNonNull("resolved_at")).isTrue();
 
         // the long token the code stands for opens the same page
         String token = tokenOf(url);
