@@ -54,7 +54,9 @@ final class MessageFields {
             f.put("name", nz(a.name()));
             f.put("summary", nz(a.summary()));
             f.put("runbook", nz(a.runbook()));
-            f.put("action", action(a, notes));
+            // once someone acknowledged or it resolved, there is nothing left to tell people to do
+            boolean settled = n.kind() == Kind.ACKNOWLEDGED || n.kind() == Kind.RESOLVED;
+            f.put("action", settled ? "" : action(a, notes));
             f.put("runbookLink", runbookLink(a, notes));
             f.put("status", nz(a.status()));
             f.put("fingerprint", nz(a.fingerprint()));
