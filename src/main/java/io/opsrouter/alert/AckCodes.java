@@ -50,12 +50,11 @@ final class AckCodes {
         if (raw == null || raw.length() > 2 * LENGTH) return null;
         StringBuilder sb = new StringBuilder(LENGTH);
         for (char ch : raw.toUpperCase(Locale.ROOT).toCharArray()) {
-            char c =
-                    switch (ch) {
-                        case 'O' -> '0';
-                        case 'I', 'L' -> '1';
-                        default -> ch;
-                    };
+            char c = switch (ch) {
+                case 'O' -> '0';
+                case 'I', 'L' -> '1';
+                default -> ch;
+            };
             if (c == '-') continue;
             if (ALPHABET.indexOf(c) < 0) return null;
             sb.append(c);

@@ -56,8 +56,12 @@ public final class AckPage {
         String address = ApiRequest.address(ex);
         long wait = failures.waitSeconds(address);
         if (wait > 0) {
-            page(ex, 429, "Too many wrong links", "<p>Too many wrong links from this address. Try again in " + wait
-                    + " s, or open the link from the message again.</p>");
+            page(
+                    ex,
+                    429,
+                    "Too many wrong links",
+                    "<p>Too many wrong links from this address. Try again in " + wait
+                            + " s, or open the link from the message again.</p>");
             ex.getMessage().setHeader("Retry-After", Long.toString(wait));
             return null;
         }

@@ -39,6 +39,7 @@ final class AlertRow {
     String ackedBy;
     /** How it was acknowledged ({@link AckVia#column()}); kept beside the lifecycle, which needs only who. */
     String ackedVia;
+
     Instant resolvedAt;
     String resolvedBy;
     Instant resolvedSignalAt;

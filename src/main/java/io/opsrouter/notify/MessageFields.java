@@ -63,7 +63,9 @@ final class MessageFields {
             f.put("id", nz(a.id()));
             f.put("firstSeen", a.firstSeen() == null ? "" : a.firstSeen().toString());
             f.put("lastSeen", a.lastSeen() == null ? "" : a.lastSeen().toString());
-            f.put("firstSeenLocal", a.firstSeen() == null ? "" : DATE_TIME.format(a.firstSeen().atZone(zone)));
+            f.put(
+                    "firstSeenLocal",
+                    a.firstSeen() == null ? "" : DATE_TIME.format(a.firstSeen().atZone(zone)));
             f.put("labels", pairs(a.labels()));
             f.put("values", readable(a.values()));
             f.put("value", value(a, notes));
@@ -82,7 +84,8 @@ final class MessageFields {
             Instant end = n.kind() == Kind.RESOLVED ? resolvedAt : n.kind() == Kind.ACKNOWLEDGED ? ackedAt : null;
             String openFor = end == null || a.firstSeen() == null
                     ? ""
-                    : HumanValues.duration(Duration.between(a.firstSeen(), end).truncatedTo(java.time.temporal.ChronoUnit.SECONDS));
+                    : HumanValues.duration(
+                            Duration.between(a.firstSeen(), end).truncatedTo(java.time.temporal.ChronoUnit.SECONDS));
             f.put("openFor", openFor);
             f.put("event", event(n.kind(), ackedBy, openFor, f.get("localTime")));
         } else {
@@ -105,12 +108,14 @@ final class MessageFields {
         return switch (kind) {
             case ESCALATION -> "Escalated: nobody acknowledged yet";
             case REMINDER -> "Reminder: still firing, nobody acknowledged";
-            case ACKNOWLEDGED -> "Acknowledged" + (ackedBy.isEmpty() ? "" : " by " + ackedBy)
-                    + (localTime.isEmpty() ? "" : " at " + localTime)
-                    + (openFor.isEmpty() ? "" : ", open " + openFor);
-            case RESOLVED -> "Resolved" + (localTime.isEmpty() ? "" : " at " + localTime)
-                    + (openFor.isEmpty() ? "" : " after " + openFor)
-                    + (ackedBy.isEmpty() ? "" : "; acknowledged by " + ackedBy);
+            case ACKNOWLEDGED ->
+                "Acknowledged" + (ackedBy.isEmpty() ? "" : " by " + ackedBy)
+                        + (localTime.isEmpty() ? "" : " at " + localTime)
+                        + (openFor.isEmpty() ? "" : ", open " + openFor);
+            case RESOLVED ->
+                "Resolved" + (localTime.isEmpty() ? "" : " at " + localTime)
+                        + (openFor.isEmpty() ? "" : " after " + openFor)
+                        + (ackedBy.isEmpty() ? "" : "; acknowledged by " + ackedBy);
             default -> "";
         };
     }
@@ -136,15 +141,14 @@ final class MessageFields {
         String by = notes.get("acknowledged_by");
         if (by == null || by.isBlank()) return "";
         String via = notes.get("acknowledged_via");
-        String how =
-                via == null
-                        ? ""
-                        : switch (via) {
-                            case "link" -> " via link";
-                            case "sms" -> " by SMS reply";
-                            case "api" -> " via API";
-                            default -> " via " + via;
-                        };
+        String how = via == null
+                ? ""
+                : switch (via) {
+                    case "link" -> " via link";
+                    case "sms" -> " by SMS reply";
+                    case "api" -> " via API";
+                    default -> " via " + via;
+                };
         return by + how;
     }
 
@@ -179,7 +183,8 @@ final class MessageFields {
     /** One word with a slash, a '#' or a scheme: {@code docs/alerts.md#site-unreachable}, {@code https://...}. */
     static boolean pathLike(String s) {
         String t = s.strip();
-        return !t.isEmpty() && t.chars().noneMatch(Character::isWhitespace)
+        return !t.isEmpty()
+                && t.chars().noneMatch(Character::isWhitespace)
                 && (t.contains("/") || t.contains("#") || t.contains("://"));
     }
 

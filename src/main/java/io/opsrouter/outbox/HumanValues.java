@@ -95,7 +95,8 @@ public final class HumanValues {
     }
 
     private static String trimmed(double x, int decimals) {
-        BigDecimal b = BigDecimal.valueOf(x).setScale(decimals, RoundingMode.HALF_UP).stripTrailingZeros();
+        BigDecimal b =
+                BigDecimal.valueOf(x).setScale(decimals, RoundingMode.HALF_UP).stripTrailingZeros();
         if (b.signum() == 0) return "0";
         return b.toPlainString();
     }

@@ -62,8 +62,8 @@ class AckCodesTest {
         assertThat(AckCodes.normalize("7kq2xm8p")).isEqualTo("7KQ2XM8P");
         assertThat(AckCodes.normalize("7KQ2-XM8P")).isEqualTo("7KQ2XM8P");
         assertThat(AckCodes.normalize("O1IL0000")).isEqualTo("01110000");
-        for (String bad : new String[] {null, "", "7KQ2XM8", "7KQ2XM8PQ", "7KQ2XM8U", "7KQ2 XM8", "<script>", "x".repeat(99)
-        }) {
+        for (String bad :
+                new String[] {null, "", "7KQ2XM8", "7KQ2XM8PQ", "7KQ2XM8U", "7KQ2 XM8", "<script>", "x".repeat(99)}) {
             assertThat(AckCodes.normalize(bad)).as(String.valueOf(bad)).isNull();
         }
     }

@@ -342,7 +342,8 @@ class AlertApiTest {
         assertThat(ackNote.get("acknowledged_via").asText()).isEqualTo("link");
         assertThat(ackNote.hasNonNull("acknowledged_at")).isTrue();
         String id = acked.get("alerts").get(0).get("id").asText();
-        assertThat(api("POST", "/api/alerts/" + id + "/resolve", "{\"by\": \"pat\"}").statusCode())
+        assertThat(api("POST", "/api/alerts/" + id + "/resolve", "{\"by\": \"pat\"}")
+                        .statusCode())
                 .isEqualTo(200);
         JsonNode resolvedNote = notice("resolved");
         assertThat(resolvedNote.get("acknowledged_by").asText()).isEqualTo("Pat Primary");
@@ -400,7 +401,9 @@ class AlertApiTest {
         assertThat(shortOne.statusCode()).isEqualTo(410);
         assertThat(longOne.statusCode()).isEqualTo(410);
         assertThat(shortOne.body()).isEqualTo(longOne.body());
-        assertThat(json(api("GET", "/api/alerts?status=firing", null)).get("count").asInt())
+        assertThat(json(api("GET", "/api/alerts?status=firing", null))
+                        .get("count")
+                        .asInt())
                 .isEqualTo(1);
     }
 
@@ -412,8 +415,16 @@ class AlertApiTest {
         String code = url.substring(url.lastIndexOf('/') + 1);
         String unknown = code.equals("ZZZZZZZZ") ? "YYYYYYYY" : "ZZZZZZZZ";
         List<String> wrong = List.of(
-                unknown, "abc", "UUUUUUUU", "%3Cscript%3E", "A".repeat(40), "7KQ2XM8", "7KQ2XM8P9", "....----",
-                "%00%00%00%00%00%00%00%00", unknown);
+                unknown,
+                "abc",
+                "UUUUUUUU",
+                "%3Cscript%3E",
+                "A".repeat(40),
+                "7KQ2XM8",
+                "7KQ2XM8P9",
+                "....----",
+                "%00%00%00%00%00%00%00%00",
+                unknown);
         for (String w : wrong) {
             HttpResponse<String> r = router.get("/a/" + w);
             assertThat(r.statusCode()).as(w).isEqualTo(404);
@@ -427,7 +438,9 @@ class AlertApiTest {
                 .header("Content-Type", "application/x-www-form-urlencoded")
                 .POST(HttpRequest.BodyPublishers.ofString("by=Guesser")));
         assertThat(post.statusCode()).isEqualTo(429);
-        assertThat(json(api("GET", "/api/alerts?status=acknowledged", null)).get("count").asInt())
+        assertThat(json(api("GET", "/api/alerts?status=acknowledged", null))
+                        .get("count")
+                        .asInt())
                 .isZero();
     }
 

@@ -67,12 +67,16 @@ class PhoneMessagesTest {
     }
 
     static Stream<Rule> shippedP1Rules() throws IOException {
-        JsonNode rules = YAML.readTree(RouterHarness.REPO.resolve("config/alert-rules.yaml").toFile())
+        JsonNode rules = YAML.readTree(
+                        RouterHarness.REPO.resolve("config/alert-rules.yaml").toFile())
                 .get("rules");
         List<Rule> p1 = new ArrayList<>();
         for (JsonNode r : rules) {
             if (!"P1".equals(r.path("severity").asText())) continue;
-            p1.add(new Rule(r.get("name").asText(), filled(r.get("summary").asText()), r.path("runbook").asText(null)));
+            p1.add(new Rule(
+                    r.get("name").asText(),
+                    filled(r.get("summary").asText()),
+                    r.path("runbook").asText(null)));
         }
         assertThat(p1).hasSizeGreaterThanOrEqualTo(5);
         return p1.stream();
@@ -83,7 +87,9 @@ class PhoneMessagesTest {
         StringBuilder sb = new StringBuilder();
         while (m.find()) {
             String v = WORST.get(m.group(1));
-            assertThat(v).as("a worst-case value for {{%s}} in this test", m.group(1)).isNotNull();
+            assertThat(v)
+                    .as("a worst-case value for {{%s}} in this test", m.group(1))
+                    .isNotNull();
             m.appendReplacement(sb, Matcher.quoteReplacement(v));
         }
         m.appendTail(sb);
@@ -92,7 +98,8 @@ class PhoneMessagesTest {
 
     /** The longest runbook sentence of the shipped monitors and heartbeats: the worst case for the SMS. */
     static String longestSentence() throws IOException {
-        JsonNode root = YAML.readTree(RouterHarness.REPO.resolve("config/monitors.yaml").toFile());
+        JsonNode root =
+                YAML.readTree(RouterHarness.REPO.resolve("config/monitors.yaml").toFile());
         List<String> sentences = new ArrayList<>();
         root.findValues("runbook").forEach(n -> sentences.add(n.asText()));
         return sentences.stream().max(Comparator.comparingInt(String::length)).orElseThrow();
@@ -131,9 +138,8 @@ class PhoneMessagesTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("shippedP1Rules")
     void everyShippedP1RulesSmsFitsOneSegmentWithTheSummaryFirstAndTheShortLinkLast(Rule rule) throws IOException {
-        Map<String, String> notes = new TreeMap<>(Map.of(
-                "runbook", longestSentence(),
-                "detail", "status == 200 (got 503); latency < 2s (got 8.72E-7)"));
+        Map<String, String> notes = new TreeMap<>(
+                Map.of("runbook", longestSentence(), "detail", "status == 200 (got 503); latency < 2s (got 8.72E-7)"));
         String text = onThePhone(sms(Kind.FIRING, rule.summary(), rule.runbook(), notes));
         assertThat(SmsSegment.isGsm7(text)).as(text).isTrue();
         assertThat(SmsSegment.segments(text)).as(text).isEqualTo(1);
@@ -184,15 +190,19 @@ class PhoneMessagesTest {
     @Test
     void theResolvedNoticeSaysHowLongItWasOpenAndWhoAcknowledged() {
         Map<String, String> notes = Map.of(
-                "acknowledged_by", "Pat Primary",
-                "acknowledged_via", "sms",
-                "acknowledged_at", NIGHT.plusSeconds(300).toString(),
-                "resolved_at", NIGHT.plus(Duration.ofMinutes(74)).toString());
+                "acknowledged_by",
+                "Pat Primary",
+                "acknowledged_via",
+                "sms",
+                "acknowledged_at",
+                NIGHT.plusSeconds(300).toString(),
+                "resolved_at",
+                NIGHT.plus(Duration.ofMinutes(74)).toString());
         Notification n = sms(Kind.RESOLVED, "frontend is unreachable", null, notes);
         assertThat(onThePhone(n))
                 .contains("Resolved at 04:26 -05:00 after 1h 14m; acknowledged by Pat Primary by SMS reply");
-        Notification slack = new Notification(
-                "k-slack", ChannelName.SLACK, null, n.kind(), "P1", n.groupKey(), n.alerts(), null);
+        Notification slack =
+                new Notification("k-slack", ChannelName.SLACK, null, n.kind(), "P1", n.groupKey(), n.alerts(), null);
         assertThat(SHIPPED.render(slack).text())
                 .contains("Resolved at 04:26 -05:00 after 1h 14m; acknowledged by Pat Primary by SMS reply");
         // resolved by its signal, nobody acknowledged
@@ -201,7 +211,9 @@ class PhoneMessagesTest {
                 "frontend is unreachable",
                 null,
                 Map.of("resolved_at", NIGHT.plusSeconds(200).toString()));
-        assertThat(onThePhone(quiet)).contains("Resolved at 03:15 -05:00 after 3m 20s").doesNotContain("acknowledged");
+        assertThat(onThePhone(quiet))
+                .contains("Resolved at 03:15 -05:00 after 3m 20s")
+                .doesNotContain("acknowledged");
     }
 
     @Test
@@ -218,8 +230,16 @@ class PhoneMessagesTest {
         Map<String, String> fields = MessageFields.of(n, TORONTO, Duration.ofMinutes(5));
         assertThat(fields.keySet())
                 .containsAll(List.of(
-                        "action", "runbookLink", "value", "facts", "event", "ackedBy", "openFor", "localTime",
-                        "firstSeenLocal", "late"));
+                        "action",
+                        "runbookLink",
+                        "value",
+                        "facts",
+                        "event",
+                        "ackedBy",
+                        "openFor",
+                        "localTime",
+                        "firstSeenLocal",
+                        "late"));
         for (ChannelName ch : ChannelName.values()) {
             Notification other = new Notification(
                     "k-" + ch, ch, n.recipient(), n.kind(), "P1", n.groupKey(), n.alerts(), n.ackUrl());
@@ -227,15 +247,16 @@ class PhoneMessagesTest {
                     .as(ch.id())
                     .isEqualTo(fields.keySet());
         }
-        assertThat(MessageTemplate.FIELDS).containsAll(fields.keySet().stream()
-                .filter(k -> !k.contains("."))
-                .toList());
+        assertThat(MessageTemplate.FIELDS)
+                .containsAll(
+                        fields.keySet().stream().filter(k -> !k.contains(".")).toList());
     }
 
     @Test
     void theTimeZoneIsTheBusinessHoursZoneOfTheEscalationFile() {
         assertThat(MessageZone.of(RouterHarness.REPO, name -> null)).isEqualTo(TORONTO);
-        assertThat(MessageZone.of(RouterHarness.REPO, name -> name.equals("BUSINESS_HOURS_ZONE") ? "Europe/Paris" : null))
+        assertThat(MessageZone.of(
+                        RouterHarness.REPO, name -> name.equals("BUSINESS_HOURS_ZONE") ? "Europe/Paris" : null))
                 .isEqualTo(ZoneId.of("Europe/Paris"));
     }
 }

@@ -56,7 +56,15 @@ class PhoneSmsEndToEndTest {
             engine.accept(List.of(new Signal(
                     "probe",
                     "p1-unprocessed",
-                    Map.of("alertname", "p1-unprocessed", "monitor", "p1-unprocessed", "kind", "sql", "service", "calls"),
+                    Map.of(
+                            "alertname",
+                            "p1-unprocessed",
+                            "monitor",
+                            "p1-unprocessed",
+                            "kind",
+                            "sql",
+                            "service",
+                            "calls"),
                     Map.of(
                             "summary", "p1-unprocessed is down: unprocessed_p1 == 0 (got 1)",
                             "detail", "unprocessed_p1 == 0 (got 1)",

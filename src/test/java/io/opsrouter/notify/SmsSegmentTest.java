@@ -85,9 +85,12 @@ class SmsSegmentTest {
         // the last line before the link is shortened at a word
         String out = SmsSegment.fit(text, 1);
         assertThat(SmsSegment.length(out, true)).isLessThanOrEqualTo(160);
-        assertThat(out).startsWith(summary + "\n" + facts + "\nCheck the hosting").endsWith("...\n" + link);
+        assertThat(out)
+                .startsWith(summary + "\n" + facts + "\nCheck the hosting")
+                .endsWith("...\n" + link);
         // with less room, that line goes and the one above it is shortened
-        String longer = String.join("\n", summary + " and has been for a while now, since the deploy", facts, action, link);
+        String longer =
+                String.join("\n", summary + " and has been for a while now, since the deploy", facts, action, link);
         String out2 = SmsSegment.fit(longer, 1);
         assertThat(SmsSegment.length(out2, true)).isLessThanOrEqualTo(160);
         assertThat(out2)

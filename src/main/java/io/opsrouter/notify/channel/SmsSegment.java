@@ -16,6 +16,7 @@ public final class SmsSegment {
     public static final int DEFAULT_MAX_SEGMENTS = 1;
     /** A line shortened to fewer characters than this is dropped instead. */
     static final int MIN_KEPT = 12;
+
     private static final String GSM7_BASIC = "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?"
             + "¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà";
     private static final String GSM7_EXTENSION = "^{}\\[~]|€\f";
