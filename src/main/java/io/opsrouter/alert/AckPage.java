@@ -60,8 +60,7 @@ public final class AckPage {
                     ex,
                     429,
                     "Too many wrong links",
-                    "<p>Too many wrong links from this address. Try again in " + wait
-                            + " s, or open the link from the message again.</p>");
+                    "<p>Too many wrong links from this address. Try again in " + wait + " s.</p>");
             ex.getMessage().setHeader("Retry-After", Long.toString(wait));
             return null;
         }
