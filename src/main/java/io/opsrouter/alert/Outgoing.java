@@ -54,7 +54,8 @@ final class Outgoing {
         pending.clear();
     }
 
-    private static Notification withCode(Notification n, Map<String, String> replaced) {
+    /** The notification with its short link's code replaced when the store gave that code to another message. */
+    static Notification withCode(Notification n, Map<String, String> replaced) {
         String url = n.ackUrl();
         if (url == null) return n;
         int slash = url.lastIndexOf('/');

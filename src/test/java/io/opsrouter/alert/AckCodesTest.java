@@ -109,6 +109,22 @@ class AckCodesTest {
         assertThat(count(s)).isEqualTo(1);
     }
 
+    @Test
+    void aMessageWhoseCodeWasTakenNamesItsReplacement() {
+        io.opsrouter.outbox.Notification n = new io.opsrouter.outbox.Notification(
+                "k",
+                io.opsrouter.outbox.ChannelName.SMS,
+                null,
+                io.opsrouter.outbox.Notification.Kind.FIRING,
+                "P1",
+                "g",
+                List.of(),
+                "https://ops.example.com/a/AAAAAAAA");
+        assertThat(Outgoing.withCode(n, Map.of("AAAAAAAA", "BBBBBBBB")).ackUrl())
+                .isEqualTo("https://ops.example.com/a/BBBBBBBB");
+        assertThat(Outgoing.withCode(n, Map.of("CCCCCCCC", "DDDDDDDD"))).isSameAs(n);
+    }
+
     static String token(StateStore s, String code) {
         return s.read(c -> AckCodes.token(c, code));
     }
