@@ -1,6 +1,7 @@
 package io.opsrouter.alert;
 
 import io.opsrouter.app.ApiRequest;
+import io.opsrouter.app.AuthFailures;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
@@ -10,10 +11,13 @@ import java.util.Map;
 import org.apache.camel.Exchange;
 
 /**
- * {@code /ack/{token}}, the link in every message: a GET shows the alerts and a confirm button (link previews
+ * {@code /a/{code}} (the short link in every message, standing for a signed token: {@link AckCodes}) and
+ * {@code /ack/{token}} (the signed token itself): a GET shows the alerts and a confirm button (link previews
  * fetch URLs, so showing must not acknowledge); only the POST of that form acknowledges. No API key: the signed
  * token is the permission. The POST must come from the page itself: a cross-site form ({@code Origin} of
- * another site, {@code Sec-Fetch-Site: cross-site}) is refused with 403, and the page may not be framed.
+ * another site, {@code Sec-Fetch-Site: cross-site}) is refused with 403, and the page may not be framed. A short code
+ * that is malformed or unknown costs the caller's address one of its failed-token budget ({@link AuthFailures});
+ * past it, that address's short links are answered 429 until the budget refills, so codes cannot be guessed.
  */
 public final class AckPage {
     static final String CSP =
@@ -21,15 +25,60 @@ public final class AckPage {
 
     private final AlertEngine engine;
     private final String publicUrl;
+    private final AuthFailures failures;
 
-    public AckPage(AlertEngine engine, String publicUrl) {
+    public AckPage(AlertEngine engine, String publicUrl, AuthFailures failures) {
         this.engine = engine;
         this.publicUrl = publicUrl;
+        this.failures = failures;
     }
 
     /** {@code GET /ack/{token}} */
     public void show(Exchange ex) {
-        List<String> ids = targets(ex);
+        show(ex, ApiRequest.param(ex, "token"));
+    }
+
+    /** {@code GET /a/{code}} */
+    public void showCode(Exchange ex) {
+        String token = tokenOfCode(ex);
+        if (token != null) show(ex, token);
+    }
+
+    /** {@code POST /a/{code}} with the form field {@code by} */
+    public void acknowledgeCode(Exchange ex) {
+        if (refusedCrossSite(ex)) return;
+        String token = tokenOfCode(ex);
+        if (token != null) acknowledge(ex, token);
+    }
+
+    /** The token the path's code stands for; null when it answered (malformed, unknown, or too many wrong codes). */
+    private String tokenOfCode(Exchange ex) {
+        String address = ApiRequest.address(ex);
+        long wait = failures.waitSeconds(address);
+        if (wait > 0) {
+            page(
+                    ex,
+                    429,
+                    "Too many wrong links",
+                    "<p>Too many wrong links from this address. Try again in " + wait + " s.</p>");
+            ex.getMessage().setHeader("Retry-After", Long.toString(wait));
+            return null;
+        }
+        String code = AckCodes.normalize(ApiRequest.param(ex, "code"));
+        String token = code == null ? null : engine.ackToken(code);
+        if (token == null) {
+            failures.failed(address);
+            page(
+                    ex,
+                    404,
+                    "Link refused",
+                    "<p>This link is not an acknowledgement link of this router. Check it against the message.</p>");
+        }
+        return token;
+    }
+
+    private void show(Exchange ex, String token) {
+        List<String> ids = targets(ex, token);
         if (ids == null) return;
         StringBuilder sb = new StringBuilder("<ul>");
         for (Map<String, Object> a : engine.describe(ids)) {
@@ -49,20 +98,27 @@ public final class AckPage {
 
     /** {@code POST /ack/{token}} with the form field {@code by} */
     public void acknowledge(Exchange ex) {
-        if (crossSite(ex)) {
-            page(ex, 403, "Refused", "<p>Acknowledge from the page the link opens, not from another site.</p>");
-            return;
-        }
-        List<String> ids = targets(ex);
+        if (refusedCrossSite(ex)) return;
+        acknowledge(ex, ApiRequest.param(ex, "token"));
+    }
+
+    private boolean refusedCrossSite(Exchange ex) {
+        if (!crossSite(ex)) return false;
+        page(ex, 403, "Refused", "<p>Acknowledge from the page the link opens, not from another site.</p>");
+        return true;
+    }
+
+    private void acknowledge(Exchange ex, String token) {
+        List<String> ids = targets(ex, token);
         if (ids == null) return;
         String by = formField(ex, "by");
-        if (by == null || by.isBlank()) by = "ack link";
+        if (by == null || by.isBlank()) by = "someone";
         by = by.strip();
         if (!AlertsResource.ACTOR.matcher(by).matches()) {
             page(ex, 400, "Name refused", "<p>Use 1 to 100 letters, digits or spaces for your name.</p>");
             return;
         }
-        AlertEngine.Outcome o = engine.acknowledge(ids, by);
+        AlertEngine.Outcome o = engine.acknowledge(ids, by, AckVia.LINK);
         int done = o.changed().size() + o.unchanged().size();
         String text = done > 0
                 ? "Acknowledged by " + by + ": escalation stopped for " + done + " alert" + (done == 1 ? "" : "s") + "."
@@ -74,12 +130,12 @@ public final class AckPage {
     public void failed(Exchange ex) {
         Exception e = ex.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
         org.slf4j.LoggerFactory.getLogger(AckPage.class)
-                .error("{} /ack failed: {}", ApiRequest.method(ex), e == null ? "unknown" : e.toString());
+                .error("{} acknowledge link failed: {}", ApiRequest.method(ex), e == null ? "unknown" : e.toString());
         page(ex, 503, "Try again", "<p>The router could not do that just now. Try again in a minute.</p>");
     }
 
-    private List<String> targets(Exchange ex) {
-        AckTokens.Check check = engine.tokens().check(ApiRequest.param(ex, "token"), Instant.now(engine.clock()));
+    private List<String> targets(Exchange ex, String token) {
+        AckTokens.Check check = engine.tokens().check(token, Instant.now(engine.clock()));
         if (check instanceof AckTokens.Refused r) {
             page(ex, r.status(), "Link refused", "<p>" + esc(r.reason()) + "</p>");
             return null;

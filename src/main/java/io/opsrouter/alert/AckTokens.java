@@ -31,6 +31,11 @@ public final class AckTokens {
         this.ttl = ttl;
     }
 
+    /** When a token issued at {@code now} expires. */
+    public Instant expiry(Instant now) {
+        return Instant.ofEpochSecond(now.plus(ttl).getEpochSecond());
+    }
+
     public String issue(List<String> alertIds, Instant now) {
         return sealed("v1|" + now.plus(ttl).getEpochSecond() + "|" + String.join(",", alertIds));
     }

@@ -53,6 +53,7 @@ final class AlertColumns {
             new Column("next_escalation_at", (ps, i, r) -> Sql.setTs(ps, i, r.nextEscalationAt)),
             new Column("acked_at", (ps, i, r) -> Sql.setTs(ps, i, r.ackedAt)),
             new Column("acked_by", (ps, i, r) -> ps.setString(i, Sql.cut(r.ackedBy, 200))),
+            new Column("acked_via", (ps, i, r) -> ps.setString(i, Sql.cut(r.ackedVia, 20))),
             new Column("resolved_at", (ps, i, r) -> Sql.setTs(ps, i, r.resolvedAt)),
             new Column("resolved_by", (ps, i, r) -> ps.setString(i, Sql.cut(r.resolvedBy, 200))),
             new Column("resolved_signal_at", (ps, i, r) -> Sql.setTs(ps, i, r.resolvedSignalAt)),
@@ -114,6 +115,7 @@ final class AlertColumns {
                 nextEscalationAt,
                 ackedAt,
                 ackedBy,
+                ackedVia,
                 resolvedAt,
                 resolvedBy,
                 resolvedSignalAt;
@@ -145,6 +147,7 @@ final class AlertColumns {
                     case "next_escalation_at" -> nextEscalationAt = i;
                     case "acked_at" -> ackedAt = i;
                     case "acked_by" -> ackedBy = i;
+                    case "acked_via" -> ackedVia = i;
                     case "resolved_at" -> resolvedAt = i;
                     case "resolved_by" -> resolvedBy = i;
                     case "resolved_signal_at" -> resolvedSignalAt = i;
@@ -178,6 +181,7 @@ final class AlertColumns {
             if (nextEscalationAt > 0) r.nextEscalationAt = Sql.instant(rs, nextEscalationAt);
             if (ackedAt > 0) r.ackedAt = Sql.instant(rs, ackedAt);
             if (ackedBy > 0) r.ackedBy = rs.getString(ackedBy);
+            if (ackedVia > 0) r.ackedVia = rs.getString(ackedVia);
             if (resolvedAt > 0) r.resolvedAt = Sql.instant(rs, resolvedAt);
             if (resolvedBy > 0) r.resolvedBy = rs.getString(resolvedBy);
             if (resolvedSignalAt > 0) r.resolvedSignalAt = Sql.instant(rs, resolvedSignalAt);

@@ -122,11 +122,16 @@ public final class AlertEngine implements AlertIntake {
             List<Map<String, Object>> changed, List<String> unchanged, List<String> notFound, List<String> resolved) {}
 
     public Outcome acknowledge(List<String> ids, String by) {
-        return actions.act(ids, by, true);
+        return acknowledge(ids, by, AckVia.API);
+    }
+
+    /** Acknowledges, recording how ({@code via}): the notices name who and how. */
+    public Outcome acknowledge(List<String> ids, String by, AckVia via) {
+        return actions.act(ids, by, true, via);
     }
 
     public Outcome resolve(List<String> ids, String by) {
-        return actions.act(ids, by, false);
+        return actions.act(ids, by, false, null);
     }
 
     public Silence silence(
@@ -165,6 +170,11 @@ public final class AlertEngine implements AlertIntake {
     /** The alerts an acknowledgement link means: those it names, or its group's alerts announced by its moment. */
     public List<String> ackTargets(AckTokens.Valid v) {
         return queries.ackTargets(v);
+    }
+
+    /** The signed token a short acknowledgement code stands for, or null for a code never issued (or long expired). */
+    public String ackToken(String code) {
+        return ctx.store.read(c -> AckCodes.token(c, code));
     }
 
     /** Short descriptions of alerts for the acknowledgement page. */

@@ -32,6 +32,7 @@ final class AlertJson {
         m.put("nextEscalationAt", r.nextEscalationAt);
         m.put("acknowledgedAt", r.ackedAt);
         m.put("acknowledgedBy", r.ackedBy);
+        m.put("acknowledgedVia", r.ackedBy == null ? null : r.ackedVia);
         m.put("resolvedAt", r.resolvedAt);
         m.put("resolvedBy", r.resolvedBy);
         return m;

@@ -1,5 +1,6 @@
 package io.opsrouter.alert;
 
+import io.opsrouter.app.AuthFailures;
 import io.opsrouter.app.Beans;
 import io.opsrouter.app.HealthPart;
 import io.opsrouter.app.RouterContext;
@@ -93,7 +94,7 @@ public final class AlertModule implements RouterModule {
         // the API's beans, one per resource (routes/api.yaml); the api route configuration authenticates first
         beans.bind("alertsResource", new AlertsResource(engine));
         beans.bind("silencesResource", new SilencesResource(engine));
-        beans.bind("ackPage", new AckPage(engine, ctx.core().publicUrl()));
+        beans.bind("ackPage", new AckPage(engine, ctx.core().publicUrl(), AuthFailures.from(s)));
         beans.bind(ChannelAlarms.BEAN, new ChannelAlarms());
         ctx.health().register("alerts", this::health);
     }

@@ -37,6 +37,9 @@ final class AlertRow {
     Instant nextEscalationAt;
     Instant ackedAt;
     String ackedBy;
+    /** How it was acknowledged ({@link AckVia#column()}); kept beside the lifecycle, which needs only who. */
+    String ackedVia;
+
     Instant resolvedAt;
     String resolvedBy;
     Instant resolvedSignalAt;
@@ -87,13 +90,22 @@ final class AlertRow {
         groupId = classifier.groupId(this);
     }
 
-    /** As messages show it; who acknowledged or resolved rides in the annotations ({@code acknowledged_by}, {@code resolved_by}). */
+    /**
+     * As messages show it; who acknowledged or resolved, how and when ride in the annotations
+     * ({@code acknowledged_by}, {@code acknowledged_via}, {@code acknowledged_at}, {@code resolved_by},
+     * {@code resolved_at}; times ISO-8601 UTC).
+     */
     AlertView view() {
         Map<String, String> notes = annotations;
-        if (ackedBy != null || resolvedBy != null) {
-            notes = new java.util.TreeMap<>(annotations);
-            if (ackedBy != null) notes.put("acknowledged_by", ackedBy);
+        if (ackedBy != null || resolvedBy != null || resolvedAt != null) {
+            notes = new java.util.TreeMap<>(annotations == null ? Map.of() : annotations);
+            if (ackedBy != null) {
+                notes.put("acknowledged_by", ackedBy);
+                if (ackedVia != null) notes.put("acknowledged_via", ackedVia);
+                if (ackedAt != null) notes.put("acknowledged_at", ackedAt.toString());
+            }
             if (resolvedBy != null) notes.put("resolved_by", resolvedBy);
+            if (resolvedAt != null) notes.put("resolved_at", resolvedAt.toString());
         }
         return new AlertView(
                 id,

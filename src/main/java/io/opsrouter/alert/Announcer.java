@@ -147,7 +147,13 @@ final class Announcer {
             throws SQLException {
         if (to.isEmpty() || alerts.isEmpty()) return;
         List<AlertView> views = alerts.stream().map(AlertRow::view).toList();
-        String ackUrl = ackable ? publicUrl + "/ack/" + ackToken(alerts, now) : null;
+        String ackUrl = null;
+        if (ackable) {
+            // the message names a short code (/a/7KQ2XM8P) for the signed token, so an SMS keeps room for its text
+            String code = AckCodes.newCode();
+            out.addCode(new AckCodes.Issued(code, ackToken(alerts, now), tokens.expiry(now)));
+            ackUrl = publicUrl + "/a/" + code;
+        }
         for (Delivery d : to) {
             Notification n = new Notification(
                     keyBase + ":" + d.channel() + ":" + d.recipientKey(),

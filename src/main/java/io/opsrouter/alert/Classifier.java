@@ -51,8 +51,8 @@ final class Classifier {
             String k = m.group(1);
             String v = labels.get(k);
             if (v == null && values.containsKey(k)) {
-                double d = values.get(k);
-                v = d == Math.rint(d) && Math.abs(d) < 1e15 ? Long.toString((long) d) : String.format("%.3g", d);
+                // for people: a ratio as a percentage, seconds in their unit (docs/alerts.md "Summaries")
+                v = io.opsrouter.outbox.HumanValues.value(k, values.get(k));
             }
             m.appendReplacement(sb, Matcher.quoteReplacement(v == null ? "" : v));
         }

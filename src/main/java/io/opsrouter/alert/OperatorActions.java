@@ -25,7 +25,7 @@ final class OperatorActions {
     }
 
     /** Acknowledges ({@code ack}) or resolves the alerts, locked in id order, in one transaction. */
-    AlertEngine.Outcome act(List<String> ids, String by, boolean ack) {
+    AlertEngine.Outcome act(List<String> ids, String by, boolean ack, AckVia via) {
         Instant now = ctx.now();
         AlertContext.Config cfg = ctx.config();
         AlertEngine.Outcome o = ctx.store.inTransaction(c -> {
@@ -50,9 +50,11 @@ final class OperatorActions {
                     continue;
                 }
                 r.apply(t);
+                if (ack) r.ackedVia = (via == null ? AckVia.API : via).column();
                 changed.add(r);
                 if (t.sends(ack ? Notice.ACKNOWLEDGED : Notice.RESOLVED)) told.add(r);
-                events.add(new AlertHistory.Event(r.id, now, ack ? "acknowledged" : "resolved", null, null, by, null));
+                events.add(new AlertHistory.Event(
+                        r.id, now, ack ? "acknowledged" : "resolved", null, null, by, ack ? r.ackedVia : null));
             }
             ctx.alerts.update(c, changed);
             Outgoing out = new Outgoing();

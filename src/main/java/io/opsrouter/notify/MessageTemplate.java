@@ -36,6 +36,19 @@ public final class MessageTemplate {
             "values",
             "annotations",
             "alerts",
+            // for people (docs/channels.md "Templates"): what to do, where the runbook is, the most useful value,
+            // the line of facts under the summary, what happened, who acknowledged and how, times in the
+            // business-hours zone, how long it was open, how late the message goes out
+            "action",
+            "runbookLink",
+            "value",
+            "facts",
+            "event",
+            "ackedBy",
+            "openFor",
+            "localTime",
+            "firstSeenLocal",
+            "late",
             "link",
             "services",
             "folded");

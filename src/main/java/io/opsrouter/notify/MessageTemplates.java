@@ -1,12 +1,15 @@
 package io.opsrouter.notify;
 
 import io.opsrouter.config.SettingsException;
+import io.opsrouter.notify.channel.SmsSegment;
 import io.opsrouter.outbox.ChannelName;
 import io.opsrouter.outbox.Notification;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.ZoneId;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
@@ -22,8 +25,8 @@ import java.util.stream.Stream;
 public final class MessageTemplates {
     public static final String DIR = "config/templates";
     private static final Pattern NAME = Pattern.compile("([a-z][a-z0-9_-]*?)(?:-(P[123]|digest))?\\.txt");
-    static final String BUILT_IN =
-            "[${severity}] ${kind}: ${summary}\n${alerts}\nRunbook: ${runbook}\nAcknowledge: ${ackUrl}";
+    static final String BUILT_IN = "[${severity}] ${kind}: ${summary}\n${event}\n${facts}\n${alerts}\n"
+            + "What to do: ${action}\nRunbook: ${runbookLink}\nAcknowledge: ${ackUrl}";
     static final String BUILT_IN_EMAIL = "Subject: [${severity}] ${kind}: ${summary}\n" + BUILT_IN;
     /** A digest of folded messages ({@code <channel>-digest.txt} replaces it). */
     static final String BUILT_IN_DIGEST = "[${severity}] ${summary}\n${alerts}\nAll alerts: ${link}";
@@ -31,9 +34,21 @@ public final class MessageTemplates {
     static final String BUILT_IN_DIGEST_EMAIL = "Subject: [${severity}] ${summary}\n" + BUILT_IN_DIGEST;
 
     private volatile Map<String, MessageTemplate> byKey;
+    private volatile ZoneId zone;
 
-    private MessageTemplates(Map<String, MessageTemplate> byKey) {
+    private MessageTemplates(Map<String, MessageTemplate> byKey, ZoneId zone) {
         this.byKey = byKey;
+        this.zone = zone;
+    }
+
+    /** The zone messages show times in: the business hours' zone ({@link MessageZone}). */
+    public ZoneId zone() {
+        return zone;
+    }
+
+    /** The same templates showing times in {@code zone}. */
+    public MessageTemplates inZone(ZoneId zone) {
+        return new MessageTemplates(byKey, zone);
     }
 
     /** The templates for every channel in {@link ChannelName}. */
@@ -86,12 +101,13 @@ public final class MessageTemplates {
                         DIR, null, "cannot be listed: " + e.getMessage(), "make the folder readable");
             }
         }
-        return new MessageTemplates(m);
+        return new MessageTemplates(m, MessageZone.of(home));
     }
 
     /** Puts reloaded templates in force; a message being rendered finishes with the ones it started with. */
     public void replaceWith(MessageTemplates reloaded) {
         this.byKey = reloaded.byKey;
+        this.zone = reloaded.zone;
     }
 
     public MessageTemplate forMessage(String channel, String severity) {
@@ -120,15 +136,25 @@ public final class MessageTemplates {
     }
 
     public RenderedMessage render(Notification n) {
-        MessageTemplate t = template(n.channel().id(), n);
-        Map<String, String> fields = MessageFields.of(n);
-        return new RenderedMessage(n.idempotencyKey(), n, t.renderSubject(fields), t.render(fields));
+        return renderAs(n.channel().id(), n, null);
+    }
+
+    /** Renders a message that goes out {@code late} (after a channel outage): templates show "sent 12m late". */
+    public RenderedMessage render(Notification n, Duration late) {
+        return renderAs(n.channel().id(), n, late);
     }
 
     /** Renders for a channel other than the one the notification names (the log fallback). */
     public RenderedMessage renderAs(String channel, Notification n) {
+        return renderAs(channel, n, null);
+    }
+
+    private RenderedMessage renderAs(String channel, Notification n, Duration late) {
         MessageTemplate t = template(channel, n);
-        Map<String, String> fields = MessageFields.of(n);
-        return new RenderedMessage(n.idempotencyKey(), n, t.renderSubject(fields), t.render(fields));
+        Map<String, String> fields = MessageFields.of(n, zone, late);
+        String text = t.render(fields);
+        // an SMS stays GSM-7 (160 characters a segment): one µ or curly quote would make it UCS-2 (70)
+        if (ChannelName.SMS.id().equals(channel)) text = SmsSegment.toGsm7(text);
+        return new RenderedMessage(n.idempotencyKey(), n, t.renderSubject(fields), text);
     }
 }

@@ -51,7 +51,7 @@ class AckPageSecurityTest {
             }
             throw new AssertionError("no message with an ack link");
         });
-        path = url.substring(url.indexOf("/ack/"));
+        path = url.substring(url.indexOf("/a/"));
     }
 
     @AfterEach

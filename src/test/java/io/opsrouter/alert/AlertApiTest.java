@@ -87,6 +87,29 @@ class AlertApiTest {
         throw new AssertionError("no message with an ack link");
     }
 
+    /** The annotations of the first alert of the first outbox message of this kind. */
+    JsonNode notice(String kind) {
+        return outbox().stream()
+                .filter(r -> r[1].equals(kind))
+                .map(r -> readTree(r[2]).get("alerts").get(0).get("annotations"))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("no " + kind + " message"));
+    }
+
+    /** The signed token a message's short link ({@code /a/<code>}) stands for. */
+    String tokenOf(String shortUrl) {
+        String code = shortUrl.substring(shortUrl.lastIndexOf('/') + 1);
+        return router.app().context().store().read(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT token FROM ack_codes WHERE code = ?")) {
+                ps.setString(1, code);
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (!rs.next()) throw new AssertionError("no ack code " + code);
+                    return rs.getString(1);
+                }
+            }
+        });
+    }
+
     static JsonNode readTree(String s) {
         try {
             return Json.MAPPER.readTree(s);
@@ -282,8 +305,10 @@ class AlertApiTest {
         start(true);
         fire(AlertFixture.firing("frontend", "frontend"));
         String url = ackUrl();
-        assertThat(url).startsWith(router.baseUrl().replace("127.0.0.1", "localhost") + "/ack/");
-        String path = url.substring(url.indexOf("/ack/"));
+        // the message carries the short link; it stands for the signed token
+        assertThat(url).startsWith(router.baseUrl().replace("127.0.0.1", "localhost") + "/a/");
+        assertThat(url.substring(url.lastIndexOf('/') + 1)).matches("[0-9A-HJKMNP-TV-Z]{8}");
+        String path = url.substring(url.indexOf("/a/"));
 
         // link previews (Slack unfurling, SMS) fetch the URL: that must not acknowledge
         for (int i = 0; i < 3; i++) {
@@ -310,9 +335,25 @@ class AlertApiTest {
         JsonNode acked = json(api("GET", "/api/alerts?status=acknowledged", null));
         assertThat(acked.get("count").asInt()).isEqualTo(1);
         assertThat(acked.get("alerts").get(0).get("acknowledgedBy").asText()).isEqualTo("Pat Primary");
+        assertThat(acked.get("alerts").get(0).get("acknowledgedVia").asText()).isEqualTo("link");
+        // the acknowledged notice names who and how; the resolved one after it, who acknowledged and when it ended
+        JsonNode ackNote = notice("acknowledged");
+        assertThat(ackNote.get("acknowledged_by").asText()).isEqualTo("Pat Primary");
+        assertThat(ackNote.get("acknowledged_via").asText()).isEqualTo("link");
+        assertThat(ackNote.hasNonNull("acknowledged_at")).isTrue();
+        String id = acked.get("alerts").get(0).get("id").asText();
+        assertThat(api("POST", "/api/alerts/" + id + "/resolve", "{\"by\": \"pat\"}")
+                        .statusCode())
+                .isEqualTo(200);
+        JsonNode resolvedNote = notice("resolved");
+        assertThat(resolvedNote.get("acknowledged_by").asText()).isEqualTo("Pat Primary");
+        assertThat(resolvedNote.get("acknowledged_via").asText()).isEqualTo("link");
+        assertThat(resolvedNote.hasNonNull("resolved_at")).isTrue();
 
+        // the long token the code stands for opens the same page
+        String token = tokenOf(url);
+        assertThat(router.get("/ack/" + token).body()).contains("frontend is unreachable");
         // tampered: one character of the signature changed
-        String token = path.substring("/ack/".length());
         char last = token.charAt(token.length() - 1);
         String tampered = token.substring(0, token.length() - 1) + (last == 'A' ? 'B' : 'A');
         assertThat(router.get("/ack/" + tampered).statusCode()).isEqualTo(403);
@@ -331,12 +372,76 @@ class AlertApiTest {
         assertThat(router.get("/ack/garbage").statusCode()).isEqualTo(400);
         assertThat(router.get("/ack/" + "a".repeat(3000) + ".b").statusCode()).isEqualTo(400);
 
-        // expired: the link lives 24 hours
+        // expired: the link lives 24 hours, the short one exactly like the long one
         clock.advance(Duration.ofHours(25));
         HttpResponse<String> expired = router.send(HttpRequest.newBuilder(URI.create(router.baseUrl() + path))
                 .POST(HttpRequest.BodyPublishers.ofString("by=late")));
         assertThat(expired.statusCode()).isEqualTo(410);
         assertThat(expired.body()).contains("expired");
+        assertThat(router.get("/ack/" + token).statusCode()).isEqualTo(410);
+    }
+
+    @Test
+    void theShortLinkResolvesLikeTheLongTokenAndExpiresAtTheSameMoment() {
+        start(true);
+        fire(AlertFixture.firing("frontend", "frontend"));
+        String url = ackUrl();
+        String code = url.substring(url.lastIndexOf('/') + 1);
+        String token = tokenOf(url);
+        // typed by hand or rewritten by a phone: case does not matter
+        assertThat(router.get("/a/" + code.toLowerCase(java.util.Locale.ROOT)).statusCode())
+                .isEqualTo(200);
+        // just before the token's expiry both open; at it, both say expired
+        clock.advance(Duration.ofHours(24).minusSeconds(2));
+        assertThat(router.get("/a/" + code).statusCode()).isEqualTo(200);
+        assertThat(router.get("/ack/" + token).statusCode()).isEqualTo(200);
+        clock.advance(Duration.ofSeconds(3));
+        HttpResponse<String> shortOne = router.get("/a/" + code);
+        HttpResponse<String> longOne = router.get("/ack/" + token);
+        assertThat(shortOne.statusCode()).isEqualTo(410);
+        assertThat(longOne.statusCode()).isEqualTo(410);
+        assertThat(shortOne.body()).isEqualTo(longOne.body());
+        assertThat(json(api("GET", "/api/alerts?status=firing", null))
+                        .get("count")
+                        .asInt())
+                .isEqualTo(1);
+    }
+
+    @Test
+    void unknownOrMalformedShortCodesAreRefusedAndGuessingIsThrottledPerAddress() {
+        start(true);
+        fire(AlertFixture.firing("frontend", "frontend"));
+        String url = ackUrl();
+        String code = url.substring(url.lastIndexOf('/') + 1);
+        String unknown = code.equals("ZZZZZZZZ") ? "YYYYYYYY" : "ZZZZZZZZ";
+        List<String> wrong = List.of(
+                unknown,
+                "abc",
+                "UUUUUUUU",
+                "%3Cscript%3E",
+                "A".repeat(40),
+                "7KQ2XM8",
+                "7KQ2XM8P9",
+                "....----",
+                "%00%00%00%00%00%00%00%00",
+                unknown);
+        for (String w : wrong) {
+            HttpResponse<String> r = router.get("/a/" + w);
+            assertThat(r.statusCode()).as(w).isEqualTo(404);
+            assertThat(r.body()).as(w).contains("not an acknowledgement link").doesNotContain("<script>");
+        }
+        // the address spent its budget of failed tokens (10 a minute): even the right code waits, or guessing pays
+        HttpResponse<String> throttled = router.get("/a/" + code);
+        assertThat(throttled.statusCode()).isEqualTo(429);
+        assertThat(throttled.headers().firstValue("Retry-After")).isPresent();
+        HttpResponse<String> post = router.send(HttpRequest.newBuilder(URI.create(router.baseUrl() + "/a/" + code))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString("by=Guesser")));
+        assertThat(post.statusCode()).isEqualTo(429);
+        assertThat(json(api("GET", "/api/alerts?status=acknowledged", null))
+                        .get("count")
+                        .asInt())
+                .isZero();
     }
 
     @Test
@@ -344,7 +449,7 @@ class AlertApiTest {
         start(true);
         fire(AlertFixture.firing("frontend", "frontend"));
         String path = ackUrl();
-        path = path.substring(path.indexOf("/ack/"));
+        path = path.substring(path.indexOf("/a/"));
         router.app().context().store().close();
         HttpResponse<String> r = api("GET", "/api/alerts", null);
         assertThat(r.statusCode()).isEqualTo(503);

@@ -248,10 +248,11 @@ class AlertConfigTest {
     @Test
     void summariesFillPlaceholdersFromLabelsAndValues() {
         assertThat(Classifier.render(
-                        "{{monitor}} expires in {{days_left}} days ({{ ratio }}, {{missing}})",
+                        "{{monitor}} expires in {{days_left}} days ({{ ratio }}, {{score}}, {{missing}})",
                         Map.of("monitor", "tls-domain"),
-                        Map.of("days_left", 6.0, "ratio", 0.9567)))
-                .isEqualTo("tls-domain expires in 6 days (0.957, )");
+                        Map.of("days_left", 6.0, "ratio", 0.9567, "score", 0.9567)))
+                // values for people: a ratio as a percentage, other numbers plain (outbox.HumanValues)
+                .isEqualTo("tls-domain expires in 6 days (96%, 0.957, )");
     }
 
     @Test

@@ -37,6 +37,9 @@ class RouteFilesTest {
             Map.entry("http-metrics", "Prometheus scraping"),
             Map.entry("ack-link", "the signed token in the link is the permission"),
             Map.entry("ack-link-post", "the signed token in the link is the permission"),
+            Map.entry("ack-code", "the short code stands for a signed token; wrong codes are throttled per address"),
+            Map.entry(
+                    "ack-code-post", "the short code stands for a signed token; wrong codes are throttled per address"),
             Map.entry("ingest-alertmanager", "ROUTER_WEBHOOK_TOKEN, checked by ingestGate.requireToken"),
             Map.entry("ingest-api-v2-alerts", "ROUTER_WEBHOOK_TOKEN, checked by ingestGate.requireToken"),
             Map.entry("ingest-events", "HMAC signature, checked by ingestGate.readSigned"),

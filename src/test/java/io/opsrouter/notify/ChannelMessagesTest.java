@@ -88,7 +88,7 @@ class ChannelMessagesTest {
         assertThat(text)
                 .startsWith(":rotating_light: *[P1] firing*: Front end unreachable")
                 .contains("- SiteDown: Front end unreachable (alertname=SiteDown, service=web)")
-                .contains("Values: latency_seconds=2.5, status=503")
+                .contains("Values: latency_seconds=2.5 s, status=503")
                 .contains("Runbook: https://runbooks.example.com/site-down")
                 .contains("Acknowledge: https://ops.example.com/ack/tok-s-1");
         await().until(() ->
@@ -116,11 +116,13 @@ class ChannelMessagesTest {
         Map<String, String> form = form(r.body());
         assertThat(form).containsEntry("To", "+15145550123").containsEntry("From", "+15145550100");
         String body = form.get("Body");
+        // severity and the whole summary first, the link whole last, in one segment: the facts line gave way
         assertThat(body)
-                .startsWith("[P1] firing: Emergency call from 514-555-0199")
+                .startsWith("[P1] Emergency call from 514-555-0199 unprocessed for 1 minute, caller waiting on the line"
+                        + " about a flooded basement drain\n")
                 .endsWith("\nhttps://ops.example.com/ack/tok-t-1");
         assertThat(SmsSegment.isGsm7(body)).isTrue();
-        assertThat(SmsSegment.segments(body)).isLessThanOrEqualTo(SmsSegment.DEFAULT_MAX_SEGMENTS);
+        assertThat(SmsSegment.segments(body)).isEqualTo(1);
     }
 
     @Test
@@ -147,7 +149,9 @@ class ChannelMessagesTest {
         assertThat(json.get("idempotencyKey").asText()).isEqualTo("w-1");
         assertThat(json.get("kind").asText()).isEqualTo("firing");
         assertThat(json.get("severity").asText()).isEqualTo("P2");
-        assertThat(json.get("text").asText()).isEqualTo("[P2] firing: Site down: w-1");
+        assertThat(json.get("text").asText())
+                .startsWith("[P2] firing: Site down: w-1\nSince ")
+                .endsWith(": latency seconds 2.5 s");
         assertThat(json.get("alerts").get(0).get("labels").get("service").asText())
                 .isEqualTo("web");
         assertThat(json.get("ackUrl").asText()).isEqualTo("https://ops.example.com/ack/tok-w-1");

@@ -66,7 +66,7 @@ class MessageTemplatesTest {
         assertThat(f)
                 .containsEntry("labels.service", "web")
                 .containsEntry("values.status", "503")
-                .containsEntry("values.latency_seconds", "2.5")
+                .containsEntry("values.latency_seconds", "2.5 s")
                 .containsEntry("recipient", "Ana")
                 .containsEntry("count", "1")
                 .containsEntry("kind", "firing")

@@ -73,4 +73,43 @@ class SmsSegmentTest {
         assertThat(out.length()).isLessThanOrEqualTo(2 * 67);
         assertThat(out).startsWith("Сайт недоступен").endsWith("…");
     }
+
+    @Test
+    void linesAreGivenUpFromTheBottomKeepingTheFirstLineAndTheLink() {
+        String link = "https://ops.example.com/a/7KQ2XM8P";
+        String summary = "[P1] frontend is unreachable";
+        String facts = "Since 03:12 -05:00: status == 200 (got 503)";
+        String action = "Check the hosting provider's status page and the last deploy of the web front end.";
+        String text = String.join("\n", summary, facts, action, link);
+        assertThat(SmsSegment.length(text, true)).isGreaterThan(160);
+        // the last line before the link is shortened at a word
+        String out = SmsSegment.fit(text, 1);
+        assertThat(SmsSegment.length(out, true)).isLessThanOrEqualTo(160);
+        assertThat(out)
+                .startsWith(summary + "\n" + facts + "\nCheck the hosting")
+                .endsWith("...\n" + link);
+        // with less room, that line goes and the one above it is shortened
+        String longer =
+                String.join("\n", summary + " and has been for a while now, since the deploy", facts, action, link);
+        String out2 = SmsSegment.fit(longer, 1);
+        assertThat(SmsSegment.length(out2, true)).isLessThanOrEqualTo(160);
+        assertThat(out2)
+                .startsWith(summary + " and has been for a while now, since the deploy\nSince 03:12 -05:00")
+                .doesNotContain("Check")
+                .endsWith("\n" + link);
+        // a first line too long on its own is cut, the link still whole
+        String huge = String.join("\n", "[P1] " + "word ".repeat(60).strip(), facts, link);
+        String out3 = SmsSegment.fit(huge, 1);
+        assertThat(out3).startsWith("[P1] word word").endsWith("...\n" + link).doesNotContain("Since");
+        assertThat(SmsSegment.length(out3, true)).isLessThanOrEqualTo(160);
+    }
+
+    @Test
+    void commonNonGsmCharactersAreReplacedSoTheSmsStaysGsm7() {
+        String t = SmsSegment.toGsm7("latency 0.9 \u00b5s \u2014 \u201cdown\u201d, it\u2019s\u2026");
+        assertThat(t).isEqualTo("latency 0.9 us - \"down\", it's...");
+        assertThat(SmsSegment.isGsm7(t)).isTrue();
+        assertThat(SmsSegment.toGsm7("Сайт")).isEqualTo("Сайт");
+        assertThat(SmsSegment.toGsm7("plain")).isEqualTo("plain");
+    }
 }

@@ -3,26 +3,59 @@ package io.opsrouter.notify.channel;
 /**
  * Caps a message at a set number of SMS segments: 160 septets in one GSM-7 segment and 153 in each of several
  * (extension characters count twice); 70 UTF-16 units in one UCS-2 segment and 67 in each of several, as soon as one
- * character is outside GSM-7. A longer text is cut at a word boundary with an ellipsis; a trailing link (the
- * acknowledge URL) is kept whole when it fits, and cut with the rest when it does not: the cap always holds.
+ * character is outside GSM-7. A longer text gives up its lines from the bottom, each cut at a word boundary with an
+ * ellipsis or dropped; a trailing link (the acknowledge URL) is kept whole when it fits, and cut with the rest when
+ * it does not: the cap always holds.
  */
 public final class SmsSegment {
     public static final int GSM7_LIMIT = 160;
     public static final int GSM7_PART = 153;
     public static final int UCS2_LIMIT = 70;
     public static final int UCS2_PART = 67;
-    public static final int DEFAULT_MAX_SEGMENTS = 2;
+    /** One segment: the SMS template is written to fit it (docs/channels.md "Templates"). */
+    public static final int DEFAULT_MAX_SEGMENTS = 1;
+    /** A line shortened to fewer characters than this is dropped instead. */
+    static final int MIN_KEPT = 12;
+
     private static final String GSM7_BASIC = "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?"
             + "¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà";
     private static final String GSM7_EXTENSION = "^{}\\[~]|€\f";
 
     private SmsSegment() {}
 
+    /**
+     * The text with the characters people's values and sentences often carry replaced by GSM-7 look-alikes
+     * ({@code µs} as {@code us}, curly quotes as straight ones, dashes as '-', '…' as '...'), so one such character
+     * does not turn a 160-character SMS into a 70-character one. Other characters are left as they are.
+     */
+    public static String toGsm7(String text) {
+        if (text == null || isGsm7(text)) return text;
+        StringBuilder sb = new StringBuilder(text.length());
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            switch (c) {
+                case '\u00b5', '\u03bc' -> sb.append('u');
+                case '\u2018', '\u2019', '\u201a', '\u2032' -> sb.append('\'');
+                case '\u201c', '\u201d', '\u201e', '\u2033' -> sb.append('"');
+                case '\u2010', '\u2011', '\u2012', '\u2013', '\u2014', '\u2212' -> sb.append('-');
+                case '\u2026' -> sb.append("...");
+                case '\u00a0', '\u2009', '\u202f', '\u2007' -> sb.append(' ');
+                case '\u00b7', '\u2022' -> sb.append('-');
+                default -> sb.append(c);
+            }
+        }
+        return sb.toString();
+    }
+
     public static String fit(String text) {
         return fit(text, DEFAULT_MAX_SEGMENTS);
     }
 
-    /** The text as sent: whole when it fits in {@code maxSegments} segments, otherwise cut to fit them. */
+    /**
+     * The text as sent: whole when it fits in {@code maxSegments} segments, otherwise cut to fit them. Lines are given
+     * up from the bottom: the last line before the link is shortened at a word (with an ellipsis) or dropped, then the
+     * one above it, and the first line (severity and summary) is cut only when it alone is too long.
+     */
     public static String fit(String text, int maxSegments) {
         if (text == null) return "";
         String t = text.strip();
@@ -38,14 +71,40 @@ public final class SmsSegment {
             main = cut < 0 ? "" : t.substring(0, cut).strip();
         }
         String ellipsis = gsm ? "..." : "…";
-        int budget = limit - length(link, gsm) - (link.isEmpty() ? 0 : 1) - length(ellipsis, gsm);
-        if (budget < 10) {
+        int budget = limit - length(link, gsm) - (link.isEmpty() ? 0 : 1);
+        if (budget < 10 + length(ellipsis, gsm)) {
             link = "";
             main = t;
-            budget = limit - length(ellipsis, gsm);
+            budget = limit;
         }
-        String out = cutAtWord(main, budget, gsm) + ellipsis;
+        String out = fitLines(main, budget, gsm, ellipsis);
         return link.isEmpty() ? out : out + "\n" + link;
+    }
+
+    /** {@code main} in {@code budget}, giving up its lines from the last toward the first. */
+    private static String fitLines(String main, int budget, boolean gsm, String ellipsis) {
+        java.util.List<String> lines = new java.util.ArrayList<>(java.util.List.of(main.split("\n", -1)));
+        int total = length(main, gsm);
+        int dots = length(ellipsis, gsm);
+        for (int i = lines.size() - 1; i > 0 && total > budget; i--) {
+            String line = lines.get(i);
+            int len = length(line, gsm);
+            int keep = len - (total - budget) - dots;
+            if (keep >= MIN_KEPT) {
+                String shorter = cutAtWord(line, keep, gsm) + ellipsis;
+                lines.set(i, shorter);
+                total -= len - length(shorter, gsm);
+            } else {
+                lines.remove(i);
+                total -= len + 1;
+            }
+        }
+        String first = lines.get(0);
+        if (total > budget) {
+            int keep = length(first, gsm) - (total - budget) - dots;
+            lines.set(0, cutAtWord(first, Math.max(0, keep), gsm) + ellipsis);
+        }
+        return String.join("\n", lines);
     }
 
     /** At most {@code budget} (septets or units) of {@code main}, ending at a word boundary unless that loses over half. */

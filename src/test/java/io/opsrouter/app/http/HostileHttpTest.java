@@ -107,6 +107,7 @@ class HostileHttpTest {
                 "/api/silences",
                 "/api/silences/%s",
                 "/ack/%s",
+                "/a/%s",
                 "/health",
                 "/metrics",
                 "/api/monitors",
