@@ -169,6 +169,13 @@ public final class Replicas implements AutoCloseable {
         });
     }
 
+    /** Stops renewing without letting go, as a killed process does (for tests). */
+    synchronized void halt() {
+        if (timer != null) timer.shutdownNow();
+        timer = null;
+        heldSince.clear();
+    }
+
     /** Stops renewing and lets go of this replica's leases, so that the others take over at once. */
     @Override
     public synchronized void close() {
