@@ -162,16 +162,25 @@ public final class StateStore implements AutoCloseable {
                 result = work.run(c);
                 c.commit();
             } catch (SQLException | RuntimeException e) {
-                c.rollback();
+                rollback(c, e);
                 throw e;
             }
         } catch (SQLException e) {
-            throw new StoreException("state store: " + e.getMessage(), e);
+            throw StoreUnreachableException.of(e);
         } finally {
             open.pop();
             if (open.isEmpty()) AFTER_COMMIT.remove();
         }
         return new Commit<>(result, hooks, flush == null ? 0 : flush.committed());
+    }
+
+    /** Rolls back; a rollback that fails (the connection is lost) is kept with {@code cause}, which is what callers hear. */
+    private static void rollback(Connection c, Exception cause) {
+        try {
+            c.rollback();
+        } catch (SQLException | RuntimeException e) {
+            cause.addSuppressed(e);
+        }
     }
 
     /** A committed transaction; {@link #settle} waits until it is durable and then runs its after-commit hooks once. */
@@ -229,7 +238,7 @@ public final class StateStore implements AutoCloseable {
         try (Connection c = dataSource.getConnection()) {
             return work.run(c);
         } catch (SQLException e) {
-            throw new StoreException("state store: " + e.getMessage(), e);
+            throw StoreUnreachableException.of(e);
         }
     }
 

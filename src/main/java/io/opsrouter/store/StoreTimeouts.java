@@ -15,10 +15,10 @@ import java.time.Duration;
 public final class StoreTimeouts {
     public static final Duration CONNECTION = Duration.ofMillis(1_000);
     public static final Duration VALIDATION = Duration.ofMillis(500);
-    public static final Duration STATEMENT = Duration.ofMillis(2_500);
-    public static final Duration SOCKET = Duration.ofSeconds(3);
+    public static final Duration STATEMENT = Duration.ofMillis(1_500);
+    public static final Duration SOCKET = Duration.ofSeconds(2);
     /** The longest {@code /health} waits for the store's answer (it shares one check among its callers). */
-    public static final Duration HEALTH_CHECK = Duration.ofMillis(900);
+    public static final Duration HEALTH_CHECK = Duration.ofMillis(750);
     /** How long start-up waits for the store to answer before it gives up. */
     static final Duration START_UP = Duration.ofSeconds(5);
 
