@@ -93,6 +93,7 @@ class ReplicasIT {
             int router = i;
             await().atMost(Duration.ofSeconds(150))
                     .pollInterval(Duration.ofMillis(500))
+                    .failFast("router " + router + " exited", () -> !routers.get(router).isAlive())
                     .ignoreExceptions()
                     .until(() -> role(router).path("live").asInt() == ROUTERS);
         }
@@ -223,6 +224,12 @@ class ReplicasIT {
                       - after: %ds
                         notify: [{channel: webhook}]
                     repeat: 1h
+                  P2:
+                    steps:
+                      - notify: [{channel: slack}]
+                  P3:
+                    steps:
+                      - notify: [{channel: slack}]
                 """.formatted(ESCALATE_AFTER.toSeconds()));
         StringBuilder monitors = new StringBuilder("defaults:\n  interval: %ds\n  timeout: 1s\nmonitors:\n"
                 .formatted(PROBE_INTERVAL.toSeconds()));
