@@ -298,7 +298,7 @@ class ReplicasIT {
         String body = """
                 {"version": "4", "status": "firing", "receiver": "ops-router", "groupKey": "{}:{alertname=\\"HaAlert%d\\"}",
                  "alerts": [{"status": "firing", "labels": {"alertname": "HaAlert%d", "team": "ha", "severity": "critical"},
-                             "annotations": {}, "startsAt": "2026-12-07T01:00:00Z", "fingerprint": "ha%014d"}]}
+                             "annotations": {}, "startsAt": "2026-12-07T01:00:00Z", "fingerprint": "%016x"}]}
                 """.formatted(alert, alert, alert);
         HttpResponse<String> r = http.send(
                 HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + ports.get(router) + "/webhooks/alertmanager"))
