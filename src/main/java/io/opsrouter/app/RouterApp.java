@@ -76,8 +76,7 @@ public final class RouterApp implements AutoCloseable {
         replicas = Replicas.of(store, Replicas.newId());
         replicas.start();
         RouterMetrics metrics = new RouterMetrics(version);
-        context = new RouterContext(
-                settings, core, env, store, replicas, metrics, new HealthService(), clock, version);
+        context = new RouterContext(settings, core, env, store, replicas, metrics, new HealthService(), clock, version);
 
         main = new Main();
         main.setInitialProperties(camelProperties(settings, core));

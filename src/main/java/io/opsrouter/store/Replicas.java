@@ -87,7 +87,8 @@ public final class Replicas implements AutoCloseable {
     public boolean leads(String lease) {
         if (solo) return wanted.contains(lease);
         Long since = heldSince.get(lease);
-        return since != null && System.nanoTime() - since < TTL.minus(RENEW_EVERY).toNanos();
+        return since != null
+                && System.nanoTime() - since < TTL.minus(RENEW_EVERY).toNanos();
     }
 
     /** The leases this replica asked to lead. */
@@ -124,7 +125,8 @@ public final class Replicas implements AutoCloseable {
                 Long was = heldSince.get(lease);
                 if (held) heldSince.put(lease, before);
                 else heldSince.remove(lease);
-                if (held != (was != null)) LOG.info("replica {} {} {}", id, held ? "now leads" : "no longer leads", lease);
+                if (held != (was != null))
+                    LOG.info("replica {} {} {}", id, held ? "now leads" : "no longer leads", lease);
             }
             if (++rounds % 300 == 1) forgetDead();
             List<String> now = readLive();
@@ -155,8 +157,8 @@ public final class Replicas implements AutoCloseable {
         OffsetDateTime now = OffsetDateTime.ofInstant(Instant.now(), ZoneOffset.UTC);
         return leases.store().read(c -> {
             List<String> ids = new ArrayList<>();
-            try (PreparedStatement q = c.prepareStatement(
-                    "SELECT lease_name FROM leases WHERE lease_name LIKE ? AND expires_at > ?")) {
+            try (PreparedStatement q =
+                    c.prepareStatement("SELECT lease_name FROM leases WHERE lease_name LIKE ? AND expires_at > ?")) {
                 q.setString(1, MEMBER + "%");
                 q.setObject(2, now);
                 try (ResultSet rs = q.executeQuery()) {

@@ -80,8 +80,7 @@ public final class StateStore implements AutoCloseable {
             // on PostgreSQL on a connection of its own, without the pool's timeouts: a migration may take longer
             if (dialect == Dialect.H2) flyway.dataSource(ds);
             else flyway.dataSource(url, user, password);
-            MigrateResult result = flyway
-                    .locations(MIGRATIONS)
+            MigrateResult result = flyway.locations(MIGRATIONS)
                     // versions are ranged per concern (V1's comment), so a new V1x lands below an applied V30
                     .outOfOrder(true)
                     .loggers("slf4j")

@@ -93,7 +93,9 @@ class ReplicasIT {
             int router = i;
             await().atMost(Duration.ofSeconds(150))
                     .pollInterval(Duration.ofMillis(500))
-                    .failFast("router " + router + " exited", () -> !routers.get(router).isAlive())
+                    .failFast(
+                            "router " + router + " exited",
+                            () -> !routers.get(router).isAlive())
                     .ignoreExceptions()
                     .until(() -> role(router).path("live").asInt() == ROUTERS);
         }
@@ -105,14 +107,16 @@ class ReplicasIT {
         int polls = 5;
         Map<String, Integer> before = snapshot();
         long windowStart = System.nanoTime();
-        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100)).until(() -> {
-            Map<String, Integer> d = diff(before, snapshot());
-            return d.size() == MONITORS && d.values().stream().allMatch(n -> n >= polls);
-        });
+        await().atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofMillis(100))
+                .until(() -> {
+                    Map<String, Integer> d = diff(before, snapshot());
+                    return d.size() == MONITORS && d.values().stream().allMatch(n -> n >= polls);
+                });
         double windowSeconds = (System.nanoTime() - windowStart) / 1e9;
         Map<String, Integer> polled = diff(before, snapshot());
-        System.out.printf("HA: probe polls over %.1f s (interval %d s): %s%n", windowSeconds,
-                PROBE_INTERVAL.toSeconds(), polled);
+        System.out.printf(
+                "HA: probe polls over %.1f s (interval %d s): %s%n", windowSeconds, PROBE_INTERVAL.toSeconds(), polled);
         assertThat(windowSeconds)
                 .as("seconds until every target was polled %d times", polls)
                 .isGreaterThan((polls - 1.5) * PROBE_INTERVAL.toSeconds());
@@ -140,7 +144,8 @@ class ReplicasIT {
         // --- kill 1: a router that is not the sweep's leader, while the first messages go out
         await().atMost(Duration.ofSeconds(30)).until(() -> slack.size() >= 3);
         routers.get(deliveryVictim).close();
-        System.out.printf("HA: killed router %d during delivery (%d of %d Slack messages in)%n",
+        System.out.printf(
+                "HA: killed router %d during delivery (%d of %d Slack messages in)%n",
                 deliveryVictim, slack.size(), ALERTS);
 
         // --- kill 2: the sweep's leader, about two seconds before the escalations are due (the fault is timed;
@@ -153,8 +158,8 @@ class ReplicasIT {
         long killedAt = System.nanoTime();
         int webhooksBefore = webhookArrivals.size();
         routers.get(leader).close();
-        System.out.printf("HA: killed router %d, the sweep's leader, %d of %d escalations in%n",
-                leader, webhooksBefore, ALERTS);
+        System.out.printf(
+                "HA: killed router %d, the sweep's leader, %d of %d escalations in%n", leader, webhooksBefore, ALERTS);
 
         await().atMost(Duration.ofSeconds(90))
                 .pollInterval(Duration.ofMillis(250))
@@ -170,8 +175,7 @@ class ReplicasIT {
         resumedMs /= 1_000_000;
         // every alert stored once
         Map<String, Integer> rows = alertRows();
-        int slackDuplicates =
-                slack.values().stream().mapToInt(n -> n.get() - 1).sum();
+        int slackDuplicates = slack.values().stream().mapToInt(n -> n.get() - 1).sum();
         int webhookDuplicates =
                 webhookByKey.values().stream().mapToInt(n -> n.get() - 1).sum();
         System.out.printf(
@@ -185,12 +189,16 @@ class ReplicasIT {
                 webhookByKey.size(),
                 webhookDuplicates,
                 resumedMs);
-        assertThat(rows).hasSize(ALERTS).allSatisfy((name, n) -> assertThat(n).as(name).isEqualTo(1));
+        assertThat(rows)
+                .hasSize(ALERTS)
+                .allSatisfy((name, n) -> assertThat(n).as(name).isEqualTo(1));
         assertThat(slackDuplicates + webhookDuplicates)
                 .as("duplicates: at most the sends in flight at the two kills")
                 .isLessThanOrEqualTo(2 * BATCH);
         if (webhooksBefore < ALERTS) {
-            assertThat(resumedMs).as("escalation resumed after the leader's kill (ms)").isLessThanOrEqualTo(10_000);
+            assertThat(resumedMs)
+                    .as("escalation resumed after the leader's kill (ms)")
+                    .isLessThanOrEqualTo(10_000);
         }
     }
 
@@ -231,11 +239,14 @@ class ReplicasIT {
                     steps:
                       - notify: [{channel: slack}]
                 """.formatted(ESCALATE_AFTER.toSeconds()));
-        StringBuilder monitors = new StringBuilder("defaults:\n  interval: %ds\n  timeout: 1s\nmonitors:\n"
-                .formatted(PROBE_INTERVAL.toSeconds()));
+        StringBuilder monitors = new StringBuilder(
+                "defaults:\n  interval: %ds\n  timeout: 1s\nmonitors:\n".formatted(PROBE_INTERVAL.toSeconds()));
         for (int m = 0; m < MONITORS; m++) {
-            monitors.append("  - id: target-").append(m).append("\n    kind: http\n    url: ")
-                    .append(standInUrl("/probe/" + m)).append('\n');
+            monitors.append("  - id: target-")
+                    .append(m)
+                    .append("\n    kind: http\n    url: ")
+                    .append(standInUrl("/probe/" + m))
+                    .append('\n');
         }
         Files.writeString(home.resolve("config/monitors.yaml"), monitors);
         Files.writeString(
@@ -287,7 +298,8 @@ class ReplicasIT {
                 .until(
                         () -> {
                             for (int i = 0; i < ROUTERS; i++) {
-                                if (routers.get(i).isAlive() && role(i).path("sweepLeader").asBoolean()) return i;
+                                if (routers.get(i).isAlive()
+                                        && role(i).path("sweepLeader").asBoolean()) return i;
                             }
                             return -1;
                         },
@@ -328,14 +340,18 @@ class ReplicasIT {
         standIn = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 64);
         standIn.setExecutor(Executors.newFixedThreadPool(16));
         standIn.createContext("/probe/", ex -> {
-            probeHits.computeIfAbsent(ex.getRequestURI().getPath(), k -> new AtomicInteger()).incrementAndGet();
+            probeHits
+                    .computeIfAbsent(ex.getRequestURI().getPath(), k -> new AtomicInteger())
+                    .incrementAndGet();
             answer(ex, "ok");
         });
         standIn.createContext("/slack/", ex -> {
             String body = new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
             sleep(150); // a receiver's latency: sends are in flight for a while
             Matcher m = ALERT.matcher(body);
-            if (m.find()) slack.computeIfAbsent(Integer.parseInt(m.group(1)), k -> new AtomicInteger()).incrementAndGet();
+            if (m.find())
+                slack.computeIfAbsent(Integer.parseInt(m.group(1)), k -> new AtomicInteger())
+                        .incrementAndGet();
             answer(ex, "ok");
         });
         standIn.createContext("/webhook", ex -> {

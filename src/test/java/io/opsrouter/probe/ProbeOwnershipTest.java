@@ -24,7 +24,8 @@ class ProbeOwnershipTest {
         for (String replica : live) {
             ProbeOwnership o = new ProbeOwnership(replica, () -> live);
             for (String id : IDS) {
-                if (o.owns(id)) assertThat(owner.put(id, replica)).as(id + " owned twice").isNull();
+                if (o.owns(id))
+                    assertThat(owner.put(id, replica)).as(id + " owned twice").isNull();
             }
         }
         return owner;
@@ -61,8 +62,12 @@ class ProbeOwnershipTest {
         try (TestHttpServer server = new TestHttpServer();
                 ProbeRunner runner = new ProbeRunner(4, Clock.systemUTC(), null, 4096)) {
             StringBuilder yaml = new StringBuilder("defaults:\n  interval: 100ms\n  timeout: 1s\nmonitors:\n");
-            for (int i = 0; i < 8; i++) yaml.append("  - id: m").append(i).append("\n    kind: http\n    url: ")
-                    .append(server.url("/ok")).append('\n');
+            for (int i = 0; i < 8; i++)
+                yaml.append("  - id: m")
+                        .append(i)
+                        .append("\n    kind: http\n    url: ")
+                        .append(server.url("/ok"))
+                        .append('\n');
             List<Monitor> monitors = Monitors.parse(yaml.toString());
             AtomicReference<List<String>> live = new AtomicReference<>(List.of("a", "b"));
             Map<String, String> polledBy = new ConcurrentHashMap<>();
@@ -79,7 +84,8 @@ class ProbeOwnershipTest {
                 live.set(List.of("a"));
                 polledBy.clear();
                 await().atMost(Duration.ofSeconds(10))
-                        .until(() -> polledBy.size() == 8 && polledBy.values().stream().allMatch("a"::equals));
+                        .until(() -> polledBy.size() == 8
+                                && polledBy.values().stream().allMatch("a"::equals));
             }
         }
     }
@@ -96,7 +102,8 @@ class ProbeOwnershipTest {
                 new ProbeMeters(new SimpleMeterRegistry(), monitors),
                 r -> {
                     String was = polledBy.putIfAbsent(r.monitor().id(), self);
-                    if (was != null && !was.equals(self)) twice.merge(r.monitor().id(), 1, Integer::sum);
+                    if (was != null && !was.equals(self))
+                        twice.merge(r.monitor().id(), 1, Integer::sum);
                 },
                 Clock.systemUTC());
         s.pollOnly(new ProbeOwnership(self, live::get)::owns);

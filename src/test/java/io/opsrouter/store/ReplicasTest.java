@@ -50,10 +50,11 @@ class ReplicasTest {
         try (Replicas a = started("a");
                 Replicas b = started("b");
                 Replicas c = started("c")) {
-            await().atMost(TAKE_OVER).until(() -> Stream.of(a, b, c)
-                    .allMatch(r -> r.live().equals(List.of("a", "b", "c"))));
             await().atMost(TAKE_OVER)
-                    .until(() -> Stream.of(a, b, c).filter(r -> r.leads(Replicas.SWEEP))
+                    .until(() -> Stream.of(a, b, c).allMatch(r -> r.live().equals(List.of("a", "b", "c"))));
+            await().atMost(TAKE_OVER)
+                    .until(() -> Stream.of(a, b, c)
+                                    .filter(r -> r.leads(Replicas.SWEEP))
                                     .count()
                             == 1);
         }

@@ -48,7 +48,8 @@ class StoreOutageTest {
                     t0 = System.nanoTime();
                     HttpResponse<String> health = router.get("/health");
                     long healthMs = (System.nanoTime() - t0) / 1_000_000;
-                    System.out.printf("store away: ingest %d in %d ms, /health %d in %d ms%n",
+                    System.out.printf(
+                            "store away: ingest %d in %d ms, /health %d in %d ms%n",
                             r.statusCode(), ingestMs, health.statusCode(), healthMs);
                     assertThat(r.statusCode()).isEqualTo(503);
                     assertThat(ingestMs).as("ingest's 503 (ms)").isLessThan(2_500);
