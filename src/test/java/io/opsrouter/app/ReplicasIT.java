@@ -48,7 +48,7 @@ class ReplicasIT {
     private static final int ALERTS = 30;
     private static final int MONITORS = 6;
     private static final Duration PROBE_INTERVAL = Duration.ofSeconds(2);
-    private static final Duration ESCALATE_AFTER = Duration.ofSeconds(8);
+    private static final Duration ESCALATE_AFTER = Duration.ofSeconds(12);
     /** The largest batch a dispatcher claims: at most this many sends are in flight per router at a kill. */
     private static final int BATCH = 4;
 
@@ -148,16 +148,17 @@ class ReplicasIT {
                 "HA: killed router %d during delivery (%d of %d Slack messages in)%n",
                 deliveryVictim, slack.size(), ALERTS);
 
-        // --- kill 2: the sweep's leader, about two seconds before the escalations are due (the fault is timed;
+        // --- kill 2: the sweep's leader, about four seconds before the escalations are due (the fault is timed;
         // nothing is awaited here)
         long dueAt = postedAt + ESCALATE_AFTER.toNanos();
-        long wait = dueAt - System.nanoTime() - 2_000_000_000L;
+        long wait = dueAt - System.nanoTime() - 4_000_000_000L;
         if (wait > 0) Thread.sleep(wait / 1_000_000);
         int leader = sweepLeader();
         int survivor = 3 - leader - deliveryVictim;
         long killedAt = System.nanoTime();
         int webhooksBefore = webhookArrivals.size();
         routers.get(leader).close();
+        System.out.printf("HA: the escalations are due about %d ms after this kill%n", (dueAt - killedAt) / 1_000_000);
         System.out.printf(
                 "HA: killed router %d, the sweep's leader, %d of %d escalations in%n", leader, webhooksBefore, ALERTS);
 
@@ -174,7 +175,12 @@ class ReplicasIT {
                 - killedAt;
         resumedMs /= 1_000_000;
         // every alert stored once
-        Map<String, Integer> rows = alertRows();
+        Map<String, Integer> all = alertRows();
+        Map<String, Integer> rows = new HashMap<>(all);
+        rows.keySet().removeIf(name -> !name.startsWith("HaAlert"));
+        all.keySet().removeAll(rows.keySet());
+        // a probe that timed out on this busy machine may raise an alert of its own: shown, not counted
+        System.out.println("HA: other alerts: " + all);
         int slackDuplicates = slack.values().stream().mapToInt(n -> n.get() - 1).sum();
         int webhookDuplicates =
                 webhookByKey.values().stream().mapToInt(n -> n.get() - 1).sum();
@@ -347,7 +353,7 @@ class ReplicasIT {
         });
         standIn.createContext("/slack/", ex -> {
             String body = new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
-            sleep(150); // a receiver's latency: sends are in flight for a while
+            sleep(1_000); // a receiver's latency: sends are in flight for a while
             Matcher m = ALERT.matcher(body);
             if (m.find())
                 slack.computeIfAbsent(Integer.parseInt(m.group(1)), k -> new AtomicInteger())
