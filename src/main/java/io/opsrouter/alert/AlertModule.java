@@ -9,7 +9,6 @@ import io.opsrouter.config.ConfigReload;
 import io.opsrouter.config.SettingsException;
 import io.opsrouter.config.SettingsSource;
 import io.opsrouter.outbox.ChannelDirectory;
-import io.opsrouter.store.Leases;
 import io.opsrouter.store.StateStore;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -23,7 +22,6 @@ import java.time.ZoneOffset;
 import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
-import java.util.UUID;
 import org.apache.camel.CamelContext;
 
 /**
@@ -86,11 +84,10 @@ public final class AlertModule implements RouterModule {
                 },
                 ctx.metrics().registry());
         boolean timer = s.bool(SWEEP_TIMER, "ALERTS_SWEEP_TIMER", true);
-        String holder = hostname() + "-" + UUID.randomUUID().toString().substring(0, 8);
 
         beans.bind(AlertIntake.BEAN, engine);
         beans.bind("alertEngine", engine);
-        beans.bind("alertSweep", new AlertSweep(engine, new Leases(ctx.store(), holder), timer));
+        beans.bind("alertSweep", new AlertSweep(engine, ctx.replicas(), timer));
         // the API's beans, one per resource (routes/api.yaml); the api route configuration authenticates first
         beans.bind("alertsResource", new AlertsResource(engine));
         beans.bind("silencesResource", new SilencesResource(engine));
@@ -157,13 +154,5 @@ public final class AlertModule implements RouterModule {
             }
         });
         return Base64.getDecoder().decode(stored);
-    }
-
-    private static String hostname() {
-        try {
-            return java.net.InetAddress.getLocalHost().getHostName();
-        } catch (java.io.IOException e) {
-            return "router";
-        }
     }
 }

@@ -1,31 +1,32 @@
 package io.opsrouter.alert;
 
-import io.opsrouter.store.Leases;
-import java.time.Duration;
+import io.opsrouter.store.Replicas;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Runs {@link AlertEngine#sweep()} from the timer in {@code routes/alerts.yaml}. With several replicas on one
- * PostgreSQL, a lease lets one of them sweep; the others skip until it lapses.
+ * PostgreSQL, the one leading the sweep's lease sweeps; when it dies another takes the lease within 8 s
+ * ({@link Replicas}).
  */
 public final class AlertSweep {
     private static final Logger LOG = LoggerFactory.getLogger(AlertSweep.class);
-    static final String LEASE = "alert-sweep";
+    static final String LEASE = Replicas.SWEEP;
 
     private final AlertEngine engine;
-    private final Leases leases;
+    private final Replicas replicas;
     private final boolean enabled;
 
-    public AlertSweep(AlertEngine engine, Leases leases, boolean enabled) {
+    public AlertSweep(AlertEngine engine, Replicas replicas, boolean enabled) {
         this.engine = engine;
-        this.leases = leases;
+        this.replicas = replicas;
         this.enabled = enabled;
+        if (enabled) replicas.lead(LEASE);
     }
 
-    /** True when this replica should sweep now: the timer is on and this replica holds (or renewed) the lease. */
+    /** True when this replica should sweep now: the timer is on and this replica holds the lease. */
     public boolean leader() {
-        return enabled && leases.tryAcquire(LEASE, Duration.ofSeconds(30));
+        return enabled && replicas.leads(LEASE);
     }
 
     /** One whole sweep if this replica is the leader; false when it is not. */

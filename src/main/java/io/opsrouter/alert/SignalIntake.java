@@ -88,7 +88,8 @@ final class SignalIntake {
             } catch (StoreException e) {
                 // another replica created the same alert at the same moment (its row is there now), or the
                 // database chose this transaction as a deadlock victim: the whole batch runs again
-                if (attempt == 3) throw e;
+                // (a store that does not answer is not asked again: the sender hears 503 at once and retries)
+                if (attempt == 3 || e instanceof io.opsrouter.store.StoreUnreachableException) throw e;
                 LOG.debug("intake attempt {} failed, retrying: {}", attempt, e.getMessage());
             }
         }

@@ -7,7 +7,9 @@ import org.apache.camel.Exchange;
 
 /**
  * {@code GET /health}: every part with its state; 200 when all are ready, 503 naming those that are not. Ready but
- * degraded (e.g. nobody can be paged) is 200 with status {@code DEGRADED} and the reasons. The
+ * degraded (e.g. nobody can be paged) is 200 with status {@code DEGRADED} and the reasons. With the detail,
+ * {@code "replica"} says this replica's role among those sharing the store (its id, whether it leads the sweep,
+ * how many monitors it polls). The
  * parts' detail (file names, upstream errors) is shown only to callers with the API token, unless
  * {@code router.health.detail = public}.
  */
@@ -61,6 +63,10 @@ public final class HealthEndpoint {
             byName.put(p.name(), part);
         }
         body.put("parts", byName);
+        if (detail) {
+            Map<String, Object> role = health.role();
+            if (!role.isEmpty()) body.put("replica", role);
+        }
         if (!ready)
             body.put(
                     "notReady",

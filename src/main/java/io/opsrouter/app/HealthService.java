@@ -17,6 +17,25 @@ public final class HealthService {
     private final List<String> order = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     private final Map<String, Supplier<List<String>>> degraded = new ConcurrentHashMap<>();
+    private final Map<String, Supplier<Object>> role = new java.util.concurrent.ConcurrentSkipListMap<>();
+
+    /** Adds a fact about this replica's role ({@code /health}'s "replica": its id, what it leads, what it polls). */
+    public void role(String key, Supplier<Object> value) {
+        role.put(key, value);
+    }
+
+    /** This replica's role, by key. */
+    public Map<String, Object> role() {
+        Map<String, Object> out = new java.util.LinkedHashMap<>();
+        role.forEach((k, v) -> {
+            try {
+                out.put(k, v.get());
+            } catch (RuntimeException e) {
+                out.put(k, "unknown: " + e.getMessage());
+            }
+        });
+        return out;
+    }
 
     /**
      * Registers reasons the router is up but degraded (e.g. it can page nobody): {@code /health} still answers 200,

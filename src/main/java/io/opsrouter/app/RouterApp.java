@@ -5,6 +5,7 @@ import io.opsrouter.config.Env;
 import io.opsrouter.config.SettingsException;
 import io.opsrouter.config.SettingsSource;
 import io.opsrouter.metrics.RouterMetrics;
+import io.opsrouter.store.Replicas;
 import io.opsrouter.store.StateStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -38,6 +39,7 @@ public final class RouterApp implements AutoCloseable {
 
     private Main main;
     private StateStore store;
+    private Replicas replicas;
     private RouterContext context;
 
     public RouterApp(Path home, Map<String, String> overrides, Env env, Clock clock, List<RouterModule> modules) {
@@ -71,8 +73,10 @@ public final class RouterApp implements AutoCloseable {
         PortCheck.ensureFree(core.httpPort(), settings);
         String version = Version.get();
         store = core.openStore();
+        replicas = Replicas.of(store, Replicas.newId());
+        replicas.start();
         RouterMetrics metrics = new RouterMetrics(version);
-        context = new RouterContext(settings, core, env, store, metrics, new HealthService(), clock, version);
+        context = new RouterContext(settings, core, env, store, replicas, metrics, new HealthService(), clock, version);
 
         main = new Main();
         main.setInitialProperties(camelProperties(settings, core));
@@ -90,6 +94,7 @@ public final class RouterApp implements AutoCloseable {
                 throw new IllegalStateException("module " + m.name() + ": " + e.getMessage(), e);
             }
         }
+        ReplicaRole.register(context);
         beans.forEach(main::bind);
         main.start();
         CamelContext camel = main.getCamelContext();
@@ -176,6 +181,10 @@ public final class RouterApp implements AutoCloseable {
                     LOG.warn("stopping module {}: {}", m.name(), e.getMessage());
                 }
             }
+        }
+        if (replicas != null) {
+            replicas.close();
+            replicas = null;
         }
         if (store != null) {
             store.close();

@@ -44,6 +44,7 @@ public final class ProbeModule implements RouterModule {
     private ScheduledExecutorService watcher;
     private volatile Generation running;
     private volatile Generation prepared;
+    private ProbeOwnership ownership;
 
     /** The monitors of one version of the file, with the runner and scheduler that run them. */
     private record Generation(List<Monitor> monitors, ProbeRunner runner, ProbeScheduler[] scheduler) {
@@ -70,6 +71,16 @@ public final class ProbeModule implements RouterModule {
         meters = new ProbeMeters(ctx.metrics().registry(), enabled);
         results = new ProbeResults(monitors, meters);
         prepared = generation(monitors);
+        ownership = new ProbeOwnership(ctx.replicas().id(), ctx.replicas()::live);
+        ctx.replicas().onChange(() -> {
+            Generation g = running;
+            if (g != null) LOG.info("probes: this replica now polls {} of the monitors", owned(g));
+        });
+        ctx.health().role("monitors", () -> owned(running != null ? running : prepared));
+        io.micrometer.core.instrument.Gauge.builder(
+                        MeterNames.REPLICA_MONITORS, this, p -> owned(p.running != null ? p.running : p.prepared))
+                .description("Enabled monitors this replica polls (each monitor is polled by one replica)")
+                .register(ctx.metrics().registry());
         beans.bind(ProbeResults.BEAN, results);
         beans.bind(MonitorsApi.BEAN, new MonitorsApi(results));
         ctx.health().register("probes", () -> {
@@ -78,6 +89,10 @@ public final class ProbeModule implements RouterModule {
             return HealthPart.up(
                     "probes", on + " monitors enabled, " + (g.monitors().size() - on) + " disabled");
         });
+    }
+
+    private long owned(Generation g) {
+        return g == null ? 0 : ownership.owned(g.monitors());
     }
 
     private Generation generation(List<Monitor> monitors) {
@@ -100,6 +115,7 @@ public final class ProbeModule implements RouterModule {
     private void start(Generation g) {
         ProbeScheduler s = new ProbeScheduler(g.runner(), meters, this::deliver, this::retrying, ctx.clock());
         g.scheduler()[0] = s;
+        s.pollOnly(ownership::owns);
         running = g;
         s.start(g.monitors());
         s.beatEvery(

@@ -38,6 +38,7 @@ public final class ProbeScheduler implements AutoCloseable {
     private final ScheduledExecutorService timer;
     private final List<Slot> slots = new ArrayList<>();
     private volatile boolean stopped;
+    private volatile java.util.function.Predicate<Monitor> polledHere = m -> true;
 
     public ProbeScheduler(ProbeRunner runner, ProbeMeters meters, Consumer<ProbeResult> sink, Clock clock) {
         this(runner, meters, sink, m -> false, clock);
@@ -129,9 +130,16 @@ public final class ProbeScheduler implements AutoCloseable {
         }
     }
 
+    /** With several replicas: runs only the monitors this one polls ({@link ProbeOwnership}); the rest keep time. */
+    public void pollOnly(java.util.function.Predicate<Monitor> here) {
+        this.polledHere = here;
+    }
+
     private void fire(Slot s) {
         long due = s.dueNanos;
-        if (s.running.compareAndSet(false, true)) {
+        if (!polledHere.test(s.monitor)) {
+            LOG.trace("monitor {} is polled by another replica", s.monitor.id());
+        } else if (s.running.compareAndSet(false, true)) {
             try {
                 runner.workers().execute(() -> runOnce(s, due));
             } catch (RejectedExecutionException e) {

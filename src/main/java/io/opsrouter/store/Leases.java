@@ -56,6 +56,10 @@ public final class Leases {
         });
     }
 
+    StateStore store() {
+        return store;
+    }
+
     public String holder() {
         return holder;
     }

@@ -33,6 +33,7 @@ public final class StateStore implements AutoCloseable {
     private final Dialect dialect;
     private final SharedFlush flush;
     private final AtomicBoolean closed = new AtomicBoolean();
+    private final ReachabilityCheck reachability = new ReachabilityCheck(this::answers, StoreTimeouts.HEALTH_CHECK);
 
     private StateStore(HikariDataSource dataSource, Dialect dialect) {
         this.dataSource = dataSource;
@@ -63,8 +64,7 @@ public final class StateStore implements AutoCloseable {
         cfg.setMaximumPoolSize(poolSize);
         cfg.setMinimumIdle(Math.min(2, poolSize));
         cfg.setPoolName("state-store");
-        cfg.setConnectionTimeout(5_000);
-        cfg.setInitializationFailTimeout(5_000);
+        StoreTimeouts.apply(cfg, dialect);
         HikariDataSource ds;
         try {
             ds = new HikariDataSource(cfg);
@@ -76,9 +76,11 @@ public final class StateStore implements AutoCloseable {
                     e);
         }
         try {
-            MigrateResult result = Flyway.configure()
-                    .dataSource(ds)
-                    .locations(MIGRATIONS)
+            org.flywaydb.core.api.configuration.FluentConfiguration flyway = Flyway.configure();
+            // on PostgreSQL on a connection of its own, without the pool's timeouts: a migration may take longer
+            if (dialect == Dialect.H2) flyway.dataSource(ds);
+            else flyway.dataSource(url, user, password);
+            MigrateResult result = flyway.locations(MIGRATIONS)
                     // versions are ranged per concern (V1's comment), so a new V1x lands below an applied V30
                     .outOfOrder(true)
                     .loggers("slf4j")
@@ -159,16 +161,25 @@ public final class StateStore implements AutoCloseable {
                 result = work.run(c);
                 c.commit();
             } catch (SQLException | RuntimeException e) {
-                c.rollback();
+                rollback(c, e);
                 throw e;
             }
         } catch (SQLException e) {
-            throw new StoreException("state store: " + e.getMessage(), e);
+            throw StoreUnreachableException.of(e);
         } finally {
             open.pop();
             if (open.isEmpty()) AFTER_COMMIT.remove();
         }
         return new Commit<>(result, hooks, flush == null ? 0 : flush.committed());
+    }
+
+    /** Rolls back; a rollback that fails (the connection is lost) is kept with {@code cause}, which is what callers hear. */
+    private static void rollback(Connection c, Exception cause) {
+        try {
+            c.rollback();
+        } catch (SQLException | RuntimeException e) {
+            cause.addSuppressed(e);
+        }
     }
 
     /** A committed transaction; {@link #settle} waits until it is durable and then runs its after-commit hooks once. */
@@ -226,15 +237,23 @@ public final class StateStore implements AutoCloseable {
         try (Connection c = dataSource.getConnection()) {
             return work.run(c);
         } catch (SQLException e) {
-            throw new StoreException("state store: " + e.getMessage(), e);
+            throw StoreUnreachableException.of(e);
         }
     }
 
-    /** True when a connection answers within two seconds. */
+    /**
+     * True when a connection answered within {@link StoreTimeouts#HEALTH_CHECK}. Never blocks its caller longer than
+     * that: one check runs at a time, callers meanwhile get the last answer (see {@link ReachabilityCheck}).
+     */
     public boolean isReachable() {
         if (closed.get()) return false;
+        return reachability.reachable();
+    }
+
+    private boolean answers() {
+        if (closed.get()) return false;
         try (Connection c = dataSource.getConnection()) {
-            return c.isValid(2);
+            return c.isValid((int) Math.max(1, StoreTimeouts.HEALTH_CHECK.toSeconds()));
         } catch (SQLException | RuntimeException e) {
             return false;
         }
@@ -242,7 +261,10 @@ public final class StateStore implements AutoCloseable {
 
     @Override
     public void close() {
-        if (closed.compareAndSet(false, true)) dataSource.close();
+        if (closed.compareAndSet(false, true)) {
+            reachability.close();
+            dataSource.close();
+        }
     }
 
     static String redact(String url) {
