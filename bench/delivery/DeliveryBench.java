@@ -169,6 +169,7 @@ public class DeliveryBench {
         waitDelivered(rx, channel, idBase, alerts, 120);
         long cpu1 = cpuTicks(proc.pid());
         long hwm = hwmKb(proc.pid());
+        if (System.getenv("BENCH_THREADS") != null) threads(proc.pid());
         long[] lat = new long[alerts];
         int got = 0;
         long lastArrival = start;
@@ -644,6 +645,23 @@ public class DeliveryBench {
         String s = Files.readString(Path.of("/proc/" + pid + "/stat"));
         String[] f = s.substring(s.lastIndexOf(')') + 2).split(" ");
         return Long.parseLong(f[11]) + Long.parseLong(f[12]); // utime, stime (fields 14, 15)
+    }
+
+    /** The process's threads with the most CPU since it started (BENCH_THREADS=1): where the time went. */
+    static void threads(long pid) throws IOException {
+        Map<String, Long> byName = new HashMap<>();
+        try (Stream<Path> tasks = Files.list(Path.of("/proc/" + pid + "/task"))) {
+            for (Path t : (Iterable<Path>) tasks::iterator) {
+                String s = Files.readString(t.resolve("stat"));
+                String name = s.substring(s.indexOf('(') + 1, s.lastIndexOf(')')).replaceAll("\\d+", "#");
+                String[] f = s.substring(s.lastIndexOf(')') + 2).split(" ");
+                byName.merge(name, Long.parseLong(f[11]) + Long.parseLong(f[12]), Long::sum);
+            }
+        }
+        byName.entrySet().stream()
+                .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+                .limit(12)
+                .forEach(e -> System.out.printf("   thread %-20s %6.1f s CPU%n", e.getKey(), e.getValue() / 100.0));
     }
 
     static long hwmKb(long pid) throws IOException {
