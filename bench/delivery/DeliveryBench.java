@@ -56,6 +56,8 @@ public class DeliveryBench {
     static int p1TimeoutSeconds = 60;
     static String javaOpts = "-XX:MaxRAMPercentage=75 -XX:InitialRAMPercentage=25 -XX:+ExitOnOutOfMemoryError";
     static long seed = System.currentTimeMillis();
+    static List<String> jars = List.of("target/ops-router.jar");
+    static String jar = "target/ops-router.jar";
 
     public static void main(String[] args) throws Exception {
         for (String a : args) {
@@ -78,9 +80,11 @@ public class DeliveryBench {
                 case "p1-timeout" -> p1TimeoutSeconds = Integer.parseInt(v);
                 case "java-opts" -> javaOpts = v;
                 case "seed" -> seed = Long.parseLong(v);
+                case "jar" -> jars = List.of(v.split(","));
                 default -> throw new IllegalArgumentException("unknown option " + a);
             }
         }
+        jar = jars.get(0);
         Receiver rx = new Receiver();
         try {
             System.out.printf(
@@ -91,7 +95,12 @@ public class DeliveryBench {
             for (String s : scenarios) {
                 switch (s) {
                     case "delivery" -> {
-                        for (int d : delays) delivery(rx, d);
+                        for (int d : delays) {
+                            for (String j : jars) {
+                                jar = j;
+                                delivery(rx, d);
+                            }
+                        }
                     }
                     case "storm-p1" -> stormP1(rx);
                     case "kills" -> kills(rx);
@@ -122,6 +131,7 @@ public class DeliveryBench {
                 "%n-- delivery: %d distinct alerts (each its own group, group wait %s), POST /api/v2/alerts batches of %d,"
                         + " %d senders; receiver answers after %d ms; load average %s%n",
                 alerts, groupWait, batch, senders, delayMs, loadAverage());
+        if (jars.size() > 1) System.out.println("   router jar: " + jar);
         Figures r;
         try (Router router = Router.start(rx, "delivery")) {
             r = feedAndWait(rx, "ops-router", router.port, router.proc, "webhook", 0);
@@ -346,7 +356,7 @@ public class DeliveryBench {
             List<String> cmd = new ArrayList<>();
             cmd.add("java");
             cmd.addAll(List.of(javaOpts.trim().split("\\s+")));
-            cmd.addAll(List.of("-jar", repo.resolve("target/ops-router.jar").toString(), "run", "--home", home.toString()));
+            cmd.addAll(List.of("-jar", repo.resolve(jar).toString(), "run", "--home", home.toString()));
             ProcessBuilder pb = new ProcessBuilder(cmd);
             Map<String, String> env = pb.environment();
             env.put("ROUTER_HTTP_PORT", Integer.toString(port));
