@@ -176,7 +176,8 @@ final class GroupMessages {
                 last = now;
                 announcing.sort(Comparator.comparing((Announcing a) -> a.alert().firstSeen)
                         .thenComparing(a -> a.alert().id));
-                List<AlertRow> notify = announcing.stream().map(Announcing::alert).toList();
+                List<AlertRow> notify =
+                        announcing.stream().map(Announcing::alert).toList();
                 cfg.announcer()
                         .toTargets(
                                 c,
@@ -184,7 +185,11 @@ final class GroupMessages {
                                 g.severity(),
                                 g.key(),
                                 notify,
-                                cfg.policies().policy(g.severity()).steps().get(0).targets(),
+                                cfg.policies()
+                                        .policy(g.severity())
+                                        .steps()
+                                        .get(0)
+                                        .targets(),
                                 "fire:" + gid + ":" + seq,
                                 now,
                                 out);

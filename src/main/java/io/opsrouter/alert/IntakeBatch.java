@@ -164,7 +164,9 @@ final class IntakeBatch {
             Map<String, List<AlertRow>> bornAlerts = new HashMap<>();
             for (AlertRow r : inserts) {
                 if (born.containsKey(r.groupId) && r.status == Status.FIRING && r.notifiedAt == null)
-                    bornAlerts.computeIfAbsent(r.groupId, k -> new ArrayList<>()).add(r);
+                    bornAlerts
+                            .computeIfAbsent(r.groupId, k -> new ArrayList<>())
+                            .add(r);
             }
             bornFlushed = groupMessages.flushNew(cfg, c, born, bornAlerts, now, out);
             scheduling = new LinkedHashMap<>(touched);
