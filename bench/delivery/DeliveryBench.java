@@ -123,7 +123,9 @@ public class DeliveryBench {
             long p99,
             double cpuS,
             long hwmKb,
-            int dups) {}
+            int dups,
+            long storeBytesPer1000,
+            long rssKbPer1000) {}
 
     static void delivery(Receiver rx, int delayMs) throws Exception {
         rx.reset(delayMs, 0);
@@ -134,14 +136,14 @@ public class DeliveryBench {
         if (jars.size() > 1) System.out.println("   router jar: " + jar);
         Figures r;
         try (Router router = Router.start(rx, "delivery")) {
-            r = feedAndWait(rx, "ops-router", router.port, router.proc, "webhook", 0);
+            r = feedAndWait(rx, "ops-router", router.port, router.proc, "webhook", 0, router::storeBytes);
         }
         print(r);
         if (!peer) return;
         rx.reset(delayMs, 0);
         Figures a;
         try (Peer am = Peer.start(rx)) {
-            a = feedAndWait(rx, "alertmanager", am.port, am.proc, "am", 0);
+            a = feedAndWait(rx, "alertmanager", am.port, am.proc, "am", 0, () -> treeBytes(am.dir));
         }
         print(a);
         System.out.printf(
@@ -158,13 +160,21 @@ public class DeliveryBench {
     static void print(Figures f) {
         System.out.printf(
                 "%-13s accepted %7.0f alerts/s  delivered %7.0f alerts/s (%d/%d, %d duplicates)  accepted->delivered"
-                        + " p50 %d ms p99 %d ms  CPU %.1f s  peak RSS %d MB%n",
+                        + " p50 %d ms p99 %d ms  CPU %.1f s  peak RSS %d MB; per 1,000 alerts: store +%d kB,"
+                        + " RSS +%d MB%n",
                 f.who, f.acceptedPerS, f.deliveredPerS, f.delivered, f.n, f.dups, f.p50, f.p99, f.cpuS,
-                f.hwmKb / 1024);
+                f.hwmKb / 1024, f.storeBytesPer1000 / 1024, f.rssKbPer1000 / 1024);
     }
 
     /** Warm-up alerts first (ids above the measured ones), then the measured storm; waits for its delivery. */
-    static Figures feedAndWait(Receiver rx, String who, int port, Process proc, String channel, int idBase)
+    static Figures feedAndWait(
+            Receiver rx,
+            String who,
+            int port,
+            Process proc,
+            String channel,
+            int idBase,
+            java.util.concurrent.Callable<Long> storeBytes)
             throws Exception {
         Client client = new Client(port, rx.token);
         if (warmup > 0) {
@@ -172,6 +182,8 @@ public class DeliveryBench {
             client.post(from, warmup, "info");
             waitDelivered(rx, channel, from, warmup, 60);
         }
+        long store0 = storeBytes.call();
+        long rss0 = statusKb(proc.pid(), "VmRSS:");
         long cpu0 = cpuTicks(proc.pid());
         long start = System.nanoTime();
         long[] accepted = client.post(idBase, alerts, "info");
@@ -179,6 +191,8 @@ public class DeliveryBench {
         waitDelivered(rx, channel, idBase, alerts, 120);
         long cpu1 = cpuTicks(proc.pid());
         long hwm = hwmKb(proc.pid());
+        long storeGrowth = (storeBytes.call() - store0) * 1000 / alerts;
+        long rssGrowth = (statusKb(proc.pid(), "VmRSS:") - rss0) * 1000 / alerts;
         if (System.getenv("BENCH_THREADS") != null) threads(proc.pid());
         long[] lat = new long[alerts];
         int got = 0;
@@ -201,7 +215,9 @@ public class DeliveryBench {
                 pct(l, 99),
                 (cpu1 - cpu0) / 100.0,
                 hwm,
-                rx.duplicates(channel));
+                rx.duplicates(channel),
+                storeGrowth,
+                rssGrowth);
     }
 
     static void waitDelivered(Receiver rx, String channel, int from, int n, int stallSeconds) throws Exception {
@@ -382,6 +398,19 @@ public class DeliveryBench {
             Process p = pb.start();
             waitReady(p, "http://127.0.0.1:" + port + "/-/ready", home.resolve("router.log"));
             return new Router(p, port, home, own, db);
+        }
+
+        /** The embedded store's files under the home, or the PostgreSQL database's size. */
+        long storeBytes() throws Exception {
+            if (db == null) return treeBytes(home.resolve("data"));
+            Process p = new ProcessBuilder(
+                            "psql", "-h", "127.0.0.1", "-U", "postgres", "-d", "test", "-Atc",
+                            "SELECT pg_database_size('" + db + "')")
+                    .redirectErrorStream(true)
+                    .start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+            p.waitFor();
+            return Long.parseLong(out);
         }
 
         @Override
@@ -675,10 +704,21 @@ public class DeliveryBench {
     }
 
     static long hwmKb(long pid) throws IOException {
+        return statusKb(pid, "VmHWM:");
+    }
+
+    static long statusKb(long pid, String field) throws IOException {
         for (String l : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
-            if (l.startsWith("VmHWM:")) return Long.parseLong(l.replaceAll("\\D", ""));
+            if (l.startsWith(field)) return Long.parseLong(l.replaceAll("\\D", ""));
         }
         return -1;
+    }
+
+    static long treeBytes(Path dir) throws IOException {
+        if (!Files.exists(dir)) return 0;
+        try (Stream<Path> s = Files.walk(dir)) {
+            return s.filter(Files::isRegularFile).mapToLong(f -> f.toFile().length()).sum();
+        }
     }
 
     static String loadAverage() {
