@@ -114,7 +114,8 @@ final class GroupMessages {
     /**
      * The first message of groups this transaction creates, due at once (group_wait zero), for alerts it has not
      * written yet: they are announced in memory and written once, as announced; returns the groups as they are to
-     * be inserted. What {@link #flush} does for stored groups, without reading back and writing again the rows of
+     * be inserted ({@code unstoredFiring}: every firing alert the transaction will insert, which inhibits like a
+     * stored one). What {@link #flush} does for stored groups, without reading back and writing again the rows of
      * a storm of new groups.
      */
     List<AlertGroups.Group> flushNew(
@@ -122,10 +123,12 @@ final class GroupMessages {
             Connection c,
             Map<String, AlertGroups.Group> groups,
             Map<String, List<AlertRow>> alertsByGroup,
+            List<AlertRow> unstoredFiring,
             Instant now,
             Outgoing out)
             throws SQLException {
         Flushing f = new Flushing(cfg, c, now, out);
+        f.unstoredFiring = unstoredFiring;
         List<AlertGroups.Group> flushed = new ArrayList<>();
         for (String gid : new TreeSet<>(groups.keySet())) {
             flushed.add(f.announce(groups.get(gid), alertsByGroup.getOrDefault(gid, List.of()), new ArrayList<>()));
@@ -140,6 +143,8 @@ final class GroupMessages {
         private final Instant now;
         private final Outgoing out;
         private Mutes mutes;
+        /** New firing alerts the transaction has not written yet (inhibition sources). */
+        private List<AlertRow> unstoredFiring = List.of();
 
         Flushing(AlertContext.Config cfg, Connection c, Instant now, Outgoing out) {
             this.cfg = cfg;
@@ -152,7 +157,8 @@ final class GroupMessages {
         AlertGroups.Group announce(AlertGroups.Group g, List<AlertRow> fresh, List<AlertRow> announced)
                 throws SQLException {
             String gid = g.id();
-            if (mutes == null && !fresh.isEmpty()) mutes = ctx.mutes(c, now, cfg);
+            if (mutes == null && !fresh.isEmpty())
+                mutes = ctx.mutes(c, now, cfg).alsoFiring(unstoredFiring);
             Escalation policy = cfg.escalation(g.severity());
             List<Announcing> announcing = new ArrayList<>();
             int muted = 0;

@@ -162,13 +162,15 @@ final class IntakeBatch {
         Map<String, String[]> scheduling = touched;
         if (!born.isEmpty()) {
             Map<String, List<AlertRow>> bornAlerts = new HashMap<>();
+            List<AlertRow> firing = new ArrayList<>();
             for (AlertRow r : inserts) {
+                if (r.status == Status.FIRING) firing.add(r);
                 if (born.containsKey(r.groupId) && r.status == Status.FIRING && r.notifiedAt == null)
                     bornAlerts
                             .computeIfAbsent(r.groupId, k -> new ArrayList<>())
                             .add(r);
             }
-            bornFlushed = groupMessages.flushNew(cfg, c, born, bornAlerts, now, out);
+            bornFlushed = groupMessages.flushNew(cfg, c, born, bornAlerts, firing, now, out);
             scheduling = new LinkedHashMap<>(touched);
             scheduling.keySet().removeAll(born.keySet());
         }

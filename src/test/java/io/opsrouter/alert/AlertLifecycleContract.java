@@ -413,6 +413,19 @@ abstract class AlertLifecycleContract {
     }
 
     @Test
+    void aSourceAlertInhibitsATargetOfTheSameBatchInNewGroups() {
+        noGroupWait();
+        f.engine.accept(List.of(firing("frontend-latency", "frontend"), firing("frontend", "frontend")));
+        List<String> announced = f.outbox().stream()
+                .filter(r -> r.kind().equals("firing"))
+                .flatMap(r -> r.notification().alerts().stream())
+                .map(v -> v.name())
+                .distinct()
+                .toList();
+        assertThat(announced).containsExactly("frontend");
+    }
+
+    @Test
     void aNewGroupAStoredAlertMovesIntoAnnouncesItWithTheNewAlertsOfTheSameBatch() {
         noGroupWait();
         Map<String, String> tls = Map.of("alertname", "tls-domain", "kind", "tls", "service", "web");
