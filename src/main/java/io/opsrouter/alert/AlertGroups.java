@@ -10,9 +10,11 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 
@@ -70,6 +72,44 @@ final class AlertGroups {
                 ps.setString(1, e.getKey());
                 ps.setString(2, Sql.cut(e.getValue()[0], 1000));
                 ps.setString(3, e.getValue()[1]);
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
+    }
+
+    /** Which of these groups have a row (read without locks). */
+    Set<String> existing(Connection c, Collection<String> ids) throws SQLException {
+        Set<String> out = new HashSet<>();
+        Sql.inChunks(new ArrayList<>(ids), (part, marks) -> {
+            try (PreparedStatement ps =
+                    c.prepareStatement("SELECT group_id FROM alert_groups WHERE group_id IN (" + marks + ")")) {
+                Sql.bind(ps, 1, part);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) out.add(rs.getString(1));
+                }
+            }
+        });
+        return out;
+    }
+
+    /**
+     * Adds new groups with their message clock already set, in group id order. A group another transaction added
+     * meanwhile fails the insert (a duplicate key), and the caller's transaction runs again.
+     */
+    void insertNew(Connection c, Collection<Group> groups) throws SQLException {
+        if (groups.isEmpty()) return;
+        List<Group> sorted = new ArrayList<>(groups);
+        sorted.sort(java.util.Comparator.comparing(Group::id));
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO alert_groups"
+                + " (group_id, group_key, severity, next_flush_at, last_flush_at, seq) VALUES (?, ?, ?, ?, ?, ?)")) {
+            for (Group g : sorted) {
+                ps.setString(1, g.id());
+                ps.setString(2, Sql.cut(g.key(), 1000));
+                ps.setString(3, g.severity().name());
+                Sql.setTs(ps, 4, g.nextFlushAt());
+                Sql.setTs(ps, 5, g.lastFlushAt());
+                ps.setInt(6, g.seq());
                 ps.addBatch();
             }
             ps.executeBatch();

@@ -60,6 +60,11 @@ final class GroupMessages {
         return locked;
     }
 
+    /** When a group with no message yet, created at {@code now}, sends its first one: after group_wait. */
+    static Instant firstFlushAt(AlertContext.Config cfg, Severity severity, Instant now) {
+        return now.plus(cfg.rules().grouping().timing(severity).groupWait());
+    }
+
     /** Groups whose group_wait or group_interval has passed: one message for their new alerts, a transaction per group. */
     int sendDue() {
         Instant now = ctx.now();
@@ -88,7 +93,7 @@ final class GroupMessages {
     void flush(AlertContext.Config cfg, Connection c, List<String> groupIds, Instant now, Outgoing out)
             throws SQLException {
         List<String> ids = new ArrayList<>(new TreeSet<>(groupIds));
-        Mutes mutes = null;
+        Flushing f = new Flushing(cfg, c, now, out);
         for (int from = 0; from < ids.size(); from += FLUSH_CHUNK) {
             List<String> part = ids.subList(from, Math.min(ids.size(), from + FLUSH_CHUNK));
             Map<String, List<AlertRow>> freshByGroup = new HashMap<>();
@@ -99,59 +104,109 @@ final class GroupMessages {
             List<AlertRow> announced = new ArrayList<>();
             List<AlertGroups.Group> flushed = new ArrayList<>();
             for (String gid : part) {
-                List<AlertRow> fresh = freshByGroup.getOrDefault(gid, List.of());
                 AlertGroups.Group g = locked.get(gid);
                 if (g == null || g.nextFlushAt() == null || g.nextFlushAt().isAfter(now)) continue;
-                if (mutes == null && !fresh.isEmpty()) mutes = ctx.mutes(c, now, cfg);
-                Escalation policy = cfg.escalation(g.severity());
-                List<Announcing> announcing = new ArrayList<>();
-                int muted = 0;
-                for (AlertRow a : fresh) {
-                    String why = mutes.reason(a);
-                    Event e = why == null
-                            ? new Event.GroupFlush(now, policy)
-                            : new Event.Muted(now, now.plus(cfg.groupInterval()));
-                    Transition t = Lifecycle.on(a.state(), e);
-                    if (t.sends(Notice.HELD)) {
-                        muted++;
-                        ctx.meters.muted(why);
-                    } else if (t.sends(Notice.ANNOUNCE)) {
-                        announcing.add(new Announcing(a, t));
-                    }
-                }
-                int seq = g.seq();
-                Instant last = g.lastFlushAt();
-                if (!announcing.isEmpty()) {
-                    seq++;
-                    last = now;
-                    announcing.sort(Comparator.comparing((Announcing a) -> a.alert().firstSeen)
-                            .thenComparing(a -> a.alert().id));
-                    List<AlertRow> notify =
-                            announcing.stream().map(Announcing::alert).toList();
-                    cfg.announcer()
-                            .toTargets(
-                                    c,
-                                    Kind.FIRING,
-                                    g.severity(),
-                                    g.key(),
-                                    notify,
-                                    cfg.policies()
-                                            .policy(g.severity())
-                                            .steps()
-                                            .get(0)
-                                            .targets(),
-                                    "fire:" + gid + ":" + seq,
-                                    now,
-                                    out);
-                    // after the message is made: it tells what the alerts were before (not yet at a step)
-                    for (Announcing a : announcing) a.alert().apply(a.transition());
-                    announced.addAll(notify);
-                }
-                flushed.add(new AlertGroups.Group(
-                        gid, g.key(), g.severity(), muted > 0 ? now.plus(cfg.groupInterval()) : null, last, seq));
+                flushed.add(f.announce(g, freshByGroup.getOrDefault(gid, List.of()), announced));
             }
             ctx.alerts.update(c, announced);
             ctx.groups.update(c, flushed);
+        }
+    }
+
+    /**
+     * The first message of groups this transaction creates, due at once (group_wait zero), for alerts it has not
+     * written yet: they are announced in memory and written once, as announced; returns the groups as they are to
+     * be inserted ({@code unstoredFiring}: every firing alert the transaction will insert, which inhibits like a
+     * stored one). What {@link #flush} does for stored groups, without reading back and writing again the rows of
+     * a storm of new groups.
+     */
+    List<AlertGroups.Group> flushNew(
+            AlertContext.Config cfg,
+            Connection c,
+            Map<String, AlertGroups.Group> groups,
+            Map<String, List<AlertRow>> alertsByGroup,
+            List<AlertRow> unstoredFiring,
+            Instant now,
+            Outgoing out)
+            throws SQLException {
+        Flushing f = new Flushing(cfg, c, now, out);
+        f.unstoredFiring = unstoredFiring;
+        List<AlertGroups.Group> flushed = new ArrayList<>();
+        for (String gid : new TreeSet<>(groups.keySet())) {
+            flushed.add(f.announce(groups.get(gid), alertsByGroup.getOrDefault(gid, List.of()), new ArrayList<>()));
+        }
+        return flushed;
+    }
+
+    /** One flush's shared parts: the mutes, read once when an alert is to be announced. */
+    private final class Flushing {
+        private final AlertContext.Config cfg;
+        private final Connection c;
+        private final Instant now;
+        private final Outgoing out;
+        private Mutes mutes;
+        /** New firing alerts the transaction has not written yet (inhibition sources). */
+        private List<AlertRow> unstoredFiring = List.of();
+
+        Flushing(AlertContext.Config cfg, Connection c, Instant now, Outgoing out) {
+            this.cfg = cfg;
+            this.c = c;
+            this.now = now;
+            this.out = out;
+        }
+
+        /** One due group's message for its fresh alerts (added to {@code announced}); returns the group after it. */
+        AlertGroups.Group announce(AlertGroups.Group g, List<AlertRow> fresh, List<AlertRow> announced)
+                throws SQLException {
+            String gid = g.id();
+            if (mutes == null && !fresh.isEmpty())
+                mutes = ctx.mutes(c, now, cfg).alsoFiring(unstoredFiring);
+            Escalation policy = cfg.escalation(g.severity());
+            List<Announcing> announcing = new ArrayList<>();
+            int muted = 0;
+            for (AlertRow a : fresh) {
+                String why = mutes.reason(a);
+                Event e = why == null
+                        ? new Event.GroupFlush(now, policy)
+                        : new Event.Muted(now, now.plus(cfg.groupInterval()));
+                Transition t = Lifecycle.on(a.state(), e);
+                if (t.sends(Notice.HELD)) {
+                    muted++;
+                    ctx.meters.muted(why);
+                } else if (t.sends(Notice.ANNOUNCE)) {
+                    announcing.add(new Announcing(a, t));
+                }
+            }
+            int seq = g.seq();
+            Instant last = g.lastFlushAt();
+            if (!announcing.isEmpty()) {
+                seq++;
+                last = now;
+                announcing.sort(Comparator.comparing((Announcing a) -> a.alert().firstSeen)
+                        .thenComparing(a -> a.alert().id));
+                List<AlertRow> notify =
+                        announcing.stream().map(Announcing::alert).toList();
+                cfg.announcer()
+                        .toTargets(
+                                c,
+                                Kind.FIRING,
+                                g.severity(),
+                                g.key(),
+                                notify,
+                                cfg.policies()
+                                        .policy(g.severity())
+                                        .steps()
+                                        .get(0)
+                                        .targets(),
+                                "fire:" + gid + ":" + seq,
+                                now,
+                                out);
+                // after the message is made: it tells what the alerts were before (not yet at a step)
+                for (Announcing a : announcing) a.alert().apply(a.transition());
+                announced.addAll(notify);
+            }
+            return new AlertGroups.Group(
+                    gid, g.key(), g.severity(), muted > 0 ? now.plus(cfg.groupInterval()) : null, last, seq);
         }
     }
 

@@ -12,6 +12,8 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -37,6 +39,8 @@ final class IntakeBatch {
     private final List<AlertHistory.Event> events = new ArrayList<>();
     private final List<AlertRow> resolvedTold = new ArrayList<>();
     private final Map<String, String[]> touched = new LinkedHashMap<>();
+    /** Groups a stored alert moved into (a raised severity): never new-group-only, see {@link #newGroupsDueNow}. */
+    private final Set<String> touchedByStored = new HashSet<>();
 
     /** {@code locked}: the alerts this transaction locked, the only ones it may change. */
     IntakeBatch(
@@ -103,7 +107,10 @@ final class IntakeBatch {
                     row.id, now, "severity", null, null, s.source(), row.severity + " -> " + k.severity()));
             row.reclassify(k, cfg.classifier());
             Transition t = row.apply(Lifecycle.on(row.state(), new Event.SeverityRaised(now)));
-            if (t.sends(Notice.SCHEDULE)) GroupMessages.touch(touched, cfg.classifier(), row);
+            if (t.sends(Notice.SCHEDULE)) {
+                GroupMessages.touch(touched, cfg.classifier(), row);
+                if (!inserted.contains(row)) touchedByStored.add(row.groupId);
+            }
         }
         if (!inserted.contains(row)) {
             if (raised) updates.add(row);
@@ -136,7 +143,11 @@ final class IntakeBatch {
         if (!inserted.contains(row)) updates.add(row);
     }
 
-    /** Writes it all; the groups due at once (group_wait zero) send their message in this transaction too. */
+    /**
+     * Writes it all; the groups due at once (group_wait zero) send their message in this transaction too. A storm of
+     * new alerts each in a new group is written once per row: each new group's first message is made before its
+     * alerts are inserted, already announced, and the group inserted with its clock set ({@link #newGroupsDueNow}).
+     */
     void write(Connection c) throws SQLException {
         for (AlertRow r : updates) {
             if (!locked.contains(r))
@@ -144,6 +155,25 @@ final class IntakeBatch {
         }
         // updates first: an alert resolved in this batch frees its fingerprint for one that fires again after it
         ctx.alerts.update(c, updates);
+        Outgoing out = new Outgoing();
+        cfg.announcer().toTold(c, Kind.RESOLVED, resolvedTold, now, out);
+        Map<String, AlertGroups.Group> born = newGroupsDueNow(c);
+        List<AlertGroups.Group> bornFlushed = List.of();
+        Map<String, String[]> scheduling = touched;
+        if (!born.isEmpty()) {
+            Map<String, List<AlertRow>> bornAlerts = new HashMap<>();
+            List<AlertRow> firing = new ArrayList<>();
+            for (AlertRow r : inserts) {
+                if (r.status == Status.FIRING) firing.add(r);
+                if (born.containsKey(r.groupId) && r.status == Status.FIRING && r.notifiedAt == null)
+                    bornAlerts
+                            .computeIfAbsent(r.groupId, k -> new ArrayList<>())
+                            .add(r);
+            }
+            bornFlushed = groupMessages.flushNew(cfg, c, born, bornAlerts, firing, now, out);
+            scheduling = new LinkedHashMap<>(touched);
+            scheduling.keySet().removeAll(born.keySet());
+        }
         ctx.alerts.insert(c, inserts);
         List<AlertObservations.Observation> repeats = new ArrayList<>();
         // a repeat of an alert this batch also writes (a resolve, a raised severity) is in that write
@@ -151,16 +181,33 @@ final class IntakeBatch {
             if (!updates.contains(r)) repeats.add(o);
         });
         ctx.observations.add(c, repeats);
-        Outgoing out = new Outgoing();
-        cfg.announcer().toTold(c, Kind.RESOLVED, resolvedTold, now, out);
-        Map<String, AlertGroups.Group> groups = groupMessages.schedule(cfg, c, touched, now);
+        Map<String, AlertGroups.Group> groups = groupMessages.schedule(cfg, c, scheduling, now);
         List<String> due = groups.values().stream()
                 .filter(g -> g.nextFlushAt() != null && !g.nextFlushAt().isAfter(now))
                 .map(AlertGroups.Group::id)
                 .toList();
         groupMessages.flush(cfg, c, due, now, out);
+        ctx.groups.insertNew(c, bornFlushed);
         out.write(c, ctx.recipients, now, events);
         ctx.history.add(c, events);
+    }
+
+    /**
+     * The touched groups that have no row yet and whose first message is due at once, with only this batch's new
+     * alerts in them (no stored alert moved in): nothing stored can be in them, so their message needs no read.
+     */
+    private Map<String, AlertGroups.Group> newGroupsDueNow(Connection c) throws SQLException {
+        Map<String, AlertGroups.Group> candidates = new LinkedHashMap<>();
+        for (var e : touched.entrySet()) {
+            if (touchedByStored.contains(e.getKey())) continue;
+            Severity severity = Severity.parse(e.getValue()[1]);
+            Instant first = GroupMessages.firstFlushAt(cfg, severity, now);
+            if (first.isAfter(now)) continue;
+            candidates.put(e.getKey(), new AlertGroups.Group(e.getKey(), e.getValue()[0], severity, first, null, 0));
+        }
+        if (candidates.isEmpty()) return candidates;
+        candidates.keySet().removeAll(ctx.groups.existing(c, candidates.keySet()));
+        return candidates;
     }
 
     /**

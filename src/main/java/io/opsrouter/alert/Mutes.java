@@ -21,6 +21,7 @@ final class Mutes {
     private final AlertRules rules;
     private final Map<String, LabelMatcher> silences = new LinkedHashMap<>();
     private List<Map<String, String>> sources;
+    private final List<Map<String, String>> unstored = new ArrayList<>();
 
     Mutes(Connection c, Instant now, AlertRules rules, SilenceStore silenceStore) throws SQLException {
         this.c = c;
@@ -35,6 +36,13 @@ final class Mutes {
                 LOG.warn("silence {} is skipped: one of its matchRe {}", s.id(), e.getMessage());
             }
         }
+    }
+
+    /** Firing alerts of the transaction not written yet: inhibition sources like the stored ones. */
+    Mutes alsoFiring(List<AlertRow> rows) {
+        for (AlertRow r : rows) unstored.add(r.labels);
+        if (sources != null) sources.addAll(rows.stream().map(r -> r.labels).toList());
+        return this;
     }
 
     /** Why the alert must not be announced now, or null. */
@@ -71,6 +79,7 @@ final class Mutes {
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
+        sources.addAll(unstored);
         return sources;
     }
 }

@@ -327,6 +327,143 @@ abstract class AlertLifecycleContract {
                 .containsExactly("supabase-functions");
     }
 
+    /** The fixture's rules with group_wait zero: a new group's message is made in the intake transaction. */
+    AlertFixture noGroupWait() {
+        f = new AlertFixture(
+                openStore(), clock, AlertFixture.RULES.replace("groupWait: 30s", "groupWait: 0s"), AlertFixture.ALL);
+        return f;
+    }
+
+    /** Each group's seq, last and next message times, by group key. */
+    Map<String, List<Object>> groupClocks() {
+        return f.store.read(c -> {
+            Map<String, List<Object>> out = new java.util.TreeMap<>();
+            try (var ps = c.prepareStatement("SELECT group_key, seq, last_flush_at, next_flush_at FROM alert_groups");
+                    var rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.put(
+                            rs.getString(1),
+                            java.util.Arrays.asList(
+                                    rs.getInt(2),
+                                    io.opsrouter.store.Sql.instant(rs, 3),
+                                    io.opsrouter.store.Sql.instant(rs, 4)));
+                }
+            }
+            return out;
+        });
+    }
+
+    @Test
+    void aStormOfNewGroupsDueAtOnceSendsOneMessagePerGroupAndKeepsEachGroupsClock() {
+        noGroupWait();
+        List<Signal> storm = new java.util.ArrayList<>();
+        for (int i = 0; i < 40; i++) storm.add(firing("frontend", "svc-" + i));
+        f.engine.accept(storm);
+        f.engine.accept(storm); // repeats: nothing more
+        List<AlertFixture.Row> rows = f.outbox();
+        assertThat(rows).hasSize(120).allMatch(r -> r.kind().equals("firing"));
+        assertThat(rows.stream().map(r -> r.notification().groupKey()).distinct())
+                .hasSize(40);
+        assertThat(rows).allMatch(r -> r.notification().alerts().size() == 1);
+        assertThat(f.engine.list("firing", null, Map.of(), 100)).hasSize(40);
+        assertThat(groupClocks())
+                .hasSize(40)
+                .allSatisfy((k, v) -> assertThat(v).containsExactly(1, AlertFixture.NIGHT, null));
+
+        // the storm's alerts escalate like any announced alert (the fixture's P1 policy: step 2 after a minute)
+        after(Duration.ofMinutes(1));
+        assertThat(f.sentSince(120)).hasSize(80).allMatch(x -> x.endsWith("escalation"));
+        // a newcomer to one of those groups waits for group_interval, as in any announced group
+        f.engine.accept(List.of(firing("supabase-rest", "svc-7")));
+        assertThat(f.outbox()).hasSize(200);
+        after(Duration.ofMinutes(4));
+        List<AlertFixture.Row> later = f.outbox().stream()
+                .filter(r -> r.kind().equals("firing"))
+                .skip(120)
+                .toList();
+        assertThat(later)
+                .hasSize(3)
+                .allMatch(r -> r.notification().alerts().size() == 1
+                        && r.notification().alerts().get(0).name().equals("supabase-rest"));
+        assertThat(groupClocks().get("severity=P1,service=svc-7"))
+                .containsExactly(2, AlertFixture.NIGHT.plus(Duration.ofMinutes(5)), null);
+    }
+
+    @Test
+    void aMutedAlertInANewGroupIsHeldAndItsGroupChecksAgainAfterGroupInterval() {
+        noGroupWait();
+        Silence s = f.engine.silence(
+                Map.of("service", "quiet"),
+                Map.of(),
+                null,
+                clock.instant().plus(Duration.ofMinutes(3)),
+                "ops",
+                "deploy");
+        f.engine.accept(List.of(firing("frontend", "quiet"), firing("frontend", "loud")));
+        assertThat(f.outbox())
+                .hasSize(3)
+                .allMatch(r -> r.notification().groupKey().equals("severity=P1,service=loud"));
+        assertThat(groupClocks().get("severity=P1,service=quiet"))
+                .containsExactly(0, null, AlertFixture.NIGHT.plus(Duration.ofMinutes(5)));
+        assertThat(f.engine.expireSilence(s.id())).isTrue();
+        after(Duration.ofMinutes(5));
+        assertThat(f.outbox().stream().filter(r -> r.kind().equals("firing")))
+                .filteredOn(r -> r.notification().groupKey().equals("severity=P1,service=quiet"))
+                .hasSize(3);
+    }
+
+    @Test
+    void aSourceAlertInhibitsATargetOfTheSameBatchInNewGroups() {
+        noGroupWait();
+        f.engine.accept(List.of(firing("frontend-latency", "frontend"), firing("frontend", "frontend")));
+        List<String> announced = f.outbox().stream()
+                .filter(r -> r.kind().equals("firing"))
+                .flatMap(r -> r.notification().alerts().stream())
+                .map(v -> v.name())
+                .distinct()
+                .toList();
+        assertThat(announced).containsExactly("frontend");
+    }
+
+    @Test
+    void aNewGroupAStoredAlertMovesIntoAnnouncesItWithTheNewAlertsOfTheSameBatch() {
+        noGroupWait();
+        Map<String, String> tls = Map.of("alertname", "tls-domain", "kind", "tls", "service", "web");
+        f.engine.accept(List.of(new Signal(
+                "probe",
+                "tls-domain",
+                tls,
+                Map.of(),
+                Map.of("days_left", 20.0),
+                Signal.State.FIRING,
+                null,
+                clock.instant(),
+                null)));
+        assertThat(f.sent()).containsExactly("slack - firing", PAT_MAIL + " firing");
+        clock.advance(Duration.ofSeconds(10));
+        // raised to P1: it moves into group severity=P1,service=web, which a new alert of this batch also opens
+        f.engine.accept(List.of(
+                new Signal(
+                        "probe",
+                        "tls-domain",
+                        tls,
+                        Map.of(),
+                        Map.of("days_left", 5.0),
+                        Signal.State.FIRING,
+                        null,
+                        clock.instant(),
+                        null),
+                firing("frontend", "web")));
+        List<AlertFixture.Row> p1 =
+                f.outbox().stream().filter(r -> "P1".equals(r.severity())).toList();
+        assertThat(p1).hasSize(3);
+        for (AlertFixture.Row r : p1) {
+            assertThat(r.notification().alerts())
+                    .extracting(v -> v.name())
+                    .containsExactlyInAnyOrder("tls-domain", "frontend");
+        }
+    }
+
     @Test
     void aGroupWhoseAlertsAreAllResolvedStartsOverWithGroupWait() {
         fixture(AlertFixture.ALL);
