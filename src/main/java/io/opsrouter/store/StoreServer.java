@@ -40,7 +40,12 @@ final class StoreServer {
         Server server;
         try {
             server = Server.createTcpServer(
-                            "-tcpPort", "0", "-tcpDaemon", "-key", key, dir.resolve("router").toString())
+                            "-tcpPort",
+                            "0",
+                            "-tcpDaemon",
+                            "-key",
+                            key,
+                            dir.resolve("router").toString())
                     .start();
         } catch (java.sql.SQLException e) {
             throw new StoreSetupException(

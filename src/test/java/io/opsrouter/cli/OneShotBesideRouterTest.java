@@ -46,22 +46,21 @@ class OneShotBesideRouterTest {
             env.put("ROUTER_BACKUP_SIGNING_KEY", key);
 
             String archive;
-            try (RouterHarness router =
-                    RouterHarness.shipped(home).env("ROUTER_BACKUP_SIGNING_KEY", key).start()) {
+            try (RouterHarness router = RouterHarness.shipped(home)
+                    .env("ROUTER_BACKUP_SIGNING_KEY", key)
+                    .start()) {
                 ChildJvm.Result made = command(env, "backup", "--type", "full", "--home", home.toString());
                 assertThat(made.exit()).as(made.stderr()).isZero();
                 assertThat(made.stderr()).doesNotContain("cannot be opened").doesNotContain("ROUTER_DB_URL");
                 archive = made.stdout().strip().lines().reduce((a, b) -> b).orElseThrow();
 
                 // catalogued like a scheduled backup, in the store the running router uses
-                List<Catalogue.Row> rows =
-                        new Catalogue(router.app().context().store()).list();
-                assertThat(rows)
-                        .anySatisfy(r -> {
-                            assertThat(r.path()).isEqualTo(archive);
-                            assertThat(r.type().label()).isEqualTo("full");
-                            assertThat(r.good()).isTrue();
-                        });
+                List<Catalogue.Row> rows = new Catalogue(router.app().context().store()).list();
+                assertThat(rows).anySatisfy(r -> {
+                    assertThat(r.path()).isEqualTo(archive);
+                    assertThat(r.type().label()).isEqualTo("full");
+                    assertThat(r.good()).isTrue();
+                });
 
                 ChildJvm.Result list = command(env, "backups", "list", "--home", home.toString());
                 assertThat(list.exit()).as(list.stderr()).isZero();
