@@ -78,9 +78,12 @@ final class ConfigCheck {
         }
         if (core != null) publicUrl(s, core);
 
-        List<Monitor> monitors = probes == null ? null : attempt(() -> MonitorsFile.load(home, probes.file(), env));
+        List<Monitor> monitors = probes == null
+                ? null
+                : everyItem(probes.file(), h -> MonitorsFile.load(h, probes.file(), env));
         List<Heartbeat> heartbeats = beats == null ? null : attempt(() -> HeartbeatsFile.load(home, beats.file(), env));
-        AlertRules rules = required(AlertRules.FILE, () -> AlertRules.load(home.resolve(AlertRules.FILE), env));
+        AlertRules rules = required(
+                AlertRules.FILE, () -> everyItem(AlertRules.FILE, h -> AlertRules.load(h.resolve(AlertRules.FILE), env)));
         Duration repeat = rules == null ? Duration.ofHours(4) : rules.grouping().repeatInterval();
         EscalationPolicies policies = required(
                 EscalationPolicies.FILE,
@@ -100,6 +103,97 @@ final class ConfigCheck {
         } catch (SettingsException e) {
             add(true, e.getMessage());
             return null;
+        }
+    }
+
+    private static final java.util.regex.Pattern AT_LINE = java.util.regex.Pattern.compile("^[^:]+:(\\d+): ");
+    private static final java.util.regex.Pattern TOP_KEY = java.util.regex.Pattern.compile("^[A-Za-z_][^:#]*:");
+    private static final java.util.regex.Pattern ITEM = java.util.regex.Pattern.compile("^(\\s*)- ");
+
+    /**
+     * Loads {@code file} (relative to the home) with {@code load}, given a home folder; when it is refused at a line
+     * inside one item of a top-level list (a rule, a monitor), loads it again without that item, its lines turned into
+     * comments so that the other lines keep their numbers, and so on: every item's first error is reported, not only
+     * the file's first. Returns what the untouched file loads to, or null.
+     */
+    private <T> T everyItem(String file, java.util.function.Function<Path, T> load) {
+        try {
+            return load.apply(home);
+        } catch (SettingsException first) {
+            add(true, first.getMessage());
+            Path original = home.resolve(file);
+            Path scratch = null;
+            try {
+                List<String> lines = new ArrayList<>(Files.readAllLines(original));
+                scratch = Files.createTempDirectory("config-check");
+                Path copy = scratch.resolve(file);
+                Files.createDirectories(copy.getParent());
+                String last = first.getMessage();
+                for (int round = 0; round < 100; round++) {
+                    int[] item = itemAround(lines, lineOf(last) - 1);
+                    if (item == null) break;
+                    for (int i = item[0]; i < item[1]; i++) lines.set(i, "#");
+                    Files.write(copy, lines);
+                    try {
+                        load.apply(scratch);
+                        break;
+                    } catch (SettingsException next) {
+                        if (next.getMessage().equals(last)) break;
+                        add(true, next.getMessage());
+                        last = next.getMessage();
+                    }
+                }
+            } catch (IOException e) {
+                // the first error is reported; the file could not be read again for the others
+            } finally {
+                if (scratch != null) deleteTree(scratch);
+            }
+            return null;
+        }
+    }
+
+    private static int lineOf(String message) {
+        java.util.regex.Matcher m = AT_LINE.matcher(message);
+        return m.find() ? Integer.parseInt(m.group(1)) : 0;
+    }
+
+    /** [first, end) of the item of a top-level block list that holds line {@code at} (0-based), or null. */
+    static int[] itemAround(List<String> lines, int at) {
+        if (at < 0 || at >= lines.size()) return null;
+        int key = at;
+        while (key >= 0 && !TOP_KEY.matcher(lines.get(key)).find()) key--;
+        if (key < 0 || key == at) return null;
+        int end = key + 1;
+        while (end < lines.size() && !TOP_KEY.matcher(lines.get(end)).find()) end++;
+        int indent = Integer.MAX_VALUE;
+        for (int i = key + 1; i < end; i++) {
+            java.util.regex.Matcher m = ITEM.matcher(lines.get(i));
+            if (m.find()) indent = Math.min(indent, m.group(1).length());
+        }
+        if (indent == Integer.MAX_VALUE) return null;
+        int first = -1;
+        for (int i = at; i > key; i--) {
+            java.util.regex.Matcher m = ITEM.matcher(lines.get(i));
+            if (m.find() && m.group(1).length() == indent) {
+                first = i;
+                break;
+            }
+        }
+        if (first < 0) return null;
+        int next = first + 1;
+        while (next < end) {
+            java.util.regex.Matcher m = ITEM.matcher(lines.get(next));
+            if (m.find() && m.group(1).length() == indent) break;
+            next++;
+        }
+        return new int[] {first, next};
+    }
+
+    private static void deleteTree(Path dir) {
+        try (Stream<Path> all = Files.walk(dir)) {
+            for (Path p : all.sorted(java.util.Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
+        } catch (IOException e) {
+            // a temporary folder left behind
         }
     }
 

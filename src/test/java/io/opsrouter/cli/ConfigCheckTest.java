@@ -160,6 +160,23 @@ class ConfigCheckTest {
     }
 
     @Test
+    void everyBrokenRuleOfOneFileIsReportedNotOnlyTheFirst() throws IOException {
+        edit("config/alert-rules.yaml", "match: {source: probe}", "match: {source: probe");
+        edit("config/alert-rules.yaml", "    for: 5m\n    severity: P2", "    for: 5 minutes\n    severity: P2");
+        edit("config/alert-rules.yaml", "severity: P1\n    summary: \"TLS", "severity: P7\n    summary: \"TLS");
+        assertThat(check()).isEqualTo(1);
+        assertThat(out).startsWith("""
+                error:   config/alert-rules.yaml:17: is not valid YAML: while parsing a flow mapping (fix: fix the YAML syntax)
+                error:   config/alert-rules.yaml:49: rules[4].for:""");
+        assertThat(out.lines().filter(l -> l.startsWith("error:   config/alert-rules.yaml:")))
+                .hasSize(3)
+                .last()
+                .asString()
+                .startsWith("error:   config/alert-rules.yaml:57: ");
+        assertThat(out).endsWith("config check: INVALID, 3 error(s), 0 warning(s)\n");
+    }
+
+    @Test
     void aMissingRulesFileIsAnError() throws IOException {
         Files.delete(home.resolve("config/alert-rules.yaml"));
         assertThat(check()).isEqualTo(1);
