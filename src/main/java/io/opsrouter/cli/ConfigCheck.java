@@ -121,26 +121,29 @@ final class ConfigCheck {
             return load.apply(home);
         } catch (SettingsException first) {
             add(true, first.getMessage());
-            Path original = home.resolve(file);
             Path scratch = null;
             try {
-                List<String> lines = new ArrayList<>(Files.readAllLines(original));
+                List<String> original = Files.readAllLines(home.resolve(file));
+                List<String> lines = new ArrayList<>(original);
+                // original item indices taken out, per top-level list: a later message's rules[3] is renumbered
+                Map<String, java.util.TreeSet<Integer>> removed = new java.util.HashMap<>();
                 scratch = Files.createTempDirectory("config-check");
                 Path copy = scratch.resolve(file);
                 Files.createDirectories(copy.getParent());
                 String last = first.getMessage();
                 for (int round = 0; round < 100; round++) {
-                    int[] item = itemAround(lines, lineOf(last) - 1);
-                    if (item == null) break;
-                    for (int i = item[0]; i < item[1]; i++) lines.set(i, "#");
+                    Item item = itemOf(original, last, removed);
+                    if (item == null || !removed.computeIfAbsent(item.list(), k -> new java.util.TreeSet<>())
+                            .add(item.index())) break;
+                    for (int i = item.first(); i < item.end(); i++) lines.set(i, "#");
                     Files.write(copy, lines);
                     try {
                         load.apply(scratch);
                         break;
                     } catch (SettingsException next) {
                         if (next.getMessage().equals(last)) break;
-                        add(true, next.getMessage());
                         last = next.getMessage();
+                        add(true, renumber(last, removed));
                     }
                 }
             } catch (IOException e) {
@@ -152,17 +155,72 @@ final class ConfigCheck {
         }
     }
 
+    /** One item of a top-level block list: the list's key, its index there, its lines [first, end). */
+    record Item(String list, int index, int first, int end) {}
+
+    private static final java.util.regex.Pattern KEY_INDEX =
+            java.util.regex.Pattern.compile("^[^:]+(?::\\d+)?: ([A-Za-z_]+)\\[(\\d+)\\]");
+
+    /** The item a message is about: by its line, or by a key such as rules[3] (an index of the scratch copy). */
+    static Item itemOf(List<String> lines, String message, Map<String, java.util.TreeSet<Integer>> removed) {
+        int line = lineOf(message);
+        if (line > 0) return itemAround(lines, line - 1);
+        java.util.regex.Matcher m = KEY_INDEX.matcher(message);
+        if (!m.find()) return null;
+        String list = m.group(1);
+        int index = original(Integer.parseInt(m.group(2)), removed.get(list));
+        for (int key = 0; key < lines.size(); key++) {
+            if (!lines.get(key).startsWith(list + ":")) continue;
+            List<int[]> items = items(lines, key);
+            return index < items.size()
+                    ? new Item(list, index, items.get(index)[0], items.get(index)[1])
+                    : null;
+        }
+        return null;
+    }
+
+    /** The index in the untouched file of the {@code k}-th item left in the scratch copy. */
+    private static int original(int k, java.util.TreeSet<Integer> removed) {
+        if (removed == null) return k;
+        int i = -1;
+        for (int left = -1; left < k; ) {
+            i++;
+            if (!removed.contains(i)) left++;
+        }
+        return i;
+    }
+
+    /** A message about the scratch copy, with its list index as in the untouched file. */
+    static String renumber(String message, Map<String, java.util.TreeSet<Integer>> removed) {
+        java.util.regex.Matcher m = KEY_INDEX.matcher(message);
+        if (!m.find() || !removed.containsKey(m.group(1))) return message;
+        int k = original(Integer.parseInt(m.group(2)), removed.get(m.group(1)));
+        return message.substring(0, m.start(2)) + k + message.substring(m.end(2));
+    }
+
     private static int lineOf(String message) {
         java.util.regex.Matcher m = AT_LINE.matcher(message);
         return m.find() ? Integer.parseInt(m.group(1)) : 0;
     }
 
-    /** [first, end) of the item of a top-level block list that holds line {@code at} (0-based), or null. */
-    static int[] itemAround(List<String> lines, int at) {
+    /** The item of a top-level block list that holds line {@code at} (0-based), or null. */
+    static Item itemAround(List<String> lines, int at) {
         if (at < 0 || at >= lines.size()) return null;
         int key = at;
         while (key >= 0 && !TOP_KEY.matcher(lines.get(key)).find()) key--;
         if (key < 0 || key == at) return null;
+        List<int[]> items = items(lines, key);
+        for (int i = 0; i < items.size(); i++) {
+            if (at >= items.get(i)[0] && at < items.get(i)[1]) {
+                String list = lines.get(key).substring(0, lines.get(key).indexOf(':')).strip();
+                return new Item(list, i, items.get(i)[0], items.get(i)[1]);
+            }
+        }
+        return null;
+    }
+
+    /** [first, end) of each item of the block list under the top-level key on line {@code key}. */
+    private static List<int[]> items(List<String> lines, int key) {
         int end = key + 1;
         while (end < lines.size() && !TOP_KEY.matcher(lines.get(end)).find()) end++;
         int indent = Integer.MAX_VALUE;
@@ -170,23 +228,16 @@ final class ConfigCheck {
             java.util.regex.Matcher m = ITEM.matcher(lines.get(i));
             if (m.find()) indent = Math.min(indent, m.group(1).length());
         }
-        if (indent == Integer.MAX_VALUE) return null;
-        int first = -1;
-        for (int i = at; i > key; i--) {
+        List<int[]> items = new ArrayList<>();
+        if (indent == Integer.MAX_VALUE) return items;
+        for (int i = key + 1; i < end; i++) {
             java.util.regex.Matcher m = ITEM.matcher(lines.get(i));
             if (m.find() && m.group(1).length() == indent) {
-                first = i;
-                break;
+                if (!items.isEmpty()) items.get(items.size() - 1)[1] = i;
+                items.add(new int[] {i, end});
             }
         }
-        if (first < 0) return null;
-        int next = first + 1;
-        while (next < end) {
-            java.util.regex.Matcher m = ITEM.matcher(lines.get(next));
-            if (m.find() && m.group(1).length() == indent) break;
-            next++;
-        }
-        return new int[] {first, next};
+        return items;
     }
 
     private static void deleteTree(Path dir) {
