@@ -78,12 +78,12 @@ final class ConfigCheck {
         }
         if (core != null) publicUrl(s, core);
 
-        List<Monitor> monitors = probes == null
-                ? null
-                : everyItem(probes.file(), h -> MonitorsFile.load(h, probes.file(), env));
+        List<Monitor> monitors =
+                probes == null ? null : everyItem(probes.file(), h -> MonitorsFile.load(h, probes.file(), env));
         List<Heartbeat> heartbeats = beats == null ? null : attempt(() -> HeartbeatsFile.load(home, beats.file(), env));
         AlertRules rules = required(
-                AlertRules.FILE, () -> everyItem(AlertRules.FILE, h -> AlertRules.load(h.resolve(AlertRules.FILE), env)));
+                AlertRules.FILE,
+                () -> everyItem(AlertRules.FILE, h -> AlertRules.load(h.resolve(AlertRules.FILE), env)));
         Duration repeat = rules == null ? Duration.ofHours(4) : rules.grouping().repeatInterval();
         EscalationPolicies policies = required(
                 EscalationPolicies.FILE,
@@ -133,8 +133,9 @@ final class ConfigCheck {
                 String last = first.getMessage();
                 for (int round = 0; round < 100; round++) {
                     Item item = itemOf(original, last, removed);
-                    if (item == null || !removed.computeIfAbsent(item.list(), k -> new java.util.TreeSet<>())
-                            .add(item.index())) break;
+                    if (item == null
+                            || !removed.computeIfAbsent(item.list(), k -> new java.util.TreeSet<>())
+                                    .add(item.index())) break;
                     for (int i = item.first(); i < item.end(); i++) lines.set(i, "#");
                     Files.write(copy, lines);
                     try {
@@ -172,9 +173,7 @@ final class ConfigCheck {
         for (int key = 0; key < lines.size(); key++) {
             if (!lines.get(key).startsWith(list + ":")) continue;
             List<int[]> items = items(lines, key);
-            return index < items.size()
-                    ? new Item(list, index, items.get(index)[0], items.get(index)[1])
-                    : null;
+            return index < items.size() ? new Item(list, index, items.get(index)[0], items.get(index)[1]) : null;
         }
         return null;
     }
@@ -212,7 +211,8 @@ final class ConfigCheck {
         List<int[]> items = items(lines, key);
         for (int i = 0; i < items.size(); i++) {
             if (at >= items.get(i)[0] && at < items.get(i)[1]) {
-                String list = lines.get(key).substring(0, lines.get(key).indexOf(':')).strip();
+                String list =
+                        lines.get(key).substring(0, lines.get(key).indexOf(':')).strip();
                 return new Item(list, i, items.get(i)[0], items.get(i)[1]);
             }
         }

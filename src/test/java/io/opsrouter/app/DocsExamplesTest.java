@@ -96,7 +96,9 @@ class DocsExamplesTest {
         List<String> notRun = new ArrayList<>();
         for (Block b : blocks) {
             if (b.notRun() != null) {
-                assertThat(b.notRun()).as(b.where() + ": the marker needs a reason").isNotBlank();
+                assertThat(b.notRun())
+                        .as(b.where() + ": the marker needs a reason")
+                        .isNotBlank();
                 notRun.add(b.where() + ": " + b.notRun());
             }
         }
@@ -130,7 +132,9 @@ class DocsExamplesTest {
         String lastSilence = null;
         for (Example e : requests) {
             HttpResponse<String> r = send(e.command(), lastSilence);
-            assertThat(r.statusCode()).as(e.where() + ": " + e.command() + " answered " + r.body()).isBetween(200, 399);
+            assertThat(r.statusCode())
+                    .as(e.where() + ": " + e.command() + " answered " + r.body())
+                    .isBetween(200, 399);
             if (e.command().contains("/api/silences") && isPost(e.command())) {
                 Matcher id = Pattern.compile("\"id\"\\s*:\\s*\"([^\"]+)\"").matcher(r.body());
                 if (id.find()) lastSilence = id.group(1);
@@ -169,14 +173,14 @@ class DocsExamplesTest {
         HttpRequest.Builder req = HttpRequest.newBuilder(URI.create(router.baseUrl() + path))
                 .method(
                         method,
-                        body == null
-                                ? HttpRequest.BodyPublishers.noBody()
-                                : HttpRequest.BodyPublishers.ofString(body));
+                        body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
         Matcher h = HEADER.matcher(command);
         while (h.find()) {
             String header = h.group(1) != null ? h.group(1) : h.group(2);
             int colon = header.indexOf(':');
-            req.header(header.substring(0, colon).strip(), header.substring(colon + 1).strip());
+            req.header(
+                    header.substring(0, colon).strip(),
+                    header.substring(colon + 1).strip());
         }
         return router.send(req);
     }

@@ -204,7 +204,8 @@ class ConfigCheckTest {
         // every http monitor of the file, each with its own line
         assertThat(out.lines().filter(l -> l.startsWith("error:   config/monitors.yaml")))
                 .hasSize(7)
-                .allMatch(l -> l.matches("error:   config/monitors.yaml:\\d+: monitor [a-z-]+: unknown kind 'htttp' .*"));
+                .allMatch(
+                        l -> l.matches("error:   config/monitors.yaml:\\d+: monitor [a-z-]+: unknown kind 'htttp' .*"));
         assertThat(out.lines().filter(l -> l.startsWith("error:   config/templates")))
                 .hasSize(1);
     }
