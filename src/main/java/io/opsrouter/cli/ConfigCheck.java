@@ -92,7 +92,10 @@ final class ConfigCheck {
         // with a refused core setting, the default folders are checked so the other files are still reported
         attempt(() -> BackupSettings.load(home, core == null ? home.resolve("data") : core.dataDir()));
         routes(core == null ? home.resolve("routes") : core.routesDir());
-        if (rules != null && monitors != null && heartbeats != null) unknownMonitors(rules, monitors, heartbeats);
+        if (rules != null && monitors != null && heartbeats != null) {
+            unknownMonitors(rules, monitors, heartbeats);
+            rulesNoMonitorMatches(rules, monitors, heartbeats);
+        }
         if (policies != null) unreachablePeople(policies);
         return findings;
     }
@@ -336,6 +339,38 @@ final class ConfigCheck {
                         AlertRules.FILE + ": rule '" + r.name() + "': matches monitor '" + monitor
                                 + "', which no monitor or heartbeat is called (fix: use one of "
                                 + String.join(", ", ids) + ")");
+            }
+        }
+    }
+
+    /**
+     * A rule meant for the probes ({@code source: probe}, or a probe {@code kind}) whose equality matchers no monitor's
+     * labels satisfy never fires. Only labels the monitors are known to send are judged (source, kind, monitor and the
+     * monitors' own labels); a rule naming any other label may be meant for Alertmanager's alerts and is left alone.
+     */
+    private void rulesNoMonitorMatches(AlertRules rules, List<Monitor> monitors, List<Heartbeat> heartbeats) {
+        Set<String> kinds = new LinkedHashSet<>();
+        for (io.opsrouter.probe.Kind k : io.opsrouter.probe.Kind.values()) kinds.add(k.label());
+        Set<String> monitorLabels = new LinkedHashSet<>(List.of("source", "kind", "monitor"));
+        monitors.forEach(m -> monitorLabels.addAll(m.labels().keySet()));
+        for (AlertRules.Rule r : rules.rules()) {
+            Map<String, String> eq = r.matcher().equal();
+            if (eq.containsKey("monitor")) continue; // unknownMonitors judges those
+            boolean forProbes = "probe".equals(eq.get("source")) || kinds.contains(eq.get("kind"));
+            if (!forProbes || !monitorLabels.containsAll(eq.keySet())) continue;
+            if (!heartbeats.isEmpty() && !kinds.contains(eq.get("kind"))) continue; // heartbeats' labels differ
+            boolean any = monitors.stream()
+                    .anyMatch(m -> eq.entrySet().stream().allMatch(e -> switch (e.getKey()) {
+                        case "source" -> e.getValue().equals("probe");
+                        case "kind" -> e.getValue().equals(m.kind().label());
+                        default -> e.getValue().equals(m.labels().get(e.getKey()));
+                    }));
+            if (!any) {
+                add(
+                        false,
+                        AlertRules.FILE + ": rule '" + r.name() + "': matches " + new java.util.TreeMap<>(eq)
+                                + ", which no monitor of " + "config/monitors.yaml sends: the rule never fires (fix:"
+                                + " correct the match, or add the monitor)");
             }
         }
     }

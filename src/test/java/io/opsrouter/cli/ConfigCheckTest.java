@@ -160,6 +160,17 @@ class ConfigCheckTest {
                 """);
     }
 
+    @Test
+    void aRuleForAProbeKindNoMonitorHasIsAWarning() throws IOException {
+        edit("config/alert-rules.yaml", "match: {kind: tls}", "match: {kind: tcp}");
+        assertThat(check()).isZero();
+        assertThat(out).isEqualTo("""
+                warning: config/alert-rules.yaml: rule 'tls-expires-within-7-days': matches {kind=tcp}, which no monitor of config/monitors.yaml sends: the rule never fires (fix: correct the match, or add the monitor)
+                warning: config/alert-rules.yaml: rule 'tls-expires-within-30-days': matches {kind=tcp}, which no monitor of config/monitors.yaml sends: the rule never fires (fix: correct the match, or add the monitor)
+                config check: valid, 0 error(s), 2 warning(s)
+                """);
+    }
+
     /** Two rules share the broken line (18 and 115); the indices are the untouched file's, though items were taken out. */
     @Test
     void everyBrokenRuleOfOneFileIsReportedNotOnlyTheFirst() throws IOException {
