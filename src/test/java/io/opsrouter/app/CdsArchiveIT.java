@@ -17,20 +17,21 @@ import org.junit.jupiter.api.Test;
 class CdsArchiveIT {
     @Test
     void thePackagedJarStartsWithItsClassDataArchive() throws Exception {
-        Path jar = Path.of(System.getProperty("router.jar", "target/ops-router.jar")).toAbsolutePath();
+        Path jar = Path.of(System.getProperty("router.jar", "target/ops-router.jar"))
+                .toAbsolutePath();
         Path archive = jar.resolveSibling("ops-router.jsa");
         assertThat(archive).as("mvn package writes the archive").isRegularFile();
         assertThat(Files.size(archive)).isGreaterThan(10L * 1024 * 1024);
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
         Process p = new ProcessBuilder(List.of(
-                                java.toString(),
-                                "@" + Path.of("jvm.options").toAbsolutePath(),
-                                "-XX:SharedArchiveFile=" + archive,
-                                "-Xshare:on",
-                                "-Xlog:class+load=info",
-                                "-jar",
-                                jar.toString(),
-                                "--version"))
+                        java.toString(),
+                        "@" + Path.of("jvm.options").toAbsolutePath(),
+                        "-XX:SharedArchiveFile=" + archive,
+                        "-Xshare:on",
+                        "-Xlog:class+load=info",
+                        "-jar",
+                        jar.toString(),
+                        "--version"))
                 .redirectErrorStream(true)
                 .start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
