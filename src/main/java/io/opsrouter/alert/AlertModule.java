@@ -65,6 +65,7 @@ public final class AlertModule implements RouterModule {
         reloadInterval = ConfigReload.interval(s);
         AlertRules rules = AlertRules.load(rulesFile, ctx.env());
         EscalationPolicies policies = EscalationPolicies.load(policyFile, ctx.env(), rules.grouping()::repeatInterval);
+        io.opsrouter.log.LogZone.use(policies.businessHours().zone());
         Duration ttl = s.duration(ACK_TTL, "ALERTS_ACK_LINK_TTL", Duration.ofHours(24));
         AckTokens tokens = new AckTokens(ackKey(s, ctx.store()), ttl);
         AlertMeters meters = new AlertMeters(ctx.metrics().registry());
@@ -80,6 +81,7 @@ public final class AlertModule implements RouterModule {
                     AlertRules r = AlertRules.load(rulesFile, ctx.env());
                     EscalationPolicies p = EscalationPolicies.load(policyFile, ctx.env(), r.grouping()::repeatInterval);
                     engine.replaceConfig(r, p);
+                    io.opsrouter.log.LogZone.use(p.businessHours().zone());
                     return r.rules().size() + " rules, " + p.people().size() + " people";
                 },
                 ctx.metrics().registry());

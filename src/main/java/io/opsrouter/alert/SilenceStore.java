@@ -37,8 +37,8 @@ final class SilenceStore {
                 s.createdBy(),
                 s.match(),
                 s.matchRe(),
-                s.startsAt(),
-                s.endsAt()));
+                io.opsrouter.log.LogZone.format(s.startsAt()),
+                io.opsrouter.log.LogZone.format(s.endsAt())));
     }
 
     /** Silences that have not ended by {@code now} (active and future), or all when {@code now} is null. */
@@ -80,8 +80,8 @@ final class SilenceStore {
             ps.setString(3, id);
             boolean found = ps.executeUpdate() == 1;
             if (found)
-                io.opsrouter.store.StateStore.afterCommit(
-                        () -> LOG.info("silence {} ended at {} through the API", id, now));
+                io.opsrouter.store.StateStore.afterCommit(() ->
+                        LOG.info("silence {} ended at {} through the API", id, io.opsrouter.log.LogZone.format(now)));
             return found;
         }
     }

@@ -26,7 +26,7 @@ final class BackupCli implements AutoCloseable {
         settings = out == null ? s : s.withOutput(out.toAbsolutePath().normalize());
         StateStore opened = null;
         try {
-            opened = core.openStore();
+            opened = openBeside(core);
         } catch (RuntimeException e) {
             System.err.println("ops-router: the state store cannot be opened (" + e.getMessage()
                     + "); the catalogue is not updated");
@@ -47,6 +47,16 @@ final class BackupCli implements AutoCloseable {
                 },
                 Clock.systemUTC(),
                 Version.get());
+    }
+
+    /** The state store, through the server of a router running on this home when its store is the embedded one. */
+    static StateStore openBeside(CoreSettings core) {
+        if (!core.dbUrl().equals(StateStore.embeddedUrl(core.dataDir()))) return core.openStore();
+        return StateStore.openEmbeddedBeside(
+                core.dataDir(),
+                core.dbUser().orElse(null),
+                core.dbPassword().orElse(null),
+                Math.min(2, core.dbPoolSize()));
     }
 
     @Override

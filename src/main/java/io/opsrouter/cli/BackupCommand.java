@@ -39,6 +39,11 @@ public final class BackupCommand implements Callable<Integer> {
         try (BackupCli cli = new BackupCli(home.resolve(io.opsrouter.config.Env.system()), out)) {
             BackupWriter.Result r = cli.service.runOnce(t, cli.settings);
             System.out.println(r.archive());
+            if (cli.store == null) {
+                // written and verified, but retention and the missing-backup watch do not know it
+                System.err.println("ops-router backup: " + r.archive() + " is not in the catalogue (see above)");
+                return 1;
+            }
             return 0;
         } catch (SettingsException | BackupException e) {
             System.err.println("ops-router backup: " + e.getMessage());

@@ -88,9 +88,12 @@ final class ConfigCheck {
         }
         if (core != null) publicUrl(s, core);
 
-        List<Monitor> monitors = probes == null ? null : attempt(() -> MonitorsFile.load(home, probes.file(), env));
+        List<Monitor> monitors =
+                probes == null ? null : everyItem(probes.file(), h -> MonitorsFile.load(h, probes.file(), env));
         List<Heartbeat> heartbeats = beats == null ? null : attempt(() -> HeartbeatsFile.load(home, beats.file(), env));
-        AlertRules rules = required(AlertRules.FILE, () -> AlertRules.load(home.resolve(AlertRules.FILE), env));
+        AlertRules rules = required(
+                AlertRules.FILE,
+                () -> everyItem(AlertRules.FILE, h -> AlertRules.load(h.resolve(AlertRules.FILE), env)));
         java.util.function.Function<io.opsrouter.alert.Severity, Duration> repeat =
                 rules == null ? sev -> Duration.ofHours(4) : rules.grouping()::repeatInterval;
         EscalationPolicies policies = required(
@@ -100,7 +103,10 @@ final class ConfigCheck {
         // with a refused core setting, the default folders are checked so the other files are still reported
         attempt(() -> BackupSettings.load(home, core == null ? home.resolve("data") : core.dataDir()));
         routes(core == null ? home.resolve("routes") : core.routesDir());
-        if (rules != null && monitors != null && heartbeats != null) unknownMonitors(rules, monitors, heartbeats);
+        if (rules != null && monitors != null && heartbeats != null) {
+            unknownMonitors(rules, monitors, heartbeats);
+            rulesNoMonitorMatches(rules, monitors, heartbeats);
+        }
         if (policies != null) unreachablePeople(policies);
         if (rules != null && monitors != null) pageBudget(s, monitors, rules);
         return findings;
@@ -112,6 +118,148 @@ final class ConfigCheck {
         } catch (SettingsException e) {
             add(true, e.getMessage());
             return null;
+        }
+    }
+
+    private static final java.util.regex.Pattern AT_LINE = java.util.regex.Pattern.compile("^[^:]+:(\\d+): ");
+    private static final java.util.regex.Pattern TOP_KEY = java.util.regex.Pattern.compile("^[A-Za-z_][^:#]*:");
+    private static final java.util.regex.Pattern ITEM = java.util.regex.Pattern.compile("^(\\s*)- ");
+
+    /**
+     * Loads {@code file} (relative to the home) with {@code load}, given a home folder; when it is refused at a line
+     * inside one item of a top-level list (a rule, a monitor), loads it again without that item, its lines turned into
+     * comments so that the other lines keep their numbers, and so on: every item's first error is reported, not only
+     * the file's first. Returns what the untouched file loads to, or null.
+     */
+    private <T> T everyItem(String file, java.util.function.Function<Path, T> load) {
+        try {
+            return load.apply(home);
+        } catch (SettingsException first) {
+            add(true, first.getMessage());
+            Path scratch = null;
+            try {
+                List<String> original = Files.readAllLines(home.resolve(file));
+                List<String> lines = new ArrayList<>(original);
+                // original item indices taken out, per top-level list: a later message's rules[3] is renumbered
+                Map<String, java.util.TreeSet<Integer>> removed = new java.util.HashMap<>();
+                scratch = Files.createTempDirectory("config-check");
+                Path copy = scratch.resolve(file);
+                Files.createDirectories(copy.getParent());
+                String last = first.getMessage();
+                for (int round = 0; round < 100; round++) {
+                    Item item = itemOf(original, last, removed);
+                    if (item == null
+                            || !removed.computeIfAbsent(item.list(), k -> new java.util.TreeSet<>())
+                                    .add(item.index())) break;
+                    for (int i = item.first(); i < item.end(); i++) lines.set(i, "#");
+                    Files.write(copy, lines);
+                    try {
+                        load.apply(scratch);
+                        break;
+                    } catch (SettingsException next) {
+                        if (next.getMessage().equals(last)) break;
+                        last = next.getMessage();
+                        add(true, renumber(last, removed));
+                    }
+                }
+            } catch (IOException e) {
+                // the first error is reported; the file could not be read again for the others
+            } finally {
+                if (scratch != null) deleteTree(scratch);
+            }
+            return null;
+        }
+    }
+
+    /** One item of a top-level block list: the list's key, its index there, its lines [first, end). */
+    record Item(String list, int index, int first, int end) {}
+
+    private static final java.util.regex.Pattern KEY_INDEX =
+            java.util.regex.Pattern.compile("^[^:]+(?::\\d+)?: ([A-Za-z_]+)\\[(\\d+)\\]");
+
+    /** The item a message is about: by its line, or by a key such as rules[3] (an index of the scratch copy). */
+    static Item itemOf(List<String> lines, String message, Map<String, java.util.TreeSet<Integer>> removed) {
+        int line = lineOf(message);
+        if (line > 0) return itemAround(lines, line - 1);
+        java.util.regex.Matcher m = KEY_INDEX.matcher(message);
+        if (!m.find()) return null;
+        String list = m.group(1);
+        int index = original(Integer.parseInt(m.group(2)), removed.get(list));
+        for (int key = 0; key < lines.size(); key++) {
+            if (!lines.get(key).startsWith(list + ":")) continue;
+            List<int[]> items = items(lines, key);
+            return index < items.size() ? new Item(list, index, items.get(index)[0], items.get(index)[1]) : null;
+        }
+        return null;
+    }
+
+    /** The index in the untouched file of the {@code k}-th item left in the scratch copy. */
+    private static int original(int k, java.util.TreeSet<Integer> removed) {
+        if (removed == null) return k;
+        int i = -1;
+        for (int left = -1; left < k; ) {
+            i++;
+            if (!removed.contains(i)) left++;
+        }
+        return i;
+    }
+
+    /** A message about the scratch copy, with its list index as in the untouched file. */
+    static String renumber(String message, Map<String, java.util.TreeSet<Integer>> removed) {
+        java.util.regex.Matcher m = KEY_INDEX.matcher(message);
+        if (!m.find() || !removed.containsKey(m.group(1))) return message;
+        int k = original(Integer.parseInt(m.group(2)), removed.get(m.group(1)));
+        return message.substring(0, m.start(2)) + k + message.substring(m.end(2));
+    }
+
+    private static int lineOf(String message) {
+        java.util.regex.Matcher m = AT_LINE.matcher(message);
+        return m.find() ? Integer.parseInt(m.group(1)) : 0;
+    }
+
+    /** The item of a top-level block list that holds line {@code at} (0-based), or null. */
+    static Item itemAround(List<String> lines, int at) {
+        if (at < 0 || at >= lines.size()) return null;
+        int key = at;
+        while (key >= 0 && !TOP_KEY.matcher(lines.get(key)).find()) key--;
+        if (key < 0 || key == at) return null;
+        List<int[]> items = items(lines, key);
+        for (int i = 0; i < items.size(); i++) {
+            if (at >= items.get(i)[0] && at < items.get(i)[1]) {
+                String list =
+                        lines.get(key).substring(0, lines.get(key).indexOf(':')).strip();
+                return new Item(list, i, items.get(i)[0], items.get(i)[1]);
+            }
+        }
+        return null;
+    }
+
+    /** [first, end) of each item of the block list under the top-level key on line {@code key}. */
+    private static List<int[]> items(List<String> lines, int key) {
+        int end = key + 1;
+        while (end < lines.size() && !TOP_KEY.matcher(lines.get(end)).find()) end++;
+        int indent = Integer.MAX_VALUE;
+        for (int i = key + 1; i < end; i++) {
+            java.util.regex.Matcher m = ITEM.matcher(lines.get(i));
+            if (m.find()) indent = Math.min(indent, m.group(1).length());
+        }
+        List<int[]> items = new ArrayList<>();
+        if (indent == Integer.MAX_VALUE) return items;
+        for (int i = key + 1; i < end; i++) {
+            java.util.regex.Matcher m = ITEM.matcher(lines.get(i));
+            if (m.find() && m.group(1).length() == indent) {
+                if (!items.isEmpty()) items.get(items.size() - 1)[1] = i;
+                items.add(new int[] {i, end});
+            }
+        }
+        return items;
+    }
+
+    private static void deleteTree(Path dir) {
+        try (Stream<Path> all = Files.walk(dir)) {
+            for (Path p : all.sorted(java.util.Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
+        } catch (IOException e) {
+            // a temporary folder left behind
         }
     }
 
@@ -214,6 +362,38 @@ final class ConfigCheck {
         for (PageBudget.Line l : PageBudget.of(monitors, rules, settings, java.time.Instant.now())) {
             findings.add(new Finding(false, l.info(), true));
             if (l.overPromise()) add(false, l.warning());
+        }
+    }
+
+    /**
+     * A rule meant for the probes ({@code source: probe}, or a probe {@code kind}) whose equality matchers no monitor's
+     * labels satisfy never fires. Only labels the monitors are known to send are judged (source, kind, monitor and the
+     * monitors' own labels); a rule naming any other label may be meant for Alertmanager's alerts and is left alone.
+     */
+    private void rulesNoMonitorMatches(AlertRules rules, List<Monitor> monitors, List<Heartbeat> heartbeats) {
+        Set<String> kinds = new LinkedHashSet<>();
+        for (io.opsrouter.probe.Kind k : io.opsrouter.probe.Kind.values()) kinds.add(k.label());
+        Set<String> monitorLabels = new LinkedHashSet<>(List.of("source", "kind", "monitor"));
+        monitors.forEach(m -> monitorLabels.addAll(m.labels().keySet()));
+        for (AlertRules.Rule r : rules.rules()) {
+            Map<String, String> eq = r.matcher().equal();
+            if (eq.containsKey("monitor")) continue; // unknownMonitors judges those
+            boolean forProbes = "probe".equals(eq.get("source")) || kinds.contains(eq.get("kind"));
+            if (!forProbes || !monitorLabels.containsAll(eq.keySet())) continue;
+            if (!heartbeats.isEmpty() && !kinds.contains(eq.get("kind"))) continue; // heartbeats' labels differ
+            boolean any = monitors.stream()
+                    .anyMatch(m -> eq.entrySet().stream().allMatch(e -> switch (e.getKey()) {
+                        case "source" -> e.getValue().equals("probe");
+                        case "kind" -> e.getValue().equals(m.kind().label());
+                        default -> e.getValue().equals(m.labels().get(e.getKey()));
+                    }));
+            if (!any) {
+                add(
+                        false,
+                        AlertRules.FILE + ": rule '" + r.name() + "': matches " + new java.util.TreeMap<>(eq)
+                                + ", which no monitor of " + "config/monitors.yaml sends: the rule never fires (fix:"
+                                + " correct the match, or add the monitor)");
+            }
         }
     }
 

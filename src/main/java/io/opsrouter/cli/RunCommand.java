@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
 @Command(
         name = "run",
@@ -15,6 +16,10 @@ import picocli.CommandLine.Mixin;
 public final class RunCommand implements Callable<Integer> {
     @Mixin
     HomeOption home = new HomeOption();
+
+    /** The package step's class-data training run (pom.xml, Dockerfile): start as usual, stop cleanly, exit. */
+    @Option(names = "--exit-when-ready", hidden = true)
+    boolean exitWhenReady;
 
     @Override
     public Integer call() throws Exception {
@@ -25,6 +30,10 @@ public final class RunCommand implements Callable<Integer> {
         } catch (StartupException e) {
             System.err.println("ops-router: " + e.getMessage());
             return 1;
+        }
+        if (exitWhenReady) {
+            app.stop();
+            return 0;
         }
         Runtime.getRuntime().addShutdownHook(new Thread(app::stop, "ops-router-shutdown"));
         app.awaitStop();

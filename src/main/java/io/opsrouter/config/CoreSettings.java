@@ -40,10 +40,7 @@ public record CoreSettings(
         boolean reload = s.bool(ROUTES_RELOAD, "ROUTER_ROUTES_RELOAD", false);
         String url = s.string(DB_URL, "ROUTER_DB_URL", null);
         if (url == null) {
-            // QUERY_CACHE_SIZE: H2 re-parses any statement outside its per-session cache (8 by default), and the
-            // alert intake alone prepares more distinct statements than that per transaction
-            url = "jdbc:h2:file:" + data.toAbsolutePath().resolve("router")
-                    + ";AUTO_SERVER=FALSE;DB_CLOSE_ON_EXIT=FALSE;QUERY_CACHE_SIZE=256";
+            url = io.opsrouter.store.StateStore.embeddedUrl(data);
         } else if (!url.startsWith("jdbc:postgresql:") && !url.startsWith("jdbc:h2:")) {
             throw s.error(
                     DB_URL,
@@ -77,6 +74,10 @@ public record CoreSettings(
     /** Opens the state store these settings name (the store itself knows nothing of the settings). */
     public io.opsrouter.store.StateStore openStore() {
         try {
+            if (dbUrl().equals(io.opsrouter.store.StateStore.embeddedUrl(dataDir()))) {
+                return io.opsrouter.store.StateStore.openEmbedded(
+                        dataDir(), dbUser().orElse(null), dbPassword().orElse(null), dbPoolSize());
+            }
             return io.opsrouter.store.StateStore.open(
                     dbUrl(), dbUser().orElse(null), dbPassword().orElse(null), dbPoolSize(), dataDir());
         } catch (io.opsrouter.store.StoreSetupException e) {

@@ -62,8 +62,8 @@ final class MessageFields {
             f.put("status", nz(a.status()));
             f.put("fingerprint", nz(a.fingerprint()));
             f.put("id", nz(a.id()));
-            f.put("firstSeen", a.firstSeen() == null ? "" : a.firstSeen().toString());
-            f.put("lastSeen", a.lastSeen() == null ? "" : a.lastSeen().toString());
+            f.put("firstSeen", io.opsrouter.log.LogZone.format(a.firstSeen()));
+            f.put("lastSeen", io.opsrouter.log.LogZone.format(a.lastSeen()));
             f.put(
                     "firstSeenLocal",
                     a.firstSeen() == null ? "" : DATE_TIME.format(a.firstSeen().atZone(zone)));

@@ -34,6 +34,7 @@ public final class StateStore implements AutoCloseable {
     private final SharedFlush flush;
     private final AtomicBoolean closed = new AtomicBoolean();
     private final ReachabilityCheck reachability = new ReachabilityCheck(this::answers, StoreTimeouts.HEALTH_CHECK);
+    private StoreServer server;
 
     private StateStore(HikariDataSource dataSource, Dialect dialect) {
         this.dataSource = dataSource;
@@ -117,6 +118,70 @@ public final class StateStore implements AutoCloseable {
             }
         }
         return store;
+    }
+
+    /** The embedded store's URL in {@code dataDir}: a file only this process opens (see {@link #openEmbedded}). */
+    public static String embeddedUrl(Path dataDir) {
+        // QUERY_CACHE_SIZE: H2 re-parses any statement outside its per-session cache (8 by default), and the
+        // alert intake alone prepares more distinct statements than that per transaction.
+        // DB_CLOSE_ON_EXIT=FALSE: the router's own shutdown hook still writes while it stops (which also rules out
+        // H2's AUTO_SERVER); other processes reach the store through the server StoreServer starts instead
+        return "jdbc:h2:file:" + dataDir.toAbsolutePath().resolve("router")
+                + ";AUTO_SERVER=FALSE;DB_CLOSE_ON_EXIT=FALSE;QUERY_CACHE_SIZE=256";
+    }
+
+    /**
+     * Opens the embedded store in {@code dataDir} for the router and serves it to the one-shot commands of the same
+     * home ({@link StoreServer}: H2's TCP server on a loopback port, with a random key, both in a file only this user
+     * reads). A failure names ROUTER_DATA_DIR and the file, not ROUTER_DB_URL, which nobody set.
+     */
+    public static StateStore openEmbedded(Path dataDir, String user, String password, int poolSize) {
+        StateStore store = openEmbeddedFile(dataDir, user, password, poolSize);
+        try {
+            store.server = StoreServer.start(dataDir);
+        } catch (StoreSetupException e) {
+            store.close();
+            throw e;
+        }
+        return store;
+    }
+
+    /**
+     * Opens the embedded store for a one-shot command: through the server of a router running on this home, or
+     * the file itself when none runs (then a router started meanwhile waits for the file, see {@link StoreServer}).
+     */
+    public static StateStore openEmbeddedBeside(Path dataDir, String user, String password, int poolSize) {
+        java.util.Optional<String> served = StoreServer.runningUrl(dataDir);
+        if (served.isPresent()) {
+            try {
+                return open(served.get(), user, password, poolSize, null);
+            } catch (StoreSetupException e) {
+                throw new StoreSetupException(
+                        "ROUTER_DATA_DIR",
+                        "the router running on " + dataDir.toAbsolutePath() + " serves its store but refused this"
+                                + " command: " + rootMessage(e),
+                        "run the command as the user the router runs as, with the router's ROUTER_DB_USER and"
+                                + " ROUTER_DB_PASSWORD",
+                        e);
+            }
+        }
+        return openEmbeddedFile(dataDir, user, password, poolSize);
+    }
+
+    private static StateStore openEmbeddedFile(Path dataDir, String user, String password, int poolSize) {
+        try {
+            return open(embeddedUrl(dataDir), user, password, poolSize, dataDir);
+        } catch (StoreSetupException e) {
+            if (!e.setting().equals("ROUTER_DB_URL")) throw e;
+            Path file = dataDir.toAbsolutePath().resolve("router.mv.db");
+            String cause = rootMessage(e);
+            String fix = cause.toLowerCase(java.util.Locale.ROOT).contains("locked")
+                    ? "another process holds " + file + " (a router of an older version, a one-shot command still"
+                            + " running, an H2 tool): let it finish or stop it, then try again"
+                    : "check that " + file + " is an ops-router store this user can read and write";
+            throw new StoreSetupException(
+                    "ROUTER_DATA_DIR", "the embedded store " + file + " cannot be opened: " + cause, fix, e);
+        }
     }
 
     public DataSource dataSource() {
@@ -263,6 +328,7 @@ public final class StateStore implements AutoCloseable {
     public void close() {
         if (closed.compareAndSet(false, true)) {
             reachability.close();
+            if (server != null) server.stop();
             dataSource.close();
         }
     }

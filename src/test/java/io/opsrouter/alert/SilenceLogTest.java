@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
+import io.opsrouter.log.LogZone;
 import io.opsrouter.store.StateStore;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -53,7 +54,10 @@ class SilenceLogTest {
                 .containsExactly(
                         "silence " + s.id()
                                 + " created by pat through the API: match {service=frontend} matchRe {} from "
-                                + AlertFixture.NIGHT + " until " + AlertFixture.NIGHT.plus(Duration.ofHours(2)),
-                        "silence " + s.id() + " ended at " + AlertFixture.NIGHT + " through the API");
+                                + LogZone.format(AlertFixture.NIGHT) + " until "
+                                + LogZone.format(AlertFixture.NIGHT.plus(Duration.ofHours(2))),
+                        "silence " + s.id() + " ended at " + LogZone.format(AlertFixture.NIGHT) + " through the API");
+        // the business zone with its offset, not UTC's Z
+        assertThat(LogZone.format(AlertFixture.NIGHT)).matches(".*T\\d\\d:\\d\\d:\\d\\d([+-]\\d\\d:\\d\\d|Z)");
     }
 }

@@ -154,10 +154,38 @@ class ConfigCheckTest {
         assertThat(out).isEqualTo("""
                 error:   config/application.properties: router.db.pool-size: 'many' is not a whole number from 1 to 200 (fix: set it to a number from 1 to 200)
                 error:   config/alert-rules.yaml:24: is not valid YAML: while parsing a flow mapping (fix: fix the YAML syntax)
+                error:   config/alert-rules.yaml:121: is not valid YAML: while parsing a flow mapping (fix: fix the YAML syntax)
                 error:   config/escalation.yaml:37: policies.P1.steps[0].notify[0].channel: 'pager' is not a channel (fix: use one of slack, email, sms, webhook, log)
                 error:   config/backups.yaml: deflateLevel: '42' is not a whole number from 0 to 9 (fix: set a number from 0 to 9)
                 error:   routes/broken.yaml:2: is not valid YAML: while parsing a flow mapping (fix: fix the YAML syntax)
-                config check: INVALID, 5 error(s), 0 warning(s)
+                config check: INVALID, 6 error(s), 0 warning(s)
+                """);
+    }
+
+    @Test
+    void aRuleForAProbeKindNoMonitorHasIsAWarning() throws IOException {
+        edit("config/alert-rules.yaml", "match: {kind: tls}", "match: {kind: tcp}");
+        assertThat(check()).isZero();
+        assertThat(out).isEqualTo("""
+                warning: config/alert-rules.yaml: rule 'tls-expires-within-7-days': matches {kind=tcp}, which no monitor of config/monitors.yaml sends: the rule never fires (fix: correct the match, or add the monitor)
+                warning: config/alert-rules.yaml: rule 'tls-expires-within-30-days': matches {kind=tcp}, which no monitor of config/monitors.yaml sends: the rule never fires (fix: correct the match, or add the monitor)
+                config check: valid, 0 error(s), 2 warning(s)
+                """);
+    }
+
+    /** Two rules share the broken line (18 and 115); the indices are the untouched file's, though items were taken out. */
+    @Test
+    void everyBrokenRuleOfOneFileIsReportedNotOnlyTheFirst() throws IOException {
+        edit("config/alert-rules.yaml", "match: {source: probe}\n    matchRe", "match: {source: probe\n    matchRe");
+        edit("config/alert-rules.yaml", "    for: 5m\n    severity: P2", "    for: 5 minutes\n    severity: P2");
+        edit("config/alert-rules.yaml", "severity: P1\n    summary: \"TLS", "severity: P7\n    summary: \"TLS");
+        assertThat(check()).isEqualTo(1);
+        assertThat(out).isEqualTo("""
+                error:   config/alert-rules.yaml:18: is not valid YAML: while parsing a flow mapping (fix: fix the YAML syntax)
+                error:   config/alert-rules.yaml:115: is not valid YAML: while parsing a flow mapping (fix: fix the YAML syntax)
+                error:   config/alert-rules.yaml: rules[4] (call-error-rate-high).for: '5 minutes' is not a duration; write it like 500ms, 30s, 5m, 2h or 1h30m (fix: write a duration such as 30s, 5m or 1h30m)
+                error:   config/alert-rules.yaml: rules[5] (tls-expires-within-7-days).severity: 'P7' is not a severity; use P1, P2 or P3 (fix: use P1, P2 or P3)
+                config check: INVALID, 4 error(s), 0 warning(s)
                 """);
     }
 
@@ -186,8 +214,11 @@ class ConfigCheckTest {
         edit("config/monitors.yaml", "kind: http", "kind: htttp");
         Files.writeString(home.resolve("config/templates/pager.txt"), "{{summary}}\n");
         assertThat(check()).isEqualTo(1);
+        // every http monitor of the file, each with its own line
         assertThat(out.lines().filter(l -> l.startsWith("error:   config/monitors.yaml")))
-                .hasSize(1);
+                .hasSize(7)
+                .allMatch(
+                        l -> l.matches("error:   config/monitors.yaml:\\d+: monitor [a-z-]+: unknown kind 'htttp' .*"));
         assertThat(out.lines().filter(l -> l.startsWith("error:   config/templates")))
                 .hasSize(1);
     }

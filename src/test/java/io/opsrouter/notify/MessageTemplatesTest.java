@@ -72,4 +72,16 @@ class MessageTemplatesTest {
                 .containsEntry("kind", "firing")
                 .containsEntry("annotations.description", "front end unreachable");
     }
+
+    @Test
+    void timesAreInTheBusinessZoneWithTheirOffset() {
+        java.time.ZoneId before = io.opsrouter.log.LogZone.zone();
+        try {
+            io.opsrouter.log.LogZone.use(java.time.ZoneId.of("America/Toronto"));
+            Map<String, String> f = MessageFields.of(Notifications.of("k2", "sms"));
+            assertThat(f).containsEntry("firstSeen", "2026-11-24T05:00:00-05:00");
+        } finally {
+            io.opsrouter.log.LogZone.use(before);
+        }
+    }
 }
