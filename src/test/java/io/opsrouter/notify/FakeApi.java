@@ -51,6 +51,7 @@ final class FakeApi implements AutoCloseable {
     private final AtomicInteger failAfter = new AtomicInteger(-1);
     private volatile int delayUpToMillis;
     private volatile int delayMillis;
+    private volatile int gate;
     private volatile String okBody = "ok";
 
     static {
@@ -98,6 +99,15 @@ final class FakeApi implements AutoCloseable {
     /** Each answer comes after {@code millis}, as a slow provider. */
     FakeApi delay(int millis) {
         delayMillis = millis;
+        return this;
+    }
+
+    /**
+     * Holds each delivery until {@code n} deliveries are in flight at once (or 20 s passed): a client that cannot have
+     * that many in flight gets its answers only after 20 s.
+     */
+    FakeApi holdUntilInFlight(int n) {
+        gate = n;
         return this;
     }
 
@@ -169,6 +179,9 @@ final class FakeApi implements AutoCloseable {
             case UNAUTHORIZED -> 401;
         };
         requests.add(new Request(ex.getRequestMethod(), ex.getRequestURI().toString(), headers, body, at, status));
+        long gateUntil = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (gate > 0 && maxInFlight.get() < gate && System.nanoTime() < gateUntil)
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
         int delay = delayMillis + (delayUpToMillis > 0 ? ThreadLocalRandom.current().nextInt(delayUpToMillis + 1) : 0);
         if (delay > 0) LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(delay));
         if (m == Mode.RATE_LIMITED)
