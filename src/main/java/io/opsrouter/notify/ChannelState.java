@@ -59,8 +59,8 @@ final class ChannelState {
         this.progress = progress;
         int threads = Math.min(window, 4);
         AtomicInteger count = new AtomicInteger();
-        ThreadPoolExecutor pool = new ThreadPoolExecutor(
-                threads, threads, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
+        ThreadPoolExecutor pool =
+                new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
                     Thread t = new Thread(r, "notify-" + name().id() + "-" + count.incrementAndGet());
                     t.setDaemon(true);
                     return t;

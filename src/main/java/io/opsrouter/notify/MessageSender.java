@@ -110,7 +110,11 @@ final class MessageSender {
                 if (failure == null) delivered(st, h, System.nanoTime() - t0);
                 else failed(st, h, failure, System.nanoTime() - t0);
             } catch (RuntimeException e) {
-                LOG.error("{}: recording the outcome of {} failed", st.name(), h.row().idempotencyKey(), e);
+                LOG.error(
+                        "{}: recording the outcome of {} failed",
+                        st.name(),
+                        h.row().idempotencyKey(),
+                        e);
             } finally {
                 wake.accept(st);
             }
@@ -153,17 +157,17 @@ final class MessageSender {
     private void failed(ChannelState st, ChannelState.Held h, Throwable failure, long nanos) {
         OutboxRow row = h.row();
         Throwable t = HttpPost.unwrap(failure);
-        ChannelException e = t instanceof ChannelException c
-                ? c
-                : ChannelException.retryable("error", String.valueOf(t), t);
+        ChannelException e =
+                t instanceof ChannelException c ? c : ChannelException.retryable("error", String.valueOf(t), t);
         Instant now = clock.instant();
-        boolean channels = e.isRetryable() ? e.retryAfter() == null : RetryPolicy.CHANNEL_LEVEL_REASONS.contains(e.reason());
+        boolean channels =
+                e.isRetryable() ? e.retryAfter() == null : RetryPolicy.CHANNEL_LEVEL_REASONS.contains(e.reason());
         int inARow = channels ? st.failedInARow() : st.failuresInARow();
         if (e.retryAfter() != null) st.health.released();
         else st.health.failed(e, nanos);
         meters.failed(st.name(), e.reason());
-        RetryPolicy.Decision d =
-                retry.afterFailure(row.attempts(), e, inARow, now, ThreadLocalRandom.current().nextDouble());
+        RetryPolicy.Decision d = retry.afterFailure(
+                row.attempts(), e, inARow, now, ThreadLocalRandom.current().nextDouble());
         if (e.retryAfter() != null) {
             st.bucket.emptyUntil(System.nanoTime() + e.retryAfter().toNanos());
             meters.rateLimitWait(st.name(), e.retryAfter());

@@ -172,7 +172,8 @@ public final class OutboxDispatcher implements ChannelDirectory {
         if (s == null || !running) return;
         ProducerTemplate p = producer;
         Endpoint q = s.queue;
-        if (p != null && q != null && !s.waiting(clock.instant())) p.sendBody(q, s.name().id());
+        if (p != null && q != null && !s.waiting(clock.instant()))
+            p.sendBody(q, s.name().id());
     }
 
     /**

@@ -32,8 +32,7 @@ public final class OutboxQueue {
 
     private static final String COLUMNS =
             "SELECT id, idempotency_key, channel, severity, payload, attempts, created_at FROM outbox";
-    private static final String RANK =
-            "CASE severity WHEN 'P1' THEN 1 WHEN 'P2' THEN 2 WHEN 'P3' THEN 3 ELSE 4 END";
+    private static final String RANK = "CASE severity WHEN 'P1' THEN 1 WHEN 'P2' THEN 2 WHEN 'P3' THEN 3 ELSE 4 END";
     private static final Comparator<OutboxRow> OLDEST_FIRST =
             Comparator.comparing(OutboxRow::createdAt).thenComparingLong(OutboxRow::id);
 
@@ -57,13 +56,14 @@ public final class OutboxQueue {
         // a claim lost in a crash leaves its rows due again at once instead of after the lease: either way they
         // go out again after the restart, so nothing waits for it to be in the file
         return store.inTransactionUndurable(c -> {
-            List<OutboxRow> rows = others == null ? own(c, channel, limit, nowTs) : fallback(c, channel, others, limit, nowTs);
+            List<OutboxRow> rows =
+                    others == null ? own(c, channel, limit, nowTs) : fallback(c, channel, others, limit, nowTs);
             if (rows.isEmpty()) return rows;
             // the WHERE repeats the due test: on H2, FOR UPDATE waits instead of skipping, and a row another
             // claimer took meanwhile must not be taken again
             List<OutboxRow> claimed = new ArrayList<>(rows.size());
-            try (PreparedStatement up = c.prepareStatement(
-                    "UPDATE outbox SET status = 'sending', next_attempt_at = ?, claim_token = ?"
+            try (PreparedStatement up =
+                    c.prepareStatement("UPDATE outbox SET status = 'sending', next_attempt_at = ?, claim_token = ?"
                             + " WHERE id = ? AND status IN ('pending', 'sending') AND next_attempt_at <= ?")) {
                 for (OutboxRow r : rows) {
                     up.setObject(1, until);
@@ -130,8 +130,8 @@ public final class OutboxQueue {
         }
         String filter = others.isEmpty()
                 ? "1 = 1"
-                : "(channel = ? OR channel NOT IN (" + String.join(", ", others.stream().map(o -> "?").toList())
-                        + "))";
+                : "(channel = ? OR channel NOT IN ("
+                        + String.join(", ", others.stream().map(o -> "?").toList()) + "))";
         return select(
                 c,
                 "status IN ('pending', 'sending') AND next_attempt_at <= ? AND " + filter,
@@ -143,8 +143,8 @@ public final class OutboxQueue {
     private List<OutboxRow> select(Connection c, String where, String order, int limit, Object... args)
             throws SQLException {
         List<OutboxRow> rows = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement(COLUMNS + " WHERE " + where + " ORDER BY " + order
-                + " LIMIT ?" + store.dialect().skipLocked())) {
+        try (PreparedStatement ps = c.prepareStatement(COLUMNS + " WHERE " + where + " ORDER BY " + order + " LIMIT ?"
+                + store.dialect().skipLocked())) {
             int i = 1;
             for (Object a : args) ps.setObject(i++, a);
             ps.setInt(i, limit);
@@ -212,8 +212,8 @@ public final class OutboxQueue {
                 }
             }
             if (!other.isEmpty()) {
-                try (PreparedStatement ps = c.prepareStatement(
-                        "UPDATE outbox SET status = ?, attempts = ?, next_attempt_at = ?,"
+                try (PreparedStatement ps =
+                        c.prepareStatement("UPDATE outbox SET status = ?, attempts = ?, next_attempt_at = ?,"
                                 + " last_error = COALESCE(?, last_error), claim_token = NULL"
                                 + " WHERE id = ? AND claim_token = ? AND status = 'sending'")) {
                     for (int i : other) {

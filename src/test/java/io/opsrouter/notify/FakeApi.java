@@ -182,7 +182,8 @@ final class FakeApi implements AutoCloseable {
         long gateUntil = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
         while (gate > 0 && maxInFlight.get() < gate && System.nanoTime() < gateUntil)
             LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
-        int delay = delayMillis + (delayUpToMillis > 0 ? ThreadLocalRandom.current().nextInt(delayUpToMillis + 1) : 0);
+        int delay =
+                delayMillis + (delayUpToMillis > 0 ? ThreadLocalRandom.current().nextInt(delayUpToMillis + 1) : 0);
         if (delay > 0) LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(delay));
         if (m == Mode.RATE_LIMITED)
             ex.getResponseHeaders().add("Retry-After", Integer.toString(retryAfterSeconds.get()));

@@ -70,7 +70,9 @@ class FastDeliveryTest {
     @Test
     void aProviderSlowerThanTheLeaseAltogetherGetsEachMessageOnceInOrder() {
         // one group's eight messages go one at a time: the last waits about 4 s claimed, longer than the 3 s lease
-        router().setting("notify.send-timeout", "1s").setting("notify.lease", "3s").start();
+        router().setting("notify.send-timeout", "1s")
+                .setting("notify.lease", "3s")
+                .start();
         hook.delay(500);
         List<String> keys = new ArrayList<>();
         List<Notification> ns = new ArrayList<>();
@@ -86,7 +88,9 @@ class FastDeliveryTest {
 
     @Test
     void manySendsAreInFlightAtOnceAgainstASlowReceiverAndEachGroupStaysInOrder() {
-        router().setting("notify.send-timeout", "30s").setting("notify.lease", "90s").start();
+        router().setting("notify.send-timeout", "30s")
+                .setting("notify.lease", "90s")
+                .start();
         // no answer until 150 requests are in flight at once: only a sender with that many in flight gets any soon
         hook.holdUntilInFlight(150);
         List<String> keys = new ArrayList<>();
@@ -117,7 +121,9 @@ class FastDeliveryTest {
 
     @Test
     void aP1WrittenBehindARateLimitedStormOfLesserMessagesGoesOutNext() {
-        router().setting("notify.slack.rate", "5").setting("notify.slack.burst", "1").start();
+        router().setting("notify.slack.rate", "5")
+                .setting("notify.slack.burst", "1")
+                .start();
         List<Notification> storm = new ArrayList<>();
         for (int i = 0; i < 300; i++) storm.add(Notifications.inGroup("p3-" + i, "slack", "service=s" + i));
         Notifications.enqueue(store(), storm.toArray(Notification[]::new));
@@ -125,7 +131,8 @@ class FastDeliveryTest {
         Notification p1 = Notifications.of("page-now", "slack", null, "P1", "Emergency call unprocessed");
         Instant written = Instant.now();
         Notifications.enqueue(store(), p1);
-        await().atMost(WAIT).until(() -> slack.accepted().stream().anyMatch(r -> r.body().contains("page-now")));
+        await().atMost(WAIT)
+                .until(() -> slack.accepted().stream().anyMatch(r -> r.body().contains("page-now")));
         Instant paged = slack.accepted().stream()
                 .filter(r -> r.body().contains("page-now"))
                 .findFirst()
@@ -147,7 +154,9 @@ class FastDeliveryTest {
 
     @Test
     void aRestartWithSendsInFlightLosesNothing() {
-        router().setting("notify.send-timeout", "2s").setting("notify.lease", "6s").start();
+        router().setting("notify.send-timeout", "2s")
+                .setting("notify.lease", "6s")
+                .start();
         hook.hangNext(3);
         List<String> keys = new ArrayList<>();
         for (int i = 0; i < 6; i++) {
@@ -158,8 +167,7 @@ class FastDeliveryTest {
         router.stop();
         router.start();
         await().atMost(WAIT).until(() -> unsent() == 0);
-        Map<String, Long> perKey =
-                acceptedKeys(hook).stream().collect(groupingBy(k -> k, counting()));
+        Map<String, Long> perKey = acceptedKeys(hook).stream().collect(groupingBy(k -> k, counting()));
         assertThat(perKey.keySet()).containsExactlyInAnyOrderElementsOf(keys);
         assertThat(perKey.values()).as("none accepted twice").allMatch(n -> n == 1L);
     }

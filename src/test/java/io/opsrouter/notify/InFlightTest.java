@@ -216,4 +216,40 @@ class InFlightTest {
                 new SettingsSource(home, Map.of(), Map.of(), new Env(Map.of("NOTIFY_SMS_IN_FLIGHT", "16"))));
         assertThat(sms.inFlight(ChannelName.SMS)).isEqualTo(16);
     }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"-1", "fast", "10001", "NaN"})
+    void aBadRateIsRefusedAtLoadWithTheExactMessage(String value) {
+        SettingsSource s = new SettingsSource(home, Map.of(), Map.of(), new Env(Map.of("NOTIFY_SLACK_RATE", value)));
+        assertThatThrownBy(() -> DispatchSettings.from(s))
+                .isInstanceOf(SettingsException.class)
+                .hasMessage("environment: NOTIFY_SLACK_RATE: '" + value
+                        + "' is not a number of messages per second from 0 to 10000"
+                        + " (fix: write e.g. 1 or 0.5 (messages per second), or 0 for no limit)");
+    }
+
+    @Test
+    void aBadBurstIsRefusedAtLoadWithTheExactMessage() {
+        SettingsSource s = new SettingsSource(home, Map.of(), Map.of(), new Env(Map.of("NOTIFY_SMS_BURST", "0")));
+        assertThatThrownBy(() -> DispatchSettings.from(s))
+                .isInstanceOf(SettingsException.class)
+                .hasMessage("environment: NOTIFY_SMS_BURST: '0' is not a whole number from 1 to 10000"
+                        + " (fix: set it to a number from 1 to 10000)");
+    }
+
+    @Test
+    void slackAndSmsAreRateLimitedByDefaultAndTheOthersNotUnlessSet() {
+        DispatchSettings d = DispatchSettings.from(new SettingsSource(home, Map.of(), Map.of(), new Env(Map.of())));
+        assertThat(d.rate(ChannelName.SLACK)).isEqualTo(new DispatchSettings.Rate(1, 3));
+        assertThat(d.rate(ChannelName.SMS)).isEqualTo(new DispatchSettings.Rate(1, 5));
+        assertThat(d.rate(ChannelName.EMAIL).limited()).isFalse();
+        assertThat(d.rate(ChannelName.WEBHOOK).limited()).isFalse();
+        DispatchSettings set = DispatchSettings.from(new SettingsSource(
+                home,
+                Map.of("notify.webhook.rate", "20", "notify.webhook.burst", "40"),
+                Map.of(),
+                new Env(Map.of("NOTIFY_SLACK_RATE", "0"))));
+        assertThat(set.rate(ChannelName.WEBHOOK)).isEqualTo(new DispatchSettings.Rate(20, 40));
+        assertThat(set.rate(ChannelName.SLACK).limited()).isFalse();
+    }
 }

@@ -41,15 +41,16 @@ class RetryPolicyTest {
 
     @Test
     void aMessageAtTheEndOfItsBudgetIsNotGivenUpDuringAnOutage() {
-        RetryPolicy.Decision d = policy.afterFailure(11, ChannelException.retryable("timeout", "timed out"), 2, AT, 0.0);
+        RetryPolicy.Decision d =
+                policy.afterFailure(11, ChannelException.retryable("timeout", "timed out"), 2, AT, 0.0);
         assertThat(d.dead()).isFalse();
         assertThat(d.attempts()).isEqualTo(11);
     }
 
     @Test
     void theServersRetryAfterPausesTheChannelWithoutSpendingTheAttempt() {
-        RetryPolicy.Decision d = policy.afterFailure(
-                4, ChannelException.rateLimited("HTTP 429", Duration.ofSeconds(7)), 1, AT, 0.99);
+        RetryPolicy.Decision d =
+                policy.afterFailure(4, ChannelException.rateLimited("HTTP 429", Duration.ofSeconds(7)), 1, AT, 0.99);
         assertThat(d.at()).isEqualTo(AT.plusSeconds(7));
         assertThat(d.channelWaitsUntil()).isEqualTo(AT.plusSeconds(7));
         assertThat(d.attempts()).isEqualTo(4);
@@ -86,7 +87,8 @@ class RetryPolicyTest {
 
     @Test
     void aFinalFailureIsDeadAtOnceAndTheChannelGoesOn() {
-        RetryPolicy.Decision d = policy.afterFailure(0, ChannelException.permanent("http_400", "bad number"), 7, AT, 0.5);
+        RetryPolicy.Decision d =
+                policy.afterFailure(0, ChannelException.permanent("http_400", "bad number"), 7, AT, 0.5);
         assertThat(d.dead()).isTrue();
         assertThat(d.attempts()).isEqualTo(1);
         assertThat(d.at()).isEqualTo(AT);

@@ -89,7 +89,12 @@ class OutboxQueueTest {
             assertThat(keys(rest).get(rest.size() - 1))
                     .as("any other severity last")
                     .isEqualTo("none-a");
-            assertThat(keys(q.claim(ChannelName.LOG, List.of(ChannelName.LOG), 5, now.plus(LEASE).plusSeconds(1), LEASE)))
+            assertThat(keys(q.claim(
+                            ChannelName.LOG,
+                            List.of(ChannelName.LOG),
+                            5,
+                            now.plus(LEASE).plusSeconds(1),
+                            LEASE)))
                     .as("the log fallback takes rows of channels that are off, most severe first too")
                     .startsWith("p1-b", "p1-c", "p1-late", "p2-a");
         });
@@ -97,14 +102,15 @@ class OutboxQueueTest {
 
     @ParameterizedTest
     @EnumSource(Dialect.class)
-    void aClaimerWhoseLeaseRanOutCannotMarkRenewOrReleaseTheRowsAnotherClaimerTook(Dialect dialect)
-            throws Exception {
+    void aClaimerWhoseLeaseRanOutCannotMarkRenewOrReleaseTheRowsAnotherClaimerTook(Dialect dialect) throws Exception {
         onStore(dialect, store -> {
             enqueue(store, T0, note("f-1", "P1"), note("f-2", "P1"));
             OutboxQueue q = new OutboxQueue(store);
             List<OutboxRow> first = q.claim(ChannelName.SLACK, null, 10, T0, Duration.ofSeconds(30));
             assertThat(first).hasSize(2);
-            assertThat(first.get(0).claimToken()).isNotNull().isEqualTo(first.get(1).claimToken());
+            assertThat(first.get(0).claimToken())
+                    .isNotNull()
+                    .isEqualTo(first.get(1).claimToken());
             List<OutboxRow> second = q.claim(ChannelName.SLACK, null, 10, T0.plusSeconds(31), Duration.ofSeconds(30));
             assertThat(second).hasSize(2);
             assertThat(second.get(0).claimToken()).isNotEqualTo(first.get(0).claimToken());
@@ -150,8 +156,10 @@ class OutboxQueueTest {
             OutboxQueue q = new OutboxQueue(store);
             List<OutboxRow> mine = q.claim(ChannelName.SLACK, null, 10, T0, Duration.ofSeconds(30));
             assertThat(q.renew(mine, T0.plusSeconds(50))).containsExactly(true);
-            assertThat(q.claim(ChannelName.SLACK, null, 10, T0.plusSeconds(45), LEASE)).isEmpty();
-            assertThat(q.claim(ChannelName.SLACK, null, 10, T0.plusSeconds(50), LEASE)).hasSize(1);
+            assertThat(q.claim(ChannelName.SLACK, null, 10, T0.plusSeconds(45), LEASE))
+                    .isEmpty();
+            assertThat(q.claim(ChannelName.SLACK, null, 10, T0.plusSeconds(50), LEASE))
+                    .hasSize(1);
         });
     }
 

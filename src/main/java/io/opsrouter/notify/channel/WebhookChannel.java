@@ -12,10 +12,10 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 
 /**
  * A generic outgoing webhook: the notification as JSON, signed with HMAC-SHA256 over
