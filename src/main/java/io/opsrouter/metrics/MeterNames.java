@@ -43,6 +43,8 @@ public final class MeterNames {
     public static final String OUTBOX_DEPTH = PREFIX + "outbox_depth"; // gauge
     public static final String OUTBOX_OLDEST_AGE = PREFIX + "outbox_oldest_age_seconds"; // gauge
     public static final String OUTBOX_PURGED = PREFIX + "outbox_purged"; // counter
+    public static final String RATE_LIMIT_WAIT =
+            PREFIX + "notify_rate_limit_wait_seconds"; // counter (seconds): channel
     public static final String NOTIFICATIONS_DEAD = PREFIX + "notifications_dead"; // gauge: channel
     public static final String NOTIFICATIONS_FOLDED = PREFIX + "notifications_folded"; // counter: channel
     public static final String ESCALATION_STEPS = PREFIX + "escalation_steps"; // counter: severity

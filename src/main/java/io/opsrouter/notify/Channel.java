@@ -2,6 +2,10 @@ package io.opsrouter.notify;
 
 import io.opsrouter.outbox.ChannelName;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
 import org.apache.camel.CamelContext;
 
 /**
@@ -18,12 +22,21 @@ public interface Channel {
     void send(RenderedMessage message) throws ChannelException;
 
     /**
-     * Whether accepted messages may be marked sent a few at a time (one transaction for several rows). A
-     * crash between the send and the mark resends those few; channels where a repeat is costly (SMS) say no
-     * and each accepted row is marked before the next is sent.
+     * Sends once without holding the caller: completes when the far side accepted the message, or exceptionally with
+     * a {@link ChannelException}. HTTP channels send with a non-blocking client and have many requests in flight;
+     * this default runs the blocking {@link #send} on {@code blocking}, the channel's small bounded pool (e-mail,
+     * the log file).
      */
-    default boolean batchMarks() {
-        return true;
+    default CompletionStage<Void> sendAsync(RenderedMessage message, Executor blocking) {
+        return CompletableFuture.runAsync(
+                () -> {
+                    try {
+                        send(message);
+                    } catch (ChannelException e) {
+                        throw new CompletionException(e);
+                    }
+                },
+                blocking);
     }
 
     /** Called once Camel runs, before the first send. */

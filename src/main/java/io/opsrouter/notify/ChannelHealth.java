@@ -73,6 +73,11 @@ final class ChannelHealth {
         breaker.onSuccess(nanos, TimeUnit.NANOSECONDS);
     }
 
+    /** A send that neither succeeded nor failed for the channel's health (the far side asked to slow down). */
+    void released() {
+        breaker.releasePermission();
+    }
+
     /** A failed send: a retryable failure counts against the channel; a final one is the message's and does not. */
     void failed(ChannelException e, long nanos) {
         lastError = e.getMessage();

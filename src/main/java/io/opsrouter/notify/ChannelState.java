@@ -1,7 +1,20 @@
 package io.opsrouter.notify;
 
 import io.opsrouter.outbox.ChannelName;
+import io.opsrouter.outbox.Notification;
+import io.opsrouter.outbox.OutboxRow;
+import io.opsrouter.outbox.Recipient;
+import io.opsrouter.watchdog.Progress;
 import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -10,20 +23,50 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.camel.Endpoint;
 
 /**
- * What delivery keeps for one channel: the channel, its health, until when it waits (backoff or Retry-After), the
- * queue that wakes its route and the threads that run its lanes.
+ * What delivery keeps for one channel: the channel, its health and rate limit, until when it waits (backoff,
+ * Retry-After, open circuit), the queue that wakes its route, and the rows it holds: claimed and not yet marked (their
+ * lease is renewed), in flight, or waiting for an earlier message of their lane key. At most one message per lane key
+ * is in flight, so each group's messages reach each person in order.
  */
 final class ChannelState {
+    /** A claimed row and the notification it holds. */
+    record Held(OutboxRow row, Notification notification, String lane) {}
+
     final Channel channel;
     final ChannelHealth health;
+    final TokenBucket bucket;
+    final int window;
+    final Progress progress;
+    /** Runs the blocking sends of channels without a non-blocking client (e-mail, the log file). */
+    final ExecutorService blocking;
+
     private volatile Instant pausedUntil = Instant.EPOCH;
     volatile Endpoint queue;
-    /** Runs the lanes of a batch while the channel's own thread claims the next one. */
-    volatile ExecutorService lanes;
 
-    ChannelState(Channel channel, ChannelHealth health) {
+    // guarded by this
+    private final Map<Long, Held> held = new LinkedHashMap<>();
+    private final Set<String> busyLanes = new HashSet<>();
+    private final ArrayDeque<Held> blocked = new ArrayDeque<>();
+    private int sending;
+    private int failuresInARow;
+    private long rateWaitSince;
+
+    ChannelState(Channel channel, ChannelHealth health, TokenBucket bucket, int window, Progress progress) {
         this.channel = channel;
         this.health = health;
+        this.bucket = bucket;
+        this.window = window;
+        this.progress = progress;
+        int threads = Math.min(window, 4);
+        AtomicInteger count = new AtomicInteger();
+        ThreadPoolExecutor pool =
+                new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
+                    Thread t = new Thread(r, "notify-" + name().id() + "-" + count.incrementAndGet());
+                    t.setDaemon(true);
+                    return t;
+                });
+        pool.allowCoreThreadTimeOut(true);
+        this.blocking = pool;
     }
 
     ChannelName name() {
@@ -38,24 +81,122 @@ final class ChannelState {
         return pausedUntil.isAfter(now);
     }
 
-    /** Waits at least until {@code t}: of several lanes failing at once, the longest wait holds. */
+    /** Waits at least until {@code t}: of several sends failing at once, the longest wait holds. */
     synchronized void pauseUntil(Instant t) {
         if (t.isAfter(pausedUntil)) pausedUntil = t;
     }
 
-    void startLanes(int n) {
-        AtomicInteger count = new AtomicInteger();
-        ThreadPoolExecutor pool = new ThreadPoolExecutor(n, n, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
-            Thread t = new Thread(r, "notify-" + name().id() + "-lane-" + count.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        });
-        pool.allowCoreThreadTimeOut(true);
-        lanes = pool;
+    /**
+     * Messages of the same lane key keep their order; others may overtake each other. Same group, and for
+     * person-addressed channels the same person: each person reads one group's messages in order. A group has one
+     * severity (its key begins with it), so taking the most severe first keeps each group's order.
+     */
+    static String laneKey(Notification n) {
+        Recipient r = n.recipient();
+        String who = r == null ? "" : r.phone() != null ? r.phone() : String.valueOf(r.email());
+        return n.groupKey() + "\n" + who;
     }
 
-    void stopLanes() {
-        ExecutorService pool = lanes;
-        if (pool != null) pool.shutdown();
+    /** Rows more that may be claimed now: the window less what is in flight or waits for its lane. */
+    synchronized int free() {
+        return window - sending - blocked.size();
+    }
+
+    /** Takes a claimed row: true when it may be sent now, false when it waits behind its lane key. */
+    synchronized boolean hold(Held h) {
+        held.put(h.row().id(), h);
+        if (busyLanes.add(h.lane())) {
+            sending++;
+            return true;
+        }
+        blocked.add(h);
+        return false;
+    }
+
+    /** A row no longer held (its mark is written, or it was found lost). */
+    synchronized void forget(long id) {
+        held.remove(id);
+    }
+
+    /**
+     * A send ended and its message is done with (sent or dead): the next message of its lane, when one waits, is
+     * returned to be sent now; otherwise the lane is free.
+     */
+    synchronized Optional<Held> ended(Held h) {
+        sending--;
+        for (Iterator<Held> it = blocked.iterator(); it.hasNext(); ) {
+            Held next = it.next();
+            if (next.lane().equals(h.lane())) {
+                it.remove();
+                sending++;
+                return Optional.of(next);
+            }
+        }
+        busyLanes.remove(h.lane());
+        return Optional.empty();
+    }
+
+    /**
+     * A send ended and its message must wait (due again later): the messages waiting behind it in its lane must not
+     * overtake it, so they are taken off the channel too, to be given back.
+     */
+    synchronized List<Held> endedHoldingItsLane(Held h) {
+        sending--;
+        busyLanes.remove(h.lane());
+        return unblock(h.lane());
+    }
+
+    /** Takes the waiting rows of one lane (all lanes when {@code lane} is null) off the channel, to be given back. */
+    synchronized List<Held> unblock(String lane) {
+        List<Held> out = new ArrayList<>();
+        for (Iterator<Held> it = blocked.iterator(); it.hasNext(); ) {
+            Held h = it.next();
+            if (lane == null || h.lane().equals(lane)) {
+                it.remove();
+                out.add(h);
+            }
+        }
+        // a lane whose waiting rows all left is free only once its send ended; lanes of rows given back here are
+        // busy with a send in flight, which frees them when it ends
+        return out;
+    }
+
+    /** Rows claimed and not yet marked, whose lease is renewed. */
+    synchronized List<OutboxRow> heldRows() {
+        return held.values().stream().map(Held::row).toList();
+    }
+
+    synchronized int inFlight() {
+        return sending;
+    }
+
+    /** A delivery: the channel's failures in a row end. */
+    synchronized void delivered() {
+        failuresInARow = 0;
+    }
+
+    /** A failure of the channel's (not a 429, not the message's refusal): how many in a row, this one included. */
+    synchronized int failedInARow() {
+        return ++failuresInARow;
+    }
+
+    synchronized int failuresInARow() {
+        return failuresInARow;
+    }
+
+    /** The channel had rows to send and no token: from when, in monotonic nanoseconds (0: not waiting). */
+    synchronized void rateWaiting(long nanos) {
+        if (rateWaitSince == 0) rateWaitSince = nanos;
+    }
+
+    /** Ends a wait on the rate limit; how long it lasted in nanoseconds (0 when there was none). */
+    synchronized long rateWaitEnded(long nanos) {
+        long since = rateWaitSince;
+        rateWaitSince = 0;
+        return since == 0 ? 0 : Math.max(0, nanos - since);
+    }
+
+    void stop() {
+        blocking.shutdown();
     }
 }

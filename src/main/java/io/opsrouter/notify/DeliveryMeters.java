@@ -64,6 +64,17 @@ final class DeliveryMeters {
         }
     }
 
+    /** Time a channel with messages to send spent waiting on its rate limit or a Retry-After. */
+    void rateLimitWait(ChannelName channel, Duration waited) {
+        if (waited.isZero() || waited.isNegative()) return;
+        Counter.builder(MeterNames.RATE_LIMIT_WAIT)
+                .tag("channel", channel.id())
+                .baseUnit("seconds")
+                .description("Time spent waiting on a channel's rate limit or Retry-After")
+                .register(meters)
+                .increment(waited.toNanos() / 1e9);
+    }
+
     void failed(ChannelName channel, String reason) {
         Counter.builder(MeterNames.NOTIFICATIONS_FAILED)
                 .tag("channel", channel.id())

@@ -63,8 +63,8 @@ public final class NotifyModule implements RouterModule {
                 templates,
                 d,
                 ctx.clock(),
-                ctx.metrics().registry());
-        beans.bind(HttpPost.CLIENT_BEAN, http.client());
+                ctx.metrics().registry(),
+                ctx.health().watchdog()::part);
         beans.bind(OutboxDispatcher.BEAN, dispatcher);
         beans.bind(
                 OutboxRetention.BEAN,

@@ -7,16 +7,20 @@ import io.opsrouter.outbox.ChannelName;
 import io.opsrouter.outbox.OutboxQueue;
 import io.opsrouter.outbox.OutboxRow;
 import io.opsrouter.outbox.OutboxWake;
+import io.opsrouter.watchdog.Progress;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Future;
-import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Endpoint;
 import org.apache.camel.ProducerTemplate;
@@ -25,10 +29,13 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The delivery loop, each channel on its own: {@link #dueChannels} says which channels may look for work,
- * {@link #deliverDue} claims that channel's due rows, sends them in lanes ({@link LaneSender}), several messages at
- * once, each group's messages in order within one lane, and writes the outcome back. What a failure makes of a row
- * is the {@link RetryPolicy}'s decision; the breaker and the P1 about a failing channel are its
- * {@link ChannelHealth}'s. Bound as {@code notifyDispatcher}; {@code routes/notify.yaml} drives it.
+ * {@link #deliverDue} claims as many of that channel's due rows as it has room for in flight and tokens for in its
+ * rate limit, most severe first, and starts their sends without waiting for them ({@link MessageSender}). Each
+ * answer is written at once ({@link MarkWriter}) and wakes the channel to claim more; an enqueue wakes it too, so a
+ * new P1 is claimed ahead of a queued storm. While sends are in progress their rows' lease is renewed, so a slow
+ * receiver never makes a row look abandoned. What a failure makes of a row is the {@link RetryPolicy}'s decision;
+ * the breaker and the P1 about a failing channel are its {@link ChannelHealth}'s. Bound as {@code notifyDispatcher};
+ * {@code routes/notify.yaml} drives it.
  */
 public final class OutboxDispatcher implements ChannelDirectory {
     public static final String BEAN = "notifyDispatcher";
@@ -40,7 +47,10 @@ public final class OutboxDispatcher implements ChannelDirectory {
     private final OutboxQueue queue;
     private final DispatchSettings settings;
     private final Clock clock;
-    private final LaneSender sender;
+    private final DeliveryMeters meters;
+    private final MarkWriter marks;
+    private final MessageSender sender;
+    private final ScheduledExecutorService timer;
     private final Map<ChannelName, ChannelState> states = new LinkedHashMap<>();
     private final Consumer<ChannelName> wakeListener = this::wake;
     private volatile CamelContext camel;
@@ -53,18 +63,29 @@ public final class OutboxDispatcher implements ChannelDirectory {
             MessageTemplates templates,
             DispatchSettings settings,
             Clock clock,
-            MeterRegistry meters) {
+            MeterRegistry registry,
+            Function<String, Progress> progress) {
         this.queue = queue;
         this.settings = settings;
         this.clock = clock;
-        this.sender = new LaneSender(
+        this.meters = new DeliveryMeters(registry, queue, clock);
+        this.marks = new MarkWriter(queue);
+        this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "notify-timer");
+            t.setDaemon(true);
+            return t;
+        });
+        this.sender = new MessageSender(
                 templates,
                 RetryPolicy.of(settings),
-                new DeliveryMeters(meters, queue, clock),
-                queue,
+                meters,
+                marks,
                 clock,
                 settings,
+                timer,
+                st -> wake(st.name()),
                 this::isRunning);
+        long now = System.nanoTime();
         for (Channel c : channels) {
             states.put(
                     c.name(),
@@ -75,11 +96,14 @@ public final class OutboxDispatcher implements ChannelDirectory {
                                     settings.breakerFailures(),
                                     settings.breakerOpenFor(),
                                     this::alarm,
-                                    clock)));
+                                    clock),
+                            new TokenBucket(settings.rate(c.name()), now),
+                            settings.inFlight(c.name()),
+                            progress.apply("notify-" + c.name().id())));
         }
     }
 
-    /** Starts the channels and listens for enqueues. */
+    /** Starts the channels, the lease renewal, and listens for enqueues. */
     public void start(CamelContext camelContext) throws Exception {
         this.camel = camelContext;
         this.producer = camelContext.createProducerTemplate();
@@ -87,18 +111,30 @@ public final class OutboxDispatcher implements ChannelDirectory {
             s.channel.start(camelContext);
             s.health.failingSince(queue.lastFinishedDead(s.name()));
             s.queue = camelContext.getEndpoint(NotifyModule.queueUri(s.name()));
-            s.startLanes(settings.lanes(s.name()));
         }
         running = true;
+        long every = Math.max(1, settings.lease().toMillis() / 3);
+        timer.scheduleWithFixedDelay(this::renew, every, every, TimeUnit.MILLISECONDS);
         OutboxWake.listen(wakeListener);
     }
 
+    /**
+     * Stops claiming, gives back the rows waiting for their lane, lets the sends in flight end (up to a send timeout)
+     * and writes their outcome. A send still in flight after that keeps its rows until their lease ends.
+     */
     public void stop() {
         running = false;
         OutboxWake.remove(wakeListener);
+        Instant now = clock.instant();
+        for (ChannelState s : states.values()) sender.giveBack(s, s.unblock(null), now, null);
+        long until = System.nanoTime() + settings.sendTimeout().toNanos() + TimeUnit.SECONDS.toNanos(1);
+        while (System.nanoTime() < until && states.values().stream().anyMatch(s -> s.inFlight() > 0))
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
+        marks.close();
+        timer.shutdownNow();
         for (ChannelState s : states.values()) {
-            s.stopLanes();
             s.channel.stop();
+            s.stop();
         }
     }
 
@@ -130,7 +166,7 @@ public final class OutboxDispatcher implements ChannelDirectory {
         return due;
     }
 
-    /** An enqueue in this process committed: wake the channel that will deliver it. */
+    /** An enqueue in this process committed, or a send ended: wake the channel that will deliver. */
     void wake(ChannelName channel) {
         ChannelState s = states.getOrDefault(channel, states.get(FALLBACK));
         if (s == null || !running) return;
@@ -141,77 +177,72 @@ public final class OutboxDispatcher implements ChannelDirectory {
     }
 
     /**
-     * Claims and sends the channel's due notifications, oldest first, until none is due or it must wait.
-     * Each claimed batch is split into {@link Lanes}; the lanes run at once, each in claim order,
-     * while this thread claims the next batch. The next batch starts when the last lane of this one is done.
+     * Claims the channel's due notifications, most severe first, as many as it has room for in flight and tokens for
+     * now, and starts their sends; again while a claim comes back full. Returns without waiting for any send.
      */
     public void deliverDue(String channel) {
         ChannelState st = ChannelName.parse(channel).map(states::get).orElse(null);
         if (st == null) return;
         List<ChannelName> others = st.name() == FALLBACK ? List.copyOf(states.keySet()) : null;
-        List<OutboxRow> rows = claim(st, others);
-        while (!rows.isEmpty()) {
-            Batch batch = new Batch();
-            List<OutboxRow> next = List.of();
-            // a short batch took all that was due; a later enqueue wakes the channel again
-            boolean more = rows.size() >= settings.batchSize();
-            try {
-                List<Future<?>> lanes = start(st, rows, batch, more);
-                try {
-                    if (more) next = claim(st, others);
-                } finally {
-                    Lanes.awaitAll(lanes);
-                }
-            } finally {
-                if (batch.stopped || !isRunning() || st.waiting(clock.instant())) {
-                    batch.untried(next);
-                    next = List.of();
-                }
-                writeBack(st, batch);
+        while (isRunning()) {
+            Instant now = clock.instant();
+            if (st.waiting(now)) return;
+            long nanos = System.nanoTime();
+            int room = st.free();
+            // while the circuit is not closed, one trial send at a time decides
+            if (!st.health.closed()) room = st.inFlight() == 0 ? Math.min(room, 1) : 0;
+            int tokens = st.bucket.available(nanos);
+            int want = Math.min(Math.min(room, tokens), settings.claimSize());
+            if (want <= 0) {
+                if (room > 0 && tokens <= 0) rateLimited(st, nanos);
+                return;
             }
-            rows = next;
+            // with sends in flight whose answers wake the channel, a claim waits until half the window is free
+            // rather than claiming a row or two per answer; a rate limit's few tokens are claimed at once
+            if (want == room && want < Math.min(settings.claimSize(), st.window / 2) && st.inFlight() > 0) return;
+            List<OutboxRow> rows = queue.claim(st.name(), others, want, now, settings.lease());
+            if (rows.isEmpty()) {
+                st.rateWaitEnded(nanos);
+                return;
+            }
+            st.bucket.take(rows.size(), nanos);
+            meters.rateLimitWait(st.name(), Duration.ofNanos(st.rateWaitEnded(nanos)));
+            sender.take(st, rows);
+            // a short claim took all that was due; a later enqueue or answer wakes the channel again
+            if (rows.size() < want) return;
         }
-        // this channel's delivery cycle is finished: nothing more is due, or the channel waits
     }
 
-    private List<OutboxRow> claim(ChannelState st, List<ChannelName> others) {
-        Instant now = clock.instant();
-        if (!isRunning() || st.waiting(now)) return List.of();
-        return queue.claim(st.name(), others, settings.batchSize(), now, settings.lease());
+    /** The channel has room but no token: it is woken when the next token is there. */
+    private void rateLimited(ChannelState st, long nanos) {
+        st.rateWaiting(nanos);
+        long next = Math.max(1, st.bucket.nanosToNext(nanos));
+        try {
+            timer.schedule(() -> wake(st.name()), next, TimeUnit.NANOSECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException stopping) {
+            // stopping: nothing more is sent
+        }
     }
 
-    /** Starts the batch's lanes; a single lane with no next batch to claim meanwhile runs on this thread, at once. */
-    private List<Future<?>> start(ChannelState st, List<OutboxRow> rows, Batch batch, boolean claimMeanwhile) {
-        List<List<Batch.Item>> lanes = lanes(st, rows, batch);
-        if (lanes.size() == 1 && !claimMeanwhile) {
-            sender.runLane(st, lanes.get(0), batch);
-            return List.of();
-        }
-        List<Future<?>> started = new ArrayList<>();
-        ExecutorService pool = st.lanes;
-        for (List<Batch.Item> lane : lanes) {
+    /**
+     * Moves the lease of every row held (in flight, waiting for its lane, or with its mark not yet written) to a
+     * lease from now, one transaction per channel. A row that lost its claim is forgotten: its outcome will not be
+     * written by this claimer.
+     */
+    private void renew() {
+        Instant until = clock.instant().plus(settings.lease());
+        for (ChannelState st : states.values()) {
+            List<OutboxRow> rows = st.heldRows();
+            if (rows.isEmpty()) continue;
             try {
-                started.add(pool.submit(() -> sender.runLane(st, lane, batch)));
-            } catch (RejectedExecutionException e) {
-                batch.untried(lane.stream().map(Batch.Item::row).toList());
+                boolean[] held = queue.renew(rows, until);
+                for (int i = 0; i < held.length; i++) {
+                    if (!held[i]) st.forget(rows.get(i).id());
+                }
+            } catch (RuntimeException e) {
+                LOG.warn("{}: cannot renew the lease of {} rows yet: {}", st.name(), rows.size(), e.getMessage());
             }
         }
-        return started;
-    }
-
-    /** One lane while the circuit is not closed, so one trial send decides. */
-    private List<List<Batch.Item>> lanes(ChannelState st, List<OutboxRow> rows, Batch batch) {
-        int n = st.health.closed() ? settings.lanes(st.name()) : 1;
-        return Lanes.split(rows, n, (row, e) -> sender.unreadable(st, row, e, batch));
-    }
-
-    /** Accepted rows sent, failed ones due again or dead, the rest given back: one transaction per batch. */
-    private void writeBack(ChannelState st, Batch batch) {
-        Instant now = clock.instant();
-        Instant releaseAt = st.waiting(now) ? st.pausedUntil() : now;
-        LaneSender.durably(
-                "write back " + batch.size() + " claimed notifications",
-                () -> queue.finish(batch.sent, now, batch.failures, batch.untried, releaseAt));
     }
 
     private boolean isRunning() {

@@ -12,17 +12,30 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.UUID;
 
 /**
- * The delivery side of the outbox table. A claim takes due rows of one channel with row locks that
- * other replicas skip ({@code FOR UPDATE SKIP LOCKED} on PostgreSQL) and marks them {@code sending} with
- * {@code next_attempt_at} moved to the end of a lease: a claimer that dies leaves rows that are due again
- * when the lease ends. Rows are taken oldest first (created_at, id), so a retried message keeps its place.
- * Statuses: pending, sending (claimed), sent, dead.
+ * The delivery side of the outbox table. A claim takes due rows of one channel, most severe first (P1, P2, P3, then
+ * any other severity) and oldest first within one severity, with row locks that other replicas skip
+ * ({@code FOR UPDATE SKIP LOCKED} on PostgreSQL), and marks them {@code sending} with {@code next_attempt_at} moved
+ * to the end of a lease and a fresh claim token. Every later write ({@link #write marks}, {@link #renew renewals})
+ * names that token and changes only rows that still hold it, so a claimer whose lease ran out, and whose rows
+ * another claimer took, can no longer mark them. A claimer that dies leaves rows that are due again when the lease
+ * ends. Statuses: pending, sending (claimed), sent, dead.
  */
 public final class OutboxQueue {
+    /** The claim order: one index range per severity (outbox_claim_severity), then whatever else was written. */
+    static final List<String> SEVERITIES = List.of("P1", "P2", "P3");
+
+    private static final String COLUMNS =
+            "SELECT id, idempotency_key, channel, severity, payload, attempts, created_at FROM outbox";
+    private static final String RANK = "CASE severity WHEN 'P1' THEN 1 WHEN 'P2' THEN 2 WHEN 'P3' THEN 3 ELSE 4 END";
+    private static final Comparator<OutboxRow> OLDEST_FIRST =
+            Comparator.comparing(OutboxRow::createdAt).thenComparingLong(OutboxRow::id);
+
     private final StateStore store;
 
     public OutboxQueue(StateStore store) {
@@ -30,77 +43,108 @@ public final class OutboxQueue {
     }
 
     /**
-     * Claims up to {@code limit} due rows for {@code channel}; with {@code others} set, rows addressed to any
-     * channel not in {@code others} instead (what the log fallback takes).
+     * Claims up to {@code limit} due rows for {@code channel}, most severe first; with {@code others} set, rows
+     * addressed to any channel not in {@code others} instead (what the log fallback takes). The rows carry the
+     * claim's fresh token.
      */
     public List<OutboxRow> claim(
             ChannelName channel, Collection<ChannelName> others, int limit, Instant now, Duration lease) {
+        if (limit <= 0) return List.of();
         OffsetDateTime nowTs = ts(now);
         OffsetDateTime until = ts(now.plus(lease));
+        String token = UUID.randomUUID().toString();
         // a claim lost in a crash leaves its rows due again at once instead of after the lease: either way they
         // go out again after the restart, so nothing waits for it to be in the file
         return store.inTransactionUndurable(c -> {
-            List<OutboxRow> rows;
-            if (others == null) {
-                // one ordered index range per status (outbox_claim): the cost stays that of the rows taken, however
-                // deep the backlog; 'sending' rows are due again only when a claimer's lease ran out
-                rows = new ArrayList<>(select(
-                        c,
-                        "channel = ? AND status = 'pending' AND next_attempt_at <= ?",
-                        "channel, status, created_at, id",
-                        limit,
-                        channel.id(),
-                        nowTs));
-                rows.addAll(select(
-                        c,
-                        "channel = ? AND status = 'sending' AND next_attempt_at <= ?",
-                        "channel, status, created_at, id",
-                        limit,
-                        channel.id(),
-                        nowTs));
-                rows.sort(java.util.Comparator.comparing(OutboxRow::createdAt).thenComparingLong(OutboxRow::id));
-                if (rows.size() > limit) rows = new ArrayList<>(rows.subList(0, limit));
-            } else {
-                List<Object> args = new ArrayList<>();
-                args.add(nowTs);
-                if (!others.isEmpty()) {
-                    args.add(channel.id());
-                    others.forEach(o -> args.add(o.id()));
-                }
-                rows = select(
-                        c,
-                        "status IN ('pending', 'sending') AND next_attempt_at <= ? AND "
-                                + channelFilter(channel, others),
-                        "created_at, id",
-                        limit,
-                        args.toArray());
-            }
+            List<OutboxRow> rows =
+                    others == null ? own(c, channel, limit, nowTs) : fallback(c, channel, others, limit, nowTs);
             if (rows.isEmpty()) return rows;
             // the WHERE repeats the due test: on H2, FOR UPDATE waits instead of skipping, and a row another
             // claimer took meanwhile must not be taken again
             List<OutboxRow> claimed = new ArrayList<>(rows.size());
-            try (PreparedStatement up = c.prepareStatement("UPDATE outbox SET status = 'sending', next_attempt_at = ?"
-                    + " WHERE id = ? AND status IN ('pending', 'sending') AND next_attempt_at <= ?")) {
+            try (PreparedStatement up =
+                    c.prepareStatement("UPDATE outbox SET status = 'sending', next_attempt_at = ?, claim_token = ?"
+                            + " WHERE id = ? AND status IN ('pending', 'sending') AND next_attempt_at <= ?")) {
                 for (OutboxRow r : rows) {
                     up.setObject(1, until);
-                    up.setLong(2, r.id());
-                    up.setObject(3, nowTs);
+                    up.setString(2, token);
+                    up.setLong(3, r.id());
+                    up.setObject(4, nowTs);
                     up.addBatch();
                 }
                 int[] counts = up.executeBatch();
-                for (int i = 0; i < counts.length; i++)
-                    if (counts[i] == 1 || counts[i] == java.sql.Statement.SUCCESS_NO_INFO) claimed.add(rows.get(i));
+                for (int i = 0; i < counts.length; i++) {
+                    if (counts[i] == 1 || counts[i] == java.sql.Statement.SUCCESS_NO_INFO) {
+                        OutboxRow r = rows.get(i);
+                        claimed.add(new OutboxRow(
+                                r.id(),
+                                r.idempotencyKey(),
+                                r.channel(),
+                                r.severity(),
+                                r.payload(),
+                                r.attempts(),
+                                r.createdAt(),
+                                token));
+                    }
+                }
             }
             return claimed;
         });
     }
 
+    /**
+     * The channel's own due rows: per severity, the pending rows and the claimed ones whose lease ran out, each one
+     * ordered index range, merged oldest first. The cost stays that of the rows taken, however deep the backlog.
+     */
+    private List<OutboxRow> own(Connection c, ChannelName channel, int limit, OffsetDateTime now) throws SQLException {
+        List<OutboxRow> rows = new ArrayList<>();
+        for (int rank = 0; rank <= SEVERITIES.size() && rows.size() < limit; rank++) {
+            String sev = rank < SEVERITIES.size() ? "severity = ?" : "severity NOT IN ('P1', 'P2', 'P3')";
+            Object[] args = rank < SEVERITIES.size()
+                    ? new Object[] {channel.id(), SEVERITIES.get(rank), now}
+                    : new Object[] {channel.id(), now};
+            int want = limit - rows.size();
+            List<OutboxRow> one = new ArrayList<>();
+            for (String status : List.of("pending", "sending")) {
+                one.addAll(select(
+                        c,
+                        "channel = ? AND status = '" + status + "' AND " + sev + " AND next_attempt_at <= ?",
+                        "channel, status, severity, created_at, id",
+                        want,
+                        args));
+            }
+            one.sort(OLDEST_FIRST);
+            rows.addAll(one.size() > want ? one.subList(0, want) : one);
+        }
+        return rows;
+    }
+
+    private List<OutboxRow> fallback(
+            Connection c, ChannelName channel, Collection<ChannelName> others, int limit, OffsetDateTime now)
+            throws SQLException {
+        List<Object> args = new ArrayList<>();
+        args.add(now);
+        if (!others.isEmpty()) {
+            args.add(channel.id());
+            others.forEach(o -> args.add(o.id()));
+        }
+        String filter = others.isEmpty()
+                ? "1 = 1"
+                : "(channel = ? OR channel NOT IN ("
+                        + String.join(", ", others.stream().map(o -> "?").toList()) + "))";
+        return select(
+                c,
+                "status IN ('pending', 'sending') AND next_attempt_at <= ? AND " + filter,
+                RANK + ", created_at, id",
+                limit,
+                args.toArray());
+    }
+
     private List<OutboxRow> select(Connection c, String where, String order, int limit, Object... args)
             throws SQLException {
         List<OutboxRow> rows = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement(
-                "SELECT id, idempotency_key, channel, payload, attempts, created_at FROM outbox" + " WHERE " + where
-                        + " ORDER BY " + order + " LIMIT ?" + store.dialect().skipLocked())) {
+        try (PreparedStatement ps = c.prepareStatement(COLUMNS + " WHERE " + where + " ORDER BY " + order + " LIMIT ?"
+                + store.dialect().skipLocked())) {
             int i = 1;
             for (Object a : args) ps.setObject(i++, a);
             ps.setInt(i, limit);
@@ -111,95 +155,115 @@ public final class OutboxQueue {
                             rs.getString(2),
                             rs.getString(3),
                             rs.getString(4),
-                            rs.getInt(5),
-                            rs.getObject(6, OffsetDateTime.class).toInstant()));
+                            rs.getString(5),
+                            rs.getInt(6),
+                            rs.getObject(7, OffsetDateTime.class).toInstant(),
+                            null));
                 }
             }
         }
         return rows;
     }
 
-    private static String channelFilter(ChannelName channel, Collection<ChannelName> others) {
-        if (others == null) return "channel = ?";
-        if (others.isEmpty()) return "1 = 1";
-        return "(channel = ? OR channel NOT IN ("
-                + String.join(", ", others.stream().map(o -> "?").toList()) + "))";
-    }
-
-    /** A send that failed: due again at {@code at} with {@code attempts}, or dead since {@code at}. */
-    public record Failure(long id, int attempts, boolean dead, Instant at, String error) {}
-
-    /** Marks rows the far side accepted, in one transaction. */
-    public void markSent(List<Long> ids, Instant at) {
-        if (ids.isEmpty()) return;
-        store.inTransaction(c -> {
-            markSent(c, ids, at);
-            return null;
-        });
-    }
-
-    public void markRetry(long id, int attempts, Instant next, String error) {
-        finish(List.of(), null, List.of(new Failure(id, attempts, false, next, error)), List.of(), null);
-    }
-
-    public void markDead(long id, int attempts, Instant at, String error) {
-        finish(List.of(), null, List.of(new Failure(id, attempts, true, at, error)), List.of(), null);
-    }
-
-    /** Gives claimed rows back unsent, due at {@code next}. */
-    public void release(List<OutboxRow> rows, Instant next) {
-        finish(List.of(), null, List.of(), rows, next);
+    /** What became of a claimed row. */
+    public enum Outcome {
+        /** The receiver accepted it. */
+        SENT,
+        /** It failed and is due again at {@code at}. */
+        RETRY,
+        /** It is given up, since {@code at}. */
+        DEAD,
+        /** Given back unsent (or failed for the channel's sake), due at {@code at}. */
+        RELEASE
     }
 
     /**
-     * Writes what one delivered batch leaves behind, in one transaction: the accepted rows sent, the failed
-     * ones due again or dead, the untried ones given back due at {@code releaseAt}.
+     * One write about one claimed row, applied only while the row still holds {@code token}.
+     *
+     * @param attempts the row's attempts after this write
+     * @param error    the failure to keep on the row; null keeps the one there
      */
-    public void finish(
-            List<Long> sent, Instant sentAt, List<Failure> failures, List<OutboxRow> untried, Instant releaseAt) {
-        if (sent.isEmpty() && failures.isEmpty() && untried.isEmpty()) return;
+    public record Mark(long id, String token, Outcome outcome, int attempts, Instant at, String error) {}
+
+    /**
+     * Writes the marks in one durable transaction; which of them applied (false: the row no longer holds the mark's
+     * token, because its lease ran out and another claimer took it).
+     */
+    public boolean[] write(List<Mark> marks) {
+        boolean[] applied = new boolean[marks.size()];
+        if (marks.isEmpty()) return applied;
         store.inTransaction(c -> {
-            markSent(c, sent, sentAt);
-            if (!failures.isEmpty()) {
+            List<Integer> sent = new ArrayList<>();
+            List<Integer> other = new ArrayList<>();
+            for (int i = 0; i < marks.size(); i++) (marks.get(i).outcome() == Outcome.SENT ? sent : other).add(i);
+            if (!sent.isEmpty()) {
                 try (PreparedStatement ps = c.prepareStatement(
-                        "UPDATE outbox SET status = ?, attempts = ?, next_attempt_at = ?, last_error = ? WHERE id = ?")) {
-                    for (Failure f : failures) {
-                        ps.setString(1, f.dead() ? "dead" : "pending");
-                        ps.setInt(2, f.attempts());
-                        ps.setObject(3, ts(f.at()));
-                        ps.setString(4, cut(f.error()));
-                        ps.setLong(5, f.id());
+                        "UPDATE outbox SET status = 'sent', attempts = ?, sent_at = ?, last_error = NULL,"
+                                + " claim_token = NULL WHERE id = ? AND claim_token = ? AND status = 'sending'")) {
+                    for (int i : sent) {
+                        Mark m = marks.get(i);
+                        ps.setInt(1, m.attempts());
+                        ps.setObject(2, ts(m.at()));
+                        ps.setLong(3, m.id());
+                        ps.setString(4, m.token());
                         ps.addBatch();
                     }
-                    ps.executeBatch();
+                    applied(ps.executeBatch(), sent, applied);
                 }
             }
-            if (!untried.isEmpty()) {
-                try (PreparedStatement ps = c.prepareStatement(
-                        "UPDATE outbox SET status = 'pending', next_attempt_at = ? WHERE id = ? AND status = 'sending'")) {
-                    for (OutboxRow r : untried) {
-                        ps.setObject(1, ts(releaseAt));
-                        ps.setLong(2, r.id());
+            if (!other.isEmpty()) {
+                try (PreparedStatement ps =
+                        c.prepareStatement("UPDATE outbox SET status = ?, attempts = ?, next_attempt_at = ?,"
+                                + " last_error = COALESCE(?, last_error), claim_token = NULL"
+                                + " WHERE id = ? AND claim_token = ? AND status = 'sending'")) {
+                    for (int i : other) {
+                        Mark m = marks.get(i);
+                        ps.setString(1, m.outcome() == Outcome.DEAD ? "dead" : "pending");
+                        ps.setInt(2, m.attempts());
+                        ps.setObject(3, ts(m.at()));
+                        ps.setString(4, cut(m.error()));
+                        ps.setLong(5, m.id());
+                        ps.setString(6, m.token());
                         ps.addBatch();
                     }
-                    ps.executeBatch();
+                    applied(ps.executeBatch(), other, applied);
                 }
             }
             return null;
         });
+        return applied;
     }
 
-    private static void markSent(Connection c, List<Long> ids, Instant at) throws SQLException {
-        if (ids.isEmpty()) return;
-        try (PreparedStatement ps = c.prepareStatement(
-                "UPDATE outbox SET status = 'sent', attempts = attempts + 1, sent_at = ?, last_error = NULL WHERE id = ?")) {
-            for (Long id : ids) {
-                ps.setObject(1, ts(at));
-                ps.setLong(2, id);
-                ps.addBatch();
+    /**
+     * Moves the lease of rows still being sent to {@code until}, in one transaction; which rows are still held (false:
+     * the row lost its claim and must not be marked by this claimer).
+     */
+    public boolean[] renew(List<OutboxRow> rows, Instant until) {
+        boolean[] held = new boolean[rows.size()];
+        if (rows.isEmpty()) return held;
+        store.inTransactionUndurable(c -> {
+            try (PreparedStatement ps = c.prepareStatement("UPDATE outbox SET next_attempt_at = ?"
+                    + " WHERE id = ? AND claim_token = ? AND status = 'sending'")) {
+                for (OutboxRow r : rows) {
+                    ps.setObject(1, ts(until));
+                    ps.setLong(2, r.id());
+                    ps.setString(3, r.claimToken());
+                    ps.addBatch();
+                }
+                int[] counts = ps.executeBatch();
+                for (int i = 0; i < counts.length; i++) held[i] = done(counts[i]);
             }
-            ps.executeBatch();
-        }
+            return null;
+        });
+        return held;
+    }
+
+    private static void applied(int[] counts, List<Integer> which, boolean[] applied) {
+        for (int k = 0; k < counts.length; k++) applied[which.get(k)] = done(counts[k]);
+    }
+
+    private static boolean done(int count) {
+        return count == 1 || count == java.sql.Statement.SUCCESS_NO_INFO;
     }
 
     /** Rows not yet delivered nor dead. */

@@ -22,7 +22,7 @@ class DeliveryLogTest {
 
     final FakeApi twilio = new FakeApi();
     final ListAppender<ILoggingEvent> lines = new ListAppender<>();
-    final Logger logger = (Logger) LoggerFactory.getLogger(LaneSender.class);
+    final Logger logger = (Logger) LoggerFactory.getLogger(MessageSender.class);
     RouterHarness router;
 
     @AfterEach

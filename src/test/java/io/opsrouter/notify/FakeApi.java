@@ -50,6 +50,8 @@ final class FakeApi implements AutoCloseable {
     private final AtomicInteger maxInFlight = new AtomicInteger();
     private final AtomicInteger failAfter = new AtomicInteger(-1);
     private volatile int delayUpToMillis;
+    private volatile int delayMillis;
+    private volatile int gate;
     private volatile String okBody = "ok";
 
     static {
@@ -91,6 +93,21 @@ final class FakeApi implements AutoCloseable {
     /** Each answer comes after a random pause of up to {@code millis}, so requests in flight overlap and race. */
     FakeApi delayUpTo(int millis) {
         delayUpToMillis = millis;
+        return this;
+    }
+
+    /** Each answer comes after {@code millis}, as a slow provider. */
+    FakeApi delay(int millis) {
+        delayMillis = millis;
+        return this;
+    }
+
+    /**
+     * Holds each delivery until {@code n} deliveries are in flight at once (or 20 s passed): a client that cannot have
+     * that many in flight gets its answers only after 20 s.
+     */
+    FakeApi holdUntilInFlight(int n) {
+        gate = n;
         return this;
     }
 
@@ -162,10 +179,12 @@ final class FakeApi implements AutoCloseable {
             case UNAUTHORIZED -> 401;
         };
         requests.add(new Request(ex.getRequestMethod(), ex.getRequestURI().toString(), headers, body, at, status));
-        int delay = delayUpToMillis;
-        if (delay > 0)
-            LockSupport.parkNanos(
-                    TimeUnit.MILLISECONDS.toNanos(ThreadLocalRandom.current().nextInt(delay + 1)));
+        long gateUntil = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (gate > 0 && maxInFlight.get() < gate && System.nanoTime() < gateUntil)
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
+        int delay =
+                delayMillis + (delayUpToMillis > 0 ? ThreadLocalRandom.current().nextInt(delayUpToMillis + 1) : 0);
+        if (delay > 0) LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(delay));
         if (m == Mode.RATE_LIMITED)
             ex.getResponseHeaders().add("Retry-After", Integer.toString(retryAfterSeconds.get()));
         byte[] out = (status == 200 ? okBody : "{\"code\": 21211, \"message\": \"error " + status + "\"}")

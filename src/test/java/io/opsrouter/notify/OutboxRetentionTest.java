@@ -34,8 +34,14 @@ class OutboxRetentionTest {
             enqueueAt(store, old, "old-sent", "old-dead", "old-pending");
             enqueueAt(store, recent, "recent-sent");
             OutboxQueue queue = new OutboxQueue(store);
-            queue.markSent(List.of(id(store, "old-sent"), id(store, "recent-sent")), recent);
-            queue.markDead(id(store, "old-dead"), 12, old, "http_500: down");
+            java.util.Map<String, io.opsrouter.outbox.OutboxRow> claimed = new java.util.HashMap<>();
+            for (var r : queue.claim(io.opsrouter.outbox.ChannelName.SLACK, null, 10, NOW, Duration.ofMinutes(1)))
+                claimed.put(r.idempotencyKey(), r);
+            queue.write(List.of(
+                    mark(claimed.get("old-sent"), OutboxQueue.Outcome.SENT, recent),
+                    mark(claimed.get("recent-sent"), OutboxQueue.Outcome.SENT, recent),
+                    mark(claimed.get("old-dead"), OutboxQueue.Outcome.DEAD, old),
+                    mark(claimed.get("old-pending"), OutboxQueue.Outcome.RELEASE, old)));
 
             OutboxRetention retention = new OutboxRetention(
                     store, Duration.ofDays(30), Clock.fixed(NOW, ZoneOffset.UTC), new SimpleMeterRegistry());
@@ -92,5 +98,9 @@ class OutboxRetentionTest {
                 return out;
             }
         });
+    }
+
+    static OutboxQueue.Mark mark(io.opsrouter.outbox.OutboxRow r, OutboxQueue.Outcome outcome, Instant at) {
+        return new OutboxQueue.Mark(r.id(), r.claimToken(), outcome, 1, at, null);
     }
 }

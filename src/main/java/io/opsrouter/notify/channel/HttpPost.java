@@ -1,121 +1,112 @@
 package io.opsrouter.notify.channel;
 
 import io.opsrouter.notify.ChannelException;
-import io.opsrouter.notify.DispatchSettings;
 import java.io.InterruptedIOException;
 import java.net.ConnectException;
 import java.net.SocketTimeoutException;
+import java.net.URI;
 import java.net.UnknownHostException;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
-import org.apache.camel.CamelContext;
-import org.apache.camel.Exchange;
-import org.apache.camel.ProducerTemplate;
-import org.apache.hc.client5.http.config.ConnectionConfig;
-import org.apache.hc.client5.http.config.RequestConfig;
-import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
-import org.apache.hc.client5.http.impl.classic.HttpClients;
-import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
-import org.apache.hc.core5.http.ContentType;
-import org.apache.hc.core5.http.io.entity.EntityUtils;
-import org.apache.hc.core5.http.io.entity.StringEntity;
-import org.apache.hc.core5.util.Timeout;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * POSTs through camel-http (or, for a secret URL, directly) with the channels' own client: connect and response timeouts, no automatic
- * retries (the outbox retries), and non-2xx answers turned into {@link ChannelException}s.
+ * POSTs for the HTTP channels (Slack, Twilio, webhooks) without blocking a thread per request: many requests of one
+ * channel are in flight at once, each bounded by the connect and request timeouts; no automatic retries (the outbox
+ * retries) and no redirects; non-2xx answers and I/O failures become {@link ChannelException}s.
+ *
+ * <p>The client is the JDK's {@link HttpClient} ({@code sendAsync}): it is non-blocking, has a timeout per request
+ * that covers the whole exchange, and needs no dependency; Apache httpclient5's async client would need its reactor
+ * tuned and closed per client and gives nothing more here. Secret URLs (a Slack webhook) are never made into Camel
+ * endpoint URIs that could appear in a log.
  */
 public final class HttpPost implements AutoCloseable {
-    public static final String CLIENT_BEAN = "notifyHttpClient";
-
-    private final CloseableHttpClient client;
-    private ProducerTemplate producer;
+    private final Duration timeout;
+    private final ExecutorService completions;
+    private final HttpClient client;
 
     public HttpPost(Duration timeout) {
-        Timeout t = Timeout.ofMilliseconds(timeout.toMillis());
-        this.client = HttpClients.custom()
-                .setConnectionManager(PoolingHttpClientConnectionManagerBuilder.create()
-                        .setDefaultConnectionConfig(ConnectionConfig.custom()
-                                .setConnectTimeout(t)
-                                .setSocketTimeout(t)
-                                .build())
-                        .setMaxConnPerRoute(DispatchSettings.MAX_CONCURRENCY)
-                        .setMaxConnTotal(200)
-                        .build())
-                .setDefaultRequestConfig(RequestConfig.custom()
-                        .setConnectionRequestTimeout(t)
-                        .setResponseTimeout(t)
-                        .build())
-                .disableAutomaticRetries()
-                .disableRedirectHandling()
-                .disableCookieManagement()
+        this.timeout = timeout;
+        AtomicInteger n = new AtomicInteger();
+        this.completions = Executors.newCachedThreadPool(r -> {
+            Thread t = new Thread(r, "notify-http-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+        this.client = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(timeout)
+                .followRedirects(HttpClient.Redirect.NEVER)
+                .executor(completions)
                 .build();
     }
 
-    public CloseableHttpClient client() {
-        return client;
-    }
-
-    public synchronized void start(CamelContext camel) {
-        if (producer == null) producer = camel.createProducerTemplate();
-    }
-
-    /** Sends and returns the response body; throws for anything but 2xx. */
-    public String post(String url, Map<String, String> headers, String body) throws ChannelException {
-        String uri = url + (url.contains("?") ? "&" : "?")
-                + "httpMethod=POST&throwExceptionOnFailure=false&httpClient=#" + CLIENT_BEAN;
-        Exchange out = producer.request(uri, ex -> {
-            ex.getIn().removeHeaders("*");
-            headers.forEach(ex.getIn()::setHeader);
-            ex.getIn().setBody(body);
-        });
-        Exception e = out.getException();
-        if (e != null) throw classify(e);
-        Integer status = out.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE, Integer.class);
-        String responseBody = out.getMessage().getBody(String.class);
-        if (status == null) throw ChannelException.retryable("no_response", "no HTTP status");
-        if (status >= 200 && status < 300) return responseBody;
-        throw ChannelException.forHttpStatus(
-                status, out.getMessage().getHeader("Retry-After", String.class), responseBody);
-    }
-
-    /**
-     * Sends with the client itself rather than through a Camel endpoint: for a URL that is a secret (a Slack webhook),
-     * which must not become an endpoint URI. Returns the response body; throws for anything but 2xx.
-     */
-    public String postDirect(String url, Map<String, String> headers, String body) throws ChannelException {
-        org.apache.hc.client5.http.classic.methods.HttpPost request =
-                new org.apache.hc.client5.http.classic.methods.HttpPost(url);
-        headers.forEach((k, v) -> {
-            if (!k.equalsIgnoreCase("Content-Type")) request.setHeader(k, v);
-        });
-        request.setEntity(new StringEntity(
-                body, ContentType.parse(headers.getOrDefault("Content-Type", "text/plain; charset=UTF-8"))));
-        Answer answer;
+    /** Sends; completes with the response body for a 2xx, or exceptionally with a {@link ChannelException}. */
+    public CompletableFuture<String> postAsync(String url, Map<String, String> headers, String body) {
+        HttpRequest request;
         try {
-            answer = client.execute(
-                    request,
-                    response -> new Answer(
-                            response.getCode(),
-                            response.getFirstHeader("Retry-After") == null
-                                    ? null
-                                    : response.getFirstHeader("Retry-After").getValue(),
-                            response.getEntity() == null
-                                    ? ""
-                                    : EntityUtils.toString(response.getEntity(), StandardCharsets.UTF_8)));
-        } catch (java.io.IOException | RuntimeException e) {
-            throw classify(e);
+            HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url))
+                    .timeout(timeout)
+                    .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8));
+            headers.forEach(b::header);
+            request = b.build();
+        } catch (IllegalArgumentException e) {
+            return CompletableFuture.failedFuture(
+                    ChannelException.permanent("bad_request", "cannot build the request: " + e.getMessage(), e));
         }
-        if (answer.status() >= 200 && answer.status() < 300) return answer.body();
-        throw ChannelException.forHttpStatus(answer.status(), answer.retryAfter(), answer.body());
+        return client.sendAsync(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8))
+                .handle((response, failure) -> {
+                    if (failure != null) throw new CompletionException(classify(unwrap(failure)));
+                    int status = response.statusCode();
+                    if (status >= 200 && status < 300) return response.body();
+                    throw new CompletionException(ChannelException.forHttpStatus(
+                            status, response.headers().firstValue("Retry-After").orElse(null), response.body()));
+                });
     }
 
-    private record Answer(int status, String retryAfter, String body) {}
+    /** Sends and waits: the response body for a 2xx; throws for anything else. */
+    public String post(String url, Map<String, String> headers, String body) throws ChannelException {
+        return await(postAsync(url, headers, body));
+    }
 
-    static ChannelException classify(Throwable e) {
+    /** Waits for a send begun with one of the async methods, unwrapping its {@link ChannelException}. */
+    public static <T> T await(CompletionStage<T> sending) throws ChannelException {
+        try {
+            return sending.toCompletableFuture().get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw ChannelException.retryable("interrupted", "interrupted while sending", e);
+        } catch (ExecutionException e) {
+            Throwable t = unwrap(e);
+            if (t instanceof ChannelException c) throw c;
+            throw classify(t);
+        }
+    }
+
+    /** The failure inside a CompletionException or ExecutionException. */
+    public static Throwable unwrap(Throwable t) {
+        while ((t instanceof CompletionException || t instanceof ExecutionException) && t.getCause() != null)
+            t = t.getCause();
+        return t;
+    }
+
+    public static ChannelException classify(Throwable e) {
+        if (e instanceof ChannelException c) return c;
         for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof SocketTimeoutException || t instanceof InterruptedIOException) {
+            if (t instanceof HttpTimeoutException
+                    || t instanceof SocketTimeoutException
+                    || t instanceof InterruptedIOException) {
                 return ChannelException.retryable("timeout", "timed out: " + t.getMessage(), e);
             }
             if (t instanceof ConnectException)
@@ -129,10 +120,6 @@ public final class HttpPost implements AutoCloseable {
 
     @Override
     public void close() {
-        try {
-            client.close();
-        } catch (Exception ignored) {
-            // closing
-        }
+        completions.shutdownNow();
     }
 }

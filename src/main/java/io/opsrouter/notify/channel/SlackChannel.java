@@ -12,6 +12,9 @@ import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
 
 /**
  * Slack: an incoming webhook ({@code SLACK_WEBHOOK_URL}, a JSON {@code {"text": ...}}), or a bot token and a
@@ -97,24 +100,32 @@ public final class SlackChannel implements Channel {
 
     @Override
     public void send(RenderedMessage m) throws ChannelException {
+        HttpPost.await(sendAsync(m, Runnable::run));
+    }
+
+    @Override
+    public CompletionStage<Void> sendAsync(RenderedMessage m, Executor blocking) {
         String text = escape(m.text());
         if (webhookUrl != null) {
-            http.postDirect(
-                    webhookUrl,
-                    Map.of("Content-Type", "application/json; charset=UTF-8"),
-                    Json.write(Map.of("text", text)));
-            return;
+            return http.postAsync(
+                            webhookUrl,
+                            Map.of("Content-Type", "application/json; charset=UTF-8"),
+                            Json.write(Map.of("text", text)))
+                    .thenApply(answer -> null);
         }
-        String answer = http.postDirect(
-                serverUrl + "/api/chat.postMessage",
-                Map.of(
-                        "Content-Type",
-                        "application/x-www-form-urlencoded; charset=UTF-8",
-                        "Authorization",
-                        "Bearer " + token),
-                "channel=" + enc(channel) + "&text=" + enc(text));
-        Optional<ChannelException> refused = refusal(answer);
-        if (refused.isPresent()) throw refused.get();
+        return http.postAsync(
+                        serverUrl + "/api/chat.postMessage",
+                        Map.of(
+                                "Content-Type",
+                                "application/x-www-form-urlencoded; charset=UTF-8",
+                                "Authorization",
+                                "Bearer " + token),
+                        "channel=" + enc(channel) + "&text=" + enc(text))
+                .thenApply(answer -> {
+                    Optional<ChannelException> refused = refusal(answer);
+                    if (refused.isPresent()) throw new CompletionException(refused.get());
+                    return null;
+                });
     }
 
     /** chat.postMessage answers 200 with {@code "ok": false} and an {@code error} code when it refuses. */

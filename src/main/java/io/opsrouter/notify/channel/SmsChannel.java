@@ -11,13 +11,16 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
 import java.util.regex.Pattern;
-import org.apache.camel.CamelContext;
 
 /**
- * Twilio SMS over its REST API with camel-http: {@code POST {api}/2010-04-01/Accounts/{sid}/Messages.json},
- * form fields To, From and Body, basic auth SID:token. Twilio has no idempotency key for sending, so the
- * dispatcher marks a row sent as soon as Twilio accepted it and never sends an accepted row again.
+ * Twilio SMS over its REST API: {@code POST {api}/2010-04-01/Accounts/{sid}/Messages.json},
+ * form fields To, From and Body, basic auth SID:token, sent without blocking a thread. Twilio has no idempotency
+ * key for sending: the dispatcher marks each row sent as soon as Twilio accepted it and never sends an accepted
+ * row again.
  * A 4xx other than 429 (a bad number, an unverified sender, bad credentials) is not retried.
  */
 public final class SmsChannel implements Channel {
@@ -92,21 +95,17 @@ public final class SmsChannel implements Channel {
     }
 
     @Override
-    public boolean batchMarks() {
-        return false;
-    }
-
-    @Override
-    public void start(CamelContext camel) {
-        http.start(camel);
-    }
-
-    @Override
     public void send(RenderedMessage m) throws ChannelException {
+        HttpPost.await(sendAsync(m, Runnable::run));
+    }
+
+    @Override
+    public CompletionStage<Void> sendAsync(RenderedMessage m, Executor blocking) {
         if (m.recipient() == null
                 || m.recipient().phone() == null
                 || m.recipient().phone().isBlank()) {
-            throw ChannelException.permanent("no_recipient", "an SMS needs a recipient with a phone number");
+            return CompletableFuture.failedFuture(
+                    ChannelException.permanent("no_recipient", "an SMS needs a recipient with a phone number"));
         }
         String body = "To=" + enc(m.recipient().phone()) + "&From=" + enc(from) + "&Body="
                 + enc(SmsSegment.fit(m.text(), maxSegments));
@@ -114,7 +113,7 @@ public final class SmsChannel implements Channel {
         headers.put("Content-Type", "application/x-www-form-urlencoded; charset=UTF-8");
         headers.put("Authorization", authorization);
         headers.put("Accept", "application/json");
-        http.post(messagesUrl, headers, body);
+        return http.postAsync(messagesUrl, headers, body).thenApply(answer -> null);
     }
 
     private static String enc(String s) {

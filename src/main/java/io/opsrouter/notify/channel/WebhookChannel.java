@@ -12,9 +12,10 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
-import org.apache.camel.CamelContext;
 
 /**
  * A generic outgoing webhook: the notification as JSON, signed with HMAC-SHA256 over
@@ -70,12 +71,12 @@ public final class WebhookChannel implements Channel {
     }
 
     @Override
-    public void start(CamelContext camel) {
-        http.start(camel);
+    public void send(RenderedMessage m) throws ChannelException {
+        HttpPost.await(sendAsync(m, Runnable::run));
     }
 
     @Override
-    public void send(RenderedMessage m) throws ChannelException {
+    public CompletionStage<Void> sendAsync(RenderedMessage m, Executor blocking) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("idempotencyKey", m.idempotencyKey());
         body.put("kind", m.notification().kind().label());
@@ -92,7 +93,7 @@ public final class WebhookChannel implements Channel {
         headers.put("Idempotency-Key", m.idempotencyKey());
         headers.put(TIMESTAMP_HEADER, ts);
         headers.put(SIGNATURE_HEADER, "sha256=" + sign(secret, ts + "." + json));
-        http.post(url, headers, json);
+        return http.postAsync(url, headers, json).thenApply(answer -> null);
     }
 
     public static String sign(byte[] secret, String payload) {

@@ -30,8 +30,8 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** Lanes: a channel sends several messages at once, and each group's messages in the order they were written. */
-class LanesTest {
+/** Many requests in flight per channel, and each group's messages in the order they were written. */
+class InFlightTest {
     static final Duration WAIT = Duration.ofSeconds(30);
 
     @TempDir
@@ -49,7 +49,7 @@ class LanesTest {
                 .setting("notify.retry.max", "100ms")
                 .setting("notify.breaker.failures", "3")
                 .setting("notify.breaker.open-for", "150ms");
-        if (concurrency != null) router.env("NOTIFY_CONCURRENCY", concurrency);
+        if (concurrency != null) router.env("NOTIFY_IN_FLIGHT", concurrency);
         return router;
     }
 
@@ -115,7 +115,7 @@ class LanesTest {
     }
 
     @Test
-    void withConcurrencyOneAChannelSendsOneMessageAtATimeInTheOrderWritten() {
+    void withOneInFlightAChannelSendsOneMessageAtATimeInTheOrderWritten() {
         router("1").start();
         hook.delayUpTo(2);
         List<String> keys = enqueue(10, 6);
@@ -125,7 +125,7 @@ class LanesTest {
     }
 
     @Test
-    void anOutageInTheMiddleOfAConcurrentBatchDeliversEverythingOnceAndEachGroupInOrder() {
+    void anOutageInTheMiddleOfManySendsDeliversEverythingOnceAndEachGroupInOrder() {
         router(null).start();
         hook.delayUpTo(2).failAfter(40);
         List<String> keys = enqueue(24, 10);
@@ -146,8 +146,8 @@ class LanesTest {
     }
 
     @Test
-    void lanesOnPostgresqlDeliverEachMessageOnceAndEachGroupInOrderAcrossAnOutage() {
-        try (TestPostgres.Database db = TestPostgres.createDatabase("notify_lanes")) {
+    void onPostgresqlEachMessageGoesOnceAndEachGroupInOrderAcrossAnOutage() {
+        try (TestPostgres.Database db = TestPostgres.createDatabase("notify_in_flight")) {
             router(null).database(db).start();
             hook.delayUpTo(2).failAfter(25);
             List<String> keys = enqueue(16, 8);
@@ -182,39 +182,74 @@ class LanesTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"0", "65", "x"})
-    void aBadConcurrencyIsRefusedAtLoadNamingTheVariableAndTheFix(String value) {
-        SettingsSource s = new SettingsSource(home, Map.of(), Map.of(), new Env(Map.of("NOTIFY_CONCURRENCY", value)));
+    @ValueSource(strings = {"0", "4097", "x"})
+    void aBadInFlightIsRefusedAtLoadNamingTheVariableAndTheFix(String value) {
+        SettingsSource s = new SettingsSource(home, Map.of(), Map.of(), new Env(Map.of("NOTIFY_IN_FLIGHT", value)));
         assertThatThrownBy(() -> DispatchSettings.from(s))
                 .isInstanceOf(SettingsException.class)
-                .hasMessageContaining("NOTIFY_CONCURRENCY")
-                .hasMessageContaining("'" + value + "'")
-                .hasMessageContaining("(fix: set it to a number from 1 to 64)");
+                .hasMessage("environment: NOTIFY_IN_FLIGHT: '" + value
+                        + "' is not a whole number from 1 to 4096 (fix: set it to a number from 1 to 4096)");
     }
 
     @Test
-    void aBadConcurrencyStopsStartUp() {
+    void aBadInFlightStopsStartUp() {
         assertThatThrownBy(() -> router("0").start())
                 .isInstanceOf(StartupException.class)
-                .hasMessageContaining("NOTIFY_CONCURRENCY");
+                .hasMessageContaining("NOTIFY_IN_FLIGHT");
         router = null;
     }
 
     @Test
-    void channelsDefaultToEightLanesSmsToTwoAndTheLogFileToOne() {
+    void channelsDefaultTo256InFlightSmsToFourAndTheLogFileToOne() {
         DispatchSettings d = DispatchSettings.from(new SettingsSource(home, Map.of(), Map.of(), new Env(Map.of())));
-        assertThat(d.lanes(ChannelName.SLACK)).isEqualTo(8);
-        assertThat(d.lanes(ChannelName.WEBHOOK)).isEqualTo(8);
-        assertThat(d.lanes(ChannelName.SMS)).isEqualTo(2);
-        assertThat(d.lanes(ChannelName.LOG)).isEqualTo(1);
+        assertThat(d.inFlight(ChannelName.SLACK)).isEqualTo(256);
+        assertThat(d.inFlight(ChannelName.WEBHOOK)).isEqualTo(256);
+        assertThat(d.inFlight(ChannelName.SMS)).isEqualTo(4);
+        assertThat(d.inFlight(ChannelName.LOG)).isEqualTo(1);
         DispatchSettings one = DispatchSettings.from(
-                new SettingsSource(home, Map.of(), Map.of(), new Env(Map.of("NOTIFY_CONCURRENCY", "1"))));
-        assertThat(one.lanes(ChannelName.SLACK)).isEqualTo(1);
-        assertThat(one.lanes(ChannelName.SMS))
-                .as("never more than notify.concurrency")
+                new SettingsSource(home, Map.of(), Map.of(), new Env(Map.of("NOTIFY_IN_FLIGHT", "1"))));
+        assertThat(one.inFlight(ChannelName.SLACK)).isEqualTo(1);
+        assertThat(one.inFlight(ChannelName.SMS))
+                .as("never more than notify.in-flight")
                 .isEqualTo(1);
         DispatchSettings sms = DispatchSettings.from(
-                new SettingsSource(home, Map.of(), Map.of(), new Env(Map.of("NOTIFY_SMS_CONCURRENCY", "4"))));
-        assertThat(sms.lanes(ChannelName.SMS)).isEqualTo(4);
+                new SettingsSource(home, Map.of(), Map.of(), new Env(Map.of("NOTIFY_SMS_IN_FLIGHT", "16"))));
+        assertThat(sms.inFlight(ChannelName.SMS)).isEqualTo(16);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"-1", "fast", "10001", "NaN"})
+    void aBadRateIsRefusedAtLoadWithTheExactMessage(String value) {
+        SettingsSource s = new SettingsSource(home, Map.of(), Map.of(), new Env(Map.of("NOTIFY_SLACK_RATE", value)));
+        assertThatThrownBy(() -> DispatchSettings.from(s))
+                .isInstanceOf(SettingsException.class)
+                .hasMessage("environment: NOTIFY_SLACK_RATE: '" + value
+                        + "' is not a number of messages per second from 0 to 10000"
+                        + " (fix: write e.g. 1 or 0.5 (messages per second), or 0 for no limit)");
+    }
+
+    @Test
+    void aBadBurstIsRefusedAtLoadWithTheExactMessage() {
+        SettingsSource s = new SettingsSource(home, Map.of(), Map.of(), new Env(Map.of("NOTIFY_SMS_BURST", "0")));
+        assertThatThrownBy(() -> DispatchSettings.from(s))
+                .isInstanceOf(SettingsException.class)
+                .hasMessage("environment: NOTIFY_SMS_BURST: '0' is not a whole number from 1 to 10000"
+                        + " (fix: set it to a number from 1 to 10000)");
+    }
+
+    @Test
+    void slackAndSmsAreRateLimitedByDefaultAndTheOthersNotUnlessSet() {
+        DispatchSettings d = DispatchSettings.from(new SettingsSource(home, Map.of(), Map.of(), new Env(Map.of())));
+        assertThat(d.rate(ChannelName.SLACK)).isEqualTo(new DispatchSettings.Rate(1, 3));
+        assertThat(d.rate(ChannelName.SMS)).isEqualTo(new DispatchSettings.Rate(1, 5));
+        assertThat(d.rate(ChannelName.EMAIL).limited()).isFalse();
+        assertThat(d.rate(ChannelName.WEBHOOK).limited()).isFalse();
+        DispatchSettings set = DispatchSettings.from(new SettingsSource(
+                home,
+                Map.of("notify.webhook.rate", "20", "notify.webhook.burst", "40"),
+                Map.of(),
+                new Env(Map.of("NOTIFY_SLACK_RATE", "0"))));
+        assertThat(set.rate(ChannelName.WEBHOOK)).isEqualTo(new DispatchSettings.Rate(20, 40));
+        assertThat(set.rate(ChannelName.SLACK).limited()).isFalse();
     }
 }
