@@ -84,6 +84,26 @@ abstract class OutboxStormContract {
         store.inTransaction(c -> Outbox.enqueueAll(c, ns, NOW.minusSeconds(5)));
     }
 
+    /** A row as the dispatcher leaves it after a failure of the message itself used up its budget. */
+    void markDead(long id, int attempts, Instant at, String error) {
+        update("UPDATE outbox SET status = 'dead', attempts = ?, next_attempt_at = ?, last_error = ? WHERE id = ?",
+                attempts, io.opsrouter.store.Sql.ts(at), error, id);
+    }
+
+    void markSent(long id, Instant at) {
+        update("UPDATE outbox SET status = 'sent', attempts = attempts + 1, sent_at = ? WHERE id = ?",
+                io.opsrouter.store.Sql.ts(at), id);
+    }
+
+    private void update(String sql, Object... args) {
+        store.inTransaction(c -> {
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                for (int i = 0; i < args.length; i++) ps.setObject(i + 1, args[i]);
+                return ps.executeUpdate();
+            }
+        });
+    }
+
     long count(String where) {
         return store.read(c -> {
             try (ResultSet rs = c.createStatement().executeQuery("SELECT COUNT(*) FROM outbox WHERE " + where)) {
@@ -265,11 +285,10 @@ abstract class OutboxStormContract {
         enqueue(NOW.minusSeconds(50), note("d2", ChannelName.SLACK, null, "P1", Notification.Kind.FIRING, "db"));
         enqueue(NOW.minusSeconds(40), note("d3", ChannelName.SMS, BOB, "P3", Notification.Kind.FIRING, "web"));
         enqueue(NOW.minusSeconds(30), note("ok", ChannelName.SMS, ANN, "P2", Notification.Kind.FIRING, "web"));
-        OutboxQueue q = new OutboxQueue(store);
-        q.markDead(id("d1"), 12, NOW.minusSeconds(10), "twilio 400: The 'To' number +15145550123 is not valid");
-        q.markDead(id("d2"), 12, NOW.minusSeconds(10), "slack 404: channel_not_found");
-        q.markDead(id("d3"), 3, NOW.minusSeconds(10), "twilio 21211: 15145550199 unreachable");
-        q.markSent(List.of(id("ok")), NOW.minusSeconds(20));
+        markDead(id("d1"), 12, NOW.minusSeconds(10), "twilio 400: The 'To' number +15145550123 is not valid");
+        markDead(id("d2"), 12, NOW.minusSeconds(10), "slack 404: channel_not_found");
+        markDead(id("d3"), 3, NOW.minusSeconds(10), "twilio 21211: 15145550199 unreachable");
+        markSent(id("ok"), NOW.minusSeconds(20));
 
         assertThat(dead.count()).isEqualTo(3);
         assertThat(dead.countByChannel())
@@ -307,7 +326,7 @@ abstract class OutboxStormContract {
                 .as("the last error is kept until it is sent")
                 .contains("is not valid");
         assertThat(dead.countByChannel()).containsEntry(ChannelName.SMS, 1L);
-        List<OutboxRow> claimed = q.claim(ChannelName.SMS, null, 10, NOW, Duration.ofSeconds(60));
+        List<OutboxRow> claimed = new OutboxQueue(store).claim(ChannelName.SMS, null, 10, NOW, Duration.ofSeconds(60));
         assertThat(claimed).extracting(OutboxRow::idempotencyKey).containsExactly("d1");
         assertThat(claimed.get(0).attempts()).isZero();
 
