@@ -25,13 +25,12 @@ public final class DigestFolder {
     private static final Logger LOG = LoggerFactory.getLogger(DigestFolder.class);
 
     /**
-     * Messages a minute each channel can send, until the rate limits give theirs: Slack about one a second per
-     * webhook, a Twilio long code about one segment a second; 0 for a channel that is not limited (never folded).
+     * Messages a minute each channel can send by its rate limit ({@code notify.<channel>.rate}: Slack and SMS about
+     * one a second by default); 0 for a channel that is not limited (never folded).
      */
-    public static final ToIntFunction<ChannelName> DEFAULT_PER_MINUTE = channel -> switch (channel) {
-        case SLACK, SMS -> 60;
-        default -> 0;
-    };
+    public static ToIntFunction<ChannelName> perMinute(DispatchSettings settings) {
+        return channel -> (int) Math.ceil(settings.rate(channel).perSecond() * 60);
+    }
 
     private final DigestFolding folding;
     private final ToIntFunction<ChannelName> perMinute;

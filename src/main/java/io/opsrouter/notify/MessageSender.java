@@ -84,7 +84,7 @@ final class MessageSender {
         }
         RenderedMessage m;
         try {
-            m = templates.render(h.notification());
+            m = templates.render(h.notification(), late(h.row().createdAt(), now));
         } catch (RuntimeException e) {
             unreadable(st, h.row(), e);
             next(st, h);
@@ -261,5 +261,11 @@ final class MessageSender {
         if (n.alerts().size() > 3)
             sb.append(" and ").append(n.alerts().size() - 3).append(" more");
         return sb.toString();
+    }
+
+    /** How late a message goes out, for its text: a minute or more after it was written (a channel outage), else null. */
+    static Duration late(Instant createdAt, Instant now) {
+        Duration late = Duration.between(createdAt, now);
+        return late.compareTo(Duration.ofMinutes(1)) >= 0 ? late : null;
     }
 }

@@ -78,7 +78,7 @@ public final class NotifyModule implements RouterModule {
                 DigestFolder.BEAN,
                 new DigestFolder(
                         new DigestFolding(ctx.store()),
-                        DigestFolder.DEFAULT_PER_MINUTE,
+                        DigestFolder.perMinute(d),
                         ctx.core().publicUrl() + "/api/alerts?status=firing",
                         DigestFolder.interval(ctx.settings()),
                         ctx.clock(),

@@ -26,6 +26,12 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** When a backlog is folded: above what the channel sends in a minute, P2/P3 only, limited channels only. */
 class DigestFolderTest {
+    /** What {@link DigestFolder#perMinute} gives with the shipped rate limits (Slack and SMS one a second). */
+    static final java.util.function.ToIntFunction<ChannelName> SHIPPED_PER_MINUTE = channel -> switch (channel) {
+        case SLACK, SMS -> 60;
+        default -> 0;
+    };
+
     static final Instant NOW = Instant.parse("2026-12-07T03:00:00Z");
     static final Recipient ANN = new Recipient("Ann", "+15145550123", null);
 
@@ -41,7 +47,7 @@ class DigestFolderTest {
         store = StateStore.open("jdbc:h2:file:" + dir.resolve("router"), null, null, 4, dir);
         folder = new DigestFolder(
                 new DigestFolding(store),
-                DigestFolder.DEFAULT_PER_MINUTE,
+                SHIPPED_PER_MINUTE,
                 "http://localhost:8080/api/alerts?status=firing",
                 Duration.ofSeconds(5),
                 Clock.fixed(NOW, ZoneOffset.UTC),

@@ -86,13 +86,19 @@ abstract class OutboxStormContract {
 
     /** A row as the dispatcher leaves it after a failure of the message itself used up its budget. */
     void markDead(long id, int attempts, Instant at, String error) {
-        update("UPDATE outbox SET status = 'dead', attempts = ?, next_attempt_at = ?, last_error = ? WHERE id = ?",
-                attempts, io.opsrouter.store.Sql.ts(at), error, id);
+        update(
+                "UPDATE outbox SET status = 'dead', attempts = ?, next_attempt_at = ?, last_error = ? WHERE id = ?",
+                attempts,
+                io.opsrouter.store.Sql.ts(at),
+                error,
+                id);
     }
 
     void markSent(long id, Instant at) {
-        update("UPDATE outbox SET status = 'sent', attempts = attempts + 1, sent_at = ? WHERE id = ?",
-                io.opsrouter.store.Sql.ts(at), id);
+        update(
+                "UPDATE outbox SET status = 'sent', attempts = attempts + 1, sent_at = ? WHERE id = ?",
+                io.opsrouter.store.Sql.ts(at),
+                id);
     }
 
     private void update(String sql, Object... args) {
