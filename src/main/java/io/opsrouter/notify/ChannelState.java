@@ -48,6 +48,9 @@ final class ChannelState {
     private final Set<String> busyLanes = new HashSet<>();
     private final ArrayDeque<Held> blocked = new ArrayDeque<>();
     private int sending;
+    /** Sends answered whose mark is not yet committed: a crash now would send them again, so they fill the window. */
+    private int marking;
+
     private int failuresInARow;
     private long rateWaitSince;
 
@@ -97,9 +100,27 @@ final class ChannelState {
         return n.groupKey() + "\n" + who;
     }
 
-    /** Rows more that may be claimed now: the window less what is in flight or waits for its lane. */
+    /**
+     * Rows more that may be claimed now: the window less what is in flight, waits for its lane or waits for its mark.
+     * The window bounds what a crash can send twice: the sends in flight and those answered but not yet marked.
+     */
     synchronized int free() {
-        return window - sending - blocked.size();
+        return window - sending - blocked.size() - marking;
+    }
+
+    /** A send was answered; its mark is on its way to the store. */
+    synchronized void marking() {
+        marking++;
+    }
+
+    /** Its mark is committed (or given up): the room it held in the window is free. */
+    synchronized void marked() {
+        marking--;
+    }
+
+    /** Sends in flight and answered sends not yet marked: each ends in a wake of the channel. */
+    synchronized int busy() {
+        return sending + marking;
     }
 
     /** Takes a claimed row: true when it may be sent now, false when it waits behind its lane key. */

@@ -128,8 +128,11 @@ final class MessageSender {
         st.health.succeeded(nanos);
         st.delivered();
         int attempt = row.attempts() + 1;
+        st.marking();
         marks.submit(new Mark(row.id(), row.claimToken(), Outcome.SENT, attempt, now, null), applied -> {
+            st.marked();
             st.forget(row.id());
+            wake.accept(st);
             if (!applied)
                 LOG.warn(
                         "{} delivered {} after its claim was lost (its lease ran out): another claimer may send it"

@@ -197,9 +197,10 @@ public final class OutboxDispatcher implements ChannelDirectory {
                 if (room > 0 && tokens <= 0) rateLimited(st, nanos);
                 return;
             }
-            // with sends in flight whose answers wake the channel, a claim waits until half the window is free
-            // rather than claiming a row or two per answer; a rate limit's few tokens are claimed at once
-            if (want == room && want < Math.min(settings.claimSize(), st.window / 2) && st.inFlight() > 0) return;
+            // with sends in flight or marks on their way, whose ends wake the channel, a claim waits until half the
+            // window is free rather than claiming a row or two per answer; a rate limit's few tokens are claimed at
+            // once
+            if (want == room && want < Math.min(settings.claimSize(), st.window / 2) && st.busy() > 0) return;
             List<OutboxRow> rows = queue.claim(st.name(), others, want, now, settings.lease());
             if (rows.isEmpty()) {
                 st.rateWaitEnded(nanos);

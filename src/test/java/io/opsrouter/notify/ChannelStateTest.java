@@ -1,0 +1,68 @@
+package io.opsrouter.notify;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.opsrouter.notify.channel.LogChannel;
+import io.opsrouter.outbox.ChannelName;
+import io.opsrouter.outbox.Notification;
+import io.opsrouter.outbox.OutboxRow;
+import io.opsrouter.watchdog.Progress;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The in-flight window of one channel: what it counts bounds what a crash can send twice. */
+class ChannelStateTest {
+    @TempDir
+    Path dir;
+
+    ChannelState state(int window) {
+        Clock clock = Clock.systemUTC();
+        return new ChannelState(
+                new LogChannel(dir, clock),
+                new ChannelHealth(ChannelName.LOG, 3, Duration.ofSeconds(30), a -> true, clock),
+                new TokenBucket(DispatchSettings.Rate.UNLIMITED, 0),
+                window,
+                Progress.unwatched("test"));
+    }
+
+    static ChannelState.Held held(long id, String group) {
+        Notification n = Notifications.inGroup("k" + id, "log", group);
+        OutboxRow row = new OutboxRow(id, "k" + id, "log", "P2", "{}", 0, Instant.EPOCH, "token");
+        return new ChannelState.Held(row, n, ChannelState.laneKey(n));
+    }
+
+    @Test
+    void anAnsweredSendHoldsItsPlaceInTheWindowUntilItsMarkIsCommitted() {
+        ChannelState st = state(3);
+        ChannelState.Held a = held(1, "a");
+        ChannelState.Held b = held(2, "b");
+        assertThat(st.hold(a)).isTrue();
+        assertThat(st.hold(b)).isTrue();
+        assertThat(st.free()).isEqualTo(1);
+
+        st.marking();
+        st.ended(a);
+        assertThat(st.free()).as("answered, mark not yet committed").isEqualTo(1);
+        assertThat(st.busy()).isEqualTo(2);
+
+        st.marked();
+        assertThat(st.free()).as("mark committed").isEqualTo(2);
+        assertThat(st.busy()).isEqualTo(1);
+    }
+
+    @Test
+    void theNextMessageOfALaneStartsWhenTheSendBeforeItIsAnswered() {
+        ChannelState st = state(4);
+        ChannelState.Held first = held(1, "a");
+        ChannelState.Held second = held(2, "a");
+        assertThat(st.hold(first)).isTrue();
+        assertThat(st.hold(second)).as("waits behind the first of its group").isFalse();
+        st.marking();
+        assertThat(st.ended(first)).contains(second);
+        assertThat(st.free()).as("one in flight, one waiting for its mark").isEqualTo(2);
+    }
+}
