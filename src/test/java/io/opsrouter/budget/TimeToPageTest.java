@@ -52,29 +52,38 @@ class TimeToPageTest {
     @TempDir
     Path dir;
 
-    @Test
-    void theFrontEndDownForTwoMinutesReachesTheOutboxWithin2m30sOfTheFailure() {
-        Env env = new Env(ENV);
-        Monitor frontend = MonitorsFile.load(RouterHarness.REPO, MonitorsFile.DEFAULT_FILE, env).stream()
-                .filter(m -> m.id().equals("frontend"))
+    static Monitor shippedMonitor(Env env, String id) {
+        return MonitorsFile.load(RouterHarness.REPO, MonitorsFile.DEFAULT_FILE, env).stream()
+                .filter(m -> m.id().equals(id))
                 .findFirst()
                 .orElseThrow();
+    }
+
+    /** The alert engine on the shipped rules and escalation, with {@code channels} configured. */
+    static AlertEngine shippedEngine(StateStore store, MovableClock clock, Env env, ChannelName... channels) {
         AlertRules rules = AlertRules.load(RouterHarness.REPO.resolve(AlertRules.FILE), env);
         EscalationPolicies policies = EscalationPolicies.load(
                 RouterHarness.REPO.resolve(EscalationPolicies.FILE), env, rules.grouping()::repeatInterval);
+        return new AlertEngine(
+                store,
+                clock,
+                rules,
+                policies,
+                new AckTokens(
+                        "0123456789abcdef0123456789abcdef".getBytes(StandardCharsets.UTF_8), Duration.ofHours(24)),
+                "https://ops.example.com",
+                () -> ChannelDirectory.of(Set.of(channels)),
+                new AlertMeters(new SimpleMeterRegistry()));
+    }
+
+    @Test
+    void theFrontEndDownForTwoMinutesReachesTheOutboxWithin2m30sOfTheFailure() {
+        Env env = new Env(ENV);
+        Monitor frontend = shippedMonitor(env, "frontend");
         MovableClock clock = new MovableClock(NIGHT);
         try (StateStore store = StateStore.open("jdbc:h2:file:" + dir.resolve("router"), null, null, 4, dir)) {
-            AlertEngine engine = new AlertEngine(
-                    store,
-                    clock,
-                    rules,
-                    policies,
-                    new AckTokens(
-                            "0123456789abcdef0123456789abcdef".getBytes(StandardCharsets.UTF_8), Duration.ofHours(24)),
-                    "https://ops.example.com",
-                    () -> ChannelDirectory.of(
-                            Set.of(ChannelName.SLACK, ChannelName.EMAIL, ChannelName.SMS, ChannelName.LOG)),
-                    new AlertMeters(new SimpleMeterRegistry()));
+            AlertEngine engine = shippedEngine(
+                    store, clock, env, ChannelName.SLACK, ChannelName.EMAIL, ChannelName.SMS, ChannelName.LOG);
             MonitorState state = new MonitorState(frontend);
             // up and settled before the failure
             for (int i = 0; i < frontend.successThreshold(); i++) run(engine, state, frontend, clock.instant(), true);
@@ -117,25 +126,10 @@ class TimeToPageTest {
         Env env = new Env(Map.of(
                 "TARGET_DB_URL", "jdbc:postgresql://127.0.0.1:5432/test",
                 "ONCALL_PRIMARY_PHONE", "+15145550001"));
-        Monitor p1 = MonitorsFile.load(RouterHarness.REPO, MonitorsFile.DEFAULT_FILE, env).stream()
-                .filter(m -> m.id().equals("p1-unprocessed"))
-                .findFirst()
-                .orElseThrow();
-        AlertRules rules = AlertRules.load(RouterHarness.REPO.resolve(AlertRules.FILE), env);
-        EscalationPolicies policies = EscalationPolicies.load(
-                RouterHarness.REPO.resolve(EscalationPolicies.FILE), env, rules.grouping()::repeatInterval);
+        Monitor p1 = shippedMonitor(env, "p1-unprocessed");
         MovableClock clock = new MovableClock(NIGHT);
         try (StateStore store = StateStore.open("jdbc:h2:file:" + dir.resolve("router"), null, null, 4, dir)) {
-            AlertEngine engine = new AlertEngine(
-                    store,
-                    clock,
-                    rules,
-                    policies,
-                    new AckTokens(
-                            "0123456789abcdef0123456789abcdef".getBytes(StandardCharsets.UTF_8), Duration.ofHours(24)),
-                    "https://ops.example.com",
-                    () -> ChannelDirectory.of(Set.of(ChannelName.SMS, ChannelName.LOG)),
-                    new AlertMeters(new SimpleMeterRegistry()));
+            AlertEngine engine = shippedEngine(store, clock, env, ChannelName.SMS, ChannelName.LOG);
             MonitorState state = new MonitorState(p1);
             // the query's minute ends just after a run that found nothing: the next run is one interval later
             Instant minuteEnds = NIGHT.plusMillis(1);
