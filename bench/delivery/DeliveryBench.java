@@ -54,7 +54,7 @@ public class DeliveryBench {
     static int killAlerts = 3000;
     static int settleSeconds = 75;
     static int p1TimeoutSeconds = 60;
-    static String javaOpts = "-XX:MaxRAMPercentage=75 -XX:InitialRAMPercentage=25 -XX:+ExitOnOutOfMemoryError";
+    static String javaOpts = "@jvm.options";
     static long seed = System.currentTimeMillis();
     static List<String> jars = List.of("target/ops-router.jar");
     static String jar = "target/ops-router.jar";
@@ -374,7 +374,8 @@ public class DeliveryBench {
             writeHome(home, scenario);
             List<String> cmd = new ArrayList<>();
             cmd.add("java");
-            cmd.addAll(List.of(javaOpts.trim().split("\\s+")));
+            for (String opt : javaOpts.trim().split("\\s+"))
+                cmd.add(opt.equals("@jvm.options") ? "@" + repo.resolve("jvm.options") : opt);
             cmd.addAll(List.of("-jar", repo.resolve(jar).toString(), "run", "--home", home.toString()));
             ProcessBuilder pb = new ProcessBuilder(cmd);
             Map<String, String> env = pb.environment();

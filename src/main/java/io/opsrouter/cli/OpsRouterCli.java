@@ -37,6 +37,7 @@ public final class OpsRouterCli implements Callable<Integer> {
             java.util.Set.of("check", "config", "backup", "verify", "restore", "backups", "notifications");
 
     public static void main(String[] args) {
+        CommonPool.sizeBeforeFirstUse();
         // before the first logger: logback reads the console target once, when it starts
         String command = subcommand(args);
         if (command != null && ONE_SHOT.contains(command)) System.setProperty("ROUTER_LOG_TARGET", "System.err");
