@@ -53,9 +53,16 @@ class PageBudgetTest {
                         Map.entry("supabase-auth site-unreachable", Duration.ofSeconds(165)),
                         Map.entry("supabase-functions site-unreachable", Duration.ofSeconds(165)),
                         Map.entry("postgres database-unreachable", Duration.ofSeconds(165)),
-                        // a call unprocessed for its minute: next run within 5s, query within 5s, sent at once
-                        Map.entry("p1-unprocessed p1-calls-unprocessed", Duration.ofSeconds(20)));
+                        // a call unprocessed for its minute: next run within 3s, query within 2s, sent at once
+                        Map.entry("p1-unprocessed p1-calls-unprocessed", Duration.ofSeconds(15)));
         assertThat(lines).noneMatch(PageBudget.Line::overPromise);
+        // the promise: an emergency call unprocessed for its minute reaches the phone 15 s after it at worst
+        PageBudget.Line calls = lines.stream()
+                .filter(l -> l.monitor().equals("p1-unprocessed"))
+                .findFirst()
+                .orElseThrow();
+        assertThat(calls.promise()).isEqualTo(Duration.ofSeconds(15));
+        assertThat(calls.budget()).isLessThanOrEqualTo(Duration.ofSeconds(15));
         assertThat(lines.get(0).info())
                 .isEqualTo("page budget: monitor frontend (disabled) -> rule site-unreachable (P1): 2m30s at worst"
                         + " from the failure to the phone = interval 15s + for 2m + sweep 5s + P1 group wait 0s"
