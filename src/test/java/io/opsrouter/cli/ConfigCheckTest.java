@@ -154,7 +154,7 @@ class ConfigCheckTest {
         assertThat(out).isEqualTo("""
                 error:   config/application.properties: router.db.pool-size: 'many' is not a whole number from 1 to 200 (fix: set it to a number from 1 to 200)
                 error:   config/alert-rules.yaml:24: is not valid YAML: while parsing a flow mapping (fix: fix the YAML syntax)
-                error:   config/alert-rules.yaml:122: is not valid YAML: while parsing a flow mapping (fix: fix the YAML syntax)
+                error:   config/alert-rules.yaml:123: is not valid YAML: while parsing a flow mapping (fix: fix the YAML syntax)
                 error:   config/escalation.yaml:37: policies.P1.steps[0].notify[0].channel: 'pager' is not a channel (fix: use one of slack, email, sms, webhook, log)
                 error:   config/backups.yaml: deflateLevel: '42' is not a whole number from 0 to 9 (fix: set a number from 0 to 9)
                 error:   routes/broken.yaml:2: is not valid YAML: while parsing a flow mapping (fix: fix the YAML syntax)
@@ -182,7 +182,7 @@ class ConfigCheckTest {
         assertThat(check()).isEqualTo(1);
         assertThat(out).isEqualTo("""
                 error:   config/alert-rules.yaml:24: is not valid YAML: while parsing a flow mapping (fix: fix the YAML syntax)
-                error:   config/alert-rules.yaml:122: is not valid YAML: while parsing a flow mapping (fix: fix the YAML syntax)
+                error:   config/alert-rules.yaml:123: is not valid YAML: while parsing a flow mapping (fix: fix the YAML syntax)
                 error:   config/alert-rules.yaml: rules[4] (call-error-rate-high).for: '5 minutes' is not a duration; write it like 500ms, 30s, 5m, 2h or 1h30m (fix: write a duration such as 30s, 5m or 1h30m)
                 error:   config/alert-rules.yaml: rules[5] (tls-expires-within-7-days).severity: 'P7' is not a severity; use P1, P2 or P3 (fix: use P1, P2 or P3)
                 config check: INVALID, 4 error(s), 0 warning(s)
