@@ -63,6 +63,25 @@ final class Announcer {
             Instant now,
             Outgoing out)
             throws SQLException {
+        toTargets(c, kind, severity, groupKey, alerts, List.of(), targets, keyBase, now, out);
+    }
+
+    /**
+     * {@code earlier}: the names of the group's alerts announced before and still firing, when {@code alerts} are
+     * new ones added to that group (the message says which are new); empty otherwise.
+     */
+    void toTargets(
+            Connection c,
+            Kind kind,
+            Severity severity,
+            String groupKey,
+            List<AlertRow> alerts,
+            List<String> earlier,
+            List<EscalationPolicies.Target> targets,
+            String keyBase,
+            Instant now,
+            Outgoing out)
+            throws SQLException {
         ChannelDirectory dir = channels.get();
         Map<String, Delivery> deliveries = new LinkedHashMap<>();
         boolean office = policies.businessHours().contains(now);
@@ -79,7 +98,7 @@ final class Announcer {
                 deliveries.putIfAbsent(ch + ":" + p.id(), new Delivery(ch, p.id(), p.recipient()));
             }
         }
-        deliver(c, kind, severity, groupKey, alerts, deliveries.values(), keyBase, now, out, true);
+        deliver(c, kind, severity, groupKey, alerts, earlier, deliveries.values(), keyBase, now, out, true);
     }
 
     /** Acknowledged, resolved and reminder notices go to exactly the channels and people told before. */
@@ -124,6 +143,7 @@ final class Announcer {
                         first.severity,
                         classifier.groupKey(first),
                         told,
+                        List.of(),
                         List.of(d),
                         keyBase,
                         now,
@@ -139,6 +159,7 @@ final class Announcer {
             Severity severity,
             String groupKey,
             List<AlertRow> alerts,
+            List<String> earlier,
             Collection<Delivery> to,
             String keyBase,
             Instant now,
@@ -163,7 +184,9 @@ final class Announcer {
                     severity.name(),
                     groupKey,
                     views,
-                    ackUrl);
+                    ackUrl,
+                    null,
+                    earlier);
             String who = d.recipient() == null ? null : d.recipient().name();
             List<AlertHistory.Event> notified = new ArrayList<>(alerts.size());
             List<AlertRecipients.Told> told = new ArrayList<>(alerts.size());

@@ -193,6 +193,7 @@ final class GroupMessages {
                                 g.severity(),
                                 g.key(),
                                 notify,
+                                earlier(g),
                                 cfg.policies()
                                         .policy(g.severity())
                                         .steps()
@@ -208,7 +209,23 @@ final class GroupMessages {
             return new AlertGroups.Group(
                     gid, g.key(), g.severity(), muted > 0 ? now.plus(cfg.groupInterval()) : null, last, seq);
         }
+
+        /**
+         * The names of the group's alerts announced before and still firing, oldest first, when the group has been
+         * announced before (the message then says which of its alerts are new); read only for such a group, so a storm
+         * of new groups costs no query.
+         */
+        private List<String> earlier(AlertGroups.Group g) throws SQLException {
+            if (g.lastFlushAt() == null) return List.of();
+            List<AlertRow> before = ctx.alerts.announcedInGroup(c, g.id(), now, EARLIER_NAMED);
+            List<String> names = new ArrayList<>(before.size());
+            for (int i = before.size() - 1; i >= 0; i--) names.add(before.get(i).name);
+            return names;
+        }
     }
+
+    /** The most earlier alerts a message names. */
+    static final int EARLIER_NAMED = 20;
 
     private static Instant max(Instant a, Instant b) {
         return a.isAfter(b) ? a : b;

@@ -69,6 +69,8 @@ final class Outgoing {
                 n.severity(),
                 n.groupKey(),
                 n.alerts(),
-                url.substring(0, slash + 1) + fresh);
+                url.substring(0, slash + 1) + fresh,
+                n.digest(),
+                n.earlier());
     }
 }

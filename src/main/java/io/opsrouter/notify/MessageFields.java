@@ -111,7 +111,39 @@ final class MessageFields {
                                 + (a.labels() == null || a.labels().isEmpty() ? "" : " (" + pairs(a.labels()) + ")"))
                         .collect(Collectors.joining("\n")));
         f.put("facts", facts(f, n.kind()));
+        newAlerts(f, n);
         return f;
+    }
+
+    /** The most earlier alerts {@code alsoFiring} names before "and N more". */
+    static final int ALSO_FIRING_NAMED = 3;
+
+    /**
+     * Which alerts are new: a firing message that adds alerts to a group announced before (a second P1 of a
+     * service, sent at once) marks its summary {@code NEW: } ({@code newMark}), names its alerts ({@code newAlerts})
+     * and the group's earlier ones still firing ({@code alsoFiring}). A group's first message is all new: empty.
+     */
+    private static void newAlerts(Map<String, String> f, Notification n) {
+        List<String> earlier = n.earlier();
+        if (n.kind() != Kind.FIRING
+                || earlier == null
+                || earlier.isEmpty()
+                || n.alerts().isEmpty()) {
+            f.put("newMark", "");
+            f.put("newAlerts", "");
+            f.put("alsoFiring", "");
+            return;
+        }
+        f.put("newMark", "NEW: ");
+        f.put(
+                "newAlerts",
+                cut("NEW: " + n.alerts().stream().map(a -> nz(a.name())).collect(Collectors.joining(", ")), 120));
+        int more = earlier.size() - ALSO_FIRING_NAMED;
+        f.put(
+                "alsoFiring",
+                "Also firing: "
+                        + String.join(", ", earlier.subList(0, Math.min(ALSO_FIRING_NAMED, earlier.size())))
+                        + (more > 0 ? " and " + more + " more" : ""));
     }
 
     /** What happened, for the notices that are not a first page: who acknowledged and how, how long it was open. */

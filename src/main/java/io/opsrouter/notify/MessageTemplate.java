@@ -51,7 +51,11 @@ public final class MessageTemplate {
             "late",
             "link",
             "services",
-            "folded");
+            "folded",
+            // which alerts are new when a message adds alerts to a group announced before
+            "newMark",
+            "newAlerts",
+            "alsoFiring");
 
     private static final List<String> MAP_PREFIXES = List.of("labels.", "values.", "annotations.");
 

@@ -25,9 +25,9 @@ import java.util.stream.Stream;
 public final class MessageTemplates {
     public static final String DIR = "config/templates";
     private static final Pattern NAME = Pattern.compile("([a-z][a-z0-9_-]*?)(?:-(P[123]|digest))?\\.txt");
-    static final String BUILT_IN = "[${severity}] ${kind}: ${summary}\n${event}\n${facts}\n${alerts}\n"
-            + "What to do: ${action}\nRunbook: ${runbookLink}\nAcknowledge: ${ackUrl}";
-    static final String BUILT_IN_EMAIL = "Subject: [${severity}] ${kind}: ${summary}\n" + BUILT_IN;
+    static final String BUILT_IN = "[${severity}] ${kind}: ${newMark}${summary}\n${event}\n${facts}\n"
+            + "${alerts}\n${alsoFiring}\nWhat to do: ${action}\nRunbook: ${runbookLink}\nAcknowledge: ${ackUrl}";
+    static final String BUILT_IN_EMAIL = "Subject: [${severity}] ${kind}: ${newMark}${summary}\n" + BUILT_IN;
     /** A digest of folded messages ({@code <channel>-digest.txt} replaces it). */
     static final String BUILT_IN_DIGEST = "[${severity}] ${summary}\n${alerts}\nAll alerts: ${link}";
 

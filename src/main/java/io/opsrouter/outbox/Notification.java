@@ -18,6 +18,9 @@ import java.util.List;
  * @param alerts         the alerts the message is about (one, or a group)
  * @param ackUrl         the signed link that acknowledges without an API key; null for resolved messages
  * @param digest         for a {@link Kind#DIGEST}, what it stands for; null otherwise (and left out of the JSON)
+ * @param earlier        for a firing message that adds alerts to a group announced before: the names of the group's
+ *                       alerts announced earlier and still firing, so the message can say which alerts are new; null
+ *                       otherwise (and left out of the JSON)
  */
 public record Notification(
         String idempotencyKey,
@@ -28,7 +31,8 @@ public record Notification(
         String groupKey,
         List<AlertView> alerts,
         String ackUrl,
-        @JsonInclude(JsonInclude.Include.NON_NULL) Digest digest) {
+        @JsonInclude(JsonInclude.Include.NON_NULL) Digest digest,
+        @JsonInclude(JsonInclude.Include.NON_NULL) List<String> earlier) {
 
     public enum Kind {
         FIRING,
@@ -47,6 +51,21 @@ public record Notification(
 
     public Notification {
         alerts = alerts == null ? List.of() : List.copyOf(alerts);
+        earlier = earlier == null || earlier.isEmpty() ? null : List.copyOf(earlier);
+    }
+
+    /** A message with no earlier alerts to name (a digest, or a group's first message). */
+    public Notification(
+            String idempotencyKey,
+            ChannelName channel,
+            Recipient recipient,
+            Kind kind,
+            String severity,
+            String groupKey,
+            List<AlertView> alerts,
+            String ackUrl,
+            Digest digest) {
+        this(idempotencyKey, channel, recipient, kind, severity, groupKey, alerts, ackUrl, digest, null);
     }
 
     /** Every notification but a digest. */
@@ -59,6 +78,6 @@ public record Notification(
             String groupKey,
             List<AlertView> alerts,
             String ackUrl) {
-        this(idempotencyKey, channel, recipient, kind, severity, groupKey, alerts, ackUrl, null);
+        this(idempotencyKey, channel, recipient, kind, severity, groupKey, alerts, ackUrl, null, null);
     }
 }

@@ -968,6 +968,11 @@ abstract class AlertLifecycleContract {
         assertThat(rows.get(5).notification().groupKey()).isEqualTo("severity=P1,service=backend");
         for (AlertFixture.Row r : rows.subList(3, 6))
             assertThat(r.notification().alerts()).extracting(v -> v.name()).containsExactly("supabase-auth");
+        // and says which alert is new: the group's first message names none before it, the second names the first
+        for (AlertFixture.Row r : rows.subList(0, 3))
+            assertThat(r.notification().earlier()).isNull();
+        for (AlertFixture.Row r : rows.subList(3, 6))
+            assertThat(r.notification().earlier()).containsExactly("supabase-rest");
         // a P2 keeps the default group_wait
         f.engine.accept(List.of(firing("frontend-latency", "frontend")));
         assertThat(f.sent()).hasSize(6);
