@@ -342,9 +342,12 @@ public class DeliveryBench {
                         // send's mark): a send repeated after one kill and killed again counts once for each kill
                         List<Long> times = new ArrayList<>(a);
                         java.util.Collections.sort(times);
+                        // (an arrival is recorded once the receiver answers, --kill-delay after the request came in:
+                        // a request that came in before a kill belongs to that kill)
                         for (int j = 1; j < times.size(); j++) {
+                            long came = times.get(j - 1) - killDelayMs * 1_000_000L;
                             int k = 0;
-                            while (k < killedAt.size() && killedAt.get(k) < times.get(j - 1)) k++;
+                            while (k < killedAt.size() && killedAt.get(k) < came) k++;
                             dupsPerKill[k]++;
                             channelPerKill[k]++;
                         }
