@@ -53,8 +53,12 @@ public class DeliveryBench {
     static int kills = 10;
     static int killAlerts = 3000;
     static int settleSeconds = 75;
+    /** {@code --kill-delay=MS}: the receivers' answer delay in the kills scenario (0 unless set). */
+    static int killDelayMs;
     static int p1TimeoutSeconds = 60;
     static String javaOpts = "@jvm.options";
+    /** {@code --ports=N}: ports N, N+1, ... for the receivers, routers and the peer instead of any free port. */
+    static int nextPort;
     static long seed = System.currentTimeMillis();
     static List<String> jars = List.of("target/ops-router.jar");
     static String jar = "target/ops-router.jar";
@@ -79,8 +83,10 @@ public class DeliveryBench {
                 case "kills" -> kills = Integer.parseInt(v);
                 case "kill-alerts" -> killAlerts = Integer.parseInt(v);
                 case "settle" -> settleSeconds = Integer.parseInt(v);
+                case "kill-delay" -> killDelayMs = Integer.parseInt(v);
                 case "p1-timeout" -> p1TimeoutSeconds = Integer.parseInt(v);
                 case "java-opts" -> javaOpts = v;
+                case "ports" -> nextPort = Integer.parseInt(v);
                 case "seed" -> seed = Long.parseLong(v);
                 case "jar" -> jars = List.of(v.split(","));
                 case "env" -> extraEnv.put(v.substring(0, v.indexOf('=')), v.substring(v.indexOf('=') + 1));
@@ -275,12 +281,13 @@ public class DeliveryBench {
 
     // ---------------------------------------------------------------- scenario 3
     static void kills(Receiver rx) throws Exception {
-        rx.reset(0, 0);
+        rx.reset(killDelayMs, 0);
         String[] channels = {"webhook", "slack", "sms"};
         System.out.printf(
                 "%n-- kills: %d SIGKILLs at random moments while %d alerts are delivered to webhook, Slack and SMS;"
                         + " store %s; load average %s%n",
                 kills, killAlerts, pg ? "PostgreSQL" : "H2", loadAverage());
+        if (killDelayMs > 0) System.out.printf("   receivers answer after %d ms%n", killDelayMs);
         Random random = new Random(seed);
         Path home = Files.createTempDirectory("ops-router-bench-kills");
         String db = pg ? createDatabase() : null;
@@ -314,22 +321,44 @@ public class DeliveryBench {
             }
             int delivered = 0, missing = 0, dups = 0;
             int[] dupsPerKill = new int[killedAt.size() + 1];
+            Map<String, int[]> perChannel = new LinkedHashMap<>(); // delivered, missing, duplicated, largest per kill
+            int sameKey = 0, keyed = 0;
             for (String c : channels) {
+                int[] f = perChannel.computeIfAbsent(c, k -> new int[4]);
+                int[] channelPerKill = new int[killedAt.size() + 1];
                 for (int i = 0; i < killAlerts; i++) {
                     List<Long> a = rx.arrivalsOf(c, i);
                     if (a.isEmpty()) {
                         missing++;
+                        f[1]++;
                         continue;
                     }
                     delivered++;
+                    f[0]++;
                     if (a.size() > 1) {
                         dups += a.size() - 1;
-                        // the kill that came after the first send interrupted its marking
-                        int k = 0;
-                        while (k < killedAt.size() && killedAt.get(k) < a.get(0)) k++;
-                        dupsPerKill[k] += a.size() - 1;
+                        f[2] += a.size() - 1;
+                        // each repeat is charged to the kill that came after the send it repeats (which stopped that
+                        // send's mark): a send repeated after one kill and killed again counts once for each kill
+                        List<Long> times = new ArrayList<>(a);
+                        java.util.Collections.sort(times);
+                        // (an arrival is recorded once the receiver answers, --kill-delay after the request came in:
+                        // a request that came in before a kill belongs to that kill)
+                        for (int j = 1; j < times.size(); j++) {
+                            long came = times.get(j - 1) - killDelayMs * 1_000_000L;
+                            int k = 0;
+                            while (k < killedAt.size() && killedAt.get(k) < came) k++;
+                            dupsPerKill[k]++;
+                            channelPerKill[k]++;
+                        }
+                        List<String> ks = rx.keys.getOrDefault(c, Map.of()).getOrDefault(i, List.of());
+                        if (!ks.isEmpty()) {
+                            keyed += a.size() - 1;
+                            sameKey += ks.size() - (int) ks.stream().distinct().count();
+                        }
                     }
                 }
+                f[3] = Arrays.stream(channelPerKill).max().orElse(0);
             }
             int maxPerKill = Arrays.stream(dupsPerKill).max().orElse(0);
             System.out.printf(
@@ -337,6 +366,33 @@ public class DeliveryBench {
                             + " largest duplicates per kill %d; per kill %s; load average %s%n",
                     killedAt.size(), pg ? "PostgreSQL" : "H2", expected, delivered, missing, dups,
                     100.0 * dups / expected, maxPerKill, Arrays.toString(dupsPerKill), loadAverage());
+            for (Map.Entry<String, int[]> e : perChannel.entrySet()) {
+                int[] f = e.getValue();
+                System.out.printf(
+                        "   %s: delivered %d, missing %d, duplicated %d (%.2f %%), largest duplicates per kill %d%n",
+                        e.getKey(), f[0], f[1], f[2], 100.0 * f[2] / killAlerts, f[3]);
+            }
+            // what a kill repeats, in time: its duplicates over the arrival rate just before it (about the time from
+            // a send's start to its mark's commit)
+            StringBuilder perKill = new StringBuilder();
+            for (int k = 0; k < killedAt.size(); k++) {
+                long at = killedAt.get(k);
+                int before = 0;
+                for (String c : channels)
+                    for (int i = 0; i < killAlerts; i++)
+                        for (long t : new ArrayList<>(rx.arrivalsOf(c, i)))
+                            if (t < at && t >= at - 1_000_000_000L) before++;
+                perKill.append(String.format(
+                        "%s%d dup/%d per s%s", k == 0 ? "" : ", ", dupsPerKill[k], before,
+                        before == 0 ? "" : String.format(" = %.0f ms", 1000.0 * dupsPerKill[k] / before)));
+            }
+            System.out.printf(
+                    "   per kill, duplicates / messages arriving in the second before it (= ms of delivery repeated): %s%n",
+                    perKill);
+            System.out.printf(
+                    "   Idempotency-Key: %d of %d duplicates on channels that send it repeat the first send's key"
+                            + " (a receiver honouring it drops them); %d duplicates on channels without a key%n",
+                    sameKey, keyed, dups - keyed);
         } finally {
             router.close();
             if (db != null) dropDatabase(db);
@@ -584,13 +640,15 @@ public class DeliveryBench {
         final Map<String, Map<Integer, List<Long>>> seen = new ConcurrentHashMap<>();
         final AtomicLong refused = new AtomicLong();
         final java.util.concurrent.atomic.AtomicInteger arrivals = new java.util.concurrent.atomic.AtomicInteger();
+        /** Per channel and alert, the Idempotency-Key header of each arrival (absent when the channel sends none). */
+        final Map<String, Map<Integer, List<String>>> keys = new ConcurrentHashMap<>();
         volatile int delayMs;
         volatile double slackPerSecond; // 0: no limit
         double tokens = 3;
         long lastRefill = System.nanoTime();
 
         Receiver() throws IOException {
-            server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 4096);
+            server = HttpServer.create(new InetSocketAddress("127.0.0.1", nextPort > 0 ? freePort() : 0), 4096);
             server.setExecutor(Executors.newCachedThreadPool());
             server.createContext("/webhook", ex -> handle(ex, "webhook", false));
             server.createContext("/am", ex -> handle(ex, "am", false));
@@ -605,6 +663,7 @@ public class DeliveryBench {
 
         void reset(int delay, double slackRate) {
             seen.clear();
+            keys.clear();
             refused.set(0);
             arrivals.set(0);
             delayMs = delay;
@@ -636,9 +695,14 @@ public class DeliveryBench {
                 java.util.Set<Integer> ids = new java.util.HashSet<>();
                 while (m.find()) ids.add(Integer.parseInt(m.group(1)));
                 Map<Integer, List<Long>> ch = seen.computeIfAbsent(channel, k -> new ConcurrentHashMap<>());
+                String key = ex.getRequestHeaders().getFirst("Idempotency-Key");
                 for (int id : ids) {
                     List<Long> l = ch.computeIfAbsent(id, k -> java.util.Collections.synchronizedList(new ArrayList<>()));
                     l.add(now);
+                    if (key != null)
+                        keys.computeIfAbsent(channel, k -> new ConcurrentHashMap<>())
+                                .computeIfAbsent(id, k -> java.util.Collections.synchronizedList(new ArrayList<>()))
+                                .add(key);
                     arrivals.incrementAndGet();
                 }
                 if (channel.equals("sms")) reply(ex, 201, "{\"sid\":\"SM" + now + "\",\"status\":\"queued\"}");
@@ -741,7 +805,15 @@ public class DeliveryBench {
         }
     }
 
-    static int freePort() throws IOException {
+    static synchronized int freePort() throws IOException {
+        while (nextPort > 0) {
+            int p = nextPort++;
+            try (ServerSocket s = new ServerSocket(p)) {
+                return p;
+            } catch (IOException busy) {
+                // taken: the next one
+            }
+        }
         try (ServerSocket s = new ServerSocket(0)) {
             return s.getLocalPort();
         }

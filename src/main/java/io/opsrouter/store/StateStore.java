@@ -33,17 +33,26 @@ public final class StateStore implements AutoCloseable {
     private final Dialect dialect;
     private final SharedFlush flush;
     private final AtomicBoolean closed = new AtomicBoolean();
-    private final ReachabilityCheck reachability = new ReachabilityCheck(this::answers, StoreTimeouts.HEALTH_CHECK);
+    private final StoreTimeouts timeouts;
+    private final ReachabilityCheck reachability;
     private StoreServer server;
 
-    private StateStore(HikariDataSource dataSource, Dialect dialect) {
+    private StateStore(HikariDataSource dataSource, Dialect dialect, StoreTimeouts timeouts) {
         this.dataSource = dataSource;
         this.dialect = dialect;
         this.flush = dialect == Dialect.H2 ? new SharedFlush(dataSource) : null;
+        this.timeouts = timeouts;
+        this.reachability = new ReachabilityCheck(this::answers, timeouts.healthCheck());
+    }
+
+    /** Opens the pool and brings the schema to the newest migration, with the shipped timeouts. */
+    public static StateStore open(String url, String user, String password, int poolSize, Path dataDir) {
+        return open(url, user, password, poolSize, dataDir, StoreTimeouts.DEFAULTS);
     }
 
     /** Opens the pool and brings the schema to the newest migration. */
-    public static StateStore open(String url, String user, String password, int poolSize, Path dataDir) {
+    public static StateStore open(
+            String url, String user, String password, int poolSize, Path dataDir, StoreTimeouts timeouts) {
         Dialect dialect = Dialect.of(url);
         String jdbcUrl = url;
         if (dialect == Dialect.H2) {
@@ -65,7 +74,7 @@ public final class StateStore implements AutoCloseable {
         cfg.setMaximumPoolSize(poolSize);
         cfg.setMinimumIdle(Math.min(2, poolSize));
         cfg.setPoolName("state-store");
-        StoreTimeouts.apply(cfg, dialect);
+        timeouts.apply(cfg, dialect);
         HikariDataSource ds;
         try {
             ds = new HikariDataSource(cfg);
@@ -104,7 +113,7 @@ public final class StateStore implements AutoCloseable {
             ds.close();
             throw new StoreException("state store migration failed: " + rootMessage(e), e);
         }
-        StateStore store = new StateStore(ds, dialect);
+        StateStore store = new StateStore(ds, dialect, timeouts);
         if (store.flush != null) {
             try {
                 store.flush.await(store.flush.committed());
@@ -136,7 +145,13 @@ public final class StateStore implements AutoCloseable {
      * reads). A failure names ROUTER_DATA_DIR and the file, not ROUTER_DB_URL, which nobody set.
      */
     public static StateStore openEmbedded(Path dataDir, String user, String password, int poolSize) {
-        StateStore store = openEmbeddedFile(dataDir, user, password, poolSize);
+        return openEmbedded(dataDir, user, password, poolSize, StoreTimeouts.DEFAULTS);
+    }
+
+    /** {@link #openEmbedded(Path, String, String, int)} with the given timeouts. */
+    public static StateStore openEmbedded(
+            Path dataDir, String user, String password, int poolSize, StoreTimeouts timeouts) {
+        StateStore store = openEmbeddedFile(dataDir, user, password, poolSize, timeouts);
         try {
             store.server = StoreServer.start(dataDir);
         } catch (StoreSetupException e) {
@@ -165,12 +180,13 @@ public final class StateStore implements AutoCloseable {
                         e);
             }
         }
-        return openEmbeddedFile(dataDir, user, password, poolSize);
+        return openEmbeddedFile(dataDir, user, password, poolSize, StoreTimeouts.DEFAULTS);
     }
 
-    private static StateStore openEmbeddedFile(Path dataDir, String user, String password, int poolSize) {
+    private static StateStore openEmbeddedFile(
+            Path dataDir, String user, String password, int poolSize, StoreTimeouts timeouts) {
         try {
-            return open(embeddedUrl(dataDir), user, password, poolSize, dataDir);
+            return open(embeddedUrl(dataDir), user, password, poolSize, dataDir, timeouts);
         } catch (StoreSetupException e) {
             if (!e.setting().equals("ROUTER_DB_URL")) throw e;
             Path file = dataDir.toAbsolutePath().resolve("router.mv.db");
@@ -307,7 +323,7 @@ public final class StateStore implements AutoCloseable {
     }
 
     /**
-     * True when a connection answered within {@link StoreTimeouts#HEALTH_CHECK}. Never blocks its caller longer than
+     * True when a connection answered within {@link StoreTimeouts#healthCheck()}. Never blocks its caller longer than
      * that: one check runs at a time, callers meanwhile get the last answer (see {@link ReachabilityCheck}).
      */
     public boolean isReachable() {
@@ -318,7 +334,7 @@ public final class StateStore implements AutoCloseable {
     private boolean answers() {
         if (closed.get()) return false;
         try (Connection c = dataSource.getConnection()) {
-            return c.isValid((int) Math.max(1, StoreTimeouts.HEALTH_CHECK.toSeconds()));
+            return c.isValid((int) StoreTimeouts.seconds(timeouts.healthCheck()));
         } catch (SQLException | RuntimeException e) {
             return false;
         }
