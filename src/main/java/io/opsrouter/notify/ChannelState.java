@@ -8,6 +8,7 @@ import io.opsrouter.watchdog.Progress;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -47,6 +48,7 @@ final class ChannelState {
     private final Map<Long, Held> held = new LinkedHashMap<>();
     private final Set<String> busyLanes = new HashSet<>();
     private final ArrayDeque<Held> blocked = new ArrayDeque<>();
+    private final Map<String, Stop> stopped = new HashMap<>();
     private int sending;
     /** Sends answered whose mark is not yet committed: a crash now would send them again, so they fill the window. */
     private int marking;
@@ -133,6 +135,33 @@ final class ChannelState {
         blocked.add(h);
         return false;
     }
+
+    /**
+     * A message of the lane was given back, due again at {@code until}: a later message of its lane claimed before
+     * then must wait as well, or it would overtake it (it was still pending, not behind it in this channel).
+     */
+    synchronized void stopped(Held h, Instant until, Instant now) {
+        stopped.values().removeIf(s -> !s.until().isAfter(now));
+        Stop earlier = stopped.get(h.lane());
+        if (earlier == null || earlier.id() >= h.row().id())
+            stopped.put(h.lane(), new Stop(h.row().id(), until));
+    }
+
+    /**
+     * Until when a claimed row must wait behind an earlier message of its lane that was given back, or null when it
+     * may go: it is that message itself (the lane goes on with it), an earlier one, or the wait is over.
+     */
+    synchronized Instant behindStopped(Held h, Instant now) {
+        Stop s = stopped.get(h.lane());
+        if (s == null || h.row().id() < s.id()) return null;
+        if (h.row().id() == s.id() || !s.until().isAfter(now)) {
+            stopped.remove(h.lane());
+            return null;
+        }
+        return s.until();
+    }
+
+    private record Stop(long id, Instant until) {}
 
     /** A row no longer held (its mark is written, or it was found lost). */
     synchronized void forget(long id) {

@@ -88,7 +88,7 @@ public record DispatchSettings(
         int failures = s.integer("notify.breaker.failures", "NOTIFY_BREAKER_FAILURES", 5, 1, 1000);
         Duration openFor = s.duration("notify.breaker.open-for", "NOTIFY_BREAKER_OPEN_FOR", Duration.ofSeconds(30));
         int inFlight = s.integer("notify.in-flight", "NOTIFY_IN_FLIGHT", 256, 1, MAX_IN_FLIGHT);
-        int sms = s.integer("notify.sms.in-flight", "NOTIFY_SMS_IN_FLIGHT", 4, 1, MAX_IN_FLIGHT);
+        int sms = s.integer("notify.sms.in-flight", "NOTIFY_SMS_IN_FLIGHT", 1, 1, MAX_IN_FLIGHT);
         positive(s, "notify.poll-interval", "NOTIFY_POLL_INTERVAL", poll);
         positive(s, "notify.send-timeout", "NOTIFY_SEND_TIMEOUT", timeout);
         positive(s, "notify.retry.initial", "NOTIFY_RETRY_INITIAL", initial);

@@ -71,7 +71,9 @@ final class MessageSender {
                 continue;
             }
             ChannelState.Held h = new ChannelState.Held(row, n, ChannelState.laneKey(n));
-            if (st.hold(h)) start(st, h);
+            Instant behind = st.behindStopped(h, clock.instant());
+            if (behind != null) giveBack(st, List.of(h), behind, null);
+            else if (st.hold(h)) start(st, h);
         }
     }
 
@@ -213,6 +215,7 @@ final class MessageSender {
      */
     private void stopLane(ChannelState st, ChannelState.Held h, Instant at, Mark own) {
         List<ChannelState.Held> behind = st.endedHoldingItsLane(h);
+        st.stopped(h, at, clock.instant());
         if (own != null) mark(st, h.row(), own);
         else giveBack(st, List.of(h), at, null);
         giveBack(st, behind, at, null);

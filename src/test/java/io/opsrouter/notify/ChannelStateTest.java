@@ -65,4 +65,39 @@ class ChannelStateTest {
         assertThat(st.ended(first)).contains(second);
         assertThat(st.free()).as("one in flight, one waiting for its mark").isEqualTo(2);
     }
+
+    @Test
+    void aLaterMessageOfALaneWhoseEarlierOneWasGivenBackWaitsUntilItIsDueAgain() {
+        ChannelState st = state(10);
+        Instant now = Instant.parse("2026-12-07T05:00:00Z");
+        Instant due = now.plusSeconds(2);
+        ChannelState.Held first = held(1, "g");
+        assertThat(st.hold(first)).isTrue();
+        st.endedHoldingItsLane(first);
+        st.stopped(first, due, now);
+
+        assertThat(st.behindStopped(held(2, "g"), now))
+                .as("a later message of the lane")
+                .isEqualTo(due);
+        assertThat(st.behindStopped(held(3, "other"), now)).as("another lane").isNull();
+        assertThat(st.behindStopped(held(2, "g"), due))
+                .as("once the earlier one is due again")
+                .isNull();
+    }
+
+    @Test
+    void theMessageGivenBackReopensItsLaneWhenItIsClaimedAgain() {
+        ChannelState st = state(10);
+        Instant now = Instant.parse("2026-12-07T05:00:00Z");
+        ChannelState.Held first = held(5, "g");
+        st.stopped(first, now.plusSeconds(2), now);
+
+        assertThat(st.behindStopped(held(4, "g"), now))
+                .as("an earlier message never waits")
+                .isNull();
+        assertThat(st.behindStopped(held(5, "g"), now)).as("the message itself").isNull();
+        assertThat(st.behindStopped(held(6, "g"), now))
+                .as("the lane goes on behind it")
+                .isNull();
+    }
 }

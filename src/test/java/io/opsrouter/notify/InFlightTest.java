@@ -200,11 +200,11 @@ class InFlightTest {
     }
 
     @Test
-    void channelsDefaultTo256InFlightSmsToFourAndTheLogFileToOne() {
+    void channelsDefaultTo256InFlightSmsAndTheLogFileToOne() {
         DispatchSettings d = DispatchSettings.from(new SettingsSource(home, Map.of(), Map.of(), new Env(Map.of())));
         assertThat(d.inFlight(ChannelName.SLACK)).isEqualTo(256);
         assertThat(d.inFlight(ChannelName.WEBHOOK)).isEqualTo(256);
-        assertThat(d.inFlight(ChannelName.SMS)).isEqualTo(4);
+        assertThat(d.inFlight(ChannelName.SMS)).isEqualTo(1);
         assertThat(d.inFlight(ChannelName.LOG)).isEqualTo(1);
         DispatchSettings one = DispatchSettings.from(
                 new SettingsSource(home, Map.of(), Map.of(), new Env(Map.of("NOTIFY_IN_FLIGHT", "1"))));
