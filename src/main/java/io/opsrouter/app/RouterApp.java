@@ -124,6 +124,18 @@ public final class RouterApp implements AutoCloseable {
         p.setProperty("camel.main.streamCachingEnabled", "false");
         p.setProperty("camel.main.shutdownTimeout", "10");
         p.setProperty("camel.main.jmxEnabled", "false");
+        // a stop waits for each seda consumer's poll to time out (1 s by default) before the route stops; what a
+        // shorter poll costs is a wake-up per channel every 100 ms
+        p.setProperty("camel.component.seda.defaultPollTimeout", "100");
+        // Quartz runs four jobs: the three backups (routes/backups.yaml) and their scheduler's heartbeat
+        // (routes/heartbeats.yaml); a thread each, so backups that overlap never hold the heartbeat back (Quartz's
+        // default is ten threads, idle but for a few seconds a day); no JMX (Camel's is off too)
+        p.setProperty("camel.component.quartz.enableJmx", "false");
+        p.setProperty(
+                "camel.component.quartz.properties[org.quartz.threadPool.class]", "org.quartz.simpl.SimpleThreadPool");
+        p.setProperty("camel.component.quartz.properties[org.quartz.threadPool.threadCount]", "4");
+        p.setProperty("camel.component.quartz.properties[org.quartz.jobStore.class]", "org.quartz.simpl.RAMJobStore");
+        p.setProperty("camel.component.quartz.properties[org.quartz.jobStore.misfireThreshold]", "60000");
         p.setProperty("camel.metrics.enabled", "true");
         p.setProperty("camel.metrics.enableRoutePolicy", "true");
         // the exchange notifier searches every meter on each exchange: with thousands of probe meters it cost

@@ -35,7 +35,13 @@ public final class RunCommand implements Callable<Integer> {
             app.stop();
             return 0;
         }
-        Runtime.getRuntime().addShutdownHook(new Thread(app::stop, "ops-router-shutdown"));
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            app.stop();
+                            IdleSelectors.release();
+                        },
+                        "ops-router-shutdown"));
         app.awaitStop();
         return 0;
     }

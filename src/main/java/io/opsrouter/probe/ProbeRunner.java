@@ -5,11 +5,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.EnumMap;
 import java.util.Map;
-import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -30,12 +28,12 @@ public final class ProbeRunner implements AutoCloseable {
         this.clock = clock;
         this.targetDb = targetDb;
         AtomicInteger n = new AtomicInteger();
-        this.workers = new ThreadPoolExecutor(
-                workerCount, workerCount, 60, TimeUnit.SECONDS, new ArrayBlockingQueue<>(20_000), r -> {
-                    Thread t = new Thread(r, "probe-worker-" + n.incrementAndGet());
-                    t.setDaemon(true);
-                    return t;
-                });
+        // as many threads as probes run at once, up to workerCount; idle ones end after a minute
+        this.workers = ElasticPool.create(workerCount, 20_000, Duration.ofSeconds(60), r -> {
+            Thread t = new Thread(r, "probe-worker-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
         probers.put(Kind.HTTP, new HttpProber(bodyLimit));
         probers.put(Kind.TLS, new TlsProber(workers, clock));
         probers.put(Kind.TCP, new TcpProber(workers));
