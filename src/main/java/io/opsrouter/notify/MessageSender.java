@@ -142,18 +142,21 @@ final class MessageSender {
         });
         meters.sent(st.name(), n, now);
         if (st.health.isFailing()) sideWork.execute(st.health::delivered);
-        Duration late = Duration.between(row.createdAt(), now);
-        LOG.info(
-                "{} delivered {} {} to {} (attempt {}, {}{})",
-                st.name(),
-                n.kind().label(),
-                alertNames(n),
-                n.recipient() == null || n.recipient().name() == null
-                        ? st.name()
-                        : n.recipient().name(),
-                attempt,
-                row.idempotencyKey(),
-                late.compareTo(Duration.ofMinutes(1)) >= 0 ? ", " + late.toSeconds() + " s late" : "");
+        // one line per delivered message (issue 20); built only when INFO is on
+        if (LOG.isInfoEnabled()) {
+            Duration late = Duration.between(row.createdAt(), now);
+            LOG.info(
+                    "{} delivered {} {} to {} (attempt {}, {}{})",
+                    st.name(),
+                    n.kind().label(),
+                    alertNames(n),
+                    n.recipient() == null || n.recipient().name() == null
+                            ? st.name()
+                            : n.recipient().name(),
+                    attempt,
+                    row.idempotencyKey(),
+                    late.compareTo(Duration.ofMinutes(1)) >= 0 ? ", " + late.toSeconds() + " s late" : "");
+        }
         next(st, h);
     }
 
