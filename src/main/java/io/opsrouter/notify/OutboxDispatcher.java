@@ -214,7 +214,8 @@ public final class OutboxDispatcher implements ChannelDirectory {
             // window is free rather than claiming a row or two per answer; a rate limit's few tokens are claimed at
             // once
             if (want == room && want < Math.min(settings.claimSize(), st.window / 2) && st.busy() > 0) return;
-            List<OutboxRow> rows = queue.claim(st.name(), others, want, now, settings.lease());
+            List<OutboxRow> rows =
+                    queue.claim(st.name(), others, want, now, settings.lease(), st.expiredScanDue(nanos));
             if (rows.isEmpty()) {
                 st.rateWaitEnded(nanos);
                 return;
