@@ -55,6 +55,11 @@ final class ChannelState {
 
     private int failuresInARow;
     private long rateWaitSince;
+    /** When a claim last looked for rows whose lease ran out (monotonic nanoseconds; 0: never). */
+    private long expiredScanAt;
+
+    /** How often a claim also looks for claimed rows whose lease ran out (a crashed claimer's). */
+    static final long EXPIRED_SCAN_NANOS = TimeUnit.SECONDS.toNanos(1);
 
     ChannelState(Channel channel, ChannelHealth health, TokenBucket bucket, int window, Progress progress) {
         this.channel = channel;
@@ -232,6 +237,16 @@ final class ChannelState {
 
     synchronized int failuresInARow() {
         return failuresInARow;
+    }
+
+    /**
+     * Whether this claim also looks for rows whose lease ran out: at most once a second (the first claim does), so
+     * such a row is due again at most a second after its lease, and the other claims read only pending rows.
+     */
+    synchronized boolean expiredScanDue(long nanos) {
+        if (expiredScanAt != 0 && nanos - expiredScanAt < EXPIRED_SCAN_NANOS) return false;
+        expiredScanAt = nanos;
+        return true;
     }
 
     /** The channel had rows to send and no token: from when, in monotonic nanoseconds (0: not waiting). */

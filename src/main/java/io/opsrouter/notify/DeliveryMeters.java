@@ -15,7 +15,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.Map;
-import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The delivery meters: sent and failed per channel, signal-to-delivery time, the outbox's depth and oldest age,
@@ -25,6 +25,59 @@ final class DeliveryMeters {
     private final MeterRegistry meters;
     private final OutboxQueue queue;
     private final Clock clock;
+
+    /** Each channel's meters, looked up once: a delivered message costs no tag lookup. */
+    private final Map<ChannelName, PerChannel> perChannel = new ConcurrentHashMap<>();
+
+    /** Registered when first used, as before: a channel that never waited on its rate limit shows no such meter. */
+    private final class PerChannel {
+        private final ChannelName channel;
+        private volatile Counter sent;
+        private volatile Timer signalToDelivery;
+        private volatile Counter rateLimitWait;
+        final Map<String, Counter> failed = new ConcurrentHashMap<>();
+
+        PerChannel(ChannelName channel) {
+            this.channel = channel;
+        }
+
+        // a race registers twice and gets the same meter back: the registry keeps one per name and tags
+        Counter sent() {
+            Counter c = sent;
+            if (c == null)
+                sent = c = Counter.builder(MeterNames.NOTIFICATIONS_SENT)
+                        .tag("channel", channel.id())
+                        .description("Notifications delivered")
+                        .register(meters);
+            return c;
+        }
+
+        Timer signalToDelivery() {
+            Timer t = signalToDelivery;
+            if (t == null)
+                signalToDelivery = t = Timer.builder(MeterNames.SIGNAL_TO_DELIVERY)
+                        .tag("channel", channel.id())
+                        .description("From the signal to the delivery of its message")
+                        .publishPercentileHistogram()
+                        .register(meters);
+            return t;
+        }
+
+        Counter rateLimitWait() {
+            Counter c = rateLimitWait;
+            if (c == null)
+                rateLimitWait = c = Counter.builder(MeterNames.RATE_LIMIT_WAIT)
+                        .tag("channel", channel.id())
+                        .baseUnit("seconds")
+                        .description("Time spent waiting on a channel's rate limit or Retry-After")
+                        .register(meters);
+            return c;
+        }
+    }
+
+    private PerChannel of(ChannelName channel) {
+        return perChannel.computeIfAbsent(channel, PerChannel::new);
+    }
 
     DeliveryMeters(MeterRegistry meters, OutboxQueue queue, Clock clock) {
         this.meters = meters;
@@ -40,47 +93,37 @@ final class DeliveryMeters {
     }
 
     void sent(ChannelName channel, Notification n, Instant at) {
-        Counter.builder(MeterNames.NOTIFICATIONS_SENT)
-                .tag("channel", channel.id())
-                .description("Notifications delivered")
-                .register(meters)
-                .increment();
+        PerChannel m = of(channel);
+        m.sent().increment();
         if (n.kind() == Notification.Kind.FIRING
                 || n.kind() == Notification.Kind.RESOLVED
                 || n.kind() == Notification.Kind.CHANNEL_FAILURE) {
-            n.alerts().stream()
-                    .map(AlertView::lastSeen)
-                    .filter(Objects::nonNull)
-                    .max(Instant::compareTo)
-                    .ifPresent(seen -> Timer.builder(MeterNames.SIGNAL_TO_DELIVERY)
-                            .tag("channel", channel.id())
-                            .description("From the signal to the delivery of its message")
-                            .publishPercentileHistogram()
-                            .register(meters)
-                            .record(
-                                    Duration.between(seen, at).isNegative()
-                                            ? Duration.ZERO
-                                            : Duration.between(seen, at)));
+            Instant seen = null;
+            for (AlertView a : n.alerts()) {
+                Instant s = a.lastSeen();
+                if (s != null && (seen == null || s.isAfter(seen))) seen = s;
+            }
+            if (seen != null)
+                m.signalToDelivery().record(seen.isAfter(at) ? Duration.ZERO : Duration.between(seen, at));
         }
     }
 
     /** Time a channel with messages to send spent waiting on its rate limit or a Retry-After. */
     void rateLimitWait(ChannelName channel, Duration waited) {
         if (waited.isZero() || waited.isNegative()) return;
-        Counter.builder(MeterNames.RATE_LIMIT_WAIT)
-                .tag("channel", channel.id())
-                .baseUnit("seconds")
-                .description("Time spent waiting on a channel's rate limit or Retry-After")
-                .register(meters)
-                .increment(waited.toNanos() / 1e9);
+        of(channel).rateLimitWait().increment(waited.toNanos() / 1e9);
     }
 
     void failed(ChannelName channel, String reason) {
-        Counter.builder(MeterNames.NOTIFICATIONS_FAILED)
-                .tag("channel", channel.id())
-                .tag("reason", reason)
-                .description("Failed delivery attempts")
-                .register(meters)
+        of(channel)
+                .failed
+                .computeIfAbsent(
+                        String.valueOf(reason),
+                        r -> Counter.builder(MeterNames.NOTIFICATIONS_FAILED)
+                                .tag("channel", channel.id())
+                                .tag("reason", r)
+                                .description("Failed delivery attempts")
+                                .register(meters))
                 .increment();
     }
 

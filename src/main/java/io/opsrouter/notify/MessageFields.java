@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Predicate;
 import java.util.stream.Collectors;
 
 /**
@@ -39,6 +40,16 @@ final class MessageFields {
      * @param late how late the message goes out (after a channel outage), or null when it is on time
      */
     static Map<String, String> of(Notification n, ZoneId zone, Duration late) {
+        return of(n, zone, late, field -> true);
+    }
+
+    /**
+     * Only the fields {@code wanted} accepts among the lists and formatted times ({@code labels}, {@code values},
+     * {@code annotations}, {@code alerts}, {@code firstSeen}, {@code lastSeen}, {@code firstSeenLocal}, and the
+     * entries under {@code labels.}, {@code values.}, {@code annotations.}), which cost the most and few templates
+     * name; every other field is always there (the facts and event lines are built from them).
+     */
+    static Map<String, String> of(Notification n, ZoneId zone, Duration late, Predicate<String> wanted) {
         Map<String, String> f = new HashMap<>();
         f.put("severity", nz(n.severity()));
         f.put("kind", n.kind() == null ? "" : n.kind().label());
@@ -62,18 +73,22 @@ final class MessageFields {
             f.put("status", nz(a.status()));
             f.put("fingerprint", nz(a.fingerprint()));
             f.put("id", nz(a.id()));
-            f.put("firstSeen", io.opsrouter.log.LogZone.format(a.firstSeen()));
-            f.put("lastSeen", io.opsrouter.log.LogZone.format(a.lastSeen()));
-            f.put(
-                    "firstSeenLocal",
-                    a.firstSeen() == null ? "" : DATE_TIME.format(a.firstSeen().atZone(zone)));
-            f.put("labels", pairs(a.labels()));
-            f.put("values", readable(a.values()));
+            if (wanted.test("firstSeen")) f.put("firstSeen", io.opsrouter.log.LogZone.format(a.firstSeen()));
+            if (wanted.test("lastSeen")) f.put("lastSeen", io.opsrouter.log.LogZone.format(a.lastSeen()));
+            if (wanted.test("firstSeenLocal"))
+                f.put(
+                        "firstSeenLocal",
+                        a.firstSeen() == null
+                                ? ""
+                                : DATE_TIME.format(a.firstSeen().atZone(zone)));
+            if (wanted.test("labels")) f.put("labels", pairs(a.labels()));
+            if (wanted.test("values")) f.put("values", readable(a.values()));
             f.put("value", value(a, notes));
-            f.put("annotations", pairs(notes));
-            put(f, "labels.", a.labels());
-            if (a.values() != null) a.values().forEach((k, v) -> f.put("values." + k, readable(k, v)));
-            put(f, "annotations.", notes);
+            if (wanted.test("annotations")) f.put("annotations", pairs(notes));
+            if (wanted.test("labels.")) put(f, "labels.", a.labels());
+            if (a.values() != null && wanted.test("values."))
+                a.values().forEach((k, v) -> f.put("values." + k, readable(k, v)));
+            if (wanted.test("annotations.")) put(f, "annotations.", notes);
             Instant ackedAt = instant(notes.get("acknowledged_at"));
             Instant resolvedAt = instant(notes.get("resolved_at"));
             String ackedBy = ackedBy(notes);
@@ -103,13 +118,16 @@ final class MessageFields {
             f.put("name", "");
             f.put("runbook", "");
         }
-        f.put(
-                "alerts",
-                alerts.stream()
-                        .map(a -> "- " + nz(a.name())
-                                + (a.summary() == null || a.summary().isBlank() ? "" : ": " + a.summary())
-                                + (a.labels() == null || a.labels().isEmpty() ? "" : " (" + pairs(a.labels()) + ")"))
-                        .collect(Collectors.joining("\n")));
+        if (wanted.test("alerts"))
+            f.put(
+                    "alerts",
+                    alerts.stream()
+                            .map(a -> "- " + nz(a.name())
+                                    + (a.summary() == null || a.summary().isBlank() ? "" : ": " + a.summary())
+                                    + (a.labels() == null || a.labels().isEmpty()
+                                            ? ""
+                                            : " (" + pairs(a.labels()) + ")"))
+                            .collect(Collectors.joining("\n")));
         f.put("facts", facts(f, n.kind()));
         newAlerts(f, n);
         return f;

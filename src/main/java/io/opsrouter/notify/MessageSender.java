@@ -1,5 +1,6 @@
 package io.opsrouter.notify;
 
+import com.fasterxml.jackson.databind.ObjectReader;
 import io.opsrouter.app.Json;
 import io.opsrouter.notify.channel.HttpPost;
 import io.opsrouter.outbox.Notification;
@@ -28,6 +29,8 @@ import org.slf4j.LoggerFactory;
  */
 final class MessageSender {
     private static final Logger LOG = LoggerFactory.getLogger(MessageSender.class);
+    /** A reader bound to the payload's type once, not looked up per row. */
+    private static final ObjectReader PAYLOAD = Json.MAPPER.readerFor(Notification.class);
 
     private final MessageTemplates templates;
     private final RetryPolicy retry;
@@ -65,7 +68,7 @@ final class MessageSender {
         for (OutboxRow row : rows) {
             Notification n;
             try {
-                n = Json.MAPPER.readValue(row.payload(), Notification.class);
+                n = PAYLOAD.readValue(row.payload());
             } catch (Exception e) {
                 unreadable(st, row, e);
                 continue;
@@ -144,18 +147,21 @@ final class MessageSender {
         });
         meters.sent(st.name(), n, now);
         if (st.health.isFailing()) sideWork.execute(st.health::delivered);
-        Duration late = Duration.between(row.createdAt(), now);
-        LOG.info(
-                "{} delivered {} {} to {} (attempt {}, {}{})",
-                st.name(),
-                n.kind().label(),
-                alertNames(n),
-                n.recipient() == null || n.recipient().name() == null
-                        ? st.name()
-                        : n.recipient().name(),
-                attempt,
-                row.idempotencyKey(),
-                late.compareTo(Duration.ofMinutes(1)) >= 0 ? ", " + late.toSeconds() + " s late" : "");
+        // one line per delivered message (issue 20); built only when INFO is on
+        if (LOG.isInfoEnabled()) {
+            Duration late = Duration.between(row.createdAt(), now);
+            LOG.info(
+                    "{} delivered {} {} to {} (attempt {}, {}{})",
+                    st.name(),
+                    n.kind().label(),
+                    alertNames(n),
+                    n.recipient() == null || n.recipient().name() == null
+                            ? st.name()
+                            : n.recipient().name(),
+                    attempt,
+                    row.idempotencyKey(),
+                    late.compareTo(Duration.ofMinutes(1)) >= 0 ? ", " + late.toSeconds() + " s late" : "");
+        }
         next(st, h);
     }
 

@@ -62,6 +62,8 @@ public final class MessageTemplate {
     private final String file;
     private final List<Line> subject;
     private final List<List<Line>> lines;
+    /** The fields the subject and text name, and {@code labels.}, {@code values.}, {@code annotations.} when one of theirs is. */
+    private final Set<String> names;
 
     private record Line(String literal, String field) {}
 
@@ -69,6 +71,25 @@ public final class MessageTemplate {
         this.file = file;
         this.subject = subject;
         this.lines = lines;
+        Set<String> n = new java.util.HashSet<>();
+        List<List<Line>> all = new ArrayList<>(lines);
+        if (subject != null) all.add(subject);
+        for (List<Line> line : all) {
+            for (Line part : line) {
+                if (part.field() == null) continue;
+                n.add(part.field());
+                for (String p : MAP_PREFIXES) if (part.field().startsWith(p)) n.add(p);
+            }
+        }
+        this.names = Set.copyOf(n);
+    }
+
+    /**
+     * Whether the template names {@code field} (or, for {@code labels.}, {@code values.}, {@code annotations.}, one
+     * of their entries): a field no template line names need not be computed.
+     */
+    public boolean uses(String field) {
+        return names.contains(field);
     }
 
     /** Parses {@code text}; errors name {@code file} and the line. */

@@ -33,6 +33,13 @@ public final class MessageTemplates {
 
     static final String BUILT_IN_DIGEST_EMAIL = "Subject: [${severity}] ${summary}\n" + BUILT_IN_DIGEST;
 
+    // the built-in templates, parsed once (a template is immutable)
+    private static final MessageTemplate PARSED = MessageTemplate.parse("built-in", BUILT_IN, false);
+    private static final MessageTemplate PARSED_EMAIL = MessageTemplate.parse("built-in", BUILT_IN_EMAIL, true);
+    private static final MessageTemplate PARSED_DIGEST = MessageTemplate.parse("built-in", BUILT_IN_DIGEST, false);
+    private static final MessageTemplate PARSED_DIGEST_EMAIL =
+            MessageTemplate.parse("built-in", BUILT_IN_DIGEST_EMAIL, true);
+
     private volatile Map<String, MessageTemplate> byKey;
     private volatile ZoneId zone;
 
@@ -114,11 +121,7 @@ public final class MessageTemplates {
         Map<String, MessageTemplate> m = byKey;
         MessageTemplate t = m.get(channel + "-" + severity);
         if (t == null) t = m.get(channel);
-        if (t == null) {
-            t = ChannelName.EMAIL.id().equals(channel)
-                    ? MessageTemplate.parse("built-in", BUILT_IN_EMAIL, true)
-                    : MessageTemplate.parse("built-in", BUILT_IN, false);
-        }
+        if (t == null) t = ChannelName.EMAIL.id().equals(channel) ? PARSED_EMAIL : PARSED;
         return t;
     }
 
@@ -126,9 +129,7 @@ public final class MessageTemplates {
     MessageTemplate forDigest(String channel) {
         MessageTemplate t = byKey.get(channel + "-digest");
         if (t != null) return t;
-        return ChannelName.EMAIL.id().equals(channel)
-                ? MessageTemplate.parse("built-in", BUILT_IN_DIGEST_EMAIL, true)
-                : MessageTemplate.parse("built-in", BUILT_IN_DIGEST, false);
+        return ChannelName.EMAIL.id().equals(channel) ? PARSED_DIGEST_EMAIL : PARSED_DIGEST;
     }
 
     private MessageTemplate template(String channel, Notification n) {
@@ -151,7 +152,7 @@ public final class MessageTemplates {
 
     private RenderedMessage renderAs(String channel, Notification n, Duration late) {
         MessageTemplate t = template(channel, n);
-        Map<String, String> fields = MessageFields.of(n, zone, late);
+        Map<String, String> fields = MessageFields.of(n, zone, late, t::uses);
         String text = t.render(fields);
         // an SMS stays GSM-7 (160 characters a segment): one µ or curly quote would make it UCS-2 (70)
         if (ChannelName.SMS.id().equals(channel)) text = SmsSegment.toGsm7(text);

@@ -172,8 +172,21 @@ public final class OutboxDispatcher implements ChannelDirectory {
         if (s == null || !running) return;
         ProducerTemplate p = producer;
         Endpoint q = s.queue;
-        if (p != null && q != null && !s.waiting(clock.instant()))
+        // a wake that would find nothing to claim costs no exchange: the answer or mark that frees room wakes again
+        if (p != null && q != null && !s.waiting(clock.instant()) && !waitsForRoom(s, System.nanoTime()))
             p.sendBody(q, s.name().id());
+    }
+
+    /**
+     * True when a claim now would take nothing though rows may be due: sends in flight or marks on their way (whose
+     * ends wake the channel) leave less than half the window free, so the claim waits for more room rather than
+     * claiming a row or two per answer. A rate limit's few tokens, or a circuit that is not closed, never wait here.
+     */
+    private boolean waitsForRoom(ChannelState st, long nanos) {
+        if (!st.health.closed()) return false;
+        int room = st.free();
+        int want = Math.min(Math.min(room, st.bucket.available(nanos)), settings.claimSize());
+        return want > 0 && want == room && want < Math.min(settings.claimSize(), st.window / 2) && st.busy() > 0;
     }
 
     /**
@@ -201,7 +214,8 @@ public final class OutboxDispatcher implements ChannelDirectory {
             // window is free rather than claiming a row or two per answer; a rate limit's few tokens are claimed at
             // once
             if (want == room && want < Math.min(settings.claimSize(), st.window / 2) && st.busy() > 0) return;
-            List<OutboxRow> rows = queue.claim(st.name(), others, want, now, settings.lease());
+            List<OutboxRow> rows =
+                    queue.claim(st.name(), others, want, now, settings.lease(), st.expiredScanDue(nanos));
             if (rows.isEmpty()) {
                 st.rateWaitEnded(nanos);
                 return;

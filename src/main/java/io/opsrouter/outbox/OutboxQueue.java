@@ -30,6 +30,8 @@ public final class OutboxQueue {
     /** The claim order: one index range per severity (outbox_claim_severity), then whatever else was written. */
     static final List<String> SEVERITIES = List.of("P1", "P2", "P3");
 
+    private static final List<String> PENDING = List.of("pending");
+    private static final List<String> PENDING_AND_EXPIRED = List.of("pending", "sending");
     private static final String COLUMNS =
             "SELECT id, idempotency_key, channel, severity, payload, attempts, created_at FROM outbox";
     private static final String RANK = "CASE severity WHEN 'P1' THEN 1 WHEN 'P2' THEN 2 WHEN 'P3' THEN 3 ELSE 4 END";
@@ -49,6 +51,21 @@ public final class OutboxQueue {
      */
     public List<OutboxRow> claim(
             ChannelName channel, Collection<ChannelName> others, int limit, Instant now, Duration lease) {
+        return claim(channel, others, limit, now, lease, true);
+    }
+
+    /**
+     * The same; with {@code expired} false, a channel's own claim looks only at pending rows, not for claimed rows
+     * whose lease ran out (a crashed claimer's): that search reads every row the channel has in flight to find
+     * none, so the delivery loop runs it once a second rather than with every claim.
+     */
+    public List<OutboxRow> claim(
+            ChannelName channel,
+            Collection<ChannelName> others,
+            int limit,
+            Instant now,
+            Duration lease,
+            boolean expired) {
         if (limit <= 0) return List.of();
         OffsetDateTime nowTs = ts(now);
         OffsetDateTime until = ts(now.plus(lease));
@@ -56,8 +73,9 @@ public final class OutboxQueue {
         // a claim lost in a crash leaves its rows due again at once instead of after the lease: either way they
         // go out again after the restart, so nothing waits for it to be in the file
         return store.inTransactionUndurable(c -> {
-            List<OutboxRow> rows =
-                    others == null ? own(c, channel, limit, nowTs) : fallback(c, channel, others, limit, nowTs);
+            List<OutboxRow> rows = others == null
+                    ? own(c, channel, limit, nowTs, expired)
+                    : fallback(c, channel, others, limit, nowTs);
             if (rows.isEmpty()) return rows;
             // the WHERE repeats the due test: on H2, FOR UPDATE waits instead of skipping, and a row another
             // claimer took meanwhile must not be taken again
@@ -96,7 +114,8 @@ public final class OutboxQueue {
      * The channel's own due rows: per severity, the pending rows and the claimed ones whose lease ran out, each one
      * ordered index range, merged oldest first. The cost stays that of the rows taken, however deep the backlog.
      */
-    private List<OutboxRow> own(Connection c, ChannelName channel, int limit, OffsetDateTime now) throws SQLException {
+    private List<OutboxRow> own(Connection c, ChannelName channel, int limit, OffsetDateTime now, boolean expired)
+            throws SQLException {
         List<OutboxRow> rows = new ArrayList<>();
         for (int rank = 0; rank <= SEVERITIES.size() && rows.size() < limit; rank++) {
             String sev = rank < SEVERITIES.size() ? "severity = ?" : "severity NOT IN ('P1', 'P2', 'P3')";
@@ -105,7 +124,7 @@ public final class OutboxQueue {
                     : new Object[] {channel.id(), now};
             int want = limit - rows.size();
             List<OutboxRow> one = new ArrayList<>();
-            for (String status : List.of("pending", "sending")) {
+            for (String status : expired ? PENDING_AND_EXPIRED : PENDING) {
                 one.addAll(select(
                         c,
                         "channel = ? AND status = '" + status + "' AND " + sev + " AND next_attempt_at <= ?",

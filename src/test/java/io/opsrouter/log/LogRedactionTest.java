@@ -22,4 +22,18 @@ class LogRedactionTest {
         String plain = "backup full written: /srv/ops/full.zip (1234 bytes, 99 rows)";
         assertThat(LogRedaction.redact(plain)).isSameAs(plain);
     }
+
+    @Test
+    void eachRuleStillMatchesInAnyCaseThoughMostLinesSkipItsSearch() {
+        assertThat(LogRedaction.redact("AUTHORIZATION: BASIC QUMwMTIzOnR3aWxpby10b2tlbg=="))
+                .isEqualTo("AUTHORIZATION: BASIC ***");
+        assertThat(LogRedaction.redact("header BeArEr abcdefgh12345678")).isEqualTo("header BeArEr ***");
+        assertThat(LogRedaction.redact("GET /x;API_KEY=s3cret")).isEqualTo("GET /x;API_KEY=***");
+        assertThat(LogRedaction.containsIgnoreCase("x-Authorization", "authorization"))
+                .isTrue();
+        assertThat(LogRedaction.containsIgnoreCase("autho", "authorization")).isFalse();
+        String delivered =
+                "webhook delivered firing P3 bk500251 #mxct3ssw-2c5e to webhook (attempt 1, fire:4a08:1:webhook:-)";
+        assertThat(LogRedaction.redact(delivered)).isSameAs(delivered);
+    }
 }

@@ -36,6 +36,17 @@ class ChannelStateTest {
     }
 
     @Test
+    void claimsLookForExpiredLeasesOnceASecond() {
+        ChannelState st = state(3);
+        long t = 5_000_000_000L;
+        assertThat(st.expiredScanDue(t)).as("the first claim looks").isTrue();
+        assertThat(st.expiredScanDue(t + 1)).isFalse();
+        assertThat(st.expiredScanDue(t + ChannelState.EXPIRED_SCAN_NANOS - 1)).isFalse();
+        assertThat(st.expiredScanDue(t + ChannelState.EXPIRED_SCAN_NANOS)).isTrue();
+        assertThat(st.expiredScanDue(t + ChannelState.EXPIRED_SCAN_NANOS + 1)).isFalse();
+    }
+
+    @Test
     void anAnsweredSendHoldsItsPlaceInTheWindowUntilItsMarkIsCommitted() {
         ChannelState st = state(3);
         ChannelState.Held a = held(1, "a");

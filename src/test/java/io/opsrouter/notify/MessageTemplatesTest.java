@@ -74,6 +74,21 @@ class MessageTemplatesTest {
     }
 
     @Test
+    void aMessageComputesTheListsItsTemplateNamesAndRendersAsWithEveryField() {
+        Notification n = Notifications.of("k3", "slack", new Recipient("Ana", "+15145550123", null), "P1", "Site down");
+        MessageTemplate t = MessageTemplate.parse("t", "${summary} ${labels.service}\n${alerts}", false);
+        assertThat(t.uses("labels.")).isTrue();
+        assertThat(t.uses("alerts")).isTrue();
+        assertThat(t.uses("annotations")).isFalse();
+        Map<String, String> some = MessageFields.of(n, java.time.ZoneOffset.UTC, null, t::uses);
+        assertThat(some)
+                .containsEntry("labels.service", "web")
+                .containsKey("alerts")
+                .doesNotContainKeys("annotations", "annotations.description", "values.status", "firstSeenLocal");
+        assertThat(t.render(some)).isEqualTo(t.render(MessageFields.of(n)));
+    }
+
+    @Test
     void timesAreInTheBusinessZoneWithTheirOffset() {
         java.time.ZoneId before = io.opsrouter.log.LogZone.zone();
         try {

@@ -102,6 +102,25 @@ class OutboxQueueTest {
 
     @ParameterizedTest
     @EnumSource(Dialect.class)
+    void aClaimOfPendingRowsOnlyLeavesExpiredLeasesToTheNextFullClaim(Dialect dialect) throws Exception {
+        onStore(dialect, store -> {
+            enqueue(store, T0, note("e-1", "P1"));
+            OutboxQueue q = new OutboxQueue(store);
+            assertThat(q.claim(ChannelName.SLACK, null, 10, T0, Duration.ofSeconds(30)))
+                    .hasSize(1);
+            enqueue(store, T0.plusSeconds(1), note("e-2", "P3"));
+            Instant later = T0.plusSeconds(31);
+            assertThat(keys(q.claim(ChannelName.SLACK, null, 10, later, Duration.ofSeconds(30), false)))
+                    .as("pending rows only")
+                    .containsExactly("e-2");
+            assertThat(keys(q.claim(ChannelName.SLACK, null, 10, later, Duration.ofSeconds(30), true)))
+                    .as("the expired lease, with the next full claim")
+                    .containsExactly("e-1");
+        });
+    }
+
+    @ParameterizedTest
+    @EnumSource(Dialect.class)
     void aClaimerWhoseLeaseRanOutCannotMarkRenewOrReleaseTheRowsAnotherClaimerTook(Dialect dialect) throws Exception {
         onStore(dialect, store -> {
             enqueue(store, T0, note("f-1", "P1"), note("f-2", "P1"));

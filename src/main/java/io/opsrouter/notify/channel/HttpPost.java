@@ -54,11 +54,22 @@ public final class HttpPost implements AutoCloseable {
 
     /** Sends; completes with the response body for a 2xx, or exceptionally with a {@link ChannelException}. */
     public CompletableFuture<String> postAsync(String url, Map<String, String> headers, String body) {
+        URI uri;
+        try {
+            uri = URI.create(url);
+        } catch (IllegalArgumentException e) {
+            return CompletableFuture.failedFuture(
+                    ChannelException.permanent("bad_request", "cannot build the request: " + e.getMessage(), e));
+        }
+        return postAsync(uri, headers, body.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** The same with the body already UTF-8 bytes, to a URI parsed once by the caller. */
+    public CompletableFuture<String> postAsync(URI uri, Map<String, String> headers, byte[] body) {
         HttpRequest request;
         try {
-            HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url))
-                    .timeout(timeout)
-                    .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8));
+            HttpRequest.Builder b =
+                    HttpRequest.newBuilder(uri).timeout(timeout).POST(HttpRequest.BodyPublishers.ofByteArray(body));
             headers.forEach(b::header);
             request = b.build();
         } catch (IllegalArgumentException e) {

@@ -6,6 +6,7 @@ import io.opsrouter.notify.ChannelException;
 import io.opsrouter.notify.ChannelSetup;
 import io.opsrouter.notify.RenderedMessage;
 import io.opsrouter.outbox.ChannelName;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.HexFormat;
@@ -30,12 +31,24 @@ public final class WebhookChannel implements Channel {
     private final byte[] secret;
     private final HttpPost http;
     private final Clock clock;
+    /** The URL parsed once (null when it does not parse: each send then fails as the request could not be built). */
+    private final URI uri;
+    /** One keyed MAC per sending thread: looking the algorithm up and keying it cost more than the signature. */
+    private final ThreadLocal<Mac> mac;
 
     public WebhookChannel(String url, String secret, HttpPost http, Clock clock) {
         this.url = url;
         this.secret = secret.getBytes(StandardCharsets.UTF_8);
         this.http = http;
         this.clock = clock;
+        this.mac = ThreadLocal.withInitial(() -> keyed(this.secret));
+        URI u;
+        try {
+            u = URI.create(url);
+        } catch (IllegalArgumentException e) {
+            u = null;
+        }
+        this.uri = u;
     }
 
     /** On when WEBHOOK_URL or WEBHOOK_SECRET is set; then both are needed, the secret 16 characters or more. */
@@ -86,21 +99,47 @@ public final class WebhookChannel implements Channel {
         body.put("ackUrl", m.notification().ackUrl());
         body.put("recipient", m.recipient());
         body.put("alerts", m.notification().alerts());
-        String json = Json.write(body);
+        // the body as UTF-8 bytes once: signed and sent as they are, with no copy of the text per step
+        byte[] json;
+        try {
+            json = Json.MAPPER.writeValueAsBytes(body);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
         String ts = Long.toString(clock.instant().getEpochSecond());
         Map<String, String> headers = new LinkedHashMap<>();
         headers.put("Content-Type", "application/json");
         headers.put("Idempotency-Key", m.idempotencyKey());
         headers.put(TIMESTAMP_HEADER, ts);
-        headers.put(SIGNATURE_HEADER, "sha256=" + sign(secret, ts + "." + json));
-        return http.postAsync(url, headers, json).thenApply(answer -> null);
+        headers.put(SIGNATURE_HEADER, "sha256=" + sign(mac.get(), ts, json));
+        if (uri == null) {
+            return java.util.concurrent.CompletableFuture.failedFuture(ChannelException.permanent(
+                    "bad_request", "cannot build the request: the webhook URL does not parse", null));
+        }
+        return http.postAsync(uri, headers, json).thenApply(answer -> null);
     }
 
     public static String sign(byte[] secret, String payload) {
+        return sign(keyed(secret), payload);
+    }
+
+    private static String sign(Mac mac, String payload) {
+        // doFinal resets the MAC to its key: the next signature starts clean
+        return HexFormat.of().formatHex(mac.doFinal(payload.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    /** {@link #sign(byte[], String)} of {@code <timestamp>.<body>}, the body already UTF-8. */
+    private static String sign(Mac mac, String timestamp, byte[] body) {
+        mac.update(timestamp.getBytes(StandardCharsets.UTF_8));
+        mac.update((byte) '.');
+        return HexFormat.of().formatHex(mac.doFinal(body));
+    }
+
+    private static Mac keyed(byte[] secret) {
         try {
             Mac mac = Mac.getInstance("HmacSHA256");
             mac.init(new SecretKeySpec(secret, "HmacSHA256"));
-            return HexFormat.of().formatHex(mac.doFinal(payload.getBytes(StandardCharsets.UTF_8)));
+            return mac;
         } catch (java.security.GeneralSecurityException e) {
             throw new IllegalStateException(e);
         }
