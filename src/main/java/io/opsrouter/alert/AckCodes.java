@@ -37,8 +37,14 @@ final class AckCodes {
     private AckCodes() {}
 
     static String newCode() {
+        // 40 random bits, 5 to a character: one call to the generator per code, not one per character (each call
+        // takes the generator's lock and, for the native one, mixes in fresh bytes)
+        byte[] b = new byte[5];
+        RANDOM.nextBytes(b);
+        long bits = 0;
+        for (byte x : b) bits = bits << 8 | (x & 0xff);
         char[] c = new char[LENGTH];
-        for (int i = 0; i < LENGTH; i++) c[i] = ALPHABET.charAt(RANDOM.nextInt(ALPHABET.length()));
+        for (int i = LENGTH - 1; i >= 0; i--, bits >>>= 5) c[i] = ALPHABET.charAt((int) (bits & 31));
         return new String(c);
     }
 
