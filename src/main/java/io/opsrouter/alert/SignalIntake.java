@@ -32,7 +32,8 @@ final class SignalIntake {
      * CPU, so a storm of new groups is written by up to four (bench/delivery, 3,000 new groups from four senders at
      * load 5-14: two lanes accepted 1.5x what one did, four 1.3x what two did). Signals of one alert or one group
      * are never written by two lanes at once (see {@link #lanes}), so they keep their order and the lanes do not
-     * contend for the same rows. The store's pool (8 by default) keeps connections for delivery and the sweeps.
+     * contend for the same rows. The lanes take at most half the store's pool (8 by default), so delivery and the
+     * sweeps keep connections: a pool of 2 or 3 writes in one lane.
      */
     static final int LANES = 4;
 
@@ -61,7 +62,7 @@ final class SignalIntake {
         this.writer = new GroupCommit<>(
                 this::write,
                 MAX_SIGNALS_PER_TRANSACTION,
-                LANES,
+                Math.max(1, Math.min(LANES, ctx.store.poolSize() / 2)),
                 in -> lanes(in, ctx.config().rules().grouping().by()));
     }
 
