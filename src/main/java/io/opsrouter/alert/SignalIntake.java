@@ -29,13 +29,14 @@ final class SignalIntake {
     private static final int MAX_SIGNALS_PER_TRANSACTION = 1000;
     /**
      * Transactions written at once: on a machine shared with other work each writer gets one thread's share of the
-     * CPU, so a storm of new groups is written by up to four (bench/delivery, 3,000 new groups from four senders at
-     * load 5-14: two lanes accepted 1.5x what one did, four 1.3x what two did). Signals of one alert or one group
-     * are never written by two lanes at once (see {@link #lanes}), so they keep their order and the lanes do not
-     * contend for the same rows. The lanes take at most half the store's pool (8 by default), so delivery and the
-     * sweeps keep connections: a pool of 2 or 3 writes in one lane.
+     * CPU, so a storm of new groups is written by two (bench/delivery, 3,000 new groups from four senders, load
+     * 4-16: H2 accepted 1.4x what one writer did, geometric mean of six pairs; PostgreSQL 1.1-1.2x, delivery as fast or
+     * faster, where four writers cost delivery 15-30 % and more CPU). Signals of one alert or one group are never
+     * written by two lanes at once (see {@link #lanes}), so they keep their order and the lanes do not contend for
+     * the same rows. The lanes take at most half the store's pool (8 by default), so delivery and the sweeps keep
+     * connections: a pool of 2 or 3 writes in one lane.
      */
-    static final int LANES = 4;
+    static final int LANES = 2;
 
     /** One signal with its labels (with {@code alertname}) and fingerprint. */
     record In(Signal signal, Map<String, String> labels, String fingerprint) {}
