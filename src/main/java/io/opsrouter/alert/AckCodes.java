@@ -28,7 +28,9 @@ final class AckCodes {
     static final int LENGTH = 8;
     static final Duration KEEP_EXPIRED = Duration.ofDays(7);
     private static final int PURGE_EVERY = 1000;
-    private static final SecureRandom RANDOM = new SecureRandom();
+    // one generator per thread: the default (NativePRNG) is one lock for the whole process, and the intake's
+    // lanes issue codes at once; each thread's is a DRBG seeded by the system
+    private static final ThreadLocal<SecureRandom> RANDOM = ThreadLocal.withInitial(AckCodes::generator);
     private static final AtomicLong ISSUED = new AtomicLong();
 
     /** One code to store with the token it stands for. */
@@ -37,9 +39,23 @@ final class AckCodes {
     private AckCodes() {}
 
     static String newCode() {
+        // 40 random bits, 5 to a character: one call to the generator per code, not one per character (each call
+        // takes the generator's lock and, for the native one, mixes in fresh bytes)
+        byte[] b = new byte[5];
+        RANDOM.get().nextBytes(b);
+        long bits = 0;
+        for (byte x : b) bits = bits << 8 | (x & 0xff);
         char[] c = new char[LENGTH];
-        for (int i = 0; i < LENGTH; i++) c[i] = ALPHABET.charAt(RANDOM.nextInt(ALPHABET.length()));
+        for (int i = LENGTH - 1; i >= 0; i--, bits >>>= 5) c[i] = ALPHABET.charAt((int) (bits & 31));
         return new String(c);
+    }
+
+    private static SecureRandom generator() {
+        try {
+            return SecureRandom.getInstance("DRBG");
+        } catch (java.security.NoSuchAlgorithmException e) {
+            return new SecureRandom();
+        }
     }
 
     /**

@@ -24,6 +24,9 @@ public final class AckTokens {
 
     private final byte[] key;
     private final Duration ttl;
+    // one keyed Mac per thread: looking the algorithm up and keying it cost more than signing a token, and the
+    // intake signs one per message it writes (a storm of new groups, thousands a second)
+    private final ThreadLocal<Mac> mac = ThreadLocal.withInitial(this::newMac);
 
     public AckTokens(byte[] key, Duration ttl) {
         if (key.length < 16) throw new IllegalArgumentException("acknowledgement key shorter than 16 bytes");
@@ -106,10 +109,15 @@ public final class AckTokens {
     }
 
     private byte[] sign(byte[] payload) {
+        // doFinal leaves the Mac keyed and reset for the next payload
+        return Arrays.copyOf(mac.get().doFinal(payload), 16);
+    }
+
+    private Mac newMac() {
         try {
             Mac m = Mac.getInstance("HmacSHA256");
             m.init(new SecretKeySpec(key, "HmacSHA256"));
-            return Arrays.copyOf(m.doFinal(payload), 16);
+            return m;
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException(e);
         }

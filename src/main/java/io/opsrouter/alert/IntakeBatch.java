@@ -6,7 +6,6 @@ import io.opsrouter.alert.lifecycle.Message.Notice;
 import io.opsrouter.alert.lifecycle.Status;
 import io.opsrouter.alert.lifecycle.Transition;
 import io.opsrouter.outbox.Notification.Kind;
-import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -19,13 +18,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * What one intake transaction changes, gathered signal by signal and written in one batch per table: new alerts,
  * changed alerts (resolved, raised), repeats appended as observations, history, groups to schedule, messages.
  */
 final class IntakeBatch {
-    private static final SecureRandom RANDOM = new SecureRandom();
 
     private final AlertContext ctx;
     private final AlertContext.Config cfg;
@@ -213,10 +212,13 @@ final class IntakeBatch {
     /**
      * Time first, then the fingerprint and a random tail: ids sort by creation, so a new alert's rows are added
      * at the end of every index keyed by alert id (alerts, history, recipients) instead of rewriting a page
-     * somewhere in the middle of each, which on H2 is a page written per index and commit.
+     * somewhere in the middle of each, which on H2 is a page written per index and commit. The tail only keeps two
+     * ids of one fingerprint and millisecond apart (two replicas): nothing relies on it being unguessable (a link
+     * acknowledges through its signed token), so it comes from the thread's own generator, not from the shared
+     * SecureRandom whose lock the intake's lanes queued for.
      */
     static String alertId(Instant now, String fingerprint) {
         return Long.toString(now.toEpochMilli(), 36) + "-" + fingerprint + "-"
-                + Long.toString(RANDOM.nextInt(36 * 36 * 36 * 36), 36);
+                + Long.toString(ThreadLocalRandom.current().nextInt(36 * 36 * 36 * 36), 36);
     }
 }

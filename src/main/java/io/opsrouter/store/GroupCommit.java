@@ -2,7 +2,13 @@ package io.opsrouter.store;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
@@ -17,6 +23,11 @@ import java.util.function.Function;
  * caller whose items cannot be written fails alone. A write returns a step that each caller of the group runs
  * after the writer's turn, before it returns (waiting for the commit to be durable): the next group is written
  * meanwhile.
+ *
+ * <p>With {@code lanes} above one, that many groups are written at once, each in its own transaction, so the
+ * writing is not one thread's share of a busy machine. Items name keys: items with a key in common are never
+ * written in two lanes at once, and are written in the order their callers arrived (a caller waits while an
+ * earlier caller with one of its keys is queued or being written in another lane).
  */
 public final class GroupCommit<T> {
     private final Function<List<T>, Runnable> write;
@@ -24,20 +35,34 @@ public final class GroupCommit<T> {
     private static final long LEAD_NANOS = 5_000_000;
     private final ReentrantLock lock = new ReentrantLock();
     private final ArrayDeque<Request<T>> queue = new ArrayDeque<>();
-    private boolean writing;
+    private final int lanes;
+    private final Function<T, Collection<?>> keys;
+    /** The keys of the groups being written, each to the lane (its first writer's request) writing it. */
+    private final Map<Object, Object> owners = new HashMap<>();
+
+    private int writers;
 
     /**
      * {@code write} runs one transaction over the items, in the order given, and throws to roll back; it returns
      * what each of its callers then waits for before returning.
      */
     public GroupCommit(Function<List<T>, Runnable> write, int maxItems) {
+        this(write, maxItems, 1, t -> List.of());
+    }
+
+    /** Up to {@code lanes} groups written at once; items with a key in common ({@code keys}) never at once. */
+    public GroupCommit(Function<List<T>, Runnable> write, int maxItems, int lanes, Function<T, Collection<?>> keys) {
         if (maxItems < 1) throw new IllegalArgumentException("maxItems must be at least 1");
+        if (lanes < 1) throw new IllegalArgumentException("lanes must be at least 1");
         this.write = write;
         this.maxItems = maxItems;
+        this.lanes = lanes;
+        this.keys = keys;
     }
 
     private static final class Request<T> {
         final List<T> items;
+        final Set<Object> keys;
         final Thread caller = Thread.currentThread();
         // set by the writer, read by the caller without the lock: a caller woken to find its group written
         // leaves at once instead of queueing for the lock behind every other caller of that group
@@ -46,8 +71,9 @@ public final class GroupCommit<T> {
         Runnable settle;
         RuntimeException failure;
 
-        Request(List<T> items) {
+        Request(List<T> items, Set<Object> keys) {
             this.items = items;
+            this.keys = keys;
         }
 
         /** Parks until written or handed the writing; an interrupt is kept for the caller, not lost. */
@@ -63,12 +89,17 @@ public final class GroupCommit<T> {
 
     public void submit(List<T> items) {
         if (items.isEmpty()) return;
-        Request<T> me = new Request<>(items);
+        Set<Object> mine = new HashSet<>();
+        if (lanes > 1) for (T item : items) mine.addAll(keys.apply(item));
+        Request<T> me = new Request<>(items, mine);
         lock.lock();
         try {
-            if (!writing) {
-                writing = true;
+            // a caller writes at once only when nobody queued before it: callers queued are earlier, or wait for
+            // a lane writing one of their keys
+            if (writers < lanes && queue.isEmpty() && free(me, me)) {
+                writers++;
                 me.lead = true;
+                own(me, me);
             } else {
                 queue.add(me);
             }
@@ -84,9 +115,11 @@ public final class GroupCommit<T> {
         // costs a wake-up on the writing path, which on a busy machine is longer than writing a group
         long until = System.nanoTime() + LEAD_NANOS;
         Request<T> first = me;
+        // the lane: the request of its first writer, which names the keys it holds
+        Object lane = me;
         boolean more = true;
         while (more) {
-            List<Request<T>> group = take(first);
+            List<Request<T>> group = take(first, lane);
             first = null;
             boolean ok = false;
             try {
@@ -102,11 +135,16 @@ public final class GroupCommit<T> {
                 Request<T> next = null;
                 lock.lock();
                 try {
-                    more = ok && !queue.isEmpty() && System.nanoTime() < until;
+                    if (lanes > 1) owners.values().removeIf(o -> o == lane);
+                    // a lane that found nothing it may write (every caller queued waits for another lane) stops
+                    more = ok && !group.isEmpty() && !queue.isEmpty() && System.nanoTime() < until;
                     if (!more) {
-                        next = queue.pollFirst();
-                        if (next == null) writing = false;
-                        else next.lead = true;
+                        next = pollEligible();
+                        if (next == null) writers--;
+                        else {
+                            next.lead = true;
+                            own(next, next);
+                        }
                     }
                 } finally {
                     lock.unlock();
@@ -127,8 +165,12 @@ public final class GroupCommit<T> {
         }
     }
 
-    /** The next group: {@code first} (a new writer's own request, or null), then those queued, up to maxItems. */
-    private List<Request<T>> take(Request<T> first) {
+    /**
+     * The next group: {@code first} (a new writer's own request, or null), then those queued, up to maxItems,
+     * in arrival order; a caller with a key that another lane writes stays queued, and so does every later caller
+     * sharing a key with it.
+     */
+    private List<Request<T>> take(Request<T> first, Object lane) {
         List<Request<T>> group = new ArrayList<>();
         int n = 0;
         if (first != null) {
@@ -137,9 +179,16 @@ public final class GroupCommit<T> {
         }
         lock.lock();
         try {
-            while (!queue.isEmpty()
-                    && (group.isEmpty() || n + queue.peekFirst().items.size() <= maxItems)) {
-                Request<T> r = queue.pollFirst();
+            Set<Object> passed = lanes > 1 ? new HashSet<>() : Set.of();
+            for (Iterator<Request<T>> it = queue.iterator(); it.hasNext(); ) {
+                Request<T> r = it.next();
+                if (!group.isEmpty() && n + r.items.size() > maxItems) break;
+                if (lanes > 1 && (!free(r, lane) || !java.util.Collections.disjoint(passed, r.keys))) {
+                    passed.addAll(r.keys);
+                    continue;
+                }
+                it.remove();
+                own(r, lane);
                 group.add(r);
                 n += r.items.size();
             }
@@ -147,6 +196,34 @@ public final class GroupCommit<T> {
             lock.unlock();
         }
         return group;
+    }
+
+    /** Whether no lane but {@code lane} writes one of the request's keys (under the lock). */
+    private boolean free(Request<T> r, Object lane) {
+        for (Object k : r.keys) {
+            Object o = owners.get(k);
+            if (o != null && o != lane) return false;
+        }
+        return true;
+    }
+
+    private void own(Request<T> r, Object lane) {
+        for (Object k : r.keys) owners.put(k, lane);
+    }
+
+    /** The first queued caller that may start a lane: no key written by a lane, none shared with one before it. */
+    private Request<T> pollEligible() {
+        if (lanes == 1) return queue.pollFirst();
+        Set<Object> passed = new HashSet<>();
+        for (Iterator<Request<T>> it = queue.iterator(); it.hasNext(); ) {
+            Request<T> r = it.next();
+            if (free(r, r) && java.util.Collections.disjoint(passed, r.keys)) {
+                it.remove();
+                return r;
+            }
+            passed.addAll(r.keys);
+        }
+        return null;
     }
 
     private void writeGroup(List<Request<T>> group) {

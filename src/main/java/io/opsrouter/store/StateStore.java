@@ -200,6 +200,11 @@ public final class StateStore implements AutoCloseable {
         }
     }
 
+    /** The most connections the pool opens (ROUTER_DB_POOL_SIZE). */
+    public int poolSize() {
+        return dataSource.getMaximumPoolSize();
+    }
+
     public DataSource dataSource() {
         return dataSource;
     }

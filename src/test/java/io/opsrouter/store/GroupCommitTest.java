@@ -182,6 +182,94 @@ class GroupCommitTest {
         assertThatThrownBy(() -> g.submit(List.of("a"))).hasMessageContaining("could not be written");
     }
 
+    /** Items "key:name": the key before the colon is what two lanes may not write at once. */
+    static List<Object> keyOf(String item) {
+        return List.of(item.substring(0, item.indexOf(':')));
+    }
+
+    /** Two lanes whose writes of items named "*:hold*" wait until released. */
+    final class Lanes {
+        final CountDownLatch release = new CountDownLatch(1);
+        final List<String> writing = new CopyOnWriteArrayList<>();
+        final GroupCommit<String> commit = new GroupCommit<>(
+                settled(items -> {
+                    writing.addAll(items);
+                    if (items.stream().anyMatch(i -> i.contains(":hold"))) hold(release);
+                    writes.add(List.copyOf(items));
+                }),
+                100,
+                2,
+                GroupCommitTest::keyOf);
+
+        Future<?> submit(String... items) {
+            return pool.submit(() -> commit.submit(List.of(items)));
+        }
+    }
+
+    @Test
+    void withTwoLanesCallersWithNoKeyInCommonAreWrittenAtOnce() throws Exception {
+        Lanes l = new Lanes();
+        Future<?> a = l.submit("a:hold");
+        await().atMost(Duration.ofSeconds(5)).until(() -> l.writing.contains("a:hold"));
+        // the first lane is held: a caller with other keys is written in the second lane meanwhile
+        Future<?> b = l.submit("b:hold");
+        await().atMost(Duration.ofSeconds(5)).until(() -> l.writing.contains("b:hold"));
+        assertThat(a).isNotDone();
+        // both lanes busy: the next caller waits for one
+        Future<?> c = l.submit("c:1");
+        await().atMost(Duration.ofSeconds(5)).until(() -> l.commit.queued() == 1);
+        l.release.countDown();
+        for (Future<?> f : List.of(a, b, c)) f.get(5, TimeUnit.SECONDS);
+        assertThat(writes.stream().flatMap(List::stream)).containsExactlyInAnyOrder("a:hold", "b:hold", "c:1");
+    }
+
+    @Test
+    void withTwoLanesCallersSharingAKeyAreWrittenOneAfterTheOtherInArrivalOrder() throws Exception {
+        Lanes l = new Lanes();
+        Future<?> first = l.submit("a:hold");
+        await().atMost(Duration.ofSeconds(5)).until(() -> l.writing.contains("a:hold"));
+        // "a" is being written: a caller with key "a" waits, although the second lane is free, and so does a later
+        // caller that shares a key ("b") with it, so that "b" keeps its order
+        Future<?> second = l.submit("a:2", "b:2");
+        await().atMost(Duration.ofSeconds(5)).until(() -> l.commit.queued() == 1);
+        Future<?> third = l.submit("b:3");
+        await().atMost(Duration.ofSeconds(5)).until(() -> l.commit.queued() == 2);
+        assertThat(second).isNotDone();
+        assertThat(third).isNotDone();
+        l.release.countDown();
+        for (Future<?> f : List.of(first, second, third)) f.get(5, TimeUnit.SECONDS);
+        List<String> flat = writes.stream().flatMap(List::stream).toList();
+        assertThat(flat).containsExactly("a:hold", "a:2", "b:2", "b:3");
+    }
+
+    @Test
+    void withTwoLanesManyCallersSeeTheirItemsWrittenOnceAndPerKeyInOrder() throws Exception {
+        GroupCommit<String> g =
+                new GroupCommit<>(settled(items -> writes.add(List.copyOf(items))), 50, 2, GroupCommitTest::keyOf);
+        List<Future<?>> all = new ArrayList<>();
+        for (int t = 0; t < 8; t++) {
+            int thread = t;
+            all.add(pool.submit(() -> {
+                for (int i = 0; i < 300; i++) {
+                    // two threads per key: a key's items are written in the order their callers returned
+                    g.submit(List.of((thread % 4) + ":" + thread + ":" + i));
+                }
+                return null;
+            }));
+        }
+        for (Future<?> f : all) f.get(60, TimeUnit.SECONDS);
+        List<String> flat = writes.stream().flatMap(List::stream).toList();
+        assertThat(flat).hasSize(8 * 300).doesNotHaveDuplicates();
+        for (int t = 0; t < 8; t++) {
+            String prefix = (t % 4) + ":" + t + ":";
+            List<Integer> order = flat.stream()
+                    .filter(s -> s.startsWith(prefix))
+                    .map(s -> Integer.parseInt(s.substring(prefix.length())))
+                    .toList();
+            assertThat(order).isSorted();
+        }
+    }
+
     /** A write whose commit is durable once it returns: its callers have nothing more to wait for. */
     static <T> Function<List<T>, Runnable> settled(Consumer<List<T>> write) {
         return items -> {
