@@ -636,7 +636,7 @@ public class DeliveryBench {
     /** Webhook, Slack and Twilio stand-ins on one port: each request's bk ids and arrival times, per channel. */
     static final class Receiver {
         final HttpServer server;
-        final String token = "bench-token-" + ProcessHandle.current().pid();
+        final String token = "bench-token-" + Long.toHexString(Double.doubleToLongBits(Math.random()));
         final Map<String, Map<Integer, List<Long>>> seen = new ConcurrentHashMap<>();
         final AtomicLong refused = new AtomicLong();
         final java.util.concurrent.atomic.AtomicInteger arrivals = new java.util.concurrent.atomic.AtomicInteger();
