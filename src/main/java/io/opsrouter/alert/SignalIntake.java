@@ -28,15 +28,13 @@ final class SignalIntake {
     private static final Logger LOG = LoggerFactory.getLogger(SignalIntake.class);
     private static final int MAX_SIGNALS_PER_TRANSACTION = 1000;
     /**
-     * Transactions written at once: on a machine shared with other work each writer gets one thread's share of the
-     * CPU, so a storm of new groups is written by two (bench/delivery, 3,000 new groups from four senders, load
-     * 4-16: H2 accepted 1.4x what one writer did, geometric mean of six pairs; PostgreSQL 1.1-1.2x, delivery as fast or
-     * faster, where four writers cost delivery 15-30 % and more CPU). Signals of one alert or one group are never
-     * written by two lanes at once (see {@link #lanes}), so they keep their order and the lanes do not contend for
-     * the same rows. The lanes take at most half the store's pool (8 by default), so delivery and the sweeps keep
-     * connections: a pool of 2 or 3 writes in one lane.
+     * Transactions written at once. GroupCommit can write several (signals of one alert or one group never in two at
+     * once, see {@link #lanes}; at most half the store's pool), but one is shipped: with two, a storm of new groups
+     * was accepted 1.1-1.4x faster and delivered no faster, its p99 from accepted to delivered 1.2-2.3x worse (the
+     * writers take the CPU the sends need; bench/delivery, 5,000 alerts, 40 ms receiver, after the merge of
+     * 2026-12-07: delivered 0.61-0.71x Alertmanager with two, 0.70-0.74x with one).
      */
-    static final int LANES = 2;
+    static final int LANES = 1;
 
     /** One signal with its labels (with {@code alertname}) and fingerprint. */
     record In(Signal signal, Map<String, String> labels, String fingerprint) {}
