@@ -663,6 +663,7 @@ public class DeliveryBench {
 
         void reset(int delay, double slackRate) {
             seen.clear();
+            texts.clear();
             keys.clear();
             refused.set(0);
             arrivals.set(0);
@@ -680,9 +681,19 @@ public class DeliveryBench {
             return true;
         }
 
+        /** The SMS Twilio took, newest last: what its message list answers (the router asks after a crash). */
+        final List<String[]> texts = java.util.Collections.synchronizedList(new ArrayList<>());
+
         void handle(HttpExchange ex, String channel, boolean slack) throws IOException {
             try (InputStream in = ex.getRequestBody()) {
                 String body = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+                if (channel.equals("sms") && ex.getRequestMethod().equals("GET")
+                        && ex.getRequestURI().getPath().endsWith("/Messages.json")) {
+                    if (delayMs > 0) Thread.sleep(delayMs);
+                    reply(ex, 200, messageList(ex.getRequestURI().getRawQuery()));
+                    return;
+                }
+                if (channel.equals("sms") && ex.getRequestMethod().equals("POST")) texts.add(twilioMessage(body));
                 if (delayMs > 0) Thread.sleep(delayMs);
                 if (slack && !slackToken()) {
                     refused.incrementAndGet();
@@ -710,6 +721,66 @@ public class DeliveryBench {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
+        }
+
+        static String[] twilioMessage(String form) {
+            Map<String, String> f = new java.util.HashMap<>();
+            for (String kv : form.split("&")) {
+                int i = kv.indexOf('=');
+                if (i > 0)
+                    f.put(kv.substring(0, i), java.net.URLDecoder.decode(kv.substring(i + 1), StandardCharsets.UTF_8));
+            }
+            String date = java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME.format(
+                    java.time.ZonedDateTime.now(java.time.ZoneOffset.UTC));
+            return new String[] {f.get("To"), f.get("From"), f.get("Body"), date};
+        }
+
+        String messageList(String query) {
+            String to = null;
+            int page = 0;
+            for (String kv : (query == null ? "" : query).split("&")) {
+                if (kv.startsWith("To=")) to = java.net.URLDecoder.decode(kv.substring(3), StandardCharsets.UTF_8);
+                if (kv.startsWith("Page=")) page = Integer.parseInt(kv.substring(5));
+            }
+            StringBuilder sb = new StringBuilder("{\"messages\": [");
+            List<String[]> all;
+            synchronized (texts) {
+                all = new ArrayList<>(texts);
+            }
+            int n = 0, skip = page * 1000;
+            boolean more = false;
+            for (int i = all.size() - 1; i >= 0; i--) {
+                String[] t = all.get(i);
+                if (to != null && !to.equals(t[0])) continue;
+                if (skip > 0) {
+                    skip--;
+                    continue;
+                }
+                if (n == 1000) {
+                    more = true;
+                    break;
+                }
+                if (n++ > 0) sb.append(", ");
+                sb.append("{\"to\": \"").append(json(t[0])).append("\", \"from\": \"").append(json(t[1]))
+                        .append("\", \"body\": \"").append(json(t[2])).append("\", \"date_created\": \"")
+                        .append(t[3]).append("\"}");
+            }
+            sb.append("], \"next_page_uri\": ");
+            if (!more) return sb.append("null}").toString();
+            return sb.append("\"/2010-04-01/Accounts/x/Messages.json?").append(query.replaceAll("&Page=\\d+", ""))
+                    .append("&Page=").append(page + 1).append("\"}").toString();
+        }
+
+        static String json(String s) {
+            if (s == null) return "";
+            StringBuilder b = new StringBuilder();
+            for (char c : s.toCharArray()) {
+                if (c == '"' || c == '\\') b.append('\\').append(c);
+                else if (c == '\n') b.append("\\n");
+                else if (c < 0x20) b.append(String.format("\\u%04x", (int) c));
+                else b.append(c);
+            }
+            return b.toString();
         }
 
         static void reply(HttpExchange ex, int status, String body) throws IOException {

@@ -105,7 +105,9 @@ final class MessageSender {
         long t0 = System.nanoTime();
         CompletionStage<Void> sending;
         try {
-            sending = st.channel.sendAsync(m, st.blocking);
+            sending = h.row().reclaimed() && st.channel instanceof LooksUpSends provider
+                    ? sendUnlessTaken(st, h, m, provider)
+                    : st.channel.sendAsync(m, st.blocking);
         } catch (RuntimeException e) {
             sending = java.util.concurrent.CompletableFuture.failedFuture(e);
         }
@@ -124,6 +126,24 @@ final class MessageSender {
                 wake.accept(st);
             }
         });
+    }
+
+    /**
+     * A message whose claimer died may have reached the provider already: when the provider lists it, it is marked
+     * delivered without a second send; when it does not, or cannot tell, it is sent.
+     */
+    private CompletionStage<Void> sendUnlessTaken(
+            ChannelState st, ChannelState.Held h, RenderedMessage m, LooksUpSends provider) {
+        return provider.alreadySent(m, h.row().createdAt())
+                .exceptionally(e -> false)
+                .thenCompose(taken -> {
+                    if (!taken) return st.channel.sendAsync(m, st.blocking);
+                    LOG.info(
+                            "{} notification {} was taken by the provider before a restart: not sent again",
+                            st.name(),
+                            h.row().idempotencyKey());
+                    return java.util.concurrent.CompletableFuture.completedFuture(null);
+                });
     }
 
     private void delivered(ChannelState st, ChannelState.Held h, long nanos) {

@@ -112,6 +112,7 @@ public final class OutboxDispatcher implements ChannelDirectory {
             s.health.failingSince(queue.lastFinishedDead(s.name()));
             s.queue = camelContext.getEndpoint(NotifyModule.queueUri(s.name()));
         }
+        queue.claimsOfAKilledProcessDueNow(clock.instant());
         running = true;
         long every = Math.max(1, settings.lease().toMillis() / 3);
         timer.scheduleWithFixedDelay(this::renew, every, every, TimeUnit.MILLISECONDS);
@@ -214,8 +215,14 @@ public final class OutboxDispatcher implements ChannelDirectory {
             // window is free rather than claiming a row or two per answer; a rate limit's few tokens are claimed at
             // once
             if (want == room && want < Math.min(settings.claimSize(), st.window / 2) && st.busy() > 0) return;
-            List<OutboxRow> rows =
-                    queue.claim(st.name(), others, want, now, settings.lease(), st.expiredScanDue(nanos));
+            List<OutboxRow> rows = queue.claim(
+                    st.name(),
+                    others,
+                    want,
+                    now,
+                    settings.lease(),
+                    st.expiredScanDue(nanos),
+                    st.channel instanceof LooksUpSends);
             if (rows.isEmpty()) {
                 st.rateWaitEnded(nanos);
                 return;

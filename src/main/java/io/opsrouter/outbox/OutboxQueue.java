@@ -2,6 +2,8 @@ package io.opsrouter.outbox;
 
 import static io.opsrouter.store.Sql.ts;
 
+import io.opsrouter.store.Dialect;
+import io.opsrouter.store.SqlWork;
 import io.opsrouter.store.StateStore;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -33,7 +35,7 @@ public final class OutboxQueue {
     private static final List<String> PENDING = List.of("pending");
     private static final List<String> PENDING_AND_EXPIRED = List.of("pending", "sending");
     private static final String COLUMNS =
-            "SELECT id, idempotency_key, channel, severity, payload, attempts, created_at FROM outbox";
+            "SELECT id, idempotency_key, channel, severity, payload, attempts, created_at, status FROM outbox";
     private static final String RANK = "CASE severity WHEN 'P1' THEN 1 WHEN 'P2' THEN 2 WHEN 'P3' THEN 3 ELSE 4 END";
     private static final Comparator<OutboxRow> OLDEST_FIRST =
             Comparator.comparing(OutboxRow::createdAt).thenComparingLong(OutboxRow::id);
@@ -66,13 +68,28 @@ public final class OutboxQueue {
             Instant now,
             Duration lease,
             boolean expired) {
+        return claim(channel, others, limit, now, lease, expired, false);
+    }
+
+    /**
+     * The same; with {@code durable}, the claim is in the store before its rows are sent, so after a crash they are
+     * claimed again as {@link OutboxRow#reclaimed()}: for a channel that can ask its provider whether it took them.
+     */
+    public List<OutboxRow> claim(
+            ChannelName channel,
+            Collection<ChannelName> others,
+            int limit,
+            Instant now,
+            Duration lease,
+            boolean expired,
+            boolean durable) {
         if (limit <= 0) return List.of();
         OffsetDateTime nowTs = ts(now);
         OffsetDateTime until = ts(now.plus(lease));
         String token = UUID.randomUUID().toString();
         // a claim lost in a crash leaves its rows due again at once instead of after the lease: either way they
         // go out again after the restart, so nothing waits for it to be in the file
-        return store.inTransactionUndurable(c -> {
+        SqlWork<List<OutboxRow>> work = c -> {
             List<OutboxRow> rows = others == null
                     ? own(c, channel, limit, nowTs, expired)
                     : fallback(c, channel, others, limit, nowTs);
@@ -102,11 +119,29 @@ public final class OutboxQueue {
                                 r.payload(),
                                 r.attempts(),
                                 r.createdAt(),
-                                token));
+                                token,
+                                r.reclaimed()));
                     }
                 }
             }
             return claimed;
+        };
+        return durable ? store.inTransaction(work) : store.inTransactionUndurable(work);
+    }
+
+    /**
+     * On the embedded store, which only this process opens, the claims still held when it starts are a killed
+     * process's: they are due at once instead of when their lease ends, and claimed again as reclaimed.
+     */
+    public int claimsOfAKilledProcessDueNow(Instant now) {
+        if (store.dialect() != Dialect.H2) return 0;
+        return store.inTransaction(c -> {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "UPDATE outbox SET next_attempt_at = ? WHERE status = 'sending' AND next_attempt_at > ?")) {
+                ps.setObject(1, ts(now));
+                ps.setObject(2, ts(now));
+                return ps.executeUpdate();
+            }
         });
     }
 
@@ -177,7 +212,8 @@ public final class OutboxQueue {
                             rs.getString(5),
                             rs.getInt(6),
                             rs.getObject(7, OffsetDateTime.class).toInstant(),
-                            null));
+                            null,
+                            "sending".equals(rs.getString(8))));
                 }
             }
         }

@@ -214,7 +214,7 @@ class DeliveryTest {
     }
 
     @Test
-    void rowsClaimedByADispatcherThatDiedAreDeliveredWhenItsLeaseEnds() {
+    void rowsClaimedByAKilledProcessOnTheEmbeddedStoreAreDeliveredOnceWhenItOpensAgainNotWhenTheLeaseEnds() {
         router(1000).start();
         router.stop();
         StateStore direct = StateStore.open(
@@ -229,13 +229,12 @@ class DeliveryTest {
         Notifications.enqueue(direct, Notifications.of("crash-1", "webhook"), Notifications.of("crash-2", "webhook"));
         Instant claimedAt = Instant.now();
         List<OutboxRow> claimed =
-                new OutboxQueue(direct).claim(ChannelName.WEBHOOK, null, 10, claimedAt, Duration.ofMillis(1500));
+                new OutboxQueue(direct).claim(ChannelName.WEBHOOK, null, 10, claimedAt, Duration.ofMinutes(10));
         assertThat(claimed).hasSize(2);
         direct.close();
         router.start();
+        // only this process opens the embedded store: a claim it finds is a killed process's, due at once
         await().atMost(WAIT).until(() -> hook.accepted().size() == 2);
-        assertThat(Duration.between(claimedAt, hook.accepted().get(0).at()))
-                .isGreaterThanOrEqualTo(Duration.ofMillis(1400));
         assertThat(hook.accepted()).extracting(r -> r.header("Idempotency-Key")).containsExactly("crash-1", "crash-2");
     }
 

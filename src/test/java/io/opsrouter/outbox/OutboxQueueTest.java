@@ -133,6 +133,8 @@ class OutboxQueueTest {
             List<OutboxRow> second = q.claim(ChannelName.SLACK, null, 10, T0.plusSeconds(31), Duration.ofSeconds(30));
             assertThat(second).hasSize(2);
             assertThat(second.get(0).claimToken()).isNotEqualTo(first.get(0).claimToken());
+            assertThat(first).as("first claimed: never sent").noneMatch(OutboxRow::reclaimed);
+            assertThat(second).as("claimed again after the lease: maybe sent").allMatch(OutboxRow::reclaimed);
 
             OutboxRow stale = first.get(0);
             assertThat(q.renew(first, T0.plusSeconds(90))).containsExactly(false, false);

@@ -86,6 +86,20 @@ public final class HttpPost implements AutoCloseable {
                 });
     }
 
+    /** A GET; completes with the response body for a 2xx, or exceptionally with a {@link ChannelException}. */
+    public CompletableFuture<String> getAsync(URI uri, Map<String, String> headers) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(uri).timeout(timeout).GET();
+        headers.forEach(b::header);
+        return client.sendAsync(b.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8))
+                .handle((response, failure) -> {
+                    if (failure != null) throw new CompletionException(classify(unwrap(failure)));
+                    int status = response.statusCode();
+                    if (status >= 200 && status < 300) return response.body();
+                    throw new CompletionException(ChannelException.forHttpStatus(
+                            status, response.headers().firstValue("Retry-After").orElse(null), response.body()));
+                });
+    }
+
     /** Sends and waits: the response body for a 2xx; throws for anything else. */
     public String post(String url, Map<String, String> headers, String body) throws ChannelException {
         return await(postAsync(url, headers, body));

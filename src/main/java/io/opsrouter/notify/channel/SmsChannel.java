@@ -1,12 +1,19 @@
 package io.opsrouter.notify.channel;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import io.opsrouter.app.Json;
 import io.opsrouter.notify.Channel;
 import io.opsrouter.notify.ChannelException;
 import io.opsrouter.notify.ChannelSetup;
+import io.opsrouter.notify.LooksUpSends;
 import io.opsrouter.notify.RenderedMessage;
 import io.opsrouter.outbox.ChannelName;
+import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -20,11 +27,13 @@ import java.util.regex.Pattern;
  * Twilio SMS over its REST API: {@code POST {api}/2010-04-01/Accounts/{sid}/Messages.json},
  * form fields To, From and Body, basic auth SID:token, sent without blocking a thread. Twilio has no idempotency
  * key for sending: the dispatcher marks each row sent as soon as Twilio accepted it and never sends an accepted
- * row again.
+ * row again, and before sending a row whose claimer died it asks Twilio whether it already took that text
+ * ({@code GET Messages.json?To=&From=}, the newest 1,000 first).
  * A 4xx other than 429 (a bad number, an unverified sender, bad credentials) is not retried.
  */
-public final class SmsChannel implements Channel {
+public final class SmsChannel implements Channel, LooksUpSends {
     private static final Pattern TWILIO_SID = Pattern.compile("AC[0-9a-fA-F]{32}");
+    private final String apiUrl;
     private final String messagesUrl;
     private final String authorization;
     private final String from;
@@ -38,7 +47,8 @@ public final class SmsChannel implements Channel {
     /** {@code maxSegments}: the most SMS segments one message is sent as (longer text is cut at a word with an ellipsis). */
     public SmsChannel(String apiUrl, String accountSid, String authToken, String from, HttpPost http, int maxSegments) {
         this.maxSegments = maxSegments;
-        this.messagesUrl = apiUrl.replaceAll("/+$", "") + "/2010-04-01/Accounts/" + accountSid + "/Messages.json";
+        this.apiUrl = apiUrl.replaceAll("/+$", "");
+        this.messagesUrl = this.apiUrl + "/2010-04-01/Accounts/" + accountSid + "/Messages.json";
         this.authorization = "Basic "
                 + Base64.getEncoder().encodeToString((accountSid + ":" + authToken).getBytes(StandardCharsets.UTF_8));
         this.from = from;
@@ -115,6 +125,55 @@ public final class SmsChannel implements Channel {
         headers.put("Accept", "application/json");
         return http.postAsync(messagesUrl, headers, body).thenApply(answer -> null);
     }
+
+    @Override
+    public CompletionStage<Boolean> alreadySent(RenderedMessage m, Instant since) {
+        if (m.recipient() == null || m.recipient().phone() == null) return CompletableFuture.completedFuture(false);
+        String text = withoutLateness(SmsSegment.fit(m.text(), maxSegments));
+        URI first =
+                URI.create(messagesUrl + "?To=" + enc(m.recipient().phone()) + "&From=" + enc(from) + "&PageSize=1000");
+        // Twilio's date_created has whole seconds
+        return lookUp(first, text, since.minusSeconds(1), MAX_PAGES);
+    }
+
+    /** One page of Twilio's list, newest first; the next page only while this one reached back to {@code since}. */
+    private CompletionStage<Boolean> lookUp(URI page, String text, Instant since, int pagesLeft) {
+        Map<String, String> headers = Map.of("Authorization", authorization, "Accept", "application/json");
+        return http.getAsync(page, headers).thenCompose(json -> {
+            JsonNode list;
+            try {
+                list = Json.MAPPER.readTree(json);
+            } catch (Exception e) {
+                throw new java.util.concurrent.CompletionException(
+                        ChannelException.retryable("bad_response", "Twilio's message list: " + e.getMessage(), e));
+            }
+            boolean older = false;
+            for (JsonNode sent : list.path("messages")) {
+                String created = sent.path("date_created").asText("");
+                if (created.isEmpty()) continue;
+                Instant at = ZonedDateTime.parse(created, DateTimeFormatter.RFC_1123_DATE_TIME)
+                        .toInstant();
+                if (at.isBefore(since)) older = true;
+                else if (text.equals(withoutLateness(sent.path("body").asText("")))) {
+                    return CompletableFuture.completedFuture(true);
+                }
+            }
+            String next = list.path("next_page_uri").asText("");
+            if (older || next.isEmpty() || next.equals("null") || pagesLeft <= 1)
+                return CompletableFuture.completedFuture(false);
+            return lookUp(URI.create(apiUrl + next), text, since, pagesLeft - 1);
+        });
+    }
+
+    /** How many pages of 1,000 a lookup reads at most: far more than one number is sent in a lease at 1/s. */
+    private static final int MAX_PAGES = 5;
+
+    /** The text less "sent 2 min late": a message sent again after a crash says how late it is now, not then. */
+    static String withoutLateness(String text) {
+        return LATENESS.matcher(text).replaceAll("");
+    }
+
+    private static final Pattern LATENESS = Pattern.compile("(; )?sent [^;\\n]{1,40} late");
 
     private static String enc(String s) {
         return URLEncoder.encode(s, StandardCharsets.UTF_8);
