@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ThreadLocalRandom;
@@ -109,7 +110,7 @@ final class MessageSender {
                     ? sendUnlessTaken(st, h, m, provider)
                     : st.channel.sendAsync(m, st.blocking);
         } catch (RuntimeException e) {
-            sending = java.util.concurrent.CompletableFuture.failedFuture(e);
+            sending = CompletableFuture.failedFuture(e);
         }
         sending.whenComplete((ok, failure) -> {
             cycle.close();
@@ -142,7 +143,7 @@ final class MessageSender {
                             "{} notification {} was taken by the provider before a restart: not sent again",
                             st.name(),
                             h.row().idempotencyKey());
-                    return java.util.concurrent.CompletableFuture.completedFuture(null);
+                    return CompletableFuture.completedFuture(null);
                 });
     }
 

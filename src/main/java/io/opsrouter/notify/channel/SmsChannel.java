@@ -19,6 +19,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.regex.Pattern;
@@ -144,7 +145,7 @@ public final class SmsChannel implements Channel, LooksUpSends {
             try {
                 list = Json.MAPPER.readTree(json);
             } catch (Exception e) {
-                throw new java.util.concurrent.CompletionException(
+                throw new CompletionException(
                         ChannelException.retryable("bad_response", "Twilio's message list: " + e.getMessage(), e));
             }
             boolean older = false;
