@@ -194,6 +194,7 @@ public class DeliveryBench {
         long store0 = storeBytes.call();
         long rss0 = statusKb(proc.pid(), "VmRSS:");
         long cpu0 = cpuTicks(proc.pid());
+        Map<String, Long> threads0 = System.getenv("BENCH_THREADS") != null ? threadTicks(proc.pid()) : Map.of();
         long start = System.nanoTime();
         long[] accepted = client.post(idBase, alerts, "info");
         long acceptedEnd = Arrays.stream(accepted).max().orElse(start);
@@ -202,7 +203,7 @@ public class DeliveryBench {
         long hwm = hwmKb(proc.pid());
         long storeGrowth = (storeBytes.call() - store0) * 1000 / alerts;
         long rssGrowth = (statusKb(proc.pid(), "VmRSS:") - rss0) * 1000 / alerts;
-        if (System.getenv("BENCH_THREADS") != null) threads(proc.pid());
+        if (System.getenv("BENCH_THREADS") != null) threads(proc.pid(), threads0);
         long[] lat = new long[alerts];
         int got = 0;
         long lastArrival = start;
@@ -832,8 +833,20 @@ public class DeliveryBench {
         return Long.parseLong(f[11]) + Long.parseLong(f[12]); // utime, stime (fields 14, 15)
     }
 
-    /** The process's threads with the most CPU since it started (BENCH_THREADS=1): where the time went. */
-    static void threads(long pid) throws IOException {
+    /**
+     * The process's threads with the most CPU while measuring (BENCH_THREADS=1): where the time went. Threads are
+     * summed by name with digits as {@code #}; {@code java} is the JVM's main thread (start-up, then idle).
+     */
+    static void threads(long pid, Map<String, Long> before) throws IOException {
+        Map<String, Long> byName = threadTicks(pid);
+        before.forEach((k, v) -> byName.merge(k, -v, Long::sum));
+        byName.entrySet().stream()
+                .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+                .limit(14)
+                .forEach(e -> System.out.printf("   thread %-20s %6.2f s CPU%n", e.getKey(), e.getValue() / 100.0));
+    }
+
+    static Map<String, Long> threadTicks(long pid) throws IOException {
         Map<String, Long> byName = new HashMap<>();
         try (Stream<Path> tasks = Files.list(Path.of("/proc/" + pid + "/task"))) {
             for (Path t : (Iterable<Path>) tasks::iterator) {
@@ -843,10 +856,7 @@ public class DeliveryBench {
                 byName.merge(name, Long.parseLong(f[11]) + Long.parseLong(f[12]), Long::sum);
             }
         }
-        byName.entrySet().stream()
-                .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
-                .limit(12)
-                .forEach(e -> System.out.printf("   thread %-20s %6.1f s CPU%n", e.getKey(), e.getValue() / 100.0));
+        return byName;
     }
 
     static long hwmKb(long pid) throws IOException {
