@@ -148,7 +148,8 @@ public final class DeadLetters {
             }
             if (!"dead".equals(status)) return new Retry(Outcome.NOT_DEAD, get(c, id));
             try (PreparedStatement ps = c.prepareStatement("UPDATE outbox SET status = 'pending', attempts = 0,"
-                    + " next_attempt_at = ?, claim_token = NULL WHERE id = ? AND status = 'dead'")) {
+                    + " next_attempt_at = ?, claim_token = NULL WHERE id = ? AND " + OutboxQueue.STATUS
+                    + " = 'dead'")) {
                 ps.setObject(1, ts(now));
                 ps.setLong(2, id);
                 ps.executeUpdate();

@@ -130,11 +130,13 @@ public final class DigestFolding {
         return rows;
     }
 
+    static final String MARK_FOLDED = "UPDATE outbox SET status = 'folded', folded_into = ? WHERE id = ? AND "
+            + OutboxQueue.STATUS + " = 'pending'";
+
     /** Marks the rows folded while they are still pending; the ones that were. */
     private static List<Candidate> markFolded(Connection c, List<Candidate> rows, String key) throws SQLException {
         List<Candidate> folded = new ArrayList<>(rows.size());
-        try (PreparedStatement up = c.prepareStatement(
-                "UPDATE outbox SET status = 'folded', folded_into = ? WHERE id = ? AND status = 'pending'")) {
+        try (PreparedStatement up = c.prepareStatement(MARK_FOLDED)) {
             for (Candidate r : rows) {
                 up.setString(1, key);
                 up.setLong(2, r.id);
