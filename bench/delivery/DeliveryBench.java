@@ -56,6 +56,10 @@ public class DeliveryBench {
     /** {@code --kill-delay=MS}: the receivers' answer delay in the kills scenario (0 unless set). */
     static int killDelayMs;
     static int p1TimeoutSeconds = 60;
+    /** {@code --flood-senders=N}: the flood's concurrent senders in flood-p1. */
+    static int floodSenders = 16;
+    /** {@code --p1-after=N}: flood-p1 posts its P1 once the router has accepted N flood alerts. */
+    static int p1After = 10_000;
     static String javaOpts = "@jvm.options";
     /** {@code --ports=N}: ports N, N+1, ... for the receivers, routers and the peer instead of any free port. */
     static int nextPort;
@@ -85,6 +89,8 @@ public class DeliveryBench {
                 case "settle" -> settleSeconds = Integer.parseInt(v);
                 case "kill-delay" -> killDelayMs = Integer.parseInt(v);
                 case "p1-timeout" -> p1TimeoutSeconds = Integer.parseInt(v);
+                case "flood-senders" -> floodSenders = Integer.parseInt(v);
+                case "p1-after" -> p1After = Integer.parseInt(v);
                 case "java-opts" -> javaOpts = v;
                 case "ports" -> nextPort = Integer.parseInt(v);
                 case "seed" -> seed = Long.parseLong(v);
@@ -112,6 +118,7 @@ public class DeliveryBench {
                         }
                     }
                     case "storm-p1" -> stormP1(rx);
+                    case "flood-p1" -> floodP1(rx);
                     case "kills" -> kills(rx);
                     default -> throw new IllegalArgumentException("unknown scenario " + s);
                 }
@@ -272,6 +279,85 @@ public class DeliveryBench {
                     since(at[0], rx.first("sms", P1_ID)),
                     rx.count("slack", 0, alerts),
                     rx.refused.get(),
+                    loadAverage());
+        }
+    }
+
+    // ---------------------------------------------------------------- scenario 2b
+    /**
+     * A flood of P3 alerts, each its own group, from {@code --flood-senders} concurrent senders (more than the router
+     * writes at once, so requests queue at its intake); once {@code --p1-after} of them are accepted, one P1 (Slack and
+     * SMS) from another client. Prints the P1's time from its POST to its answer, to SMS and to Slack, /health while
+     * the flood lasts, and the flood's own figures.
+     */
+    static void floodP1(Receiver rx) throws Exception {
+        int delay = delays[0];
+        rx.reset(delay, 0);
+        System.out.printf(
+                "%n-- flood-p1: %d P3 alerts (each its own group) from %d senders, batches of %d, to a webhook answering"
+                        + " after %d ms; a P1 (Slack + SMS) once %d are accepted; load average %s%n",
+                alerts, floodSenders, batch, delay, p1After, loadAverage());
+        try (Router router = Router.start(rx, "flood-p1")) {
+            Client flood = new Client(router.port, rx.token, floodSenders);
+            long store0 = router.storeBytes();
+            long rss0 = statusKb(router.proc.pid(), "VmRSS:");
+            long cpu0 = cpuTicks(router.proc.pid());
+            long start = System.nanoTime();
+            ExecutorService bg = Executors.newFixedThreadPool(2);
+            Future<long[]> flooding = bg.submit(() -> flood.post(0, alerts, "info"));
+            java.util.concurrent.atomic.AtomicBoolean over = new java.util.concurrent.atomic.AtomicBoolean();
+            long[] health = new long[3]; // probes, not 200, slowest ms
+            Future<?> probing = bg.submit(() -> {
+                HttpClient h = HttpClient.newHttpClient();
+                HttpRequest get = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + router.port + "/health"))
+                        .timeout(Duration.ofSeconds(30))
+                        .build();
+                while (!over.get()) {
+                    long t = System.nanoTime();
+                    int code;
+                    try {
+                        code = h.send(get, HttpResponse.BodyHandlers.discarding()).statusCode();
+                    } catch (IOException e) {
+                        code = 0;
+                    }
+                    health[0]++;
+                    if (code != 200) health[1]++;
+                    health[2] = Math.max(health[2], (System.nanoTime() - t) / 1_000_000);
+                    Thread.sleep(250);
+                }
+                return null;
+            });
+            while (flood.acceptedSoFar.get() < p1After && !flooding.isDone()) Thread.sleep(5);
+            long acceptedBefore = flood.acceptedSoFar.get();
+            long posted = System.nanoTime();
+            long answered = new Client(router.port, rx.token, 1).post(P1_ID, 1, "critical")[0];
+            long deadline = posted + p1TimeoutSeconds * 1_000_000_000L;
+            while ((rx.first("slack", P1_ID) == 0 || rx.first("sms", P1_ID) == 0) && System.nanoTime() < deadline)
+                Thread.sleep(5);
+            System.out.printf(
+                    "P1 in the flood (posted after %d flood alerts were accepted): POST answered %s, to SMS %s, to Slack"
+                            + " %s (from the POST)%n",
+                    acceptedBefore, since(posted, answered), since(posted, rx.first("sms", P1_ID)),
+                    since(posted, rx.first("slack", P1_ID)));
+            long[] accepted = flooding.get();
+            long acceptedEnd = Arrays.stream(accepted).max().orElse(start);
+            waitDelivered(rx, "webhook", 0, alerts, 120);
+            over.set(true);
+            probing.get();
+            bg.shutdown();
+            System.out.printf(
+                    "flood: accepted %.0f alerts/s, delivered %d/%d by %.1f s; CPU %.1f s; per 1,000 alerts: store +%d kB,"
+                            + " RSS +%d MB; POSTs answered 503/429 and sent again: %d; /health: %d probes, %d not 200,"
+                            + " slowest %d ms (load average %s)%n",
+                    alerts / ((acceptedEnd - start) / 1e9),
+                    rx.count("webhook", 0, alerts),
+                    alerts,
+                    (System.nanoTime() - start) / 1e9,
+                    (cpuTicks(router.proc.pid()) - cpu0) / 100.0,
+                    (router.storeBytes() - store0) * 1000 / alerts / 1024,
+                    (statusKb(router.proc.pid(), "VmRSS:") - rss0) * 1000 / alerts / 1024,
+                    flood.retried.get(),
+                    health[0], health[1], health[2],
                     loadAverage());
         }
     }
@@ -511,6 +597,7 @@ public class DeliveryBench {
                 switch (scenario) {
                     case "delivery" -> "          - {channel: webhook}\n";
                     case "storm-p1" -> "          - {channel: slack}\n";
+                    case "flood-p1" -> "          - {channel: webhook}\n";
                     default -> "          - {channel: webhook}\n          - {channel: slack}\n"
                             + "          - {channel: sms, to: primary}\n";
                 };
@@ -585,17 +672,27 @@ public class DeliveryBench {
         final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
         final int port;
         final String token;
+        final int threads;
+        /** Alerts whose POST has been answered 2xx so far. */
+        final AtomicLong acceptedSoFar = new AtomicLong();
+        /** POSTs answered 503 or 429 and sent again. */
+        final AtomicLong retried = new AtomicLong();
 
         Client(int port, String token) {
+            this(port, token, senders);
+        }
+
+        Client(int port, String token, int threads) {
             this.port = port;
             this.token = token;
+            this.threads = threads;
         }
 
         /** Posts alerts bk(from)..bk(from+n-1) in batches from {@code senders} threads; the time each was accepted. */
         long[] post(int from, int n, String severity) throws Exception {
             long[] accepted = new long[n];
             String startsAt = Instant.now().toString();
-            ExecutorService pool = Executors.newFixedThreadPool(senders);
+            ExecutorService pool = Executors.newFixedThreadPool(threads);
             List<Future<?>> done = new ArrayList<>();
             for (int b = 0; b < n; b += batch) {
                 int lo = b, hi = Math.min(n, b + batch);
@@ -619,11 +716,17 @@ public class DeliveryBench {
                     for (int attempt = 1; ; attempt++) {
                         HttpResponse<String> r = http.send(req, HttpResponse.BodyHandlers.ofString());
                         if (r.statusCode() / 100 == 2) break;
-                        if (attempt == 5) throw new IllegalStateException("POST answered " + r.statusCode() + ": " + r.body());
-                        Thread.sleep(200);
+                        // like Alertmanager: a 503 or 429 is retried (after its Retry-After), anything else fails
+                        boolean again = r.statusCode() == 503 || r.statusCode() == 429;
+                        if (!again || attempt == 60)
+                            throw new IllegalStateException("POST answered " + r.statusCode() + ": " + r.body());
+                        retried.incrementAndGet();
+                        long after = r.headers().firstValueAsLong("Retry-After").orElse(0);
+                        Thread.sleep(Math.max(200, Math.min(after, 5) * 1000));
                     }
                     long t = System.nanoTime();
                     for (int i = lo; i < hi; i++) accepted[i] = t;
+                    acceptedSoFar.addAndGet(hi - lo);
                     return null;
                 }));
             }

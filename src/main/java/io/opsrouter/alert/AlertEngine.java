@@ -72,6 +72,16 @@ public final class AlertEngine implements AlertIntake {
      * same moment; returns once they are committed. Idempotent.
      */
     @Override
+    public void admit(List<Signal> signals) {
+        intake.admit(signals);
+    }
+
+    /** {@link #admit} as if {@code queued} requests waited for the writer, for tests. */
+    void admit(List<Signal> signals, int queued) {
+        intake.admit(signals, queued);
+    }
+
+    @Override
     public void accept(List<Signal> signals) {
         intake.accept(signals);
     }

@@ -13,6 +13,12 @@ public interface AlertIntake {
 
     void accept(List<Signal> signals);
 
+    /**
+     * Throws {@link IntakeBusyException} when a queue of writes is already waiting and none of the signals fires a
+     * P1 (a P1 is always taken, and written ahead of that queue). For the HTTP doors, before {@link #accept}.
+     */
+    default void admit(List<Signal> signals) {}
+
     default void acceptOne(Signal signal) {
         accept(List.of(signal));
     }

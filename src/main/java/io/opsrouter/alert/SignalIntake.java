@@ -35,9 +35,19 @@ final class SignalIntake {
      * 2026-12-07: delivered 0.61-0.71x Alertmanager with two, 0.70-0.74x with one).
      */
     static final int LANES = 1;
+    /**
+     * Requests that may wait for the writer before the HTTP doors answer others 503 ({@link #admit}). Each waits on
+     * one of Vert.x's workers ({@code CoreModule.WORKERS}): with most of them free, a flood's excess is answered at
+     * once, and a P1, {@code /health} and an acknowledge link find a worker within milliseconds. (With 16 of 20, the
+     * rest of a flood of 48 senders queued for a worker in arrival order, and a P1 behind it waited 3.2 s.)
+     */
+    static final int MAX_QUEUED = 8;
 
-    /** One signal with its labels (with {@code alertname}) and fingerprint. */
-    record In(Signal signal, Map<String, String> labels, String fingerprint) {}
+    /**
+     * One signal with its labels (with {@code alertname}) and fingerprint; {@code urgent} when it fires a P1, which
+     * is written ahead of a queue of lesser signals ({@link GroupCommit}).
+     */
+    record In(Signal signal, Map<String, String> labels, String fingerprint, boolean urgent) {}
 
     /**
      * What two writers must not write at once: the alert (its fingerprint) and the group it goes to, named by its
@@ -62,7 +72,8 @@ final class SignalIntake {
                 this::write,
                 MAX_SIGNALS_PER_TRANSACTION,
                 Math.max(1, Math.min(LANES, ctx.store.poolSize() / 2)),
-                in -> lanes(in, ctx.config().rules().grouping().by()));
+                in -> lanes(in, ctx.config().rules().grouping().by()),
+                In::urgent);
     }
 
     /**
@@ -74,12 +85,8 @@ final class SignalIntake {
         List<In> ins = new ArrayList<>(signals.size());
         boolean anyFiring = false;
         for (Signal s : signals) {
-            Map<String, String> labels = s.labels();
-            if (!labels.containsKey("alertname")) {
-                labels = new TreeMap<>(labels);
-                labels.put("alertname", s.name());
-            }
-            ins.add(new In(s, labels, Fingerprint.of(labels)));
+            Map<String, String> labels = named(s);
+            ins.add(new In(s, labels, Fingerprint.of(labels), firesP1(s, labels)));
             anyFiring |= s.firing();
             ctx.meters.signal(s);
         }
@@ -92,6 +99,35 @@ final class SignalIntake {
         try (Progress.Cycle cycle = progress.begin()) {
             writer.submit(ins);
         }
+    }
+
+    /** Throws {@link IntakeBusyException} when {@link #MAX_QUEUED} requests wait and none of these fires a P1. */
+    void admit(List<Signal> signals) {
+        admit(signals, writer.queued());
+    }
+
+    void admit(List<Signal> signals, int queued) {
+        if (signals == null || queued < MAX_QUEUED) return;
+        for (Signal s : signals) if (firesP1(s, named(s))) return;
+        throw new IntakeBusyException(queued);
+    }
+
+    /** The signal's labels with {@code alertname}. */
+    private static Map<String, String> named(Signal s) {
+        Map<String, String> labels = s.labels();
+        if (labels.containsKey("alertname")) return labels;
+        labels = new TreeMap<>(labels);
+        labels.put("alertname", s.name());
+        return labels;
+    }
+
+    /** A FIRING whose severity is P1, as the sender says or else as the rules classify it. */
+    private boolean firesP1(Signal s, Map<String, String> labels) {
+        if (!s.firing()) return false;
+        Severity severity = s.severity() != null
+                ? s.severity()
+                : ctx.config().classifier().classify(s, labels).severity();
+        return severity == Severity.P1;
     }
 
     /** Where the intake's writes report progress: the router's watchdog ({@code alerts-intake}). */

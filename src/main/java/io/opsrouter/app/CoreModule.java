@@ -12,6 +12,7 @@ import io.opsrouter.metrics.MeterNames;
 import io.opsrouter.metrics.RouterMetrics;
 import io.opsrouter.watchdog.Watchdog;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
 import io.vertx.core.http.HttpServerRequest;
 import java.time.Duration;
 import java.util.List;
@@ -36,6 +37,14 @@ public final class CoreModule implements RouterModule {
     private final AtomicReference<CamelContext> camel = new AtomicReference<>();
     private final AtomicReference<RouteWatcherReloadStrategy> reloads = new AtomicReference<>();
     private MeterRegistry meters;
+    /**
+     * Vert.x's worker threads, on which every HTTP request runs (camel-platform-http-vertx): twice Vert.x's 20, so
+     * that the intake's queue ({@code SignalIntake.MAX_QUEUED}) and the bodies being read
+     * ({@code router.ingest.concurrent-reads}) leave most of them to answer a flood's excess, a P1, {@code /health}
+     * and acknowledge links at once. A worker waiting costs a parked thread.
+     */
+    static final int WORKERS = 40;
+
     private Vertx vertx;
 
     @Override
@@ -52,7 +61,7 @@ public final class CoreModule implements RouterModule {
         BearerAuth webhook = credentials.webhook();
         ConnectionGuard guard = new ConnectionGuard(connections, request -> privileged(request, api, webhook), meters);
         // camel-platform-http-vertx runs its server on the Vertx instance bound in the registry
-        vertx = GuardedVertx.wrap(Vertx.vertx(), guard);
+        vertx = GuardedVertx.wrap(Vertx.vertx(new VertxOptions().setWorkerPoolSize(WORKERS)), guard);
         registry.bind("vertx", vertx);
         registry.bind("connectionGuard", guard);
         registry.bind("credentials", credentials);

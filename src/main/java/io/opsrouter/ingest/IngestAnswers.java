@@ -1,5 +1,6 @@
 package io.opsrouter.ingest;
 
+import io.opsrouter.alert.IntakeBusyException;
 import io.opsrouter.alert.Signal;
 import io.opsrouter.app.ApiErrors;
 import io.opsrouter.app.HealthService;
@@ -80,6 +81,7 @@ public final class IngestAnswers {
         String endpoint = endpoint(exchange);
         String client = IngestGate.clientOf(exchange);
         boolean keepAlive = gate.settle(exchange);
+        if (e instanceof IntakeBusyException busy) e = IngestRefusal.intakeBusy(busy.getMessage());
         if (e instanceof IngestRefusal r) {
             List<Map<String, Object>> refused = refusedAlerts(exchange);
             if (refused.isEmpty()) {

@@ -44,6 +44,11 @@ public final class IngestRefusal extends RuntimeException {
         return new IngestRefusal(503, "busy", "too many request bodies are arriving at once; retry", null, 1);
     }
 
+    /** The intake already has a queue of writes and this request fires no P1 ({@code AlertIntake#admit}). */
+    static IngestRefusal intakeBusy(String message) {
+        return new IngestRefusal(503, "busy", message, null, 1);
+    }
+
     public int status() {
         return status;
     }

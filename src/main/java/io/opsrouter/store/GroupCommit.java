@@ -3,6 +3,7 @@ package io.opsrouter.store;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
@@ -12,6 +13,7 @@ import java.util.Set;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
+import java.util.function.Predicate;
 
 /**
  * Group commit for writers that call at the same time: each caller's items are written in one transaction with
@@ -28,6 +30,10 @@ import java.util.function.Function;
  * writing is not one thread's share of a busy machine. Items name keys: items with a key in common are never
  * written in two lanes at once, and are written in the order their callers arrived (a caller waits while an
  * earlier caller with one of its keys is queued or being written in another lane).
+ *
+ * <p>Urgent items ({@code urgent}, a P1 in the alert intake) do not wait behind a queue of others: a caller with one
+ * is written next, in a group of urgent callers only, ahead of those queued before it, unless one of those shares a
+ * key with it (then arrival order holds for it, as its items must not overtake theirs).
  */
 public final class GroupCommit<T> {
     private final Function<List<T>, Runnable> write;
@@ -37,10 +43,13 @@ public final class GroupCommit<T> {
     private final ArrayDeque<Request<T>> queue = new ArrayDeque<>();
     private final int lanes;
     private final Function<T, Collection<?>> keys;
+    private final Predicate<T> urgent;
     /** The keys of the groups being written, each to the lane (its first writer's request) writing it. */
     private final Map<Object, Object> owners = new HashMap<>();
 
     private int writers;
+    /** Urgent callers queued, not yet taken. */
+    private int urgentQueued;
 
     /**
      * {@code write} runs one transaction over the items, in the order given, and throws to roll back; it returns
@@ -52,17 +61,31 @@ public final class GroupCommit<T> {
 
     /** Up to {@code lanes} groups written at once; items with a key in common ({@code keys}) never at once. */
     public GroupCommit(Function<List<T>, Runnable> write, int maxItems, int lanes, Function<T, Collection<?>> keys) {
+        this(write, maxItems, lanes, keys, t -> false);
+    }
+
+    /** As above; callers with an {@code urgent} item are written before those queued ahead of them. */
+    public GroupCommit(
+            Function<List<T>, Runnable> write,
+            int maxItems,
+            int lanes,
+            Function<T, Collection<?>> keys,
+            Predicate<T> urgent) {
         if (maxItems < 1) throw new IllegalArgumentException("maxItems must be at least 1");
         if (lanes < 1) throw new IllegalArgumentException("lanes must be at least 1");
         this.write = write;
         this.maxItems = maxItems;
         this.lanes = lanes;
         this.keys = keys;
+        this.urgent = urgent;
     }
 
     private static final class Request<T> {
         final List<T> items;
-        final Set<Object> keys;
+        /** Computed when first needed, under the lock: by a lane, or when an urgent caller would overtake it. */
+        Set<Object> keys;
+
+        final boolean urgent;
         final Thread caller = Thread.currentThread();
         // set by the writer, read by the caller without the lock: a caller woken to find its group written
         // leaves at once instead of queueing for the lock behind every other caller of that group
@@ -71,9 +94,9 @@ public final class GroupCommit<T> {
         Runnable settle;
         RuntimeException failure;
 
-        Request(List<T> items, Set<Object> keys) {
+        Request(List<T> items, boolean urgent) {
             this.items = items;
-            this.keys = keys;
+            this.urgent = urgent;
         }
 
         /** Parks until written or handed the writing; an interrupt is kept for the caller, not lost. */
@@ -89,9 +112,9 @@ public final class GroupCommit<T> {
 
     public void submit(List<T> items) {
         if (items.isEmpty()) return;
-        Set<Object> mine = new HashSet<>();
-        if (lanes > 1) for (T item : items) mine.addAll(keys.apply(item));
-        Request<T> me = new Request<>(items, mine);
+        boolean isUrgent = false;
+        for (T item : items) isUrgent |= urgent.test(item);
+        Request<T> me = new Request<>(items, isUrgent);
         lock.lock();
         try {
             // a caller writes at once only when nobody queued before it: callers queued are earlier, or wait for
@@ -102,6 +125,7 @@ public final class GroupCommit<T> {
                 own(me, me);
             } else {
                 queue.add(me);
+                if (isUrgent) urgentQueued++;
             }
         } finally {
             lock.unlock();
@@ -155,8 +179,8 @@ public final class GroupCommit<T> {
         finish(me);
     }
 
-    /** Callers waiting for their turn, for tests. */
-    int queued() {
+    /** Callers waiting for their turn. */
+    public int queued() {
         lock.lock();
         try {
             return queue.size();
@@ -179,15 +203,19 @@ public final class GroupCommit<T> {
         }
         lock.lock();
         try {
+            if (first == null || first.urgent) {
+                if (takeUrgent(group, n, lane)) return group;
+            }
             Set<Object> passed = lanes > 1 ? new HashSet<>() : Set.of();
             for (Iterator<Request<T>> it = queue.iterator(); it.hasNext(); ) {
                 Request<T> r = it.next();
                 if (!group.isEmpty() && n + r.items.size() > maxItems) break;
-                if (lanes > 1 && (!free(r, lane) || !java.util.Collections.disjoint(passed, r.keys))) {
-                    passed.addAll(r.keys);
+                if (lanes > 1 && (!free(r, lane) || !Collections.disjoint(passed, keysOf(r)))) {
+                    passed.addAll(keysOf(r));
                     continue;
                 }
                 it.remove();
+                if (r.urgent) urgentQueued--;
                 own(r, lane);
                 group.add(r);
                 n += r.items.size();
@@ -198,9 +226,33 @@ public final class GroupCommit<T> {
         return group;
     }
 
+    /**
+     * Adds to {@code group} (empty, or an urgent caller's own request) the urgent callers that may overtake the
+     * others queued before them, up to maxItems; whether the group is urgent (under the lock).
+     */
+    private boolean takeUrgent(List<Request<T>> group, int n, Object lane) {
+        if (urgentQueued == 0) return !group.isEmpty();
+        Set<Object> passed = new HashSet<>();
+        for (Iterator<Request<T>> it = queue.iterator(); it.hasNext() && urgentQueued > 0; ) {
+            Request<T> r = it.next();
+            boolean fits = group.isEmpty() || n + r.items.size() <= maxItems;
+            if (r.urgent && fits && free(r, lane) && Collections.disjoint(passed, keysOf(r))) {
+                it.remove();
+                urgentQueued--;
+                own(r, lane);
+                group.add(r);
+                n += r.items.size();
+            } else {
+                passed.addAll(keysOf(r));
+            }
+        }
+        return !group.isEmpty();
+    }
+
     /** Whether no lane but {@code lane} writes one of the request's keys (under the lock). */
     private boolean free(Request<T> r, Object lane) {
-        for (Object k : r.keys) {
+        if (lanes == 1) return true;
+        for (Object k : keysOf(r)) {
             Object o = owners.get(k);
             if (o != null && o != lane) return false;
         }
@@ -208,22 +260,45 @@ public final class GroupCommit<T> {
     }
 
     private void own(Request<T> r, Object lane) {
-        for (Object k : r.keys) owners.put(k, lane);
+        if (lanes == 1) return;
+        for (Object k : keysOf(r)) owners.put(k, lane);
     }
 
     /** The first queued caller that may start a lane: no key written by a lane, none shared with one before it. */
     private Request<T> pollEligible() {
-        if (lanes == 1) return queue.pollFirst();
+        Request<T> r = pollEligible(true);
+        return r != null ? r : pollEligible(false);
+    }
+
+    /** With {@code urgentOnly}, the first urgent caller that may overtake those before it. */
+    private Request<T> pollEligible(boolean urgentOnly) {
+        if (urgentOnly && urgentQueued == 0) return null;
+        if (!urgentOnly && lanes == 1) return dequeued(queue.pollFirst());
         Set<Object> passed = new HashSet<>();
         for (Iterator<Request<T>> it = queue.iterator(); it.hasNext(); ) {
             Request<T> r = it.next();
-            if (free(r, r) && java.util.Collections.disjoint(passed, r.keys)) {
+            if ((r.urgent || !urgentOnly) && free(r, r) && Collections.disjoint(passed, keysOf(r))) {
                 it.remove();
-                return r;
+                return dequeued(r);
             }
-            passed.addAll(r.keys);
+            passed.addAll(keysOf(r));
         }
         return null;
+    }
+
+    /** The keys of the request's items, computed once (under the lock). */
+    private Set<Object> keysOf(Request<T> r) {
+        if (r.keys == null) {
+            Set<Object> k = new HashSet<>();
+            for (T item : r.items) k.addAll(keys.apply(item));
+            r.keys = k;
+        }
+        return r.keys;
+    }
+
+    private Request<T> dequeued(Request<T> r) {
+        if (r != null && r.urgent) urgentQueued--;
+        return r;
     }
 
     private void writeGroup(List<Request<T>> group) {

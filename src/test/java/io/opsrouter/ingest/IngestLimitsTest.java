@@ -49,6 +49,31 @@ class IngestLimitsTest {
     }
 
     @Test
+    void aBusyIntakeAnswers503WithRetryAfterAndStillTakesAP1() {
+        RecordingIntake intake = new RecordingIntake().onlyFrom(RecordingIntake.FED_IN);
+        intake.busy = true;
+        try (RouterHarness router = RouterHarness.shipped(home)
+                .modules(intake.modules())
+                .setting(IngestSettings.RATE_LIMIT, "100000")
+                .start()) {
+            HttpResponse<String> busy = router.send(post(
+                    router,
+                    "/api/v2/alerts",
+                    "[{\"labels\":{\"alertname\":\"DiskFilling\",\"severity\":\"warning\"}}]"));
+            assertThat(busy.statusCode()).isEqualTo(503);
+            assertThat(busy.headers().firstValue("Retry-After")).hasValue("1");
+            assertThat(busy.body()).contains("\"error\":\"the router is writing a queue of 8 requests; retry\"");
+            assertThat(intake.signals).isEmpty();
+            // firing.json: SupabaseDown with severity critical, a P1
+            HttpResponse<String> p1 = router.send(post(router, "/webhooks/alertmanager", vector("firing.json")));
+            assertThat(p1.statusCode()).isEqualTo(200);
+            assertThat(intake.of("SupabaseDown")).isNotEmpty();
+            assertThat(router.get("/metrics").body())
+                    .contains("ops_router_ingest_refused_total{endpoint=\"api_v2\",reason=\"busy\"} 1.0");
+        }
+    }
+
+    @Test
     void aHugeDeclaredBodyIs413BeforeItIsSentAndTheConnectionCloses() throws Exception {
         try (RouterHarness router = RouterHarness.shipped(home)
                         .modules(new RecordingIntake()

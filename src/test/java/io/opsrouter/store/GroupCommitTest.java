@@ -15,6 +15,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -42,6 +43,11 @@ class GroupCommitTest {
         final Future<?> first;
 
         Held(int maxItems) throws InterruptedException {
+            this(maxItems, item -> false);
+        }
+
+        /** With one lane; items named "key:..." have that key, and {@code urgent} ones are written first. */
+        Held(int maxItems, Predicate<String> urgent) throws InterruptedException {
             commit = new GroupCommit<>(
                     settled(items -> {
                         if (items.contains("first")) {
@@ -51,7 +57,10 @@ class GroupCommitTest {
                         if (items.contains("bad")) throw new IllegalStateException("cannot store bad");
                         writes.add(List.copyOf(items));
                     }),
-                    maxItems);
+                    maxItems,
+                    1,
+                    item -> item.contains(":") ? keyOf(item) : List.of(item),
+                    urgent);
             first = pool.submit(() -> commit.submit(List.of("first")));
             assertThat(started.await(5, TimeUnit.SECONDS)).isTrue();
         }
@@ -80,6 +89,34 @@ class GroupCommitTest {
         for (Future<?> f : later) f.get(5, TimeUnit.SECONDS);
         assertThat(writes)
                 .containsExactly(List.of("first"), List.of("later-0", "later-1", "later-2", "later-3", "later-4"));
+    }
+
+    @Test
+    void anUrgentCallerIsWrittenNextInAGroupOfItsOwnAheadOfThoseQueuedBeforeIt() throws Exception {
+        Held held = new Held(100, item -> item.endsWith("!"));
+        List<Future<?>> later = List.of(
+                held.queue(List.of("a:1", "b:1")),
+                held.queue(List.of("c:1")),
+                held.queue(List.of("d:1", "e:1!")),
+                held.queue(List.of("f:1")));
+        held.releaseFirst();
+        for (Future<?> f : later) f.get(5, TimeUnit.SECONDS);
+        assertThat(writes)
+                .containsExactly(List.of("first"), List.of("d:1", "e:1!"), List.of("a:1", "b:1", "c:1", "f:1"));
+    }
+
+    @Test
+    void anUrgentCallerDoesNotOvertakeAQueuedCallerWithAKeyInCommon() throws Exception {
+        Held held = new Held(100, item -> item.endsWith("!"));
+        List<Future<?>> later = List.of(
+                held.queue(List.of("a:1")),
+                held.queue(List.of("b:1")),
+                held.queue(List.of("b:2!")),
+                held.queue(List.of("c:1!")));
+        held.releaseFirst();
+        for (Future<?> f : later) f.get(5, TimeUnit.SECONDS);
+        // "c:1!" goes first; "b:2!" shares key b with "b:1", queued before it, so it stays behind it
+        assertThat(writes).containsExactly(List.of("first"), List.of("c:1!"), List.of("a:1", "b:1", "b:2!"));
     }
 
     @Test

@@ -19,6 +19,9 @@ public final class RecordingIntake implements AlertIntake, RouterModule {
 
     public final List<Signal> signals = new CopyOnWriteArrayList<>();
     public volatile RuntimeException failure;
+    /** When set, {@link #admit} refuses what fires no P1, as the real intake does with a queue of writes waiting. */
+    public volatile boolean busy;
+
     private volatile java.util.Set<String> sources;
 
     /**
@@ -28,6 +31,13 @@ public final class RecordingIntake implements AlertIntake, RouterModule {
     public RecordingIntake onlyFrom(java.util.Set<String> sources) {
         this.sources = sources;
         return this;
+    }
+
+    @Override
+    public void admit(List<Signal> batch) {
+        if (!busy) return;
+        for (Signal s : batch) if (s.firing() && s.severity() == io.opsrouter.alert.Severity.P1) return;
+        throw new io.opsrouter.alert.IntakeBusyException(8);
     }
 
     @Override
