@@ -76,8 +76,8 @@ public final class AlertEngine implements AlertIntake {
         intake.admit(signals);
     }
 
-    /** {@link #admit} as if {@code queued} requests waited for the writer, for tests. */
-    void admit(List<Signal> signals, int queued) {
+    /** {@link #admit} as if {@code queued} requests waited for the writer, for tests (named apart for Camel). */
+    void admitAsIfQueued(List<Signal> signals, int queued) {
         intake.admit(signals, queued);
     }
 

@@ -49,7 +49,8 @@ class IntakeAdmissionTest {
     @Test
     void belowTheQueueLimitEverythingIsTaken() {
         List<Signal> p3 = List.of(alert("disk", Severity.P3, Signal.State.FIRING));
-        assertThatCode(() -> f.engine.admit(p3, SignalIntake.MAX_QUEUED - 1)).doesNotThrowAnyException();
+        assertThatCode(() -> f.engine.admitAsIfQueued(p3, SignalIntake.MAX_QUEUED - 1))
+                .doesNotThrowAnyException();
     }
 
     @Test
@@ -59,7 +60,7 @@ class IntakeAdmissionTest {
                 alert("latency", Severity.P2, Signal.State.FIRING),
                 // a P1 that resolves pages nobody: it does not jump the queue either
                 alert("db", Severity.P1, Signal.State.RESOLVED));
-        assertThatThrownBy(() -> f.engine.admit(lesser, SignalIntake.MAX_QUEUED))
+        assertThatThrownBy(() -> f.engine.admitAsIfQueued(lesser, SignalIntake.MAX_QUEUED))
                 .isInstanceOf(IntakeBusyException.class)
                 .hasMessage("the router is writing a queue of " + SignalIntake.MAX_QUEUED + " requests; retry");
     }
@@ -68,15 +69,15 @@ class IntakeAdmissionTest {
     void aRequestThatFiresAP1IsAlwaysTaken() {
         List<Signal> withP1 =
                 List.of(alert("disk", Severity.P3, Signal.State.FIRING), alert("db", Severity.P1, Signal.State.FIRING));
-        assertThatCode(() -> f.engine.admit(withP1, 1000)).doesNotThrowAnyException();
+        assertThatCode(() -> f.engine.admitAsIfQueued(withP1, 1000)).doesNotThrowAnyException();
     }
 
     @Test
     void aP1ByTheRulesCountsLikeOneTheSenderNamed() {
         // no severity from the sender: the rule site-unreachable makes a probe of the front end a P1
         List<Signal> probe = List.of(AlertFixture.firing("frontend", "web"));
-        assertThatCode(() -> f.engine.admit(probe, 1000)).doesNotThrowAnyException();
+        assertThatCode(() -> f.engine.admitAsIfQueued(probe, 1000)).doesNotThrowAnyException();
         List<Signal> other = List.of(AlertFixture.firing("batch-job", "batch"));
-        assertThatThrownBy(() -> f.engine.admit(other, 1000)).isInstanceOf(IntakeBusyException.class);
+        assertThatThrownBy(() -> f.engine.admitAsIfQueued(other, 1000)).isInstanceOf(IntakeBusyException.class);
     }
 }
