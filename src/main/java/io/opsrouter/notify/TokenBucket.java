@@ -4,13 +4,16 @@ package io.opsrouter.notify;
  * One channel's rate limit: a token bucket of {@code burst} tokens refilled at {@code perSecond}. Pure: the time
  * (monotonic nanoseconds) is a parameter. A channel claims only as many rows as it has tokens now, so a row it
  * claims is sent at once, and the next claim again takes the most severe first. A 429's Retry-After empties the
- * bucket until then.
+ * bucket until then, and leaves one token for that moment: the retry the far side allowed goes at once, not a whole
+ * refill later (a P1 behind a Slack storm waited Retry-After plus a second).
  */
 final class TokenBucket {
     private final double perNano;
     private final int burst;
     private double tokens;
     private long at;
+    /** No token before this (a Retry-After); 0 when none. */
+    private long blockedUntil;
 
     /** {@code perSecond} zero: no limit. */
     TokenBucket(DispatchSettings.Rate rate, long nowNanos) {
@@ -27,6 +30,7 @@ final class TokenBucket {
     /** Whole tokens available now ({@code Integer.MAX_VALUE} without a limit). */
     synchronized int available(long nowNanos) {
         if (!limited()) return Integer.MAX_VALUE;
+        if (nowNanos < blockedUntil) return 0;
         refill(nowNanos);
         return (int) Math.floor(tokens);
     }
@@ -46,15 +50,17 @@ final class TokenBucket {
     /** Nanoseconds until the next whole token; 0 when one is there. */
     synchronized long nanosToNext(long nowNanos) {
         if (!limited()) return 0;
+        if (nowNanos < blockedUntil) return blockedUntil - nowNanos;
         refill(nowNanos);
         return tokens >= 1 ? 0 : (long) Math.ceil((1 - tokens) / perNano);
     }
 
-    /** The far side asked to wait: no token before {@code untilNanos}. */
+    /** The far side asked to wait: no token before {@code untilNanos}, then one, then the rate. */
     synchronized void emptyUntil(long untilNanos) {
         if (!limited()) return;
-        tokens = 0;
-        at = Math.max(at, untilNanos);
+        blockedUntil = Math.max(blockedUntil, untilNanos);
+        tokens = 1;
+        at = Math.max(at, blockedUntil);
     }
 
     private void refill(long now) {

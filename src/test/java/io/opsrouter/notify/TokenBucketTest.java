@@ -25,7 +25,23 @@ class TokenBucketTest {
         TokenBucket b = new TokenBucket(new DispatchSettings.Rate(2, 5), 0);
         b.emptyUntil(10 * S);
         assertThat(b.available(9 * S)).isZero();
-        assertThat(b.available(10 * S + S / 2)).isEqualTo(1);
+        assertThat(b.nanosToNext(9 * S)).isEqualTo(S);
+        // the one send allowed when Retry-After ends, and the rate's (2/s) since then
+        assertThat(b.available(10 * S + S / 2)).isEqualTo(2);
+    }
+
+    @Test
+    void theRetryThatRetryAfterAllowsGoesWhenItEndsThenTheRate() {
+        TokenBucket b = new TokenBucket(new DispatchSettings.Rate(1, 3), 0);
+        b.take(3, 0);
+        b.emptyUntil(S);
+        assertThat(b.available(S - 1)).isZero();
+        // one send the moment Retry-After ends, not a whole refill later
+        assertThat(b.nanosToNext(S)).isZero();
+        assertThat(b.available(S)).isEqualTo(1);
+        b.take(1, S);
+        assertThat(b.available(S + S / 2)).isZero();
+        assertThat(b.available(2 * S)).isEqualTo(1);
     }
 
     @Test
