@@ -115,7 +115,12 @@ public final class IngestAnswers {
         exchange.getMessage().setHeader("Retry-After", "5");
         meters.refused(endpoint, "store_failed");
         meters.request(endpoint, 503);
-        LOG.warn("could not store alerts from {} ({}): {}", endpoint, client, e == null ? "unknown" : e.toString());
+        // the type and the start of the message: a binding error's message lists every alert of the request
+        LOG.warn(
+                "could not store alerts from {} ({}): {}",
+                endpoint,
+                client,
+                e == null ? "unknown" : RefusedAlert.printable(e.toString()));
     }
 
     /** {@code GET /-/healthy}: the process answers, as Alertmanager answers it. */

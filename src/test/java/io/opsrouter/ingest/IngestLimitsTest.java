@@ -5,6 +5,9 @@ import static io.opsrouter.ingest.IngestHttp.vector;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import io.opsrouter.config.Env;
 import io.opsrouter.config.SettingsException;
 import io.opsrouter.config.SettingsSource;
@@ -16,6 +19,7 @@ import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
 
 class IngestLimitsTest {
     @TempDir
@@ -71,6 +75,32 @@ class IngestLimitsTest {
             assertThat(router.get("/metrics").body())
                     .contains("ops_router_ingest_refused_total{endpoint=\"api_v2\",reason=\"busy\"} 1.0");
         }
+    }
+
+    @Test
+    void aStoreFailureIsLoggedInOneShortLine() {
+        RecordingIntake intake = new RecordingIntake().onlyFrom(RecordingIntake.FED_IN);
+        // a Camel binding error's message lists every alert of the request: the log line keeps only its start
+        intake.failure = new IllegalStateException("arguments: " + "[Signal[labels={alertname=x}]] ".repeat(500));
+        Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+        ListAppender<ILoggingEvent> logs = new ListAppender<>();
+        logs.start();
+        root.addAppender(logs);
+        try (RouterHarness router = RouterHarness.shipped(home)
+                .modules(intake.modules())
+                .setting(IngestSettings.RATE_LIMIT, "100000")
+                .start()) {
+            HttpResponse<String> r = router.send(post(router, "/webhooks/alertmanager", vector("firing.json")));
+            assertThat(r.statusCode()).isEqualTo(503);
+        } finally {
+            root.detachAppender(logs);
+        }
+        assertThat(logs.list)
+                .filteredOn(e -> e.getFormattedMessage().startsWith("could not store alerts"))
+                .singleElement()
+                .satisfies(e -> assertThat(e.getFormattedMessage())
+                        .contains("IllegalStateException: arguments: [Signal")
+                        .hasSizeLessThan(300));
     }
 
     @Test
