@@ -60,6 +60,8 @@ public class DeliveryBench {
     static int floodSenders = 16;
     /** {@code --p1-after=N}: flood-p1 posts its P1 once the router has accepted N flood alerts. */
     static int p1After = 10_000;
+    /** {@code --idle=S}: flood-p1 measures the store again S seconds after the flood was delivered. */
+    static int idleSeconds = 60;
     static String javaOpts = "@jvm.options";
     /** {@code --ports=N}: ports N, N+1, ... for the receivers, routers and the peer instead of any free port. */
     static int nextPort;
@@ -91,6 +93,7 @@ public class DeliveryBench {
                 case "p1-timeout" -> p1TimeoutSeconds = Integer.parseInt(v);
                 case "flood-senders" -> floodSenders = Integer.parseInt(v);
                 case "p1-after" -> p1After = Integer.parseInt(v);
+                case "idle" -> idleSeconds = Integer.parseInt(v);
                 case "java-opts" -> javaOpts = v;
                 case "ports" -> nextPort = Integer.parseInt(v);
                 case "seed" -> seed = Long.parseLong(v);
@@ -342,6 +345,8 @@ public class DeliveryBench {
             long[] accepted = flooding.get();
             long acceptedEnd = Arrays.stream(accepted).max().orElse(start);
             waitDelivered(rx, "webhook", 0, alerts, 120);
+            long deliveredBy = System.nanoTime();
+            long storeAfter = router.storeBytes();
             over.set(true);
             probing.get();
             bg.shutdown();
@@ -359,6 +364,14 @@ public class DeliveryBench {
                     flood.retried.get(),
                     health[0], health[1], health[2],
                     loadAverage());
+            // what the storm leaves once the router is idle: H2 compacts its file in the background
+            long settled = Math.max(0, idleSeconds * 1_000_000_000L - (System.nanoTime() - deliveredBy));
+            Thread.sleep(settled / 1_000_000);
+            System.out.printf(
+                    "store: +%d MB when the flood was delivered, +%d MB %d s later%n",
+                    (storeAfter - store0) >> 20,
+                    (router.storeBytes() - store0) >> 20,
+                    idleSeconds);
         }
     }
 
