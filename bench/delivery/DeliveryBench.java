@@ -62,6 +62,8 @@ public class DeliveryBench {
     static int p1After = 10_000;
     /** {@code --idle=S}: flood-p1 measures the store again S seconds after the flood was delivered. */
     static int idleSeconds = 60;
+    /** {@code --rounds=N}: flood-p1 floods the same router N times (the P1 in the first), each followed by --idle. */
+    static int floodRounds = 1;
     static String javaOpts = "@jvm.options";
     /** {@code --ports=N}: ports N, N+1, ... for the receivers, routers and the peer instead of any free port. */
     static int nextPort;
@@ -94,6 +96,7 @@ public class DeliveryBench {
                 case "flood-senders" -> floodSenders = Integer.parseInt(v);
                 case "p1-after" -> p1After = Integer.parseInt(v);
                 case "idle" -> idleSeconds = Integer.parseInt(v);
+                case "rounds" -> floodRounds = Integer.parseInt(v);
                 case "java-opts" -> javaOpts = v;
                 case "ports" -> nextPort = Integer.parseInt(v);
                 case "seed" -> seed = Long.parseLong(v);
@@ -372,6 +375,19 @@ public class DeliveryBench {
                     (storeAfter - store0) >> 20,
                     (router.storeBytes() - store0) >> 20,
                     idleSeconds);
+            // more floods on the same router: does a later storm write into the space an earlier one freed?
+            for (int round = 2; round <= floodRounds; round++) {
+                int from = (round - 1) * alerts;
+                long before = router.storeBytes();
+                flood.post(from, alerts, "info");
+                waitDelivered(rx, "webhook", from, alerts, 120);
+                long delivered = System.nanoTime();
+                long grown = router.storeBytes() - before;
+                Thread.sleep(Math.max(0, idleSeconds * 1000L - (System.nanoTime() - delivered) / 1_000_000));
+                System.out.printf(
+                        "flood %d: store +%d MB while it lasted, now +%d MB since the router started%n",
+                        round, grown >> 20, (router.storeBytes() - store0) >> 20);
+            }
         }
     }
 
