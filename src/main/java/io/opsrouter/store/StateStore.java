@@ -36,6 +36,7 @@ public final class StateStore implements AutoCloseable {
     private final StoreTimeouts timeouts;
     private final ReachabilityCheck reachability;
     private StoreServer server;
+    private FileSync fileSync;
 
     private StateStore(HikariDataSource dataSource, Dialect dialect, StoreTimeouts timeouts) {
         this.dataSource = dataSource;
@@ -125,6 +126,7 @@ public final class StateStore implements AutoCloseable {
                         "use the user that created the embedded store (it needs admin rights for CHECKPOINT)",
                         e);
             }
+            store.fileSync = FileSync.start(ds).orElse(null);
         }
         return store;
     }
@@ -198,6 +200,11 @@ public final class StateStore implements AutoCloseable {
             throw new StoreSetupException(
                     "ROUTER_DATA_DIR", "the embedded store " + file + " cannot be opened: " + cause, fix, e);
         }
+    }
+
+    /** What forces the embedded file to disk; null for PostgreSQL and for H2 reached over TCP. */
+    FileSync fileSync() {
+        return fileSync;
     }
 
     /** The most connections the pool opens (ROUTER_DB_POOL_SIZE). */
@@ -350,6 +357,7 @@ public final class StateStore implements AutoCloseable {
         if (closed.compareAndSet(false, true)) {
             reachability.close();
             if (server != null) server.stop();
+            if (fileSync != null) fileSync.close();
             dataSource.close();
         }
     }
