@@ -4,9 +4,12 @@ import io.opsrouter.alert.IntakeBusyException;
 import io.opsrouter.alert.Signal;
 import io.opsrouter.app.ApiErrors;
 import io.opsrouter.app.HealthService;
+import io.opsrouter.log.LogThrottle;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import org.apache.camel.Exchange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -19,6 +22,10 @@ import org.slf4j.LoggerFactory;
 public final class IngestAnswers {
     public static final String ENDPOINT = "ingestEndpoint";
     private static final Logger LOG = LoggerFactory.getLogger(IngestAnswers.class);
+    /** A refusal's line, per endpoint and reason: a sender decides how many refusals there are. */
+    static final Duration LOG_PERIOD = Duration.ofSeconds(10);
+
+    private final LogThrottle refusalLines = new LogThrottle(LOG_PERIOD);
 
     private final IngestMeters meters;
     private final HealthService health;
@@ -102,13 +109,16 @@ public final class IngestAnswers {
             if (r.status() == 408 || !keepAlive) BoundedBody.closeAfterAnswer(exchange);
             meters.refused(endpoint, r.reason());
             meters.request(endpoint, r.status());
-            LOG.info(
-                    "refused {} from {}: {} {} (field {})",
-                    endpoint,
-                    client,
-                    r.status(),
-                    RefusedAlert.printable(r.getMessage()),
-                    r.field() == null ? null : RefusedAlert.printable(r.field()));
+            OptionalLong held = refusalLines.pass(endpoint + " " + r.reason());
+            if (held.isPresent())
+                LOG.info(
+                        "refused {} from {}: {} {} (field {}){}",
+                        endpoint,
+                        client,
+                        r.status(),
+                        RefusedAlert.printable(r.getMessage()),
+                        r.field() == null ? null : RefusedAlert.printable(r.field()),
+                        LogThrottle.heldBack(held.getAsLong(), LOG_PERIOD));
             return;
         }
         ApiErrors.respond(exchange, 503, "the alerts could not be stored; retry", null);
@@ -116,11 +126,14 @@ public final class IngestAnswers {
         meters.refused(endpoint, "store_failed");
         meters.request(endpoint, 503);
         // the type and the start of the message: a binding error's message lists every alert of the request
-        LOG.warn(
-                "could not store alerts from {} ({}): {}",
-                endpoint,
-                client,
-                e == null ? "unknown" : RefusedAlert.printable(e.toString()));
+        OptionalLong held = refusalLines.pass(endpoint + " store_failed");
+        if (held.isPresent())
+            LOG.warn(
+                    "could not store alerts from {} ({}): {}{}",
+                    endpoint,
+                    client,
+                    e == null ? "unknown" : RefusedAlert.printable(e.toString()),
+                    LogThrottle.heldBack(held.getAsLong(), LOG_PERIOD));
     }
 
     /** {@code GET /-/healthy}: the process answers, as Alertmanager answers it. */

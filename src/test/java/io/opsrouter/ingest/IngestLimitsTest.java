@@ -78,6 +78,40 @@ class IngestLimitsTest {
     }
 
     @Test
+    void aFloodOfRefusalsIsLoggedOncePerReasonAndPeriod() {
+        RecordingIntake intake = new RecordingIntake().onlyFrom(RecordingIntake.FED_IN);
+        intake.busy = true;
+        Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+        ListAppender<ILoggingEvent> logs = new ListAppender<>();
+        logs.start();
+        root.addAppender(logs);
+        try (RouterHarness router = RouterHarness.shipped(home)
+                .modules(intake.modules())
+                .setting(IngestSettings.RATE_LIMIT, "100000")
+                .start()) {
+            for (int i = 0; i < 5; i++) {
+                HttpResponse<String> busy = router.send(post(
+                        router,
+                        "/api/v2/alerts",
+                        "[{\"labels\":{\"alertname\":\"DiskFilling\",\"severity\":\"warning\"}}]"));
+                assertThat(busy.statusCode()).isEqualTo(503);
+            }
+            HttpResponse<String> bad = router.send(post(router, "/api/v2/alerts", "[{\"labels\":{}}]"));
+            assertThat(bad.statusCode()).isEqualTo(400);
+            assertThat(router.get("/metrics").body())
+                    .contains("ops_router_ingest_refused_total{endpoint=\"api_v2\",reason=\"busy\"} 5.0");
+        } finally {
+            root.detachAppender(logs);
+        }
+        assertThat(logs.list)
+                .filteredOn(e -> e.getFormattedMessage().startsWith("refused api_v2"))
+                .extracting(ILoggingEvent::getFormattedMessage)
+                .hasSize(2)
+                .anySatisfy(m -> assertThat(m).contains("503 the router is writing a queue of 8 requests"))
+                .anySatisfy(m -> assertThat(m).contains("400"));
+    }
+
+    @Test
     void aStoreFailureIsLoggedInOneShortLine() {
         RecordingIntake intake = new RecordingIntake().onlyFrom(RecordingIntake.FED_IN);
         // a Camel binding error's message lists every alert of the request: the log line keeps only its start
