@@ -77,6 +77,14 @@ public final class CoreModule implements RouterModule {
                 new HealthEndpoint(ctx.health(), ctx.version(), api, HealthEndpoint.publicDetail(ctx.settings())));
         registry.bind("metricsEndpoint", new MetricsEndpoint(ctx.metrics()));
         registry.bind("stateStore", ctx.store());
+        if (ctx.store().embeddedFileBytes().isPresent())
+            Gauge.builder(
+                            MeterNames.STORE_FILE,
+                            ctx.store(),
+                            s -> s.embeddedFileBytes().orElse(0))
+                    .baseUnit("bytes")
+                    .description("Size of the embedded store's file (it grows in a storm and shrinks when it closes)")
+                    .register(meters);
         registry.bind("routerContext", ctx);
         Watchdog watchdog = ctx.health().watchdog();
         watchdog.stallAfter(stallAfter(ctx.settings()));

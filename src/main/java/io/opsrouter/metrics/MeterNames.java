@@ -82,6 +82,7 @@ public final class MeterNames {
             PREFIX + "outgoing_heartbeats"; // counter: outcome (ok, fail, error)
     public static final String PAGING_DEGRADED = PREFIX + "paging_degraded"; // gauge 0/1: reason
     public static final String REPLICA_LEADER = PREFIX + "replica_leader"; // gauge 0/1: lease (alert-sweep)
+    public static final String STORE_FILE = PREFIX + "store_file_bytes"; // gauge: the embedded store's file
     public static final String REPLICAS_LIVE = PREFIX + "replicas_live"; // gauge: replicas sharing the store
     public static final String REPLICA_MONITORS = PREFIX + "replica_monitors"; // gauge: monitors this replica polls
 }

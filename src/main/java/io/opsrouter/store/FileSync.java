@@ -67,6 +67,11 @@ final class FileSync implements AutoCloseable {
         return syncedVersion;
     }
 
+    /** The file's size in bytes. */
+    long fileBytes() {
+        return file.isClosed() ? 0 : file.getFileStore().size();
+    }
+
     int retentionMillis() {
         return file.getRetentionTime();
     }

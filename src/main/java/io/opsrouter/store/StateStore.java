@@ -207,6 +207,11 @@ public final class StateStore implements AutoCloseable {
         return fileSync;
     }
 
+    /** The size of the embedded store's file; empty for PostgreSQL and for H2 reached over TCP. */
+    public java.util.OptionalLong embeddedFileBytes() {
+        return fileSync == null ? java.util.OptionalLong.empty() : java.util.OptionalLong.of(fileSync.fileBytes());
+    }
+
     /** The most connections the pool opens (ROUTER_DB_POOL_SIZE). */
     public int poolSize() {
         return dataSource.getMaximumPoolSize();

@@ -61,7 +61,8 @@ class RouterStartupTest {
             assertThat(metrics.body())
                     .contains("ops_router_build{")
                     .contains("jvm_memory_used_bytes")
-                    .contains("camel_exchanges_total");
+                    .contains("camel_exchanges_total")
+                    .containsPattern("(?m)^ops_router_store_file_bytes [1-9][0-9.E]*$");
         }
     }
 }
