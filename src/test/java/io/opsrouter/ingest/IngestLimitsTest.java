@@ -82,13 +82,8 @@ class IngestLimitsTest {
         RecordingIntake intake = new RecordingIntake().onlyFrom(RecordingIntake.FED_IN);
         intake.busy = true;
         Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
-        ListAppender<ILoggingEvent> logs = new ListAppender<>();
-        logs.start();
-        root.addAppender(logs);
-        try (RouterHarness router = RouterHarness.shipped(home)
-                .modules(intake.modules())
-                .setting(IngestSettings.RATE_LIMIT, "100000")
-                .start()) {
+        ListAppender<ILoggingEvent> logs = logsOf(root);
+        try (RouterHarness router = unlimited(intake)) {
             for (int i = 0; i < 5; i++) {
                 HttpResponse<String> busy = router.send(post(
                         router,
@@ -117,13 +112,8 @@ class IngestLimitsTest {
         // a Camel binding error's message lists every alert of the request: the log line keeps only its start
         intake.failure = new IllegalStateException("arguments: " + "[Signal[labels={alertname=x}]] ".repeat(500));
         Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
-        ListAppender<ILoggingEvent> logs = new ListAppender<>();
-        logs.start();
-        root.addAppender(logs);
-        try (RouterHarness router = RouterHarness.shipped(home)
-                .modules(intake.modules())
-                .setting(IngestSettings.RATE_LIMIT, "100000")
-                .start()) {
+        ListAppender<ILoggingEvent> logs = logsOf(root);
+        try (RouterHarness router = unlimited(intake)) {
             HttpResponse<String> r = router.send(post(router, "/webhooks/alertmanager", vector("firing.json")));
             assertThat(r.statusCode()).isEqualTo(503);
         } finally {
@@ -303,5 +293,19 @@ class IngestLimitsTest {
                 .hasMessageContaining(SettingsSource.FILE)
                 .hasMessageContaining(key)
                 .hasMessageContaining("fix:");
+    }
+
+    private RouterHarness unlimited(RecordingIntake intake) {
+        return RouterHarness.shipped(home)
+                .modules(intake.modules())
+                .setting(IngestSettings.RATE_LIMIT, "100000")
+                .start();
+    }
+
+    private static ListAppender<ILoggingEvent> logsOf(Logger root) {
+        ListAppender<ILoggingEvent> logs = new ListAppender<>();
+        logs.start();
+        root.addAppender(logs);
+        return logs;
     }
 }
