@@ -44,6 +44,22 @@ class OutboxPlansTest {
     }
 
     @Test
+    void theFallbackStepsThroughChannelNamesByTheClaimIndexOnAnEmptyOutbox() {
+        try (StateStore store = StateStore.open("jdbc:h2:file:" + dir.resolve("router"), null, null, 2, dir)) {
+            String plan = store.read(c -> {
+                try (PreparedStatement ps = c.prepareStatement("EXPLAIN " + OutboxQueue.NEXT_CHANNEL)) {
+                    ps.setString(1, "");
+                    try (ResultSet rs = ps.executeQuery()) {
+                        rs.next();
+                        return rs.getString(1);
+                    }
+                }
+            });
+            assertThat(plan).contains("outbox_claim_severity").doesNotContain("tableScan");
+        }
+    }
+
+    @Test
     void aPlainStatusTestWouldTakeOutboxDue() {
         // what the test above guards against: without COALESCE, H2 plans the claim by outbox_due on an empty outbox
         try (StateStore store = StateStore.open("jdbc:h2:file:" + dir.resolve("router"), null, null, 2, dir)) {
