@@ -40,6 +40,13 @@ public record DispatchSettings(
         Map<ChannelName, Rate> rates,
         Duration retention) {
     public static final int MAX_IN_FLIGHT = 4096;
+    /**
+     * A channel claims at once while this window has room, and waits for a claim's worth of room once it is nearly
+     * full. With 256, a receiver answering in 200 ms got 835 messages/s (Alertmanager 2,240) and one answering in
+     * 40 ms kept a backlog (p50 0.16-0.27 s); with 1024, 1,872/s and p50 0.03-0.05 s: delivery keeps up with the
+     * intake (bench/delivery; peak RSS +4-10 MB at 40 ms, +38 MB at 200 ms). A crash repeats at most the window.
+     */
+    static final int DEFAULT_IN_FLIGHT = 1024;
 
     /**
      * A token bucket: {@code perSecond} messages a second on average, {@code burst} at once after a quiet spell.
@@ -87,7 +94,7 @@ public record DispatchSettings(
         int attempts = s.integer("notify.retry.attempts", "NOTIFY_RETRY_ATTEMPTS", 12, 1, 1000);
         int failures = s.integer("notify.breaker.failures", "NOTIFY_BREAKER_FAILURES", 5, 1, 1000);
         Duration openFor = s.duration("notify.breaker.open-for", "NOTIFY_BREAKER_OPEN_FOR", Duration.ofSeconds(30));
-        int inFlight = s.integer("notify.in-flight", "NOTIFY_IN_FLIGHT", 256, 1, MAX_IN_FLIGHT);
+        int inFlight = s.integer("notify.in-flight", "NOTIFY_IN_FLIGHT", DEFAULT_IN_FLIGHT, 1, MAX_IN_FLIGHT);
         int sms = s.integer("notify.sms.in-flight", "NOTIFY_SMS_IN_FLIGHT", 1, 1, MAX_IN_FLIGHT);
         positive(s, "notify.poll-interval", "NOTIFY_POLL_INTERVAL", poll);
         positive(s, "notify.send-timeout", "NOTIFY_SEND_TIMEOUT", timeout);

@@ -200,10 +200,10 @@ class InFlightTest {
     }
 
     @Test
-    void channelsDefaultTo256InFlightSmsAndTheLogFileToOne() {
+    void channelsDefaultTo1024InFlightSmsAndTheLogFileToOne() {
         DispatchSettings d = DispatchSettings.from(new SettingsSource(home, Map.of(), Map.of(), new Env(Map.of())));
-        assertThat(d.inFlight(ChannelName.SLACK)).isEqualTo(256);
-        assertThat(d.inFlight(ChannelName.WEBHOOK)).isEqualTo(256);
+        assertThat(d.inFlight(ChannelName.SLACK)).isEqualTo(1024);
+        assertThat(d.inFlight(ChannelName.WEBHOOK)).isEqualTo(1024);
         assertThat(d.inFlight(ChannelName.SMS)).isEqualTo(1);
         assertThat(d.inFlight(ChannelName.LOG)).isEqualTo(1);
         DispatchSettings one = DispatchSettings.from(
