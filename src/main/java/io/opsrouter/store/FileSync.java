@@ -20,7 +20,7 @@ import org.slf4j.LoggerFactory;
  * freed {@link #RETENTION_MILLIS} ago instead of 45 s ago. H2 writes every commit to free space and keeps a freed
  * chunk for its retention time, its guess of when the operating system has written what came after it. With 45 s, a
  * storm's chunks were kept for 45 s and the file grew 12 MB per 1,000 alerts (bench/delivery {@code flood-p1},
- * 30,000 alerts: 354 MB); with 2 s and this sync, 4.7 MB (137 MB). A commit is in the file when it is acknowledged
+ * 30,000 alerts: 357 MB); with 2 s and this sync, 5 MB (145-158 MB). A commit is in the file when it is acknowledged
  * ({@link SharedFlush}); the sync also bounds what a power cut can take to about the last {@link #INTERVAL}.
  */
 final class FileSync implements AutoCloseable {
@@ -62,7 +62,10 @@ final class FileSync implements AutoCloseable {
         return Optional.of(sync);
     }
 
-    /** The newest store version known to be on disk (-1 before the first sync). */
+    /**
+     * The store's version when the last sync began (-1 before the first): whatever was written to the file before
+     * then, every acknowledged commit among it, is on disk.
+     */
     long syncedVersion() {
         return syncedVersion;
     }
