@@ -16,16 +16,17 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Forces the embedded store's file to disk every {@link #INTERVAL}, so that H2 may write into the space of chunks
- * freed {@link #RETENTION_MILLIS} ago instead of 45 s ago. H2 writes every commit to free space and keeps a freed
- * chunk for its retention time, its guess of when the operating system has written what came after it. With 45 s, a
- * storm's chunks were kept for 45 s and the file grew 12 MB per 1,000 alerts (bench/delivery {@code flood-p1},
- * 30,000 alerts: 357 MB); with 2 s and this sync, 5 MB (145-158 MB). A commit is in the file when it is acknowledged
- * ({@link SharedFlush}); the sync also bounds what a power cut can take to about the last {@link #INTERVAL}.
+ * Forces the embedded store's file to disk every {@link #INTERVAL}, and lets H2 write into the space of a dead chunk
+ * once the chunk is {@link #RETENTION_MILLIS} old instead of 45 s. H2 writes every commit to free space; its
+ * retention time is its guess of how long the operating system may hold a write back, and no chunk younger than that
+ * is written over (readers' versions are kept apart from it). With 45 s, none of a storm's chunks could be reused
+ * while it lasted and the file grew 12 MB per 1,000 alerts (bench/delivery {@code flood-p1}, 30,000 alerts: 357 MB);
+ * with 2 s and this sync, 5 MB (145-158 MB). A commit is in the file when it is acknowledged ({@link SharedFlush}),
+ * and on the disk within about {@link #INTERVAL}, where the operating system alone took up to 30 s.
  */
 final class FileSync implements AutoCloseable {
     static final Duration INTERVAL = Duration.ofMillis(500);
-    /** Four intervals: a chunk is overwritten only when what replaced it has been forced to disk several times. */
+    /** Four intervals: whatever a chunk this old was written before has been forced to disk several times since. */
     static final int RETENTION_MILLIS = 2000;
 
     private static final Logger LOG = LoggerFactory.getLogger(FileSync.class);
