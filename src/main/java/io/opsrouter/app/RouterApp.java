@@ -101,6 +101,7 @@ public final class RouterApp implements AutoCloseable {
         if (camel == null || !camel.isStarted()) {
             throw new IllegalStateException("Camel did not start");
         }
+        PortCheck.ensureListening(camel, core.httpPort(), settings);
         for (RouterModule m : modules) {
             try {
                 m.started(camel);

@@ -10,6 +10,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -90,6 +91,36 @@ class StartupErrorsTest {
                     .isInstanceOf(StartupException.class)
                     .hasMessageContaining("router.http.port: port " + taken.getLocalPort() + " is in use")
                     .hasMessageContaining("set ROUTER_HTTP_PORT to a free port");
+        }
+    }
+
+    @Test
+    void aPortTakenWhileTheRouterStartsStopsStartUpToo() throws Exception {
+        int port = RouterHarness.freePort();
+        ServerSocket[] taken = new ServerSocket[1];
+        // after the port check, before Camel binds: what another process could do at that moment
+        RouterModule taker = new RouterModule() {
+            @Override
+            public String name() {
+                return "taker";
+            }
+
+            @Override
+            public void configure(RouterContext ctx, Beans beans) throws Exception {
+                taken[0] = new ServerSocket(port);
+            }
+        };
+        try {
+            RouterHarness router = RouterHarness.shipped(home)
+                    .setting("router.http.port", Integer.toString(port))
+                    .modules(List.of(taker));
+            assertThatThrownBy(router::start)
+                    .isInstanceOf(StartupException.class)
+                    .hasMessageContaining("router.http.port: port " + port
+                            + " is in use (taken while the router started: its HTTP server could not listen)")
+                    .hasMessageContaining("set ROUTER_HTTP_PORT to a free port");
+        } finally {
+            if (taken[0] != null) taken[0].close();
         }
     }
 

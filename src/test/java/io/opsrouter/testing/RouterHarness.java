@@ -216,11 +216,45 @@ public final class RouterHarness implements AutoCloseable {
         stop();
     }
 
-    public static int freePort() {
+    /**
+     * A port free now, below the kernel's ephemeral range. A port the kernel handed out for {@code bind(0)} and that
+     * was closed again can be handed out to the next {@code bind(0)}: the router's own store server (one in every
+     * embedded router) once took the port chosen for the router's HTTP server between the port check and Vert.x's
+     * bind, and a test's request was answered by H2. Ports below the range are never handed out that way.
+     */
+    public static synchronized int freePort() {
+        int below = ephemeralLow();
+        for (int attempt = 0; attempt < 100 && below > 10_000; attempt++) {
+            int candidate =
+                    10_000 + java.util.concurrent.ThreadLocalRandom.current().nextInt(below - 10_000);
+            if (HANDED_OUT.contains(candidate)) continue;
+            try (ServerSocket s = new ServerSocket()) {
+                s.bind(new java.net.InetSocketAddress(candidate));
+                HANDED_OUT.add(candidate);
+                return candidate;
+            } catch (IOException taken) {
+                // another one
+            }
+        }
         try (ServerSocket s = new ServerSocket(0)) {
             return s.getLocalPort();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    private static final java.util.Set<Integer> HANDED_OUT = new java.util.HashSet<>();
+
+    /** The lowest port of the kernel's ephemeral range (32768 when it cannot be read). */
+    private static int ephemeralLow() {
+        try {
+            // Files.readString reads "3" of "32768\t60999" from procfs, which reports a size of 0
+            String range = Files.readAllLines(Path.of("/proc/sys/net/ipv4/ip_local_port_range"))
+                    .get(0)
+                    .trim();
+            return Integer.parseInt(range.split("\\s+")[0]);
+        } catch (IOException | RuntimeException e) {
+            return 32_768;
         }
     }
 

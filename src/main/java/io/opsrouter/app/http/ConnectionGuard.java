@@ -43,6 +43,7 @@ public final class ConnectionGuard {
     private final LongSupplier millis;
     private final Map<HttpConnection, Tracked> open = new ConcurrentHashMap<>();
     private final AtomicInteger count = new AtomicInteger();
+    private volatile boolean listening;
     private final Counter closedIdle;
     private final Counter closedRequest;
     private final Counter closedFull;
@@ -241,6 +242,15 @@ public final class ConnectionGuard {
     }
 
     /** Connections open now. */
+    /** Whether the server it guards listens: its last listen succeeded ({@link GuardedVertx} tells). */
+    public boolean listening() {
+        return listening;
+    }
+
+    void listened(boolean succeeded) {
+        listening = succeeded;
+    }
+
     public int open() {
         return count.get();
     }

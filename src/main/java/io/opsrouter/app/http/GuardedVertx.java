@@ -1,5 +1,7 @@
 package io.opsrouter.app.http;
 
+import io.vertx.core.AsyncResult;
+import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
@@ -49,6 +51,22 @@ public final class GuardedVertx {
             if (method.getName().equals("requestHandler") && args != null && args.length == 1) {
                 server.requestHandler(guard.requests((Handler<HttpServerRequest>) args[0]));
                 return proxy;
+            }
+            if (method.getName().equals("listen")) {
+                // Camel logs a failed bind and starts anyway; the guard keeps whether the server listens
+                int last = args == null ? -1 : args.length - 1;
+                if (last >= 0 && args[last] instanceof Handler<?> then) {
+                    Handler<AsyncResult<HttpServer>> done = (Handler<AsyncResult<HttpServer>>) then;
+                    args[last] = (Handler<AsyncResult<HttpServer>>) ar -> {
+                        guard.listened(ar.succeeded());
+                        done.handle(ar);
+                    };
+                    invoke(server, method, args);
+                    return proxy;
+                }
+                Object result = invoke(server, method, args);
+                if (result instanceof Future<?> f) f.onComplete(ar -> guard.listened(ar.succeeded()));
+                return result;
             }
             return invoke(server, method, args);
         };
