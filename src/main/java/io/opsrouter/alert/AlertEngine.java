@@ -67,10 +67,6 @@ public final class AlertEngine implements AlertIntake {
 
     // ------------------------------------------------------------------ intake
 
-    /**
-     * Stores the signals and the notifications they cause in one transaction, shared with other callers of the
-     * same moment; returns once they are committed. Idempotent.
-     */
     @Override
     public void admit(List<Signal> signals) {
         intake.admit(signals);
@@ -81,6 +77,10 @@ public final class AlertEngine implements AlertIntake {
         intake.admit(signals, queued);
     }
 
+    /**
+     * Stores the signals and the notifications they cause in one transaction, shared with other callers of the
+     * same moment; returns once they are committed. Idempotent.
+     */
     @Override
     public void accept(List<Signal> signals) {
         intake.accept(signals);

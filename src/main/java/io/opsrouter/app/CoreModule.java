@@ -63,7 +63,7 @@ public final class CoreModule implements RouterModule {
         // camel-platform-http-vertx runs its server on the Vertx instance bound in the registry
         vertx = GuardedVertx.wrap(Vertx.vertx(new VertxOptions().setWorkerPoolSize(WORKERS)), guard);
         registry.bind("vertx", vertx);
-        registry.bind("connectionGuard", guard);
+        registry.bind(ConnectionGuard.BEAN, guard);
         registry.bind("credentials", credentials);
         registry.bind(RESPONSE_HEADERS, responseHeaders());
         Counter apiFailures = Counter.builder(MeterNames.AUTH_FAILURES)

@@ -30,7 +30,7 @@ final class PortCheck {
 
     /** After Camel started: the HTTP server listens, or start-up fails with the same line as a taken port. */
     static void ensureListening(CamelContext camel, int port, io.opsrouter.config.SettingsSource settings) {
-        ConnectionGuard guard = camel.getRegistry().lookupByNameAndType("connectionGuard", ConnectionGuard.class);
+        ConnectionGuard guard = camel.getRegistry().lookupByNameAndType(ConnectionGuard.BEAN, ConnectionGuard.class);
         if (guard == null || guard.listening()) return;
         throw settings.error(
                 io.opsrouter.config.CoreSettings.HTTP_PORT,

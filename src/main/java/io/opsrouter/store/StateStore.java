@@ -9,6 +9,7 @@ import java.sql.SQLException;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.LinkedHashSet;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import javax.sql.DataSource;
@@ -208,8 +209,8 @@ public final class StateStore implements AutoCloseable {
     }
 
     /** The size of the embedded store's file; empty for PostgreSQL and for H2 reached over TCP. */
-    public java.util.OptionalLong embeddedFileBytes() {
-        return fileSync == null ? java.util.OptionalLong.empty() : java.util.OptionalLong.of(fileSync.fileBytes());
+    public OptionalLong embeddedFileBytes() {
+        return fileSync == null ? OptionalLong.empty() : OptionalLong.of(fileSync.fileBytes());
     }
 
     /** The most connections the pool opens (ROUTER_DB_POOL_SIZE). */

@@ -223,7 +223,7 @@ public final class RouterHarness implements AutoCloseable {
      * bind, and a test's request was answered by H2. Ports below the range are never handed out that way.
      */
     public static synchronized int freePort() {
-        int below = ephemeralLow();
+        int below = EPHEMERAL_LOW;
         for (int attempt = 0; attempt < 100 && below > 10_000; attempt++) {
             int candidate =
                     10_000 + java.util.concurrent.ThreadLocalRandom.current().nextInt(below - 10_000);
@@ -244,6 +244,7 @@ public final class RouterHarness implements AutoCloseable {
     }
 
     private static final java.util.Set<Integer> HANDED_OUT = new java.util.HashSet<>();
+    private static final int EPHEMERAL_LOW = ephemeralLow();
 
     /** The lowest port of the kernel's ephemeral range (32768 when it cannot be read). */
     private static int ephemeralLow() {

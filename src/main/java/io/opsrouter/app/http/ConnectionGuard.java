@@ -29,6 +29,9 @@ import org.slf4j.LoggerFactory;
  * every connection is working), so a flood of idle connections cannot keep {@code /health} out.
  */
 public final class ConnectionGuard {
+    /** Its name in Camel's registry. */
+    public static final String BEAN = "connectionGuard";
+
     private static final Logger LOG = LoggerFactory.getLogger(ConnectionGuard.class);
     static final long SWEEP_MILLIS = 200;
     /** The largest form the router reads (its one form is the acknowledge page's name field); Vert.x's own limit is 8 KiB. */
@@ -241,7 +244,6 @@ public final class ConnectionGuard {
         connection.close();
     }
 
-    /** Connections open now. */
     /** Whether the server it guards listens: its last listen succeeded ({@link GuardedVertx} tells). */
     public boolean listening() {
         return listening;
@@ -251,6 +253,7 @@ public final class ConnectionGuard {
         listening = succeeded;
     }
 
+    /** Connections open now. */
     public int open() {
         return count.get();
     }
