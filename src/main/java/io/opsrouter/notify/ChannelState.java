@@ -108,10 +108,20 @@ final class ChannelState {
     }
 
     /**
-     * Rows more that may be claimed now: the window less what is in flight, waits for its lane or waits for its mark.
-     * The window bounds what a crash can send twice: the sends in flight and those answered but not yet marked.
+     * Answered sends waiting for their mark beyond which nothing more is claimed: when the marks fall behind the
+     * answers, the channel waits for them instead of running up to its window ahead of the store. A crash sends
+     * again what is in flight and what is answered but not marked; with the window alone that was up to the window
+     * (1,660 messages repeated after one kill during a burst, bench/delivery --scenario=kills --kill-delay=40).
+     */
+    static final int MAX_UNMARKED = 256;
+
+    /**
+     * Rows more that may be claimed now: the window less what is in flight, waits for its lane or waits for its mark;
+     * none while {@link #MAX_UNMARKED} answered sends wait for their mark. The window bounds what a crash can send
+     * twice: the sends in flight and those answered but not yet marked.
      */
     synchronized int free() {
+        if (marking >= MAX_UNMARKED) return 0;
         return window - sending - blocked.size() - marking;
     }
 

@@ -44,7 +44,7 @@ public final class NotifyModule implements RouterModule {
     @Override
     public void configure(RouterContext ctx, Beans beans) {
         DispatchSettings d = DispatchSettings.from(ctx.settings());
-        http = new HttpPost(d.sendTimeout());
+        http = new HttpPost(d.sendTimeout()).start();
         List<Channel> channels = Channels.configure(new ChannelSetup(ctx.settings(), ctx.core(), d, http, ctx.clock()));
         this.ctx = ctx;
         MessageTemplates templates = MessageTemplates.load(ctx.core().home());

@@ -47,6 +47,19 @@ class ChannelStateTest {
     }
 
     @Test
+    void nothingMoreIsClaimedWhileTooManyAnsweredSendsWaitForTheirMark() {
+        ChannelState st = state(1024);
+        for (int i = 0; i < ChannelState.MAX_UNMARKED - 1; i++) st.marking();
+        assertThat(st.free()).isEqualTo(1024 - (ChannelState.MAX_UNMARKED - 1));
+        st.marking();
+        assertThat(st.free())
+                .as("the marks fell behind: the channel waits for them")
+                .isZero();
+        st.marked();
+        assertThat(st.free()).isEqualTo(1024 - (ChannelState.MAX_UNMARKED - 1));
+    }
+
+    @Test
     void anAnsweredSendHoldsItsPlaceInTheWindowUntilItsMarkIsCommitted() {
         ChannelState st = state(3);
         ChannelState.Held a = held(1, "a");

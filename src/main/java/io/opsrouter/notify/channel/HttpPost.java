@@ -74,6 +74,15 @@ public final class HttpPost implements AutoCloseable {
         });
     }
 
+    /**
+     * Starts the client now rather than on the first send, which would otherwise wait for Vert.x and Netty to start
+     * (a few hundred milliseconds on a busy machine: the first page after start-up). Returns this.
+     */
+    public synchronized HttpPost start() {
+        if (client == null && !closed) startClient();
+        return this;
+    }
+
     /** Sends; completes with the response body for a 2xx, or exceptionally with a {@link ChannelException}. */
     public CompletableFuture<String> postAsync(String url, Map<String, String> headers, String body) {
         URI uri;
@@ -118,7 +127,7 @@ public final class HttpPost implements AutoCloseable {
             if (closed)
                 return CompletableFuture.failedFuture(
                         ChannelException.retryable("closed", "the router is stopping", null));
-            if (client == null) start();
+            if (client == null) startClient();
             http = client;
             timers = vertx;
             on = loop;
@@ -182,7 +191,7 @@ public final class HttpPost implements AutoCloseable {
         else answer.completeExceptionally(ChannelException.forHttpStatus(a.status(), a.retryAfter(), a.body()));
     }
 
-    private void start() {
+    private void startClient() {
         vertx = Vertx.vertx(
                 new VertxOptions().setEventLoopPoolSize(1).setWorkerPoolSize(1).setInternalBlockingPoolSize(1));
         loop = vertx.getOrCreateContext();
