@@ -31,6 +31,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import javax.net.ssl.SSLException;
@@ -163,18 +164,23 @@ public final class HttpPost implements AutoCloseable {
             Buffer body,
             AtomicReference<HttpClientRequest> sent,
             int attemptsLeft) {
+        AtomicBoolean answering = new AtomicBoolean();
         io.vertx.core.Future<Answer> once = http.request(options)
                 .compose(r -> {
                     sent.set(r);
                     return body == null ? r.send() : r.send(body);
                 })
-                .compose(response -> response.body()
-                        .map(b -> new Answer(
-                                response.statusCode(),
-                                response.getHeader("Retry-After"),
-                                b.toString(StandardCharsets.UTF_8))));
+                .compose(response -> {
+                    answering.set(true);
+                    return response.body()
+                            .map(b -> new Answer(
+                                    response.statusCode(),
+                                    response.getHeader("Retry-After"),
+                                    b.toString(StandardCharsets.UTF_8)));
+                });
         if (attemptsLeft <= 1) return once;
-        return once.recover(e -> e instanceof HttpClosedException
+        // only when no answer had begun: a receiver that began to answer has the request
+        return once.recover(e -> e instanceof HttpClosedException && !answering.get()
                 ? send(http, options, body, sent, attemptsLeft - 1)
                 : io.vertx.core.Future.failedFuture(e));
     }

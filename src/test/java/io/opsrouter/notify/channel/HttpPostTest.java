@@ -78,6 +78,36 @@ class HttpPostTest {
     }
 
     @Test
+    void aReceiverThatBeganToAnswerAndClosedIsNotSentTheRequestAgain() throws Exception {
+        AtomicInteger requests = new AtomicInteger();
+        ServerSocket server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        servers.add(server);
+        Thread t = new Thread(() -> {
+            while (!server.isClosed()) {
+                try (Socket s = server.accept()) {
+                    readRequest(s);
+                    requests.incrementAndGet();
+                    OutputStream out = s.getOutputStream();
+                    out.write("HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nok".getBytes(StandardCharsets.US_ASCII));
+                    out.flush();
+                } catch (IOException e) {
+                    // the server closing
+                }
+            }
+        });
+        t.setDaemon(true);
+        t.start();
+        assertThatThrownBy(() -> http.post("http://127.0.0.1:" + server.getLocalPort() + "/hook", Map.of(), "{}"))
+                .isInstanceOfSatisfying(ChannelException.class, e -> {
+                    assertThat(e.reason()).isEqualTo("io");
+                    assertThat(e.isRetryable()).isTrue();
+                });
+        assertThat(requests)
+                .as("the receiver has it: the outbox decides what comes next")
+                .hasValue(1);
+    }
+
+    @Test
     void requestsFromManyThreadsToSeveralReceiversAllComplete() throws Exception {
         // begun from threads of their own on a context each, about 1 in 3,000 such requests never completed
         String ok = receiver(200), failing = receiver(500);
