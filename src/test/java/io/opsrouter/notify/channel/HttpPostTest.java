@@ -54,24 +54,7 @@ class HttpPostTest {
         // answers each request and closes at once, without "Connection: close": the next request may already be on
         // its way on that connection, as with a server that closes idle connections beyond a limit
         AtomicInteger answered = new AtomicInteger();
-        ServerSocket server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
-        servers.add(server);
-        Thread t = new Thread(() -> {
-            while (!server.isClosed()) {
-                try (Socket s = server.accept()) {
-                    readRequest(s);
-                    OutputStream out = s.getOutputStream();
-                    out.write("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok".getBytes(StandardCharsets.US_ASCII));
-                    out.flush();
-                    answered.incrementAndGet();
-                } catch (IOException e) {
-                    // the server closing
-                }
-            }
-        });
-        t.setDaemon(true);
-        t.start();
-        String url = "http://127.0.0.1:" + server.getLocalPort() + "/hook";
+        String url = closingReceiver("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok", answered);
         for (int i = 0; i < 200; i++)
             assertThat(http.post(url, Map.of(), "{\"n\": " + i + "}")).isEqualTo("ok");
         assertThat(answered).hasValue(200);
@@ -80,28 +63,12 @@ class HttpPostTest {
     @Test
     void aReceiverThatBeganToAnswerAndClosedIsNotSentTheRequestAgain() throws Exception {
         AtomicInteger requests = new AtomicInteger();
-        ServerSocket server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
-        servers.add(server);
-        Thread t = new Thread(() -> {
-            while (!server.isClosed()) {
-                try (Socket s = server.accept()) {
-                    readRequest(s);
-                    requests.incrementAndGet();
-                    OutputStream out = s.getOutputStream();
-                    out.write("HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nok".getBytes(StandardCharsets.US_ASCII));
-                    out.flush();
-                } catch (IOException e) {
-                    // the server closing
-                }
-            }
+        // the answer promises 10 bytes of body and brings 2
+        String url = closingReceiver("HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nok", requests);
+        assertThatThrownBy(() -> http.post(url, Map.of(), "{}")).isInstanceOfSatisfying(ChannelException.class, e -> {
+            assertThat(e.reason()).isEqualTo("io");
+            assertThat(e.isRetryable()).isTrue();
         });
-        t.setDaemon(true);
-        t.start();
-        assertThatThrownBy(() -> http.post("http://127.0.0.1:" + server.getLocalPort() + "/hook", Map.of(), "{}"))
-                .isInstanceOfSatisfying(ChannelException.class, e -> {
-                    assertThat(e.reason()).isEqualTo("io");
-                    assertThat(e.isRetryable()).isTrue();
-                });
         assertThat(requests)
                 .as("the receiver has it: the outbox decides what comes next")
                 .hasValue(1);
@@ -206,6 +173,31 @@ class HttpPostTest {
         server.start();
         servers.add(() -> server.stop(0));
         return "http://127.0.0.1:" + server.getAddress().getPort() + "/hook";
+    }
+
+    /**
+     * A receiver that reads each request, counts it, writes {@code response} and closes the connection at once,
+     * without "Connection: close"; its URL.
+     */
+    private String closingReceiver(String response, AtomicInteger requests) throws IOException {
+        ServerSocket server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        servers.add(server);
+        Thread t = new Thread(() -> {
+            while (!server.isClosed()) {
+                try (Socket s = server.accept()) {
+                    readRequest(s);
+                    requests.incrementAndGet();
+                    OutputStream out = s.getOutputStream();
+                    out.write(response.getBytes(StandardCharsets.US_ASCII));
+                    out.flush();
+                } catch (IOException e) {
+                    // the server closing
+                }
+            }
+        });
+        t.setDaemon(true);
+        t.start();
+        return "http://127.0.0.1:" + server.getLocalPort() + "/hook";
     }
 
     private static void readRequest(Socket s) throws IOException {
