@@ -70,6 +70,8 @@ public class DeliveryBench {
     static long seed = System.currentTimeMillis();
     static List<String> jars = List.of("target/ops-router.jar");
     static String jar = "target/ops-router.jar";
+    /** {@code --repeat=N}: the delivery scenario N rounds (each jar, then the peer, per round), then the medians. */
+    static int repeat = 1;
     /** Router settings added by {@code --env=NAME=VALUE} (repeatable), after the bench's own. */
     static final Map<String, String> extraEnv = new LinkedHashMap<>();
 
@@ -101,6 +103,7 @@ public class DeliveryBench {
                 case "ports" -> nextPort = Integer.parseInt(v);
                 case "seed" -> seed = Long.parseLong(v);
                 case "jar" -> jars = List.of(v.split(","));
+                case "repeat" -> repeat = Integer.parseInt(v);
                 case "env" -> extraEnv.put(v.substring(0, v.indexOf('=')), v.substring(v.indexOf('=') + 1));
                 default -> throw new IllegalArgumentException("unknown option " + a);
             }
@@ -116,12 +119,7 @@ public class DeliveryBench {
             for (String s : scenarios) {
                 switch (s) {
                     case "delivery" -> {
-                        for (int d : delays) {
-                            for (String j : jars) {
-                                jar = j;
-                                delivery(rx, d);
-                            }
-                        }
+                        for (int d : delays) deliveryRounds(rx, d);
                     }
                     case "storm-p1" -> stormP1(rx);
                     case "flood-p1" -> floodP1(rx);
@@ -149,7 +147,51 @@ public class DeliveryBench {
             long storeBytesPer1000,
             long rssKbPer1000) {}
 
-    static void delivery(Receiver rx, int delayMs) throws Exception {
+    /**
+     * {@code --repeat} rounds of {@link #delivery} for every jar, then per jar the median of each figure and of each
+     * ratio (a ratio is taken within its round, so a loaded round weighs on both sides): one run varies by 15-25%.
+     */
+    static void deliveryRounds(Receiver rx, int delayMs) throws Exception {
+        Map<String, List<Figures[]>> runs = new LinkedHashMap<>();
+        for (int round = 1; round <= repeat; round++) {
+            for (String j : jars) {
+                jar = j;
+                runs.computeIfAbsent(j, k -> new ArrayList<>()).add(delivery(rx, delayMs));
+            }
+        }
+        if (repeat < 2) return;
+        System.out.printf("%n-- medians of %d rounds, receiver %d ms; load average %s%n", repeat, delayMs, loadAverage());
+        for (var e : runs.entrySet()) {
+            List<Figures[]> rs = e.getValue();
+            System.out.printf(
+                    "%s: router accepted %.0f/s  delivered %.0f/s  p50 %.0f ms  p99 %.0f ms  CPU %.1f s  peak RSS %.0f MB%n",
+                    e.getKey(),
+                    median(rs, f -> f[0].acceptedPerS),
+                    median(rs, f -> f[0].deliveredPerS),
+                    median(rs, f -> f[0].p50),
+                    median(rs, f -> f[0].p99),
+                    median(rs, f -> f[0].cpuS),
+                    median(rs, f -> f[0].hwmKb / 1024.0));
+            if (!peer) continue;
+            System.out.printf(
+                    "   alertmanager delivered %.0f/s; ratios router/alertmanager: accepted %.2fx  delivered %.2fx"
+                            + "  p99 %.2fx  CPU %.2fx  peak RSS %.2fx%n",
+                    median(rs, f -> f[1].deliveredPerS),
+                    median(rs, f -> f[0].acceptedPerS / f[1].acceptedPerS),
+                    median(rs, f -> f[0].deliveredPerS / f[1].deliveredPerS),
+                    median(rs, f -> (double) f[0].p99 / Math.max(1, f[1].p99)),
+                    median(rs, f -> f[0].cpuS / Math.max(0.01, f[1].cpuS)),
+                    median(rs, f -> (double) f[0].hwmKb / Math.max(1, f[1].hwmKb)));
+        }
+    }
+
+    static double median(List<Figures[]> runs, java.util.function.ToDoubleFunction<Figures[]> figure) {
+        double[] v = runs.stream().mapToDouble(figure).sorted().toArray();
+        return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
+    }
+
+    /** One router run, then (unless --no-peer) one Alertmanager run: their figures, the peer's null without it. */
+    static Figures[] delivery(Receiver rx, int delayMs) throws Exception {
         rx.reset(delayMs, 0);
         System.out.printf(
                 "%n-- delivery: %d distinct alerts (each its own group, group wait %s), POST /api/v2/alerts batches of %d,"
@@ -161,7 +203,7 @@ public class DeliveryBench {
             r = feedAndWait(rx, "ops-router", router.port, router.proc, "webhook", 0, router::storeBytes);
         }
         print(r);
-        if (!peer) return;
+        if (!peer) return new Figures[] {r, null};
         rx.reset(delayMs, 0);
         Figures a;
         try (Peer am = Peer.start(rx)) {
@@ -177,6 +219,7 @@ public class DeliveryBench {
                 r.cpuS / Math.max(0.01, a.cpuS),
                 (double) r.hwmKb / Math.max(1, a.hwmKb),
                 loadAverage());
+        return new Figures[] {r, a};
     }
 
     static void print(Figures f) {
