@@ -21,6 +21,8 @@ class AlertIntakeBench {
     static final int SIGNALS = Integer.getInteger("bench.signals", 10_000);
     static final int DISTINCT = Integer.getInteger("bench.alerts", 2_000);
     static final int BATCH = Integer.getInteger("bench.batch", 100);
+    /** Each alert its own group (a storm of new groups, issue 16) instead of 50 services. */
+    static final boolean OWN_GROUPS = Boolean.getBoolean("bench.own-groups");
 
     @Test
     void h2() throws Exception {
@@ -45,7 +47,13 @@ class AlertIntakeBench {
                 all.add(new Signal(
                         "alertmanager",
                         "HighLatency",
-                        Map.of("alertname", "HighLatency", "instance", "host-" + n, "service", "svc-" + (n % 50)),
+                        Map.of(
+                                "alertname",
+                                "HighLatency",
+                                "instance",
+                                "host-" + n,
+                                "service",
+                                "svc-" + (OWN_GROUPS ? n : n % 50)),
                         Map.of("summary", "slow"),
                         Map.of("value", (double) i),
                         Signal.State.FIRING,
