@@ -1,6 +1,7 @@
 package io.opsrouter.notify.channel;
 
 import io.opsrouter.notify.ChannelException;
+import io.opsrouter.notify.DispatchSettings;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
@@ -50,8 +51,11 @@ import javax.net.ssl.SSLException;
  * endpoint URIs that could appear in a log.
  */
 public final class HttpPost implements AutoCloseable {
-    /** Connections per receiver: at least the in-flight window, so a slow receiver's sends never queue for one. */
-    static final int CONNECTIONS_PER_HOST = 1024;
+    /**
+     * Connections per receiver at most: the largest in-flight window a channel may be given, so a slow receiver's
+     * sends never queue for a connection whatever NOTIFY_IN_FLIGHT says (connections open only as sends need them).
+     */
+    static final int CONNECTIONS_PER_HOST = DispatchSettings.MAX_IN_FLIGHT;
 
     static final int KEEP_ALIVE_SECONDS = 30;
 

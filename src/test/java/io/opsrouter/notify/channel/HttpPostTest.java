@@ -22,7 +22,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -91,6 +93,37 @@ class HttpPostTest {
         assertThat(outcomes).containsOnlyKeys("ok", "http_500");
         assertThat(outcomes.get("ok")).hasValue(2400);
         assertThat(outcomes.get("http_500")).hasValue(600);
+    }
+
+    @Test
+    void sendsBeyondAThousandToOneReceiverAreAllInFlightAtOnce() throws Exception {
+        // a window above the old pool's 1,024 connections (NOTIFY_IN_FLIGHT goes to 4,096): the receiver answers
+        // only once every request is in, so a send left waiting for a connection would hold them all back
+        int window = 1100;
+        CountDownLatch allIn = new CountDownLatch(window);
+        HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 2 * window);
+        server.setExecutor(Executors.newFixedThreadPool(window + 10));
+        server.createContext("/", ex -> {
+            ex.getRequestBody().readAllBytes();
+            allIn.countDown();
+            int status;
+            try {
+                status = allIn.await(5, TimeUnit.SECONDS) ? 200 : 503;
+            } catch (InterruptedException e) {
+                status = 503;
+            }
+            ex.sendResponseHeaders(status, -1);
+            ex.close();
+        });
+        server.start();
+        servers.add(() -> server.stop(0));
+        String url = "http://127.0.0.1:" + server.getAddress().getPort() + "/hook";
+        try (HttpPost patient = new HttpPost(Duration.ofSeconds(20)).start()) {
+            List<CompletableFuture<String>> sends = new ArrayList<>();
+            for (int i = 0; i < window; i++) sends.add(patient.postAsync(url, Map.of(), "{}"));
+            CompletableFuture.allOf(sends.toArray(new CompletableFuture[0])).get(30, TimeUnit.SECONDS);
+            assertThat(allIn.getCount()).isZero();
+        }
     }
 
     @Test
