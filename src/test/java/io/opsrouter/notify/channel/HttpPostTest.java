@@ -108,7 +108,7 @@ class HttpPostTest {
             allIn.countDown();
             int status;
             try {
-                status = allIn.await(5, TimeUnit.SECONDS) ? 200 : 503;
+                status = allIn.await(15, TimeUnit.SECONDS) ? 200 : 503;
             } catch (InterruptedException e) {
                 status = 503;
             }
