@@ -54,11 +54,6 @@ final class FakeApi implements AutoCloseable {
     private volatile int gate;
     private volatile String okBody = "ok";
 
-    static {
-        // the JDK server otherwise sends headers and body in two packets and waits for the delayed ACK (40 ms)
-        System.setProperty("sun.net.httpserver.nodelay", "true");
-    }
-
     FakeApi() {
         try {
             server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);

@@ -34,11 +34,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class HttpPostTest {
-    static {
-        // the JDK server otherwise sends headers and body in two packets and waits for the delayed ACK (40 ms)
-        System.setProperty("sun.net.httpserver.nodelay", "true");
-    }
-
     @TempDir
     Path dir;
 
