@@ -26,6 +26,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -97,7 +98,8 @@ class HttpPostTest {
         int window = 1100;
         CountDownLatch allIn = new CountDownLatch(window);
         HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 2 * window);
-        server.setExecutor(Executors.newFixedThreadPool(window + 10));
+        ExecutorService handlers = Executors.newFixedThreadPool(window + 10);
+        server.setExecutor(handlers);
         server.createContext("/", ex -> {
             ex.getRequestBody().readAllBytes();
             allIn.countDown();
@@ -111,7 +113,10 @@ class HttpPostTest {
             ex.close();
         });
         server.start();
-        servers.add(() -> server.stop(0));
+        servers.add(() -> {
+            server.stop(0);
+            handlers.shutdownNow(); // a fixed pool's 1,110 threads would otherwise idle for the rest of the run
+        });
         String url = "http://127.0.0.1:" + server.getAddress().getPort() + "/hook";
         try (HttpPost patient = new HttpPost(Duration.ofSeconds(20)).start()) {
             List<CompletableFuture<String>> sends = new ArrayList<>();
