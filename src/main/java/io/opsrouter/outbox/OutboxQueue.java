@@ -149,7 +149,10 @@ public final class OutboxQueue {
             }
             return claimed;
         };
-        return durable ? store.inTransaction(work) : store.inTransactionUndurable(work);
+        if (!durable) return store.inTransactionUndurable(work);
+        // a claim that found nothing changed nothing: it need not wait for the file (a checkpoint on H2)
+        StateStore.Commit<List<OutboxRow>> commit = store.inTransactionUnsettled(work);
+        return commit.settleUndurably().isEmpty() ? List.of() : commit.settle();
     }
 
     /**
@@ -282,9 +285,14 @@ public final class OutboxQueue {
      * token, because its lease ran out and another claimer took it).
      */
     public boolean[] write(List<Mark> marks) {
+        if (marks.isEmpty()) return new boolean[0];
+        return writeUnsettled(marks).settle();
+    }
+
+    /** {@link #write}, returning once the marks are committed, before they are durable. */
+    public StateStore.Commit<boolean[]> writeUnsettled(List<Mark> marks) {
         boolean[] applied = new boolean[marks.size()];
-        if (marks.isEmpty()) return applied;
-        store.inTransaction(c -> {
+        return store.inTransactionUnsettled(c -> {
             List<Integer> sent = new ArrayList<>();
             List<Integer> other = new ArrayList<>();
             for (int i = 0; i < marks.size(); i++) (marks.get(i).outcome() == Outcome.SENT ? sent : other).add(i);
@@ -316,9 +324,8 @@ public final class OutboxQueue {
                     applied(ps.executeBatch(), other, applied);
                 }
             }
-            return null;
+            return applied;
         });
-        return applied;
     }
 
     /**

@@ -242,7 +242,7 @@ public final class StateStore implements AutoCloseable {
      * commit that waits, or H2's own background write within a second. Hooks run at once.
      */
     public <T> T inTransactionUndurable(SqlWork<T> work) {
-        return inTransactionUnsettled(work).settle(false);
+        return inTransactionUnsettled(work).settleUndurably();
     }
 
     /**
@@ -298,8 +298,21 @@ public final class StateStore implements AutoCloseable {
             return settle(true);
         }
 
+        /**
+         * {@link #settle} without waiting for the commit to be durable: for a writer that makes its commits durable
+         * together, later ({@link #awaitDurable}), and for work that turned out to change nothing.
+         */
+        public T settleUndurably() {
+            return settle(false);
+        }
+
+        /** Returns once this commit, and every commit before it, is durable. */
+        public void awaitDurable() {
+            if (flush != null) flush.await(ticket);
+        }
+
         private T settle(boolean durably) {
-            if (durably && flush != null) flush.await(ticket);
+            if (durably) awaitDurable();
             if (hooksRun.compareAndSet(false, true)) {
                 for (Runnable hook : hooks) run(hook);
             }

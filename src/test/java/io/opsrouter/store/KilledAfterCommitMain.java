@@ -28,7 +28,7 @@ public final class KilledAfterCommitMain {
         Runtime.getRuntime().halt(0);
     }
 
-    static Notification notification(String key) {
+    public static Notification notification(String key) {
         AlertView v = new AlertView(
                 "a-" + key,
                 "fp",

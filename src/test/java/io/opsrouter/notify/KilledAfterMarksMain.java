@@ -1,0 +1,53 @@
+package io.opsrouter.notify;
+
+import io.opsrouter.outbox.ChannelName;
+import io.opsrouter.outbox.Notification;
+import io.opsrouter.outbox.Outbox;
+import io.opsrouter.outbox.OutboxQueue;
+import io.opsrouter.outbox.OutboxRow;
+import io.opsrouter.store.KilledAfterCommitMain;
+import io.opsrouter.store.StateStore;
+import io.opsrouter.testing.HomeStore;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * Child JVM for {@link MarkDurabilityTest}: enqueues and claims notifications on the embedded store, marks them
+ * sent through a {@link MarkWriter}, waits until the writer counts them durable, prints how many, and dies at once
+ * like a killed process (no shutdown hooks, no close).
+ */
+public final class KilledAfterMarksMain {
+    public static void main(String[] args) throws InterruptedException {
+        Path home = Path.of(args[0]);
+        int n = Integer.parseInt(args[1]);
+        StateStore store = HomeStore.open(home);
+        Instant now = Instant.now();
+        List<Notification> notes = new ArrayList<>();
+        for (int i = 0; i < n; i++) notes.add(KilledAfterCommitMain.notification("marked-" + i));
+        store.inTransaction(c -> Outbox.enqueueAll(c, notes, now));
+        OutboxQueue queue = new OutboxQueue(store);
+        Instant due = now.plusSeconds(1); // claimed a moment after they were written, as a dispatcher claims them
+        List<OutboxRow> rows = queue.claim(ChannelName.LOG, null, n, due, Duration.ofMinutes(5));
+        MarkWriter marks = new MarkWriter(queue);
+        CountDownLatch committed = new CountDownLatch(rows.size());
+        for (OutboxRow r : rows) {
+            marks.submit(
+                    new OutboxQueue.Mark(r.id(), r.claimToken(), OutboxQueue.Outcome.SENT, 1, now, null),
+                    applied -> committed.countDown());
+        }
+        if (!committed.await(30, TimeUnit.SECONDS)) throw new IllegalStateException("marks not committed");
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (marks.durableMarks() < rows.size() && System.nanoTime() < deadline)
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
+        System.out.println("claimed=" + rows.size());
+        System.out.println("durable=" + marks.durableMarks());
+        System.out.flush();
+        Runtime.getRuntime().halt(0);
+    }
+}
