@@ -150,9 +150,11 @@ public final class OutboxQueue {
             return claimed;
         };
         if (!durable) return store.inTransactionUndurable(work);
-        // a claim that found nothing changed nothing: it need not wait for the file (a checkpoint on H2)
         StateStore.Commit<List<OutboxRow>> commit = store.inTransactionUnsettled(work);
-        return commit.settleUndurably().isEmpty() ? List.of() : commit.settle();
+        List<OutboxRow> claimed = commit.settleUndurably();
+        // a claim that found nothing changed nothing: it need not wait for the file (a checkpoint on H2)
+        if (!claimed.isEmpty()) commit.awaitDurable();
+        return claimed;
     }
 
     /**

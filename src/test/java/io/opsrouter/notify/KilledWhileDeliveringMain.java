@@ -18,22 +18,33 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * Child JVM for {@link MarkDurabilityTest}: enqueues and claims notifications on the embedded store, marks them
- * sent through a {@link MarkWriter}, waits until the writer counts them durable, prints how many, and dies at once
- * like a killed process (no shutdown hooks, no close).
+ * Child JVM for {@link DeliveryDurabilityTest}: enqueues notifications on the embedded store and claims them, then
+ * (mode {@code durable-claim}) prints how many it claimed durably, or (mode {@code marks}) claims them without
+ * durability, marks them sent through a {@link MarkWriter} and waits until the writer counts them durable; then dies
+ * at once like a killed process (no shutdown hooks, no close).
  */
-public final class KilledAfterMarksMain {
+public final class KilledWhileDeliveringMain {
     public static void main(String[] args) throws InterruptedException {
         Path home = Path.of(args[0]);
-        int n = Integer.parseInt(args[1]);
+        String mode = args[1];
+        int n = Integer.parseInt(args[2]);
         StateStore store = HomeStore.open(home);
         Instant now = Instant.now();
         List<Notification> notes = new ArrayList<>();
-        for (int i = 0; i < n; i++) notes.add(KilledAfterCommitMain.notification("marked-" + i));
+        for (int i = 0; i < n; i++) notes.add(KilledAfterCommitMain.notification("delivered-" + i));
         store.inTransaction(c -> Outbox.enqueueAll(c, notes, now));
         OutboxQueue queue = new OutboxQueue(store);
         Instant due = now.plusSeconds(1); // claimed a moment after they were written, as a dispatcher claims them
-        List<OutboxRow> rows = queue.claim(ChannelName.LOG, null, n, due, Duration.ofMinutes(5));
+        boolean durableClaim = mode.equals("durable-claim");
+        List<OutboxRow> rows = queue.claim(ChannelName.LOG, null, n, due, Duration.ofMinutes(5), false, durableClaim);
+        System.out.println("claimed=" + rows.size());
+        if (!durableClaim) System.out.println("durable=" + markSent(queue, rows, now));
+        System.out.flush();
+        Runtime.getRuntime().halt(0);
+    }
+
+    /** Marks the rows sent and returns how many marks the writer counts durable once all are (or after 30 s). */
+    private static long markSent(OutboxQueue queue, List<OutboxRow> rows, Instant now) throws InterruptedException {
         MarkWriter marks = new MarkWriter(queue);
         CountDownLatch committed = new CountDownLatch(rows.size());
         for (OutboxRow r : rows) {
@@ -45,9 +56,6 @@ public final class KilledAfterMarksMain {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (marks.durableMarks() < rows.size() && System.nanoTime() < deadline)
             LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
-        System.out.println("claimed=" + rows.size());
-        System.out.println("durable=" + marks.durableMarks());
-        System.out.flush();
-        Runtime.getRuntime().halt(0);
+        return marks.durableMarks();
     }
 }
