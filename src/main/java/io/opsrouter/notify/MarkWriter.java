@@ -121,7 +121,7 @@ final class MarkWriter implements AutoCloseable {
         List<OutboxQueue.Mark> marks = group.stream().map(Pending::mark).toList();
         for (int i = 0; ; i++) {
             try {
-                return queue.writeUnsettled(marks);
+                return queue.write(marks);
             } catch (RuntimeException e) {
                 if (!running && i >= 3) {
                     LOG.error(

@@ -283,16 +283,11 @@ public final class OutboxQueue {
     public record Mark(long id, String token, Outcome outcome, int attempts, Instant at, String error) {}
 
     /**
-     * Writes the marks in one durable transaction; which of them applied (false: the row no longer holds the mark's
-     * token, because its lease ran out and another claimer took it).
+     * Writes the marks in one transaction and returns once it is committed, with which of them applied (false: the
+     * row no longer holds the mark's token, because its lease ran out and another claimer took it); the caller
+     * decides when to wait for it to be durable ({@link StateStore.Commit#settle}).
      */
-    public boolean[] write(List<Mark> marks) {
-        if (marks.isEmpty()) return new boolean[0];
-        return writeUnsettled(marks).settle();
-    }
-
-    /** {@link #write}, returning once the marks are committed, before they are durable. */
-    public StateStore.Commit<boolean[]> writeUnsettled(List<Mark> marks) {
+    public StateStore.Commit<boolean[]> write(List<Mark> marks) {
         boolean[] applied = new boolean[marks.size()];
         return store.inTransactionUnsettled(c -> {
             List<Integer> sent = new ArrayList<>();

@@ -38,10 +38,11 @@ class OutboxRetentionTest {
             for (var r : queue.claim(io.opsrouter.outbox.ChannelName.SLACK, null, 10, NOW, Duration.ofMinutes(1)))
                 claimed.put(r.idempotencyKey(), r);
             queue.write(List.of(
-                    mark(claimed.get("old-sent"), OutboxQueue.Outcome.SENT, recent),
-                    mark(claimed.get("recent-sent"), OutboxQueue.Outcome.SENT, recent),
-                    mark(claimed.get("old-dead"), OutboxQueue.Outcome.DEAD, old),
-                    mark(claimed.get("old-pending"), OutboxQueue.Outcome.RELEASE, old)));
+                            mark(claimed.get("old-sent"), OutboxQueue.Outcome.SENT, recent),
+                            mark(claimed.get("recent-sent"), OutboxQueue.Outcome.SENT, recent),
+                            mark(claimed.get("old-dead"), OutboxQueue.Outcome.DEAD, old),
+                            mark(claimed.get("old-pending"), OutboxQueue.Outcome.RELEASE, old)))
+                    .settle();
 
             OutboxRetention retention = new OutboxRetention(
                     store, Duration.ofDays(30), Clock.fixed(NOW, ZoneOffset.UTC), new SimpleMeterRegistry());

@@ -139,26 +139,29 @@ class OutboxQueueTest {
             OutboxRow stale = first.get(0);
             assertThat(q.renew(first, T0.plusSeconds(90))).containsExactly(false, false);
             boolean[] applied = q.write(List.of(
-                    new Mark(stale.id(), stale.claimToken(), Outcome.SENT, 1, T0.plusSeconds(32), null),
-                    new Mark(first.get(1).id(), first.get(1).claimToken(), Outcome.RELEASE, 0, T0, "x")));
+                            new Mark(stale.id(), stale.claimToken(), Outcome.SENT, 1, T0.plusSeconds(32), null),
+                            new Mark(first.get(1).id(), first.get(1).claimToken(), Outcome.RELEASE, 0, T0, "x")))
+                    .settle();
             assertThat(applied).containsExactly(false, false);
             assertThat(status(store, "f-1")).isEqualTo("sending");
 
             assertThat(q.renew(second, T0.plusSeconds(90))).containsExactly(true, true);
             OutboxRow held = second.get(0);
             assertThat(q.write(List.of(
-                            new Mark(held.id(), held.claimToken(), Outcome.SENT, 1, T0.plusSeconds(33), null),
-                            new Mark(
-                                    second.get(1).id(),
-                                    second.get(1).claimToken(),
-                                    Outcome.RELEASE,
-                                    0,
-                                    T0.plusSeconds(40),
-                                    "connect: refused"))))
+                                    new Mark(held.id(), held.claimToken(), Outcome.SENT, 1, T0.plusSeconds(33), null),
+                                    new Mark(
+                                            second.get(1).id(),
+                                            second.get(1).claimToken(),
+                                            Outcome.RELEASE,
+                                            0,
+                                            T0.plusSeconds(40),
+                                            "connect: refused")))
+                            .settle())
                     .containsExactly(true, true);
             assertThat(status(store, "f-1")).isEqualTo("sent");
             assertThat(status(store, "f-2")).isEqualTo("pending");
-            assertThat(q.write(List.of(new Mark(held.id(), held.claimToken(), Outcome.RETRY, 2, T0, "again"))))
+            assertThat(q.write(List.of(new Mark(held.id(), held.claimToken(), Outcome.RETRY, 2, T0, "again")))
+                            .settle())
                     .as("a finished row holds no token any more")
                     .containsExactly(false);
             assertThat(q.claim(ChannelName.SLACK, null, 10, T0.plusSeconds(39), LEASE))
