@@ -2,6 +2,7 @@ package io.opsrouter.alert;
 
 import io.opsrouter.alert.lifecycle.Escalation;
 import io.opsrouter.outbox.ChannelDirectory;
+import io.opsrouter.outbox.Handover;
 import io.opsrouter.store.StateStore;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -67,6 +68,11 @@ final class AlertContext {
         this.alerts = new AlertRepository(store.dialect());
         this.groups = new AlertGroups(store.dialect());
         this.config = config(rules, policies);
+    }
+
+    /** Delivery in this process taking new outbox rows from the writing transaction, or null. */
+    Handover handover() {
+        return channels.get().handover();
     }
 
     Config config() {

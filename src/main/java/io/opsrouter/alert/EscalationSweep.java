@@ -148,7 +148,7 @@ final class EscalationSweep {
             changed.addAll(batch);
         }
         ctx.alerts.update(c, changed);
-        out.write(c, ctx.recipients, now, events);
+        out.write(c, ctx, now, events);
         ctx.history.add(c, events);
         return new int[] {escalated, reminded};
     }

@@ -75,7 +75,7 @@ final class GroupMessages {
                 List<AlertHistory.Event> events = new ArrayList<>();
                 Outgoing out = new Outgoing();
                 flush(cfg, c, List.of(gid), now, out);
-                out.write(c, ctx.recipients, now, events);
+                out.write(c, ctx, now, events);
                 ctx.history.add(c, events);
                 return null;
             });

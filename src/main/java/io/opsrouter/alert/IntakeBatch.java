@@ -187,7 +187,7 @@ final class IntakeBatch {
                 .toList();
         groupMessages.flush(cfg, c, due, now, out);
         ctx.groups.insertNew(c, bornFlushed);
-        out.write(c, ctx.recipients, now, events);
+        out.write(c, ctx, now, events);
         ctx.history.add(c, events);
     }
 

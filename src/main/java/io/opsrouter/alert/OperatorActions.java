@@ -59,7 +59,7 @@ final class OperatorActions {
             ctx.alerts.update(c, changed);
             Outgoing out = new Outgoing();
             cfg.announcer().toTold(c, ack ? Kind.ACKNOWLEDGED : Kind.RESOLVED, told, now, out);
-            out.write(c, ctx.recipients, now, events);
+            out.write(c, ctx, now, events);
             ctx.history.add(c, events);
             List<Map<String, Object>> views = new ArrayList<>();
             for (AlertRow r : changed) views.add(AlertJson.of(r));

@@ -31,8 +31,7 @@ final class Outgoing {
     }
 
     /** Inserts the messages; the events of those added join {@code events}, their recipients are recorded. */
-    void write(Connection c, AlertRecipients recipients, Instant now, List<AlertHistory.Event> events)
-            throws SQLException {
+    void write(Connection c, AlertContext ctx, Instant now, List<AlertHistory.Event> events) throws SQLException {
         if (pending.isEmpty()) return;
         Map<String, String> replaced = AckCodes.store(c, codes, now);
         codes.clear();
@@ -43,14 +42,14 @@ final class Outgoing {
             }
         }
         boolean[] added =
-                Outbox.enqueueAll(c, pending.stream().map(Pending::notification).toList(), now);
+                Outbox.enqueueAll(c, pending.stream().map(Pending::notification).toList(), now, ctx.handover());
         List<AlertRecipients.Told> told = new ArrayList<>();
         for (int i = 0; i < added.length; i++) {
             if (!added[i]) continue;
             events.addAll(pending.get(i).events());
             told.addAll(pending.get(i).told());
         }
-        recipients.add(c, told);
+        ctx.recipients.add(c, told);
         pending.clear();
     }
 

@@ -47,6 +47,8 @@ public final class MeterNames {
             PREFIX + "notify_rate_limit_wait_seconds"; // counter (seconds): channel
     public static final String NOTIFICATIONS_DEAD = PREFIX + "notifications_dead"; // gauge: channel
     public static final String NOTIFICATIONS_FOLDED = PREFIX + "notifications_folded"; // counter: channel
+    public static final String NOTIFICATIONS_HANDED_OVER =
+            PREFIX + "notifications_handed_over"; // counter: channel (taken from their transaction, no claim)
     public static final String ESCALATION_STEPS = PREFIX + "escalation_steps"; // counter: severity
     public static final String ALERTS_MUTED =
             PREFIX + "alerts_muted"; // counter: reason (silence, maintenance, inhibition)

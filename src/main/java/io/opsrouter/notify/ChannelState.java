@@ -53,6 +53,24 @@ final class ChannelState {
     /** Sends answered whose mark is not yet committed: a crash now would send them again, so they fill the window. */
     private int marking;
 
+    /** Room kept for rows a writing transaction takes ({@link #reserve}) and has not written yet. */
+    private int reserved;
+    /** Rows written claimed by a transaction that is not durable yet, by id: held in their lane, not yet sendable. */
+    private final Map<Long, Held> written = new HashMap<>();
+    /** Of those, the ones whose lane is theirs: each goes the moment its transaction is durable. */
+    private final Set<Long> writtenAtTheFront = new HashSet<>();
+    /** Of those, the ones taken off a lane that stopped: they are claimed rows like any other once durable. */
+    private final Set<Long> writtenOffTheLane = new HashSet<>();
+    /**
+     * Rows may be pending in the store for this channel: it lacked room or a token when a message was written, or
+     * a claim came back full. While so, new rows are written pending and claimed in order, most severe first; a
+     * claim that comes back short clears it, unless a row was written pending since that claim began.
+     */
+    private boolean backlog = true;
+
+    private long queued;
+    private int queueing;
+
     private int failuresInARow;
     private long rateWaitSince;
     /** When a claim last looked for rows whose lease ran out (monotonic nanoseconds; 0: never). */
@@ -122,7 +140,7 @@ final class ChannelState {
      */
     synchronized int free() {
         if (marking >= MAX_UNMARKED) return 0;
-        return window - sending - blocked.size() - marking;
+        return window - sending - blocked.size() - marking - reserved;
     }
 
     /** A send was answered; its mark is on its way to the store. */
@@ -194,6 +212,11 @@ final class ChannelState {
             if (next.lane().equals(h.lane())) {
                 it.remove();
                 sending++;
+                if (written.containsKey(next.row().id())) {
+                    // its transaction is not durable yet: it goes when it is
+                    writtenAtTheFront.add(next.row().id());
+                    return Optional.empty();
+                }
                 return Optional.of(next);
             }
         }
@@ -218,12 +241,123 @@ final class ChannelState {
             Held h = it.next();
             if (lane == null || h.lane().equals(lane)) {
                 it.remove();
-                out.add(h);
+                // a row whose transaction is not durable yet cannot be given back now: it is claimed like any other
+                // once it is ({@link #durable})
+                if (written.containsKey(h.row().id()))
+                    writtenOffTheLane.add(h.row().id());
+                else out.add(h);
             }
         }
         // a lane whose waiting rows all left is free only once its send ended; lanes of rows given back here are
         // busy with a send in flight, which frees them when it ends
         return out;
+    }
+
+    /**
+     * Keeps room for a message a transaction is about to write, when the channel may take it at once: no backlog,
+     * not waiting, circuit closed, room in its window, a token, and no earlier message of its lane given back to
+     * wait. The token is spent now.
+     */
+    synchronized boolean reserve(String lane, Instant now, long nanos) {
+        if (backlog || waiting(now) || !health.closed() || free() <= 0) return false;
+        Stop s = stopped.get(lane);
+        if (s != null && s.until().isAfter(now)) return false;
+        if (bucket.available(nanos) <= 0) return false;
+        bucket.take(1, nanos);
+        reserved++;
+        return true;
+    }
+
+    /** A reserved message was not written: its room and token are given back. */
+    synchronized void unreserve() {
+        reserved--;
+        bucket.giveBack(1);
+    }
+
+    /** A reserved message was written: it holds its place in its lane from now on, and goes once durable. */
+    synchronized void holdWritten(Held h) {
+        reserved--;
+        long id = h.row().id();
+        written.put(id, h);
+        if (busyLanes.add(h.lane())) {
+            sending++;
+            writtenAtTheFront.add(id);
+        } else {
+            blocked.add(h);
+        }
+    }
+
+    /** What becomes of a written row once its transaction is durable. */
+    enum Durable {
+        /** It holds its lane: send it now. */
+        SEND,
+        /** It waits behind an earlier message of its lane, which starts it when it ends. */
+        WAIT,
+        /** It was taken off a lane that stopped: take it like a claimed row. */
+        TAKE,
+        /** It was given up meanwhile ({@link #dropWritten}). */
+        GONE
+    }
+
+    /** The row's transaction is durable: from now on it is held like a claimed row (its lease renewed). */
+    synchronized Durable durable(Held h) {
+        long id = h.row().id();
+        if (written.remove(id) == null) return Durable.GONE;
+        if (writtenOffTheLane.remove(id)) return Durable.TAKE;
+        held.put(id, h);
+        return writtenAtTheFront.remove(id) ? Durable.SEND : Durable.WAIT;
+    }
+
+    /**
+     * The row's transaction rolled back, or did not become durable within a lease: it is forgotten (a row committed
+     * is claimed again when its lease ends). Returns the next message of its lane when that may go now.
+     */
+    synchronized Optional<Held> dropWritten(Held h) {
+        long id = h.row().id();
+        if (written.remove(id) == null) return Optional.empty();
+        if (writtenOffTheLane.remove(id)) return Optional.empty();
+        if (writtenAtTheFront.remove(id)) return ended(h);
+        blocked.remove(h);
+        return Optional.empty();
+    }
+
+    /** Written rows whose transaction has not become durable since before {@code t}. */
+    synchronized List<Held> writtenBefore(Instant t) {
+        return written.values().stream()
+                .filter(h -> h.row().createdAt().isBefore(t))
+                .toList();
+    }
+
+    /** A message for this channel is being written pending: new ones are too, until a claim finds the backlog gone. */
+    synchronized void queueing(boolean firstOfItsTransaction) {
+        backlog = true;
+        queued++;
+        if (firstOfItsTransaction) queueing++;
+    }
+
+    /** Whether rows may be pending in the store (else every new row was taken from its transaction). */
+    synchronized boolean backlog() {
+        return backlog;
+    }
+
+    /** A transaction that wrote pending rows for this channel ended. */
+    synchronized void queued() {
+        queueing--;
+    }
+
+    /** To pass to {@link #claimed} for a claim beginning now. */
+    synchronized long queuedSoFar() {
+        return queued;
+    }
+
+    /**
+     * A claim that began when {@link #queuedSoFar} was {@code before} took {@code rows} of the {@code wanted}: short,
+     * it took all that was due, and the backlog is gone unless a row was written pending since it began or is being
+     * written; full, there may be more.
+     */
+    synchronized void claimed(long before, int rows, int wanted) {
+        if (rows >= wanted) backlog = true;
+        else if (queued == before && queueing == 0) backlog = false;
     }
 
     /** Rows claimed and not yet marked, whose lease is renewed. */

@@ -35,6 +35,7 @@ final class DeliveryMeters {
         private volatile Counter sent;
         private volatile Timer signalToDelivery;
         private volatile Counter rateLimitWait;
+        private volatile Counter handedOver;
         final Map<String, Counter> failed = new ConcurrentHashMap<>();
 
         PerChannel(ChannelName channel) {
@@ -73,6 +74,17 @@ final class DeliveryMeters {
                         .register(meters);
             return c;
         }
+
+        Counter handedOver() {
+            Counter c = handedOver;
+            if (c == null)
+                handedOver = c = Counter.builder(MeterNames.NOTIFICATIONS_HANDED_OVER)
+                        .tag("channel", channel.id())
+                        .description(
+                                "Notifications delivery took from the transaction that wrote them, without a claim")
+                        .register(meters);
+            return c;
+        }
     }
 
     private PerChannel of(ChannelName channel) {
@@ -106,6 +118,11 @@ final class DeliveryMeters {
             if (seen != null)
                 m.signalToDelivery().record(seen.isAfter(at) ? Duration.ZERO : Duration.between(seen, at));
         }
+    }
+
+    /** Rows written for the channel that it took from their transaction. */
+    void handedOver(ChannelName channel, int rows) {
+        of(channel).handedOver().increment(rows);
     }
 
     /** Time a channel with messages to send spent waiting on its rate limit or a Retry-After. */

@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.opsrouter.outbox.ChannelAlarm;
 import io.opsrouter.outbox.ChannelDirectory;
 import io.opsrouter.outbox.ChannelName;
+import io.opsrouter.outbox.Handover;
 import io.opsrouter.outbox.OutboxQueue;
 import io.opsrouter.outbox.OutboxRow;
 import io.opsrouter.outbox.OutboxWake;
@@ -30,7 +31,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The delivery loop, each channel on its own: {@link #dueChannels} says which channels may look for work,
  * {@link #deliverDue} claims as many of that channel's due rows as it has room for in flight and tokens for in its
- * rate limit, most severe first, and starts their sends without waiting for them ({@link MessageSender}). Each
+ * rate limit, most severe first, and starts their sends without waiting for them ({@link MessageSender}). A channel
+ * with room and no backlog takes new rows straight from the transaction that writes them ({@link DirectHandover}),
+ * with no claim. Each
  * answer is written at once ({@link MarkWriter}) and wakes the channel to claim more; an enqueue wakes it too, so a
  * new P1 is claimed ahead of a queued storm. While sends are in progress their rows' lease is renewed, so a slow
  * receiver never makes a row look abandoned. What a failure makes of a row is the {@link RetryPolicy}'s decision;
@@ -52,6 +55,7 @@ public final class OutboxDispatcher implements ChannelDirectory {
     private final MessageSender sender;
     private final ScheduledExecutorService timer;
     private final Map<ChannelName, ChannelState> states = new LinkedHashMap<>();
+    private final DirectHandover handover;
     private final Consumer<ChannelName> wakeListener = this::wake;
     private volatile CamelContext camel;
     private volatile ProducerTemplate producer;
@@ -101,6 +105,7 @@ public final class OutboxDispatcher implements ChannelDirectory {
                             settings.inFlight(c.name()),
                             progress.apply("notify-" + c.name().id())));
         }
+        this.handover = new DirectHandover(states, sender, meters, clock, settings.lease(), this::isRunning);
     }
 
     /** Starts the channels, the lease renewal, and listens for enqueues. */
@@ -153,6 +158,11 @@ public final class OutboxDispatcher implements ChannelDirectory {
         return states.containsKey(channel);
     }
 
+    @Override
+    public Handover handover() {
+        return handover;
+    }
+
     Map<ChannelName, ChannelState> states() {
         return states;
     }
@@ -173,9 +183,13 @@ public final class OutboxDispatcher implements ChannelDirectory {
         if (s == null || !running) return;
         ProducerTemplate p = producer;
         Endpoint q = s.queue;
-        // a wake that would find nothing to claim costs no exchange: the answer or mark that frees room wakes again
-        if (p != null && q != null && !s.waiting(clock.instant()) && !waitsForRoom(s, System.nanoTime()))
-            p.sendBody(q, s.name().id());
+        // a wake that would find nothing to claim costs no exchange: the answer or mark that frees room wakes again;
+        // without a backlog, what is written is taken from its transaction and what falls due later is polled for
+        if (p != null
+                && q != null
+                && (s.backlog() || s.name() != channel)
+                && !s.waiting(clock.instant())
+                && !waitsForRoom(s, System.nanoTime())) p.sendBody(q, s.name().id());
     }
 
     /**
@@ -215,6 +229,7 @@ public final class OutboxDispatcher implements ChannelDirectory {
             // window is free rather than claiming a row or two per answer; a rate limit's few tokens are claimed at
             // once
             if (want == room && want < Math.min(settings.claimSize(), st.window / 2) && st.busy() > 0) return;
+            long queued = st.queuedSoFar();
             List<OutboxRow> rows = queue.claim(
                     st.name(),
                     others,
@@ -223,6 +238,7 @@ public final class OutboxDispatcher implements ChannelDirectory {
                     settings.lease(),
                     st.expiredScanDue(nanos),
                     st.channel instanceof LooksUpSends);
+            if (others == null) st.claimed(queued, rows.size(), want);
             if (rows.isEmpty()) {
                 st.rateWaitEnded(nanos);
                 return;
@@ -252,6 +268,7 @@ public final class OutboxDispatcher implements ChannelDirectory {
      * written by this claimer.
      */
     private void renew() {
+        handover.dropStale();
         Instant until = clock.instant().plus(settings.lease());
         for (ChannelState st : states.values()) {
             List<OutboxRow> rows = st.heldRows();

@@ -17,6 +17,11 @@ public interface ChannelDirectory {
 
     boolean enabled(ChannelName channel);
 
+    /** Delivery in this process that takes new rows from the transaction writing them; null: rows are claimed. */
+    default Handover handover() {
+        return null;
+    }
+
     ChannelDirectory LOG_ONLY = channel -> channel == ChannelName.LOG;
 
     static ChannelDirectory of(Set<ChannelName> channels) {

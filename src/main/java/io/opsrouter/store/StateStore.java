@@ -8,10 +8,10 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayDeque;
 import java.util.Deque;
-import java.util.LinkedHashSet;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.output.MigrateResult;
@@ -28,7 +28,7 @@ public final class StateStore implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(StateStore.class);
     public static final String MIGRATIONS = "classpath:db/migration";
 
-    private static final ThreadLocal<Deque<Set<Runnable>>> AFTER_COMMIT = ThreadLocal.withInitial(ArrayDeque::new);
+    private static final ThreadLocal<Deque<TransactionHooks>> AFTER_COMMIT = ThreadLocal.withInitial(ArrayDeque::new);
 
     private final HikariDataSource dataSource;
     private final Dialect dialect;
@@ -250,15 +250,17 @@ public final class StateStore implements AutoCloseable {
      * writer can start its next transaction meanwhile. Nothing may be acknowledged before {@link Commit#settle}.
      */
     public <T> Commit<T> inTransactionUnsettled(SqlWork<T> work) {
-        Deque<Set<Runnable>> open = AFTER_COMMIT.get();
-        Set<Runnable> hooks = new LinkedHashSet<>();
+        Deque<TransactionHooks> open = AFTER_COMMIT.get();
+        TransactionHooks hooks = new TransactionHooks();
         open.push(hooks);
         T result;
+        boolean committed = false;
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
             try {
                 result = work.run(c);
                 c.commit();
+                committed = true;
             } catch (SQLException | RuntimeException e) {
                 rollback(c, e);
                 throw e;
@@ -268,8 +270,9 @@ public final class StateStore implements AutoCloseable {
         } finally {
             open.pop();
             if (open.isEmpty()) AFTER_COMMIT.remove();
+            hooks.ended(committed);
         }
-        return new Commit<>(result, hooks, flush == null ? 0 : flush.committed());
+        return new Commit<>(result, hooks.afterCommit(), flush == null ? 0 : flush.committed());
     }
 
     /** Rolls back; a rollback that fails (the connection is lost) is kept with {@code cause}, which is what callers hear. */
@@ -327,13 +330,28 @@ public final class StateStore implements AutoCloseable {
      * nothing to wait for. A hook that throws is logged; the commit stands.
      */
     public static void afterCommit(Runnable hook) {
-        Deque<Set<Runnable>> open = AFTER_COMMIT.get();
+        Deque<TransactionHooks> open = AFTER_COMMIT.get();
         if (open.isEmpty()) {
             AFTER_COMMIT.remove();
             run(hook);
             return;
         }
-        open.peek().add(hook);
+        open.peek().afterCommit().add(hook);
+    }
+
+    /**
+     * Runs {@code hook} as soon as the transaction this thread is in ends, on this thread, with true when it committed
+     * (visible, not yet durable) and false when it rolled back: for in-memory state that must follow the transaction
+     * either way. Outside a transaction it runs at once with true.
+     */
+    public static void whenEnded(Consumer<Boolean> hook) {
+        Deque<TransactionHooks> open = AFTER_COMMIT.get();
+        if (open.isEmpty()) {
+            AFTER_COMMIT.remove();
+            hook.accept(true);
+            return;
+        }
+        open.peek().whenEnded(hook);
     }
 
     private static void run(Runnable hook) {

@@ -124,4 +124,136 @@ class ChannelStateTest {
                 .as("the lane goes on behind it")
                 .isNull();
     }
+
+    /** A channel whose first claim found nothing due: it takes messages straight from their transaction. */
+    ChannelState drained(int window) {
+        ChannelState st = state(window);
+        st.claimed(st.queuedSoFar(), 0, 10);
+        return st;
+    }
+
+    @Test
+    void aMessageWrittenFirstInItsLaneGoesOnceDurableAndOneBehindItWaitsForIt() {
+        ChannelState st = drained(10);
+        Instant now = Instant.parse("2026-12-07T05:00:00Z");
+        assertThat(st.reserve("g", now, 0)).isTrue();
+        assertThat(st.reserve("g", now, 0)).isTrue();
+        assertThat(st.free()).as("room kept while they are written").isEqualTo(8);
+        ChannelState.Held first = held(1, "g");
+        ChannelState.Held second = held(2, "g");
+        st.holdWritten(first);
+        st.holdWritten(second);
+        assertThat(st.free()).isEqualTo(8);
+        assertThat(st.heldRows())
+                .as("no lease to renew before they are durable")
+                .isEmpty();
+
+        assertThat(st.durable(second))
+                .as("the later transaction became durable first")
+                .isEqualTo(ChannelState.Durable.WAIT);
+        assertThat(st.durable(first)).isEqualTo(ChannelState.Durable.SEND);
+        assertThat(st.heldRows()).extracting(OutboxRow::id).containsExactlyInAnyOrder(1L, 2L);
+        assertThat(st.ended(first)).as("the second goes when the first ends").contains(second);
+    }
+
+    @Test
+    void aMessageWaitingForItsTransactionHoldsItsLaneWhenTheSendBeforeItEnds() {
+        ChannelState st = drained(10);
+        Instant now = Instant.parse("2026-12-07T05:00:00Z");
+        ChannelState.Held claimed = held(1, "g");
+        assertThat(st.hold(claimed)).isTrue();
+        assertThat(st.reserve("g", now, 0)).isTrue();
+        ChannelState.Held written = held(2, "g");
+        st.holdWritten(written);
+
+        assertThat(st.ended(claimed)).as("its transaction is not durable yet").isEmpty();
+        ChannelState.Held later = held(3, "g");
+        assertThat(st.hold(later)).as("the lane is still taken").isFalse();
+        assertThat(st.durable(written)).isEqualTo(ChannelState.Durable.SEND);
+        assertThat(st.ended(written)).contains(later);
+    }
+
+    @Test
+    void aRolledBackMessageFreesItsLaneAndItsRoom() {
+        ChannelState st = drained(10);
+        Instant now = Instant.parse("2026-12-07T05:00:00Z");
+        assertThat(st.reserve("g", now, 0)).isTrue();
+        st.holdWritten(held(1, "g"));
+        ChannelState.Held behind = held(2, "g");
+        assertThat(st.hold(behind)).isFalse();
+
+        assertThat(st.dropWritten(held(1, "g"))).contains(behind);
+        assertThat(st.durable(held(1, "g"))).isEqualTo(ChannelState.Durable.GONE);
+        assertThat(st.ended(behind)).isEmpty();
+        assertThat(st.free()).isEqualTo(10);
+        assertThat(st.reserve("other", now, 0)).isTrue();
+        st.unreserve();
+        assertThat(st.free()).as("an unwritten reservation gives its room back").isEqualTo(10);
+    }
+
+    @Test
+    void aMessageBehindALaneThatStoppedIsClaimedLikeAnyOtherOnceDurable() {
+        ChannelState st = drained(10);
+        Instant now = Instant.parse("2026-12-07T05:00:00Z");
+        ChannelState.Held sending = held(1, "g");
+        assertThat(st.hold(sending)).isTrue();
+        assertThat(st.reserve("g", now, 0)).isTrue();
+        ChannelState.Held written = held(2, "g");
+        st.holdWritten(written);
+
+        assertThat(st.endedHoldingItsLane(sending))
+                .as("not given back before its transaction is durable")
+                .isEmpty();
+        assertThat(st.durable(written)).isEqualTo(ChannelState.Durable.TAKE);
+    }
+
+    @Test
+    void nothingIsTakenStraightFromATransactionWhileRowsMayBePending() {
+        ChannelState st = state(10);
+        Instant now = Instant.parse("2026-12-07T05:00:00Z");
+        assertThat(st.reserve("g", now, 0)).as("before the first claim").isFalse();
+
+        long before = st.queuedSoFar();
+        st.queueing(true);
+        st.claimed(before, 0, 10);
+        assertThat(st.reserve("g", now, 0))
+                .as("a row was written pending after the claim began")
+                .isFalse();
+        before = st.queuedSoFar();
+        st.claimed(before, 0, 10);
+        assertThat(st.reserve("g", now, 0))
+                .as("its transaction has not ended: its row may be invisible to the claim")
+                .isFalse();
+        st.queued();
+        st.claimed(st.queuedSoFar(), 3, 10);
+        assertThat(st.reserve("g", now, 0))
+                .as("a short claim took all that was due")
+                .isTrue();
+        st.unreserve();
+
+        st.claimed(st.queuedSoFar(), 10, 10);
+        assertThat(st.reserve("g", now, 0))
+                .as("a full claim may have left more")
+                .isFalse();
+    }
+
+    @Test
+    void nothingIsTakenStraightFromATransactionBehindAMessageGivenBack() {
+        ChannelState st = drained(10);
+        Instant now = Instant.parse("2026-12-07T05:00:00Z");
+        ChannelState.Held givenBack = held(1, "g");
+        st.stopped(givenBack, now.plusSeconds(5), now);
+        assertThat(st.reserve(givenBack.lane(), now, 0)).isFalse();
+        assertThat(st.reserve(held(2, "other").lane(), now, 0)).isTrue();
+        assertThat(st.reserve(givenBack.lane(), now.plusSeconds(5), 0)).isTrue();
+    }
+
+    @Test
+    void nothingIsTakenStraightFromATransactionBeyondTheWindow() {
+        ChannelState st = drained(2);
+        Instant now = Instant.parse("2026-12-07T05:00:00Z");
+        assertThat(st.reserve("a", now, 0)).isTrue();
+        assertThat(st.reserve("b", now, 0)).isTrue();
+        assertThat(st.reserve("c", now, 0)).isFalse();
+    }
 }

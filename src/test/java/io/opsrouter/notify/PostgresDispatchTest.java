@@ -3,7 +3,11 @@ package io.opsrouter.notify;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.micrometer.core.instrument.Counter;
+import io.opsrouter.metrics.MeterNames;
 import io.opsrouter.outbox.ChannelName;
+import io.opsrouter.outbox.Notification;
+import io.opsrouter.outbox.Outbox;
 import io.opsrouter.outbox.OutboxQueue;
 import io.opsrouter.outbox.OutboxRow;
 import io.opsrouter.store.StateStore;
@@ -70,6 +74,54 @@ class PostgresDispatchTest {
             assertThat(perKey.keySet()).containsExactlyInAnyOrderElementsOf(keys);
             assertThat(perKey.values()).allMatch(n -> n == 1L);
             assertThat(hook.accepted()).hasSize(keys.size());
+        }
+    }
+
+    @Test
+    void twoReplicasTakingRowsFromTheirOwnTransactionsDeliverEachOnce() {
+        try (TestPostgres.Database db = TestPostgres.createDatabase("notify_handover");
+                FakeApi hook = new FakeApi();
+                RouterHarness a = replica(homeA, db, hook).start();
+                RouterHarness b = replica(homeB, db, hook).start()) {
+            List<String> keys = new ArrayList<>();
+            for (RouterHarness r : List.of(a, b)) {
+                OutboxDispatcher d = r.app()
+                        .camel()
+                        .getRegistry()
+                        .lookupByNameAndType(OutboxDispatcher.BEAN, OutboxDispatcher.class);
+                await().atMost(Duration.ofSeconds(30))
+                        .until(() -> !d.states().get(ChannelName.WEBHOOK).backlog());
+                String replica = r == a ? "a" : "b";
+                for (int i = 0; i < 20; i++) {
+                    List<Notification> tx = new ArrayList<>();
+                    for (int k = 0; k < 5; k++) {
+                        String key = "pg-ho-" + replica + "-" + i + "-" + k;
+                        keys.add(key);
+                        tx.add(Notifications.of(key, "webhook"));
+                    }
+                    r.app().context().store().inTransaction(c -> Outbox.enqueueAll(c, tx, Instant.now(), d.handover()));
+                }
+            }
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> keys.stream()
+                            .allMatch(k -> "sent"
+                                    .equals(Notifications.status(
+                                            a.app().context().store(), k))));
+            Map<String, Long> perKey = hook.accepted().stream()
+                    .collect(Collectors.groupingBy(r -> r.header("Idempotency-Key"), Collectors.counting()));
+            assertThat(perKey.keySet()).containsExactlyInAnyOrderElementsOf(keys);
+            assertThat(perKey.values()).allMatch(n -> n == 1L);
+            for (RouterHarness r : List.of(a, b))
+                assertThat(r.app()
+                                .context()
+                                .metrics()
+                                .registry()
+                                .find(MeterNames.NOTIFICATIONS_HANDED_OVER)
+                                .counter())
+                        .as("rows taken from their transaction, with the ids PostgreSQL gave them")
+                        .isNotNull()
+                        .extracting(Counter::count)
+                        .isNotEqualTo(0.0);
         }
     }
 
