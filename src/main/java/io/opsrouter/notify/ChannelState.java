@@ -308,10 +308,7 @@ final class ChannelState {
         return writtenAtTheFront.remove(id) ? Durable.SEND : Durable.WAIT;
     }
 
-    /**
-     * The row's transaction rolled back, or did not become durable within a lease: it is forgotten (a row committed
-     * is claimed again when its lease ends). Returns the next message of its lane when that may go now.
-     */
+    /** The row's transaction rolled back: it is forgotten; the next message of its lane when that may go now. */
     synchronized Optional<Held> dropWritten(Held h) {
         long id = h.row().id();
         if (written.remove(id) == null) return Optional.empty();
@@ -319,6 +316,27 @@ final class ChannelState {
         if (writtenAtTheFront.remove(id)) return ended(h);
         blocked.remove(h);
         return Optional.empty();
+    }
+
+    /**
+     * The row's transaction did not become durable within a lease (its commit could not reach the file): it is let go
+     * with the messages waiting behind it in its lane, all to be given back, so that if its row is there the claims
+     * send it first, and if not the others go on. Returns them, itself first; none when it was let go already.
+     */
+    synchronized List<Held> letGoWritten(Held h) {
+        long id = h.row().id();
+        if (written.remove(id) == null) return List.of();
+        if (writtenOffTheLane.remove(id)) return List.of(h);
+        if (writtenAtTheFront.remove(id)) {
+            sending--;
+            busyLanes.remove(h.lane());
+        } else {
+            blocked.remove(h);
+        }
+        List<Held> out = new ArrayList<>();
+        out.add(h);
+        out.addAll(unblock(h.lane()));
+        return out;
     }
 
     /** Written rows whose transaction has not become durable since before {@code t}. */

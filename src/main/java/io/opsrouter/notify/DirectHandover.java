@@ -54,14 +54,15 @@ final class DirectHandover implements Handover {
     }
 
     /**
-     * Gives up written rows whose transaction has not become durable within a lease (its commit failed to reach the
-     * file): their lanes go on, and the rows, if committed, are claimed again when their lease ends.
+     * Lets go of written rows whose transaction has not become durable within a lease (its commit failed to reach the
+     * file), and gives them back with the messages behind them in their lanes: their lanes go on, in order.
      */
-    void dropStale() {
-        Instant before = clock.instant().minus(lease);
+    void letGoStale() {
+        Instant now = clock.instant();
+        Instant before = now.minus(lease);
         for (ChannelState st : states.values()) {
             for (ChannelState.Held h : st.writtenBefore(before))
-                st.dropWritten(h).ifPresent(n -> sender.start(st, n));
+                sender.giveBack(st, st.letGoWritten(h), now, "its transaction did not become durable within the lease");
         }
     }
 

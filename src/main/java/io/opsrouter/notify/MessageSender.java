@@ -278,7 +278,17 @@ final class MessageSender {
     }
 
     private void mark(ChannelState st, OutboxRow row, Mark m) {
-        marks.submit(m, applied -> st.forget(row.id()));
+        if (m.outcome() == Outcome.SENT || m.outcome() == Outcome.DEAD) {
+            marks.submit(m, applied -> st.forget(row.id()));
+            return;
+        }
+        // pending again: until its mark is in and a claim came back short, no later message of the channel is taken
+        // straight from its transaction, which could overtake it in its lane or in severity
+        st.queueing(true);
+        marks.submit(m, applied -> {
+            st.forget(row.id());
+            st.queued();
+        });
     }
 
     /** Which alerts a message is about, by name and id; never the phone, address or message text. */

@@ -268,7 +268,7 @@ public final class OutboxDispatcher implements ChannelDirectory {
      * written by this claimer.
      */
     private void renew() {
-        handover.dropStale();
+        handover.letGoStale();
         Instant until = clock.instant().plus(settings.lease());
         for (ChannelState st : states.values()) {
             List<OutboxRow> rows = st.heldRows();

@@ -256,4 +256,22 @@ class ChannelStateTest {
         assertThat(st.reserve("b", now, 0)).isTrue();
         assertThat(st.reserve("c", now, 0)).isFalse();
     }
+
+    @Test
+    void aMessageWhoseTransactionIsNotDurableWithinALeaseIsLetGoWithItsLane() {
+        ChannelState st = drained(10);
+        Instant now = Instant.parse("2026-12-07T05:00:00Z");
+        assertThat(st.reserve("g", now, 0)).isTrue();
+        ChannelState.Held stuck = held(1, "g");
+        st.holdWritten(stuck);
+        ChannelState.Held behind = held(2, "g");
+        assertThat(st.hold(behind)).isFalse();
+
+        assertThat(st.writtenBefore(Instant.EPOCH.plusSeconds(1))).containsExactly(stuck);
+        assertThat(st.letGoWritten(stuck)).as("itself first, to be given back").containsExactly(stuck, behind);
+        assertThat(st.inFlight()).isZero();
+        assertThat(st.durable(stuck)).isEqualTo(ChannelState.Durable.GONE);
+        assertThat(st.letGoWritten(stuck)).isEmpty();
+        assertThat(st.hold(held(3, "g"))).as("the lane is free").isTrue();
+    }
 }

@@ -187,4 +187,23 @@ class HandoverTest {
                 .containsExactly("p3-0", "p1-0", "p3-1", "p3-2");
         assertThat(handedOver()).isEqualTo(1.0);
     }
+
+    @Test
+    void aMessageWhoseTransactionNeverBecomesDurableIsLetGoAfterALeaseAndItsLaneGoesOnInOrder() {
+        router().setting("notify.send-timeout", "1s").setting("notify.lease", "3s");
+        Handover handover = idleWebhook();
+        // committed and never settled, as when the checkpoint that would make it durable fails
+        store().inTransactionUnsettled(c ->
+                Outbox.enqueueAll(c, List.of(of("stuck-1", "P2", "service=web")), Instant.now(), handover));
+        write(handover, of("stuck-2", "P2", "service=web"));
+        write(handover, of("free-1", "P2", "service=db"));
+
+        await().atMost(WAIT).until(() -> acceptedKeys().size() == 3);
+        assertThat(acceptedKeys())
+                .as("another lane at once; the stuck lane after a lease, in the order written")
+                .containsExactly("free-1", "stuck-1", "stuck-2");
+        await().atMost(WAIT)
+                .until(() ->
+                        status("stuck-1").equals("sent") && status("stuck-2").equals("sent"));
+    }
 }
