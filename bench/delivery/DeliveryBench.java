@@ -121,14 +121,27 @@ public class DeliveryBench {
                     case "delivery" -> {
                         for (int d : delays) deliveryRounds(rx, d);
                     }
-                    case "storm-p1" -> stormP1(rx);
-                    case "flood-p1" -> floodP1(rx);
-                    case "kills" -> kills(rx);
+                    case "storm-p1" -> eachJar(() -> stormP1(rx));
+                    case "flood-p1" -> eachJar(() -> floodP1(rx));
+                    case "kills" -> eachJar(() -> kills(rx));
                     default -> throw new IllegalArgumentException("unknown scenario " + s);
                 }
             }
         } finally {
             rx.stop();
+        }
+    }
+
+    interface Scenario {
+        void run() throws Exception;
+    }
+
+    /** Runs a scenario once per {@code --jar}, naming the jar when there are several (the same seed for each). */
+    static void eachJar(Scenario scenario) throws Exception {
+        for (String j : jars) {
+            jar = j;
+            if (jars.size() > 1) System.out.printf("%n== router jar: %s ==%n", j);
+            scenario.run();
         }
     }
 
