@@ -238,7 +238,7 @@ public final class OutboxDispatcher implements ChannelDirectory {
                     settings.lease(),
                     st.expiredScanDue(nanos),
                     st.channel instanceof LooksUpSends);
-            if (others == null) st.claimed(queued, rows.size(), want);
+            st.claimed(queued, rows.size(), want);
             if (rows.isEmpty()) {
                 st.rateWaitEnded(nanos);
                 return;
