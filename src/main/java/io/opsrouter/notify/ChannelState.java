@@ -38,6 +38,8 @@ final class ChannelState {
     final TokenBucket bucket;
     final int window;
     final Progress progress;
+    /** Whether rows may be pending in the store: while so, nothing is taken from its transaction. */
+    final PendingInStore pending = new PendingInStore();
     /** Runs the blocking sends of channels without a non-blocking client (e-mail, the log file). */
     final ExecutorService blocking;
 
@@ -61,15 +63,6 @@ final class ChannelState {
     private final Set<Long> writtenAtTheFront = new HashSet<>();
     /** Of those, the ones taken off a lane that stopped: they are claimed rows like any other once durable. */
     private final Set<Long> writtenOffTheLane = new HashSet<>();
-    /**
-     * Rows may be pending in the store for this channel: it lacked room or a token when a message was written, or
-     * a claim came back full. While so, new rows are written pending and claimed in order, most severe first; a
-     * claim that comes back short clears it, unless a row was written pending since that claim began.
-     */
-    private boolean backlog = true;
-
-    private long queued;
-    private int queueing;
 
     private int failuresInARow;
     private long rateWaitSince;
@@ -254,12 +247,12 @@ final class ChannelState {
     }
 
     /**
-     * Keeps room for a message a transaction is about to write, when the channel may take it at once: no backlog,
+     * Keeps room for a message a transaction is about to write, when the channel may take it at once: nothing pending,
      * not waiting, circuit closed, room in its window, a token, and no earlier message of its lane given back to
      * wait. The token is spent now.
      */
     synchronized boolean reserve(String lane, Instant now, long nanos) {
-        if (backlog || waiting(now) || !health.closed() || free() <= 0) return false;
+        if (pending.maybe() || waiting(now) || !health.closed() || free() <= 0) return false;
         Stop s = stopped.get(lane);
         if (s != null && s.until().isAfter(now)) return false;
         if (bucket.available(nanos) <= 0) return false;
@@ -344,38 +337,6 @@ final class ChannelState {
         return written.values().stream()
                 .filter(h -> h.row().createdAt().isBefore(t))
                 .toList();
-    }
-
-    /** A message for this channel is being written pending: new ones are too, until a claim finds the backlog gone. */
-    synchronized void queueing(boolean firstOfItsTransaction) {
-        backlog = true;
-        queued++;
-        if (firstOfItsTransaction) queueing++;
-    }
-
-    /** Whether rows may be pending in the store (else every new row was taken from its transaction). */
-    synchronized boolean backlog() {
-        return backlog;
-    }
-
-    /** A transaction that wrote pending rows for this channel ended. */
-    synchronized void queued() {
-        queueing--;
-    }
-
-    /** To pass to {@link #claimed} for a claim beginning now. */
-    synchronized long queuedSoFar() {
-        return queued;
-    }
-
-    /**
-     * A claim that began when {@link #queuedSoFar} was {@code before} took {@code rows} of the {@code wanted}: short,
-     * it took all that was due, and the backlog is gone unless a row was written pending since it began or is being
-     * written; full, there may be more.
-     */
-    synchronized void claimed(long before, int rows, int wanted) {
-        if (rows >= wanted) backlog = true;
-        else if (queued == before && queueing == 0) backlog = false;
     }
 
     /** Rows claimed and not yet marked, whose lease is renewed. */

@@ -80,7 +80,7 @@ final class DirectHandover implements Handover {
                 reserved.merge(st, 1, Integer::sum);
                 return true;
             }
-            st.queueing(queueing.add(st));
+            st.pending.writing(queueing.add(st));
             return false;
         }
 
@@ -111,7 +111,7 @@ final class DirectHandover implements Handover {
                 for (int i = 0; i < n; i++) st.unreserve();
             });
             reserved.clear();
-            queueing.forEach(ChannelState::queued);
+            queueing.forEach(st -> st.pending.written());
             if (committed) return;
             for (int i = 0; i < held.size(); i++) {
                 ChannelState st = channels.get(i);

@@ -284,10 +284,10 @@ final class MessageSender {
         }
         // pending again: until its mark is in and a claim came back short, no later message of the channel is taken
         // straight from its transaction, which could overtake it in its lane or in severity
-        st.queueing(true);
+        st.pending.writing(true);
         marks.submit(m, applied -> {
             st.forget(row.id());
-            st.queued();
+            st.pending.written();
         });
     }
 

@@ -187,7 +187,7 @@ public final class OutboxDispatcher implements ChannelDirectory {
         // without a backlog, what is written is taken from its transaction and what falls due later is polled for
         if (p != null
                 && q != null
-                && (s.backlog() || s.name() != channel)
+                && (s.pending.maybe() || s.name() != channel)
                 && !s.waiting(clock.instant())
                 && !waitsForRoom(s, System.nanoTime())) p.sendBody(q, s.name().id());
     }
@@ -229,7 +229,7 @@ public final class OutboxDispatcher implements ChannelDirectory {
             // window is free rather than claiming a row or two per answer; a rate limit's few tokens are claimed at
             // once
             if (want == room && want < Math.min(settings.claimSize(), st.window / 2) && st.busy() > 0) return;
-            long queued = st.queuedSoFar();
+            long pendingBefore = st.pending.writtenSoFar();
             List<OutboxRow> rows = queue.claim(
                     st.name(),
                     others,
@@ -238,7 +238,7 @@ public final class OutboxDispatcher implements ChannelDirectory {
                     settings.lease(),
                     st.expiredScanDue(nanos),
                     st.channel instanceof LooksUpSends);
-            st.claimed(queued, rows.size(), want);
+            st.pending.claimed(pendingBefore, rows.size(), want);
             if (rows.isEmpty()) {
                 st.rateWaitEnded(nanos);
                 return;

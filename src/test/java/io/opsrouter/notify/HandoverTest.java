@@ -65,7 +65,8 @@ class HandoverTest {
     Handover idleWebhook() {
         router.start();
         await().atMost(WAIT)
-                .until(() -> !dispatcher().states().get(ChannelName.WEBHOOK).backlog());
+                .until(() ->
+                        !dispatcher().states().get(ChannelName.WEBHOOK).pending.maybe());
         return dispatcher().handover();
     }
 

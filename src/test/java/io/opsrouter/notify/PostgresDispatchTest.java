@@ -90,7 +90,8 @@ class PostgresDispatchTest {
                         .getRegistry()
                         .lookupByNameAndType(OutboxDispatcher.BEAN, OutboxDispatcher.class);
                 await().atMost(Duration.ofSeconds(30))
-                        .until(() -> !d.states().get(ChannelName.WEBHOOK).backlog());
+                        .until(() ->
+                                !d.states().get(ChannelName.WEBHOOK).pending.maybe());
                 String replica = r == a ? "a" : "b";
                 for (int i = 0; i < 20; i++) {
                     List<Notification> tx = new ArrayList<>();
