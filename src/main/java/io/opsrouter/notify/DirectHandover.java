@@ -66,11 +66,13 @@ final class DirectHandover implements Handover {
         }
     }
 
+    /** A row written claimed, and the channel holding it. */
+    private record Taken(ChannelState channel, ChannelState.Held held) {}
+
     private final class WrittenBatch implements Batch {
         private final Map<ChannelState, Integer> reserved = new HashMap<>();
-        private final Set<ChannelState> queueing = new LinkedHashSet<>();
-        private final List<ChannelState> channels = new ArrayList<>();
-        private final List<ChannelState.Held> held = new ArrayList<>();
+        private final Set<ChannelState> writingPending = new LinkedHashSet<>();
+        private final List<Taken> taken = new ArrayList<>();
 
         @Override
         public boolean take(Notification n) {
@@ -80,7 +82,7 @@ final class DirectHandover implements Handover {
                 reserved.merge(st, 1, Integer::sum);
                 return true;
             }
-            st.pending.writing(queueing.add(st));
+            st.pending.writing(writingPending.add(st));
             return false;
         }
 
@@ -99,8 +101,7 @@ final class DirectHandover implements Handover {
                 ChannelState.Held h = new ChannelState.Held(rows.get(i), n, ChannelState.laneKey(n));
                 reserved.merge(st, -1, Integer::sum);
                 st.holdWritten(h);
-                channels.add(st);
-                held.add(h);
+                taken.add(new Taken(st, h));
             }
         }
 
@@ -111,19 +112,16 @@ final class DirectHandover implements Handover {
                 for (int i = 0; i < n; i++) st.unreserve();
             });
             reserved.clear();
-            queueing.forEach(st -> st.pending.written());
+            writingPending.forEach(st -> st.pending.written());
             if (committed) return;
-            for (int i = 0; i < held.size(); i++) {
-                ChannelState st = channels.get(i);
-                st.dropWritten(held.get(i)).ifPresent(n -> sender.start(st, n));
-            }
+            for (Taken t : taken) t.channel().dropWritten(t.held()).ifPresent(n -> sender.start(t.channel(), n));
         }
 
         @Override
         public void durable() {
-            for (int i = 0; i < held.size(); i++) {
-                ChannelState st = channels.get(i);
-                ChannelState.Held h = held.get(i);
+            for (Taken t : taken) {
+                ChannelState st = t.channel();
+                ChannelState.Held h = t.held();
                 ChannelState.Durable next = st.durable(h);
                 if (next != ChannelState.Durable.GONE) meters.handedOver(st.name(), 1);
                 switch (next) {
