@@ -46,13 +46,14 @@ public final class Outbox {
 
     /**
      * The same; with {@code handover}, the rows delivery takes are written claimed and handed to it (see
-     * {@link Handover}), the others pending. Must run inside a {@link StateStore} transaction.
+     * {@link Handover}), the others pending; outside a {@link StateStore} transaction, all are written pending.
      */
     public static boolean[] enqueueAll(Connection c, List<Notification> ns, Instant now, Handover handover)
             throws SQLException {
         boolean[] added = new boolean[ns.size()];
         if (ns.isEmpty()) return added;
-        Handover.Batch batch = handover == null ? null : handover.begin();
+        // outside a store transaction there is no commit to hand the rows over on: they are written pending
+        Handover.Batch batch = handover == null || !StateStore.transactionOpen() ? null : handover.begin();
         boolean[] taken = new boolean[ns.size()];
         boolean anyTaken = false;
         if (batch != null) {

@@ -28,7 +28,8 @@ public final class StateStore implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(StateStore.class);
     public static final String MIGRATIONS = "classpath:db/migration";
 
-    private static final ThreadLocal<Deque<TransactionHooks>> AFTER_COMMIT = ThreadLocal.withInitial(ArrayDeque::new);
+    /** The hooks of the transactions open on this thread, innermost first. */
+    private static final ThreadLocal<Deque<TransactionHooks>> OPEN = ThreadLocal.withInitial(ArrayDeque::new);
 
     private final HikariDataSource dataSource;
     private final Dialect dialect;
@@ -250,7 +251,7 @@ public final class StateStore implements AutoCloseable {
      * writer can start its next transaction meanwhile. Nothing may be acknowledged before {@link Commit#settle}.
      */
     public <T> Commit<T> inTransactionUnsettled(SqlWork<T> work) {
-        Deque<TransactionHooks> open = AFTER_COMMIT.get();
+        Deque<TransactionHooks> open = OPEN.get();
         TransactionHooks hooks = new TransactionHooks();
         open.push(hooks);
         T result;
@@ -269,7 +270,7 @@ public final class StateStore implements AutoCloseable {
             throw StoreUnreachableException.of(e);
         } finally {
             open.pop();
-            if (open.isEmpty()) AFTER_COMMIT.remove();
+            if (open.isEmpty()) OPEN.remove();
             hooks.ended(committed);
         }
         return new Commit<>(result, hooks.afterCommit(), flush == null ? 0 : flush.committed());
@@ -330,13 +331,21 @@ public final class StateStore implements AutoCloseable {
      * nothing to wait for. A hook that throws is logged; the commit stands.
      */
     public static void afterCommit(Runnable hook) {
-        Deque<TransactionHooks> open = AFTER_COMMIT.get();
+        Deque<TransactionHooks> open = OPEN.get();
         if (open.isEmpty()) {
-            AFTER_COMMIT.remove();
+            OPEN.remove();
             run(hook);
             return;
         }
         open.peek().afterCommit().add(hook);
+    }
+
+    /** Whether this thread is inside a transaction of a {@code StateStore}. */
+    public static boolean transactionOpen() {
+        Deque<TransactionHooks> open = OPEN.get();
+        if (!open.isEmpty()) return true;
+        OPEN.remove();
+        return false;
     }
 
     /**
@@ -345,9 +354,9 @@ public final class StateStore implements AutoCloseable {
      * either way. Outside a transaction it runs at once with true.
      */
     public static void whenEnded(Consumer<Boolean> hook) {
-        Deque<TransactionHooks> open = AFTER_COMMIT.get();
+        Deque<TransactionHooks> open = OPEN.get();
         if (open.isEmpty()) {
-            AFTER_COMMIT.remove();
+            OPEN.remove();
             hook.accept(true);
             return;
         }
