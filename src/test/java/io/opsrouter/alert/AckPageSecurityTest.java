@@ -39,7 +39,7 @@ class AckPageSecurityTest {
                 .camel()
                 .createProducerTemplate()
                 .sendBody(Signal.ENDPOINT, AlertFixture.firing("frontend", "frontend"));
-        String url = router.app().context().store().read(c -> {
+        String url = router.store().read(c -> {
             try (PreparedStatement ps = c.prepareStatement("SELECT payload FROM outbox ORDER BY id");
                     ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {

@@ -68,7 +68,7 @@ class AlertApiTest {
     }
 
     List<String[]> outbox() {
-        var store = router.app().context().store();
+        var store = router.store();
         return store.read(c -> {
             List<String[]> rows = new ArrayList<>();
             try (PreparedStatement ps = c.prepareStatement("SELECT channel, kind, payload FROM outbox ORDER BY id");
@@ -99,7 +99,7 @@ class AlertApiTest {
     /** The signed token a message's short link ({@code /a/<code>}) stands for. */
     String tokenOf(String shortUrl) {
         String code = shortUrl.substring(shortUrl.lastIndexOf('/') + 1);
-        return router.app().context().store().read(c -> {
+        return router.store().read(c -> {
             try (PreparedStatement ps = c.prepareStatement("SELECT token FROM ack_codes WHERE code = ?")) {
                 ps.setString(1, code);
                 try (ResultSet rs = ps.executeQuery()) {
@@ -450,7 +450,7 @@ class AlertApiTest {
         fire(AlertFixture.firing("frontend", "frontend"));
         String path = ackUrl();
         path = path.substring(path.indexOf("/a/"));
-        router.app().context().store().close();
+        router.store().close();
         HttpResponse<String> r = api("GET", "/api/alerts", null);
         assertThat(r.statusCode()).isEqualTo(503);
         assertThat(json(r).get("error").asText()).contains("try again");

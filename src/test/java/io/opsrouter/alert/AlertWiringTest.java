@@ -25,7 +25,7 @@ class AlertWiringTest {
     Path home;
 
     static List<String> outbox(RouterHarness r) {
-        return r.app().context().store().read(c -> {
+        return r.store().read(c -> {
             List<String> rows = new ArrayList<>();
             try (PreparedStatement ps = c.prepareStatement("SELECT channel, recipient, kind FROM outbox ORDER BY id");
                     ResultSet rs = ps.executeQuery()) {

@@ -65,7 +65,7 @@ class RegexSilenceAttackTest {
     }
 
     int outboxRowsFor(String alertname) {
-        return router.app().context().store().read(c -> {
+        return router.store().read(c -> {
             try (var ps = c.prepareStatement("SELECT COUNT(*) FROM outbox WHERE payload LIKE ?")) {
                 ps.setString(1, "%" + alertname + "%");
                 try (var rs = ps.executeQuery()) {
@@ -103,7 +103,7 @@ class RegexSilenceAttackTest {
     @Test
     void aStoredSilenceRe2CannotCompileIsSkippedAndPagingGoesOn() {
         start();
-        router.app().context().store().inTransaction(c -> {
+        router.store().inTransaction(c -> {
             try (var ps = c.prepareStatement(
                     "INSERT INTO silences (id, matchers, starts_at, ends_at, created_by, comment, created_at)"
                             + " VALUES ('s-old', ?, ?, ?, 'ops', 'made before RE2', ?)")) {

@@ -38,7 +38,7 @@ class NotificationsCommandTest {
     @BeforeEach
     void start() {
         router = RouterHarness.shipped(home).env("ROUTER_API_TOKEN", TOKEN).start();
-        store = router.app().context().store();
+        store = router.store();
         deadId = OutboxRows.insert(
                 store,
                 OutboxRows.firing("cli-dead", ChannelName.SMS, new Recipient("Ann", "+15145550123", null), "P2", "web"),

@@ -55,7 +55,7 @@ class OneShotBesideRouterTest {
                 archive = made.stdout().strip().lines().reduce((a, b) -> b).orElseThrow();
 
                 // catalogued like a scheduled backup, in the store the running router uses
-                List<Catalogue.Row> rows = new Catalogue(router.app().context().store()).list();
+                List<Catalogue.Row> rows = new Catalogue(router.store()).list();
                 assertThat(rows).anySatisfy(r -> {
                     assertThat(r.path()).isEqualTo(archive);
                     assertThat(r.type().label()).isEqualTo("full");

@@ -59,7 +59,7 @@ class WatchingTheRouterTest {
                     .until(() -> pinged.contains("GET /ping/other-router-key-0123456789"));
             assertThat(pinged).doesNotContain("GET /ping/other-router-key-0123456789/fail");
 
-            r.app().context().store().close();
+            r.store().close();
             await().atMost(Duration.ofSeconds(20))
                     .until(() -> pinged.contains("GET /ping/other-router-key-0123456789/fail"));
             assertThat(r.get("/health").statusCode()).isEqualTo(503);

@@ -60,7 +60,7 @@ class EventReplayTest {
     }
 
     List<String> activeStatuses() {
-        return router.app().context().store().read(c -> {
+        return router.store().read(c -> {
             List<String> out = new ArrayList<>();
             try (PreparedStatement ps = c.prepareStatement(
                             "SELECT status FROM alerts WHERE name = 'AssistantDown' AND active_fp IS NOT NULL");

@@ -27,7 +27,7 @@ class IngestToStoreTest {
             assertThat(router.send(post(router, "/api/v2/alerts", vector("api-v2.json")))
                             .statusCode())
                     .isEqualTo(200);
-            List<String> names = router.app().context().store().read(c -> {
+            List<String> names = router.store().read(c -> {
                 List<String> out = new ArrayList<>();
                 try (PreparedStatement ps = c.prepareStatement("SELECT name FROM alerts ORDER BY name");
                         ResultSet rs = ps.executeQuery()) {

@@ -83,7 +83,7 @@ abstract class PoisonBatchContract {
     }
 
     List<String> storedNames(String prefix) {
-        return router.app().context().store().read(c -> {
+        return router.store().read(c -> {
             List<String> names = new ArrayList<>();
             try (PreparedStatement ps = c.prepareStatement("SELECT name FROM alerts WHERE name LIKE ? ORDER BY name")) {
                 ps.setString(1, prefix + "\\_%");
@@ -183,7 +183,7 @@ abstract class PoisonBatchContract {
         body.set("alerts", alerts);
         HttpResponse<String> r = webhook(body.toString());
         assertThat(r.statusCode()).isEqualTo(200);
-        String labels = router.app().context().store().read(c -> {
+        String labels = router.store().read(c -> {
             try (PreparedStatement ps = c.prepareStatement("SELECT labels FROM alerts WHERE name = ?")) {
                 ps.setString(1, p + "_0");
                 try (ResultSet rs = ps.executeQuery()) {

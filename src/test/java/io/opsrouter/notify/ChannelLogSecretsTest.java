@@ -41,7 +41,7 @@ class ChannelLogSecretsTest {
                         .env("TWILIO_API_URL", twilio.url())
                         .start()) {
                     Notifications.enqueue(
-                            router.app().context().store(),
+                            router.store(),
                             Notifications.of("log-s", "slack", null, "P1", "Drain line blocked"),
                             Notifications.of(
                                     "log-t",
@@ -50,12 +50,8 @@ class ChannelLogSecretsTest {
                                     "P1",
                                     "Drain line blocked"));
                     await().atMost(Duration.ofSeconds(20))
-                            .until(() -> "sent"
-                                            .equals(Notifications.status(
-                                                    router.app().context().store(), "log-s"))
-                                    && "sent"
-                                            .equals(Notifications.status(
-                                                    router.app().context().store(), "log-t")));
+                            .until(() -> "sent".equals(Notifications.status(router.store(), "log-s"))
+                                    && "sent".equals(Notifications.status(router.store(), "log-t")));
                 }
             });
             assertThat(slack.accepted()).as("the stand-ins were really called").isNotEmpty();

@@ -74,8 +74,7 @@ class ChannelMessagesTest {
 
     @Test
     void slackGetsTheRenderedP1TemplateThroughTheIncomingWebhook() throws Exception {
-        Notifications.enqueue(
-                router.app().context().store(), Notifications.of("s-1", "slack", null, "P1", "Front end unreachable"));
+        Notifications.enqueue(router.store(), Notifications.of("s-1", "slack", null, "P1", "Front end unreachable"));
         await().atMost(Duration.ofSeconds(10))
                 .until(() -> slack.accepted().stream().anyMatch(x -> x.body().contains("Front end unreachable")));
         FakeApi.Request r = slack.accepted().stream()
@@ -91,15 +90,14 @@ class ChannelMessagesTest {
                 .contains("Values: latency_seconds=2.5 s, status=503")
                 .contains("Runbook: https://runbooks.example.com/site-down")
                 .contains("Acknowledge: https://ops.example.com/ack/tok-s-1");
-        await().until(() ->
-                "sent".equals(Notifications.status(router.app().context().store(), "s-1")));
+        await().until(() -> "sent".equals(Notifications.status(router.store(), "s-1")));
     }
 
     @Test
     void twilioGetsFormFieldsWithBasicAuthAndOneSegment() {
         Recipient ana = new Recipient("Ana", "+15145550123", "ana@example.com");
         Notifications.enqueue(
-                router.app().context().store(),
+                router.store(),
                 Notifications.of(
                         "t-1",
                         "sms",
@@ -127,7 +125,7 @@ class ChannelMessagesTest {
 
     @Test
     void webhookIsSignedJsonWithAnIdempotencyKey() throws Exception {
-        Notifications.enqueue(router.app().context().store(), Notifications.of("w-1", "webhook"));
+        Notifications.enqueue(router.store(), Notifications.of("w-1", "webhook"));
         await().atMost(Duration.ofSeconds(10))
                 .until(() -> hook.accepted().stream().anyMatch(x -> "w-1".equals(x.header("Idempotency-Key"))));
         FakeApi.Request r = hook.accepted().stream()
@@ -160,8 +158,7 @@ class ChannelMessagesTest {
     @Test
     void emailGoesOverSmtpWithSubjectLinkAndMessageId() throws Exception {
         Recipient ana = new Recipient("Ana", "+15145550123", "ana@example.com");
-        Notifications.enqueue(
-                router.app().context().store(), Notifications.of("e-1", "email", ana, "P1", "Backups missing"));
+        Notifications.enqueue(router.store(), Notifications.of("e-1", "email", ana, "P1", "Backups missing"));
         await().atMost(Duration.ofSeconds(10))
                 .until(() -> Arrays.stream(smtp.getReceivedMessages()).anyMatch(x -> id(x).equals("<e-1@ops-router>")));
         MimeMessage m = Arrays.stream(smtp.getReceivedMessages())
@@ -181,7 +178,7 @@ class ChannelMessagesTest {
 
     @Test
     void hostileAlertTextCannotPingEveryoneOnSlackNorAddMailHeaders() throws Exception {
-        var store = router.app().context().store();
+        var store = router.store();
         Notifications.enqueue(
                 store,
                 Notifications.of("h-slack", "slack", null, "P2", "<!channel> ping & <https://evil.example|click>"));
@@ -230,7 +227,7 @@ class ChannelMessagesTest {
 
     @Test
     void anUnreadableOutboxRowIsDeadAndDoesNotBlockTheChannel() {
-        var store = router.app().context().store();
+        var store = router.store();
         store.inTransaction(c -> {
             try (var ps = c.prepareStatement(
                     "INSERT INTO outbox (idempotency_key, channel, kind, severity, payload, status, attempts,"

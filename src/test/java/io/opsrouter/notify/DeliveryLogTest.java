@@ -44,7 +44,7 @@ class DeliveryLogTest {
                 .setting("notify.poll-interval", "50ms")
                 .start();
         Notifications.enqueue(
-                router.app().context().store(),
+                router.store(),
                 Notifications.of(
                         "log-1",
                         "sms",
@@ -52,8 +52,7 @@ class DeliveryLogTest {
                         "P1",
                         "Emergency call unprocessed"));
         await().atMost(Duration.ofSeconds(15))
-                .until(() -> "sent"
-                        .equals(Notifications.status(router.app().context().store(), "log-1")));
+                .until(() -> "sent".equals(Notifications.status(router.store(), "log-1")));
         await().atMost(Duration.ofSeconds(5))
                 .until(() -> lines.list.stream()
                         .anyMatch(e -> e.getFormattedMessage().contains("delivered")));

@@ -40,8 +40,7 @@ class DeliveryTest {
         router = RouterHarness.shipped(home)
                 .modules(intake.modules())
                 .env("SLACK_WEBHOOK_URL", slack.url() + "/services/T/B/X")
-                .env("WEBHOOK_URL", hook.url() + "/hook")
-                .env("WEBHOOK_SECRET", "0123456789abcdef0123456789abcdef")
+                .webhook(hook.url() + "/hook")
                 .env("TWILIO_ACCOUNT_SID", "AC0123456789abcdef" + "0123456789abcdef")
                 .env("TWILIO_AUTH_TOKEN", "t")
                 .env("TWILIO_FROM_NUMBER", "+15145550100")
@@ -67,10 +66,6 @@ class DeliveryTest {
         twilio.close();
     }
 
-    StateStore store() {
-        return router.app().context().store();
-    }
-
     @Test
     void aChannelOutageDeliversEverythingOnceInOrderAndDoesNotHoldBackOtherChannels() {
         router(1000).start();
@@ -79,7 +74,8 @@ class DeliveryTest {
         for (int i = 0; i < 20; i++) {
             String k = String.format("out-%02d", i);
             slackKeys.add(k);
-            Notifications.enqueue(store(), Notifications.of(k, "slack"), Notifications.of("hook-" + k, "webhook"));
+            Notifications.enqueue(
+                    router.store(), Notifications.of(k, "slack"), Notifications.of("hook-" + k, "webhook"));
         }
         await().atMost(WAIT).until(() -> hook.accepted().size() == 20);
         assertThat(slack.accepted()).isEmpty();
@@ -92,7 +88,7 @@ class DeliveryTest {
         slack.mode(FakeApi.Mode.OK);
         await().atMost(WAIT)
                 .until(() -> slack.accepted().size() >= 20
-                        && slackKeys.stream().allMatch(k -> "sent".equals(Notifications.status(store(), k))));
+                        && slackKeys.stream().allMatch(k -> "sent".equals(Notifications.status(router.store(), k))));
         List<String> delivered = slack.accepted().stream()
                 .map(r -> textOf(r.body()))
                 .map(t -> t.substring(t.indexOf("out-"), t.indexOf("out-") + 6))
@@ -116,7 +112,7 @@ class DeliveryTest {
     void rateLimitedChannelWaitsAsLongAsRetryAfterSays() {
         router(1000).start();
         hook.mode(FakeApi.Mode.RATE_LIMITED).retryAfter(1);
-        Notifications.enqueue(store(), Notifications.of("rl-1", "webhook"));
+        Notifications.enqueue(router.store(), Notifications.of("rl-1", "webhook"));
         await().atMost(WAIT).until(() -> !hook.requests().isEmpty());
         hook.mode(FakeApi.Mode.OK);
         await().atMost(WAIT).until(() -> hook.accepted().size() == 1);
@@ -131,7 +127,7 @@ class DeliveryTest {
     void aHangingServerIsCutOffByTheSendTimeoutAndRetried() {
         router(1000).start();
         hook.hangNext(1);
-        Notifications.enqueue(store(), Notifications.of("hang-1", "webhook"));
+        Notifications.enqueue(router.store(), Notifications.of("hang-1", "webhook"));
         await().atMost(WAIT).until(() -> hook.accepted().size() == 1);
         FakeApi.Request hung = hook.requests().get(0);
         FakeApi.Request ok = hook.accepted().get(0);
@@ -148,7 +144,8 @@ class DeliveryTest {
         router(3).start();
         twilio.mode(FakeApi.Mode.FAIL_500);
         Recipient ana = new Recipient("Ana", "+15145550123", null);
-        Notifications.enqueue(store(), Notifications.of("outage-1", "sms", ana, "P1", "Emergency call unprocessed"));
+        Notifications.enqueue(
+                router.store(), Notifications.of("outage-1", "sms", ana, "P1", "Emergency call unprocessed"));
         await().atMost(WAIT).until(() -> !intake.signals.isEmpty());
         Signal firing = intake.signals.get(0);
         assertThat(firing.source()).isEqualTo("router");
@@ -159,7 +156,7 @@ class DeliveryTest {
         assertThat(firing.severity()).isEqualTo(Severity.P1);
         assertThat(firing.state()).isEqualTo(Signal.State.FIRING);
         await().atMost(WAIT).until(() -> twilio.requests().size() >= 4 * 3);
-        assertThat(Notifications.status(store(), "outage-1"))
+        assertThat(Notifications.status(router.store(), "outage-1"))
                 .as("four retry budgets of outage later, the message still waits")
                 .isIn("pending", "sending");
         assertThat(attempts("outage-1"))
@@ -167,7 +164,7 @@ class DeliveryTest {
                 .isLessThanOrEqualTo(1);
 
         twilio.mode(FakeApi.Mode.OK);
-        await().atMost(WAIT).until(() -> "sent".equals(Notifications.status(store(), "outage-1")));
+        await().atMost(WAIT).until(() -> "sent".equals(Notifications.status(router.store(), "outage-1")));
         await().atMost(WAIT).until(() -> intake.signals.size() == 2);
         assertThat(intake.signals.get(1).state()).isEqualTo(Signal.State.RESOLVED);
         assertThat(intake.signals.get(1).labels()).containsEntry("channel", "sms");
@@ -175,7 +172,7 @@ class DeliveryTest {
     }
 
     int attempts(String key) {
-        return store().read(c -> {
+        return router.store().read(c -> {
             try (var ps = c.prepareStatement("SELECT attempts FROM outbox WHERE idempotency_key = ?")) {
                 ps.setString(1, key);
                 try (var rs = ps.executeQuery()) {
@@ -191,12 +188,14 @@ class DeliveryTest {
         router(1000).start();
         twilio.mode(FakeApi.Mode.BAD_REQUEST);
         Notifications.enqueue(
-                store(), Notifications.of("bad-1", "sms", new Recipient("Bob", "+15145550000", null), "P1", "x"));
-        await().atMost(WAIT).until(() -> "dead".equals(Notifications.status(store(), "bad-1")));
+                router.store(),
+                Notifications.of("bad-1", "sms", new Recipient("Bob", "+15145550000", null), "P1", "x"));
+        await().atMost(WAIT).until(() -> "dead".equals(Notifications.status(router.store(), "bad-1")));
         twilio.mode(FakeApi.Mode.OK);
         Notifications.enqueue(
-                store(), Notifications.of("good-1", "sms", new Recipient("Ana", "+15145550123", null), "P1", "x"));
-        await().atMost(WAIT).until(() -> "sent".equals(Notifications.status(store(), "good-1")));
+                router.store(),
+                Notifications.of("good-1", "sms", new Recipient("Ana", "+15145550123", null), "P1", "x"));
+        await().atMost(WAIT).until(() -> "sent".equals(Notifications.status(router.store(), "good-1")));
         assertThat(twilio.requests()).hasSize(2);
         assertThat(router.get("/metrics").body()).contains("channel=\"sms\",reason=\"http_400\"");
     }
@@ -205,7 +204,7 @@ class DeliveryTest {
     void pendingNotificationsGoOutAfterARestart() {
         router(1000).start();
         hook.mode(FakeApi.Mode.FAIL_500);
-        for (int i = 0; i < 5; i++) Notifications.enqueue(store(), Notifications.of("rs-" + i, "webhook"));
+        for (int i = 0; i < 5; i++) Notifications.enqueue(router.store(), Notifications.of("rs-" + i, "webhook"));
         await().atMost(WAIT).until(() -> !hook.requests().isEmpty());
         router.stop();
         hook.mode(FakeApi.Mode.OK);

@@ -46,7 +46,7 @@ class DigestDeliveryTest {
                 .writeFile("routes/notify.yaml", notifyRoutesWithoutPoll())
                 .setting("notify.digest.interval", "100ms")
                 .start()) {
-            StateStore store = router.app().context().store();
+            StateStore store = router.store();
             List<Notification> storm = new ArrayList<>();
             for (int i = 0; i < 70; i++)
                 storm.add(OutboxRows.firing("p3-" + i, ChannelName.SMS, ANN, "P3", "svc" + (i % 3)));

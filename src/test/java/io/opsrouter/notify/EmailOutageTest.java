@@ -36,8 +36,7 @@ class EmailOutageTest {
             Recipient ana = new Recipient("Ana", null, "ana@example.com");
             for (int i = 0; i < 5; i++) {
                 Notifications.enqueue(
-                        router.app().context().store(),
-                        Notifications.of("mail-" + i, "email", ana, "P1", "Backup failed " + i));
+                        router.store(), Notifications.of("mail-" + i, "email", ana, "P1", "Backup failed " + i));
             }
             await().atMost(Duration.ofSeconds(15))
                     .until(() -> router.get("/metrics")
@@ -45,8 +44,7 @@ class EmailOutageTest {
                             .contains("ops_router_notifications_failed_total{channel=\"email\",reason=\"connect\"}"));
             // written back with the rest of its batch once the attempt is over
             await().atMost(Duration.ofSeconds(5))
-                    .untilAsserted(() -> assertThat(
-                                    Notifications.status(router.app().context().store(), "mail-0"))
+                    .untilAsserted(() -> assertThat(Notifications.status(router.store(), "mail-0"))
                             .isEqualTo("pending"));
 
             GreenMail smtp = new GreenMail(new ServerSetup(port, "127.0.0.1", ServerSetup.PROTOCOL_SMTP));

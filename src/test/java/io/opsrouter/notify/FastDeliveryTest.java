@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.opsrouter.outbox.Notification;
-import io.opsrouter.store.StateStore;
 import io.opsrouter.testing.RouterHarness;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -34,12 +33,9 @@ class FastDeliveryTest {
 
     RouterHarness router() {
         router = RouterHarness.shipped(home)
-                .env("WEBHOOK_URL", hook.url() + "/hook")
-                .env("WEBHOOK_SECRET", "0123456789abcdef0123456789abcdef")
+                .webhook(hook.url() + "/hook")
                 .env("SLACK_WEBHOOK_URL", slack.url() + "/services/T/B/X")
-                .setting("notify.poll-interval", "50ms")
-                .setting("notify.retry.initial", "20ms")
-                .setting("notify.retry.max", "100ms");
+                .quickDelivery();
         return router;
     }
 
@@ -50,16 +46,12 @@ class FastDeliveryTest {
         slack.close();
     }
 
-    StateStore store() {
-        return router.app().context().store();
-    }
-
     List<String> acceptedKeys(FakeApi api) {
         return api.accepted().stream().map(r -> r.header("Idempotency-Key")).toList();
     }
 
     long unsent() {
-        return store().read(c -> {
+        return router.store().read(c -> {
             try (var rs = c.createStatement().executeQuery("SELECT COUNT(*) FROM outbox WHERE status <> 'sent'")) {
                 rs.next();
                 return rs.getLong(1);
@@ -80,7 +72,7 @@ class FastDeliveryTest {
             keys.add("slow-" + i);
             ns.add(Notifications.inGroup("slow-" + i, "webhook", "service=slow"));
         }
-        Notifications.enqueue(store(), ns.toArray(Notification[]::new));
+        Notifications.enqueue(router.store(), ns.toArray(Notification[]::new));
         await().atMost(WAIT).until(() -> unsent() == 0 && hook.accepted().size() >= 8);
         assertThat(acceptedKeys(hook)).as("each once, in order").containsExactlyElementsOf(keys);
         assertThat(hook.requests()).hasSize(8);
@@ -103,7 +95,7 @@ class FastDeliveryTest {
             }
         }
         Instant t0 = Instant.now();
-        Notifications.enqueue(store(), tx.toArray(Notification[]::new));
+        Notifications.enqueue(router.store(), tx.toArray(Notification[]::new));
         await().atMost(WAIT).until(() -> unsent() == 0 && hook.accepted().size() >= keys.size());
         Duration took = Duration.between(t0, hook.accepted().get(0).at());
         List<String> got = acceptedKeys(hook);
@@ -126,11 +118,11 @@ class FastDeliveryTest {
                 .start();
         List<Notification> storm = new ArrayList<>();
         for (int i = 0; i < 300; i++) storm.add(Notifications.inGroup("p3-" + i, "slack", "service=s" + i));
-        Notifications.enqueue(store(), storm.toArray(Notification[]::new));
+        Notifications.enqueue(router.store(), storm.toArray(Notification[]::new));
         await().atMost(WAIT).until(() -> slack.accepted().size() >= 3);
         Notification p1 = Notifications.of("page-now", "slack", null, "P1", "Emergency call unprocessed");
         Instant written = Instant.now();
-        Notifications.enqueue(store(), p1);
+        Notifications.enqueue(router.store(), p1);
         await().atMost(WAIT)
                 .until(() -> slack.accepted().stream().anyMatch(r -> r.body().contains("page-now")));
         Instant paged = slack.accepted().stream()
@@ -161,7 +153,7 @@ class FastDeliveryTest {
         List<String> keys = new ArrayList<>();
         for (int i = 0; i < 6; i++) {
             keys.add("rif-" + i);
-            Notifications.enqueue(store(), Notifications.inGroup("rif-" + i, "webhook", "service=r" + i));
+            Notifications.enqueue(router.store(), Notifications.inGroup("rif-" + i, "webhook", "service=r" + i));
         }
         await().atMost(WAIT).until(() -> hook.requests().size() >= 3);
         router.stop();

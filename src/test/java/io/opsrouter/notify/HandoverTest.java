@@ -10,7 +10,6 @@ import io.opsrouter.outbox.ChannelName;
 import io.opsrouter.outbox.Handover;
 import io.opsrouter.outbox.Notification;
 import io.opsrouter.outbox.Outbox;
-import io.opsrouter.store.StateStore;
 import io.opsrouter.testing.RouterHarness;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -38,12 +37,7 @@ class HandoverTest {
     RouterHarness router;
 
     RouterHarness router() {
-        router = RouterHarness.shipped(home)
-                .env("WEBHOOK_URL", hook.url() + "/hook")
-                .env("WEBHOOK_SECRET", "0123456789abcdef0123456789abcdef")
-                .setting("notify.poll-interval", "50ms")
-                .setting("notify.retry.initial", "20ms")
-                .setting("notify.retry.max", "100ms");
+        router = RouterHarness.shipped(home).webhook(hook.url() + "/hook").quickDelivery();
         return router;
     }
 
@@ -51,10 +45,6 @@ class HandoverTest {
     void close() {
         if (router != null) router.close();
         hook.close();
-    }
-
-    StateStore store() {
-        return router.app().context().store();
     }
 
     OutboxDispatcher dispatcher() {
@@ -71,7 +61,7 @@ class HandoverTest {
     }
 
     void write(Handover handover, Notification... ns) {
-        store().inTransaction(c -> Outbox.enqueueAll(c, List.of(ns), Instant.now(), handover));
+        router.store().inTransaction(c -> Outbox.enqueueAll(c, List.of(ns), Instant.now(), handover));
     }
 
     double handedOver() {
@@ -86,7 +76,7 @@ class HandoverTest {
     }
 
     String status(String key) {
-        return store().read(c -> {
+        return router.store().read(c -> {
             try (var ps = c.prepareStatement("SELECT status, claim_token FROM outbox WHERE idempotency_key = ?")) {
                 ps.setString(1, key);
                 try (var rs = ps.executeQuery()) {
@@ -126,7 +116,7 @@ class HandoverTest {
         router();
         Handover handover = idleWebhook();
 
-        assertThatThrownBy(() -> store().inTransaction(c -> {
+        assertThatThrownBy(() -> router.store().inTransaction(c -> {
                     Outbox.enqueueAll(c, List.of(of("gone-1", "P2", "service=web")), Instant.now(), handover);
                     throw new IllegalStateException("the alert change failed");
                 }))
@@ -146,16 +136,17 @@ class HandoverTest {
         Handover handover = idleWebhook();
         CountDownLatch written = new CountDownLatch(1);
         CountDownLatch commit = new CountDownLatch(1);
-        CompletableFuture<Void> first = CompletableFuture.runAsync(() -> store().inTransaction(c -> {
-            Outbox.enqueueAll(c, List.of(of("lane-1", "P2", "service=web")), Instant.now(), handover);
-            written.countDown();
-            try {
-                commit.await(30, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                throw new IllegalStateException(e);
-            }
-            return null;
-        }));
+        CompletableFuture<Void> first =
+                CompletableFuture.runAsync(() -> router.store().inTransaction(c -> {
+                    Outbox.enqueueAll(c, List.of(of("lane-1", "P2", "service=web")), Instant.now(), handover);
+                    written.countDown();
+                    try {
+                        commit.await(30, TimeUnit.SECONDS);
+                    } catch (InterruptedException e) {
+                        throw new IllegalStateException(e);
+                    }
+                    return null;
+                }));
         assertThat(written.await(30, TimeUnit.SECONDS)).isTrue();
 
         write(handover, of("lane-2", "P2", "service=web"));
@@ -194,8 +185,9 @@ class HandoverTest {
         router().setting("notify.send-timeout", "1s").setting("notify.lease", "3s");
         Handover handover = idleWebhook();
         // committed and never settled, as when the checkpoint that would make it durable fails
-        store().inTransactionUnsettled(c ->
-                Outbox.enqueueAll(c, List.of(of("stuck-1", "P2", "service=web")), Instant.now(), handover));
+        router.store()
+                .inTransactionUnsettled(c ->
+                        Outbox.enqueueAll(c, List.of(of("stuck-1", "P2", "service=web")), Instant.now(), handover));
         write(handover, of("stuck-2", "P2", "service=web"));
         write(handover, of("free-1", "P2", "service=db"));
 

@@ -13,7 +13,6 @@ import io.opsrouter.config.SettingsSource;
 import io.opsrouter.outbox.ChannelName;
 import io.opsrouter.outbox.Notification;
 import io.opsrouter.outbox.Outbox;
-import io.opsrouter.store.StateStore;
 import io.opsrouter.testing.RouterHarness;
 import io.opsrouter.testing.TestPostgres;
 import java.nio.file.Path;
@@ -42,11 +41,8 @@ class InFlightTest {
 
     RouterHarness router(String concurrency) {
         router = RouterHarness.shipped(home)
-                .env("WEBHOOK_URL", hook.url() + "/hook")
-                .env("WEBHOOK_SECRET", "0123456789abcdef0123456789abcdef")
-                .setting("notify.poll-interval", "50ms")
-                .setting("notify.retry.initial", "20ms")
-                .setting("notify.retry.max", "100ms")
+                .webhook(hook.url() + "/hook")
+                .quickDelivery()
                 .setting("notify.breaker.failures", "3")
                 .setting("notify.breaker.open-for", "150ms");
         if (concurrency != null) router.env("NOTIFY_IN_FLIGHT", concurrency);
@@ -59,10 +55,6 @@ class InFlightTest {
         hook.close();
     }
 
-    StateStore store() {
-        return router.app().context().store();
-    }
-
     /** {@code perGroup} webhook messages for each of {@code groups} groups, the groups interleaved, five per transaction. */
     List<String> enqueue(int groups, int perGroup) {
         List<String> keys = new ArrayList<>();
@@ -73,12 +65,12 @@ class InFlightTest {
                 keys.add(key);
                 tx.add(Notifications.inGroup(key, "webhook", "service=svc-" + g));
                 if (tx.size() == 5) {
-                    Notifications.enqueue(store(), tx.toArray(Notification[]::new));
+                    Notifications.enqueue(router.store(), tx.toArray(Notification[]::new));
                     tx.clear();
                 }
             }
         }
-        if (!tx.isEmpty()) Notifications.enqueue(store(), tx.toArray(Notification[]::new));
+        if (!tx.isEmpty()) Notifications.enqueue(router.store(), tx.toArray(Notification[]::new));
         return keys;
     }
 
@@ -91,7 +83,7 @@ class InFlightTest {
     }
 
     boolean allSent(List<String> keys) {
-        return store().read(c -> {
+        return router.store().read(c -> {
                     try (var rs =
                             c.createStatement().executeQuery("SELECT COUNT(*) FROM outbox WHERE status <> 'sent'")) {
                         rs.next();
@@ -164,12 +156,12 @@ class InFlightTest {
     @Test
     void anEnqueueWakesItsChannelWhenItsTransactionCommitsNotBeforeAndNotForTheNextPoll() {
         router(null).setting("notify.poll-interval", "1h").start();
-        assertThatThrownBy(() -> store().inTransaction(c -> {
+        assertThatThrownBy(() -> router.store().inTransaction(c -> {
                     Outbox.enqueue(c, Notifications.inGroup("rolled-back", "webhook", "service=a"), Instant.now());
                     throw new IllegalStateException("the alert change failed");
                 }))
                 .hasMessageContaining("alert change failed");
-        store().inTransaction(c -> {
+        router.store().inTransaction(c -> {
             Outbox.enqueue(c, Notifications.inGroup("slow-commit", "webhook", "service=a"), Instant.now());
             LockSupport.parkNanos(Duration.ofMillis(300).toNanos());
             assertThat(hook.requests()).as("nothing goes out before the commit").isEmpty();

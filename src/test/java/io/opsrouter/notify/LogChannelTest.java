@@ -23,7 +23,7 @@ class LogChannelTest {
     @Test
     void withNoChannelConfiguredEveryNotificationIsWrittenToNotificationsJsonl() throws Exception {
         try (RouterHarness router = RouterHarness.shipped(home).start()) {
-            var store = router.app().context().store();
+            var store = router.store();
             Notifications.enqueue(
                     store,
                     Notifications.of("k-log", "log"),
@@ -68,7 +68,7 @@ class LogChannelTest {
         try (RouterHarness router = RouterHarness.shipped(home)
                 .setting("router.config.reload-interval", "50ms")
                 .start()) {
-            var store = router.app().context().store();
+            var store = router.store();
             Path file = home.resolve("data/notifications.jsonl");
             Files.writeString(home.resolve(MessageTemplates.DIR).resolve("log.txt"), "edited: ${summary}");
             await().atMost(Duration.ofSeconds(10))
@@ -107,7 +107,7 @@ class LogChannelTest {
     @Test
     void afterLogrotateMovesOrDeletesTheFileTheNextMessageGoesToANewFile() throws Exception {
         try (RouterHarness router = RouterHarness.shipped(home).start()) {
-            var store = router.app().context().store();
+            var store = router.store();
             Path file = home.resolve("data/notifications.jsonl");
             Path rotated = home.resolve("data/notifications.jsonl.1");
             Notifications.enqueue(store, Notifications.of("k-before", "log"));

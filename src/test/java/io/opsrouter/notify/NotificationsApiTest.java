@@ -36,7 +36,7 @@ class NotificationsApiTest {
     @BeforeEach
     void start() {
         router = RouterHarness.shipped(home).env("ROUTER_API_TOKEN", TOKEN).start();
-        store = router.app().context().store();
+        store = router.store();
         deadId = OutboxRows.insert(
                 store,
                 OutboxRows.firing("dead-1", ChannelName.SMS, ANN, "P2", "web"),

@@ -43,9 +43,8 @@ class NotifyRoutesTest {
     void aBareHomeWithOnlyTheLogChannelStartsAndKeepsNotificationsInTheOutbox() {
         try (RouterHarness router =
                 RouterHarness.empty(home).onlyModules(NOTIFY_ONLY).start()) {
-            Notifications.enqueue(router.app().context().store(), Notifications.of("bare-1", "log"));
-            assertThat(Notifications.status(router.app().context().store(), "bare-1"))
-                    .isEqualTo("pending");
+            Notifications.enqueue(router.store(), Notifications.of("bare-1", "log"));
+            assertThat(Notifications.status(router.store(), "bare-1")).isEqualTo("pending");
         }
     }
 }

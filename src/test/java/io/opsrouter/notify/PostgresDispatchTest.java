@@ -35,8 +35,7 @@ class PostgresDispatchTest {
     RouterHarness replica(Path home, TestPostgres.Database db, FakeApi hook) {
         return RouterHarness.shipped(home)
                 .database(db)
-                .env("WEBHOOK_URL", hook.url() + "/hook")
-                .env("WEBHOOK_SECRET", "0123456789abcdef0123456789abcdef")
+                .webhook(hook.url() + "/hook")
                 .setting("notify.poll-interval", "20ms")
                 .setting("notify.batch-size", "5")
                 .setting("notify.retry.initial", "20ms")
@@ -49,8 +48,8 @@ class PostgresDispatchTest {
                 FakeApi hook = new FakeApi();
                 RouterHarness a = replica(homeA, db, hook).start();
                 RouterHarness b = replica(homeB, db, hook).start()) {
-            StateStore storeA = a.app().context().store();
-            StateStore storeB = b.app().context().store();
+            StateStore storeA = a.store();
+            StateStore storeB = b.store();
             List<String> keys = new ArrayList<>();
             for (int i = 0; i < 150; i++) {
                 String ka = "pg-a-" + i;
@@ -100,14 +99,11 @@ class PostgresDispatchTest {
                         keys.add(key);
                         tx.add(Notifications.of(key, "webhook"));
                     }
-                    r.app().context().store().inTransaction(c -> Outbox.enqueueAll(c, tx, Instant.now(), d.handover()));
+                    r.store().inTransaction(c -> Outbox.enqueueAll(c, tx, Instant.now(), d.handover()));
                 }
             }
             await().atMost(Duration.ofSeconds(30))
-                    .until(() -> keys.stream()
-                            .allMatch(k -> "sent"
-                                    .equals(Notifications.status(
-                                            a.app().context().store(), k))));
+                    .until(() -> keys.stream().allMatch(k -> "sent".equals(Notifications.status(a.store(), k))));
             Map<String, Long> perKey = hook.accepted().stream()
                     .collect(Collectors.groupingBy(r -> r.header("Idempotency-Key"), Collectors.counting()));
             assertThat(perKey.keySet()).containsExactlyInAnyOrderElementsOf(keys);
@@ -135,7 +131,7 @@ class PostgresDispatchTest {
             List<String> keys = new ArrayList<>();
             for (int i = 0; i < 10; i++) {
                 keys.add("pgr-" + i);
-                Notifications.enqueue(a.app().context().store(), Notifications.of("pgr-" + i, "webhook"));
+                Notifications.enqueue(a.store(), Notifications.of("pgr-" + i, "webhook"));
             }
             await().atMost(Duration.ofSeconds(15)).until(() -> hook.requests().size() >= 2);
             a.stop();
@@ -149,10 +145,8 @@ class PostgresDispatchTest {
                         .containsExactlyElementsOf(keys);
                 // accepted rows are marked sent in small batches just after delivery
                 await().atMost(Duration.ofSeconds(10))
-                        .untilAsserted(() -> assertThat(keys)
-                                .allMatch(k -> "sent"
-                                        .equals(Notifications.status(
-                                                b.app().context().store(), k))));
+                        .untilAsserted(() ->
+                                assertThat(keys).allMatch(k -> "sent".equals(Notifications.status(b.store(), k))));
             } finally {
                 b.close();
             }

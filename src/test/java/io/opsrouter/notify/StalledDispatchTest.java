@@ -35,8 +35,7 @@ class StalledDispatchTest {
     void aHangingSendMakesHealth503NamingTheChannelUntilItReturns() {
         router = RouterHarness.shipped(home)
                 .modules(new RecordingIntake().modules())
-                .env("WEBHOOK_URL", hook.url() + "/hook")
-                .env("WEBHOOK_SECRET", "0123456789abcdef0123456789abcdef")
+                .webhook(hook.url() + "/hook")
                 .setting("notify.poll-interval", "50ms")
                 .setting("notify.send-timeout", "60s")
                 .setting("notify.lease", "200s")
@@ -46,7 +45,7 @@ class StalledDispatchTest {
         assertThat(router.get("/metrics").body()).contains("ops_router_pipeline_stalled{part=\"notify-webhook\"} 0.0");
 
         hook.hangNext(1);
-        Notifications.enqueue(router.app().context().store(), Notifications.of("stuck-1", "webhook"));
+        Notifications.enqueue(router.store(), Notifications.of("stuck-1", "webhook"));
         await().atMost(Duration.ofSeconds(30)).until(() -> router.get("/health").statusCode() == 503);
         HttpResponse<String> stuck = router.get("/health");
         assertThat(stuck.body())

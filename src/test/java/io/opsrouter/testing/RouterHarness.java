@@ -105,6 +105,18 @@ public final class RouterHarness implements AutoCloseable {
         return this;
     }
 
+    /** The webhook channel, posting to {@code url} and signing with a test secret of the required length. */
+    public RouterHarness webhook(String url) {
+        return env("WEBHOOK_URL", url).env("WEBHOOK_SECRET", "0123456789abcdef0123456789abcdef");
+    }
+
+    /** Delivery polled every 50 ms and retried after 20 to 100 ms, so tests wait for outcomes, not for backoff. */
+    public RouterHarness quickDelivery() {
+        return setting("notify.poll-interval", "50ms")
+                .setting("notify.retry.initial", "20ms")
+                .setting("notify.retry.max", "100ms");
+    }
+
     public RouterHarness clock(Clock clock) {
         this.clock = clock;
         return this;
@@ -173,6 +185,11 @@ public final class RouterHarness implements AutoCloseable {
 
     public RouterApp app() {
         return app;
+    }
+
+    /** The started router's state store. */
+    public io.opsrouter.store.StateStore store() {
+        return app.context().store();
     }
 
     public Path home() {
