@@ -124,6 +124,7 @@ public class DeliveryBench {
                     case "storm-p1" -> eachJar(() -> stormP1(rx));
                     case "flood-p1" -> eachJar(() -> floodP1(rx));
                     case "kills" -> eachJar(() -> kills(rx));
+                    case "restart" -> eachJar(() -> restart(rx));
                     default -> throw new IllegalArgumentException("unknown scenario " + s);
                 }
             }
@@ -565,6 +566,46 @@ public class DeliveryBench {
                     "   Idempotency-Key: %d of %d duplicates on channels that send it repeat the first send's key"
                             + " (a receiver honouring it drops them); %d duplicates on channels without a key%n",
                     sameKey, keyed, dups - keyed);
+        } finally {
+            router.close();
+            if (db != null) dropDatabase(db);
+            deleteTree(home);
+        }
+    }
+
+    /**
+     * A router killed while its webhook send is in flight (the receiver holds the request), then started again on
+     * the same home and store: the time from the restarted router being up to the message arriving again. On H2 the
+     * killed process's claims are due at start-up; on PostgreSQL once it has left the live replicas (before V20, when
+     * the claim's lease ended).
+     */
+    static void restart(Receiver rx) throws Exception {
+        // held long enough that the killed send's late answer comes after every figure this prints
+        rx.reset(150_000, 0);
+        System.out.printf(
+                "%n-- restart: the router is killed with one message in flight to the webhook, then started again;"
+                        + " store %s; load average %s%n",
+                pg ? "PostgreSQL" : "H2", loadAverage());
+        Path home = Files.createTempDirectory("ops-router-bench-restart");
+        String db = pg ? createDatabase() : null;
+        int port = freePort();
+        Router router = Router.start(rx, "kills", home, db, port);
+        try {
+            new Client(router.port, rx.token).post(0, 1, "info");
+            Thread.sleep(2000);
+            router.proc.destroyForcibly().waitFor();
+            rx.reset(0, 0);
+            router = Router.start(rx, "kills", home, db, port);
+            long up = System.nanoTime();
+            while (rx.count("webhook", 0, 1) == 0 && System.nanoTime() - up < 120_000_000_000L) Thread.sleep(20);
+            List<Long> a = rx.arrivalsOf("webhook", 0);
+            System.out.println(
+                    a.isEmpty()
+                            ? "restart: the message did not arrive within 120 s of the restarted router being up"
+                            : String.format(
+                                    "restart: the message in flight at the kill arrived %.1f s after the restarted"
+                                            + " router was up",
+                                    (a.get(0) - up) / 1e9));
         } finally {
             router.close();
             if (db != null) dropDatabase(db);

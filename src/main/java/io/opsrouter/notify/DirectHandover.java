@@ -25,6 +25,7 @@ final class DirectHandover implements Handover {
     private final MessageSender sender;
     private final Clock clock;
     private final Duration lease;
+    private final String claimer;
     private final BooleanSupplier running;
     private final DeliveryMeters meters;
 
@@ -34,8 +35,10 @@ final class DirectHandover implements Handover {
             DeliveryMeters meters,
             Clock clock,
             Duration lease,
+            String claimer,
             BooleanSupplier running) {
         this.states = states;
+        this.claimer = claimer;
         this.sender = sender;
         this.meters = meters;
         this.clock = clock;
@@ -46,6 +49,11 @@ final class DirectHandover implements Handover {
     @Override
     public Duration lease() {
         return lease;
+    }
+
+    @Override
+    public String claimer() {
+        return claimer;
     }
 
     @Override

@@ -58,7 +58,7 @@ public final class NotifyModule implements RouterModule {
                 },
                 ctx.metrics().registry());
         dispatcher = new OutboxDispatcher(
-                new OutboxQueue(ctx.store()),
+                new OutboxQueue(ctx.store(), ctx.replicas().id()),
                 channels,
                 templates,
                 d,
@@ -109,6 +109,7 @@ public final class NotifyModule implements RouterModule {
                     .add();
         }
         dispatcher.start(camel);
+        ctx.replicas().onChange(() -> dispatcher.claimsOfGoneReplicasDueNow(ctx.replicas()::live));
     }
 
     @Override

@@ -8,6 +8,7 @@ import io.opsrouter.outbox.Handover;
 import io.opsrouter.outbox.OutboxQueue;
 import io.opsrouter.outbox.OutboxRow;
 import io.opsrouter.outbox.OutboxWake;
+import io.opsrouter.store.Replicas;
 import io.opsrouter.watchdog.Progress;
 import java.time.Clock;
 import java.time.Duration;
@@ -22,6 +23,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Endpoint;
 import org.apache.camel.ProducerTemplate;
@@ -105,7 +107,8 @@ public final class OutboxDispatcher implements ChannelDirectory {
                             settings.inFlight(c.name()),
                             progress.apply("notify-" + c.name().id())));
         }
-        this.handover = new DirectHandover(states, sender, meters, clock, settings.lease(), this::isRunning);
+        this.handover =
+                new DirectHandover(states, sender, meters, clock, settings.lease(), queue.claimer(), this::isRunning);
     }
 
     /** Starts the channels, the lease renewal, and listens for enqueues. */
@@ -122,6 +125,39 @@ public final class OutboxDispatcher implements ChannelDirectory {
         long every = Math.max(1, settings.lease().toMillis() / 3);
         timer.scheduleWithFixedDelay(this::renew, every, every, TimeUnit.MILLISECONDS);
         OutboxWake.listen(wakeListener);
+    }
+
+    /**
+     * On PostgreSQL, the claims of replicas no longer {@code live} (a killed router, this one before a restart) are
+     * due now rather than when their lease ends; every channel then claims before it takes new rows from their
+     * transaction, so nothing of theirs is overtaken. Run when the live replicas change, and once more a membership
+     * later for the claims the gone replica made in its last seconds (left alone at first, as a new replica's are).
+     */
+    public void claimsOfGoneReplicasDueNow(Supplier<List<String>> live) {
+        claimsOfGoneReplicasDueNow(live.get());
+        try {
+            timer.schedule(
+                    () -> claimsOfGoneReplicasDueNow(live.get()), Replicas.TTL.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException stopping) {
+            // stopping: nothing more is claimed
+        }
+    }
+
+    private void claimsOfGoneReplicasDueNow(List<String> live) {
+        if (!running) return;
+        int n;
+        try {
+            n = queue.claimsOfGoneReplicasDueNow(live, clock.instant(), settings.lease(), Replicas.TTL);
+        } catch (RuntimeException e) {
+            LOG.warn("could not take over the messages of replicas no longer live: {}", e.getMessage());
+            return;
+        }
+        if (n == 0) return;
+        LOG.info("{} messages claimed by replicas no longer live are due again now (live: {})", n, live);
+        for (ChannelState st : states.values()) {
+            st.pending.madeDue();
+            wake(st.name());
+        }
     }
 
     /**

@@ -26,6 +26,12 @@ final class PendingInStore {
         if (firstOfItsWrite) writing++;
     }
 
+    /** Rows became due in the store that this process did not write (a gone replica's claims, taken over). */
+    synchronized void madeDue() {
+        maybe = true;
+        written++;
+    }
+
     /** A transaction or mark that wrote pending rows ended. */
     synchronized void written() {
         writing--;

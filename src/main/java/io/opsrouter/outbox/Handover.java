@@ -16,6 +16,9 @@ public interface Handover {
     /** The lease a taken row is written with. */
     Duration lease();
 
+    /** The replica a taken row is written as claimed by ({@code claimed_by}). */
+    String claimer();
+
     /** One writing transaction's rows. */
     Batch begin();
 

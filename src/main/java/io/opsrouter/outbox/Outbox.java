@@ -24,8 +24,8 @@ import java.util.UUID;
 public final class Outbox {
     private static final String INSERT =
             "INSERT INTO outbox (idempotency_key, channel, recipient, alert_id, kind, severity,"
-                    + " payload, status, attempts, next_attempt_at, created_at, claim_token)"
-                    + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?) ON CONFLICT DO NOTHING";
+                    + " payload, status, attempts, next_attempt_at, created_at, claim_token, claimed_by)"
+                    + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?) ON CONFLICT DO NOTHING";
     private static final String[] ID = {"id"};
 
     // the mapper's writer bound to the type: its serializer is found once, not looked up again for every row (the
@@ -81,6 +81,7 @@ public final class Outbox {
                 ps.setObject(9, taken[i] ? leaseEnds : ts);
                 ps.setObject(10, ts);
                 ps.setString(11, taken[i] ? token : null);
+                ps.setString(12, taken[i] ? handover.claimer() : null);
                 ps.addBatch();
             }
             int[] counts = ps.executeBatch();

@@ -55,8 +55,8 @@ public final class OutboxQueue {
      */
     static final String STATUS = "COALESCE(status, '')";
 
-    static final String CLAIM = "UPDATE outbox SET status = 'sending', next_attempt_at = ?, claim_token = ?"
-            + " WHERE id = ? AND " + STATUS + " IN ('pending', 'sending') AND next_attempt_at <= ?";
+    static final String CLAIM = "UPDATE outbox SET status = 'sending', next_attempt_at = ?, claim_token = ?,"
+            + " claimed_by = ? WHERE id = ? AND " + STATUS + " IN ('pending', 'sending') AND next_attempt_at <= ?";
     static final String MARK_SENT = "UPDATE outbox SET status = 'sent', attempts = ?, sent_at = ?, last_error = NULL,"
             + " claim_token = NULL WHERE id = ? AND claim_token = ? AND " + STATUS + " = 'sending'";
     static final String MARK_OTHER = "UPDATE outbox SET status = ?, attempts = ?, next_attempt_at = ?,"
@@ -65,10 +65,24 @@ public final class OutboxQueue {
     static final String RENEW = "UPDATE outbox SET next_attempt_at = ?" + " WHERE id = ? AND claim_token = ? AND "
             + STATUS + " = 'sending'";
 
+    /** Who claims when no replica is named: the embedded store's one process, tests and tools. */
+    static final String LOCAL = "local";
+
     private final StateStore store;
+    private final String claimer;
 
     public OutboxQueue(StateStore store) {
+        this(store, LOCAL);
+    }
+
+    /** {@code claimer}: this replica's id, written with every claim ({@code claimed_by}). */
+    public OutboxQueue(StateStore store, String claimer) {
         this.store = store;
+        this.claimer = claimer;
+    }
+
+    public String claimer() {
+        return claimer;
     }
 
     /**
@@ -126,8 +140,9 @@ public final class OutboxQueue {
                 for (OutboxRow r : rows) {
                     up.setObject(1, until);
                     up.setString(2, token);
-                    up.setLong(3, r.id());
-                    up.setObject(4, nowTs);
+                    up.setString(3, claimer);
+                    up.setLong(4, r.id());
+                    up.setObject(5, nowTs);
                     up.addBatch();
                 }
                 int[] counts = up.executeBatch();
@@ -168,6 +183,30 @@ public final class OutboxQueue {
                     "UPDATE outbox SET next_attempt_at = ? WHERE status = 'sending' AND next_attempt_at > ?")) {
                 ps.setObject(1, ts(now));
                 ps.setObject(2, ts(now));
+                return ps.executeUpdate();
+            }
+        });
+    }
+
+    /**
+     * On PostgreSQL, the claims held by replicas not in {@code live} (their membership lapsed: killed, or stopped
+     * without giving their rows back) are due at once instead of when their lease ends, and claimed again as
+     * reclaimed. A claim made less than {@code membership} ago is left alone whoever made it: a replica that has just
+     * started may claim before its membership is read by others. Rows without a claimer (claimed before V20) wait for
+     * their lease. Returns how many were made due.
+     */
+    public int claimsOfGoneReplicasDueNow(Collection<String> live, Instant now, Duration lease, Duration membership) {
+        if (store.dialect() == Dialect.H2 || live.isEmpty()) return 0;
+        String marks = String.join(", ", java.util.Collections.nCopies(live.size(), "?"));
+        return store.inTransaction(c -> {
+            try (PreparedStatement ps = c.prepareStatement("UPDATE outbox SET next_attempt_at = ?"
+                    + " WHERE status = 'sending' AND next_attempt_at > ? AND next_attempt_at <= ?"
+                    + " AND claimed_by IS NOT NULL AND claimed_by NOT IN (" + marks + ")")) {
+                ps.setObject(1, ts(now));
+                ps.setObject(2, ts(now));
+                ps.setObject(3, ts(now.plus(lease).minus(membership)));
+                int i = 4;
+                for (String id : live) ps.setString(i++, id);
                 return ps.executeUpdate();
             }
         });

@@ -42,6 +42,9 @@ public final class Replicas implements AutoCloseable {
     private final Map<String, Long> heldSince = new ConcurrentHashMap<>();
     private final List<Runnable> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
     private volatile List<String> live;
+    /** The live replicas were read from the store at least once (until then {@link #live} is this one alone). */
+    private volatile boolean read;
+
     private volatile ScheduledExecutorService timer;
     private long rounds;
 
@@ -101,9 +104,20 @@ public final class Replicas implements AutoCloseable {
         return live;
     }
 
-    /** Called on the renewing thread whenever the live replicas change. */
+    /**
+     * Called on the renewing thread when the live replicas are first read and whenever they change; a listener
+     * added after the first read is called once soon.
+     */
     public void onChange(Runnable listener) {
         listeners.add(listener);
+        ScheduledExecutorService t = timer;
+        if (read && t != null) {
+            try {
+                t.execute(listener);
+            } catch (java.util.concurrent.RejectedExecutionException closing) {
+                // closed meanwhile: nothing changes any more
+            }
+        }
     }
 
     public synchronized void start() {
@@ -130,9 +144,11 @@ public final class Replicas implements AutoCloseable {
             }
             if (++rounds % 300 == 1) forgetDead();
             List<String> now = readLive();
-            if (!now.equals(live)) {
+            boolean first = !read;
+            if (first || !now.equals(live)) {
                 LOG.info("replicas live: {} (this one: {})", now, id);
                 live = now;
+                read = true;
                 for (Runnable l : listeners) l.run();
             }
         } catch (RuntimeException e) {

@@ -64,6 +64,11 @@ public final class KilledWhileDeliveringMain {
             }
 
             @Override
+            public String claimer() {
+                return "killed-child";
+            }
+
+            @Override
             public Batch begin() {
                 return new Batch() {
                     private int written;

@@ -15,6 +15,21 @@ class PendingInStoreTest {
     }
 
     @Test
+    void rowsMadeDueByTakingOverAGoneReplicasClaimsArePendingUntilAClaimThatBeganAfterwardsComesBackShort() {
+        PendingInStore p = new PendingInStore();
+        p.claimed(p.writtenSoFar(), 0, 10);
+        long before = p.writtenSoFar();
+        p.madeDue();
+        assertThat(p.maybe()).isTrue();
+        p.claimed(before, 0, 10);
+        assertThat(p.maybe())
+                .as("that claim may have looked before they were due")
+                .isTrue();
+        p.claimed(p.writtenSoFar(), 2, 10);
+        assertThat(p.maybe()).isFalse();
+    }
+
+    @Test
     void aRowWrittenPendingAfterAClaimBeganKeepsItPending() {
         PendingInStore p = new PendingInStore();
         long before = p.writtenSoFar();

@@ -180,4 +180,31 @@ class PostgresDispatchTest {
             assertThat(q.depth()).isEqualTo(40);
         }
     }
+
+    @Test
+    void messagesInFlightAtAReplicaThatDiedGoOutWithinSecondsNotWhenTheirLeaseEnds() {
+        try (TestPostgres.Database db = TestPostgres.createDatabase("notify_gone");
+                FakeApi hook = new FakeApi()) {
+            // a router killed 10 s ago with two messages in flight: claimed by it, a minute's lease still running
+            Instant killedAt = Instant.now().minusSeconds(10);
+            try (StateStore before = StateStore.open(db.url(), db.user(), db.password(), 2, null)) {
+                Notifications.enqueueAt(
+                        before,
+                        killedAt.minusSeconds(1),
+                        Notifications.of("gone-1", "webhook"),
+                        Notifications.of("gone-2", "webhook"));
+                assertThat(new OutboxQueue(before, "killed-replica")
+                                .claim(ChannelName.WEBHOOK, null, 10, killedAt, Duration.ofSeconds(60)))
+                        .hasSize(2);
+            }
+            try (RouterHarness r = replica(homeA, db, hook).start()) {
+                await().atMost(Duration.ofSeconds(20))
+                        .until(() -> "sent".equals(Notifications.status(r.store(), "gone-1"))
+                                && "sent".equals(Notifications.status(r.store(), "gone-2")));
+                assertThat(hook.accepted())
+                        .extracting(x -> x.header("Idempotency-Key"))
+                        .containsExactlyInAnyOrder("gone-1", "gone-2");
+            }
+        }
+    }
 }

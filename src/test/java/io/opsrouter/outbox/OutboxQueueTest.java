@@ -187,6 +187,48 @@ class OutboxQueueTest {
         });
     }
 
+    @ParameterizedTest
+    @EnumSource(Dialect.class)
+    void onPostgresTheClaimsOfAReplicaNoLongerLiveAreDueAtOnceAndNoOneElses(Dialect dialect) throws Exception {
+        onStore(dialect, store -> {
+            OutboxQueue gone = new OutboxQueue(store, "host-gone");
+            OutboxQueue live = new OutboxQueue(store, "host-live");
+            enqueue(store, T0, note("gone-1", "P1"), note("gone-2", "P3"));
+            assertThat(gone.claim(ChannelName.SLACK, null, 10, T0.plusSeconds(1), LEASE))
+                    .hasSize(2);
+            enqueue(store, T0.plusSeconds(1), note("live-1", "P2"));
+            assertThat(live.claim(ChannelName.SLACK, null, 10, T0.plusSeconds(2), LEASE))
+                    .hasSize(1);
+            // claimed before claimers were recorded (V20): nobody can tell whose it is, so it waits for its lease
+            enqueue(store, T0.plusSeconds(2), note("unknown-1", "P2"));
+            assertThat(gone.claim(ChannelName.SLACK, null, 10, T0.plusSeconds(3), LEASE))
+                    .hasSize(1);
+            store.inTransaction(c -> c.createStatement()
+                    .executeUpdate("UPDATE outbox SET claimed_by = NULL WHERE idempotency_key = 'unknown-1'"));
+            // claimed 2 s before the check by a replica the live list does not name yet (it has just started)
+            enqueue(store, T0.plusSeconds(17), note("new-1", "P2"));
+            assertThat(new OutboxQueue(store, "host-new").claim(ChannelName.SLACK, null, 10, T0.plusSeconds(18), LEASE))
+                    .hasSize(1);
+
+            Instant now = T0.plusSeconds(20);
+            int due = live.claimsOfGoneReplicasDueNow(List.of("host-live"), now, LEASE, Duration.ofSeconds(6));
+
+            if (dialect == Dialect.H2) {
+                // one process opens the embedded store: its claims are all made due when it starts instead
+                assertThat(due).isZero();
+                assertThat(live.claim(ChannelName.SLACK, null, 10, now, LEASE)).isEmpty();
+                return;
+            }
+            assertThat(due).isEqualTo(2);
+            List<OutboxRow> again = live.claim(ChannelName.SLACK, null, 10, now, LEASE);
+            assertThat(keys(again)).containsExactly("gone-1", "gone-2");
+            assertThat(again).allMatch(OutboxRow::reclaimed);
+            assertThat(live.claimsOfGoneReplicasDueNow(List.of("host-live"), now, LEASE, Duration.ofSeconds(6)))
+                    .as("taken over, they are this replica's claims now")
+                    .isZero();
+        });
+    }
+
     static String status(StateStore store, String key) {
         return store.read(c -> {
             try (var ps = c.prepareStatement("SELECT status FROM outbox WHERE idempotency_key = ?")) {

@@ -75,6 +75,25 @@ class ReplicasTest {
     }
 
     @Test
+    void listenersHearTheFirstListReadEvenWhenItNamesThisReplicaAloneAndALateListenerIsToldToo() {
+        try (Replicas a = started("a")) {
+            java.util.concurrent.atomic.AtomicInteger early = new java.util.concurrent.atomic.AtomicInteger();
+            a.onChange(early::incrementAndGet);
+            // the list read is ["a"], what it was before any read: still a first reading, so the listener hears it
+            // (twice at most, when it was added while that reading was told)
+            await().atMost(TAKE_OVER).until(() -> early.get() >= 1);
+            java.util.concurrent.atomic.AtomicInteger late = new java.util.concurrent.atomic.AtomicInteger();
+            a.onChange(late::incrementAndGet);
+            await().atMost(TAKE_OVER).until(() -> late.get() >= 1);
+            int before = late.get();
+            try (Replicas b = started("b")) {
+                await().atMost(TAKE_OVER).until(() -> a.live().equals(List.of("a", "b")));
+                await().atMost(TAKE_OVER).until(() -> late.get() > before);
+            }
+        }
+    }
+
+    @Test
     void aReplicaStoppedCleanlyLetsGoAtOnce() throws Exception {
         Replicas a = started("a");
         await().atMost(TAKE_OVER).until(() -> a.leads(Replicas.SWEEP));
