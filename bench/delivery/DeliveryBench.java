@@ -592,7 +592,9 @@ public class DeliveryBench {
         Router router = Router.start(rx, "kills", home, db, port);
         try {
             new Client(router.port, rx.token).post(0, 1, "info");
-            Thread.sleep(2000);
+            // killed once the receivers hold its sends: the webhook's, Slack's and the SMS
+            long posted = System.nanoTime();
+            while (rx.held.get() < 3 && System.nanoTime() - posted < 30_000_000_000L) Thread.sleep(20);
             router.proc.destroyForcibly().waitFor();
             rx.reset(0, 0);
             router = Router.start(rx, "kills", home, db, port);
@@ -870,6 +872,8 @@ public class DeliveryBench {
         final Map<String, Map<Integer, List<Long>>> seen = new ConcurrentHashMap<>();
         final AtomicLong refused = new AtomicLong();
         final java.util.concurrent.atomic.AtomicInteger arrivals = new java.util.concurrent.atomic.AtomicInteger();
+        /** Requests that came in and have not been answered yet (held by the delay). */
+        final java.util.concurrent.atomic.AtomicInteger held = new java.util.concurrent.atomic.AtomicInteger();
         /** Per channel and alert, the Idempotency-Key header of each arrival (absent when the channel sends none). */
         final Map<String, Map<Integer, List<String>>> keys = new ConcurrentHashMap<>();
         volatile int delayMs;
@@ -924,7 +928,14 @@ public class DeliveryBench {
                     return;
                 }
                 if (channel.equals("sms") && ex.getRequestMethod().equals("POST")) texts.add(twilioMessage(body));
-                if (delayMs > 0) Thread.sleep(delayMs);
+                if (delayMs > 0) {
+                    held.incrementAndGet();
+                    try {
+                        Thread.sleep(delayMs);
+                    } finally {
+                        held.decrementAndGet();
+                    }
+                }
                 if (slack && !slackToken()) {
                     refused.incrementAndGet();
                     ex.getResponseHeaders().add("Retry-After", "1");
