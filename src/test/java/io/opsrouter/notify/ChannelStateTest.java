@@ -16,6 +16,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The in-flight window of one channel: what it counts bounds what a crash can send twice. */
 class ChannelStateTest {
+    static final Instant NOW = Instant.parse("2026-12-07T05:00:00Z");
+
     @TempDir
     Path dir;
 
@@ -93,17 +95,16 @@ class ChannelStateTest {
     @Test
     void aLaterMessageOfALaneWhoseEarlierOneWasGivenBackWaitsUntilItIsDueAgain() {
         ChannelState st = state(10);
-        Instant now = Instant.parse("2026-12-07T05:00:00Z");
-        Instant due = now.plusSeconds(2);
+        Instant due = NOW.plusSeconds(2);
         ChannelState.Held first = held(1, "g");
         assertThat(st.hold(first)).isTrue();
         st.endedHoldingItsLane(first);
-        st.stopped(first, due, now);
+        st.stopped(first, due, NOW);
 
-        assertThat(st.behindStopped(held(2, "g"), now))
+        assertThat(st.behindStopped(held(2, "g"), NOW))
                 .as("a later message of the lane")
                 .isEqualTo(due);
-        assertThat(st.behindStopped(held(3, "other"), now)).as("another lane").isNull();
+        assertThat(st.behindStopped(held(3, "other"), NOW)).as("another lane").isNull();
         assertThat(st.behindStopped(held(2, "g"), due))
                 .as("once the earlier one is due again")
                 .isNull();
@@ -112,15 +113,14 @@ class ChannelStateTest {
     @Test
     void theMessageGivenBackReopensItsLaneWhenItIsClaimedAgain() {
         ChannelState st = state(10);
-        Instant now = Instant.parse("2026-12-07T05:00:00Z");
         ChannelState.Held first = held(5, "g");
-        st.stopped(first, now.plusSeconds(2), now);
+        st.stopped(first, NOW.plusSeconds(2), NOW);
 
-        assertThat(st.behindStopped(held(4, "g"), now))
+        assertThat(st.behindStopped(held(4, "g"), NOW))
                 .as("an earlier message never waits")
                 .isNull();
-        assertThat(st.behindStopped(held(5, "g"), now)).as("the message itself").isNull();
-        assertThat(st.behindStopped(held(6, "g"), now))
+        assertThat(st.behindStopped(held(5, "g"), NOW)).as("the message itself").isNull();
+        assertThat(st.behindStopped(held(6, "g"), NOW))
                 .as("the lane goes on behind it")
                 .isNull();
     }
@@ -135,9 +135,8 @@ class ChannelStateTest {
     @Test
     void aMessageWrittenFirstInItsLaneGoesOnceDurableAndOneBehindItWaitsForIt() {
         ChannelState st = drained(10);
-        Instant now = Instant.parse("2026-12-07T05:00:00Z");
-        assertThat(st.reserve("g", now, 0)).isTrue();
-        assertThat(st.reserve("g", now, 0)).isTrue();
+        assertThat(st.reserve("g", NOW, 0)).isTrue();
+        assertThat(st.reserve("g", NOW, 0)).isTrue();
         assertThat(st.free()).as("room kept while they are written").isEqualTo(8);
         ChannelState.Held first = held(1, "g");
         ChannelState.Held second = held(2, "g");
@@ -159,10 +158,9 @@ class ChannelStateTest {
     @Test
     void aMessageWaitingForItsTransactionHoldsItsLaneWhenTheSendBeforeItEnds() {
         ChannelState st = drained(10);
-        Instant now = Instant.parse("2026-12-07T05:00:00Z");
         ChannelState.Held claimed = held(1, "g");
         assertThat(st.hold(claimed)).isTrue();
-        assertThat(st.reserve("g", now, 0)).isTrue();
+        assertThat(st.reserve("g", NOW, 0)).isTrue();
         ChannelState.Held written = held(2, "g");
         st.holdWritten(written);
 
@@ -176,8 +174,7 @@ class ChannelStateTest {
     @Test
     void aRolledBackMessageFreesItsLaneAndItsRoom() {
         ChannelState st = drained(10);
-        Instant now = Instant.parse("2026-12-07T05:00:00Z");
-        assertThat(st.reserve("g", now, 0)).isTrue();
+        assertThat(st.reserve("g", NOW, 0)).isTrue();
         st.holdWritten(held(1, "g"));
         ChannelState.Held behind = held(2, "g");
         assertThat(st.hold(behind)).isFalse();
@@ -186,7 +183,7 @@ class ChannelStateTest {
         assertThat(st.durable(held(1, "g"))).isEqualTo(ChannelState.Durable.GONE);
         assertThat(st.ended(behind)).isEmpty();
         assertThat(st.free()).isEqualTo(10);
-        assertThat(st.reserve("other", now, 0)).isTrue();
+        assertThat(st.reserve("other", NOW, 0)).isTrue();
         st.unreserve();
         assertThat(st.free()).as("an unwritten reservation gives its room back").isEqualTo(10);
     }
@@ -194,10 +191,9 @@ class ChannelStateTest {
     @Test
     void aMessageBehindALaneThatStoppedIsClaimedLikeAnyOtherOnceDurable() {
         ChannelState st = drained(10);
-        Instant now = Instant.parse("2026-12-07T05:00:00Z");
         ChannelState.Held sending = held(1, "g");
         assertThat(st.hold(sending)).isTrue();
-        assertThat(st.reserve("g", now, 0)).isTrue();
+        assertThat(st.reserve("g", NOW, 0)).isTrue();
         ChannelState.Held written = held(2, "g");
         st.holdWritten(written);
 
@@ -210,40 +206,36 @@ class ChannelStateTest {
     @Test
     void nothingIsTakenStraightFromATransactionWhileRowsMayBePending() {
         ChannelState st = state(10);
-        Instant now = Instant.parse("2026-12-07T05:00:00Z");
-        assertThat(st.reserve("g", now, 0)).as("before the first claim").isFalse();
+        assertThat(st.reserve("g", NOW, 0)).as("before the first claim").isFalse();
         st.pending.claimed(st.pending.writtenSoFar(), 0, 10);
-        assertThat(st.reserve("g", now, 0)).isTrue();
+        assertThat(st.reserve("g", NOW, 0)).isTrue();
         st.unreserve();
         st.pending.writing(false);
-        assertThat(st.reserve("g", now, 0)).isFalse();
+        assertThat(st.reserve("g", NOW, 0)).isFalse();
     }
 
     @Test
     void nothingIsTakenStraightFromATransactionBehindAMessageGivenBack() {
         ChannelState st = drained(10);
-        Instant now = Instant.parse("2026-12-07T05:00:00Z");
         ChannelState.Held givenBack = held(1, "g");
-        st.stopped(givenBack, now.plusSeconds(5), now);
-        assertThat(st.reserve(givenBack.lane(), now, 0)).isFalse();
-        assertThat(st.reserve(held(2, "other").lane(), now, 0)).isTrue();
-        assertThat(st.reserve(givenBack.lane(), now.plusSeconds(5), 0)).isTrue();
+        st.stopped(givenBack, NOW.plusSeconds(5), NOW);
+        assertThat(st.reserve(givenBack.lane(), NOW, 0)).isFalse();
+        assertThat(st.reserve(held(2, "other").lane(), NOW, 0)).isTrue();
+        assertThat(st.reserve(givenBack.lane(), NOW.plusSeconds(5), 0)).isTrue();
     }
 
     @Test
     void nothingIsTakenStraightFromATransactionBeyondTheWindow() {
         ChannelState st = drained(2);
-        Instant now = Instant.parse("2026-12-07T05:00:00Z");
-        assertThat(st.reserve("a", now, 0)).isTrue();
-        assertThat(st.reserve("b", now, 0)).isTrue();
-        assertThat(st.reserve("c", now, 0)).isFalse();
+        assertThat(st.reserve("a", NOW, 0)).isTrue();
+        assertThat(st.reserve("b", NOW, 0)).isTrue();
+        assertThat(st.reserve("c", NOW, 0)).isFalse();
     }
 
     @Test
     void aMessageWhoseTransactionIsNotDurableWithinALeaseIsLetGoWithItsLane() {
         ChannelState st = drained(10);
-        Instant now = Instant.parse("2026-12-07T05:00:00Z");
-        assertThat(st.reserve("g", now, 0)).isTrue();
+        assertThat(st.reserve("g", NOW, 0)).isTrue();
         ChannelState.Held stuck = held(1, "g");
         st.holdWritten(stuck);
         ChannelState.Held behind = held(2, "g");
